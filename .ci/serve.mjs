@@ -1,0 +1,71 @@
+// Serves the release bundle (dist/) as static files on 127.0.0.1, the way any
+// static host would: the headers from dist/_headers, index.html for the app's
+// routes (/kiosk, /crew, ...), gzip when the browser asks for it.
+//   node .ci/serve.mjs [dist] [port]      (port 0 picks a free one)
+import { createServer } from 'node:http';
+import { readFileSync, existsSync, statSync } from 'node:fs';
+import { join, normalize, extname } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+const root = process.argv[2] || 'dist';
+const port = Number(process.argv[3] ?? process.env.PORT ?? 8080);
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
+  '.wasm': 'application/wasm', '.json': 'application/json; charset=utf-8',
+  '.webmanifest': 'application/manifest+json; charset=utf-8', '.svg': 'image/svg+xml',
+  '.png': 'image/png', '.ico': 'image/x-icon', '.txt': 'text/plain; charset=utf-8',
+};
+const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.wasm', '.json', '.webmanifest', '.svg']);
+
+// dist/_headers: "/path" lines, then indented "Name: value" lines ("/*" = every path).
+function loadHeaders() {
+  const rules = [];
+  const file = join(root, '_headers');
+  if (!existsSync(file)) return rules;
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    if (!/^\s/.test(line)) rules.push({ path: line.trim(), headers: [] });
+    else if (rules.length) {
+      const at = line.indexOf(':');
+      rules.at(-1).headers.push([line.slice(0, at).trim(), line.slice(at + 1).trim()]);
+    }
+  }
+  return rules;
+}
+const headerRules = loadHeaders();
+const gzipCache = new Map();
+
+const server = createServer((req, res) => {
+  const url = new URL(req.url, 'http://localhost');
+  let path = decodeURIComponent(url.pathname);
+  if (path.endsWith('/')) path += 'index.html';
+  let file = normalize(join(root, path));
+  if (!file.startsWith(normalize(root))) { res.writeHead(403).end(); return; }
+  if (!existsSync(file) || !statSync(file).isFile()) {
+    // An app route (no file extension) gets the app shell; a missing asset is a 404.
+    if (extname(path)) { res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found'); return; }
+    path = '/index.html';
+    file = join(root, 'index.html');
+  }
+  const headers = { 'Content-Type': TYPES[extname(file)] || 'application/octet-stream' };
+  for (const rule of headerRules) {
+    if (rule.path === '/*' || rule.path === path) for (const [k, v] of rule.headers) headers[k] = v;
+  }
+  let body = readFileSync(file);
+  if (COMPRESSIBLE.has(extname(file)) && /\bgzip\b/.test(req.headers['accept-encoding'] || '')) {
+    const key = `${file}:${statSync(file).mtimeMs}`;
+    if (!gzipCache.has(key)) gzipCache.set(key, gzipSync(body, { level: 9 }));
+    body = gzipCache.get(key);
+    headers['Content-Encoding'] = 'gzip';
+    headers['Vary'] = 'Accept-Encoding';
+  }
+  headers['Content-Length'] = body.length;
+  res.writeHead(200, headers);
+  res.end(req.method === 'HEAD' ? undefined : body);
+});
+
+server.listen(port, '127.0.0.1', () => {
+  console.log(`gridcare: serving ${root} at http://127.0.0.1:${server.address().port}/`);
+});
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.close(() => process.exit(0)));

@@ -1,0 +1,53 @@
+//! The native `gridcare` command line: supervisors' batch work and a way to
+//! check the engine from outside. Bad input gives a message naming the line or
+//! argument and a non-zero exit, never a panic.
+
+mod engine;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "gridcare", version, about = "Electric-utility complaint and 95598 ticket tools")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Classify JSON lines {"text": "...", "facts": {...}} from stdin; one JSON line out per line in.
+    Classify(engine::ClassifyArgs),
+    /// List days as `YYYY-MM-DD work|rest [holiday name]`.
+    Calendar(engine::CalendarArgs),
+    /// Print a due instant (RFC 3339, China time).
+    Due(engine::DueArgs),
+    /// Print the active rule table, or check one with --check FILE.
+    Rules(engine::RulesArgs),
+}
+
+/// An error for the user: what went wrong, in words.
+pub struct Failure(pub String);
+
+impl<E: std::fmt::Display> From<E> for Failure {
+    fn from(e: E) -> Failure {
+        Failure(e.to_string())
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Classify(args) => engine::classify(args),
+        Command::Calendar(args) => engine::calendar(args),
+        Command::Due(args) => engine::due(args),
+        Command::Rules(args) => engine::rules(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(Failure(message)) => {
+            eprintln!("gridcare: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,564 @@
+//! The classifier: free text (plus facts already known) -> kind, category,
+//! subcategory, facts, grade, and the rules that fired with their sources.
+//!
+//! Chinese has no spaces, so every keyword of the rule table goes into one
+//! Aho-Corasick automaton that finds all of them, overlapping, in one pass over
+//! the normalised text. A keyword right after a negation ("没有停电") does not
+//! count, and a keyword inside a longer keyword of the same dimension yields to
+//! it. When nothing matches, the answer says so with low confidence.
+
+use crate::domain::facts::{Area, Facts};
+use crate::domain::normalise::Normaliser;
+use crate::domain::numbers::{numbers, Number};
+use crate::domain::rules::{Condition, Keyword, RuleTable};
+use aho_corasick::{AhoCorasick, MatchKind};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// How sure the classifier is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Confidence {
+    /// Both the kind and the topic were named in the text.
+    High,
+    /// One of them was.
+    Medium,
+    /// Nothing in the text matched: a person should decide.
+    Low,
+}
+
+/// One rule that took part in a decision.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FiredRule {
+    pub id: String,
+    pub source: String,
+    /// What it decided, e.g. `kind=complaint`, `grade=1`, `outage_hours=3`.
+    pub decided: String,
+    /// The words of the text that made it fire.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub matched: Vec<String>,
+}
+
+/// Where a fact's value came from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FactOrigin {
+    /// Set by a person (kiosk button, crew form): always wins.
+    Manual,
+    /// Found in the text by the named rule.
+    Extracted { rule: String, text: String },
+    /// Follows from the classification (e.g. an outage needs a site visit).
+    Derived { rule: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Classification {
+    pub kind: String,
+    pub category: String,
+    pub subcategory: Option<String>,
+    /// 1 (一级, urgent) to 3 (三级, general); `None` where grading does not apply.
+    pub grade: Option<u8>,
+    pub facts: Facts,
+    pub fact_origins: Vec<(String, FactOrigin)>,
+    pub rules: Vec<FiredRule>,
+    pub confidence: Confidence,
+    /// A 一级 complaint starts the emergency plan (003 §六(一)).
+    pub emergency: bool,
+    pub rule_table_version: String,
+}
+
+/// What a pattern of the automaton stands for.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Target {
+    Kind(usize),
+    Sub(usize),
+    Flag(usize),
+    Area(usize),
+    Joint(usize),
+    Near(usize),
+    CountPhrase(usize, f64),
+    DurationPhrase(usize, f64),
+    Negation,
+    AdjacentNegation,
+}
+
+impl Target {
+    /// Keywords that a negation can cancel, and their dimension for the
+    /// "longer keyword wins" rule.
+    fn dimension(self) -> Option<u8> {
+        match self {
+            Target::Kind(_) => Some(0),
+            Target::Sub(_) => Some(1),
+            Target::Flag(_) | Target::Area(_) | Target::Joint(_) => Some(2),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Hit {
+    pattern: usize,
+    target: Target,
+    weight: f64,
+    start: usize,
+    end: usize,
+}
+
+/// A classifier built once from a rule table, then used for many texts.
+#[derive(Clone, Debug)]
+pub struct Classifier {
+    table: RuleTable,
+    normaliser: Normaliser,
+    automaton: AhoCorasick,
+    /// The normalised keywords, indexed like the automaton's patterns.
+    patterns: Vec<String>,
+    /// For each pattern of the automaton, what it stands for.
+    uses: Vec<Vec<(Target, f64)>>,
+    /// (category code, subcategory index within it) for each flat subcategory index.
+    subs: Vec<(usize, usize)>,
+}
+
+impl Classifier {
+    pub fn new(table: RuleTable) -> Classifier {
+        let normaliser = Normaliser::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut patterns: Vec<String> = Vec::new();
+        let mut uses: Vec<Vec<(Target, f64)>> = Vec::new();
+        let mut add = |word: &str, target: Target, weight: f64| {
+            let word = normaliser.text(word);
+            let id = *index.entry(word.clone()).or_insert_with(|| {
+                patterns.push(word);
+                uses.push(Vec::new());
+                patterns.len() - 1
+            });
+            uses[id].push((target, weight));
+        };
+        for (i, kind) in table.kinds.iter().enumerate() {
+            for Keyword(word, weight) in &kind.keywords {
+                add(word, Target::Kind(i), *weight);
+            }
+        }
+        let mut subs = Vec::new();
+        for (c, category) in table.categories.iter().enumerate() {
+            for (s, sub) in category.subcategories.iter().enumerate() {
+                let flat = subs.len();
+                subs.push((c, s));
+                for Keyword(word, weight) in &sub.keywords {
+                    add(word, Target::Sub(flat), *weight);
+                }
+            }
+        }
+        for (i, fact) in table.facts.iter().enumerate() {
+            for word in fact.flag.iter().flatten() {
+                add(word, Target::Flag(i), 1.0);
+            }
+            if let Some(area) = &fact.area {
+                for word in &area.keywords {
+                    add(word, Target::Area(i), 1.0);
+                }
+            }
+            if let Some(joint) = &fact.joint {
+                for word in &joint.cues {
+                    add(word, Target::Joint(i), 1.0);
+                }
+            }
+            if let Some(count) = &fact.count {
+                for Keyword(word, value) in &count.phrases {
+                    add(word, Target::CountPhrase(i, *value), 1.0);
+                }
+            }
+            if let Some(duration) = &fact.duration {
+                for word in &duration.near {
+                    add(word, Target::Near(i), 1.0);
+                }
+                for Keyword(word, value) in &duration.phrases {
+                    add(word, Target::DurationPhrase(i, *value), 1.0);
+                }
+            }
+        }
+        for cue in &table.negation.cues {
+            add(cue, Target::Negation, 1.0);
+        }
+        for cue in &table.negation.adjacent_cues {
+            add(cue, Target::AdjacentNegation, 1.0);
+        }
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(&patterns)
+            .expect("keywords of a validated table build an automaton");
+        Classifier { table, normaliser, automaton, patterns, uses, subs }
+    }
+
+    pub fn table(&self) -> &RuleTable {
+        &self.table
+    }
+
+    /// Classifies a text. `manual` holds facts a person set; they beat extracted ones.
+    pub fn classify(&self, text: &str, manual: &Facts) -> Classification {
+        let normalised = self.normaliser.text(text);
+        let chars: Vec<char> = normalised.chars().collect();
+        let hits = self.hits(&normalised);
+        let mut rules = Vec::new();
+
+        let (extracted, mut origins) = self.extract_facts(&chars, &hits, manual, &mut rules);
+        let mut facts = extracted.overridden_by(manual);
+        for name in manual.known() {
+            origins.retain(|(fact, _)| fact != name);
+            origins.push((name.to_string(), FactOrigin::Manual));
+        }
+
+        let topic = self.best(&hits, |t| match t {
+            Target::Sub(i) => Some(i),
+            _ => None,
+        });
+        let kind_cue = self.best(&hits, |t| match t {
+            Target::Kind(i) => Some(i),
+            _ => None,
+        });
+
+        // Kind: the strongest cue; without one, what the topic suggests.
+        let kind_index = match &kind_cue {
+            Some((i, _, words)) => {
+                let kind = &self.table.kinds[*i];
+                rules.push(fired(&kind.id, &kind.source, format!("kind={}", kind.code), words.clone()));
+                *i
+            }
+            None => {
+                let default = &self.table.kind_without_cue;
+                let code = match &topic {
+                    Some((s, _, _)) => {
+                        let (c, j) = self.subs[*s];
+                        let sub = &self.table.categories[c].subcategories[j];
+                        sub.kind_without_cue.as_deref().unwrap_or(&default.with_topic)
+                    }
+                    None => &default.without_topic,
+                };
+                rules.push(fired(&default.id, &default.source, format!("kind={code}"), vec![]));
+                self.table.kinds.iter().position(|k| k.code == code).expect("validated kind code")
+            }
+        };
+        let kind = &self.table.kinds[kind_index];
+
+        // Topic: fixed by some kinds (praise, suggestion), else the strongest keywords.
+        let (category, subcategory) = match (&kind.fixed_subcategory, &topic) {
+            (Some(code), _) => {
+                let (cat, sub) = self.table.subcategory(code).expect("validated subcategory");
+                rules.push(fired(&kind.id, &kind.source, format!("subcategory={}", sub.code), vec![]));
+                (cat.code.clone(), Some(sub.code.clone()))
+            }
+            (None, Some((s, _, words))) => {
+                let (c, j) = self.subs[*s];
+                let (cat, sub) = (&self.table.categories[c], &self.table.categories[c].subcategories[j]);
+                rules.push(fired(&sub.id, &sub.source, format!("subcategory={}", sub.code), words.clone()));
+                (cat.code.clone(), Some(sub.code.clone()))
+            }
+            (None, None) => ("other".to_string(), None),
+        };
+
+        // An outage or voltage problem needs someone on site.
+        if facts.site_visit.is_none() && matches!(kind.code.as_str(), "complaint" | "fault_repair") {
+            if let Some((_, sub)) = subcategory.as_deref().and_then(|code| self.table.subcategory(code)) {
+                if sub.site_visit {
+                    facts.site_visit = Some(true);
+                    origins.push(("site_visit".into(), FactOrigin::Derived { rule: sub.id.clone() }));
+                }
+            }
+        }
+
+        let grade = if kind.graded {
+            self.grade(&kind.code, &category, subcategory.as_deref(), &facts, &mut rules)
+        } else {
+            None
+        };
+
+        let confidence = match (kind_cue.is_some(), topic.is_some() || kind.fixed_subcategory.is_some()) {
+            (true, true) => Confidence::High,
+            (false, false) => Confidence::Low,
+            _ => Confidence::Medium,
+        };
+
+        Classification {
+            kind: kind.code.clone(),
+            category,
+            subcategory,
+            emergency: grade == Some(self.table.emergency_grade),
+            grade,
+            facts,
+            fact_origins: origins,
+            rules,
+            confidence,
+            rule_table_version: self.table.version.clone(),
+        }
+    }
+
+    /// The grade rules that hold, and the highest grade (lowest number) among them.
+    pub fn grade(&self, kind: &str, category: &str, subcategory: Option<&str>, facts: &Facts, rules: &mut Vec<FiredRule>) -> Option<u8> {
+        let subject = Subject { kind, category, subcategory, grade: None, facts };
+        let holding: Vec<_> = self.table.grade_rules.iter().filter(|r| subject.satisfies(&r.when)).collect();
+        let grade = holding.iter().map(|r| r.grade).min()?;
+        for rule in holding.iter().filter(|r| r.grade == grade) {
+            rules.push(fired(&rule.id, &rule.source, format!("grade={grade}"), vec![]));
+        }
+        Some(grade)
+    }
+
+    /// All keyword hits in the text, without negated ones and without those
+    /// inside a longer hit of the same dimension.
+    fn hits(&self, normalised: &str) -> Vec<Hit> {
+        // Byte offsets to character offsets.
+        let mut char_at = vec![0usize; normalised.len() + 1];
+        let mut count = 0;
+        for (byte, c) in normalised.char_indices() {
+            char_at[byte] = count;
+            count += 1;
+            for k in 1..c.len_utf8() {
+                char_at[byte + k] = count;
+            }
+        }
+        char_at[normalised.len()] = count;
+
+        let mut all = Vec::new();
+        for m in self.automaton.find_overlapping_iter(normalised) {
+            let (start, end) = (char_at[m.start()], char_at[m.end()]);
+            let pattern = m.pattern().as_usize();
+            for &(target, weight) in &self.uses[pattern] {
+                all.push(Hit { pattern, target, weight, start, end });
+            }
+        }
+        let max_gap = self.table.negation.max_gap;
+        let negated = |hit: &Hit| {
+            all.iter().any(|cue| match cue.target {
+                Target::Negation => cue.end <= hit.start && hit.start - cue.end <= max_gap,
+                Target::AdjacentNegation => cue.end == hit.start,
+                _ => false,
+            })
+        };
+        let inside_longer = |hit: &Hit| {
+            all.iter().any(|other| {
+                other.target.dimension() == hit.target.dimension()
+                    && other.start <= hit.start
+                    && other.end >= hit.end
+                    && other.end - other.start > hit.end - hit.start
+            })
+        };
+        all.iter()
+            .filter(|hit| match hit.target.dimension() {
+                Some(_) => !negated(hit) && !inside_longer(hit),
+                None => !matches!(hit.target, Target::Negation | Target::AdjacentNegation),
+            })
+            .copied()
+            .collect()
+    }
+
+    /// The index with the highest summed weight among hits that `pick` maps to
+    /// one; ties go to the one listed first in the table. Returns the matched words.
+    fn best(&self, hits: &[Hit], pick: impl Fn(Target) -> Option<usize>) -> Option<(usize, f64, Vec<String>)> {
+        let mut scores: Vec<(usize, f64, Vec<String>)> = Vec::new();
+        for hit in hits {
+            if let Some(i) = pick(hit.target) {
+                let word = self.word(hit);
+                match scores.iter_mut().find(|(j, _, _)| *j == i) {
+                    Some((_, score, words)) => {
+                        *score += hit.weight;
+                        if !words.contains(&word) {
+                            words.push(word);
+                        }
+                    }
+                    None => scores.push((i, hit.weight, vec![word])),
+                }
+            }
+        }
+        scores.into_iter().fold(None, |best, candidate| match best {
+            Some(b) if b.1 > candidate.1 || (b.1 == candidate.1 && b.0 < candidate.0) => Some(b),
+            _ => Some(candidate),
+        })
+    }
+
+    fn word(&self, hit: &Hit) -> String {
+        self.patterns[hit.pattern].clone()
+    }
+
+    fn extract_facts(&self, chars: &[char], hits: &[Hit], manual: &Facts, rules: &mut Vec<FiredRule>) -> (Facts, Vec<(String, FactOrigin)>) {
+        let mut facts = Facts::default();
+        let mut origins = Vec::new();
+        let text = |hit: &Hit| chars[hit.start..hit.end].iter().collect::<String>();
+        let numbers = numbers(chars);
+        for (i, rule) in self.table.facts.iter().enumerate() {
+            let mut found: Option<(f64, String)> = None;
+            let mut keep_larger = |value: f64, words: String| {
+                if found.as_ref().is_none_or(|(v, _)| value > *v) {
+                    found = Some((value, words));
+                }
+            };
+            if rule.flag.is_some() {
+                if let Some(hit) = hits.iter().find(|h| h.target == Target::Flag(i)) {
+                    keep_larger(1.0, text(hit));
+                }
+            }
+            if let Some(area) = &rule.area {
+                if let Some(hit) = hits.iter().find(|h| h.target == Target::Area(i)) {
+                    if facts.area.is_none() {
+                        facts.area = Area::from_code(&area.value);
+                        origins.push((rule.fact.clone(), FactOrigin::Extracted { rule: rule.id.clone(), text: text(hit) }));
+                        rules.push(fired(&rule.id, &rule.source, format!("area={}", area.value), vec![text(hit)]));
+                    }
+                }
+                continue;
+            }
+            if let Some(count) = &rule.count {
+                for n in &numbers {
+                    if unit_at(chars, n.end, &count.units).is_some() {
+                        keep_larger(n.value, span_text(chars, n.start, n.end + 1));
+                    }
+                }
+                for hit in hits.iter().filter(|h| matches!(h.target, Target::CountPhrase(j, _) if j == i)) {
+                    if let Target::CountPhrase(_, value) = hit.target {
+                        keep_larger(value, text(hit));
+                    }
+                }
+            }
+            if let Some(duration) = &rule.duration {
+                let near = |start: usize, end: usize| {
+                    hits.iter().any(|h| {
+                        h.target == Target::Near(i)
+                            && (h.end <= start && start - h.end <= duration.window || h.start >= end && h.start - end <= duration.window)
+                    })
+                };
+                for n in &numbers {
+                    let units: Vec<(String, f64)> = duration.units.iter().map(|Keyword(u, h)| (u.clone(), *h)).collect();
+                    if let Some((unit_len, hours)) = unit_with_value_at(chars, n.end, &units) {
+                        if near(n.start, n.end + unit_len) {
+                            let more = n.more || followed_by_more(chars, n.end + unit_len);
+                            keep_larger(hours_of(n, hours, more), span_text(chars, n.start, n.end + unit_len));
+                        }
+                    }
+                }
+                for hit in hits.iter().filter(|h| matches!(h.target, Target::DurationPhrase(j, _) if j == i)) {
+                    if let Target::DurationPhrase(_, value) = hit.target {
+                        if near(hit.start, hit.end) {
+                            keep_larger(value, text(hit));
+                        }
+                    }
+                }
+            }
+            if let Some(joint) = &rule.joint {
+                if let Some(hit) = hits.iter().find(|h| h.target == Target::Joint(i)) {
+                    let households = manual.number(&joint.count_fact).or(facts.number(&joint.count_fact));
+                    if let Some(n) = households {
+                        keep_larger(n, text(hit));
+                    }
+                }
+            }
+            if let Some((value, words)) = found {
+                if rule.flag.is_some() {
+                    facts.set_flag(&rule.fact, true);
+                } else {
+                    facts.set_number(&rule.fact, value);
+                }
+                let shown = if rule.flag.is_some() { "true".to_string() } else { format_number(value) };
+                rules.push(fired(&rule.id, &rule.source, format!("{}={shown}", rule.fact), vec![words.clone()]));
+                origins.push((rule.fact.clone(), FactOrigin::Extracted { rule: rule.id.clone(), text: words }));
+            }
+        }
+        (facts, origins)
+    }
+}
+
+fn fired(id: &str, source: &str, decided: String, matched: Vec<String>) -> FiredRule {
+    FiredRule { id: id.to_string(), source: source.to_string(), decided, matched }
+}
+
+fn span_text(chars: &[char], start: usize, end: usize) -> String {
+    chars[start..end.min(chars.len())].iter().collect()
+}
+
+fn starts_with_at(chars: &[char], at: usize, word: &str) -> bool {
+    let mut i = at;
+    for c in word.chars() {
+        if chars.get(i) != Some(&c) {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// The longest of `units` that stands at `at`.
+fn unit_at<'a>(chars: &[char], at: usize, units: &'a [String]) -> Option<&'a str> {
+    units.iter().filter(|u| starts_with_at(chars, at, u)).max_by_key(|u| u.chars().count()).map(String::as_str)
+}
+
+/// The longest unit at `at`, as (its length in characters, its value).
+fn unit_with_value_at(chars: &[char], at: usize, units: &[(String, f64)]) -> Option<(usize, f64)> {
+    let at = if chars.get(at) == Some(&' ') { at + 1 } else { at };
+    units
+        .iter()
+        .filter(|(u, _)| starts_with_at(chars, at, u))
+        .max_by_key(|(u, _)| u.chars().count())
+        .map(|(u, v)| (u.chars().count(), *v))
+}
+
+fn followed_by_more(chars: &[char], at: usize) -> bool {
+    matches!(chars.get(at), Some('多') | Some('余')) || starts_with_at(chars, at, "以上")
+}
+
+/// A duration in hours; "more than" adds half a unit so that "超过24小时" is over 24.
+fn hours_of(n: &Number, unit_hours: f64, more: bool) -> f64 {
+    let value = n.value * unit_hours;
+    if more {
+        value + unit_hours / 2.0
+    } else {
+        value
+    }
+}
+
+fn format_number(value: f64) -> String {
+    if value.fract() == 0.0 {
+        format!("{value:.0}")
+    } else {
+        format!("{value}")
+    }
+}
+
+/// What a condition is evaluated against.
+pub struct Subject<'a> {
+    pub kind: &'a str,
+    pub category: &'a str,
+    pub subcategory: Option<&'a str>,
+    pub grade: Option<u8>,
+    pub facts: &'a Facts,
+}
+
+impl Subject<'_> {
+    pub fn satisfies(&self, c: &Condition) -> bool {
+        if let Some(always) = c.always {
+            return always;
+        }
+        if let Some(all) = &c.all {
+            return all.iter().all(|inner| self.satisfies(inner));
+        }
+        if let Some(any) = &c.any {
+            return any.iter().any(|inner| self.satisfies(inner));
+        }
+        if let Some(kinds) = &c.kind {
+            return kinds.iter().any(|k| k == self.kind);
+        }
+        if let Some(categories) = &c.category {
+            return categories.iter().any(|k| k == self.category);
+        }
+        if let Some(subs) = &c.subcategory {
+            return self.subcategory.is_some_and(|s| subs.iter().any(|k| k == s));
+        }
+        if let Some(grades) = &c.grade {
+            return self.grade.is_some_and(|g| grades.contains(&g));
+        }
+        if let Some(fact) = &c.fact {
+            if let Some(expected) = c.is {
+                return self.facts.flag(fact).unwrap_or(false) == expected;
+            }
+            let Some(value) = self.facts.number(fact) else { return false };
+            return c.at_least.is_none_or(|t| value >= t) && c.more_than.is_none_or(|t| value > t);
+        }
+        false
+    }
+}

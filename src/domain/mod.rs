@@ -1,0 +1,12 @@
+//! The pure domain: rules, classification, calendar and clocks. No browser
+//! types and no I/O, so it compiles and tests natively and runs unchanged in
+//! the browser.
+
+pub mod calendar;
+pub mod classify;
+pub mod clock;
+pub mod facts;
+pub mod normalise;
+pub mod numbers;
+pub mod rules;
+pub mod time;

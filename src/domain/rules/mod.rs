@@ -1,0 +1,6 @@
+//! The rule table (data) and its validation.
+
+mod table;
+mod validate;
+
+pub use table::*;

@@ -1,0 +1,407 @@
+//! The rule table: a versioned data file (JSON) that holds every category,
+//! keyword, fact pattern, grade rule and clock span. Every rule has a stable
+//! id and the clause of the standard it comes from. A table is validated as a
+//! whole on load; a broken table is refused with every problem and its
+//! location, and never half-loaded.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub const FORMAT: &str = "gridcare-rules";
+const SHIPPED: &str = include_str!("../data/rules.json");
+
+/// A keyword and how strongly it points at its target.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Keyword(pub String, pub f64);
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bilingual {
+    pub zh: String,
+    pub en: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleTable {
+    pub format: String,
+    pub version: String,
+    pub title: Bilingual,
+    pub reference: String,
+    pub due_soon_ratio: f64,
+    pub high_frequency: HighFrequency,
+    pub site_arrival_profile: String,
+    pub negation: Negation,
+    pub kinds: Vec<KindRule>,
+    pub kind_without_cue: KindDefault,
+    pub categories: Vec<CategoryRule>,
+    pub facts: Vec<FactRule>,
+    pub grade_rules: Vec<GradeRule>,
+    pub emergency_grade: u8,
+    pub arrival_profiles: Vec<ArrivalProfile>,
+    pub clocks: Vec<ClockRule>,
+    pub satisfaction_threshold: SatisfactionThreshold,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HighFrequency {
+    pub id: String,
+    pub share: f64,
+    pub min_count: u32,
+    pub source: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Negation {
+    pub id: String,
+    pub source: String,
+    /// Cues that negate a keyword when they end at most `max_gap` characters before it.
+    pub cues: Vec<String>,
+    /// One-character cues that negate only when directly before a keyword.
+    pub adjacent_cues: Vec<String>,
+    pub max_gap: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KindRule {
+    pub id: String,
+    pub code: String,
+    pub zh: String,
+    pub en: String,
+    pub source: String,
+    /// Whether grades 1-3 apply (complaints only).
+    pub graded: bool,
+    /// Kinds such as praise always take this subcategory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fixed_subcategory: Option<String>,
+    pub keywords: Vec<Keyword>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KindDefault {
+    pub id: String,
+    pub source: String,
+    /// The kind when no kind keyword matched but a topic did (unless the
+    /// subcategory names its own `kind_without_cue`).
+    pub with_topic: String,
+    /// The kind when nothing matched at all.
+    pub without_topic: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryRule {
+    pub id: String,
+    pub code: String,
+    pub zh: String,
+    pub en: String,
+    pub source: String,
+    pub subcategories: Vec<SubcategoryRule>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubcategoryRule {
+    pub id: String,
+    pub code: String,
+    pub zh: String,
+    pub en: String,
+    pub source: String,
+    /// Problems of this kind need someone on site (starts the arrival clock).
+    #[serde(default)]
+    pub site_visit: bool,
+    /// The kind when the text names this problem but no kind cue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind_without_cue: Option<String>,
+    pub keywords: Vec<Keyword>,
+}
+
+/// How a fact is found in free text. Exactly one of the extractors is set.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FactRule {
+    pub id: String,
+    pub fact: String,
+    pub source: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flag: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<CountPattern>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<DurationPattern>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub joint: Option<JointPattern>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area: Option<AreaPattern>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CountPattern {
+    pub units: Vec<String>,
+    #[serde(default)]
+    pub phrases: Vec<Keyword>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DurationPattern {
+    /// The number must stand within `window` characters of one of these.
+    pub near: Vec<String>,
+    pub window: usize,
+    /// Unit and its length in hours.
+    pub units: Vec<Keyword>,
+    #[serde(default)]
+    pub phrases: Vec<Keyword>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JointPattern {
+    pub cues: Vec<String>,
+    /// The number of households is taken from this fact.
+    pub count_fact: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AreaPattern {
+    pub value: String,
+    pub keywords: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GradeRule {
+    pub id: String,
+    pub grade: u8,
+    pub zh: String,
+    pub en: String,
+    pub source: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub when: Condition,
+}
+
+/// A condition over a ticket's kind, classification, grade and facts.
+/// Exactly one form is used per object; `all`/`any` nest.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub always: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub all: Option<Vec<Condition>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub any: Option<Vec<Condition>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subcategory: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grade: Option<Vec<u8>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fact: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_least: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub more_than: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArrivalProfile {
+    pub id: String,
+    pub code: String,
+    pub zh: String,
+    pub en: String,
+    pub source: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Minutes to arrive, by area code.
+    pub minutes: BTreeMap<String, u32>,
+    pub default_area: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClockRule {
+    pub id: String,
+    pub code: String,
+    pub zh: String,
+    pub en: String,
+    pub source: String,
+    pub applies: Condition,
+    /// The milestone the clock starts at (see `clock::Milestone`).
+    pub start: String,
+    pub span: Span,
+    /// Milestones that satisfy the clock.
+    pub met_by: Vec<String>,
+    /// Waiting on the customer pauses the clock (all but first response).
+    #[serde(default = "yes")]
+    pub pausable: bool,
+    /// The clock starts again after each time it is met.
+    #[serde(default)]
+    pub recurring: bool,
+    /// A recurring clock ends at this milestone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// How long a clock runs. Exactly one form is set.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Span {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minutes: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<u32>,
+    /// Calendar days, wall-clock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub months: Option<u32>,
+    /// "Within N working days": end of the N-th working day after the start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub working_days: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours_on_working_day: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours_otherwise: Option<u32>,
+    /// Taken from the active arrival profile and the ticket's area.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arrival_profile: Option<bool>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SatisfactionThreshold {
+    pub id: String,
+    pub percent: u8,
+    pub source: String,
+}
+
+/// One problem in a rule table, with where it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// A JSON path such as `clocks[3].span`, or `line 4, column 7` for syntax errors.
+    pub at: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.at, self.message)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("the rule table has {} problem(s):\n{}", .0.len(), .0.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
+pub struct InvalidTable(pub Vec<Problem>);
+
+/// The kinds of ticket of 002 §一; codes are part of the CLI and file formats.
+pub const KIND_CODES: [&str; 7] =
+    ["fault_repair", "consultation", "complaint", "suggestion", "report", "opinion", "praise"];
+pub const CATEGORY_CODES: [&str; 4] = ["supply_quality", "billing", "service_conduct", "other"];
+pub const SUBCATEGORY_CODES: [&str; 12] = [
+    "outage", "voltage", "frequency", "billing_error", "tariff_dispute", "payment_inconvenience",
+    "rude_attitude", "cumbersome_process", "broken_promise", "property_dispute", "policy_inquiry",
+    "suggestion_feedback",
+];
+pub const AREA_CODES: [&str; 4] = ["urban", "suburban", "rural", "remote"];
+
+impl RuleTable {
+    /// The table shipped with this build.
+    pub fn shipped() -> RuleTable {
+        RuleTable::from_json(SHIPPED).expect("the shipped rule table is valid")
+    }
+
+    /// Parses and validates a table: all of it, or an error listing every problem.
+    pub fn from_json(json: &str) -> Result<RuleTable, InvalidTable> {
+        let table: RuleTable = serde_json::from_str(json.trim_start_matches('\u{feff}')).map_err(|e| {
+            InvalidTable(vec![Problem {
+                at: format!("line {}, column {}", e.line(), e.column()),
+                message: e.to_string(),
+            }])
+        })?;
+        let problems = super::validate::validate(&table);
+        if problems.is_empty() {
+            Ok(table)
+        } else {
+            Err(InvalidTable(problems))
+        }
+    }
+
+    pub fn to_pretty_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a rule table always serialises")
+    }
+
+    pub fn kind(&self, code: &str) -> Option<&KindRule> {
+        self.kinds.iter().find(|k| k.code == code)
+    }
+
+    pub fn subcategory(&self, code: &str) -> Option<(&CategoryRule, &SubcategoryRule)> {
+        self.categories
+            .iter()
+            .flat_map(|c| c.subcategories.iter().map(move |s| (c, s)))
+            .find(|(_, s)| s.code == code)
+    }
+
+    pub fn category(&self, code: &str) -> Option<&CategoryRule> {
+        self.categories.iter().find(|c| c.code == code)
+    }
+
+    pub fn active_arrival_profile(&self) -> &ArrivalProfile {
+        self.arrival_profiles
+            .iter()
+            .find(|p| p.code == self.site_arrival_profile)
+            .expect("validated: the active profile exists")
+    }
+
+    /// Every rule id in the table, for uniqueness checks and look-ups.
+    pub(super) fn ids(&self) -> Vec<(String, &str)> {
+        let mut ids = vec![
+            ("high_frequency".to_string(), self.high_frequency.id.as_str()),
+            ("negation".to_string(), self.negation.id.as_str()),
+            ("kind_without_cue".to_string(), self.kind_without_cue.id.as_str()),
+            ("satisfaction_threshold".to_string(), self.satisfaction_threshold.id.as_str()),
+        ];
+        ids.extend(self.kinds.iter().enumerate().map(|(i, k)| (format!("kinds[{i}]"), k.id.as_str())));
+        for (i, c) in self.categories.iter().enumerate() {
+            ids.push((format!("categories[{i}]"), c.id.as_str()));
+            ids.extend(
+                c.subcategories.iter().enumerate().map(|(j, s)| (format!("categories[{i}].subcategories[{j}]"), s.id.as_str())),
+            );
+        }
+        ids.extend(self.facts.iter().enumerate().map(|(i, f)| (format!("facts[{i}]"), f.id.as_str())));
+        ids.extend(self.grade_rules.iter().enumerate().map(|(i, g)| (format!("grade_rules[{i}]"), g.id.as_str())));
+        ids.extend(self.arrival_profiles.iter().enumerate().map(|(i, p)| (format!("arrival_profiles[{i}]"), p.id.as_str())));
+        ids.extend(self.clocks.iter().enumerate().map(|(i, c)| (format!("clocks[{i}]"), c.id.as_str())));
+        ids
+    }
+
+    /// The source clause of a rule id, for explanations.
+    pub fn source_of(&self, id: &str) -> Option<&str> {
+        let sources: Vec<(&str, &str)> = std::iter::empty()
+            .chain(self.kinds.iter().map(|k| (k.id.as_str(), k.source.as_str())))
+            .chain(self.categories.iter().flat_map(|c| c.subcategories.iter().map(|s| (s.id.as_str(), s.source.as_str()))))
+            .chain(self.facts.iter().map(|f| (f.id.as_str(), f.source.as_str())))
+            .chain(self.grade_rules.iter().map(|g| (g.id.as_str(), g.source.as_str())))
+            .chain(self.clocks.iter().map(|c| (c.id.as_str(), c.source.as_str())))
+            .chain([(self.kind_without_cue.id.as_str(), self.kind_without_cue.source.as_str())])
+            .collect();
+        sources.into_iter().find(|(i, _)| *i == id).map(|(_, s)| s)
+    }
+}

@@ -1,0 +1,136 @@
+//! The one translation table of the UI. Every visible string is a [`Key`]; the
+//! macro below makes a key without both a Chinese and an English text a compile
+//! error, so no screen can be half-translated.
+
+use serde::{Deserialize, Serialize};
+
+/// UI language. Simplified Chinese is the default.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Lang {
+    #[default]
+    #[serde(rename = "zh-CN")]
+    Zh,
+    #[serde(rename = "en")]
+    En,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::Zh, Lang::En];
+
+    /// BCP 47 tag, used for `<html lang>` and storage.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        Lang::ALL.into_iter().find(|l| l.tag() == tag)
+    }
+
+    /// The language's own name, shown on the switch.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::Zh => "中文",
+            Lang::En => "English",
+        }
+    }
+
+    /// Picks the Chinese or English variant of a pair of texts from data files.
+    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+}
+
+macro_rules! translations {
+    ($($key:ident => $zh:literal, $en:literal;)*) => {
+        /// A visible string of the UI.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Key { $($key),* }
+
+        impl Key {
+            pub const ALL: &'static [Key] = &[$(Key::$key),*];
+
+            pub fn text(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $((Key::$key, Lang::Zh) => $zh, (Key::$key, Lang::En) => $en,)*
+                }
+            }
+        }
+    };
+}
+
+translations! {
+    AppName => "电力客户服务工单", "Power customer service tickets";
+    SkipToContent => "跳到正文", "Skip to content";
+    Home => "首页", "Home";
+    Kiosk => "营业厅自助", "Service-hall kiosk";
+    KioskBlurb => "客户自助登记投诉、领取回执、查询工单进度。", "Customers file a complaint, get a receipt and look up their ticket.";
+    Crew => "抢修班组", "Field crew";
+    CrewBlurb => "按到期先后处理工单：到达、处理、三段式反馈、回访。", "Work tickets by what is due first: arrival, findings, three-part feedback, revisits.";
+    Supervisor => "监督管理", "Supervisor";
+    SupervisorBlurb => "投诉台账、月度统计、超期与高频预警、抽查、红黑榜。", "Ledger, monthly statistics, overdue and high-frequency alerts, audits, red and black lists.";
+    Rules => "规则与日历", "Rules and calendar";
+    RulesBlurb => "当前生效的分类、分级、时限规则及其出处，以及法定节假日日历。", "The active classification, grading and deadline rules with their sources, and the holiday calendar.";
+    Language => "语言", "Language";
+    Online => "在线", "Online";
+    Offline => "离线（数据保存在本机）", "Offline (data stays on this device)";
+    NewVersion => "新版本可用", "A new version is available";
+    Reload => "重新载入", "Reload";
+    ComingSoon => "此页面正在建设中。", "This screen is being built.";
+    NotFound => "找不到该页面。", "Page not found.";
+    BackHome => "返回首页", "Back to home";
+    RuleTableVersion => "规则表版本", "Rule table version";
+    Source => "出处", "Source";
+    Keywords => "关键词", "Keywords";
+    Category => "类别", "Category";
+    Subcategory => "子类", "Subcategory";
+    Kind => "业务类型", "Ticket kind";
+    Grade => "等级", "Grade";
+    GradeRules => "分级规则", "Grade rules";
+    Clocks => "时限", "Deadlines";
+    Span => "时长", "Span";
+    StartsAt => "起算", "Starts at";
+    Calendar => "日历", "Calendar";
+    Year => "年份", "Year";
+    WorkDay => "工作日", "Working day";
+    RestDay => "休息日", "Rest day";
+    CalendarMissing => "缺少该年份的官方日历，按普通周末计算", "The official calendar for this year is missing; plain weekends are assumed";
+    TryClassifier => "试一试分类", "Try the classifier";
+    TypeComplaint => "输入客户反映的内容", "Type what the customer said";
+    Facts => "识别出的事实", "Extracted facts";
+    RulesFired => "触发的规则", "Rules that fired";
+    Confidence => "置信度", "Confidence";
+    NothingMatched => "未识别出明确类别，请人工判断", "No clear category found; please decide by hand";
+    Deadlines => "承诺时限（北京时间）", "Promised deadlines (China time)";
+    NotGraded => "不分级", "Not graded";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_has_distinct_non_empty_texts_in_both_languages() {
+        for key in Key::ALL {
+            let zh = key.text(Lang::Zh);
+            let en = key.text(Lang::En);
+            assert!(!zh.trim().is_empty() && !en.trim().is_empty(), "{key:?}");
+            assert_ne!(zh, en, "{key:?} is not translated");
+            assert!(zh.chars().any(|c| c as u32 > 0x2E80), "{key:?} Chinese text has no CJK");
+        }
+    }
+
+    #[test]
+    fn language_tags_round_trip_and_default_is_chinese() {
+        for lang in Lang::ALL {
+            assert_eq!(Lang::from_tag(lang.tag()), Some(lang));
+        }
+        assert_eq!(Lang::default(), Lang::Zh);
+        assert_eq!(Lang::from_tag("fr"), None);
+    }
+}

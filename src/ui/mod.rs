@@ -1,0 +1,45 @@
+//! The user interface: routes and components (Leptos, client-side rendering).
+//! It reads the domain and the browser layer; neither knows about it.
+
+mod home;
+mod i18n;
+mod placeholder;
+mod shell;
+
+use home::Home;
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+use placeholder::Placeholder;
+use shell::{Header, StatusBar};
+
+pub use i18n::{provide_i18n, use_i18n};
+
+use crate::i18n::Key;
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_i18n();
+    let i18n = use_i18n();
+    view! {
+        <Router>
+            <a class="skip-link" href="#main">{i18n.t(Key::SkipToContent)}</a>
+            <Header/>
+            <main id="main" tabindex="-1">
+                <Routes fallback=|| view! { <Placeholder title=Key::NotFound/> }>
+                    <Route path=path!("/") view=Home/>
+                    <Route path=path!("/kiosk") view=|| view! { <Placeholder title=Key::Kiosk/> }/>
+                    <Route path=path!("/crew") view=|| view! { <Placeholder title=Key::Crew/> }/>
+                    <Route path=path!("/supervisor") view=|| view! { <Placeholder title=Key::Supervisor/> }/>
+                </Routes>
+            </main>
+            <StatusBar/>
+        </Router>
+    }
+}
+
+/// Entry point of the wasm build.
+pub fn start() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(App);
+}

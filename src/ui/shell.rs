@@ -1,0 +1,87 @@
+//! The frame around every screen: header with navigation and language switch,
+//! and the status bar that says honestly whether the device is online.
+
+use super::use_i18n;
+use crate::i18n::{Key, Lang};
+use crate::web::{network, service_worker};
+use leptos::ev;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <header class="app-header">
+            <A href="/" attr:class="brand">
+                <img src="/static/icon.svg" alt="" width="32" height="32"/>
+                <span>{i18n.t(Key::AppName)}</span>
+            </A>
+            <nav aria-label=i18n.t(Key::Home)>
+                <A href="/kiosk">{i18n.t(Key::Kiosk)}</A>
+                <A href="/crew">{i18n.t(Key::Crew)}</A>
+                <A href="/supervisor">{i18n.t(Key::Supervisor)}</A>
+            </nav>
+            <LanguageSwitch/>
+        </header>
+    }
+}
+
+#[component]
+fn LanguageSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="lang-switch" role="group" aria-label=i18n.t(Key::Language)>
+            {Lang::ALL
+                .into_iter()
+                .map(|lang| {
+                    view! {
+                        <button
+                            type="button"
+                            lang=lang.tag()
+                            aria-pressed=move || (i18n.lang.get() == lang).to_string()
+                            on:click=move |_| i18n.set(lang)
+                        >
+                            {lang.native_name()}
+                        </button>
+                    }
+                })
+                .collect_view()}
+        </div>
+    }
+}
+
+#[component]
+pub fn StatusBar() -> impl IntoView {
+    let i18n = use_i18n();
+    let online = RwSignal::new(network::is_online());
+    let online_listener = window_event_listener(ev::online, move |_| online.set(true));
+    let offline_listener = window_event_listener(ev::offline, move |_| online.set(false));
+    on_cleanup(move || {
+        online_listener.remove();
+        offline_listener.remove();
+    });
+
+    let update_ready = RwSignal::new(false);
+    service_worker::register(move || update_ready.set(true));
+
+    view! {
+        <footer class="status-bar" role="status" aria-live="polite">
+            <span
+                class="net"
+                class:offline=move || !online.get()
+                data-state=move || if online.get() { "online" } else { "offline" }
+            >
+                {move || if online.get() { i18n.t(Key::Online)() } else { i18n.t(Key::Offline)() }}
+            </span>
+            <Show when=move || update_ready.get()>
+                <span class="update">
+                    {i18n.t(Key::NewVersion)}
+                    <button type="button" on:click=|_| service_worker::activate_waiting_worker()>
+                        {i18n.t(Key::Reload)}
+                    </button>
+                </span>
+            </Show>
+        </footer>
+    }
+}

@@ -1,0 +1,6 @@
+//! The browser layer: everything that touches web APIs (storage, network state,
+//! the service worker). It depends on the pure domain, never the reverse.
+
+pub mod network;
+pub mod prefs;
+pub mod service_worker;

@@ -1,0 +1,21 @@
+//! Small per-device preferences kept in localStorage (gloo-storage): they must be
+//! readable synchronously before the first render, and losing them costs nothing.
+
+use crate::i18n::Lang;
+use gloo_storage::{LocalStorage, Storage};
+
+const LANG_KEY: &str = "gridcare.lang";
+
+/// The language chosen on this device, or the default (Simplified Chinese).
+pub fn load_lang() -> Lang {
+    LocalStorage::get::<String>(LANG_KEY)
+        .ok()
+        .and_then(|tag| Lang::from_tag(&tag))
+        .unwrap_or_default()
+}
+
+/// Remembers the language across reloads. A full or disabled storage only
+/// means the choice is not remembered, so the error is ignored on purpose.
+pub fn save_lang(lang: Lang) {
+    let _ = LocalStorage::set(LANG_KEY, lang.tag());
+}
