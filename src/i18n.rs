@@ -121,7 +121,10 @@ mod tests {
             let en = key.text(Lang::En);
             assert!(!zh.trim().is_empty() && !en.trim().is_empty(), "{key:?}");
             assert_ne!(zh, en, "{key:?} is not translated");
-            assert!(zh.chars().any(|c| c as u32 > 0x2E80), "{key:?} Chinese text has no CJK");
+            assert!(
+                zh.chars().any(|c| c as u32 > 0x2E80),
+                "{key:?} Chinese text has no CJK"
+            );
         }
     }
 

@@ -54,20 +54,24 @@ pub struct RulesArgs {
 }
 
 fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| format!("'{text}' is not a date of the form YYYY-MM-DD"))
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| format!("'{text}' is not a date of the form YYYY-MM-DD"))
 }
 
 fn parse_instant(text: &str) -> Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| format!("'{text}' is not an RFC 3339 instant such as 2026-11-20T15:00:00+08:00"))
+        .map_err(|_| {
+            format!("'{text}' is not an RFC 3339 instant such as 2026-11-20T15:00:00+08:00")
+        })
 }
 
 fn load_table(path: Option<&PathBuf>) -> Result<RuleTable, Failure> {
     match path {
         None => Ok(RuleTable::shipped()),
         Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| Failure(format!("{}: {e}", path.display())))?;
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| Failure(format!("{}: {e}", path.display())))?;
             RuleTable::from_json(&text).map_err(|e| Failure(format!("{}: {e}", path.display())))
         }
     }
@@ -100,7 +104,8 @@ pub fn classify(args: ClassifyArgs) -> Result<ExitCode, Failure> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut failures = 0;
     for (number, line) in stdin.lock().lines().enumerate() {
-        let line = line.map_err(|e| Failure(format!("line {}: cannot read input: {e}", number + 1)))?;
+        let line =
+            line.map_err(|e| Failure(format!("line {}: cannot read input: {e}", number + 1)))?;
         if line.trim().is_empty() {
             continue;
         }
@@ -130,19 +135,27 @@ pub fn classify(args: ClassifyArgs) -> Result<ExitCode, Failure> {
     }
     out.flush()?;
     if failures > 0 {
-        return Err(Failure(format!("{failures} input line(s) could not be read (see above)")));
+        return Err(Failure(format!(
+            "{failures} input line(s) could not be read (see above)"
+        )));
     }
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn calendar(args: CalendarArgs) -> Result<ExitCode, Failure> {
     if args.to < args.from {
-        return Err(Failure(format!("--to {} is before --from {}", args.to, args.from)));
+        return Err(Failure(format!(
+            "--to {} is before --from {}",
+            args.to, args.from
+        )));
     }
     let mut calendar = Calendar::shipped();
     for path in &args.import {
-        let text = std::fs::read_to_string(path).map_err(|e| Failure(format!("{}: {e}", path.display())))?;
-        calendar.import_holiday_cn(&text).map_err(|e| Failure(format!("{}: {e}", path.display())))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Failure(format!("{}: {e}", path.display())))?;
+        calendar
+            .import_holiday_cn(&text)
+            .map_err(|e| Failure(format!("{}: {e}", path.display())))?;
     }
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut missing = std::collections::BTreeSet::new();
@@ -159,7 +172,10 @@ pub fn calendar(args: CalendarArgs) -> Result<ExitCode, Failure> {
     out.flush()?;
     if !missing.is_empty() {
         let years: Vec<_> = missing.into_iter().collect();
-        eprintln!("gridcare: warning: calendar missing for year {}; plain weekends assumed", years.join(", "));
+        eprintln!(
+            "gridcare: warning: calendar missing for year {}; plain weekends assumed",
+            years.join(", ")
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -171,7 +187,10 @@ pub fn due(args: DueArgs) -> Result<ExitCode, Failure> {
             let (due, missing) = working_days_after(&calendar, args.from, n);
             if !missing.is_empty() {
                 let years: Vec<_> = missing.iter().map(i32::to_string).collect();
-                eprintln!("gridcare: warning: calendar missing for year {}; plain weekends assumed", years.join(", "));
+                eprintln!(
+                    "gridcare: warning: calendar missing for year {}; plain weekends assumed",
+                    years.join(", ")
+                );
             }
             due
         }

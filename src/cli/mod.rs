@@ -8,7 +8,11 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "gridcare", version, about = "Electric-utility complaint and 95598 ticket tools")]
+#[command(
+    name = "gridcare",
+    version,
+    about = "Electric-utility complaint and 95598 ticket tools"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

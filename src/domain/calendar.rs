@@ -70,10 +70,13 @@ pub struct Calendar {
 impl Calendar {
     /// The calendar shipped with the app (2020 through the newest announced year).
     pub fn shipped() -> Calendar {
-        let file: ShippedFile = serde_json::from_str(SHIPPED).expect("shipped calendar is valid JSON");
+        let file: ShippedFile =
+            serde_json::from_str(SHIPPED).expect("shipped calendar is valid JSON");
         let mut calendar = Calendar::default();
         for year in file.years {
-            calendar.import_year(year).expect("shipped calendar is consistent");
+            calendar
+                .import_year(year)
+                .expect("shipped calendar is consistent");
         }
         calendar
     }
@@ -102,7 +105,10 @@ impl Calendar {
         for day in data.days {
             // holiday-cn files may list a day just across New Year (元旦 2023 began 2022-12-31).
             if (day.date.year() - data.year).abs() > 1 {
-                return Err(CalendarError::DayOutsideYear { year: data.year, date: day.date });
+                return Err(CalendarError::DayOutsideYear {
+                    year: data.year,
+                    date: day.date,
+                });
             }
             if !day.is_off_day && !is_weekend(day.date) {
                 return Err(CalendarError::ImplausibleDay { date: day.date });
@@ -114,7 +120,8 @@ impl Calendar {
             }
             days.insert(day.date, day);
         }
-        self.special.retain(|date, _| !(date.year() == data.year && !days.contains_key(date)));
+        self.special
+            .retain(|date, _| date.year() != data.year || days.contains_key(date));
         self.special.extend(days);
         self.known_years.insert(data.year);
         Ok(())
@@ -145,7 +152,10 @@ impl Calendar {
 
     pub fn is_working_day(&self, date: NaiveDate) -> Checked<bool> {
         let info = self.day(date);
-        Checked { value: info.working, missing_years: missing(&info) }
+        Checked {
+            value: info.working,
+            missing_years: missing(&info),
+        }
     }
 
     /// The `n`-th working day strictly after `date` (n = 0 gives `date` itself).
@@ -161,12 +171,17 @@ impl Calendar {
                 counted += 1;
             }
         }
-        Checked { value: current, missing_years }
+        Checked {
+            value: current,
+            missing_years,
+        }
     }
 
     /// Every day from `from` to `to`, both included.
     pub fn days(&self, from: NaiveDate, to: NaiveDate) -> impl Iterator<Item = DayInfo> + '_ {
-        from.iter_days().take_while(move |d| *d <= to).map(|d| self.day(d))
+        from.iter_days()
+            .take_while(move |d| *d <= to)
+            .map(|d| self.day(d))
     }
 }
 

@@ -186,7 +186,14 @@ impl Classifier {
             .match_kind(MatchKind::Standard)
             .build(&patterns)
             .expect("keywords of a validated table build an automaton");
-        Classifier { table, normaliser, automaton, patterns, uses, subs }
+        Classifier {
+            table,
+            normaliser,
+            automaton,
+            patterns,
+            uses,
+            subs,
+        }
     }
 
     pub fn table(&self) -> &RuleTable {
@@ -220,7 +227,12 @@ impl Classifier {
         let kind_index = match &kind_cue {
             Some((i, _, words)) => {
                 let kind = &self.table.kinds[*i];
-                rules.push(fired(&kind.id, &kind.source, format!("kind={}", kind.code), words.clone()));
+                rules.push(fired(
+                    &kind.id,
+                    &kind.source,
+                    format!("kind={}", kind.code),
+                    words.clone(),
+                ));
                 *i
             }
             None => {
@@ -229,12 +241,23 @@ impl Classifier {
                     Some((s, _, _)) => {
                         let (c, j) = self.subs[*s];
                         let sub = &self.table.categories[c].subcategories[j];
-                        sub.kind_without_cue.as_deref().unwrap_or(&default.with_topic)
+                        sub.kind_without_cue
+                            .as_deref()
+                            .unwrap_or(&default.with_topic)
                     }
                     None => &default.without_topic,
                 };
-                rules.push(fired(&default.id, &default.source, format!("kind={code}"), vec![]));
-                self.table.kinds.iter().position(|k| k.code == code).expect("validated kind code")
+                rules.push(fired(
+                    &default.id,
+                    &default.source,
+                    format!("kind={code}"),
+                    vec![],
+                ));
+                self.table
+                    .kinds
+                    .iter()
+                    .position(|k| k.code == code)
+                    .expect("validated kind code")
             }
         };
         let kind = &self.table.kinds[kind_index];
@@ -243,35 +266,66 @@ impl Classifier {
         let (category, subcategory) = match (&kind.fixed_subcategory, &topic) {
             (Some(code), _) => {
                 let (cat, sub) = self.table.subcategory(code).expect("validated subcategory");
-                rules.push(fired(&kind.id, &kind.source, format!("subcategory={}", sub.code), vec![]));
+                rules.push(fired(
+                    &kind.id,
+                    &kind.source,
+                    format!("subcategory={}", sub.code),
+                    vec![],
+                ));
                 (cat.code.clone(), Some(sub.code.clone()))
             }
             (None, Some((s, _, words))) => {
                 let (c, j) = self.subs[*s];
-                let (cat, sub) = (&self.table.categories[c], &self.table.categories[c].subcategories[j]);
-                rules.push(fired(&sub.id, &sub.source, format!("subcategory={}", sub.code), words.clone()));
+                let (cat, sub) = (
+                    &self.table.categories[c],
+                    &self.table.categories[c].subcategories[j],
+                );
+                rules.push(fired(
+                    &sub.id,
+                    &sub.source,
+                    format!("subcategory={}", sub.code),
+                    words.clone(),
+                ));
                 (cat.code.clone(), Some(sub.code.clone()))
             }
             (None, None) => ("other".to_string(), None),
         };
 
         // An outage or voltage problem needs someone on site.
-        if facts.site_visit.is_none() && matches!(kind.code.as_str(), "complaint" | "fault_repair") {
-            if let Some((_, sub)) = subcategory.as_deref().and_then(|code| self.table.subcategory(code)) {
+        if facts.site_visit.is_none() && matches!(kind.code.as_str(), "complaint" | "fault_repair")
+        {
+            if let Some((_, sub)) = subcategory
+                .as_deref()
+                .and_then(|code| self.table.subcategory(code))
+            {
                 if sub.site_visit {
                     facts.site_visit = Some(true);
-                    origins.push(("site_visit".into(), FactOrigin::Derived { rule: sub.id.clone() }));
+                    origins.push((
+                        "site_visit".into(),
+                        FactOrigin::Derived {
+                            rule: sub.id.clone(),
+                        },
+                    ));
                 }
             }
         }
 
         let grade = if kind.graded {
-            self.grade(&kind.code, &category, subcategory.as_deref(), &facts, &mut rules)
+            self.grade(
+                &kind.code,
+                &category,
+                subcategory.as_deref(),
+                &facts,
+                &mut rules,
+            )
         } else {
             None
         };
 
-        let confidence = match (kind_cue.is_some(), topic.is_some() || kind.fixed_subcategory.is_some()) {
+        let confidence = match (
+            kind_cue.is_some(),
+            topic.is_some() || kind.fixed_subcategory.is_some(),
+        ) {
             (true, true) => Confidence::High,
             (false, false) => Confidence::Low,
             _ => Confidence::Medium,
@@ -292,12 +346,35 @@ impl Classifier {
     }
 
     /// The grade rules that hold, and the highest grade (lowest number) among them.
-    pub fn grade(&self, kind: &str, category: &str, subcategory: Option<&str>, facts: &Facts, rules: &mut Vec<FiredRule>) -> Option<u8> {
-        let subject = Subject { kind, category, subcategory, grade: None, facts };
-        let holding: Vec<_> = self.table.grade_rules.iter().filter(|r| subject.satisfies(&r.when)).collect();
+    pub fn grade(
+        &self,
+        kind: &str,
+        category: &str,
+        subcategory: Option<&str>,
+        facts: &Facts,
+        rules: &mut Vec<FiredRule>,
+    ) -> Option<u8> {
+        let subject = Subject {
+            kind,
+            category,
+            subcategory,
+            grade: None,
+            facts,
+        };
+        let holding: Vec<_> = self
+            .table
+            .grade_rules
+            .iter()
+            .filter(|r| subject.satisfies(&r.when))
+            .collect();
         let grade = holding.iter().map(|r| r.grade).min()?;
         for rule in holding.iter().filter(|r| r.grade == grade) {
-            rules.push(fired(&rule.id, &rule.source, format!("grade={grade}"), vec![]));
+            rules.push(fired(
+                &rule.id,
+                &rule.source,
+                format!("grade={grade}"),
+                vec![],
+            ));
         }
         Some(grade)
     }
@@ -322,7 +399,13 @@ impl Classifier {
             let (start, end) = (char_at[m.start()], char_at[m.end()]);
             let pattern = m.pattern().as_usize();
             for &(target, weight) in &self.uses[pattern] {
-                all.push(Hit { pattern, target, weight, start, end });
+                all.push(Hit {
+                    pattern,
+                    target,
+                    weight,
+                    start,
+                    end,
+                });
             }
         }
         let max_gap = self.table.negation.max_gap;
@@ -352,7 +435,11 @@ impl Classifier {
 
     /// The index with the highest summed weight among hits that `pick` maps to
     /// one; ties go to the one listed first in the table. Returns the matched words.
-    fn best(&self, hits: &[Hit], pick: impl Fn(Target) -> Option<usize>) -> Option<(usize, f64, Vec<String>)> {
+    fn best(
+        &self,
+        hits: &[Hit],
+        pick: impl Fn(Target) -> Option<usize>,
+    ) -> Option<(usize, f64, Vec<String>)> {
         let mut scores: Vec<(usize, f64, Vec<String>)> = Vec::new();
         for hit in hits {
             if let Some(i) = pick(hit.target) {
@@ -378,7 +465,13 @@ impl Classifier {
         self.patterns[hit.pattern].clone()
     }
 
-    fn extract_facts(&self, chars: &[char], hits: &[Hit], manual: &Facts, rules: &mut Vec<FiredRule>) -> (Facts, Vec<(String, FactOrigin)>) {
+    fn extract_facts(
+        &self,
+        chars: &[char],
+        hits: &[Hit],
+        manual: &Facts,
+        rules: &mut Vec<FiredRule>,
+    ) -> (Facts, Vec<(String, FactOrigin)>) {
         let mut facts = Facts::default();
         let mut origins = Vec::new();
         let text = |hit: &Hit| chars[hit.start..hit.end].iter().collect::<String>();
@@ -399,8 +492,19 @@ impl Classifier {
                 if let Some(hit) = hits.iter().find(|h| h.target == Target::Area(i)) {
                     if facts.area.is_none() {
                         facts.area = Area::from_code(&area.value);
-                        origins.push((rule.fact.clone(), FactOrigin::Extracted { rule: rule.id.clone(), text: text(hit) }));
-                        rules.push(fired(&rule.id, &rule.source, format!("area={}", area.value), vec![text(hit)]));
+                        origins.push((
+                            rule.fact.clone(),
+                            FactOrigin::Extracted {
+                                rule: rule.id.clone(),
+                                text: text(hit),
+                            },
+                        ));
+                        rules.push(fired(
+                            &rule.id,
+                            &rule.source,
+                            format!("area={}", area.value),
+                            vec![text(hit)],
+                        ));
                     }
                 }
                 continue;
@@ -411,7 +515,10 @@ impl Classifier {
                         keep_larger(n.value, span_text(chars, n.start, n.end + 1));
                     }
                 }
-                for hit in hits.iter().filter(|h| matches!(h.target, Target::CountPhrase(j, _) if j == i)) {
+                for hit in hits
+                    .iter()
+                    .filter(|h| matches!(h.target, Target::CountPhrase(j, _) if j == i))
+                {
                     if let Target::CountPhrase(_, value) = hit.target {
                         keep_larger(value, text(hit));
                     }
@@ -421,19 +528,30 @@ impl Classifier {
                 let near = |start: usize, end: usize| {
                     hits.iter().any(|h| {
                         h.target == Target::Near(i)
-                            && (h.end <= start && start - h.end <= duration.window || h.start >= end && h.start - end <= duration.window)
+                            && (h.end <= start && start - h.end <= duration.window
+                                || h.start >= end && h.start - end <= duration.window)
                     })
                 };
                 for n in &numbers {
-                    let units: Vec<(String, f64)> = duration.units.iter().map(|Keyword(u, h)| (u.clone(), *h)).collect();
+                    let units: Vec<(String, f64)> = duration
+                        .units
+                        .iter()
+                        .map(|Keyword(u, h)| (u.clone(), *h))
+                        .collect();
                     if let Some((unit_len, hours)) = unit_with_value_at(chars, n.end, &units) {
                         if near(n.start, n.end + unit_len) {
                             let more = n.more || followed_by_more(chars, n.end + unit_len);
-                            keep_larger(hours_of(n, hours, more), span_text(chars, n.start, n.end + unit_len));
+                            keep_larger(
+                                hours_of(n, hours, more),
+                                span_text(chars, n.start, n.end + unit_len),
+                            );
                         }
                     }
                 }
-                for hit in hits.iter().filter(|h| matches!(h.target, Target::DurationPhrase(j, _) if j == i)) {
+                for hit in hits
+                    .iter()
+                    .filter(|h| matches!(h.target, Target::DurationPhrase(j, _) if j == i))
+                {
                     if let Target::DurationPhrase(_, value) = hit.target {
                         if near(hit.start, hit.end) {
                             keep_larger(value, text(hit));
@@ -443,7 +561,9 @@ impl Classifier {
             }
             if let Some(joint) = &rule.joint {
                 if let Some(hit) = hits.iter().find(|h| h.target == Target::Joint(i)) {
-                    let households = manual.number(&joint.count_fact).or(facts.number(&joint.count_fact));
+                    let households = manual
+                        .number(&joint.count_fact)
+                        .or(facts.number(&joint.count_fact));
                     if let Some(n) = households {
                         keep_larger(n, text(hit));
                     }
@@ -455,9 +575,24 @@ impl Classifier {
                 } else {
                     facts.set_number(&rule.fact, value);
                 }
-                let shown = if rule.flag.is_some() { "true".to_string() } else { format_number(value) };
-                rules.push(fired(&rule.id, &rule.source, format!("{}={shown}", rule.fact), vec![words.clone()]));
-                origins.push((rule.fact.clone(), FactOrigin::Extracted { rule: rule.id.clone(), text: words }));
+                let shown = if rule.flag.is_some() {
+                    "true".to_string()
+                } else {
+                    format_number(value)
+                };
+                rules.push(fired(
+                    &rule.id,
+                    &rule.source,
+                    format!("{}={shown}", rule.fact),
+                    vec![words.clone()],
+                ));
+                origins.push((
+                    rule.fact.clone(),
+                    FactOrigin::Extracted {
+                        rule: rule.id.clone(),
+                        text: words,
+                    },
+                ));
             }
         }
         (facts, origins)
@@ -465,7 +600,12 @@ impl Classifier {
 }
 
 fn fired(id: &str, source: &str, decided: String, matched: Vec<String>) -> FiredRule {
-    FiredRule { id: id.to_string(), source: source.to_string(), decided, matched }
+    FiredRule {
+        id: id.to_string(),
+        source: source.to_string(),
+        decided,
+        matched,
+    }
 }
 
 fn span_text(chars: &[char], start: usize, end: usize) -> String {
@@ -473,24 +613,25 @@ fn span_text(chars: &[char], start: usize, end: usize) -> String {
 }
 
 fn starts_with_at(chars: &[char], at: usize, word: &str) -> bool {
-    let mut i = at;
-    for c in word.chars() {
-        if chars.get(i) != Some(&c) {
-            return false;
-        }
-        i += 1;
-    }
-    true
+    (at..).zip(word.chars()).all(|(i, c)| chars.get(i) == Some(&c))
 }
 
 /// The longest of `units` that stands at `at`.
 fn unit_at<'a>(chars: &[char], at: usize, units: &'a [String]) -> Option<&'a str> {
-    units.iter().filter(|u| starts_with_at(chars, at, u)).max_by_key(|u| u.chars().count()).map(String::as_str)
+    units
+        .iter()
+        .filter(|u| starts_with_at(chars, at, u))
+        .max_by_key(|u| u.chars().count())
+        .map(String::as_str)
 }
 
 /// The longest unit at `at`, as (its length in characters, its value).
 fn unit_with_value_at(chars: &[char], at: usize, units: &[(String, f64)]) -> Option<(usize, f64)> {
-    let at = if chars.get(at) == Some(&' ') { at + 1 } else { at };
+    let at = if chars.get(at) == Some(&' ') {
+        at + 1
+    } else {
+        at
+    };
     units
         .iter()
         .filter(|(u, _)| starts_with_at(chars, at, u))
@@ -547,7 +688,9 @@ impl Subject<'_> {
             return categories.iter().any(|k| k == self.category);
         }
         if let Some(subs) = &c.subcategory {
-            return self.subcategory.is_some_and(|s| subs.iter().any(|k| k == s));
+            return self
+                .subcategory
+                .is_some_and(|s| subs.iter().any(|k| k == s));
         }
         if let Some(grades) = &c.grade {
             return self.grade.is_some_and(|g| grades.contains(&g));
@@ -556,7 +699,9 @@ impl Subject<'_> {
             if let Some(expected) = c.is {
                 return self.facts.flag(fact).unwrap_or(false) == expected;
             }
-            let Some(value) = self.facts.number(fact) else { return false };
+            let Some(value) = self.facts.number(fact) else {
+                return false;
+            };
             return c.at_least.is_none_or(|t| value >= t) && c.more_than.is_none_or(|t| value > t);
         }
         false

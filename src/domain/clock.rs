@@ -25,9 +25,14 @@ pub enum ClockEvent {
     ProgressReported,
     ApologyMade,
     Resolved,
-    FeedbackGiven { confirmed: bool },
+    FeedbackGiven {
+        confirmed: bool,
+    },
     Confirmed,
-    Revisited { satisfaction: Option<u8>, by_supervisor: bool },
+    Revisited {
+        satisfaction: Option<u8>,
+        by_supervisor: bool,
+    },
     Reopened,
     Voided,
 }
@@ -173,7 +178,9 @@ pub fn add_span(
     }
     if let Some(months) = span.months {
         let local = start.with_timezone(&china());
-        let due = local.checked_add_months(Months::new(months)).unwrap_or(local);
+        let due = local
+            .checked_add_months(Months::new(months))
+            .unwrap_or(local);
         return (due.with_timezone(&Utc), BTreeSet::new());
     }
     if let Some(n) = span.working_days {
@@ -192,18 +199,38 @@ pub fn add_span(
 
 /// "Within N working days of T": 24:00 China time at the end of the N-th
 /// working day strictly after T's China-time date.
-pub fn working_days_after(calendar: &Calendar, start: DateTime<Utc>, n: u32) -> (DateTime<Utc>, BTreeSet<i32>) {
+pub fn working_days_after(
+    calendar: &Calendar,
+    start: DateTime<Utc>,
+    n: u32,
+) -> (DateTime<Utc>, BTreeSet<i32>) {
     let day = calendar.add_working_days(china_date(start), n);
     (china_midnight(day.value + Days::new(1)), day.missing_years)
 }
 
 /// Every clock of the rule table for one ticket, evaluated at `now`.
-pub fn clocks(table: &RuleTable, calendar: &Calendar, ticket: &ClockInput, now: DateTime<Utc>) -> Vec<ClockStatus> {
+pub fn clocks(
+    table: &RuleTable,
+    calendar: &Calendar,
+    ticket: &ClockInput,
+    now: DateTime<Utc>,
+) -> Vec<ClockStatus> {
     let timeline = Timeline::new(ticket, table.satisfaction_threshold.percent);
-    table.clocks.iter().map(|rule| clock(table, calendar, ticket, &timeline, rule, now)).collect()
+    table
+        .clocks
+        .iter()
+        .map(|rule| clock(table, calendar, ticket, &timeline, rule, now))
+        .collect()
 }
 
-fn clock(table: &RuleTable, calendar: &Calendar, ticket: &ClockInput, timeline: &Timeline, rule: &ClockRule, now: DateTime<Utc>) -> ClockStatus {
+fn clock(
+    table: &RuleTable,
+    calendar: &Calendar,
+    ticket: &ClockInput,
+    timeline: &Timeline,
+    rule: &ClockRule,
+    now: DateTime<Utc>,
+) -> ClockStatus {
     let mut status = ClockStatus {
         id: rule.id.clone(),
         code: rule.code.clone(),
@@ -229,17 +256,28 @@ fn clock(table: &RuleTable, calendar: &Calendar, ticket: &ClockInput, timeline: 
         return status;
     }
     let start_milestone = Milestone::from_code(&rule.start).expect("validated milestone");
-    let met_by: Vec<Milestone> = rule.met_by.iter().filter_map(|m| Milestone::from_code(m)).collect();
+    let met_by: Vec<Milestone> = rule
+        .met_by
+        .iter()
+        .filter_map(|m| Milestone::from_code(m))
+        .collect();
     let Some(mut start) = timeline.first(start_milestone) else {
         status.state = ClockState::Pending;
         return status;
     };
-    let until = rule.until.as_deref().and_then(Milestone::from_code).and_then(|m| timeline.first(m));
+    let until = rule
+        .until
+        .as_deref()
+        .and_then(Milestone::from_code)
+        .and_then(|m| timeline.first(m));
     let mut missing = BTreeSet::new();
     loop {
         let (base_due, gaps) = add_span(table, calendar, start, &rule.span, ticket.facts.area);
         missing.extend(gaps);
-        let met = met_by.iter().filter_map(|m| timeline.first_at_or_after(*m, start)).min();
+        let met = met_by
+            .iter()
+            .filter_map(|m| timeline.first_at_or_after(*m, start))
+            .min();
         let horizon = met.or(until).unwrap_or(now);
         let (due, paused, open_pause) = if rule.pausable {
             timeline.extend_for_pauses(start, base_due, horizon)
@@ -259,9 +297,19 @@ fn clock(table: &RuleTable, calendar: &Calendar, ticket: &ClockInput, timeline: 
                 start = at;
                 continue;
             }
-            Some(at) => status.state = if at <= due { ClockState::Met } else { ClockState::MetLate },
+            Some(at) => {
+                status.state = if at <= due {
+                    ClockState::Met
+                } else {
+                    ClockState::MetLate
+                }
+            }
             None if rule.recurring && until.is_some() => {
-                status.state = if until.is_some_and(|u| u <= due) { ClockState::Met } else { ClockState::MetLate };
+                status.state = if until.is_some_and(|u| u <= due) {
+                    ClockState::Met
+                } else {
+                    ClockState::MetLate
+                };
                 status.met_at = until;
             }
             None if open_pause => status.state = ClockState::Paused,
@@ -269,7 +317,11 @@ fn clock(table: &RuleTable, calendar: &Calendar, ticket: &ClockInput, timeline: 
             None => {
                 let span = (base_due - start).num_seconds().max(1) as f64;
                 let elapsed = (now - start - paused).num_seconds() as f64;
-                status.state = if elapsed >= table.due_soon_ratio * span { ClockState::DueSoon } else { ClockState::Running };
+                status.state = if elapsed >= table.due_soon_ratio * span {
+                    ClockState::DueSoon
+                } else {
+                    ClockState::Running
+                };
             }
         }
         break;
@@ -293,8 +345,18 @@ impl<'a> Timeline<'a> {
         let mut events: Vec<&TimedEvent> = ticket.events.iter().collect();
         events.sort_by_key(|e| e.at);
         let voided = events.iter().any(|e| e.event == ClockEvent::Voided);
-        let reopened_at = events.iter().filter(|e| e.event == ClockEvent::Reopened).map(|e| e.at).max();
-        Timeline { received: ticket.received, events, satisfaction_threshold, voided, reopened_at }
+        let reopened_at = events
+            .iter()
+            .filter(|e| e.event == ClockEvent::Reopened)
+            .map(|e| e.at)
+            .max();
+        Timeline {
+            received: ticket.received,
+            events,
+            satisfaction_threshold,
+            voided,
+            reopened_at,
+        }
     }
 
     fn matches(&self, milestone: Milestone, event: &ClockEvent) -> bool {
@@ -310,9 +372,17 @@ impl<'a> Timeline<'a> {
             Milestone::Resolved => *event == E::Resolved,
             Milestone::FeedbackGiven => matches!(event, E::FeedbackGiven { .. }),
             Milestone::FeedbackUnconfirmed => *event == E::FeedbackGiven { confirmed: false },
-            Milestone::Confirmed => *event == E::Confirmed || *event == E::FeedbackGiven { confirmed: true },
+            Milestone::Confirmed => {
+                *event == E::Confirmed || *event == E::FeedbackGiven { confirmed: true }
+            }
             Milestone::Revisited => matches!(event, E::Revisited { .. }),
-            Milestone::SupervisorRevisited => matches!(event, E::Revisited { by_supervisor: true, .. }),
+            Milestone::SupervisorRevisited => matches!(
+                event,
+                E::Revisited {
+                    by_supervisor: true,
+                    ..
+                }
+            ),
             // Handled in `first`: only the first revisit counts.
             Milestone::FirstRevisitUnsatisfied => false,
         }
@@ -329,9 +399,14 @@ impl<'a> Timeline<'a> {
     fn first(&self, milestone: Milestone) -> Option<DateTime<Utc>> {
         match milestone {
             Milestone::Received => Some(self.received),
-            Milestone::DispatchedOrReceived => self.occurrences(milestone).next().or(Some(self.received)),
+            Milestone::DispatchedOrReceived => {
+                self.occurrences(milestone).next().or(Some(self.received))
+            }
             Milestone::FirstRevisitUnsatisfied => self.events.iter().find_map(|e| match e.event {
-                ClockEvent::Revisited { satisfaction: Some(s), .. } if self.reopened_at.is_none_or(|r| e.at >= r) => {
+                ClockEvent::Revisited {
+                    satisfaction: Some(s),
+                    ..
+                } if self.reopened_at.is_none_or(|r| e.at >= r) => {
                     (s < self.satisfaction_threshold).then_some(e.at)
                 }
                 _ => None,
@@ -345,18 +420,29 @@ impl<'a> Timeline<'a> {
             return self.first(milestone).filter(|t| *t >= at);
         }
         // A clock is met by an event after its start, not by the event that started it.
-        self.occurrences(milestone).find(|t| *t >= at && (*t > at || !self.starts_at(milestone, at)))
+        self.occurrences(milestone)
+            .find(|t| *t >= at && (*t > at || !self.starts_at(milestone, at)))
     }
 
     fn starts_at(&self, milestone: Milestone, at: DateTime<Utc>) -> bool {
-        self.events.iter().any(|e| e.at == at && self.matches(milestone, &e.event))
-            && matches!(milestone, Milestone::ProgressReported | Milestone::Revisited)
+        self.events
+            .iter()
+            .any(|e| e.at == at && self.matches(milestone, &e.event))
+            && matches!(
+                milestone,
+                Milestone::ProgressReported | Milestone::Revisited
+            )
     }
 
     /// Pauses (pending customer .. resumed) that begin after `start` and before
     /// the deadline as moved so far push the deadline by their length. Returns
     /// the deadline, the paused time, and whether a pause is still open.
-    fn extend_for_pauses(&self, start: DateTime<Utc>, base_due: DateTime<Utc>, horizon: DateTime<Utc>) -> (DateTime<Utc>, Duration, bool) {
+    fn extend_for_pauses(
+        &self,
+        start: DateTime<Utc>,
+        base_due: DateTime<Utc>,
+        horizon: DateTime<Utc>,
+    ) -> (DateTime<Utc>, Duration, bool) {
         let mut due = base_due;
         let mut paused = Duration::zero();
         let mut open = false;

@@ -58,7 +58,9 @@ impl Area {
     }
 
     pub fn from_code(code: &str) -> Option<Area> {
-        [Area::Urban, Area::Suburban, Area::Rural, Area::Remote].into_iter().find(|a| a.code() == code)
+        [Area::Urban, Area::Suburban, Area::Rural, Area::Remote]
+            .into_iter()
+            .find(|a| a.code() == code)
     }
 }
 
@@ -183,13 +185,21 @@ mod tests {
 
     #[test]
     fn manual_facts_beat_extracted_ones_and_unknown_fields_are_refused() {
-        let extracted = Facts { households_affected: Some(20), safety_hazard: Some(true), ..Facts::default() };
-        let manual = Facts { safety_hazard: Some(false), ..Facts::default() };
+        let extracted = Facts {
+            households_affected: Some(20),
+            safety_hazard: Some(true),
+            ..Facts::default()
+        };
+        let manual = Facts {
+            safety_hazard: Some(false),
+            ..Facts::default()
+        };
         let merged = extracted.overridden_by(&manual);
         assert_eq!(merged.safety_hazard, Some(false));
         assert_eq!(merged.households_affected, Some(20));
         assert!(serde_json::from_str::<Facts>(r#"{"weather": "rain"}"#).is_err());
-        let parsed: Facts = serde_json::from_str(r#"{"area": "rural", "outage_hours": 30}"#).unwrap();
+        let parsed: Facts =
+            serde_json::from_str(r#"{"area": "rural", "outage_hours": 30}"#).unwrap();
         assert_eq!(parsed.area, Some(Area::Rural));
         assert_eq!(parsed.known(), vec!["outage_hours", "area"]);
     }

@@ -57,7 +57,10 @@ mod tests {
     #[test]
     fn full_width_traditional_and_case_are_folded_one_char_for_one() {
         let n = Normaliser::new();
-        assert_eq!(n.text("電壓不穩，ＡＢＣ１２３　停電"), "电压不稳,abc123 停电");
+        assert_eq!(
+            n.text("電壓不穩，ＡＢＣ１２３　停電"),
+            "电压不稳,abc123 停电"
+        );
         let input = "單戶停電超過24小時";
         assert_eq!(n.text(input).chars().count(), input.chars().count());
     }

@@ -42,7 +42,8 @@ fn multiplier(c: char) -> Option<u32> {
 /// Reads a number at `start`, or `None` if there is none.
 pub fn number_at(chars: &[char], start: usize) -> Option<Number> {
     let (value, mut end) = arabic(chars, start).or_else(|| chinese(chars, start))?;
-    let mut more = start >= 2 && chars[start - 2..start] == ['超', '过'] || start >= 1 && chars[start - 1] == '超';
+    let mut more = start >= 2 && chars[start - 2..start] == ['超', '过']
+        || start >= 1 && chars[start - 1] == '超';
     let mut value = value;
     while let Some(&c) = chars.get(end) {
         match c {
@@ -53,12 +54,20 @@ pub fn number_at(chars: &[char], start: usize) -> Option<Number> {
         }
         end += 1;
     }
-    Some(Number { value, start, end, more })
+    Some(Number {
+        value,
+        start,
+        end,
+        more,
+    })
 }
 
 fn arabic(chars: &[char], start: usize) -> Option<(f64, usize)> {
     let mut end = start;
-    while chars.get(end).is_some_and(|c| c.is_ascii_digit() || (*c == '.' && end > start)) {
+    while chars
+        .get(end)
+        .is_some_and(|c| c.is_ascii_digit() || (*c == '.' && end > start))
+    {
         end += 1;
     }
     if end > start && chars[end - 1] == '.' {

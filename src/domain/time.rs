@@ -34,8 +34,14 @@ mod tests {
     fn china_date_rolls_over_at_16_utc() {
         let before = Utc.with_ymd_and_hms(2026, 11, 20, 15, 59, 59).unwrap();
         let after = Utc.with_ymd_and_hms(2026, 11, 20, 16, 0, 0).unwrap();
-        assert_eq!(china_date(before), NaiveDate::from_ymd_opt(2026, 11, 20).unwrap());
-        assert_eq!(china_date(after), NaiveDate::from_ymd_opt(2026, 11, 21).unwrap());
+        assert_eq!(
+            china_date(before),
+            NaiveDate::from_ymd_opt(2026, 11, 20).unwrap()
+        );
+        assert_eq!(
+            china_date(after),
+            NaiveDate::from_ymd_opt(2026, 11, 21).unwrap()
+        );
         assert_eq!(china_midnight(china_date(after)), after);
         assert_eq!(to_china_rfc3339(after), "2026-11-21T00:00:00+08:00");
     }

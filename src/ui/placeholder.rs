@@ -8,7 +8,11 @@ use leptos_router::components::A;
 #[component]
 pub fn Placeholder(title: Key) -> impl IntoView {
     let i18n = use_i18n();
-    let body = if title == Key::NotFound { Key::NotFound } else { Key::ComingSoon };
+    let body = if title == Key::NotFound {
+        Key::NotFound
+    } else {
+        Key::ComingSoon
+    };
     view! {
         <h1>{i18n.t(title)}</h1>
         <p>{i18n.t(body)}</p>

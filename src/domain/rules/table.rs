@@ -312,12 +312,28 @@ impl std::fmt::Display for Problem {
 pub struct InvalidTable(pub Vec<Problem>);
 
 /// The kinds of ticket of 002 §一; codes are part of the CLI and file formats.
-pub const KIND_CODES: [&str; 7] =
-    ["fault_repair", "consultation", "complaint", "suggestion", "report", "opinion", "praise"];
+pub const KIND_CODES: [&str; 7] = [
+    "fault_repair",
+    "consultation",
+    "complaint",
+    "suggestion",
+    "report",
+    "opinion",
+    "praise",
+];
 pub const CATEGORY_CODES: [&str; 4] = ["supply_quality", "billing", "service_conduct", "other"];
 pub const SUBCATEGORY_CODES: [&str; 12] = [
-    "outage", "voltage", "frequency", "billing_error", "tariff_dispute", "payment_inconvenience",
-    "rude_attitude", "cumbersome_process", "broken_promise", "property_dispute", "policy_inquiry",
+    "outage",
+    "voltage",
+    "frequency",
+    "billing_error",
+    "tariff_dispute",
+    "payment_inconvenience",
+    "rude_attitude",
+    "cumbersome_process",
+    "broken_promise",
+    "property_dispute",
+    "policy_inquiry",
     "suggestion_feedback",
 ];
 pub const AREA_CODES: [&str; 4] = ["urban", "suburban", "rural", "remote"];
@@ -330,12 +346,13 @@ impl RuleTable {
 
     /// Parses and validates a table: all of it, or an error listing every problem.
     pub fn from_json(json: &str) -> Result<RuleTable, InvalidTable> {
-        let table: RuleTable = serde_json::from_str(json.trim_start_matches('\u{feff}')).map_err(|e| {
-            InvalidTable(vec![Problem {
-                at: format!("line {}, column {}", e.line(), e.column()),
-                message: e.to_string(),
-            }])
-        })?;
+        let table: RuleTable =
+            serde_json::from_str(json.trim_start_matches('\u{feff}')).map_err(|e| {
+                InvalidTable(vec![Problem {
+                    at: format!("line {}, column {}", e.line(), e.column()),
+                    message: e.to_string(),
+                }])
+            })?;
         let problems = super::validate::validate(&table);
         if problems.is_empty() {
             Ok(table)
@@ -373,34 +390,94 @@ impl RuleTable {
     /// Every rule id in the table, for uniqueness checks and look-ups.
     pub(super) fn ids(&self) -> Vec<(String, &str)> {
         let mut ids = vec![
-            ("high_frequency".to_string(), self.high_frequency.id.as_str()),
+            (
+                "high_frequency".to_string(),
+                self.high_frequency.id.as_str(),
+            ),
             ("negation".to_string(), self.negation.id.as_str()),
-            ("kind_without_cue".to_string(), self.kind_without_cue.id.as_str()),
-            ("satisfaction_threshold".to_string(), self.satisfaction_threshold.id.as_str()),
+            (
+                "kind_without_cue".to_string(),
+                self.kind_without_cue.id.as_str(),
+            ),
+            (
+                "satisfaction_threshold".to_string(),
+                self.satisfaction_threshold.id.as_str(),
+            ),
         ];
-        ids.extend(self.kinds.iter().enumerate().map(|(i, k)| (format!("kinds[{i}]"), k.id.as_str())));
+        ids.extend(
+            self.kinds
+                .iter()
+                .enumerate()
+                .map(|(i, k)| (format!("kinds[{i}]"), k.id.as_str())),
+        );
         for (i, c) in self.categories.iter().enumerate() {
             ids.push((format!("categories[{i}]"), c.id.as_str()));
             ids.extend(
-                c.subcategories.iter().enumerate().map(|(j, s)| (format!("categories[{i}].subcategories[{j}]"), s.id.as_str())),
+                c.subcategories
+                    .iter()
+                    .enumerate()
+                    .map(|(j, s)| (format!("categories[{i}].subcategories[{j}]"), s.id.as_str())),
             );
         }
-        ids.extend(self.facts.iter().enumerate().map(|(i, f)| (format!("facts[{i}]"), f.id.as_str())));
-        ids.extend(self.grade_rules.iter().enumerate().map(|(i, g)| (format!("grade_rules[{i}]"), g.id.as_str())));
-        ids.extend(self.arrival_profiles.iter().enumerate().map(|(i, p)| (format!("arrival_profiles[{i}]"), p.id.as_str())));
-        ids.extend(self.clocks.iter().enumerate().map(|(i, c)| (format!("clocks[{i}]"), c.id.as_str())));
+        ids.extend(
+            self.facts
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (format!("facts[{i}]"), f.id.as_str())),
+        );
+        ids.extend(
+            self.grade_rules
+                .iter()
+                .enumerate()
+                .map(|(i, g)| (format!("grade_rules[{i}]"), g.id.as_str())),
+        );
+        ids.extend(
+            self.arrival_profiles
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (format!("arrival_profiles[{i}]"), p.id.as_str())),
+        );
+        ids.extend(
+            self.clocks
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (format!("clocks[{i}]"), c.id.as_str())),
+        );
         ids
     }
 
     /// The source clause of a rule id, for explanations.
     pub fn source_of(&self, id: &str) -> Option<&str> {
         let sources: Vec<(&str, &str)> = std::iter::empty()
-            .chain(self.kinds.iter().map(|k| (k.id.as_str(), k.source.as_str())))
-            .chain(self.categories.iter().flat_map(|c| c.subcategories.iter().map(|s| (s.id.as_str(), s.source.as_str()))))
-            .chain(self.facts.iter().map(|f| (f.id.as_str(), f.source.as_str())))
-            .chain(self.grade_rules.iter().map(|g| (g.id.as_str(), g.source.as_str())))
-            .chain(self.clocks.iter().map(|c| (c.id.as_str(), c.source.as_str())))
-            .chain([(self.kind_without_cue.id.as_str(), self.kind_without_cue.source.as_str())])
+            .chain(
+                self.kinds
+                    .iter()
+                    .map(|k| (k.id.as_str(), k.source.as_str())),
+            )
+            .chain(self.categories.iter().flat_map(|c| {
+                c.subcategories
+                    .iter()
+                    .map(|s| (s.id.as_str(), s.source.as_str()))
+            }))
+            .chain(
+                self.facts
+                    .iter()
+                    .map(|f| (f.id.as_str(), f.source.as_str())),
+            )
+            .chain(
+                self.grade_rules
+                    .iter()
+                    .map(|g| (g.id.as_str(), g.source.as_str())),
+            )
+            .chain(
+                self.clocks
+                    .iter()
+                    .map(|c| (c.id.as_str(), c.source.as_str())),
+            )
+            .chain([(
+                self.kind_without_cue.id.as_str(),
+                self.kind_without_cue.source.as_str(),
+            )])
             .collect();
         sources.into_iter().find(|(i, _)| *i == id).map(|(_, s)| s)
     }

@@ -11,7 +11,10 @@ struct Check {
 
 impl Check {
     fn fail(&mut self, at: impl Into<String>, message: impl Into<String>) {
-        self.problems.push(Problem { at: at.into(), message: message.into() });
+        self.problems.push(Problem {
+            at: at.into(),
+            message: message.into(),
+        });
     }
 
     fn require(&mut self, ok: bool, at: impl Into<String>, message: impl Into<String>) {
@@ -26,20 +29,38 @@ impl Check {
 
     fn one_of(&mut self, value: &str, allowed: &[&str], at: String, what: &str) {
         if !allowed.contains(&value) {
-            self.fail(at, format!("unknown {what} '{value}' (expected one of: {})", allowed.join(", ")));
+            self.fail(
+                at,
+                format!(
+                    "unknown {what} '{value}' (expected one of: {})",
+                    allowed.join(", ")
+                ),
+            );
         }
     }
 
     fn keywords(&mut self, keywords: &[Keyword], at: &str) {
-        self.require(!keywords.is_empty(), at.to_string(), "needs at least one keyword");
+        self.require(
+            !keywords.is_empty(),
+            at.to_string(),
+            "needs at least one keyword",
+        );
         for (i, Keyword(text, weight)) in keywords.iter().enumerate() {
             self.text(text, format!("{at}[{i}]"));
-            self.require(*weight > 0.0 && weight.is_finite(), format!("{at}[{i}]"), "weight must be a positive number");
+            self.require(
+                *weight > 0.0 && weight.is_finite(),
+                format!("{at}[{i}]"),
+                "weight must be a positive number",
+            );
         }
     }
 
     fn words(&mut self, words: &[String], at: &str) {
-        self.require(!words.is_empty(), at.to_string(), "needs at least one entry");
+        self.require(
+            !words.is_empty(),
+            at.to_string(),
+            "needs at least one entry",
+        );
         for (i, w) in words.iter().enumerate() {
             self.text(w, format!("{at}[{i}]"));
         }
@@ -65,7 +86,11 @@ impl Check {
         }
         for (name, list) in [("all", &c.all), ("any", &c.any)] {
             if let Some(list) = list {
-                self.require(!list.is_empty(), format!("{at}.{name}"), "must not be empty");
+                self.require(
+                    !list.is_empty(),
+                    format!("{at}.{name}"),
+                    "must not be empty",
+                );
                 for (i, inner) in list.iter().enumerate() {
                     self.condition(inner, &format!("{at}.{name}[{i}]"));
                 }
@@ -81,23 +106,38 @@ impl Check {
             }
         }
         for (i, g) in c.grade.iter().flatten().enumerate() {
-            self.require((1..=3).contains(g), format!("{at}.grade[{i}]"), "grades are 1, 2 or 3");
+            self.require(
+                (1..=3).contains(g),
+                format!("{at}.grade[{i}]"),
+                "grades are 1, 2 or 3",
+            );
         }
         if let Some(fact) = &c.fact {
             match FactType::of(fact) {
-                None => self.fail(format!("{at}.fact"), format!("unknown fact '{fact}' (known: {})", FACT_NAMES.join(", "))),
-                Some(FactType::Flag) => {
-                    self.require(c.is.is_some() && c.at_least.is_none() && c.more_than.is_none(), at.to_string(), format!("'{fact}' is yes/no: use \"is\""))
-                }
+                None => self.fail(
+                    format!("{at}.fact"),
+                    format!("unknown fact '{fact}' (known: {})", FACT_NAMES.join(", ")),
+                ),
+                Some(FactType::Flag) => self.require(
+                    c.is.is_some() && c.at_least.is_none() && c.more_than.is_none(),
+                    at.to_string(),
+                    format!("'{fact}' is yes/no: use \"is\""),
+                ),
                 Some(FactType::Number) => self.require(
                     c.is.is_none() && (c.at_least.is_some() ^ c.more_than.is_some()),
                     at.to_string(),
                     format!("'{fact}' is a number: use one of \"at_least\", \"more_than\""),
                 ),
-                Some(FactType::Area) => self.fail(format!("{at}.fact"), "conditions on the area are not supported"),
+                Some(FactType::Area) => self.fail(
+                    format!("{at}.fact"),
+                    "conditions on the area are not supported",
+                ),
             }
         } else if c.is.is_some() || c.at_least.is_some() || c.more_than.is_some() {
-            self.fail(at, "\"is\", \"at_least\" and \"more_than\" go with \"fact\"");
+            self.fail(
+                at,
+                "\"is\", \"at_least\" and \"more_than\" go with \"fact\"",
+            );
         }
     }
 
@@ -134,19 +174,44 @@ impl Check {
             }
         }
         if s.arrival_profile == Some(false) {
-            self.fail(format!("{at}.arrival_profile"), "use true, or another form of span");
+            self.fail(
+                format!("{at}.arrival_profile"),
+                "use true, or another form of span",
+            );
         }
     }
 }
 
 pub(super) fn validate(t: &RuleTable) -> Vec<Problem> {
-    let mut c = Check { problems: Vec::new() };
-    c.require(t.format == FORMAT, "format", format!("must be \"{FORMAT}\""));
+    let mut c = Check {
+        problems: Vec::new(),
+    };
+    c.require(
+        t.format == FORMAT,
+        "format",
+        format!("must be \"{FORMAT}\""),
+    );
     c.text(&t.version, "version".into());
-    c.require(t.due_soon_ratio > 0.0 && t.due_soon_ratio < 1.0, "due_soon_ratio", "must lie between 0 and 1");
-    c.require(t.high_frequency.share > 0.0 && t.high_frequency.share <= 1.0, "high_frequency.share", "must lie in (0, 1]");
-    c.require(t.high_frequency.min_count >= 1, "high_frequency.min_count", "must be at least 1");
-    c.require((1..=3).contains(&t.emergency_grade), "emergency_grade", "grades are 1, 2 or 3");
+    c.require(
+        t.due_soon_ratio > 0.0 && t.due_soon_ratio < 1.0,
+        "due_soon_ratio",
+        "must lie between 0 and 1",
+    );
+    c.require(
+        t.high_frequency.share > 0.0 && t.high_frequency.share <= 1.0,
+        "high_frequency.share",
+        "must lie in (0, 1]",
+    );
+    c.require(
+        t.high_frequency.min_count >= 1,
+        "high_frequency.min_count",
+        "must be at least 1",
+    );
+    c.require(
+        (1..=3).contains(&t.emergency_grade),
+        "emergency_grade",
+        "grades are 1, 2 or 3",
+    );
     c.require(
         (1..=100).contains(&t.satisfaction_threshold.percent),
         "satisfaction_threshold.percent",
@@ -164,10 +229,19 @@ pub(super) fn validate(t: &RuleTable) -> Vec<Problem> {
         }
     }
     let sources = [
-        ("high_frequency.source".to_string(), &t.high_frequency.source),
+        (
+            "high_frequency.source".to_string(),
+            &t.high_frequency.source,
+        ),
         ("negation.source".to_string(), &t.negation.source),
-        ("kind_without_cue.source".to_string(), &t.kind_without_cue.source),
-        ("satisfaction_threshold.source".to_string(), &t.satisfaction_threshold.source),
+        (
+            "kind_without_cue.source".to_string(),
+            &t.kind_without_cue.source,
+        ),
+        (
+            "satisfaction_threshold.source".to_string(),
+            &t.satisfaction_threshold.source,
+        ),
     ];
     for (at, source) in sources {
         c.text(source, at);
@@ -178,21 +252,43 @@ pub(super) fn validate(t: &RuleTable) -> Vec<Problem> {
         let at = format!("kinds[{i}]");
         c.one_of(&k.code, &KIND_CODES, format!("{at}.code"), "kind");
         if !kind_codes.insert(k.code.as_str()) {
-            c.fail(format!("{at}.code"), format!("kind '{}' appears twice", k.code));
+            c.fail(
+                format!("{at}.code"),
+                format!("kind '{}' appears twice", k.code),
+            );
         }
         c.text(&k.source, format!("{at}.source"));
         c.text(&k.zh, format!("{at}.zh"));
         c.text(&k.en, format!("{at}.en"));
         c.keywords(&k.keywords, &format!("{at}.keywords"));
         if let Some(sub) = &k.fixed_subcategory {
-            c.one_of(sub, &SUBCATEGORY_CODES, format!("{at}.fixed_subcategory"), "subcategory");
+            c.one_of(
+                sub,
+                &SUBCATEGORY_CODES,
+                format!("{at}.fixed_subcategory"),
+                "subcategory",
+            );
         }
     }
     for code in KIND_CODES {
-        c.require(kind_codes.contains(code), "kinds", format!("kind '{code}' is missing"));
+        c.require(
+            kind_codes.contains(code),
+            "kinds",
+            format!("kind '{code}' is missing"),
+        );
     }
-    c.one_of(&t.kind_without_cue.with_topic, &KIND_CODES, "kind_without_cue.with_topic".into(), "kind");
-    c.one_of(&t.kind_without_cue.without_topic, &KIND_CODES, "kind_without_cue.without_topic".into(), "kind");
+    c.one_of(
+        &t.kind_without_cue.with_topic,
+        &KIND_CODES,
+        "kind_without_cue.with_topic".into(),
+        "kind",
+    );
+    c.one_of(
+        &t.kind_without_cue.without_topic,
+        &KIND_CODES,
+        "kind_without_cue.without_topic".into(),
+        "kind",
+    );
 
     let mut category_codes = HashSet::new();
     let mut sub_codes = HashSet::new();
@@ -200,15 +296,30 @@ pub(super) fn validate(t: &RuleTable) -> Vec<Problem> {
         let at = format!("categories[{i}]");
         c.one_of(&cat.code, &CATEGORY_CODES, format!("{at}.code"), "category");
         if !category_codes.insert(cat.code.as_str()) {
-            c.fail(format!("{at}.code"), format!("category '{}' appears twice", cat.code));
+            c.fail(
+                format!("{at}.code"),
+                format!("category '{}' appears twice", cat.code),
+            );
         }
         c.text(&cat.source, format!("{at}.source"));
-        c.require(!cat.subcategories.is_empty(), format!("{at}.subcategories"), "needs at least one subcategory");
+        c.require(
+            !cat.subcategories.is_empty(),
+            format!("{at}.subcategories"),
+            "needs at least one subcategory",
+        );
         for (j, sub) in cat.subcategories.iter().enumerate() {
             let at = format!("{at}.subcategories[{j}]");
-            c.one_of(&sub.code, &SUBCATEGORY_CODES, format!("{at}.code"), "subcategory");
+            c.one_of(
+                &sub.code,
+                &SUBCATEGORY_CODES,
+                format!("{at}.code"),
+                "subcategory",
+            );
             if !sub_codes.insert(sub.code.as_str()) {
-                c.fail(format!("{at}.code"), format!("subcategory '{}' appears twice", sub.code));
+                c.fail(
+                    format!("{at}.code"),
+                    format!("subcategory '{}' appears twice", sub.code),
+                );
             }
             c.text(&sub.source, format!("{at}.source"));
             c.keywords(&sub.keywords, &format!("{at}.keywords"));
@@ -218,7 +329,11 @@ pub(super) fn validate(t: &RuleTable) -> Vec<Problem> {
         }
     }
     for code in SUBCATEGORY_CODES {
-        c.require(sub_codes.contains(code), "categories", format!("subcategory '{code}' is missing"));
+        c.require(
+            sub_codes.contains(code),
+            "categories",
+            format!("subcategory '{code}' is missing"),
+        );
     }
 
     for (i, f) in t.facts.iter().enumerate() {
@@ -226,12 +341,30 @@ pub(super) fn validate(t: &RuleTable) -> Vec<Problem> {
         c.text(&f.source, format!("{at}.source"));
         let kind = FactType::of(&f.fact);
         if kind.is_none() {
-            c.fail(format!("{at}.fact"), format!("unknown fact '{}' (known: {})", f.fact, FACT_NAMES.join(", ")));
+            c.fail(
+                format!("{at}.fact"),
+                format!(
+                    "unknown fact '{}' (known: {})",
+                    f.fact,
+                    FACT_NAMES.join(", ")
+                ),
+            );
         }
-        let extractors =
-            [f.flag.is_some(), f.count.is_some(), f.duration.is_some(), f.joint.is_some(), f.area.is_some()].iter().filter(|s| **s).count();
+        let extractors = [
+            f.flag.is_some(),
+            f.count.is_some(),
+            f.duration.is_some(),
+            f.joint.is_some(),
+            f.area.is_some(),
+        ]
+        .iter()
+        .filter(|s| **s)
+        .count();
         if extractors != 1 {
-            c.fail(&at, "needs exactly one of: flag, count, duration, joint, area");
+            c.fail(
+                &at,
+                "needs exactly one of: flag, count, duration, joint, area",
+            );
             continue;
         }
         let expected = if f.flag.is_some() {
@@ -242,7 +375,10 @@ pub(super) fn validate(t: &RuleTable) -> Vec<Problem> {
             FactType::Number
         };
         if kind.is_some_and(|k| k != expected) {
-            c.fail(&at, format!("this extractor does not fit the fact '{}'", f.fact));
+            c.fail(
+                &at,
+                format!("this extractor does not fit the fact '{}'", f.fact),
+            );
         }
         if let Some(words) = &f.flag {
             c.words(words, &format!("{at}.flag"));
@@ -256,7 +392,11 @@ pub(super) fn validate(t: &RuleTable) -> Vec<Problem> {
         }
         if let Some(j) = &f.joint {
             c.words(&j.cues, &format!("{at}.joint.cues"));
-            c.require(FactType::of(&j.count_fact) == Some(FactType::Number), format!("{at}.joint.count_fact"), "must name a number fact");
+            c.require(
+                FactType::of(&j.count_fact) == Some(FactType::Number),
+                format!("{at}.joint.count_fact"),
+                "must name a number fact",
+            );
         }
         if let Some(a) = &f.area {
             c.one_of(&a.value, &AREA_CODES, format!("{at}.area.value"), "area");
@@ -266,7 +406,11 @@ pub(super) fn validate(t: &RuleTable) -> Vec<Problem> {
 
     for (i, g) in t.grade_rules.iter().enumerate() {
         let at = format!("grade_rules[{i}]");
-        c.require((1..=3).contains(&g.grade), format!("{at}.grade"), "grades are 1, 2 or 3");
+        c.require(
+            (1..=3).contains(&g.grade),
+            format!("{at}.grade"),
+            "grades are 1, 2 or 3",
+        );
         c.text(&g.source, format!("{at}.source"));
         c.condition(&g.when, &format!("{at}.when"));
     }
@@ -281,19 +425,30 @@ pub(super) fn validate(t: &RuleTable) -> Vec<Problem> {
         let at = format!("arrival_profiles[{i}]");
         c.text(&p.source, format!("{at}.source"));
         if !profile_codes.insert(p.code.as_str()) {
-            c.fail(format!("{at}.code"), format!("profile '{}' appears twice", p.code));
+            c.fail(
+                format!("{at}.code"),
+                format!("profile '{}' appears twice", p.code),
+            );
         }
         for area in AREA_CODES {
             match p.minutes.get(area) {
                 Some(0) => c.fail(format!("{at}.minutes.{area}"), "must be greater than zero"),
                 Some(_) => {}
-                None => c.fail(format!("{at}.minutes"), format!("no span for area '{area}'")),
+                None => c.fail(
+                    format!("{at}.minutes"),
+                    format!("no span for area '{area}'"),
+                ),
             }
         }
         for area in p.minutes.keys() {
             c.one_of(area, &AREA_CODES, format!("{at}.minutes"), "area");
         }
-        c.one_of(&p.default_area, &AREA_CODES, format!("{at}.default_area"), "area");
+        c.one_of(
+            &p.default_area,
+            &AREA_CODES,
+            format!("{at}.default_area"),
+            "area",
+        );
     }
     c.require(
         profile_codes.contains(t.site_arrival_profile.as_str()),
@@ -307,15 +462,28 @@ pub(super) fn validate(t: &RuleTable) -> Vec<Problem> {
         c.text(&clock.source, format!("{at}.source"));
         c.text(&clock.code, format!("{at}.code"));
         c.condition(&clock.applies, &format!("{at}.applies"));
-        c.one_of(&clock.start, &milestones, format!("{at}.start"), "milestone");
+        c.one_of(
+            &clock.start,
+            &milestones,
+            format!("{at}.start"),
+            "milestone",
+        );
         c.span(&clock.span, &format!("{at}.span"));
-        c.require(!clock.met_by.is_empty(), format!("{at}.met_by"), "needs at least one milestone");
+        c.require(
+            !clock.met_by.is_empty(),
+            format!("{at}.met_by"),
+            "needs at least one milestone",
+        );
         for (j, m) in clock.met_by.iter().enumerate() {
             c.one_of(m, &milestones, format!("{at}.met_by[{j}]"), "milestone");
         }
         if let Some(until) = &clock.until {
             c.one_of(until, &milestones, format!("{at}.until"), "milestone");
-            c.require(clock.recurring, format!("{at}.until"), "only a recurring clock has an end milestone");
+            c.require(
+                clock.recurring,
+                format!("{at}.until"),
+                "only a recurring clock has an end milestone",
+            );
         }
     }
     c.problems

@@ -1,0 +1,67 @@
+// Shared set-up for the end-to-end tests: serves the release build (dist/) on
+// 127.0.0.1 with the same server the Run command uses, and drives Debian's
+// Chromium through playwright-core (which never downloads a browser).
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const root = resolve(here, '..', '..');
+export const artifacts = join(here, 'artifacts');
+mkdirSync(artifacts, { recursive: true });
+
+export const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+/** Starts the static server on a free port; resolves to { url, stop }. */
+export function startServer(dist = join(root, 'dist')) {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [join(root, '.ci', 'serve.mjs'), dist, '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    child.on('error', reject);
+    child.stdout.on('data', (chunk) => {
+      const match = /http:\/\/127\.0\.0\.1:(\d+)\//.exec(chunk.toString());
+      if (match) resolvePromise({ url: `http://127.0.0.1:${match[1]}`, stop: () => child.kill('SIGTERM') });
+    });
+    setTimeout(() => reject(new Error('server did not start within 10 s')), 10_000).unref();
+  });
+}
+
+/** A fresh headless Chromium (playwright gives every launch an empty profile directory). */
+export function launchBrowser() {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+}
+
+/**
+ * Opens a page that records console errors and uncaught exceptions, so a test
+ * can assert the app ran cleanly (a CSP violation shows up here too).
+ */
+export async function openPage(context) {
+  const page = await context.newPage();
+  page.problems = [];
+  page.on('console', (msg) => { if (msg.type() === 'error') page.problems.push(`console: ${msg.text()}`); });
+  page.on('pageerror', (err) => page.problems.push(`page error: ${err.message}`));
+  return page;
+}
+
+/** Waits until the Leptos app has rendered its header. */
+export async function appReady(page) {
+  await page.waitForSelector('header.app-header', { timeout: 15_000 });
+}
+
+/** Waits until a service worker controls the page (app shell cached). */
+export async function controlledByServiceWorker(page) {
+  await page.waitForFunction(async () => {
+    if (!navigator.serviceWorker) return false;
+    await navigator.serviceWorker.ready;
+    return !!navigator.serviceWorker.controller;
+  }, null, { timeout: 15_000 });
+}
+
+export async function screenshot(page, name) {
+  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+}
