@@ -613,7 +613,9 @@ fn span_text(chars: &[char], start: usize, end: usize) -> String {
 }
 
 fn starts_with_at(chars: &[char], at: usize, word: &str) -> bool {
-    (at..).zip(word.chars()).all(|(i, c)| chars.get(i) == Some(&c))
+    (at..)
+        .zip(word.chars())
+        .all(|(i, c)| chars.get(i) == Some(&c))
 }
 
 /// The longest of `units` that stands at `at`.

@@ -12,8 +12,22 @@ use gridcare::domain::rules::RuleTable;
 use std::hint::black_box;
 use std::time::Instant;
 
-const OPENINGS: [&str; 6] = ["我是", "你好，", "我家住在", "客户反映：", "我们", "麻烦记录一下，"];
-const PLACES: [&str; 6] = ["城区幸福小区", "郊区工业园", "村里", "市中心", "山区", "开发区"];
+const OPENINGS: [&str; 6] = [
+    "我是",
+    "你好，",
+    "我家住在",
+    "客户反映：",
+    "我们",
+    "麻烦记录一下，",
+];
+const PLACES: [&str; 6] = [
+    "城区幸福小区",
+    "郊区工业园",
+    "村里",
+    "市中心",
+    "山区",
+    "开发区",
+];
 const PROBLEMS: [&str; 12] = [
     "停电{n}个小时了还没人来修，我要投诉",
     "{n}户联名投诉，晚上电压太低，空调启动不了",
@@ -30,7 +44,10 @@ const PROBLEMS: [&str; 12] = [
 ];
 
 fn main() {
-    let tickets: usize = std::env::var("TICKETS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let tickets: usize = std::env::var("TICKETS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
     let table = RuleTable::shipped();
     let calendar = Calendar::shipped();
     let classifier = Classifier::new(table.clone());
@@ -38,14 +55,22 @@ fn main() {
     // A small linear congruential generator: the same tickets on every run.
     let mut seed: u64 = 0x5eed;
     let mut next = move |n: usize| {
-        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         ((seed >> 33) as usize) % n
     };
     let base = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     let texts: Vec<(String, chrono::DateTime<Utc>)> = (0..tickets)
         .map(|_| {
-            let problem = PROBLEMS[next(PROBLEMS.len())].replace("{n}", &(1 + next(60)).to_string());
-            let text = format!("{}{}{}", OPENINGS[next(OPENINGS.len())], PLACES[next(PLACES.len())], problem);
+            let problem =
+                PROBLEMS[next(PROBLEMS.len())].replace("{n}", &(1 + next(60)).to_string());
+            let text = format!(
+                "{}{}{}",
+                OPENINGS[next(OPENINGS.len())],
+                PLACES[next(PLACES.len())],
+                problem
+            );
             (text, base + Duration::minutes(next(525_600) as i64))
         })
         .collect();
@@ -56,11 +81,26 @@ fn main() {
     for (text, received) in &texts {
         let c = classifier.classify(text, &Facts::default());
         let events = [
-            TimedEvent { at: *received + Duration::minutes(30), event: ClockEvent::Responded },
-            TimedEvent { at: *received + Duration::minutes(50), event: ClockEvent::Dispatched },
-            TimedEvent { at: *received + Duration::hours(3), event: ClockEvent::PendingCustomer },
-            TimedEvent { at: *received + Duration::hours(5), event: ClockEvent::Resumed },
-            TimedEvent { at: *received + Duration::hours(20), event: ClockEvent::Resolved },
+            TimedEvent {
+                at: *received + Duration::minutes(30),
+                event: ClockEvent::Responded,
+            },
+            TimedEvent {
+                at: *received + Duration::minutes(50),
+                event: ClockEvent::Dispatched,
+            },
+            TimedEvent {
+                at: *received + Duration::hours(3),
+                event: ClockEvent::PendingCustomer,
+            },
+            TimedEvent {
+                at: *received + Duration::hours(5),
+                event: ClockEvent::Resumed,
+            },
+            TimedEvent {
+                at: *received + Duration::hours(20),
+                event: ClockEvent::Resolved,
+            },
         ];
         let input = ClockInput {
             received: *received,
@@ -75,5 +115,8 @@ fn main() {
     }
     let elapsed = started.elapsed().as_secs_f64();
     println!("rules engine: {tickets} tickets classified + {clock_count} clocks computed in {elapsed:.2} s");
-    println!("rules engine: {:.0} tickets/second (native, one core)", tickets as f64 / elapsed);
+    println!(
+        "rules engine: {:.0} tickets/second (native, one core)",
+        tickets as f64 / elapsed
+    );
 }
