@@ -1,0 +1,236 @@
+//! The `gridcare` command line as a user runs it: output formats, exit codes,
+//! and clear messages on bad input (never a panic).
+#![cfg(not(target_arch = "wasm32"))]
+
+use serde_json::Value;
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn gridcare(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gridcare"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+fn assert_clean_failure(o: &Output) {
+    assert!(!o.status.success());
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "an error exit, not a crash: {}",
+        stderr(o)
+    );
+    assert!(!stderr(o).contains("panicked"), "{}", stderr(o));
+}
+
+#[test]
+fn classify_writes_one_json_line_per_input_line() {
+    let input = concat!(
+        "{\"text\": \"我们小区20余户联名投诉，每晚电压骤降，空调无法启动\"}\n",
+        "\n",
+        "{\"text\": \"家里停电了\", \"facts\": {\"safety_hazard\": true}}\n",
+        "{\"text\": \"请问阶梯电价怎么算\"}\n",
+    );
+    let o = gridcare(&["classify"], input);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lines: Vec<Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3, "the blank line is skipped");
+    let first = &lines[0];
+    assert_eq!(first["kind"], "complaint");
+    assert_eq!(first["category"], "supply_quality");
+    assert_eq!(first["subcategory"], "voltage");
+    assert_eq!(first["grade"], 1);
+    assert_eq!(first["facts"]["joint_households"], 20);
+    let rules = first["rules"].as_array().unwrap();
+    assert!(rules
+        .iter()
+        .all(|r| r["id"].is_string() && r["source"].is_string()));
+    assert!(rules
+        .iter()
+        .any(|r| r["id"] == "grade.1.joint_supply_quality" && r["source"] == "003 §八"));
+    assert_eq!(lines[1]["kind"], "fault_repair");
+    assert_eq!(lines[1]["grade"], Value::Null, "fault repair is not graded");
+    assert_eq!(lines[1]["facts"]["safety_hazard"], true);
+    assert_eq!(lines[2]["kind"], "consultation");
+    assert_eq!(lines[2]["grade"], Value::Null);
+}
+
+#[test]
+fn classify_names_the_bad_lines_and_still_answers_the_good_ones() {
+    let input = "{\"text\": \"停电了\"}\nnot json\n{\"text\": \"x\", \"facts\": {\"weather\": 1}}\n{\"text\": 5}\n{\"text\": \"电费多收了\"}\n";
+    let o = gridcare(&["classify"], input);
+    assert_clean_failure(&o);
+    assert_eq!(stdout(&o).lines().count(), 2);
+    let err = stderr(&o);
+    assert!(err.contains("line 2:"), "{err}");
+    assert!(
+        err.contains("line 3:") && err.contains("unknown field `weather`"),
+        "{err}"
+    );
+    assert!(err.contains("line 4:"), "{err}");
+    assert!(err.contains("3 input line(s)"), "{err}");
+}
+
+#[test]
+fn calendar_lists_work_and_rest_days_with_holiday_names() {
+    let o = gridcare(
+        &["calendar", "--from", "2026-09-30", "--to", "2026-10-11"],
+        "",
+    );
+    assert!(o.status.success());
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 12);
+    assert_eq!(lines[0], "2026-09-30 work");
+    assert_eq!(lines[1], "2026-10-01 rest 国庆节");
+    assert_eq!(lines[8], "2026-10-08 work");
+    assert_eq!(lines[10], "2026-10-10 work 国庆节", "make-up Saturday");
+    assert_eq!(lines[11], "2026-10-11 rest");
+    assert!(stderr(&o).is_empty());
+}
+
+#[test]
+fn calendar_warns_about_missing_years_and_refuses_bad_dates() {
+    let o = gridcare(
+        &["calendar", "--from", "2027-01-01", "--to", "2027-01-02"],
+        "",
+    );
+    assert!(o.status.success());
+    assert!(stderr(&o).contains("calendar missing for year 2027"));
+    let o = gridcare(
+        &["calendar", "--from", "2026-13-01", "--to", "2026-12-01"],
+        "",
+    );
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("'2026-13-01' is not a date of the form YYYY-MM-DD"),
+        "{}",
+        stderr(&o)
+    );
+    let o = gridcare(
+        &["calendar", "--from", "2026-12-01", "--to", "2026-11-01"],
+        "",
+    );
+    assert_clean_failure(&o);
+    assert!(stderr(&o).contains("is before --from"));
+}
+
+#[test]
+fn calendar_imports_a_holiday_cn_year() {
+    let dir = std::env::temp_dir().join(format!("gridcare-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("2027.json");
+    std::fs::write(
+        &file,
+        r#"{"year": 2027, "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": true}]}"#,
+    )
+    .unwrap();
+    let o = gridcare(
+        &[
+            "calendar",
+            "--from",
+            "2027-01-01",
+            "--to",
+            "2027-01-01",
+            "--import",
+            file.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert!(o.status.success());
+    assert_eq!(stdout(&o), "2027-01-01 rest 元旦\n");
+    assert!(stderr(&o).is_empty());
+    std::fs::write(&file, "{broken").unwrap();
+    let o = gridcare(
+        &[
+            "calendar",
+            "--from",
+            "2027-01-01",
+            "--to",
+            "2027-01-01",
+            "--import",
+            file.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_clean_failure(&o);
+    assert!(stderr(&o).contains("2027.json: not a holiday-cn calendar file"));
+}
+
+#[test]
+fn due_prints_rfc3339_in_china_time() {
+    let o = gridcare(
+        &[
+            "due",
+            "--from",
+            "2026-11-20T15:00:00+08:00",
+            "--working-days",
+            "3",
+        ],
+        "",
+    );
+    assert_eq!(stdout(&o), "2026-11-26T00:00:00+08:00\n");
+    let o = gridcare(
+        &["due", "--from", "2026-11-20T07:00:00Z", "--hours", "48"],
+        "",
+    );
+    assert_eq!(stdout(&o), "2026-11-22T15:00:00+08:00\n");
+    let o = gridcare(&["due", "--from", "yesterday", "--hours", "1"], "");
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("'yesterday' is not an RFC 3339 instant"));
+    let o = gridcare(&["due", "--from", "2026-11-20T15:00:00+08:00"], "");
+    assert!(!o.status.success(), "a span is required");
+}
+
+#[test]
+fn rules_prints_the_table_and_checks_files() {
+    let o = gridcare(&["rules"], "");
+    assert!(o.status.success());
+    let table: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(table["format"], "gridcare-rules");
+    let dir = std::env::temp_dir().join(format!("gridcare-rules-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = dir.join("good.json");
+    std::fs::write(&good, stdout(&o)).unwrap();
+    let o = gridcare(&["rules", "--check", good.to_str().unwrap()], "");
+    assert!(o.status.success());
+    assert!(stdout(&o).contains("valid rule table version"));
+    let mut broken = table.clone();
+    broken["clocks"][0]["span"] = serde_json::json!({});
+    broken["grade_rules"][0]["grade"] = serde_json::json!(7);
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, broken.to_string()).unwrap();
+    let o = gridcare(&["rules", "--check", bad.to_str().unwrap()], "");
+    assert_clean_failure(&o);
+    let err = stderr(&o);
+    assert!(err.contains("2 problem(s)"), "{err}");
+    assert!(
+        err.contains("clocks[0].span") && err.contains("grade_rules[0].grade"),
+        "{err}"
+    );
+    let o = gridcare(&["rules", "--check", "/no/such/file.json"], "");
+    assert_clean_failure(&o);
+    assert!(stderr(&o).contains("/no/such/file.json"));
+}
