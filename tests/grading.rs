@@ -215,8 +215,12 @@ fn negation_is_seen_where_it_is_cheap_to_see() {
 fn when_nothing_matches_the_classifier_says_so() {
     let c = classify("喂喂，你好");
     assert_eq!(c.confidence, gridcare::domain::classify::Confidence::Low);
-    assert_eq!(c.subcategory, None);
-    assert_eq!(c.category, "other");
+    // The fallback is a consultation (policy inquiry), flagged for a person to decide.
+    assert_eq!(
+        (c.kind.as_str(), c.category.as_str()),
+        ("consultation", "other")
+    );
+    assert!(c.rules.iter().any(|r| r.id == "kind.default"));
 }
 
 #[test]

@@ -80,6 +80,7 @@ enum Target {
     DurationPhrase(usize, f64),
     Negation,
     AdjacentNegation,
+    NotNegation,
 }
 
 impl Target {
@@ -182,6 +183,9 @@ impl Classifier {
         for cue in &table.negation.adjacent_cues {
             add(cue, Target::AdjacentNegation, 1.0);
         }
+        for phrase in &table.negation.not_negations {
+            add(phrase, Target::NotNegation, 1.0);
+        }
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
             .build(&patterns)
@@ -262,8 +266,15 @@ impl Classifier {
         };
         let kind = &self.table.kinds[kind_index];
 
-        // Topic: fixed by some kinds (praise, suggestion), else the strongest keywords.
-        let (category, subcategory) = match (&kind.fixed_subcategory, &topic) {
+        // Topic: fixed by some kinds (praise, suggestion), else the strongest keywords,
+        // else the kind's default (a consultation about nothing named is a policy inquiry).
+        let topic = if kind.topic { topic } else { None };
+        let kind_subcategory = match (&kind.fixed_subcategory, &topic) {
+            (Some(fixed), _) => Some(fixed),
+            (None, None) => kind.default_subcategory.as_ref(),
+            (None, Some(_)) => None,
+        };
+        let (category, subcategory) = match (kind_subcategory, &topic) {
             (Some(code), _) => {
                 let (cat, sub) = self.table.subcategory(code).expect("validated subcategory");
                 rules.push(fired(
@@ -322,10 +333,10 @@ impl Classifier {
             None
         };
 
-        let confidence = match (
-            kind_cue.is_some(),
-            topic.is_some() || kind.fixed_subcategory.is_some(),
-        ) {
+        // Evidence, not defaults: a topic named in the text, or one a named kind fixes.
+        let topic_named =
+            topic.is_some() || (kind_cue.is_some() && kind.fixed_subcategory.is_some());
+        let confidence = match (kind_cue.is_some(), topic_named) {
             (true, true) => Confidence::High,
             (false, false) => Confidence::Low,
             _ => Confidence::Medium,
@@ -409,11 +420,20 @@ impl Classifier {
             }
         }
         let max_gap = self.table.negation.max_gap;
+        // "有没有", "是不是": a question, not a negation.
+        let in_question = |cue: &Hit| {
+            all.iter().any(|q| {
+                q.target == Target::NotNegation && q.start <= cue.start && q.end >= cue.end
+            })
+        };
         let negated = |hit: &Hit| {
-            all.iter().any(|cue| match cue.target {
-                Target::Negation => cue.end <= hit.start && hit.start - cue.end <= max_gap,
-                Target::AdjacentNegation => cue.end == hit.start,
-                _ => false,
+            all.iter().any(|cue| {
+                let before = match cue.target {
+                    Target::Negation => cue.end <= hit.start && hit.start - cue.end <= max_gap,
+                    Target::AdjacentNegation => cue.end == hit.start,
+                    _ => false,
+                };
+                before && !in_question(cue)
             })
         };
         let inside_longer = |hit: &Hit| {
@@ -427,7 +447,10 @@ impl Classifier {
         all.iter()
             .filter(|hit| match hit.target.dimension() {
                 Some(_) => !negated(hit) && !inside_longer(hit),
-                None => !matches!(hit.target, Target::Negation | Target::AdjacentNegation),
+                None => !matches!(
+                    hit.target,
+                    Target::Negation | Target::AdjacentNegation | Target::NotNegation
+                ),
             })
             .copied()
             .collect()

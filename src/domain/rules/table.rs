@@ -62,6 +62,9 @@ pub struct Negation {
     /// One-character cues that negate only when directly before a keyword.
     pub adjacent_cues: Vec<String>,
     pub max_gap: usize,
+    /// Phrases that contain a cue but do not negate ("有没有", "是不是": questions).
+    #[serde(default)]
+    pub not_negations: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -77,6 +80,13 @@ pub struct KindRule {
     /// Kinds such as praise always take this subcategory.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fixed_subcategory: Option<String>,
+    /// The subcategory when the text names no topic (a consultation is a policy inquiry).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_subcategory: Option<String>,
+    /// `false` for kinds whose topic words say nothing about the ticket (a report of
+    /// theft mentions meters but is no billing matter): category "other", no subcategory.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub topic: bool,
     pub keywords: Vec<Keyword>,
 }
 
@@ -258,6 +268,10 @@ pub struct ClockRule {
 
 fn yes() -> bool {
     true
+}
+
+fn is_true(value: &bool) -> bool {
+    *value
 }
 
 /// How long a clock runs. Exactly one form is set.
