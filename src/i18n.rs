@@ -108,6 +108,36 @@ translations! {
     NothingMatched => "未识别出明确类别，请人工判断", "No clear category found; please decide by hand";
     Deadlines => "承诺时限（北京时间）", "Promised deadlines (China time)";
     NotGraded => "不分级", "Not graded";
+    GradeN1 => "一级（紧急）", "Grade 1 (urgent)";
+    GradeN2 => "二级（较急）", "Grade 2 (fairly urgent)";
+    GradeN3 => "三级（一般）", "Grade 3 (general)";
+    Emergency => "启动应急预案", "Emergency plan started";
+    ConfidenceHigh => "高", "High";
+    ConfidenceMedium => "中", "Medium";
+    ConfidenceLow => "低：请人工判断", "Low: please decide by hand";
+    Rule => "规则", "Rule";
+    Decided => "结论", "Decision";
+    Matched => "命中词", "Matched words";
+    Kinds => "业务类型", "Ticket kinds";
+    Categories => "投诉分类", "Complaint categories";
+    Due => "到期（北京时间）", "Due (China time)";
+    NoneYet => "无", "None";
+    DueSoonAt => "临期提醒比例", "Due-soon share";
+    HighFrequency => "高频预警", "High-frequency alert";
+    AppliesTo => "适用于", "Applies to";
+    SpecialDays => "节假日与调休", "Holidays and make-up working days";
+    MakeUpDay => "调休上班", "Make-up working day";
+    Holiday => "放假", "Holiday";
+    Hours => "小时", "h";
+    Minutes => "分钟", "min";
+    Days => "天", "days";
+    Months => "个月", "months";
+    WorkingDays => "个工作日", "working days";
+    HoursOnWorkingDay => "工作日", "on working days";
+    HoursOtherwise => "非工作日", "otherwise";
+    ArrivalByArea => "按区域：", "by area:";
+    Recurring => "循环", "recurring";
+    Paused => "等待客户时暂停", "paused while waiting on the customer";
 }
 
 #[cfg(test)]

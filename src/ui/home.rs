@@ -11,6 +11,7 @@ pub fn Home() -> impl IntoView {
         ("/kiosk", Key::Kiosk, Key::KioskBlurb),
         ("/crew", Key::Crew, Key::CrewBlurb),
         ("/supervisor", Key::Supervisor, Key::SupervisorBlurb),
+        ("/rules", Key::Rules, Key::RulesBlurb),
     ];
     let i18n = use_i18n();
     view! {

@@ -1,9 +1,11 @@
 //! The user interface: routes and components (Leptos, client-side rendering).
 //! It reads the domain and the browser layer; neither knows about it.
 
+mod engine;
 mod home;
 mod i18n;
 mod placeholder;
+mod rules_page;
 mod shell;
 
 use home::Home;
@@ -11,6 +13,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use placeholder::Placeholder;
+use rules_page::RulesPage;
 use shell::{Header, StatusBar};
 
 pub use i18n::{provide_i18n, use_i18n};
@@ -20,6 +23,7 @@ use crate::i18n::Key;
 #[component]
 pub fn App() -> impl IntoView {
     provide_i18n();
+    engine::provide_engine();
     let i18n = use_i18n();
     view! {
         <Router>
@@ -31,6 +35,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/kiosk") view=|| view! { <Placeholder title=Key::Kiosk/> }/>
                     <Route path=path!("/crew") view=|| view! { <Placeholder title=Key::Crew/> }/>
                     <Route path=path!("/supervisor") view=|| view! { <Placeholder title=Key::Supervisor/> }/>
+                    <Route path=path!("/rules") view=RulesPage/>
                 </Routes>
             </main>
             <StatusBar/>

@@ -21,6 +21,7 @@ pub fn Header() -> impl IntoView {
                 <A href="/kiosk">{i18n.t(Key::Kiosk)}</A>
                 <A href="/crew">{i18n.t(Key::Crew)}</A>
                 <A href="/supervisor">{i18n.t(Key::Supervisor)}</A>
+                <A href="/rules">{i18n.t(Key::Rules)}</A>
             </nav>
             <LanguageSwitch/>
         </header>

@@ -1,0 +1,84 @@
+// The rules page in the release build: the rule table with its sources, the
+// classifier running live in the browser, the calendar, both languages.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, openPage, appReady, screenshot } from './harness.mjs';
+
+let server, browser;
+before(async () => { server = await startServer(); browser = await launchBrowser(); });
+after(async () => { await browser?.close(); server?.stop(); });
+
+test('the rule table is shown with the clause behind every rule', async () => {
+  const context = await browser.newContext();
+  const page = await openPage(context);
+  await page.goto(server.url + '/rules');
+  await appReady(page);
+  assert.match(await page.textContent('[data-testid="rule-version"]'), /^\d{4}\.\d{2}-\d+$/);
+  const gradeRows = await page.$$eval('[data-testid="grade-rules"] tbody tr', (rows) => rows.map((r) => r.innerText));
+  assert.equal(gradeRows.length, 8);
+  assert.ok(gradeRows.some((r) => r.includes('grade.1.joint_supply_quality') && r.includes('003 §八')));
+  const clockRows = await page.$$eval('[data-testid="clock-rules"] tbody tr', (rows) => rows.map((r) => r.innerText));
+  assert.ok(clockRows.some((r) => r.includes('首次响应') && r.includes('工作日 1小时') && r.includes('003 §一(一)')));
+  assert.deepEqual(page.problems, []);
+  await context.close();
+});
+
+test('typing a complaint classifies it live and explains why', async () => {
+  const context = await browser.newContext();
+  const page = await openPage(context);
+  await page.goto(server.url + '/rules');
+  await appReady(page);
+  await page.fill('#try-text', '我们小区20余户联名投诉，每晚19点到22点电压骤降，空调无法启动');
+  const result = page.locator('[data-testid="classification"]');
+  await result.waitFor();
+  assert.equal(await result.locator('[data-field="kind"]').getAttribute('data-code'), 'complaint');
+  assert.equal(await result.locator('[data-field="category"]').getAttribute('data-code'), 'supply_quality');
+  assert.equal(await result.locator('[data-field="grade"]').getAttribute('data-code'), '1');
+  assert.match(await result.locator('[data-field="grade"]').innerText(), /一级.*启动应急预案/);
+  const fired = await page.$$eval('.rules-fired tbody tr', (rows) => rows.map((r) => r.innerText));
+  assert.ok(fired.some((r) => r.includes('grade.1.joint_supply_quality') && r.includes('003 §八')), fired.join('\n'));
+  assert.ok(fired.some((r) => r.includes('fact.joint') && r.includes('joint_households=20')));
+  // Promised deadlines in China time, each with its clause.
+  const grade1 = await page.locator('[data-clock="clock.resolution.grade1"]').innerText();
+  assert.match(grade1, /一级闭环处理 \d{4}-\d{2}-\d{2} \d{2}:\d{2} · 003 §一\(一\)/);
+  await screenshot(page, 'rules-try-zh');
+
+  // English: the same decision, explained in English.
+  await page.getByRole('button', { name: 'English' }).click();
+  assert.match(await result.locator('[data-field="grade"]').innerText(), /Grade 1 \(urgent\)/);
+  assert.match(await result.locator('[data-field="kind"]').innerText(), /Complaint/);
+  await screenshot(page, 'rules-try-en');
+  assert.deepEqual(page.problems, []);
+  await context.close();
+});
+
+test('typed text is shown as text, never run as markup', async () => {
+  const context = await browser.newContext();
+  const page = await openPage(context);
+  let dialogs = 0;
+  page.on('dialog', async (d) => { dialogs += 1; await d.dismiss(); });
+  await page.goto(server.url + '/rules');
+  await appReady(page);
+  await page.fill('#try-text', '<img src=x onerror="alert(1)"><script>alert(2)</script>停电了');
+  await page.locator('[data-testid="classification"]').waitFor();
+  await page.waitForTimeout(300);
+  assert.equal(dialogs, 0);
+  assert.equal(await page.locator('main img').count(), 0);
+  assert.deepEqual(page.problems, []);
+  await context.close();
+});
+
+test('the calendar shows holidays and make-up days, and flags a missing year', async () => {
+  const context = await browser.newContext();
+  const page = await openPage(context);
+  await page.goto(server.url + '/rules');
+  await appReady(page);
+  await page.getByRole('button', { name: '2026', exact: true }).click();
+  const rows = await page.$$eval('[data-testid="special-days"] tbody tr', (r) => r.map((x) => x.innerText));
+  assert.ok(rows.some((r) => r.includes('2026-10-01') && r.includes('国庆节') && r.includes('放假')));
+  assert.ok(rows.some((r) => r.includes('2026-10-10') && r.includes('调休上班')));
+  await page.getByRole('button', { name: '2027', exact: true }).click();
+  assert.match(await page.locator('main [role="alert"]').innerText(), /2027.*缺少该年份的官方日历/);
+  await screenshot(page, 'rules-calendar');
+  await context.close();
+});
