@@ -3,6 +3,7 @@
 //! argument and a non-zero exit, never a panic.
 
 mod engine;
+mod sync;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -28,6 +29,12 @@ enum Command {
     Due(engine::DueArgs),
     /// Print the active rule table, or check one with --check FILE.
     Rules(engine::RulesArgs),
+    /// Write a demo bundle: the same seed gives the same base tickets, each device its own follow-ups.
+    Demo(sync::DemoArgs),
+    /// Merge bundles into one (union of events, canonical order) on standard output.
+    Merge(sync::MergeArgs),
+    /// Validate a bundle: a summary and exit 0, or what is wrong and exit 1.
+    Validate(sync::ValidateArgs),
 }
 
 /// An error for the user: what went wrong, in words.
@@ -46,6 +53,9 @@ pub fn main() -> ExitCode {
         Command::Calendar(args) => engine::calendar(args),
         Command::Due(args) => engine::due(args),
         Command::Rules(args) => engine::rules(args),
+        Command::Demo(args) => sync::demo(args),
+        Command::Merge(args) => sync::merge(args),
+        Command::Validate(args) => sync::validate(args),
     };
     match result {
         Ok(code) => code,

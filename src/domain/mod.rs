@@ -2,11 +2,15 @@
 //! types and no I/O, so it compiles and tests natively and runs unchanged in
 //! the browser.
 
+pub mod bundle;
 pub mod calendar;
 pub mod classify;
 pub mod clock;
+pub mod demo;
+pub mod event;
 pub mod facts;
 pub mod normalise;
 pub mod numbers;
 pub mod rules;
+pub mod ticket;
 pub mod time;

@@ -1,0 +1,137 @@
+//! Subcommands over sync bundles: demo, merge, validate. They share parse,
+//! validate and merge with the browser (`domain::bundle`).
+
+use super::Failure;
+use crate::domain::bundle::{merge_bundles, Bundle};
+use crate::domain::classify::Classifier;
+use crate::domain::demo::{demo_events, DemoOptions};
+use crate::domain::rules::RuleTable;
+use crate::domain::ticket::fold_all;
+use chrono::{DateTime, Utc};
+use clap::Args;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Args)]
+pub struct DemoArgs {
+    /// How many base tickets.
+    #[arg(long, default_value_t = 100)]
+    tickets: usize,
+    /// The same seed gives the same base tickets.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// This device adds its own follow-up events.
+    #[arg(long, default_value = "tablet-1")]
+    device: String,
+    /// Tickets are received in the 30 days before this instant (RFC 3339).
+    #[arg(long, default_value = "2026-11-20T08:00:00+08:00")]
+    anchor: String,
+    /// Write here instead of standard output.
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct MergeArgs {
+    /// Bundles to merge.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct ValidateArgs {
+    file: PathBuf,
+}
+
+fn write(output: Option<&PathBuf>, text: &str) -> Result<(), Failure> {
+    match output {
+        Some(path) => {
+            std::fs::write(path, text).map_err(|e| Failure(format!("{}: {e}", path.display())))
+        }
+        None => {
+            println!("{text}");
+            Ok(())
+        }
+    }
+}
+
+fn read_bundle(path: &PathBuf) -> Result<Bundle, Failure> {
+    let bytes = std::fs::read(path).map_err(|e| Failure(format!("{}: {e}", path.display())))?;
+    Bundle::parse_bytes(&bytes, Utc::now()).map_err(|e| Failure(format!("{}: {e}", path.display())))
+}
+
+pub fn demo(args: DemoArgs) -> Result<ExitCode, Failure> {
+    let anchor = DateTime::parse_from_rfc3339(&args.anchor)
+        .map_err(|_| {
+            Failure(format!(
+                "--anchor '{}' is not an RFC 3339 instant",
+                args.anchor
+            ))
+        })?
+        .with_timezone(&Utc);
+    if args.device.trim().is_empty() {
+        return Err(Failure("--device must not be empty".into()));
+    }
+    let classifier = Classifier::new(RuleTable::shipped());
+    let options = DemoOptions {
+        tickets: args.tickets,
+        seed: args.seed,
+        device: &args.device,
+        anchor,
+    };
+    let events = demo_events(&classifier, &options);
+    let bundle = Bundle::new(&args.device, anchor, events, BTreeMap::new());
+    write(args.output.as_ref(), &bundle.to_json())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn merge(args: MergeArgs) -> Result<ExitCode, Failure> {
+    let bundles = args
+        .files
+        .iter()
+        .map(read_bundle)
+        .collect::<Result<Vec<_>, _>>()?;
+    write(args.output.as_ref(), &merge_bundles(&bundles).to_json())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn validate(args: ValidateArgs) -> Result<ExitCode, Failure> {
+    let bundle = read_bundle(&args.file)?;
+    let tickets = fold_all(&bundle.events);
+    let devices: BTreeSet<&str> = bundle.events.iter().map(|e| e.device.as_str()).collect();
+    let conflicts: usize = tickets.values().map(|t| t.conflicts.len()).sum();
+    let first = bundle.events.iter().map(|e| e.at).min();
+    let last = bundle.events.iter().map(|e| e.at).max();
+    println!(
+        "{}: valid gridcare bundle, format version {}",
+        args.file.display(),
+        bundle.version
+    );
+    println!(
+        "  exported {} by {}",
+        bundle.exported_at.to_rfc3339(),
+        bundle.device
+    );
+    println!(
+        "  {} events, {} tickets, {} attachments, {} conflicts",
+        bundle.events.len(),
+        tickets.len(),
+        bundle.attachments.len(),
+        conflicts
+    );
+    println!(
+        "  devices: {}",
+        devices.into_iter().collect::<Vec<_>>().join(", ")
+    );
+    if let (Some(first), Some(last)) = (first, last) {
+        println!(
+            "  events from {} to {}",
+            first.to_rfc3339(),
+            last.to_rfc3339()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,499 @@
+//! The sync bundle: a plain JSON file that moves events between devices (USB,
+//! share sheet, e-mail) and that other systems can read without this code.
+//!
+//! ```json
+//! {"format": "gridcare-bundle", "version": 1, "exported_at": "...", "device": "...",
+//!  "events": [{"id", "ticket", "device", "seq", "at", "hlc", "author", "type", ...}],
+//!  "attachments": {"sha256:...": {"mime": "image/jpeg", "data": "<base64>"}},
+//!  "checksum": "sha256:..."}
+//! ```
+//! The checksum is SHA-256 of the canonical JSON (sorted keys, no white space)
+//! of everything but the checksum, so a pretty-printed or BOM-prefixed copy of
+//! a valid file still validates while a changed, dropped or added event does
+//! not. Each event's id is checked against its content too. A file is
+//! validated whole before anything is merged: it is accepted, or refused with
+//! one message that says what is wrong and where.
+
+use crate::domain::event::{canonical, sha256_id, Event};
+use crate::i18n::Lang;
+use base64::Engine as _;
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+pub const FORMAT: &str = "gridcare-bundle";
+pub const VERSION: u64 = 1;
+/// Longest free text in one field of an event, in characters.
+pub const MAX_TEXT_CHARS: usize = 5_000;
+/// Largest attachment (photo, signature) after base64 decoding.
+pub const MAX_ATTACHMENT_BYTES: usize = 8 * 1024 * 1024;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub mime: String,
+    /// The file's bytes, base64 (standard alphabet, padded).
+    pub data: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Bundle {
+    pub format: String,
+    pub version: u64,
+    pub exported_at: DateTime<Utc>,
+    pub device: String,
+    /// Phone numbers and addresses masked: for statistics, not for merging.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub anonymised: bool,
+    pub events: Vec<Event>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attachments: BTreeMap<String, Attachment>,
+    pub checksum: String,
+}
+
+/// Why a bundle was refused. Every variant says where the problem is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BundleError {
+    Empty,
+    NotUtf8 {
+        byte: usize,
+    },
+    NotJson {
+        line: usize,
+        column: usize,
+    },
+    NotObject,
+    WrongFormat {
+        found: String,
+    },
+    NewerVersion {
+        found: u64,
+    },
+    BadField {
+        field: String,
+        expected: &'static str,
+    },
+    BadEvent {
+        index: usize,
+        detail: String,
+    },
+    UnknownField {
+        index: usize,
+        field: String,
+    },
+    IdMismatch {
+        index: usize,
+    },
+    BadTimestamp {
+        index: usize,
+        at: String,
+    },
+    TextTooLong {
+        index: usize,
+    },
+    SequenceReused {
+        device: String,
+        seq: u64,
+    },
+    BadAttachment {
+        hash: String,
+        detail: &'static str,
+    },
+    ChecksumMismatch,
+}
+
+impl BundleError {
+    /// The message for a person, in the UI language.
+    pub fn message(&self, lang: Lang) -> String {
+        use BundleError as E;
+        let zh = lang == Lang::Zh;
+        match self {
+            E::Empty => pick(zh, "文件是空的。".into(), "The file is empty.".into()),
+            E::NotUtf8 { byte } => pick(
+                zh,
+                format!("文件不是 UTF-8 文本（第 {byte} 字节处）。"),
+                format!("The file is not UTF-8 text (at byte {byte})."),
+            ),
+            E::NotJson { line, column } => pick(
+                zh,
+                format!("文件不是有效的 JSON：第 {line} 行第 {column} 列有错误，可能文件不完整。"),
+                format!("The file is not valid JSON: error at line {line}, column {column}; it may be truncated."),
+            ),
+            E::NotObject => pick(zh, "文件内容不是同步文件的格式。".into(), "The file is not a sync bundle.".into()),
+            E::WrongFormat { found } => pick(
+                zh,
+                format!("这不是 gridcare 同步文件（格式标记为“{found}”）。"),
+                format!("This is not a gridcare sync file (format tag \"{found}\")."),
+            ),
+            E::NewerVersion { found } => pick(
+                zh,
+                format!("该文件由更新版本的应用导出（格式版本 {found}），请先更新本应用再导入。"),
+                format!("This file comes from a newer version of the app (format version {found}); please update the app first."),
+            ),
+            E::BadField { field, expected } => pick(
+                zh,
+                format!("字段“{field}”缺失或无效，应为{}。", expected_zh(expected)),
+                format!("The field \"{field}\" is missing or invalid; expected {expected}."),
+            ),
+            E::BadEvent { index, detail } => pick(
+                zh,
+                format!("第 {} 条事件格式错误：{detail}", index + 1),
+                format!("Event {} is malformed: {detail}", index + 1),
+            ),
+            E::UnknownField { index, field } => pick(
+                zh,
+                format!("第 {} 条事件含有未知字段“{field}”。", index + 1),
+                format!("Event {} has an unknown field \"{field}\".", index + 1),
+            ),
+            E::IdMismatch { index } => pick(
+                zh,
+                format!("第 {} 条事件的内容与其编号不符：文件已被改动。", index + 1),
+                format!("Event {}'s content does not match its id: the file was altered.", index + 1),
+            ),
+            E::BadTimestamp { index, at } => pick(
+                zh,
+                format!("第 {} 条事件的时间“{at}”不可能。", index + 1),
+                format!("Event {} has an impossible time \"{at}\".", index + 1),
+            ),
+            E::TextTooLong { index } => pick(
+                zh,
+                format!("第 {} 条事件的文字超过 {MAX_TEXT_CHARS} 字。", index + 1),
+                format!("Event {} has a text longer than {MAX_TEXT_CHARS} characters.", index + 1),
+            ),
+            E::SequenceReused { device, seq } => pick(
+                zh,
+                format!("设备“{device}”的第 {seq} 号事件出现了两个不同的版本。"),
+                format!("Device \"{device}\" has two different events numbered {seq}."),
+            ),
+            E::BadAttachment { hash, detail } => pick(
+                zh,
+                format!("附件 {} 无效：{}。", short(hash), attachment_zh(detail)),
+                format!("Attachment {} is invalid: {detail}.", short(hash)),
+            ),
+            E::ChecksumMismatch => pick(
+                zh,
+                "校验和不符：文件在导出后被改动或损坏。".into(),
+                "The checksum does not match: the file was changed or damaged after export.".into(),
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for BundleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(Lang::En))
+    }
+}
+
+impl std::error::Error for BundleError {}
+
+fn pick(zh: bool, zh_text: String, en_text: String) -> String {
+    if zh {
+        zh_text
+    } else {
+        en_text
+    }
+}
+
+fn short(hash: &str) -> &str {
+    &hash[..hash.len().min(19)]
+}
+
+fn expected_zh(expected: &str) -> &'static str {
+    match expected {
+        "a whole number" => "整数",
+        "an RFC 3339 time" => "RFC 3339 时间",
+        "a list of events" => "事件列表",
+        "a map of attachments" => "附件表",
+        "text" => "文字",
+        _ => "正确的值",
+    }
+}
+
+fn attachment_zh(detail: &str) -> &'static str {
+    match detail {
+        "not base64" => "内容不是 base64 编码",
+        "too large" => "文件过大",
+        "hash does not match" => "内容与编号不符",
+        _ => "格式错误",
+    }
+}
+
+impl Bundle {
+    /// A bundle of these events (put in canonical order) with its checksum.
+    pub fn new(
+        device: &str,
+        exported_at: DateTime<Utc>,
+        mut events: Vec<Event>,
+        attachments: BTreeMap<String, Attachment>,
+    ) -> Bundle {
+        sort_canonical(&mut events);
+        let mut bundle = Bundle {
+            format: FORMAT.to_string(),
+            version: VERSION,
+            exported_at,
+            device: device.to_string(),
+            anonymised: false,
+            events,
+            attachments,
+            checksum: String::new(),
+        };
+        bundle.seal();
+        bundle
+    }
+
+    /// Recomputes the checksum after a change.
+    pub fn seal(&mut self) {
+        self.checksum.clear();
+        let value = serde_json::to_value(&*self).expect("a bundle always serialises");
+        self.checksum = checksum_of(value);
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a bundle always serialises")
+    }
+
+    /// The file name an export gets: `gridcare-<device>-<yyyymmdd-hhmm>.json` (China time).
+    pub fn file_name(&self) -> String {
+        let local = self
+            .exported_at
+            .with_timezone(&crate::domain::time::china());
+        let device: String = self
+            .device
+            .chars()
+            .map(|c| {
+                if c.is_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        format!("gridcare-{device}-{}.json", local.format("%Y%m%d-%H%M"))
+    }
+
+    /// Reads and validates a file; `now` bounds the event times it accepts.
+    pub fn parse_bytes(bytes: &[u8], now: DateTime<Utc>) -> Result<Bundle, BundleError> {
+        let text = std::str::from_utf8(bytes).map_err(|e| BundleError::NotUtf8 {
+            byte: e.valid_up_to(),
+        })?;
+        Bundle::parse(text, now)
+    }
+
+    pub fn parse(text: &str, now: DateTime<Utc>) -> Result<Bundle, BundleError> {
+        let text = text.trim_start_matches('\u{feff}');
+        if text.trim().is_empty() {
+            return Err(BundleError::Empty);
+        }
+        let value: Value = serde_json::from_str(text).map_err(|e| BundleError::NotJson {
+            line: e.line(),
+            column: e.column(),
+        })?;
+        let Value::Object(map) = &value else {
+            return Err(BundleError::NotObject);
+        };
+        match map.get("format").and_then(Value::as_str) {
+            Some(FORMAT) => {}
+            other => {
+                return Err(BundleError::WrongFormat {
+                    found: other.unwrap_or("").to_string(),
+                })
+            }
+        }
+        let version = map
+            .get("version")
+            .and_then(Value::as_u64)
+            .ok_or(bad("version", "a whole number"))?;
+        if version > VERSION {
+            return Err(BundleError::NewerVersion { found: version });
+        }
+        if version == 0 {
+            return Err(bad("version", "a whole number"));
+        }
+        let exported_at = map
+            .get("exported_at")
+            .and_then(Value::as_str)
+            .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+            .ok_or(bad("exported_at", "an RFC 3339 time"))?
+            .with_timezone(&Utc);
+        let device = map
+            .get("device")
+            .and_then(Value::as_str)
+            .filter(|d| !d.is_empty())
+            .ok_or(bad("device", "text"))?;
+        let raw_events = map
+            .get("events")
+            .and_then(Value::as_array)
+            .ok_or(bad("events", "a list of events"))?;
+        let anonymised = map
+            .get("anonymised")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        let events = raw_events
+            .iter()
+            .enumerate()
+            .map(|(i, raw)| parse_event(i, raw, now))
+            .collect::<Result<Vec<_>, _>>()?;
+        check_sequences(&events)?;
+        let attachments = parse_attachments(map.get("attachments"))?;
+        let checksum = map
+            .get("checksum")
+            .and_then(Value::as_str)
+            .ok_or(bad("checksum", "text"))?;
+        if checksum != checksum_of(value.clone()) {
+            return Err(BundleError::ChecksumMismatch);
+        }
+        Ok(Bundle {
+            format: FORMAT.to_string(),
+            version,
+            exported_at,
+            device: device.to_string(),
+            anonymised,
+            events,
+            attachments,
+            checksum: checksum.to_string(),
+        })
+    }
+}
+
+fn bad(field: &str, expected: &'static str) -> BundleError {
+    BundleError::BadField {
+        field: field.to_string(),
+        expected,
+    }
+}
+
+fn checksum_of(mut value: Value) -> String {
+    if let Value::Object(map) = &mut value {
+        map.remove("checksum");
+    }
+    sha256_id(canonical(&value).as_bytes())
+}
+
+/// The order of events in every exported or merged file.
+pub fn sort_canonical(events: &mut Vec<Event>) {
+    events.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+    events.dedup_by(|a, b| a.id == b.id);
+}
+
+fn parse_event(index: usize, raw: &Value, now: DateTime<Utc>) -> Result<Event, BundleError> {
+    let event: Event = serde_json::from_value(raw.clone()).map_err(|e| BundleError::BadEvent {
+        index,
+        detail: e.to_string(),
+    })?;
+    // serde cannot refuse unknown fields next to `flatten`, so compare with what it understood.
+    let understood = serde_json::to_value(&event).expect("an event always serialises");
+    if let (Value::Object(raw), Value::Object(understood)) = (raw, &understood) {
+        if let Some(field) = unknown_field(raw, understood) {
+            return Err(BundleError::UnknownField { index, field });
+        }
+    }
+    if event.id != event.content_id() {
+        return Err(BundleError::IdMismatch { index });
+    }
+    let earliest = Utc.with_ymd_and_hms(2000, 1, 1, 0, 0, 0).unwrap();
+    if event.at < earliest || event.at > now + Duration::days(1) {
+        return Err(BundleError::BadTimestamp {
+            index,
+            at: event.at.to_rfc3339(),
+        });
+    }
+    if event
+        .body
+        .texts()
+        .iter()
+        .any(|t| t.chars().count() > MAX_TEXT_CHARS)
+    {
+        return Err(BundleError::TextTooLong { index });
+    }
+    Ok(event)
+}
+
+/// A key of `raw` that `understood` lacks and that holds more than an empty default.
+fn unknown_field(raw: &Map<String, Value>, understood: &Map<String, Value>) -> Option<String> {
+    raw.iter().find_map(|(key, value)| {
+        let empty = match value {
+            Value::Null => true,
+            Value::Array(a) => a.is_empty(),
+            Value::Object(o) => o.is_empty(),
+            _ => false,
+        };
+        match understood.get(key) {
+            None if !empty => Some(key.clone()),
+            Some(Value::Object(inner)) => match value {
+                Value::Object(raw_inner) => {
+                    unknown_field(raw_inner, inner).map(|k| format!("{key}.{k}"))
+                }
+                _ => None,
+            },
+            _ => None,
+        }
+    })
+}
+
+fn check_sequences(events: &[Event]) -> Result<(), BundleError> {
+    let mut seen: HashMap<(&str, u64), &str> = HashMap::new();
+    for e in events {
+        if let Some(other) = seen.insert((e.device.as_str(), e.seq), e.id.as_str()) {
+            if other != e.id {
+                return Err(BundleError::SequenceReused {
+                    device: e.device.clone(),
+                    seq: e.seq,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+fn parse_attachments(value: Option<&Value>) -> Result<BTreeMap<String, Attachment>, BundleError> {
+    let Some(value) = value else {
+        return Ok(BTreeMap::new());
+    };
+    let map: BTreeMap<String, Attachment> = serde_json::from_value(value.clone())
+        .map_err(|_| bad("attachments", "a map of attachments"))?;
+    for (hash, attachment) in &map {
+        let fail = |detail| BundleError::BadAttachment {
+            hash: hash.clone(),
+            detail,
+        };
+        // Base64 of the largest allowed file is a third longer; refuse before decoding.
+        if attachment.data.len() > MAX_ATTACHMENT_BYTES / 3 * 4 + 4 {
+            return Err(fail("too large"));
+        }
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(&attachment.data)
+            .map_err(|_| fail("not base64"))?;
+        if sha256_id(&bytes) != *hash {
+            return Err(fail("hash does not match"));
+        }
+    }
+    Ok(map)
+}
+
+/// Set union of events by id: idempotent, commutative and associative. The
+/// result is in canonical order.
+pub fn merge_events<'a>(sets: impl IntoIterator<Item = &'a [Event]>) -> Vec<Event> {
+    let mut seen = HashSet::new();
+    let mut merged: Vec<Event> = sets
+        .into_iter()
+        .flatten()
+        .filter(|e| seen.insert(e.id.clone()))
+        .cloned()
+        .collect();
+    sort_canonical(&mut merged);
+    merged
+}
+
+/// Several validated bundles as one: union of events and attachments; the
+/// export time is the latest of theirs, so the same inputs give the same file.
+pub fn merge_bundles(bundles: &[Bundle]) -> Bundle {
+    let events = merge_events(bundles.iter().map(|b| b.events.as_slice()));
+    let attachments = bundles.iter().flat_map(|b| b.attachments.clone()).collect();
+    let exported_at = bundles
+        .iter()
+        .map(|b| b.exported_at)
+        .max()
+        .unwrap_or_else(Utc::now);
+    Bundle::new("merged", exported_at, events, attachments)
+}

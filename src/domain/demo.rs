@@ -1,0 +1,255 @@
+//! Demo data: realistic tickets for a first look, for benchmarks and for
+//! testing sync. The same seed gives the same base tickets (as the 95598
+//! hotline would have created them); each device then adds its own follow-up
+//! events, so bundles from different devices overlap, and where two devices
+//! resolve the same ticket differently the merge shows a conflict.
+
+use crate::domain::classify::Classifier;
+use crate::domain::event::{CauseClass, Channel, Contact, Event, EventBody, Hlc, NewEvent};
+use crate::domain::facts::Facts;
+use crate::domain::time::china;
+use chrono::{DateTime, Duration, Utc};
+
+const PLACES: [&str; 8] = [
+    "城区幸福小区",
+    "郊区工业园",
+    "东山村",
+    "市中心商业街",
+    "北山山区",
+    "开发区",
+    "滨江花园",
+    "南关镇",
+];
+const STATIONS: [&str; 4] = ["城东供电所", "城西供电所", "郊区供电所", "山区供电所"];
+const TEAMS: [&str; 6] = [
+    "抢修一班",
+    "抢修二班",
+    "营业班",
+    "计量班",
+    "客服班",
+    "线路班",
+];
+const PROBLEMS: [&str; 14] = [
+    "停电{n}个小时了还没人来修，我要投诉",
+    "{n}户联名投诉，晚上电压太低，空调启动不了",
+    "电费比平时高了一倍，是不是抄错了，要求核实",
+    "营业厅工作人员态度很差，还挂电话",
+    "请问阶梯电价怎么算",
+    "报装跑了好几趟，手续太繁琐",
+    "说好今天上午来装表，结果没来，说话不算数",
+    "电线掉落在路边，有触电危险，要求立即处理",
+    "建议增加网上缴费渠道",
+    "感谢抢修师傅，服务很好",
+    "家里停电了，请派人来修",
+    "电压不稳把冰箱烧坏了，要求赔偿",
+    "智能电表充值后还是没电，投诉",
+    "小区配电房产权不清，物业和开发商互相推诿",
+];
+
+/// A small deterministic random source (SplitMix64).
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n as u64) as usize
+    }
+}
+
+fn fnv1a(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// A realistic complaint text.
+pub fn text(rng: &mut Rng) -> String {
+    let problem =
+        PROBLEMS[rng.below(PROBLEMS.len())].replace("{n}", &(1 + rng.below(60)).to_string());
+    format!("客户反映：{}{}", PLACES[rng.below(PLACES.len())], problem)
+}
+
+pub struct DemoOptions<'a> {
+    pub tickets: usize,
+    pub seed: u64,
+    pub device: &'a str,
+    /// Tickets are received in the 30 days before this instant.
+    pub anchor: DateTime<Utc>,
+}
+
+const HOTLINE: &str = "hotline";
+
+/// The base tickets of a seed and this device's follow-ups on about half of them.
+pub fn demo_events(classifier: &Classifier, options: &DemoOptions) -> Vec<Event> {
+    let mut events = Vec::new();
+    let mut device_seq = 0;
+    for i in 0..options.tickets {
+        let mut rng = Rng::new(options.seed.wrapping_mul(1_000_003).wrapping_add(i as u64));
+        let received = options.anchor - Duration::minutes(rng.below(30 * 24 * 60) as i64 + 60);
+        let ticket = format!("t-{:x}-{i}", options.seed);
+        let text = text(&mut rng);
+        let phone = format!("13{:09}", rng.next_u64() % 1_000_000_000);
+        let station = STATIONS[rng.below(STATIONS.len())];
+        let team = TEAMS[rng.below(TEAMS.len())];
+        let number = format!(
+            "HL-{}-{:05}",
+            received.with_timezone(&china()).format("%Y%m%d"),
+            i + 1
+        );
+        let created = NewEvent {
+            ticket: ticket.clone(),
+            device: HOTLINE.into(),
+            seq: 2 * i as u64 + 1,
+            at: received,
+            hlc: Hlc {
+                ms: received.timestamp_millis(),
+                n: 0,
+            },
+            author: "95598坐席".into(),
+            parents: vec![],
+            body: EventBody::Created {
+                number,
+                channel: Channel::Hotline,
+                text: text.clone(),
+                facts: Facts::default(),
+                contact: Contact {
+                    name: None,
+                    phone: Some(phone),
+                    address: Some(PLACES[rng.below(PLACES.len())].into()),
+                },
+                station: Some(station.into()),
+                team: Some(team.into()),
+            },
+        }
+        .seal();
+        let c = classifier.classify(&text, &Facts::default());
+        let classified = NewEvent {
+            ticket: ticket.clone(),
+            device: HOTLINE.into(),
+            seq: 2 * i as u64 + 2,
+            at: received,
+            hlc: Hlc {
+                ms: received.timestamp_millis(),
+                n: 1,
+            },
+            author: "95598坐席".into(),
+            parents: vec![created.id.clone()],
+            body: EventBody::Classified {
+                kind: c.kind,
+                category: c.category,
+                subcategory: c.subcategory,
+                grade: c.grade,
+                facts: c.facts,
+                rule_table_version: c.rule_table_version,
+                rules: c.rules.into_iter().map(|r| r.id).collect(),
+            },
+        }
+        .seal();
+        let mut parent = classified.id.clone();
+        events.push(created);
+        events.push(classified);
+
+        // This device works on about half of the tickets; which half depends on the device.
+        let mut mine = Rng::new(
+            fnv1a(options.device) ^ options.seed.rotate_left(17) ^ (i as u64).wrapping_mul(0x9E37),
+        );
+        if mine.below(2) == 1 {
+            continue;
+        }
+        let steps = 1 + mine.below(6);
+        let mut at = received;
+        for step in 0..steps {
+            at += Duration::minutes(10 + mine.below(if step < 3 { 90 } else { 1_800 }) as i64);
+            if at > options.anchor {
+                break;
+            }
+            let body = match step {
+                0 => EventBody::Responded { note: None },
+                1 => EventBody::Dispatched { team: team.into() },
+                2 => EventBody::Arrived {
+                    note: Some("已到达现场".into()),
+                },
+                3 => {
+                    let causes = [
+                        (
+                            CauseClass::EquipmentTechnical,
+                            "变压器过载",
+                            "临时调配备用变压器",
+                            "启动增容改造",
+                        ),
+                        (
+                            CauseClass::EquipmentTechnical,
+                            "线路老化",
+                            "更换老化线路",
+                            "纳入年度改造计划",
+                        ),
+                        (
+                            CauseClass::InternalManagement,
+                            "抄表失误",
+                            "重新核算电费并退费",
+                            "增加人工复核",
+                        ),
+                        (
+                            CauseClass::CustomerMisunderstanding,
+                            "对阶梯电价不了解",
+                            "讲解阶梯电价并提供计算示例",
+                            "加强政策宣传",
+                        ),
+                        (
+                            CauseClass::ExternalEnvironment,
+                            "第三方施工挖断电缆",
+                            "抢修恢复供电",
+                            "加强施工现场巡视",
+                        ),
+                    ];
+                    let (cause_class, cause, solution, improvement) =
+                        causes[mine.below(causes.len())];
+                    EventBody::Resolved {
+                        cause_class,
+                        cause: cause.into(),
+                        solution: solution.into(),
+                        improvement: improvement.into(),
+                    }
+                }
+                4 => EventBody::FeedbackGiven {
+                    channel: "电话".into(),
+                    confirmed: mine.below(3) > 0,
+                },
+                _ => EventBody::Revisited {
+                    satisfaction: [60, 80, 90, 100][mine.below(4)],
+                    by_supervisor: false,
+                    note: None,
+                },
+            };
+            device_seq += 1;
+            let event = NewEvent {
+                ticket: ticket.clone(),
+                device: options.device.into(),
+                seq: device_seq,
+                at,
+                hlc: Hlc {
+                    ms: at.timestamp_millis(),
+                    n: 0,
+                },
+                author: format!("{team}·{}", options.device),
+                parents: vec![parent.clone()],
+                body,
+            }
+            .seal();
+            parent = event.id.clone();
+            events.push(event);
+        }
+    }
+    events
+}

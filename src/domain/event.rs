@@ -1,0 +1,365 @@
+//! Ticket events: the append-only log that is the only source of truth. A
+//! ticket's state, clocks and ledger row are folds over its events.
+//!
+//! Every event has a content-derived id (SHA-256 of its canonical JSON without
+//! the id), the device that wrote it with a per-device sequence number, the
+//! wall-clock instant it claims, and a hybrid logical clock (HLC) that orders
+//! events even when device clocks are wrong. `parents` names the ticket's
+//! latest events the device knew when it wrote this one, so two edits that did
+//! not know of each other can be told apart from a later settlement.
+
+use crate::domain::facts::Facts;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+/// A hybrid logical clock reading: wall-clock milliseconds, then a counter for
+/// events within the same millisecond (or while the wall clock lags).
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+pub struct Hlc {
+    pub ms: i64,
+    pub n: u32,
+}
+
+impl Hlc {
+    /// The next reading for a local event: after everything this device has
+    /// seen, and at least the wall clock.
+    pub fn tick(self, now_ms: i64) -> Hlc {
+        if now_ms > self.ms {
+            Hlc { ms: now_ms, n: 0 }
+        } else {
+            Hlc {
+                ms: self.ms,
+                n: self.n + 1,
+            }
+        }
+    }
+}
+
+/// How a customer reached us.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Hotline,
+    Kiosk,
+    WalkIn,
+    Online,
+    Field,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+}
+
+/// Root-cause classes recorded at resolution (003 §三(二)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CauseClass {
+    InternalManagement,
+    EquipmentTechnical,
+    ExternalEnvironment,
+    CustomerMisunderstanding,
+}
+
+/// What happened, with what it carries.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EventBody {
+    Created {
+        /// Human-friendly ticket number, unique per device (e.g. `GS01-20261122-0003`).
+        number: String,
+        channel: Channel,
+        text: String,
+        #[serde(default)]
+        facts: Facts,
+        #[serde(default)]
+        contact: Contact,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        station: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        team: Option<String>,
+    },
+    Classified {
+        kind: String,
+        category: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        subcategory: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        grade: Option<u8>,
+        facts: Facts,
+        rule_table_version: String,
+        rules: Vec<String>,
+    },
+    Reclassified {
+        kind: String,
+        category: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        subcategory: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        grade: Option<u8>,
+        reason: String,
+    },
+    Responded {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+    RecordsPulled,
+    Dispatched {
+        team: String,
+    },
+    Arrived {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+    Note {
+        text: String,
+    },
+    PhotoAttached {
+        /// `sha256:<hex>` of the image bytes; the bytes travel as an attachment.
+        hash: String,
+        mime: String,
+        bytes: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        caption: Option<String>,
+    },
+    PendingCustomer {
+        reason: String,
+    },
+    Resumed,
+    ProgressReported {
+        text: String,
+    },
+    ApologyMade,
+    Resolved {
+        cause_class: CauseClass,
+        cause: String,
+        solution: String,
+        improvement: String,
+    },
+    FeedbackGiven {
+        channel: String,
+        confirmed: bool,
+    },
+    Confirmed {
+        satisfaction: u8,
+    },
+    Revisited {
+        satisfaction: u8,
+        #[serde(default)]
+        by_supervisor: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+    Reopened {
+        reason: String,
+    },
+    Reassigned {
+        team: String,
+        reason: String,
+    },
+    Closed,
+    Voided {
+        reason: String,
+    },
+}
+
+impl EventBody {
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            EventBody::Created { .. } => "created",
+            EventBody::Classified { .. } => "classified",
+            EventBody::Reclassified { .. } => "reclassified",
+            EventBody::Responded { .. } => "responded",
+            EventBody::RecordsPulled => "records_pulled",
+            EventBody::Dispatched { .. } => "dispatched",
+            EventBody::Arrived { .. } => "arrived",
+            EventBody::Note { .. } => "note",
+            EventBody::PhotoAttached { .. } => "photo_attached",
+            EventBody::PendingCustomer { .. } => "pending_customer",
+            EventBody::Resumed => "resumed",
+            EventBody::ProgressReported { .. } => "progress_reported",
+            EventBody::ApologyMade => "apology_made",
+            EventBody::Resolved { .. } => "resolved",
+            EventBody::FeedbackGiven { .. } => "feedback_given",
+            EventBody::Confirmed { .. } => "confirmed",
+            EventBody::Revisited { .. } => "revisited",
+            EventBody::Reopened { .. } => "reopened",
+            EventBody::Reassigned { .. } => "reassigned",
+            EventBody::Closed => "closed",
+            EventBody::Voided { .. } => "voided",
+        }
+    }
+
+    /// Every free text the event carries, for size limits and search.
+    pub fn texts(&self) -> Vec<&str> {
+        fn some(t: &Option<String>) -> Option<&str> {
+            t.as_deref()
+        }
+        match self {
+            EventBody::Created {
+                text,
+                contact,
+                station,
+                team,
+                number,
+                ..
+            } => [
+                Some(text.as_str()),
+                Some(number.as_str()),
+                some(&contact.name),
+                some(&contact.phone),
+                some(&contact.address),
+                some(station),
+                some(team),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
+            EventBody::Reclassified { reason, .. }
+            | EventBody::PendingCustomer { reason }
+            | EventBody::Reopened { reason }
+            | EventBody::Voided { reason } => vec![reason],
+            EventBody::Reassigned { team, reason } => vec![team, reason],
+            EventBody::Dispatched { team } => vec![team],
+            EventBody::Note { text } | EventBody::ProgressReported { text } => vec![text],
+            EventBody::Resolved {
+                cause,
+                solution,
+                improvement,
+                ..
+            } => vec![cause, solution, improvement],
+            EventBody::Responded { note }
+            | EventBody::Arrived { note }
+            | EventBody::Revisited { note, .. } => some(note).into_iter().collect(),
+            EventBody::PhotoAttached { caption, .. } => some(caption).into_iter().collect(),
+            _ => vec![],
+        }
+    }
+}
+
+/// One event of one ticket, as stored and exported. (Unknown fields cannot be
+/// refused by serde next to `flatten`; bundle validation checks for them.)
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// `sha256:<hex>` of the canonical JSON of every other field.
+    pub id: String,
+    pub ticket: String,
+    pub device: String,
+    pub seq: u64,
+    pub at: DateTime<Utc>,
+    pub hlc: Hlc,
+    pub author: String,
+    /// The ticket's latest events this device knew when it wrote this one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parents: Vec<String>,
+    #[serde(flatten)]
+    pub body: EventBody,
+}
+
+/// Everything of an event but its id, from which the id is derived.
+pub struct NewEvent {
+    pub ticket: String,
+    pub device: String,
+    pub seq: u64,
+    pub at: DateTime<Utc>,
+    pub hlc: Hlc,
+    pub author: String,
+    pub parents: Vec<String>,
+    pub body: EventBody,
+}
+
+impl NewEvent {
+    pub fn seal(self) -> Event {
+        let mut event = Event {
+            id: String::new(),
+            ticket: self.ticket,
+            device: self.device,
+            seq: self.seq,
+            at: self.at,
+            hlc: self.hlc,
+            author: self.author,
+            parents: self.parents,
+            body: self.body,
+        };
+        event.id = event.content_id();
+        event
+    }
+}
+
+impl Event {
+    /// The id this event's content implies.
+    pub fn content_id(&self) -> String {
+        let mut value = serde_json::to_value(self).expect("events always serialise");
+        if let Value::Object(map) = &mut value {
+            map.remove("id");
+        }
+        sha256_id(canonical(&value).as_bytes())
+    }
+
+    /// The order every device folds events in: causal (HLC), then device, then id.
+    pub fn order_key(&self) -> (Hlc, &str, u64, &str) {
+        (self.hlc, self.device.as_str(), self.seq, self.id.as_str())
+    }
+}
+
+/// Canonical JSON: object keys sorted, no white space. Two documents with the
+/// same content have the same canonical form whatever their formatting.
+pub fn canonical(value: &Value) -> String {
+    // serde_json's map is a BTreeMap (no `preserve_order` feature), so keys come out sorted.
+    serde_json::to_string(value).expect("a JSON value always serialises")
+}
+
+/// `sha256:<hex>` of some bytes.
+pub fn sha256_id(bytes: &[u8]) -> String {
+    format!("sha256:{:x}", Sha256::digest(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn note(text: &str) -> Event {
+        NewEvent {
+            ticket: "t1".into(),
+            device: "d1".into(),
+            seq: 1,
+            at: Utc.with_ymd_and_hms(2026, 11, 22, 8, 0, 0).unwrap(),
+            hlc: Hlc { ms: 1, n: 0 },
+            author: "王工".into(),
+            parents: vec![],
+            body: EventBody::Note { text: text.into() },
+        }
+        .seal()
+    }
+
+    #[test]
+    fn the_id_is_derived_from_the_content() {
+        let a = note("到达现场");
+        assert!(a.id.starts_with("sha256:") && a.id.len() == 7 + 64);
+        assert_eq!(a.id, a.content_id());
+        assert_ne!(a.id, note("到达现场。").id);
+        let json = serde_json::to_string_pretty(&a).unwrap();
+        let back: Event = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, a);
+        assert_eq!(back.content_id(), a.id);
+        assert!(json.contains("\"type\": \"note\""));
+    }
+
+    #[test]
+    fn hlc_moves_forward_even_when_the_wall_clock_goes_back() {
+        let h = Hlc { ms: 1000, n: 3 };
+        assert_eq!(h.tick(2000), Hlc { ms: 2000, n: 0 });
+        assert_eq!(h.tick(500), Hlc { ms: 1000, n: 4 });
+        assert!(h.tick(500) > h);
+    }
+}

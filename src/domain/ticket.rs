@@ -1,0 +1,417 @@
+//! A ticket's current state as a fold over its events. Every device folds the
+//! same set of events in the same order (HLC, device, sequence, id), so it
+//! reaches the same state whatever order the events arrived in.
+//!
+//! Edits that did not know of each other (two devices resolving the same ticket
+//! offline with different causes) are all kept. The fold picks a deterministic
+//! winner and flags a conflict; a later event that knew both (its `parents`
+//! reach both) settles it.
+
+use crate::domain::clock::{ClockEvent, TimedEvent};
+use crate::domain::event::{CauseClass, Channel, Contact, Event, EventBody};
+use crate::domain::facts::Facts;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Received,
+    Responded,
+    Dispatched,
+    OnSite,
+    PendingCustomer,
+    Resolved,
+    FeedbackGiven,
+    Confirmed,
+    Closed,
+    Voided,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CurrentClassification {
+    pub kind: String,
+    pub category: String,
+    pub subcategory: Option<String>,
+    pub grade: Option<u8>,
+    /// The rule-table version that decided it (none after a manual override).
+    pub rule_table_version: Option<String>,
+    /// A person overrode the engine; the reason is in the event.
+    pub overridden: bool,
+    pub event: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Resolution {
+    pub cause_class: CauseClass,
+    pub cause: String,
+    pub solution: String,
+    pub improvement: String,
+    pub event: String,
+}
+
+/// Concurrent edits of one aspect of a ticket that disagree.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Conflict {
+    /// `classification`, `resolution` or `satisfaction`.
+    pub aspect: String,
+    /// The disagreeing events (ids), in fold order; the last one is the winner.
+    pub events: Vec<String>,
+    pub winner: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TicketState {
+    pub id: String,
+    pub number: String,
+    pub received: DateTime<Utc>,
+    pub channel: Channel,
+    pub text: String,
+    pub contact: Contact,
+    pub station: Option<String>,
+    pub team: Option<String>,
+    /// Facts a person set at intake plus those of the latest classification.
+    pub facts: Facts,
+    pub classification: Option<CurrentClassification>,
+    pub status: Status,
+    pub resolution: Option<Resolution>,
+    pub satisfaction: Option<u8>,
+    /// Reassignments (退单): repeated returns are a process failure (000 §一3).
+    pub returns: u32,
+    pub reopens: u32,
+    pub photos: Vec<String>,
+    pub conflicts: Vec<Conflict>,
+    /// Event ids in fold order.
+    pub timeline: Vec<String>,
+    /// The ticket's latest events: the `parents` of the next event written here.
+    pub heads: Vec<String>,
+    pub last_change: DateTime<Utc>,
+}
+
+impl TicketState {
+    pub fn is_open(&self) -> bool {
+        !matches!(self.status, Status::Closed | Status::Voided)
+    }
+}
+
+/// Folds the events of many tickets; events of tickets without a `created`
+/// event yet (it may arrive in a later file) are kept but not shown.
+pub fn fold_all(events: &[Event]) -> BTreeMap<String, TicketState> {
+    let mut by_ticket: HashMap<&str, Vec<&Event>> = HashMap::new();
+    for e in events {
+        by_ticket.entry(e.ticket.as_str()).or_default().push(e);
+    }
+    by_ticket
+        .into_iter()
+        .filter_map(|(id, events)| fold(&events).map(|s| (id.to_string(), s)))
+        .collect()
+}
+
+/// Folds one ticket's events (any order; duplicates by id are ignored).
+pub fn fold(events: &[&Event]) -> Option<TicketState> {
+    let mut events: Vec<&Event> = events.to_vec();
+    events.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+    events.dedup_by(|a, b| a.id == b.id);
+    let created = events
+        .iter()
+        .find(|e| matches!(e.body, EventBody::Created { .. }))?;
+    let EventBody::Created {
+        number,
+        channel,
+        text,
+        facts,
+        contact,
+        station,
+        team,
+    } = &created.body
+    else {
+        unreachable!("found by its type")
+    };
+    let mut state = TicketState {
+        id: created.ticket.clone(),
+        number: number.clone(),
+        received: created.at,
+        channel: *channel,
+        text: text.clone(),
+        contact: contact.clone(),
+        station: station.clone(),
+        team: team.clone(),
+        facts: facts.clone(),
+        classification: None,
+        status: Status::Received,
+        resolution: None,
+        satisfaction: None,
+        returns: 0,
+        reopens: 0,
+        photos: Vec::new(),
+        conflicts: Vec::new(),
+        timeline: Vec::new(),
+        heads: Vec::new(),
+        last_change: created.at,
+    };
+    let manual_facts = facts.clone();
+    for e in &events {
+        state.timeline.push(e.id.clone());
+        state.last_change = state.last_change.max(e.at);
+        apply(&mut state, e, &manual_facts);
+    }
+    let graph = Graph::new(&events);
+    state.heads = graph.heads();
+    state.conflicts = ["classification", "resolution", "satisfaction"]
+        .into_iter()
+        .filter_map(|aspect| graph.conflict(aspect, &events))
+        .collect();
+    Some(state)
+}
+
+fn apply(state: &mut TicketState, e: &Event, manual_facts: &Facts) {
+    match &e.body {
+        EventBody::Created { .. } => {}
+        EventBody::Classified {
+            kind,
+            category,
+            subcategory,
+            grade,
+            facts,
+            rule_table_version,
+            ..
+        } => {
+            state.facts = facts.overridden_by(manual_facts);
+            state.classification = Some(CurrentClassification {
+                kind: kind.clone(),
+                category: category.clone(),
+                subcategory: subcategory.clone(),
+                grade: *grade,
+                rule_table_version: Some(rule_table_version.clone()),
+                overridden: false,
+                event: e.id.clone(),
+            });
+        }
+        EventBody::Reclassified {
+            kind,
+            category,
+            subcategory,
+            grade,
+            ..
+        } => {
+            state.classification = Some(CurrentClassification {
+                kind: kind.clone(),
+                category: category.clone(),
+                subcategory: subcategory.clone(),
+                grade: *grade,
+                rule_table_version: None,
+                overridden: true,
+                event: e.id.clone(),
+            });
+        }
+        EventBody::Responded { .. } => advance(state, Status::Responded),
+        EventBody::Dispatched { team } => {
+            state.team = Some(team.clone());
+            advance(state, Status::Dispatched);
+        }
+        EventBody::Arrived { .. } => advance(state, Status::OnSite),
+        EventBody::PendingCustomer { .. } if state.is_open() => {
+            state.status = Status::PendingCustomer
+        }
+        EventBody::Resumed if state.status == Status::PendingCustomer => {
+            state.status = Status::Responded
+        }
+        EventBody::Resolved {
+            cause_class,
+            cause,
+            solution,
+            improvement,
+        } => {
+            state.resolution = Some(Resolution {
+                cause_class: *cause_class,
+                cause: cause.clone(),
+                solution: solution.clone(),
+                improvement: improvement.clone(),
+                event: e.id.clone(),
+            });
+            advance(state, Status::Resolved);
+        }
+        EventBody::FeedbackGiven { confirmed, .. } => advance(
+            state,
+            if *confirmed {
+                Status::Confirmed
+            } else {
+                Status::FeedbackGiven
+            },
+        ),
+        EventBody::Confirmed { satisfaction } => {
+            state.satisfaction = Some(*satisfaction);
+            advance(state, Status::Confirmed);
+        }
+        EventBody::Revisited { satisfaction, .. } => state.satisfaction = Some(*satisfaction),
+        EventBody::Reopened { .. } => {
+            state.reopens += 1;
+            state.resolution = None;
+            if state.status != Status::Voided {
+                state.status = Status::Responded;
+            }
+        }
+        EventBody::Reassigned { team, .. } => {
+            state.returns += 1;
+            state.team = Some(team.clone());
+        }
+        EventBody::PhotoAttached { hash, .. } => state.photos.push(hash.clone()),
+        EventBody::Closed if state.status != Status::Voided => state.status = Status::Closed,
+        EventBody::Voided { .. } => state.status = Status::Voided,
+        _ => {}
+    }
+}
+
+/// Moves the lifecycle forward, never back (a late "arrived" does not undo "resolved").
+fn advance(state: &mut TicketState, to: Status) {
+    if state.is_open() && (to > state.status || state.status == Status::PendingCustomer) {
+        state.status = to;
+    }
+}
+
+/// The clock view of a ticket's events.
+pub fn clock_events(events: &[&Event]) -> Vec<TimedEvent> {
+    events
+        .iter()
+        .filter_map(|e| {
+            let event = match &e.body {
+                EventBody::Responded { .. } => ClockEvent::Responded,
+                EventBody::RecordsPulled => ClockEvent::RecordsPulled,
+                EventBody::Dispatched { .. } => ClockEvent::Dispatched,
+                EventBody::Arrived { .. } => ClockEvent::Arrived,
+                EventBody::PendingCustomer { .. } => ClockEvent::PendingCustomer,
+                EventBody::Resumed => ClockEvent::Resumed,
+                EventBody::ProgressReported { .. } => ClockEvent::ProgressReported,
+                EventBody::ApologyMade => ClockEvent::ApologyMade,
+                EventBody::Resolved { .. } => ClockEvent::Resolved,
+                EventBody::FeedbackGiven { confirmed, .. } => ClockEvent::FeedbackGiven {
+                    confirmed: *confirmed,
+                },
+                EventBody::Confirmed { .. } => ClockEvent::Confirmed,
+                EventBody::Revisited {
+                    satisfaction,
+                    by_supervisor,
+                    ..
+                } => ClockEvent::Revisited {
+                    satisfaction: Some(*satisfaction),
+                    by_supervisor: *by_supervisor,
+                },
+                EventBody::Reopened { .. } => ClockEvent::Reopened,
+                EventBody::Voided { .. } => ClockEvent::Voided,
+                _ => return None,
+            };
+            Some(TimedEvent { at: e.at, event })
+        })
+        .collect()
+}
+
+/// The causal graph of one ticket's events, from their `parents`.
+struct Graph<'a> {
+    parents: Vec<Vec<usize>>,
+    ids: Vec<&'a str>,
+}
+
+impl<'a> Graph<'a> {
+    fn new(events: &[&'a Event]) -> Graph<'a> {
+        let index: HashMap<&str, usize> = events
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.as_str(), i))
+            .collect();
+        let parents = events
+            .iter()
+            .map(|e| {
+                e.parents
+                    .iter()
+                    .filter_map(|p| index.get(p.as_str()).copied())
+                    .collect()
+            })
+            .collect();
+        Graph {
+            parents,
+            ids: events.iter().map(|e| e.id.as_str()).collect(),
+        }
+    }
+
+    /// Events no other event names as a parent.
+    fn heads(&self) -> Vec<String> {
+        let named: HashSet<usize> = self.parents.iter().flatten().copied().collect();
+        (0..self.ids.len())
+            .filter(|i| !named.contains(i))
+            .map(|i| self.ids[i].to_string())
+            .collect()
+    }
+
+    fn ancestors(&self, of: usize) -> HashSet<usize> {
+        let mut seen = HashSet::new();
+        let mut stack = self.parents[of].clone();
+        while let Some(i) = stack.pop() {
+            if seen.insert(i) {
+                stack.extend(&self.parents[i]);
+            }
+        }
+        seen
+    }
+
+    /// The edits of an aspect that no later edit of it knew about; more than
+    /// one of them, with different content, is a conflict.
+    fn conflict(&self, aspect: &str, events: &[&Event]) -> Option<Conflict> {
+        let edits: Vec<usize> = events
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| aspect_of(&e.body) == Some(aspect))
+            .map(|(i, _)| i)
+            .collect();
+        let superseded: HashSet<usize> = edits.iter().flat_map(|&i| self.ancestors(i)).collect();
+        let latest: Vec<usize> = edits
+            .iter()
+            .copied()
+            .filter(|i| !superseded.contains(i))
+            .collect();
+        let first = latest.first()?;
+        let differ = latest
+            .iter()
+            .any(|&i| content(&events[i].body) != content(&events[*first].body));
+        (latest.len() > 1 && differ).then(|| {
+            let ids: Vec<String> = latest.iter().map(|&i| self.ids[i].to_string()).collect();
+            Conflict {
+                aspect: aspect.to_string(),
+                winner: ids.last().cloned().unwrap_or_default(),
+                events: ids,
+            }
+        })
+    }
+}
+
+fn aspect_of(body: &EventBody) -> Option<&'static str> {
+    match body {
+        EventBody::Classified { .. } | EventBody::Reclassified { .. } => Some("classification"),
+        EventBody::Resolved { .. } => Some("resolution"),
+        EventBody::Confirmed { .. } => Some("satisfaction"),
+        _ => None,
+    }
+}
+
+/// What an edit says, without who said it or why, for "do they disagree".
+fn content(body: &EventBody) -> String {
+    match body {
+        EventBody::Classified {
+            kind,
+            category,
+            subcategory,
+            grade,
+            ..
+        }
+        | EventBody::Reclassified {
+            kind,
+            category,
+            subcategory,
+            grade,
+            ..
+        } => {
+            format!("{kind}/{category}/{subcategory:?}/{grade:?}")
+        }
+        other => serde_json::to_string(other).unwrap_or_default(),
+    }
+}

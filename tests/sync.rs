@@ -1,0 +1,410 @@
+//! Sync bundles and merging: round trips, a corpus of bad files each refused
+//! with a message, conflicts kept and settled, and merge laws as properties.
+#![cfg(not(target_arch = "wasm32"))]
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use gridcare::domain::bundle::{merge_events, Attachment, Bundle, BundleError, MAX_TEXT_CHARS};
+use gridcare::domain::classify::Classifier;
+use gridcare::domain::demo::{demo_events, DemoOptions};
+use gridcare::domain::event::{sha256_id, CauseClass, Event, EventBody, Hlc, NewEvent};
+use gridcare::domain::rules::RuleTable;
+use gridcare::domain::ticket::{fold, fold_all, Status};
+use gridcare::i18n::Lang;
+use proptest::prelude::*;
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, HashSet};
+use std::sync::OnceLock;
+
+fn anchor() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 20, 0, 0, 0).unwrap()
+}
+
+fn now() -> DateTime<Utc> {
+    anchor() + Duration::days(2)
+}
+
+fn classifier() -> &'static Classifier {
+    static C: OnceLock<Classifier> = OnceLock::new();
+    C.get_or_init(|| Classifier::new(RuleTable::shipped()))
+}
+
+fn demo(tickets: usize, seed: u64, device: &str) -> Vec<Event> {
+    demo_events(
+        classifier(),
+        &DemoOptions {
+            tickets,
+            seed,
+            device,
+            anchor: anchor(),
+        },
+    )
+}
+
+fn bundle(device: &str) -> Bundle {
+    Bundle::new(device, anchor(), demo(20, 3, device), BTreeMap::new())
+}
+
+fn json_of(b: &Bundle) -> Value {
+    serde_json::to_value(b).unwrap()
+}
+
+fn refused(text: &str) -> BundleError {
+    Bundle::parse(text, now()).expect_err("the file must be refused")
+}
+
+#[test]
+fn a_bundle_round_trips_and_pretty_or_bom_copies_still_validate() {
+    let b = bundle("tab-A");
+    let parsed = Bundle::parse(&b.to_json(), now()).unwrap();
+    assert_eq!(parsed, b);
+    let pretty = serde_json::to_string_pretty(&json_of(&b)).unwrap();
+    assert_eq!(Bundle::parse(&pretty, now()).unwrap().events, b.events);
+    assert!(Bundle::parse(&format!("\u{feff}{pretty}"), now()).is_ok());
+    assert!(Bundle::parse_bytes(format!("\u{feff}{}", b.to_json()).as_bytes(), now()).is_ok());
+    assert!(
+        b.file_name().starts_with("gridcare-tab-A-20261120-0800"),
+        "{}",
+        b.file_name()
+    );
+}
+
+#[test]
+fn the_bad_file_corpus_is_refused_each_with_a_message_in_both_languages() {
+    let good = json_of(&bundle("tab-A"));
+    let text = good.to_string();
+    let with = |edit: &dyn Fn(&mut Value)| {
+        let mut v = good.clone();
+        edit(&mut v);
+        v.to_string()
+    };
+    let cases: Vec<(&str, BundleError)> = vec![
+        ("empty", refused("")),
+        ("not JSON", refused("hello, world")),
+        ("truncated", refused(&text[..text.len() / 2])),
+        (
+            "wrong format tag",
+            refused(&with(&|v| v["format"] = json!("other-app"))),
+        ),
+        (
+            "future version",
+            refused(&with(&|v| v["version"] = json!(2))),
+        ),
+        (
+            "version of the wrong type",
+            refused(&with(&|v| v["version"] = json!("1"))),
+        ),
+        (
+            "events of the wrong type",
+            refused(&with(&|v| v["events"] = json!({"a": 1}))),
+        ),
+        (
+            "event field of the wrong type",
+            refused(&with(&|v| v["events"][0]["seq"] = json!("one"))),
+        ),
+        (
+            "unknown event type",
+            refused(&with(&|v| v["events"][0]["type"] = json!("teleported"))),
+        ),
+        (
+            "unknown field",
+            refused(&with(&|v| v["events"][1]["colour"] = json!("red"))),
+        ),
+        (
+            "id not matching content",
+            refused(&with(&|v| v["events"][2]["id"] = json!(sha256_id(b"x")))),
+        ),
+        (
+            "changed text",
+            refused(&with(&|v| v["events"][0]["text"] = json!("改过的内容"))),
+        ),
+        (
+            "bad timestamp",
+            refused(&with(&|v| v["events"][0]["at"] = json!("not a time"))),
+        ),
+        (
+            "dropped event",
+            refused(&with(&|v| {
+                v["events"].as_array_mut().unwrap().pop();
+            })),
+        ),
+        (
+            "missing checksum",
+            refused(&with(&|v| {
+                v.as_object_mut().unwrap().remove("checksum");
+            })),
+        ),
+    ];
+    let expected_kinds = [
+        matches!(cases[0].1, BundleError::Empty),
+        matches!(cases[1].1, BundleError::NotJson { .. }),
+        matches!(cases[2].1, BundleError::NotJson { .. }),
+        matches!(cases[3].1, BundleError::WrongFormat { .. }),
+        matches!(cases[4].1, BundleError::NewerVersion { found: 2 }),
+        matches!(cases[5].1, BundleError::BadField { .. }),
+        matches!(cases[6].1, BundleError::BadField { .. }),
+        matches!(cases[7].1, BundleError::BadEvent { index: 0, .. }),
+        matches!(cases[8].1, BundleError::BadEvent { index: 0, .. }),
+        matches!(cases[9].1, BundleError::UnknownField { index: 1, .. }),
+        matches!(cases[10].1, BundleError::IdMismatch { index: 2 }),
+        matches!(cases[11].1, BundleError::IdMismatch { index: 0 }),
+        matches!(cases[12].1, BundleError::BadEvent { index: 0, .. }),
+        matches!(cases[13].1, BundleError::ChecksumMismatch),
+        matches!(cases[14].1, BundleError::BadField { .. }),
+    ];
+    for ((name, err), ok) in cases.iter().zip(expected_kinds) {
+        assert!(ok, "{name}: unexpected {err:?}");
+        let (zh, en) = (err.message(Lang::Zh), err.message(Lang::En));
+        assert!(
+            zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "{name}: {zh}"
+        );
+        assert!(!en.is_empty() && en != zh, "{name}");
+    }
+    assert!(
+        cases[4].1.message(Lang::Zh).contains("更新"),
+        "a newer file says to update the app"
+    );
+    assert!(cases[7]
+        .1
+        .message(Lang::En)
+        .starts_with("Event 1 is malformed"));
+}
+
+/// Re-seals an edited event and the bundle, as a forger with this code would.
+fn resealed(mut b: Bundle, edit: impl Fn(&mut Vec<Event>)) -> String {
+    edit(&mut b.events);
+    for e in &mut b.events {
+        e.id = e.content_id();
+    }
+    b.seal();
+    b.to_json()
+}
+
+#[test]
+fn sealed_but_impossible_files_are_refused_too() {
+    let b = bundle("tab-A");
+    let future = resealed(b.clone(), |events| {
+        events[0].at = now() + Duration::days(30)
+    });
+    assert!(matches!(
+        refused(&future),
+        BundleError::BadTimestamp { index: 0, .. }
+    ));
+    let ancient = resealed(b.clone(), |events| {
+        events[0].at = Utc.with_ymd_and_hms(1970, 1, 1, 0, 0, 0).unwrap()
+    });
+    assert!(matches!(
+        refused(&ancient),
+        BundleError::BadTimestamp { .. }
+    ));
+    let long = resealed(b.clone(), |events| {
+        events[0].body = EventBody::Note {
+            text: "长".repeat(MAX_TEXT_CHARS + 1),
+        };
+    });
+    assert!(matches!(
+        refused(&long),
+        BundleError::TextTooLong { index: 0 }
+    ));
+    // The same device and sequence number with other content: a duplicated event that disagrees.
+    let duplicate = resealed(b.clone(), |events| {
+        let mut copy = events[3].clone();
+        copy.body = EventBody::Note {
+            text: "另一个版本".into(),
+        };
+        events.push(copy);
+    });
+    assert!(matches!(
+        refused(&duplicate),
+        BundleError::SequenceReused { .. }
+    ));
+    // An added event in an otherwise valid file breaks the checksum.
+    let mut added = json_of(&b);
+    let extra = serde_json::to_value(demo(21, 3, "tab-A").last().unwrap().clone()).unwrap();
+    added["events"].as_array_mut().unwrap().push(extra);
+    assert_eq!(refused(&added.to_string()), BundleError::ChecksumMismatch);
+}
+
+#[test]
+fn invalid_utf8_and_bad_attachments_are_refused() {
+    let b = bundle("tab-A");
+    let mut bytes = b.to_json().into_bytes();
+    bytes.insert(40, 0xff);
+    assert!(matches!(
+        Bundle::parse_bytes(&bytes, now()),
+        Err(BundleError::NotUtf8 { byte: 40 })
+    ));
+    let photo = b"\x89PNG fake image bytes".to_vec();
+    let hash = sha256_id(&photo);
+    use base64::Engine as _;
+    let data = base64::engine::general_purpose::STANDARD.encode(&photo);
+    let with_photo = Bundle::new(
+        "tab-A",
+        anchor(),
+        b.events.clone(),
+        BTreeMap::from([(
+            hash.clone(),
+            Attachment {
+                mime: "image/png".into(),
+                data: data.clone(),
+            },
+        )]),
+    );
+    assert_eq!(
+        Bundle::parse(&with_photo.to_json(), now())
+            .unwrap()
+            .attachments
+            .len(),
+        1
+    );
+    let wrong = Bundle::new(
+        "tab-A",
+        anchor(),
+        b.events.clone(),
+        BTreeMap::from([(
+            sha256_id(b"other"),
+            Attachment {
+                mime: "image/png".into(),
+                data,
+            },
+        )]),
+    );
+    assert!(matches!(
+        refused(&wrong.to_json()),
+        BundleError::BadAttachment {
+            detail: "hash does not match",
+            ..
+        }
+    ));
+    let garbage = Bundle::new(
+        "tab-A",
+        anchor(),
+        b.events,
+        BTreeMap::from([(
+            hash,
+            Attachment {
+                mime: "image/png".into(),
+                data: "***".into(),
+            },
+        )]),
+    );
+    assert!(matches!(
+        refused(&garbage.to_json()),
+        BundleError::BadAttachment {
+            detail: "not base64",
+            ..
+        }
+    ));
+}
+
+fn resolve(ticket: &str, device: &str, parents: Vec<String>, cause: &str, ms: i64) -> Event {
+    NewEvent {
+        ticket: ticket.into(),
+        device: device.into(),
+        seq: 100,
+        at: anchor(),
+        hlc: Hlc { ms, n: 0 },
+        author: device.into(),
+        parents,
+        body: EventBody::Resolved {
+            cause_class: CauseClass::EquipmentTechnical,
+            cause: cause.into(),
+            solution: "更换".into(),
+            improvement: "巡视".into(),
+        },
+    }
+    .seal()
+}
+
+#[test]
+fn two_devices_resolving_differently_is_a_conflict_until_someone_settles_it() {
+    let base: Vec<Event> = demo(1, 9, "nobody").into_iter().take(2).collect();
+    let ticket = base[0].ticket.clone();
+    let head = base[1].id.clone();
+    let a = resolve(&ticket, "tab-A", vec![head.clone()], "变压器过载", 10);
+    let b = resolve(&ticket, "tab-B", vec![head.clone()], "线路老化", 20);
+    let all: Vec<Event> = merge_events([base.as_slice(), std::slice::from_ref(&a), std::slice::from_ref(&b)]);
+    let refs: Vec<&Event> = all.iter().collect();
+    let state = fold(&refs).unwrap();
+    assert_eq!(state.conflicts.len(), 1);
+    let conflict = &state.conflicts[0];
+    assert_eq!(conflict.aspect, "resolution");
+    assert_eq!(
+        conflict.events,
+        vec![a.id.clone(), b.id.clone()],
+        "both values are kept"
+    );
+    assert_eq!(
+        conflict.winner, b.id,
+        "a deterministic winner: the later HLC"
+    );
+    assert_eq!(state.resolution.as_ref().unwrap().cause, "线路老化");
+    assert_eq!(state.status, Status::Resolved);
+    assert_eq!(state.heads.len(), 2);
+    // A person settles it with a new event that knew both.
+    let settle = resolve(&ticket, "tab-A", state.heads.clone(), "变压器过载", 30);
+    let mut settled = all.clone();
+    settled.push(settle);
+    let refs: Vec<&Event> = settled.iter().collect();
+    let state = fold(&refs).unwrap();
+    assert!(state.conflicts.is_empty());
+    assert_eq!(state.resolution.unwrap().cause, "变压器过载");
+    // Two devices that agree are no conflict.
+    let same = resolve(&ticket, "tab-B", vec![head], "变压器过载", 20);
+    let agree: Vec<Event> = merge_events([base.as_slice(), &[a], &[same]]);
+    let refs: Vec<&Event> = agree.iter().collect();
+    assert!(fold(&refs).unwrap().conflicts.is_empty());
+}
+
+/// Subsets of events from several devices' demo data, as files would hold them.
+fn event_sets() -> impl Strategy<Value = Vec<Vec<Event>>> {
+    static POOL: OnceLock<Vec<Event>> = OnceLock::new();
+    let pool = POOL.get_or_init(|| {
+        merge_events([
+            demo(12, 5, "tab-A").as_slice(),
+            &demo(12, 5, "tab-B"),
+            &demo(12, 5, "tab-C"),
+        ])
+    });
+    let n = pool.len();
+    proptest::collection::vec(proptest::collection::vec(0..n, 0..n), 1..4).prop_map(move |sets| {
+        sets.into_iter()
+            .map(|idx| idx.into_iter().map(|i| pool[i].clone()).collect())
+            .collect()
+    })
+}
+
+fn ids(events: &[Event]) -> Vec<String> {
+    events.iter().map(|e| e.id.clone()).collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn merge_is_commutative_associative_idempotent_and_loses_nothing(sets in event_sets()) {
+        let a = &sets[0];
+        let b = sets.get(1).cloned().unwrap_or_default();
+        let c = sets.get(2).cloned().unwrap_or_default();
+        let ab = merge_events([a.as_slice(), &b]);
+        prop_assert_eq!(ids(&ab), ids(&merge_events([b.as_slice(), a])));
+        let ab_c = merge_events([ab.as_slice(), &c]);
+        let bc = merge_events([b.as_slice(), &c]);
+        prop_assert_eq!(ids(&ab_c), ids(&merge_events([a.as_slice(), &bc])));
+        prop_assert_eq!(ids(&merge_events([ab.as_slice(), &ab])), ids(&ab));
+        prop_assert_eq!(ids(&merge_events([ab.as_slice(), a])), ids(&ab));
+        let union: HashSet<String> = a.iter().chain(&b).map(|e| e.id.clone()).collect();
+        prop_assert_eq!(ab.len(), union.len());
+    }
+
+    #[test]
+    fn every_arrival_order_folds_to_the_same_tickets(sets in event_sets(), seed in any::<u64>()) {
+        let merged = merge_events(sets.iter().map(Vec::as_slice));
+        let mut shuffled = merged.clone();
+        let mut rng = gridcare::domain::demo::Rng::new(seed);
+        for i in (1..shuffled.len()).rev() {
+            shuffled.swap(i, rng.below(i + 1));
+        }
+        prop_assert_eq!(fold_all(&merged), fold_all(&shuffled));
+    }
+}
