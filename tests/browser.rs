@@ -52,3 +52,90 @@ fn the_rules_engine_runs_as_webassembly() {
     let national_day = chrono::NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
     assert!(!calendar.is_working_day(national_day).value);
 }
+
+mod store {
+    use chrono::{TimeZone, Utc};
+    use gridcare::domain::classify::Classifier;
+    use gridcare::domain::demo::{demo_events, DemoOptions};
+    use gridcare::domain::rules::RuleTable;
+    use gridcare::web::store::{DeviceMeta, Store};
+    use wasm_bindgen_test::*;
+
+    fn events(tickets: usize, device: &str) -> Vec<gridcare::domain::event::Event> {
+        events_of_seed(4, tickets, device)
+    }
+
+    fn events_of_seed(
+        seed: u64,
+        tickets: usize,
+        device: &str,
+    ) -> Vec<gridcare::domain::event::Event> {
+        let anchor = Utc.with_ymd_and_hms(2026, 11, 20, 0, 0, 0).unwrap();
+        demo_events(
+            &Classifier::new(RuleTable::shipped()),
+            &DemoOptions {
+                tickets,
+                seed,
+                device,
+                anchor,
+            },
+        )
+    }
+
+    fn unique(name: &str) -> String {
+        format!("gridcare-test-{name}-{}", js_sys::Math::random())
+    }
+
+    #[wasm_bindgen_test]
+    async fn events_and_device_counters_survive_reopening_the_database() {
+        let name = unique("reopen");
+        let store = Store::open(&name).await;
+        assert!(!store.is_fallback(), "IndexedDB is available in Chromium");
+        assert!(store.load_events().await.unwrap().is_empty());
+        assert_eq!(store.device().await.unwrap(), None);
+        let written = events(30, "tab-A");
+        let device = DeviceMeta {
+            id: "tab-A".into(),
+            seq: 42,
+            ..DeviceMeta::default()
+        };
+        store.append(&written[..10], &device).await.unwrap();
+        store.append(&written[10..], &device).await.unwrap();
+        drop(store);
+
+        let reopened = Store::open(&name).await;
+        assert_eq!(reopened.load_events().await.unwrap(), written);
+        assert_eq!(reopened.device().await.unwrap(), Some(device));
+        assert_eq!(reopened.segment_count().await.unwrap(), 2);
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_large_import_is_written_in_segments_and_compaction_keeps_every_event() {
+        let store = Store::open(&unique("segments")).await;
+        let written = events(400, "tab-B");
+        assert!(written.len() > 1_000);
+        store
+            .append(&written, &DeviceMeta::default())
+            .await
+            .unwrap();
+        let expected_segments = written.len().div_ceil(1_000) as u32;
+        assert_eq!(store.segment_count().await.unwrap(), expected_segments);
+        // Many small user actions, then compaction.
+        let more = events_of_seed(5, 10, "tab-C");
+        assert!(more.len() >= 25);
+        for event in more.iter().take(25) {
+            store
+                .append(std::slice::from_ref(event), &DeviceMeta::default())
+                .await
+                .unwrap();
+        }
+        let before = store.load_events().await.unwrap();
+        assert_eq!(store.segment_count().await.unwrap(), expected_segments + 25);
+        store.compact().await.unwrap();
+        assert_eq!(store.load_events().await.unwrap(), before);
+        assert_eq!(
+            store.segment_count().await.unwrap(),
+            before.len().div_ceil(1_000) as u32
+        );
+    }
+}

@@ -247,24 +247,62 @@ fn demo_bundles_from_two_devices_merge_in_either_order_to_the_same_file() {
     let a = dir.join("a.json");
     let b = dir.join("b.json");
     for (device, path) in [("tab-A", &a), ("tab-B", &b)] {
-        let o = gridcare(&["demo", "--tickets", "40", "--seed", "11", "--device", device, "-o", path.to_str().unwrap()], "");
+        let o = gridcare(
+            &[
+                "demo",
+                "--tickets",
+                "40",
+                "--seed",
+                "11",
+                "--device",
+                device,
+                "-o",
+                path.to_str().unwrap(),
+            ],
+            "",
+        );
         assert!(o.status.success(), "{}", stderr(&o));
     }
     let o = gridcare(&["validate", a.to_str().unwrap()], "");
     assert!(o.status.success());
-    assert!(stdout(&o).contains("valid gridcare bundle") && stdout(&o).contains("40 tickets"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("valid gridcare bundle") && stdout(&o).contains("40 tickets"),
+        "{}",
+        stdout(&o)
+    );
     let ab = gridcare(&["merge", a.to_str().unwrap(), b.to_str().unwrap()], "");
     let ba = gridcare(&["merge", b.to_str().unwrap(), a.to_str().unwrap()], "");
     assert!(ab.status.success() && ba.status.success());
     assert_eq!(stdout(&ab), stdout(&ba), "merge is order-independent");
     let merged = dir.join("ab.json");
     std::fs::write(&merged, stdout(&ab)).unwrap();
-    let again = gridcare(&["merge", merged.to_str().unwrap(), a.to_str().unwrap()], "");
-    assert_eq!(stdout(&again), stdout(&ab), "importing what is already there changes nothing");
+    let again = gridcare(
+        &["merge", merged.to_str().unwrap(), a.to_str().unwrap()],
+        "",
+    );
+    assert_eq!(
+        stdout(&again),
+        stdout(&ab),
+        "importing what is already there changes nothing"
+    );
     let summary = stdout(&gridcare(&["validate", merged.to_str().unwrap()], ""));
-    assert!(summary.contains("devices: hotline, tab-A, tab-B"), "{summary}");
+    assert!(
+        summary.contains("devices: hotline, tab-A, tab-B"),
+        "{summary}"
+    );
     // The same seed gives the same base tickets.
-    let a2 = gridcare(&["demo", "--tickets", "40", "--seed", "11", "--device", "tab-A"], "");
+    let a2 = gridcare(
+        &[
+            "demo",
+            "--tickets",
+            "40",
+            "--seed",
+            "11",
+            "--device",
+            "tab-A",
+        ],
+        "",
+    );
     assert_eq!(stdout(&a2).trim(), std::fs::read_to_string(&a).unwrap());
 }
 
@@ -272,14 +310,29 @@ fn demo_bundles_from_two_devices_merge_in_either_order_to_the_same_file() {
 fn validate_and_merge_refuse_damaged_files_without_panicking() {
     let dir = temp_dir("bad");
     let good = dir.join("good.json");
-    let o = gridcare(&["demo", "--tickets", "5", "-o", good.to_str().unwrap()], "");
+    let o = gridcare(
+        &["demo", "--tickets", "5", "-o", good.to_str().unwrap()],
+        "",
+    );
     assert!(o.status.success());
     let text = std::fs::read_to_string(&good).unwrap();
     let cases = [
-        ("truncated.json", text[..text.len() / 3].to_string(), "not valid JSON"),
-        ("tampered.json", text.replacen("客户反映", "客户声称", 1), "does not match its id"),
+        (
+            "truncated.json",
+            text[..text.len() / 3].to_string(),
+            "not valid JSON",
+        ),
+        (
+            "tampered.json",
+            text.replacen("客户反映", "客户声称", 1),
+            "does not match its id",
+        ),
         ("empty.json", String::new(), "empty"),
-        ("future.json", text.replacen("\"version\":1", "\"version\":9", 1), "newer version"),
+        (
+            "future.json",
+            text.replacen("\"version\":1", "\"version\":9", 1),
+            "newer version",
+        ),
     ];
     for (name, content, message) in cases {
         let path = dir.join(name);
@@ -287,7 +340,11 @@ fn validate_and_merge_refuse_damaged_files_without_panicking() {
         for command in ["validate", "merge"] {
             let o = gridcare(&[command, path.to_str().unwrap()], "");
             assert_clean_failure(&o);
-            assert!(stderr(&o).contains(message), "{command} {name}: {}", stderr(&o));
+            assert!(
+                stderr(&o).contains(message),
+                "{command} {name}: {}",
+                stderr(&o)
+            );
             assert!(stderr(&o).contains(name));
         }
     }

@@ -323,7 +323,11 @@ fn two_devices_resolving_differently_is_a_conflict_until_someone_settles_it() {
     let head = base[1].id.clone();
     let a = resolve(&ticket, "tab-A", vec![head.clone()], "变压器过载", 10);
     let b = resolve(&ticket, "tab-B", vec![head.clone()], "线路老化", 20);
-    let all: Vec<Event> = merge_events([base.as_slice(), std::slice::from_ref(&a), std::slice::from_ref(&b)]);
+    let all: Vec<Event> = merge_events([
+        base.as_slice(),
+        std::slice::from_ref(&a),
+        std::slice::from_ref(&b),
+    ]);
     let refs: Vec<&Event> = all.iter().collect();
     let state = fold(&refs).unwrap();
     assert_eq!(state.conflicts.len(), 1);

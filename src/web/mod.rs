@@ -4,3 +4,4 @@
 pub mod network;
 pub mod prefs;
 pub mod service_worker;
+pub mod store;
