@@ -1,12 +1,15 @@
 //! The user interface: routes and components (Leptos, client-side rendering).
 //! It reads the domain and the browser layer; neither knows about it.
 
+mod crew;
+mod data;
 mod engine;
 mod home;
 mod i18n;
 mod placeholder;
 mod rules_page;
 mod shell;
+mod sync_panel;
 
 use home::Home;
 use leptos::prelude::*;
@@ -24,6 +27,7 @@ use crate::i18n::Key;
 pub fn App() -> impl IntoView {
     provide_i18n();
     engine::provide_engine();
+    data::Data::provide();
     let i18n = use_i18n();
     view! {
         <Router>
@@ -33,7 +37,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <Placeholder title=Key::NotFound/> }>
                     <Route path=path!("/") view=Home/>
                     <Route path=path!("/kiosk") view=|| view! { <Placeholder title=Key::Kiosk/> }/>
-                    <Route path=path!("/crew") view=|| view! { <Placeholder title=Key::Crew/> }/>
+                    <Route path=path!("/crew") view=crew::CrewPage/>
                     <Route path=path!("/supervisor") view=|| view! { <Placeholder title=Key::Supervisor/> }/>
                     <Route path=path!("/rules") view=RulesPage/>
                 </Routes>

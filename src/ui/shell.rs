@@ -75,6 +75,7 @@ pub fn StatusBar() -> impl IntoView {
             >
                 {move || if online.get() { i18n.t(Key::Online)() } else { i18n.t(Key::Offline)() }}
             </span>
+            <SaveIndicator/>
             <Show when=move || update_ready.get()>
                 <span class="update">
                     {i18n.t(Key::NewVersion)}
@@ -84,5 +85,33 @@ pub fn StatusBar() -> impl IntoView {
                 </span>
             </Show>
         </footer>
+    }
+}
+
+/// Whether the last change reached the device's storage.
+#[component]
+fn SaveIndicator() -> impl IntoView {
+    use super::data::{use_data, SaveState};
+    let i18n = use_i18n();
+    let data = use_data();
+    view! {
+        <span class="save" data-testid="save-state" data-state=move || match data.save.get() {
+            SaveState::Loading => "loading",
+            SaveState::Saving => "saving",
+            SaveState::Saved => "saved",
+            SaveState::QuotaExceeded => "quota",
+            SaveState::Failed(_) => "failed",
+        }>
+            {move || match data.save.get() {
+                SaveState::Loading => i18n.t(Key::LoadingData)().to_string(),
+                SaveState::Saving => i18n.t(Key::Saving)().to_string(),
+                SaveState::Saved => i18n.t(Key::Saved)().to_string(),
+                SaveState::QuotaExceeded => i18n.t(Key::QuotaFull)().to_string(),
+                SaveState::Failed(why) => format!("{} {why}", i18n.t(Key::SaveFailed)()),
+            }}
+        </span>
+        <Show when=move || data.fallback.get()>
+            <span class="warning" role="alert">{i18n.t(Key::FallbackWarning)}</span>
+        </Show>
     }
 }

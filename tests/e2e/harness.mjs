@@ -65,3 +65,26 @@ export async function controlledByServiceWorker(page) {
 export async function screenshot(page, name) {
   await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
 }
+
+/**
+ * Starts Chromium as a child process on a given profile directory and connects
+ * to it, so a test can kill it outright (SIGKILL) and start it again on the
+ * same profile. Resolves to { browser, context, kill }.
+ */
+export function launchKillable(profile) {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn('/usr/bin/chromium', [...CHROMIUM_ARGS, `--user-data-dir=${profile}`, '--remote-debugging-port=0', 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child.on('error', reject);
+    let output = '';
+    child.stderr.on('data', async (chunk) => {
+      output += chunk.toString();
+      const match = /DevTools listening on (ws:\/\/\S+)/.exec(output);
+      if (!match || child.connected === 'done') return;
+      child.connected = 'done';
+      const browser = await chromium.connectOverCDP(match[1]);
+      const exited = new Promise((r) => child.once('exit', r));
+      resolvePromise({ browser, context: browser.contexts()[0], kill: async () => { child.kill('SIGKILL'); await exited; } });
+    });
+    setTimeout(() => reject(new Error(`chromium did not start: ${output}`)), 20_000).unref();
+  });
+}

@@ -1,0 +1,306 @@
+//! The app's data: the event log loaded from the store, the ticket states
+//! folded from it, this device's identity, and whether the last change is
+//! saved. Every change goes to IndexedDB first; the screen changes only after
+//! the transaction completed, so what is shown as saved is saved.
+
+use crate::domain::bundle::{merge_events, Bundle};
+use crate::domain::classify::Classifier;
+use crate::domain::demo::{demo_events, DemoOptions};
+use crate::domain::event::{Event, EventBody, Hlc, NewEvent};
+use crate::domain::ticket::{fold_all, TicketState};
+use crate::web::store::{self, DeviceMeta, Store, StoreError};
+use chrono::Utc;
+use leptos::prelude::*;
+use std::collections::{BTreeMap, HashSet};
+use std::rc::Rc;
+use std::sync::Arc;
+
+/// The seed of the demo tickets: every device that loads demo data gets the
+/// same base tickets, so demo files from two tablets overlap.
+pub const DEMO_SEED: u64 = 2026;
+pub const DEMO_TICKETS: usize = 60;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum SaveState {
+    Loading,
+    Saving,
+    Saved,
+    /// The device's storage is full: what was saved before is kept.
+    QuotaExceeded,
+    Failed(String),
+}
+
+pub type Tickets = Arc<BTreeMap<String, TicketState>>;
+
+#[derive(Clone, Copy)]
+pub struct Data {
+    store: StoredValue<Option<Rc<Store>>, LocalStorage>,
+    pub events: RwSignal<Arc<Vec<Event>>>,
+    pub tickets: RwSignal<Tickets>,
+    pub device: RwSignal<Option<DeviceMeta>>,
+    pub save: RwSignal<SaveState>,
+    /// IndexedDB is unavailable and localStorage is used instead.
+    pub fallback: RwSignal<bool>,
+}
+
+/// What an import would change, shown before anything is written.
+#[derive(Clone)]
+pub struct ImportPreview {
+    pub bundle: Arc<Bundle>,
+    pub new_events: usize,
+    pub tickets_affected: usize,
+    pub conflicts_after: usize,
+}
+
+fn random_id() -> String {
+    let n = (js_sys::Math::random() * 4_294_967_296.0) as u64;
+    format!("dev-{n:08x}")
+}
+
+impl Data {
+    pub fn provide() -> Data {
+        let data = Data {
+            store: StoredValue::new_local(None),
+            events: RwSignal::new(Arc::new(Vec::new())),
+            tickets: RwSignal::new(Arc::new(BTreeMap::new())),
+            device: RwSignal::new(None),
+            save: RwSignal::new(SaveState::Loading),
+            fallback: RwSignal::new(false),
+        };
+        provide_context(data);
+        leptos::task::spawn_local(async move { data.load().await });
+        data
+    }
+
+    async fn load(self) {
+        let store = Rc::new(Store::open(store::DB_NAME).await);
+        self.fallback.set(store.is_fallback());
+        let events = match store.load_events().await {
+            Ok(events) => events,
+            Err(e) => {
+                self.save.set(SaveState::Failed(e.to_string()));
+                Vec::new()
+            }
+        };
+        let device = match store.device().await {
+            Ok(Some(device)) => device,
+            _ => {
+                let id = random_id();
+                let device = DeviceMeta {
+                    prefix: id[4..8].to_uppercase(),
+                    id,
+                    ..DeviceMeta::default()
+                };
+                let _ = store.save_device(&device).await;
+                device
+            }
+        };
+        self.store.set_value(Some(store));
+        self.device.set(Some(device));
+        self.set_events(events);
+        if self.save.get_untracked() == SaveState::Loading {
+            self.save.set(SaveState::Saved);
+        }
+        store::request_persistence().await;
+    }
+
+    fn set_events(self, events: Vec<Event>) {
+        self.tickets.set(Arc::new(fold_all(&events)));
+        self.events.set(Arc::new(events));
+    }
+
+    pub fn loaded(self) -> bool {
+        self.device.get().is_some()
+    }
+
+    /// Writes events (and the device's counters) in one transaction, then shows them.
+    async fn commit(self, new: Vec<Event>, device: DeviceMeta) -> Result<(), StoreError> {
+        let Some(store) = self.store.get_value() else {
+            return Err(StoreError::Failed("the store is not open yet".into()));
+        };
+        self.save.set(SaveState::Saving);
+        match store.append(&new, &device).await {
+            Ok(()) => {
+                let mut all = self.events.get_untracked().as_ref().clone();
+                all.extend(new);
+                self.set_events(all);
+                self.device.set(Some(device));
+                self.save.set(SaveState::Saved);
+                Ok(())
+            }
+            Err(e) => {
+                self.save.set(match &e {
+                    StoreError::QuotaExceeded => SaveState::QuotaExceeded,
+                    other => SaveState::Failed(other.to_string()),
+                });
+                Err(e)
+            }
+        }
+    }
+
+    /// Records one event on a ticket as this device.
+    pub async fn record(
+        self,
+        ticket: &str,
+        author: &str,
+        body: EventBody,
+    ) -> Result<(), StoreError> {
+        let Some(mut device) = self.device.get_untracked() else {
+            return Err(StoreError::Failed("not loaded".into()));
+        };
+        let now = Utc::now();
+        let hlc = Hlc {
+            ms: device.hlc_ms,
+            n: device.hlc_n,
+        }
+        .tick(now.timestamp_millis());
+        device.seq += 1;
+        device.hlc_ms = hlc.ms;
+        device.hlc_n = hlc.n;
+        let parents = self
+            .tickets
+            .get_untracked()
+            .get(ticket)
+            .map(|t| t.heads.clone())
+            .unwrap_or_default();
+        let event = NewEvent {
+            ticket: ticket.to_string(),
+            device: device.id.clone(),
+            seq: device.seq,
+            at: now,
+            hlc,
+            author: author.to_string(),
+            parents,
+            body,
+        }
+        .seal();
+        self.commit(vec![event], device).await
+    }
+
+    /// Demo tickets for a first look (the same base tickets on every device).
+    pub async fn load_demo(self) -> Result<(), StoreError> {
+        let Some(mut device) = self.device.get_untracked() else {
+            return Err(StoreError::Failed("not loaded".into()));
+        };
+        let classifier = Classifier::new(crate::domain::rules::RuleTable::shipped());
+        let options = DemoOptions {
+            tickets: DEMO_TICKETS,
+            seed: DEMO_SEED,
+            device: &device.id,
+            anchor: Utc::now(),
+        };
+        let known: HashSet<String> = self
+            .events
+            .get_untracked()
+            .iter()
+            .map(|e| e.id.clone())
+            .collect();
+        let new: Vec<Event> = demo_events(&classifier, &options)
+            .into_iter()
+            .filter(|e| !known.contains(&e.id))
+            .collect();
+        observe(&mut device, &new);
+        device.seq = device.seq.max(
+            new.iter()
+                .filter(|e| e.device == device.id)
+                .map(|e| e.seq)
+                .max()
+                .unwrap_or(0),
+        );
+        self.commit(new, device).await
+    }
+
+    /// What importing a validated bundle would change.
+    pub fn preview(self, bundle: Bundle) -> ImportPreview {
+        let events = self.events.get_untracked();
+        let known: HashSet<&str> = events.iter().map(|e| e.id.as_str()).collect();
+        let new: Vec<&Event> = bundle
+            .events
+            .iter()
+            .filter(|e| !known.contains(e.id.as_str()))
+            .collect();
+        let affected: HashSet<&str> = new.iter().map(|e| e.ticket.as_str()).collect();
+        let merged: Vec<Event> = merge_events([events.as_slice(), bundle.events.as_slice()])
+            .into_iter()
+            .filter(|e| affected.contains(e.ticket.as_str()))
+            .collect();
+        let conflicts_after = fold_all(&merged).values().map(|t| t.conflicts.len()).sum();
+        ImportPreview {
+            new_events: new.len(),
+            tickets_affected: affected.len(),
+            conflicts_after,
+            bundle: Arc::new(bundle),
+        }
+    }
+
+    /// Adds a bundle's new events in one transaction: all of them or none.
+    pub async fn import(self, bundle: &Bundle) -> Result<usize, StoreError> {
+        let Some(mut device) = self.device.get_untracked() else {
+            return Err(StoreError::Failed("not loaded".into()));
+        };
+        let known: HashSet<String> = self
+            .events
+            .get_untracked()
+            .iter()
+            .map(|e| e.id.clone())
+            .collect();
+        let new: Vec<Event> = bundle
+            .events
+            .iter()
+            .filter(|e| !known.contains(&e.id))
+            .cloned()
+            .collect();
+        let count = new.len();
+        observe(&mut device, &new);
+        self.commit(new, device).await.map(|()| count)
+    }
+
+    /// Everything this device holds, as a bundle; remembers what was exported.
+    pub async fn export(self) -> Result<Bundle, StoreError> {
+        let Some(mut device) = self.device.get_untracked() else {
+            return Err(StoreError::Failed("not loaded".into()));
+        };
+        let now = Utc::now();
+        let bundle = Bundle::new(
+            &device.id,
+            now,
+            self.events.get_untracked().as_ref().clone(),
+            BTreeMap::new(),
+        );
+        device.exported_seq = device.seq;
+        device.exported_at = Some(now.to_rfc3339());
+        self.commit(Vec::new(), device).await?;
+        Ok(bundle)
+    }
+
+    /// This device's events that have not left it in an export yet.
+    pub fn unexported(self) -> usize {
+        let Some(device) = self.device.get() else {
+            return 0;
+        };
+        self.events.with(|events| {
+            events
+                .iter()
+                .filter(|e| e.device == device.id && e.seq > device.exported_seq)
+                .count()
+        })
+    }
+}
+
+/// Moves the device's HLC past everything it has seen, so its next event
+/// orders after them even if its own clock is behind.
+fn observe(device: &mut DeviceMeta, events: &[Event]) {
+    if let Some(max) = events.iter().map(|e| e.hlc).max() {
+        let current = Hlc {
+            ms: device.hlc_ms,
+            n: device.hlc_n,
+        };
+        let newest = current.max(max);
+        device.hlc_ms = newest.ms;
+        device.hlc_n = newest.n;
+    }
+}
+
+pub fn use_data() -> Data {
+    expect_context::<Data>()
+}

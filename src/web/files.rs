@@ -1,0 +1,85 @@
+//! Files in and out: reading a chosen file's bytes, and handing an export to
+//! the share sheet where the device has one, or downloading it otherwise.
+
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+/// The bytes of a file the user picked.
+pub async fn read_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
+    let buffer = JsFuture::from(file.array_buffer())
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+fn json_blob(text: &str) -> Result<web_sys::Blob, JsValue> {
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+}
+
+/// Offers a JSON file: the Web Share API with a file where available (tablets),
+/// a download otherwise. Returns `true` when it was shared.
+pub async fn share_or_download(name: &str, text: &str) -> Result<bool, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let blob = json_blob(text).map_err(|e| format!("{e:?}"))?;
+    if try_share(&window, name, &blob).await {
+        return Ok(true);
+    }
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| format!("{e:?}"))?;
+    let document = window.document().ok_or("no document")?;
+    let link: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(|e| format!("{e:?}"))?
+        .unchecked_into();
+    link.set_href(&url);
+    link.set_download(name);
+    link.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(false)
+}
+
+/// `navigator.share({files})`, looked up dynamically: not every browser has it.
+async fn try_share(window: &web_sys::Window, name: &str, blob: &web_sys::Blob) -> bool {
+    let navigator: JsValue = window.navigator().into();
+    let get =
+        |target: &JsValue, key: &str| js_sys::Reflect::get(target, &JsValue::from_str(key)).ok();
+    let (Some(can_share), Some(share)) = (get(&navigator, "canShare"), get(&navigator, "share"))
+    else {
+        return false;
+    };
+    let (Some(can_share), Some(share)) = (
+        can_share.dyn_ref::<js_sys::Function>(),
+        share.dyn_ref::<js_sys::Function>(),
+    ) else {
+        return false;
+    };
+    let options = web_sys::FilePropertyBag::new();
+    options.set_type("application/json");
+    let Ok(file) = web_sys::File::new_with_blob_sequence_and_options(
+        &js_sys::Array::of1(blob),
+        name,
+        &options,
+    ) else {
+        return false;
+    };
+    let data = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(
+        &data,
+        &JsValue::from_str("files"),
+        &js_sys::Array::of1(&file),
+    );
+    if can_share
+        .call1(&navigator, &data)
+        .ok()
+        .and_then(|v| v.as_bool())
+        != Some(true)
+    {
+        return false;
+    }
+    match share.call1(&navigator, &data) {
+        Ok(promise) => JsFuture::from(js_sys::Promise::from(promise)).await.is_ok(),
+        Err(_) => false,
+    }
+}

@@ -1,0 +1,176 @@
+// The ticket store and sync in the release build: demo data on an empty
+// store, nothing lost on reload or on a killed browser, bad files refused with
+// nothing changed, and two tablets that exchange files offline both ways and
+// end up showing the same tickets with the same conflicts flagged.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { root, startServer, launchBrowser, launchKillable, openPage, appReady, screenshot } from './harness.mjs';
+
+let server, browser, work;
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  work = mkdtempSync(join(tmpdir(), 'gridcare-e2e-'));
+});
+after(async () => { await browser?.close(); server?.stop(); rmSync(work, { recursive: true, force: true }); });
+
+const gridcare = (...args) => execFileSync(join(root, 'target', 'debug', 'gridcare'), args, { encoding: 'utf8' });
+
+async function saved(page) {
+  await page.waitForSelector('[data-testid="save-state"][data-state="saved"]', { timeout: 15_000 });
+}
+
+async function queueRows(page) {
+  return page.$$eval('[data-testid="queue"] tbody tr', (rows) => rows.map((r) => ({
+    number: r.dataset.ticket,
+    status: r.querySelector('[data-field="status"]').innerText,
+    conflict: !!r.querySelector('[data-testid="conflict"]'),
+  })));
+}
+
+async function importFile(page, path) {
+  await page.setInputFiles('[data-testid="import-file"]', path);
+  await page.waitForSelector('[data-testid="import-preview"], [data-testid="import-error"]');
+}
+
+test('an empty store offers demo data, which survives a reload', async () => {
+  const context = await browser.newContext();
+  const page = await openPage(context);
+  await page.goto(server.url + '/crew');
+  await appReady(page);
+  await page.click('[data-testid="demo-offer"] button');
+  await page.waitForSelector('[data-testid="queue"]');
+  await saved(page);
+  const rows = await queueRows(page);
+  assert.equal(rows.length, 60);
+  await screenshot(page, 'crew-queue-zh');
+  await page.reload();
+  await appReady(page);
+  await page.waitForSelector('[data-testid="queue"]');
+  assert.deepEqual(await queueRows(page), rows, 'the same tickets in the same order after a reload');
+  assert.equal(await page.locator('[data-testid="demo-offer"]').count(), 0);
+  assert.deepEqual(page.problems, []);
+  await context.close();
+});
+
+test('an action shown as saved survives killing the browser', async () => {
+  const profile = mkdtempSync(join(work, 'profile-'));
+  let chrome = await launchKillable(profile);
+  let page = await openPage(chrome.context);
+  await page.goto(server.url + '/crew');
+  await appReady(page);
+  await page.click('[data-testid="demo-offer"] button');
+  await page.waitForSelector('[data-testid="queue"]');
+  const button = page.getByRole('button', { name: '记录首次响应' });
+  const row = page.locator('[data-testid="queue"] tbody tr', { has: button }).first();
+  const number = await row.getAttribute('data-ticket');
+  await row.getByRole('button', { name: '记录首次响应' }).click();
+  const status = (n) => document.querySelector(`tr[data-ticket="${n}"] [data-field="status"]`)?.innerText;
+  await page.waitForFunction((n) => document.querySelector(`tr[data-ticket="${n}"] [data-field="status"]`)?.innerText === '已响应', number);
+  await saved(page);
+  // Kill the browser outright: no unload handlers, no clean shutdown.
+  await chrome.kill();
+
+  chrome = await launchKillable(profile);
+  page = await openPage(chrome.context);
+  await page.goto(server.url + '/crew');
+  await appReady(page);
+  await page.waitForSelector('[data-testid="queue"]');
+  assert.equal(await page.evaluate(status, number), '已响应');
+  assert.equal((await queueRows(page)).length, 60);
+  await chrome.kill();
+});
+
+test('bad files are refused with a message and change nothing', async () => {
+  const good = join(work, 'good.json');
+  gridcare('demo', '--tickets', '5', '--seed', '3', '--device', 'tab-Z', '-o', good);
+  const text = readFileSync(good, 'utf8');
+  const files = {
+    'truncated.json': [text.slice(0, text.length / 2), /不是有效的 JSON/],
+    'tampered.json': [text.replace('客户反映', '客户声称'), /内容与其编号不符/],
+    'other.json': ['{"format": "something-else"}', /不是 gridcare 同步文件/],
+    'future.json': [text.replace('"version":1', '"version":7'), /请先更新本应用/],
+  };
+  const context = await browser.newContext();
+  const page = await openPage(context);
+  await page.goto(server.url + '/crew');
+  await appReady(page);
+  await page.click('[data-testid="demo-offer"] button');
+  await page.waitForSelector('[data-testid="queue"]');
+  await saved(page);
+  const before = await queueRows(page);
+  for (const [name, [content, message]] of Object.entries(files)) {
+    const path = join(work, name);
+    writeFileSync(path, content);
+    await importFile(page, path);
+    const error = await page.locator('[data-testid="import-error"]').innerText();
+    assert.match(error, /无法导入，本机数据未做任何改动/, name);
+    assert.match(error, message, `${name}: ${error}`);
+  }
+  assert.deepEqual(await queueRows(page), before);
+  await screenshot(page, 'import-refused');
+  // A valid file shows a preview; cancelling changes nothing either.
+  await importFile(page, good);
+  assert.equal(await page.locator('[data-testid="import-preview"] [data-field="tickets"]').innerText(), '5');
+  await page.getByRole('button', { name: '取消' }).click();
+  assert.deepEqual(await queueRows(page), before);
+  await context.close();
+});
+
+test('two tablets exchange files offline both ways and agree, conflicts flagged', async () => {
+  const files = {};
+  for (const device of ['tab-A', 'tab-B']) {
+    files[device] = join(work, `${device}.json`);
+    gridcare('demo', '--tickets', '60', '--seed', '1', '--device', device, '-o', files[device]);
+  }
+  const tablets = [];
+  for (const device of ['tab-A', 'tab-B']) {
+    const context = await browser.newContext({ acceptDownloads: true });
+    const page = await openPage(context);
+    await page.goto(server.url + '/crew');
+    await appReady(page);
+    await context.setOffline(true);
+    await importFile(page, files[device]);
+    await page.getByRole('button', { name: '确认导入' }).click();
+    await page.waitForSelector('[data-testid="import-done"]');
+    await saved(page);
+    tablets.push({ device, context, page });
+  }
+  // Each exports, the other imports: files only, no network.
+  const exports = [];
+  for (const { page, device } of tablets) {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出全部数据' }).click()]);
+    assert.match(download.suggestedFilename(), /^gridcare-dev-[0-9a-f]{8}-\d{8}-\d{4}\.json$/);
+    const path = join(work, `export-${device}.json`);
+    await download.saveAs(path);
+    exports.push(path);
+    await page.waitForFunction(() => document.querySelector('[data-testid="unexported"]')?.innerText === '0');
+  }
+  await importFile(tablets[0].page, exports[1]);
+  assert.ok(Number(await tablets[0].page.locator('[data-field="new"]').innerText()) > 0);
+  await tablets[0].page.getByRole('button', { name: '确认导入' }).click();
+  await importFile(tablets[1].page, exports[0]);
+  await tablets[1].page.getByRole('button', { name: '确认导入' }).click();
+  for (const { page } of tablets) {
+    await page.waitForSelector('[data-testid="import-done"]');
+    await saved(page);
+  }
+  const [a, b] = [await queueRows(tablets[0].page), await queueRows(tablets[1].page)];
+  assert.equal(a.length, 60);
+  assert.deepEqual(a, b, 'both tablets show the same tickets, statuses and conflicts');
+  const conflicted = a.filter((r) => r.conflict).map((r) => r.number);
+  assert.ok(conflicted.length > 0, 'the overlapping resolutions are flagged, not silently dropped');
+  await screenshot(tablets[0].page, 'two-tablets-merged');
+
+  // Importing the same file again changes nothing.
+  await importFile(tablets[0].page, exports[1]);
+  assert.equal(await tablets[0].page.locator('[data-field="new"]').innerText(), '0');
+  await tablets[0].page.getByRole('button', { name: '确认导入' }).click();
+  await tablets[0].page.waitForSelector('text=未做任何改动');
+  assert.deepEqual(await queueRows(tablets[0].page), a);
+  for (const { context } of tablets) await context.close();
+});
