@@ -187,6 +187,15 @@ translations! {
     ClockPaused => "已暂停", "Paused";
     RecordResponse => "记录首次响应", "Record first response";
     Actions => "操作", "Actions";
+    ExportOptions => "导出选项", "Export options";
+    OnlyUnexported => "只导出本机尚未导出的记录", "Only this device's records not exported yet";
+    Anonymise => "匿名导出（手机号、姓名、地址打码，仅供统计）", "Anonymised (phones, names and addresses masked; for statistics)";
+    FromDate => "受理日期从", "Received from";
+    ToDate => "到", "to";
+    StationFilter => "供电所", "Station";
+    AnonymisedRefused => "这是匿名统计文件，不能合并到工作设备。", "This is an anonymised statistics file; it cannot be merged into a working device.";
+    Export => "导出", "Export";
+    StorageUse => "本机存储已用", "Storage used";
     ShowingFirst => "仅显示最早到期的前 200 张工单", "Showing the 200 tickets due first";
 }
 

@@ -412,3 +412,104 @@ proptest! {
         prop_assert_eq!(fold_all(&merged), fold_all(&shuffled));
     }
 }
+
+mod export {
+    use super::*;
+    use gridcare::domain::export::{anonymise, mask_phone, select, ExportFilter};
+    use gridcare::domain::ticket::fold_all;
+
+    #[test]
+    fn only_unexported_events_of_this_device() {
+        let events = demo(30, 8, "tab-A");
+        let mine: Vec<&Event> = events.iter().filter(|e| e.device == "tab-A").collect();
+        let cut = mine[mine.len() / 2].seq;
+        let chosen = select(
+            &events,
+            &ExportFilter {
+                unexported_of: Some(("tab-A".into(), cut)),
+                ..Default::default()
+            },
+        );
+        assert!(!chosen.is_empty());
+        assert!(chosen.iter().all(|e| e.device == "tab-A" && e.seq > cut));
+        assert_eq!(chosen.len(), mine.iter().filter(|e| e.seq > cut).count());
+    }
+
+    #[test]
+    fn a_date_range_or_station_exports_whole_tickets() {
+        let events = demo(40, 8, "tab-A");
+        let tickets = fold_all(&events);
+        let station = tickets.values().next().unwrap().station.clone().unwrap();
+        let chosen = select(
+            &events,
+            &ExportFilter {
+                station: Some(station.clone()),
+                ..Default::default()
+            },
+        );
+        let chosen_tickets = fold_all(&chosen);
+        assert!(!chosen_tickets.is_empty());
+        assert!(chosen_tickets
+            .values()
+            .all(|t| t.station.as_deref() == Some(station.as_str())));
+        let expected = tickets
+            .values()
+            .filter(|t| t.station.as_deref() == Some(station.as_str()))
+            .count();
+        assert_eq!(chosen_tickets.len(), expected);
+        // Every event of a chosen ticket travels with it.
+        for t in chosen_tickets.values() {
+            assert_eq!(t, &tickets[&t.id]);
+        }
+        let day = gridcare::domain::time::china_date(anchor() - Duration::days(10));
+        let recent = fold_all(&select(
+            &events,
+            &ExportFilter {
+                from: Some(day),
+                ..Default::default()
+            },
+        ));
+        assert!(recent
+            .values()
+            .all(|t| gridcare::domain::time::china_date(t.received) >= day));
+        assert!(recent.len() < tickets.len());
+    }
+
+    #[test]
+    fn an_anonymised_export_masks_people_and_stays_consistent() {
+        assert_eq!(mask_phone("13812345678"), "138****5678");
+        assert_eq!(mask_phone("0768-2345678"), "076****5678");
+        let events = demo(10, 8, "tab-A");
+        let masked = anonymise(&events);
+        let b = Bundle {
+            anonymised: true,
+            ..Bundle::new("tab-A", anchor(), masked, BTreeMap::new())
+        };
+        let mut b = b;
+        b.seal();
+        let parsed = Bundle::parse(&b.to_json(), now()).unwrap();
+        assert!(parsed.anonymised);
+        let (before, after) = (fold_all(&events), fold_all(&parsed.events));
+        assert_eq!(before.len(), after.len());
+        for (id, t) in &after {
+            let phone = t.contact.phone.as_deref().unwrap();
+            assert!(phone.contains("****"), "{phone}");
+            assert_eq!(t.contact.address.as_deref(), Some("***"));
+            assert_eq!(t.status, before[id].status, "the statistics are unchanged");
+            assert_eq!(
+                t.classification.as_ref().map(|c| &c.kind),
+                before[id].classification.as_ref().map(|c| &c.kind)
+            );
+        }
+        assert!(!b.to_json().contains(
+            before
+                .values()
+                .next()
+                .unwrap()
+                .contact
+                .phone
+                .as_deref()
+                .unwrap()
+        ));
+    }
+}

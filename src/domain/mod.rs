@@ -8,6 +8,7 @@ pub mod classify;
 pub mod clock;
 pub mod demo;
 pub mod event;
+pub mod export;
 pub mod facts;
 pub mod normalise;
 pub mod numbers;

@@ -7,6 +7,7 @@ use crate::domain::bundle::{merge_events, Bundle};
 use crate::domain::classify::Classifier;
 use crate::domain::demo::{demo_events, DemoOptions};
 use crate::domain::event::{Event, EventBody, Hlc, NewEvent};
+use crate::domain::export::{anonymise, select, ExportFilter};
 use crate::domain::ticket::{fold_all, TicketState};
 use crate::web::store::{self, DeviceMeta, Store, StoreError};
 use chrono::Utc;
@@ -255,21 +256,33 @@ impl Data {
         self.commit(new, device).await.map(|()| count)
     }
 
-    /// Everything this device holds, as a bundle; remembers what was exported.
-    pub async fn export(self) -> Result<Bundle, StoreError> {
+    /// A bundle of what `filter` selects (everything by default); remembers
+    /// what was exported unless the file is anonymised or a subset of tickets.
+    pub async fn export(
+        self,
+        filter: ExportFilter,
+        anonymised: bool,
+    ) -> Result<Bundle, StoreError> {
         let Some(mut device) = self.device.get_untracked() else {
             return Err(StoreError::Failed("not loaded".into()));
         };
         let now = Utc::now();
-        let bundle = Bundle::new(
-            &device.id,
-            now,
-            self.events.get_untracked().as_ref().clone(),
-            BTreeMap::new(),
-        );
-        device.exported_seq = device.seq;
-        device.exported_at = Some(now.to_rfc3339());
-        self.commit(Vec::new(), device).await?;
+        let events = self.events.get_untracked();
+        let chosen = select(&events, &filter);
+        let bundle = if anonymised {
+            let mut bundle = Bundle::new(&device.id, now, anonymise(&chosen), BTreeMap::new());
+            bundle.anonymised = true;
+            bundle.seal();
+            bundle
+        } else {
+            Bundle::new(&device.id, now, chosen, BTreeMap::new())
+        };
+        let whole = filter.from.is_none() && filter.to.is_none() && filter.station.is_none();
+        if whole && !anonymised {
+            device.exported_seq = device.seq;
+            device.exported_at = Some(now.to_rfc3339());
+            self.commit(Vec::new(), device).await?;
+        }
         Ok(bundle)
     }
 

@@ -3,9 +3,10 @@
 use super::data::{use_data, ImportPreview};
 use super::use_i18n;
 use crate::domain::bundle::Bundle;
+use crate::domain::export::ExportFilter;
 use crate::i18n::Key;
 use crate::web::files;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -35,9 +36,25 @@ pub fn SyncPanel() -> impl IntoView {
             })
     };
 
+    let only_unexported = RwSignal::new(false);
+    let anonymised = RwSignal::new(false);
+    let from = RwSignal::new(String::new());
+    let to = RwSignal::new(String::new());
+    let station = RwSignal::new(String::new());
     let export = move |_| {
+        let date = |s: String| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok();
+        let filter = ExportFilter {
+            unexported_of: only_unexported
+                .get_untracked()
+                .then(|| data.device.get_untracked().map(|d| (d.id, d.exported_seq)))
+                .flatten(),
+            from: date(from.get_untracked()),
+            to: date(to.get_untracked()),
+            station: Some(station.get_untracked().trim().to_string()).filter(|s| !s.is_empty()),
+        };
+        let anonymised = anonymised.get_untracked();
         leptos::task::spawn_local(async move {
-            if let Ok(bundle) = data.export().await {
+            if let Ok(bundle) = data.export(filter, anonymised).await {
                 let _ = files::share_or_download(&bundle.file_name(), &bundle.to_json()).await;
             }
         })
@@ -56,6 +73,9 @@ pub fn SyncPanel() -> impl IntoView {
                 Err(e) => Err(e),
             };
             state.set(match result {
+                Ok(bundle) if bundle.anonymised => {
+                    ImportState::Refused(i18n.t(Key::AnonymisedRefused)().to_string())
+                }
                 Ok(bundle) => ImportState::Preview(data.preview(bundle)),
                 Err(message) => ImportState::Refused(message),
             });
@@ -93,6 +113,22 @@ pub fn SyncPanel() -> impl IntoView {
                     <input type="file" accept=".json,application/json" on:change=choose data-testid="import-file"/>
                 </label>
             </div>
+            <details class="export-options">
+                <summary>{i18n.t(Key::ExportOptions)}</summary>
+                <label class="check">
+                    <input type="checkbox" prop:checked=move || only_unexported.get() on:change=move |ev| only_unexported.set(event_target_checked(&ev))/>
+                    {i18n.t(Key::OnlyUnexported)}
+                </label>
+                <label class="check">
+                    <input type="checkbox" prop:checked=move || anonymised.get() on:change=move |ev| anonymised.set(event_target_checked(&ev))/>
+                    {i18n.t(Key::Anonymise)}
+                </label>
+                <div class="row">
+                    <label>{i18n.t(Key::FromDate)} <input type="date" on:change=move |ev| from.set(event_target_value(&ev))/></label>
+                    <label>{i18n.t(Key::ToDate)} <input type="date" on:change=move |ev| to.set(event_target_value(&ev))/></label>
+                    <label>{i18n.t(Key::StationFilter)} <input type="text" on:change=move |ev| station.set(event_target_value(&ev))/></label>
+                </div>
+            </details>
             {move || match state.get() {
                 ImportState::Idle => ().into_any(),
                 ImportState::Refused(message) => view! {

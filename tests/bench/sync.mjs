@@ -1,6 +1,6 @@
 // Sync benchmark in headless Chromium against the release build (a benchmark:
 // it prints figures and asserts nothing about time).
-//   node tests/bench/sync.mjs [tickets]        (default 50000; needs dist/ and target/*/gridcare)
+//   node tests/bench/sync.mjs [tickets]        (default 50000; needs the release build in dist/)
 // Measures: import-and-merge of an N-ticket bundle into an empty store and into
 // a store that already holds most of it, cold start with that store until the
 // crew queue is shown, export, and peak JS heap and wasm memory.
@@ -16,8 +16,10 @@ const { chromium } = require('playwright-core');
 const harness = await import(join(root, 'tests/e2e/harness.mjs'));
 
 const tickets = Number(process.argv[2] ?? 50_000);
-const binary = ['release', 'debug'].map((p) => join(root, 'target', p, 'gridcare')).find(existsSync);
-if (!binary) throw new Error('build the CLI first: cargo build --release --bin gridcare');
+// The CLI makes the bundles; cargo does nothing if it is up to date.
+execFileSync('cargo', ['build', '--release', '--quiet', '--bin', 'gridcare'], { cwd: root, stdio: 'inherit' });
+const binary = join(root, 'target', 'release', 'gridcare');
+if (!existsSync(join(root, 'dist', 'index.html'))) throw new Error('build the app first: trunk build --release');
 const work = mkdtempSync(join(tmpdir(), 'gridcare-bench-'));
 const fileA = join(work, 'a.json');
 const fileB = join(work, 'b.json');

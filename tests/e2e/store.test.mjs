@@ -174,3 +174,40 @@ test('two tablets exchange files offline both ways and agree, conflicts flagged'
   assert.deepEqual(await queueRows(tablets[0].page), a);
   for (const { context } of tablets) await context.close();
 });
+
+test('exports: only what has not left the device, and anonymised files for statistics', async () => {
+  const context = await browser.newContext({ acceptDownloads: true });
+  const page = await openPage(context);
+  await page.goto(server.url + '/crew');
+  await appReady(page);
+  await page.click('[data-testid="demo-offer"] button');
+  await page.waitForSelector('[data-testid="queue"]');
+  const exportAs = async (name) => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出全部数据' }).click()]);
+    const path = join(work, name);
+    await download.saveAs(path);
+    return path;
+  };
+  await exportAs('everything.json');
+  await page.waitForFunction(() => document.querySelector('[data-testid="unexported"]')?.innerText === '0');
+  // One action, then an export of only what is new.
+  await page.getByRole('button', { name: '记录首次响应' }).first().click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="unexported"]')?.innerText === '1');
+  await saved(page);
+  await page.click('.export-options summary');
+  await page.getByLabel('只导出本机尚未导出的记录').check();
+  const delta = await exportAs('delta.json');
+  assert.match(gridcare('validate', delta), /1 events, 0 tickets/);
+  await page.waitForFunction(() => document.querySelector('[data-testid="unexported"]')?.innerText === '0');
+  // An anonymised file masks phone numbers and cannot be merged back.
+  await page.getByLabel('只导出本机尚未导出的记录').uncheck();
+  await page.getByLabel('匿名导出（手机号、姓名、地址打码，仅供统计）').check();
+  const anonymous = await exportAs('anonymous.json');
+  const text = readFileSync(anonymous, 'utf8');
+  assert.match(text, /"anonymised":true/);
+  assert.match(text, /"phone":"1\d\d\*\*\*\*\d{4}"/);
+  assert.doesNotMatch(text, /"phone":"1\d{10}"/);
+  await importFile(page, anonymous);
+  assert.match(await page.locator('[data-testid="import-error"]').innerText(), /匿名统计文件/);
+  await context.close();
+});
