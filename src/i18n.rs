@@ -196,6 +196,8 @@ translations! {
     AnonymisedRefused => "这是匿名统计文件，不能合并到工作设备。", "This is an anonymised statistics file; it cannot be merged into a working device.";
     Export => "导出", "Export";
     StorageUse => "本机存储已用", "Storage used";
+    Checking => "正在校验文件", "Checking the file";
+    Cancelled => "已取消导入，本机数据未做任何改动。", "Import cancelled; nothing on this device changed.";
     ShowingFirst => "仅显示最早到期的前 200 张工单", "Showing the 200 tickets due first";
 }
 

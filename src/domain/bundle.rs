@@ -20,6 +20,7 @@ use base64::Engine as _;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 pub const FORMAT: &str = "gridcare-bundle";
@@ -280,7 +281,43 @@ impl Bundle {
         Bundle::parse(text, now)
     }
 
+    /// Reads and validates a whole file at once (the CLI; small files).
     pub fn parse(text: &str, now: DateTime<Utc>) -> Result<Bundle, BundleError> {
+        let mut validation = Validation::start(text, now)?;
+        while !validation.step(usize::MAX)?.is_done() {}
+        validation.finish()
+    }
+}
+
+/// How far a validation has come.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Progress {
+    pub checked: usize,
+    pub total: usize,
+}
+
+impl Progress {
+    pub fn is_done(self) -> bool {
+        self.checked >= self.total
+    }
+}
+
+/// A validation done a slice at a time, so that a page can show progress,
+/// stay responsive and offer to cancel between slices. The checksum is hashed
+/// as the events are checked, in the same canonical form as `Bundle::seal`.
+pub struct Validation {
+    now: DateTime<Utc>,
+    header: Map<String, Value>,
+    raw_events: Vec<Value>,
+    events: Vec<Event>,
+    hasher: Sha256,
+    /// Canonical JSON of the keys after "events", hashed at the end.
+    tail: String,
+}
+
+impl Validation {
+    /// Parses the JSON and checks the header; fails fast on the common mistakes.
+    pub fn start(text: &str, now: DateTime<Utc>) -> Result<Validation, BundleError> {
         let text = text.trim_start_matches('\u{feff}');
         if text.trim().is_empty() {
             return Err(BundleError::Empty);
@@ -289,7 +326,7 @@ impl Bundle {
             line: e.line(),
             column: e.column(),
         })?;
-        let Value::Object(map) = &value else {
+        let Value::Object(mut map) = value else {
             return Err(BundleError::NotObject);
         };
         match map.get("format").and_then(Value::as_str) {
@@ -310,51 +347,135 @@ impl Bundle {
         if version == 0 {
             return Err(bad("version", "a whole number"));
         }
-        let exported_at = map
-            .get("exported_at")
+        map.get("exported_at")
             .and_then(Value::as_str)
             .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
-            .ok_or(bad("exported_at", "an RFC 3339 time"))?
-            .with_timezone(&Utc);
-        let device = map
-            .get("device")
+            .ok_or(bad("exported_at", "an RFC 3339 time"))?;
+        map.get("device")
             .and_then(Value::as_str)
             .filter(|d| !d.is_empty())
             .ok_or(bad("device", "text"))?;
-        let raw_events = map
-            .get("events")
-            .and_then(Value::as_array)
-            .ok_or(bad("events", "a list of events"))?;
-        let anonymised = map
-            .get("anonymised")
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
-        let events = raw_events
-            .iter()
-            .enumerate()
-            .map(|(i, raw)| parse_event(i, raw, now))
-            .collect::<Result<Vec<_>, _>>()?;
-        check_sequences(&events)?;
-        let attachments = parse_attachments(map.get("attachments"))?;
-        let checksum = map
-            .get("checksum")
+        map.get("checksum")
             .and_then(Value::as_str)
             .ok_or(bad("checksum", "text"))?;
-        if checksum != checksum_of(value.clone()) {
+        if let Some(key) = map.keys().find(|k| !TOP_LEVEL_KEYS.contains(&k.as_str())) {
+            return Err(bad(key, "nothing (unknown field)"));
+        }
+        let Some(Value::Array(raw_events)) = map.remove("events") else {
+            return Err(bad("events", "a list of events"));
+        };
+        // Canonical form: keys in order; "events" is streamed into the hash as it is checked.
+        let mut hasher = Sha256::new();
+        let (mut before, mut after) = (Vec::new(), Vec::new());
+        for (key, value) in map.iter().filter(|(k, _)| k.as_str() != "checksum") {
+            let part = format!(
+                "{}:{}",
+                canonical(&Value::String(key.clone())),
+                canonical(value)
+            );
+            if key.as_str() < "events" {
+                before.push(part);
+            } else {
+                after.push(part);
+            }
+        }
+        before.push("\"events\":[".to_string());
+        let head = format!("{{{}", before.join(","));
+        let tail = after.join(",");
+        hasher.update(head.as_bytes());
+        Ok(Validation {
+            now,
+            header: map,
+            events: Vec::with_capacity(raw_events.len()),
+            raw_events,
+            hasher,
+            tail,
+        })
+    }
+
+    pub fn progress(&self) -> Progress {
+        Progress {
+            checked: self.events.len(),
+            total: self.raw_events.len(),
+        }
+    }
+
+    /// Checks up to `max` more events.
+    pub fn step(&mut self, max: usize) -> Result<Progress, BundleError> {
+        let start = self.events.len();
+        let end = self.raw_events.len().min(start.saturating_add(max));
+        for index in start..end {
+            let raw = &self.raw_events[index];
+            if index > 0 {
+                self.hasher.update(b",");
+            }
+            self.hasher.update(canonical(raw).as_bytes());
+            self.events.push(parse_event(index, raw, self.now)?);
+        }
+        Ok(self.progress())
+    }
+
+    /// The last checks (sequence numbers, attachments, checksum) and the bundle.
+    pub fn finish(self) -> Result<Bundle, BundleError> {
+        if !self.progress().is_done() {
+            return Err(bad("events", "a list of events"));
+        }
+        check_sequences(&self.events)?;
+        let attachments = parse_attachments(self.header.get("attachments"))?;
+        let mut hasher = self.hasher;
+        hasher.update(b"]");
+        if !self.tail.is_empty() {
+            hasher.update(b",");
+            hasher.update(self.tail.as_bytes());
+        }
+        hasher.update(b"}");
+        let checksum = format!("sha256:{:x}", hasher.finalize());
+        let header = &self.header;
+        let claimed = header
+            .get("checksum")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        if claimed != checksum {
             return Err(BundleError::ChecksumMismatch);
         }
         Ok(Bundle {
             format: FORMAT.to_string(),
-            version,
-            exported_at,
-            device: device.to_string(),
-            anonymised,
-            events,
+            version: header
+                .get("version")
+                .and_then(Value::as_u64)
+                .unwrap_or(VERSION),
+            exported_at: header
+                .get("exported_at")
+                .and_then(Value::as_str)
+                .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+                .map(|t| t.with_timezone(&Utc))
+                .ok_or(bad("exported_at", "an RFC 3339 time"))?,
+            device: header
+                .get("device")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
+            anonymised: header
+                .get("anonymised")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+            events: self.events,
             attachments,
-            checksum: checksum.to_string(),
+            checksum,
         })
     }
 }
+
+const TOP_LEVEL_KEYS: [&str; 8] = [
+    "format",
+    "version",
+    "exported_at",
+    "device",
+    "anonymised",
+    "events",
+    "attachments",
+    "checksum",
+];
 
 fn bad(field: &str, expected: &'static str) -> BundleError {
     BundleError::BadField {

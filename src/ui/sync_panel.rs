@@ -2,10 +2,10 @@
 
 use super::data::{use_data, ImportPreview};
 use super::use_i18n;
-use crate::domain::bundle::Bundle;
+use crate::domain::bundle::{Bundle, BundleError, Progress, Validation};
 use crate::domain::export::ExportFilter;
 use crate::i18n::Key;
-use crate::web::files;
+use crate::web::{files, tasks};
 use chrono::{DateTime, NaiveDate, Utc};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -14,6 +14,8 @@ use wasm_bindgen::JsCast;
 #[derive(Clone)]
 enum ImportState {
     Idle,
+    Checking(Progress),
+    Cancelled,
     Preview(ImportPreview),
     Refused(String),
     Done(usize),
@@ -24,6 +26,7 @@ pub fn SyncPanel() -> impl IntoView {
     let i18n = use_i18n();
     let data = use_data();
     let state = RwSignal::new(ImportState::Idle);
+    let cancel = RwSignal::new(false);
     let last_export = move || {
         data.device
             .get()
@@ -66,18 +69,22 @@ pub fn SyncPanel() -> impl IntoView {
             return;
         };
         input.set_value("");
+        cancel.set(false);
         leptos::task::spawn_local(async move {
             let lang = i18n.lang.get_untracked();
             let result = match files::read_bytes(&file).await {
-                Ok(bytes) => Bundle::parse_bytes(&bytes, Utc::now()).map_err(|e| e.message(lang)),
-                Err(e) => Err(e),
+                Ok(bytes) => check_in_slices(&bytes, state, cancel)
+                    .await
+                    .map_err(|e| e.map(|e| e.message(lang))),
+                Err(e) => Err(Some(e)),
             };
             state.set(match result {
                 Ok(bundle) if bundle.anonymised => {
                     ImportState::Refused(i18n.t(Key::AnonymisedRefused)().to_string())
                 }
                 Ok(bundle) => ImportState::Preview(data.preview(bundle)),
-                Err(message) => ImportState::Refused(message),
+                Err(Some(message)) => ImportState::Refused(message),
+                Err(None) => ImportState::Cancelled,
             });
         });
     };
@@ -131,6 +138,16 @@ pub fn SyncPanel() -> impl IntoView {
             </details>
             {move || match state.get() {
                 ImportState::Idle => ().into_any(),
+                ImportState::Checking(p) => view! {
+                    <div class="checking" role="status" data-testid="import-progress">
+                        <label for="import-progress">{i18n.t(Key::Checking)} " " {p.checked} " / " {p.total}</label>
+                        <progress id="import-progress" max=p.total.max(1) value=p.checked></progress>
+                        " "
+                        <button type="button" on:click=move |_| cancel.set(true)>{i18n.t(Key::Cancel)}</button>
+                    </div>
+                }
+                .into_any(),
+                ImportState::Cancelled => view! { <p role="status" data-testid="import-cancelled">{i18n.t(Key::Cancelled)}</p> }.into_any(),
                 ImportState::Refused(message) => view! {
                     <p class="error" role="alert" data-testid="import-error">
                         {i18n.t(Key::ImportRefused)} " " {message}
@@ -159,4 +176,34 @@ pub fn SyncPanel() -> impl IntoView {
             }}
         </section>
     }
+}
+
+/// Events checked per slice: small enough that the page answers a tap at once.
+const SLICE: usize = 2_000;
+
+/// Validates a file a slice at a time, showing progress; `Err(None)` when the
+/// user cancelled.
+async fn check_in_slices(
+    bytes: &[u8],
+    state: RwSignal<ImportState>,
+    cancel: RwSignal<bool>,
+) -> Result<Bundle, Option<BundleError>> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        Some(BundleError::NotUtf8 {
+            byte: e.valid_up_to(),
+        })
+    })?;
+    let mut validation = Validation::start(text, Utc::now()).map_err(Some)?;
+    loop {
+        let progress = validation.step(SLICE).map_err(Some)?;
+        state.set(ImportState::Checking(progress));
+        tasks::yield_to_browser().await;
+        if cancel.get_untracked() {
+            return Err(None);
+        }
+        if progress.is_done() {
+            break;
+        }
+    }
+    validation.finish().map_err(Some)
 }

@@ -6,3 +6,4 @@ pub mod network;
 pub mod prefs;
 pub mod service_worker;
 pub mod store;
+pub mod tasks;

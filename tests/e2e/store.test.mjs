@@ -211,3 +211,30 @@ test('exports: only what has not left the device, and anonymised files for stati
   assert.match(await page.locator('[data-testid="import-error"]').innerText(), /匿名统计文件/);
   await context.close();
 });
+
+test('a large file shows progress, the page stays usable, and cancelling changes nothing', async () => {
+  const big = join(work, 'big.json');
+  gridcare('demo', '--tickets', '12000', '--seed', '6', '--device', 'tab-Q', '-o', big);
+  const context = await browser.newContext();
+  const page = await openPage(context);
+  await page.goto(server.url + '/crew');
+  await appReady(page);
+  await page.waitForSelector('[data-testid="demo-offer"]');
+  const progress = page.locator('[data-testid="import-progress"]');
+
+  await page.setInputFiles('[data-testid="import-file"]', big);
+  await progress.getByRole('button', { name: '取消' }).click();
+  await page.waitForSelector('[data-testid="import-cancelled"]');
+  assert.equal(await page.locator('[data-testid="queue"]').count(), 0, 'nothing was imported');
+  assert.equal(await page.locator('[data-testid="demo-offer"]').count(), 1);
+
+  // Again, without cancelling: progress is shown, the page answers a tap, the preview comes.
+  await page.setInputFiles('[data-testid="import-file"]', big);
+  await progress.waitFor();
+  assert.match(await progress.innerText(), /正在校验文件 \d+ \/ \d+/);
+  await page.getByRole('button', { name: 'English' }).click();
+  assert.equal(await page.textContent('main h1'), 'Field crew');
+  await page.waitForSelector('[data-testid="import-preview"]', { timeout: 60_000 });
+  assert.equal(await page.locator('[data-field="tickets"]').innerText(), '12000');
+  await context.close();
+});
