@@ -110,6 +110,37 @@ mod store {
     }
 
     #[wasm_bindgen_test]
+    async fn without_indexed_db_the_log_is_kept_in_local_storage() {
+        web_sys::window()
+            .unwrap()
+            .local_storage()
+            .unwrap()
+            .unwrap()
+            .clear()
+            .unwrap();
+        let store = Store::in_local_storage();
+        assert!(store.is_fallback());
+        let written = events(5, "tab-L");
+        let device = DeviceMeta {
+            id: "tab-L".into(),
+            seq: 3,
+            ..DeviceMeta::default()
+        };
+        store.append(&written[..4], &device).await.unwrap();
+        store.append(&written[4..], &device).await.unwrap();
+        let again = Store::in_local_storage();
+        assert_eq!(again.load_events().await.unwrap(), written);
+        assert_eq!(again.device().await.unwrap(), Some(device));
+        web_sys::window()
+            .unwrap()
+            .local_storage()
+            .unwrap()
+            .unwrap()
+            .clear()
+            .unwrap();
+    }
+
+    #[wasm_bindgen_test]
     async fn a_large_import_is_written_in_segments_and_compaction_keeps_every_event() {
         let store = Store::open(&unique("segments")).await;
         let written = events(400, "tab-B");
@@ -137,5 +168,93 @@ mod store {
             store.segment_count().await.unwrap(),
             before.len().div_ceil(1_000) as u32
         );
+    }
+}
+
+mod upgrade {
+    use gridcare::web::store::{DeviceMeta, ExportRecord, Store, DB_VERSION};
+    use idb::{DatabaseEvent, Factory, ObjectStoreParams, TransactionMode};
+    use wasm_bindgen::JsValue;
+    use wasm_bindgen_test::*;
+
+    /// Writes a database as version 1 of the app did: segments, meta and
+    /// attachments, no export history.
+    async fn write_version_1(name: &str, segment_json: &str, device_json: &str) {
+        let factory = Factory::new().unwrap();
+        let mut request = factory.open(name, Some(1)).unwrap();
+        request.on_upgrade_needed(|event| {
+            let db = event.database().unwrap();
+            let mut segments = ObjectStoreParams::new();
+            segments.auto_increment(true);
+            db.create_object_store("segments", segments).unwrap();
+            db.create_object_store("meta", ObjectStoreParams::new())
+                .unwrap();
+            db.create_object_store("attachments", ObjectStoreParams::new())
+                .unwrap();
+        });
+        let db = request.await.unwrap();
+        let tx = db
+            .transaction(&["segments", "meta"], TransactionMode::ReadWrite)
+            .unwrap();
+        tx.object_store("segments")
+            .unwrap()
+            .add(&JsValue::from_str(segment_json), None)
+            .unwrap();
+        tx.object_store("meta")
+            .unwrap()
+            .put(
+                &JsValue::from_str(device_json),
+                Some(&JsValue::from_str("device")),
+            )
+            .unwrap();
+        tx.await.unwrap();
+        db.close();
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_database_written_by_version_1_opens_with_nothing_lost() {
+        assert_eq!(DB_VERSION, 2);
+        let name = format!("gridcare-test-upgrade-{}", js_sys::Math::random());
+        let anchor =
+            chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 20, 0, 0, 0).unwrap();
+        let classifier = gridcare::domain::classify::Classifier::new(
+            gridcare::domain::rules::RuleTable::shipped(),
+        );
+        let events = gridcare::domain::demo::demo_events(
+            &classifier,
+            &gridcare::domain::demo::DemoOptions {
+                tickets: 15,
+                seed: 2,
+                device: "old-tablet",
+                anchor,
+            },
+        );
+        let device = DeviceMeta {
+            id: "old-tablet".into(),
+            seq: 9,
+            exported_seq: 4,
+            ..DeviceMeta::default()
+        };
+        write_version_1(
+            &name,
+            &serde_json::to_string(&events).unwrap(),
+            &serde_json::to_string(&device).unwrap(),
+        )
+        .await;
+
+        let store = Store::open(&name).await;
+        assert!(!store.is_fallback());
+        assert_eq!(store.load_events().await.unwrap(), events);
+        assert_eq!(store.device().await.unwrap(), Some(device));
+        // The store version 2 added works.
+        assert!(store.exports().await.unwrap().is_empty());
+        let record = ExportRecord {
+            at: "2026-11-22T10:00:00+08:00".into(),
+            file: "f.json".into(),
+            events: 3,
+            anonymised: false,
+        };
+        store.record_export(&record).await.unwrap();
+        assert_eq!(store.exports().await.unwrap(), vec![record]);
     }
 }

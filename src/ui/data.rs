@@ -9,7 +9,7 @@ use crate::domain::demo::{demo_events, DemoOptions};
 use crate::domain::event::{Event, EventBody, Hlc, NewEvent};
 use crate::domain::export::{anonymise, select, ExportFilter};
 use crate::domain::ticket::{fold_all, TicketState};
-use crate::web::store::{self, DeviceMeta, Store, StoreError};
+use crate::web::store::{self, DeviceMeta, ExportRecord, Store, StoreError};
 use chrono::Utc;
 use leptos::prelude::*;
 use std::collections::{BTreeMap, HashSet};
@@ -277,6 +277,15 @@ impl Data {
         } else {
             Bundle::new(&device.id, now, chosen, BTreeMap::new())
         };
+        if let Some(store) = self.store.get_value() {
+            let record = ExportRecord {
+                at: now.to_rfc3339(),
+                file: bundle.file_name(),
+                events: bundle.events.len(),
+                anonymised,
+            };
+            store.record_export(&record).await?;
+        }
         let whole = filter.from.is_none() && filter.to.is_none() && filter.station.is_none();
         if whole && !anonymised {
             device.exported_seq = device.seq;

@@ -27,6 +27,12 @@ pub fn SyncPanel() -> impl IntoView {
     let data = use_data();
     let state = RwSignal::new(ImportState::Idle);
     let cancel = RwSignal::new(false);
+    let usage = RwSignal::new(None::<(f64, f64)>);
+    // Storage use is re-read after every save.
+    Effect::new(move |_| {
+        data.events.track();
+        leptos::task::spawn_local(async move { usage.set(crate::web::store::estimate().await) });
+    });
     let last_export = move || {
         data.device
             .get()
@@ -110,6 +116,9 @@ pub fn SyncPanel() -> impl IntoView {
                 {move || last_export().unwrap_or_else(|| i18n.t(Key::NeverExported)().to_string())}
                 " · " <strong data-testid="unexported">{move || data.unexported()}</strong> " "
                 {i18n.t(Key::NotExported)}
+                {move || usage.get().map(|(used, quota)| view! {
+                    " · " {i18n.t(Key::StorageUse)} " " {format!("{:.1} MB / {:.0} MB", used / 1e6, quota / 1e6)}
+                })}
             </p>
             <div class="actions">
                 <button type="button" class="primary" on:click=export disabled=move || !data.loaded()>

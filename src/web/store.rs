@@ -21,10 +21,12 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 
 pub const DB_NAME: &str = "gridcare";
-pub const DB_VERSION: u32 = 1;
+/// Schema versions: 1 = segments, meta, attachments; 2 = adds the export history.
+pub const DB_VERSION: u32 = 2;
 const SEGMENTS: &str = "segments";
 const META: &str = "meta";
 const ATTACHMENTS: &str = "attachments";
+const EXPORTS: &str = "exports";
 /// Events per segment written by an import or a compaction.
 pub const SEGMENT_SIZE: usize = 1_000;
 const FALLBACK_EVENTS: &str = "gridcare.fallback.events";
@@ -71,6 +73,15 @@ pub struct DeviceMeta {
     pub exported_at: Option<String>,
 }
 
+/// One export this device made: when, which file, how many events.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportRecord {
+    pub at: String,
+    pub file: String,
+    pub events: usize,
+    pub anonymised: bool,
+}
+
 pub enum Backend {
     IndexedDb(Database),
     /// localStorage: IndexedDB is unavailable (some private modes, old browsers).
@@ -88,9 +99,14 @@ impl Store {
             Ok(db) => Store {
                 backend: Backend::IndexedDb(db),
             },
-            Err(_) => Store {
-                backend: Backend::LocalStorage,
-            },
+            Err(_) => Store::in_local_storage(),
+        }
+    }
+
+    /// The fallback where IndexedDB cannot be opened.
+    pub fn in_local_storage() -> Store {
+        Store {
+            backend: Backend::LocalStorage,
         }
     }
 
@@ -195,6 +211,36 @@ impl Store {
         finish(tx).await
     }
 
+    /// Remembers an export (schema version 2).
+    pub async fn record_export(&self, record: &ExportRecord) -> Result<(), StoreError> {
+        let Backend::IndexedDb(db) = &self.backend else {
+            return Ok(());
+        };
+        let tx = db.transaction(&[EXPORTS], TransactionMode::ReadWrite)?;
+        let json = serde_json::to_string(record).map_err(|e| StoreError::Failed(e.to_string()))?;
+        tx.object_store(EXPORTS)?
+            .add(&JsValue::from_str(&json), None)?;
+        finish(tx).await
+    }
+
+    /// Every export this device made, oldest first.
+    pub async fn exports(&self) -> Result<Vec<ExportRecord>, StoreError> {
+        let Backend::IndexedDb(db) = &self.backend else {
+            return Ok(Vec::new());
+        };
+        let tx = db.transaction(&[EXPORTS], TransactionMode::ReadOnly)?;
+        let records = tx.object_store(EXPORTS)?.get_all(None, None)?.await?;
+        records
+            .into_iter()
+            .map(|r| {
+                let text = r
+                    .as_string()
+                    .ok_or_else(|| StoreError::Damaged("an export record is not text".into()))?;
+                serde_json::from_str(&text).map_err(|e| StoreError::Damaged(e.to_string()))
+            })
+            .collect()
+    }
+
     /// Keeps an attachment (photo, signature) by its hash.
     pub async fn put_attachment(
         &self,
@@ -235,19 +281,21 @@ async fn open_indexed_db(name: &str) -> Result<Database, StoreError> {
     let factory = Factory::new()?;
     let mut request = factory.open(name, Some(DB_VERSION))?;
     request.on_upgrade_needed(|event| {
-        // Version 0 -> 1: create the stores. Later versions add steps here,
-        // each from the version before it, so any older database upgrades.
+        // Each step brings a database from the version before it, so a database
+        // written by any earlier version of the app upgrades with nothing lost.
         let Ok(db) = event.database() else { return };
-        let existing = db.store_names();
-        let mut segments = ObjectStoreParams::new();
-        segments.auto_increment(true);
-        if !existing.iter().any(|s| s == SEGMENTS) {
+        let old = event.old_version().unwrap_or(0);
+        if old < 1 {
+            let mut segments = ObjectStoreParams::new();
+            segments.auto_increment(true);
             let _ = db.create_object_store(SEGMENTS, segments);
+            let _ = db.create_object_store(META, ObjectStoreParams::new());
+            let _ = db.create_object_store(ATTACHMENTS, ObjectStoreParams::new());
         }
-        for store in [META, ATTACHMENTS] {
-            if !existing.iter().any(|s| s == store) {
-                let _ = db.create_object_store(store, ObjectStoreParams::new());
-            }
+        if old < 2 {
+            let mut exports = ObjectStoreParams::new();
+            exports.auto_increment(true);
+            let _ = db.create_object_store(EXPORTS, exports);
         }
     });
     Ok(request.await?)
