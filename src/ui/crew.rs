@@ -94,17 +94,7 @@ pub fn CrewPage() -> impl IntoView {
                 <p class="meta">{i18n.t(Key::ShowingFirst)}</p>
             </Show>
             <table class="queue" data-testid="queue">
-                <thead>
-                    <tr>
-                        <th>{i18n.t(Key::TicketNumber)}</th>
-                        <th>{i18n.t(Key::Kind)}</th>
-                        <th>{i18n.t(Key::Grade)}</th>
-                        <th>{i18n.t(Key::Status)}</th>
-                        <th>{i18n.t(Key::NextDeadline)}</th>
-                        <th>{i18n.t(Key::Content)}</th>
-                        <th>{i18n.t(Key::Actions)}</th>
-                    </tr>
-                </thead>
+                <super::rules_page::TableHead keys=vec![Key::TicketNumber, Key::Kind, Key::Grade, Key::Status, Key::NextDeadline, Key::Content, Key::Actions]/>
                 <tbody>
                     <For
                         each=move || rows.get().into_iter().take(SHOWN)

@@ -190,16 +190,7 @@ impl Data {
             device: &device.id,
             anchor: Utc::now(),
         };
-        let known: HashSet<String> = self
-            .events
-            .get_untracked()
-            .iter()
-            .map(|e| e.id.clone())
-            .collect();
-        let new: Vec<Event> = demo_events(&classifier, &options)
-            .into_iter()
-            .filter(|e| !known.contains(&e.id))
-            .collect();
+        let new = self.unseen(&demo_events(&classifier, &options));
         observe(&mut device, &new);
         device.seq = device.seq.max(
             new.iter()
@@ -209,6 +200,18 @@ impl Data {
                 .unwrap_or(0),
         );
         self.commit(new, device).await
+    }
+
+    /// The events of `incoming` that this device does not hold yet.
+    fn unseen(self, incoming: &[Event]) -> Vec<Event> {
+        self.events.with_untracked(|events| {
+            let known: HashSet<&str> = events.iter().map(|e| e.id.as_str()).collect();
+            incoming
+                .iter()
+                .filter(|e| !known.contains(e.id.as_str()))
+                .cloned()
+                .collect()
+        })
     }
 
     /// What importing a validated bundle would change.
@@ -239,18 +242,7 @@ impl Data {
         let Some(mut device) = self.device.get_untracked() else {
             return Err(StoreError::Failed("not loaded".into()));
         };
-        let known: HashSet<String> = self
-            .events
-            .get_untracked()
-            .iter()
-            .map(|e| e.id.clone())
-            .collect();
-        let new: Vec<Event> = bundle
-            .events
-            .iter()
-            .filter(|e| !known.contains(&e.id))
-            .cloned()
-            .collect();
+        let new = self.unseen(&bundle.events);
         let count = new.len();
         observe(&mut device, &new);
         self.commit(new, device).await.map(|()| count)

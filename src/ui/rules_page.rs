@@ -150,14 +150,7 @@ fn ClassificationView(c: Classification) -> impl IntoView {
         </dl>
         <h3>{i18n.t(Key::RulesFired)}</h3>
         <table class="rules-fired">
-            <thead>
-                <tr>
-                    <th>{i18n.t(Key::Rule)}</th>
-                    <th>{i18n.t(Key::Decided)}</th>
-                    <th>{i18n.t(Key::Matched)}</th>
-                    <th>{i18n.t(Key::Source)}</th>
-                </tr>
-            </thead>
+            <TableHead keys=vec![Key::Rule, Key::Decided, Key::Matched, Key::Source]/>
             <tbody>
                 {rules
                     .into_iter()
@@ -201,14 +194,7 @@ fn GradeRules() -> impl IntoView {
         <section>
             <h2>{i18n.t(Key::GradeRules)}</h2>
             <table data-testid="grade-rules">
-                <thead>
-                    <tr>
-                        <th>{i18n.t(Key::Rule)}</th>
-                        <th>{i18n.t(Key::Grade)}</th>
-                        <th>{i18n.t(Key::Decided)}</th>
-                        <th>{i18n.t(Key::Source)}</th>
-                    </tr>
-                </thead>
+                <TableHead keys=vec![Key::Rule, Key::Grade, Key::Decided, Key::Source]/>
                 <tbody>
                     {rows
                         .into_iter()
@@ -244,14 +230,7 @@ fn Categories() -> impl IntoView {
         <section>
             <h2>{i18n.t(Key::Categories)}</h2>
             <table>
-                <thead>
-                    <tr>
-                        <th>{i18n.t(Key::Category)}</th>
-                        <th>{i18n.t(Key::Subcategory)}</th>
-                        <th>{i18n.t(Key::Keywords)}</th>
-                        <th>{i18n.t(Key::Source)}</th>
-                    </tr>
-                </thead>
+                <TableHead keys=vec![Key::Category, Key::Subcategory, Key::Keywords, Key::Source]/>
                 <tbody>
                     {rows
                         .into_iter()
@@ -282,13 +261,7 @@ fn Kinds() -> impl IntoView {
         <section>
             <h2>{i18n.t(Key::Kinds)}</h2>
             <table>
-                <thead>
-                    <tr>
-                        <th>{i18n.t(Key::Kind)}</th>
-                        <th>{i18n.t(Key::Keywords)}</th>
-                        <th>{i18n.t(Key::Source)}</th>
-                    </tr>
-                </thead>
+                <TableHead keys=vec![Key::Kind, Key::Keywords, Key::Source]/>
                 <tbody>
                     {kinds
                         .into_iter()
@@ -360,14 +333,7 @@ fn ClockRules() -> impl IntoView {
         <section>
             <h2>{i18n.t(Key::Clocks)}</h2>
             <table data-testid="clock-rules">
-                <thead>
-                    <tr>
-                        <th>{i18n.t(Key::Rule)}</th>
-                        <th>{i18n.t(Key::StartsAt)}</th>
-                        <th>{i18n.t(Key::Span)}</th>
-                        <th>{i18n.t(Key::Source)}</th>
-                    </tr>
-                </thead>
+                <TableHead keys=vec![Key::Rule, Key::StartsAt, Key::Span, Key::Source]/>
                 <tbody>
                     {rows
                         .into_iter()
@@ -457,4 +423,15 @@ fn special_days(calendar: &Calendar, year: i32, lang: Lang) -> impl IntoView {
         </table>
     }
     .into_any()
+}
+
+/// A table's header row, translated.
+#[component]
+pub fn TableHead(keys: Vec<Key>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <thead>
+            <tr>{keys.into_iter().map(|key| view! { <th>{i18n.t(key)}</th> }).collect_view()}</tr>
+        </thead>
+    }
 }
