@@ -415,3 +415,54 @@ fn content(body: &EventBody) -> String {
         other => serde_json::to_string(other).unwrap_or_default(),
     }
 }
+
+/// Human-friendly ticket numbers, unique per device: `PREFIX-YYYYMMDD-NNNN`
+/// (China date), next to the internal id. The prefix names the station or the
+/// device, so numbers from different devices never collide.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Numbering {
+    pub prefix: String,
+    /// The China date of the last number given, `YYYYMMDD`.
+    pub day: String,
+    pub count: u32,
+}
+
+impl Numbering {
+    /// The next number for a ticket received at `at`; the counter starts again each day.
+    pub fn next(&mut self, at: DateTime<Utc>) -> String {
+        let day = crate::domain::time::china_date(at)
+            .format("%Y%m%d")
+            .to_string();
+        if day != self.day {
+            self.day = day;
+            self.count = 0;
+        }
+        self.count += 1;
+        format!("{}-{}-{:04}", self.prefix, self.day, self.count)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn ticket_numbers_count_per_china_day_and_carry_the_prefix() {
+        let mut n = Numbering {
+            prefix: "GS01".into(),
+            ..Numbering::default()
+        };
+        let morning = Utc.with_ymd_and_hms(2026, 11, 22, 1, 0, 0).unwrap();
+        assert_eq!(n.next(morning), "GS01-20261122-0001");
+        assert_eq!(n.next(morning), "GS01-20261122-0002");
+        // 16:00 UTC is midnight in China: a new day, a new count.
+        let next_day = Utc.with_ymd_and_hms(2026, 11, 22, 16, 0, 0).unwrap();
+        assert_eq!(n.next(next_day), "GS01-20261123-0001");
+        let mut other = Numbering {
+            prefix: "GS02".into(),
+            ..Numbering::default()
+        };
+        assert_ne!(other.next(morning), "GS01-20261122-0001");
+    }
+}

@@ -8,7 +8,7 @@ use crate::domain::classify::Classifier;
 use crate::domain::demo::{demo_events, DemoOptions};
 use crate::domain::event::{Event, EventBody, Hlc, NewEvent};
 use crate::domain::export::{anonymise, select, ExportFilter};
-use crate::domain::ticket::{fold_all, TicketState};
+use crate::domain::ticket::{fold_all, Numbering, TicketState};
 use crate::web::store::{self, DeviceMeta, ExportRecord, Store, StoreError};
 use chrono::Utc;
 use leptos::prelude::*;
@@ -87,8 +87,12 @@ impl Data {
             Ok(Some(device)) => device,
             _ => {
                 let id = random_id();
-                let device = DeviceMeta {
+                let numbering = Numbering {
                     prefix: id[4..8].to_uppercase(),
+                    ..Numbering::default()
+                };
+                let device = DeviceMeta {
+                    numbering,
                     id,
                     ..DeviceMeta::default()
                 };

@@ -15,6 +15,7 @@
 //! and slower) and the app warns about it.
 
 use crate::domain::event::Event;
+use crate::domain::ticket::Numbering;
 use gloo_storage::{LocalStorage, Storage};
 use idb::{Database, DatabaseEvent, Factory, ObjectStoreParams, TransactionMode};
 use serde::{Deserialize, Serialize};
@@ -58,13 +59,11 @@ impl From<idb::Error> for StoreError {
 pub struct DeviceMeta {
     /// A random id made on first use.
     pub id: String,
-    /// Short prefix of the human ticket numbers (station or device), e.g. `GS01`.
-    pub prefix: String,
     /// The last sequence number this device gave an event.
     pub seq: u64,
-    /// Tickets numbered today (China date `day`), for `PREFIX-YYYYMMDD-NNNN`.
-    pub day: String,
-    pub day_count: u32,
+    /// Human ticket numbers given so far (`PREFIX-YYYYMMDD-NNNN`).
+    #[serde(default)]
+    pub numbering: Numbering,
     /// The newest HLC reading this device has seen or written.
     pub hlc_ms: i64,
     pub hlc_n: u32,
