@@ -10,6 +10,7 @@ pub mod demo;
 pub mod event;
 pub mod export;
 pub mod facts;
+pub mod intake;
 pub mod normalise;
 pub mod numbers;
 pub mod rules;

@@ -6,8 +6,10 @@
 use crate::domain::bundle::{merge_events, Bundle};
 use crate::domain::classify::Classifier;
 use crate::domain::demo::{demo_events, DemoOptions};
-use crate::domain::event::{Event, EventBody, Hlc, NewEvent};
+use crate::domain::event::{Channel, Contact, Event, EventBody, Hlc, NewEvent};
 use crate::domain::export::{anonymise, select, ExportFilter};
+use crate::domain::facts::Facts;
+use crate::domain::rules::RuleTable;
 use crate::domain::ticket::{fold_all, Numbering, TicketState};
 use crate::web::store::{self, DeviceMeta, ExportRecord, Store, StoreError};
 use chrono::Utc;
@@ -20,6 +22,17 @@ use std::sync::Arc;
 /// same base tickets, so demo files from two tablets overlap.
 pub const DEMO_SEED: u64 = 2026;
 pub const DEMO_TICKETS: usize = 60;
+
+/// What a person entered for a new ticket.
+pub struct Intake {
+    pub author: String,
+    pub channel: Channel,
+    pub text: String,
+    /// Facts set by buttons and forms: they beat what the text suggests.
+    pub facts: Facts,
+    pub contact: Contact,
+    pub station: Option<String>,
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum SaveState {
@@ -182,12 +195,70 @@ impl Data {
         self.commit(vec![event], device).await
     }
 
+    /// A new ticket: a number from this device's counter, the engine's
+    /// classification, both events saved in one transaction. Returns its id.
+    pub async fn new_ticket(self, intake: Intake) -> Result<String, StoreError> {
+        let Some(mut device) = self.device.get_untracked() else {
+            return Err(StoreError::Failed("not loaded".into()));
+        };
+        let now = Utc::now();
+        let number = device.numbering.next(now);
+        let ticket = format!("{}-{}", device.id, number);
+        let c = Classifier::new(RuleTable::shipped()).classify(&intake.text, &intake.facts);
+        let mut seal = |body: EventBody, parents: Vec<String>| {
+            let hlc = Hlc {
+                ms: device.hlc_ms,
+                n: device.hlc_n,
+            }
+            .tick(now.timestamp_millis());
+            device.seq += 1;
+            (device.hlc_ms, device.hlc_n) = (hlc.ms, hlc.n);
+            NewEvent {
+                ticket: ticket.clone(),
+                device: device.id.clone(),
+                seq: device.seq,
+                at: now,
+                hlc,
+                author: intake.author.clone(),
+                parents,
+                body,
+            }
+            .seal()
+        };
+        let created = seal(
+            EventBody::Created {
+                number,
+                channel: intake.channel,
+                text: intake.text.clone(),
+                facts: intake.facts.clone(),
+                contact: intake.contact,
+                station: intake.station,
+                team: None,
+            },
+            vec![],
+        );
+        let classified = seal(
+            EventBody::Classified {
+                kind: c.kind,
+                category: c.category,
+                subcategory: c.subcategory,
+                grade: c.grade,
+                facts: c.facts,
+                rule_table_version: c.rule_table_version,
+                rules: c.rules.into_iter().map(|r| r.id).collect(),
+            },
+            vec![created.id.clone()],
+        );
+        self.commit(vec![created, classified], device).await?;
+        Ok(ticket)
+    }
+
     /// Demo tickets for a first look (the same base tickets on every device).
     pub async fn load_demo(self) -> Result<(), StoreError> {
         let Some(mut device) = self.device.get_untracked() else {
             return Err(StoreError::Failed("not loaded".into()));
         };
-        let classifier = Classifier::new(crate::domain::rules::RuleTable::shipped());
+        let classifier = Classifier::new(RuleTable::shipped());
         let options = DemoOptions {
             tickets: DEMO_TICKETS,
             seed: DEMO_SEED,

@@ -6,6 +6,7 @@ mod data;
 mod engine;
 mod home;
 mod i18n;
+mod kiosk;
 mod placeholder;
 mod rules_page;
 mod shell;
@@ -36,7 +37,7 @@ pub fn App() -> impl IntoView {
             <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <Placeholder title=Key::NotFound/> }>
                     <Route path=path!("/") view=Home/>
-                    <Route path=path!("/kiosk") view=|| view! { <Placeholder title=Key::Kiosk/> }/>
+                    <Route path=path!("/kiosk") view=kiosk::KioskPage/>
                     <Route path=path!("/crew") view=crew::CrewPage/>
                     <Route path=path!("/supervisor") view=|| view! { <Placeholder title=Key::Supervisor/> }/>
                     <Route path=path!("/rules") view=RulesPage/>

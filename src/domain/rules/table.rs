@@ -258,6 +258,10 @@ pub struct ClockRule {
     /// Waiting on the customer pauses the clock (all but first response).
     #[serde(default = "yes")]
     pub pausable: bool,
+    /// Shown to the customer as a promise (on the receipt); internal
+    /// deadlines such as pulling records are not.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub promised: bool,
     /// The clock starts again after each time it is met.
     #[serde(default)]
     pub recurring: bool,

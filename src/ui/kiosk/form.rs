@@ -1,0 +1,146 @@
+//! The few questions of a tile, the customer's words and phone, and submit.
+
+use super::Screen;
+use crate::domain::event::{Channel, Contact};
+use crate::domain::facts::Area;
+use crate::domain::intake::{compose, valid_phone, Tile};
+use crate::i18n::Key;
+use crate::ui::data::{use_data, Intake};
+use crate::ui::use_i18n;
+use leptos::prelude::*;
+
+const AREAS: [(Option<Area>, Key); 5] = [
+    (None, Key::AreaUnknown),
+    (Some(Area::Urban), Key::AreaUrban),
+    (Some(Area::Suburban), Key::AreaSuburban),
+    (Some(Area::Rural), Key::AreaRural),
+    (Some(Area::Remote), Key::AreaRemote),
+];
+
+#[component]
+pub fn ComplaintForm(tile: Tile, screen: RwSignal<Screen>) -> impl IntoView {
+    let i18n = use_i18n();
+    let data = use_data();
+    let questions = tile.questions();
+    let answers = RwSignal::new(vec![0usize; questions.len()]);
+    let description = RwSignal::new(String::new());
+    let phone = RwSignal::new(String::new());
+    let area = RwSignal::new(0usize);
+    let phone_error = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let failed = RwSignal::new(None::<String>);
+    let (zh, en) = tile.label();
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if !valid_phone(&phone.get_untracked()) {
+            phone_error.set(true);
+            return;
+        }
+        phone_error.set(false);
+        busy.set(true);
+        let (text, facts) = compose(
+            tile,
+            &answers.get_untracked(),
+            &description.get_untracked(),
+            AREAS[area.get_untracked()].0,
+        );
+        let intake = Intake {
+            author: "kiosk".into(),
+            channel: Channel::Kiosk,
+            text,
+            facts,
+            contact: Contact {
+                phone: Some(phone.get_untracked().trim().to_string()),
+                ..Contact::default()
+            },
+            station: None,
+        };
+        leptos::task::spawn_local(async move {
+            match data.new_ticket(intake).await {
+                Ok(ticket) => screen.set(Screen::Receipt(ticket)),
+                Err(e) => {
+                    failed.set(Some(e.to_string()));
+                    busy.set(false);
+                }
+            }
+        });
+    };
+
+    view! {
+        <h1>{move || i18n.lang.get().pick(zh, en).to_string()}</h1>
+        <form class="kiosk-form" on:submit=submit novalidate>
+            {questions
+                .iter()
+                .enumerate()
+                .map(|(q, question)| {
+                    let (qzh, qen) = question.text();
+                    view! {
+                        <fieldset data-question=question.code()>
+                            <legend>{move || i18n.lang.get().pick(qzh, qen).to_string()}</legend>
+                            <div class="choices">
+                                {question
+                                    .answers()
+                                    .iter()
+                                    .enumerate()
+                                    .map(|(a, (azh, aen))| {
+                                        view! {
+                                            <button
+                                                type="button"
+                                                aria-pressed=move || (answers.get()[q] == a).to_string()
+                                                on:click=move |_| answers.update(|all| all[q] = a)
+                                            >
+                                                {move || i18n.lang.get().pick(azh, aen).to_string()}
+                                            </button>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </div>
+                        </fieldset>
+                    }
+                })
+                .collect_view()}
+            <label for="kiosk-description">{i18n.t(Key::Description)}</label>
+            <textarea id="kiosk-description" maxlength="500" prop:value=move || description.get() on:input=move |ev| description.set(event_target_value(&ev))></textarea>
+            <label for="kiosk-phone">{i18n.t(Key::Phone)}</label>
+            <input
+                id="kiosk-phone"
+                type="tel"
+                inputmode="tel"
+                autocomplete="off"
+                required
+                aria-describedby="kiosk-phone-hint kiosk-phone-error"
+                aria-invalid=move || phone_error.get().to_string()
+                prop:value=move || phone.get()
+                on:input=move |ev| phone.set(event_target_value(&ev))
+            />
+            <small id="kiosk-phone-hint">{i18n.t(Key::PhoneHint)}</small>
+            <Show when=move || phone_error.get()>
+                <p id="kiosk-phone-error" class="error" role="alert">{i18n.t(Key::PhoneInvalid)}</p>
+            </Show>
+            <fieldset>
+                <legend>{i18n.t(Key::AreaLabel)}</legend>
+                <div class="choices">
+                    {AREAS
+                        .iter()
+                        .enumerate()
+                        .map(|(i, (_, key))| {
+                            view! {
+                                <button type="button" aria-pressed=move || (area.get() == i).to_string() on:click=move |_| area.set(i)>
+                                    {i18n.t(*key)}
+                                </button>
+                            }
+                        })
+                        .collect_view()}
+                </div>
+            </fieldset>
+            {move || failed.get().map(|why| view! { <p class="error" role="alert">{i18n.t(Key::SaveFailed)} " " {why}</p> })}
+            <div class="actions">
+                <button type="button" on:click=move |_| screen.set(Screen::Home)>{i18n.t(Key::Back)}</button>
+                <button type="submit" class="primary" disabled=move || busy.get()>
+                    {move || if busy.get() { i18n.t(Key::Submitting)() } else { i18n.t(Key::Submit)() }}
+                </button>
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,169 @@
+//! Looking up one's own ticket with its number and the phone's last four
+//! digits. A wrong pair answers exactly like an unknown number, and repeated
+//! failures make the next try wait longer (kept across resets of the screen).
+
+use super::Screen;
+use crate::domain::event::EventBody;
+use crate::domain::export::mask_phone;
+use crate::domain::intake::phone_matches;
+use crate::domain::time::china;
+use crate::i18n::Key;
+use crate::ui::crew::status_key;
+use crate::ui::data::use_data;
+use crate::ui::use_i18n;
+use gloo_storage::{LocalStorage, Storage};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+const FAILURES_KEY: &str = "gridcare.kiosk.lookup";
+/// Free tries before waiting starts.
+const FREE_TRIES: u32 = 3;
+
+#[derive(Clone, Copy, Default, Serialize, Deserialize)]
+struct Failures {
+    count: u32,
+    /// Epoch milliseconds until which a new try is refused.
+    until_ms: f64,
+}
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// Seconds the customer must still wait, if any.
+fn wait_seconds() -> Option<u64> {
+    let failures: Failures = LocalStorage::get(FAILURES_KEY).unwrap_or_default();
+    let left = (failures.until_ms - now_ms()) / 1000.0;
+    (left > 0.0).then(|| left.ceil() as u64)
+}
+
+fn record_failure() {
+    let mut failures: Failures = LocalStorage::get(FAILURES_KEY).unwrap_or_default();
+    failures.count += 1;
+    if failures.count >= FREE_TRIES {
+        let seconds = (5u64 << (failures.count - FREE_TRIES).min(6)) as f64;
+        failures.until_ms = now_ms() + seconds * 1000.0;
+    }
+    let _ = LocalStorage::set(FAILURES_KEY, failures);
+}
+
+fn event_key(body: &EventBody) -> Key {
+    match body {
+        EventBody::Created { .. } => Key::EventCreated,
+        EventBody::Classified { .. } => Key::EventClassified,
+        EventBody::Reclassified { .. } => Key::EventReclassified,
+        EventBody::Responded { .. } => Key::EventResponded,
+        EventBody::Dispatched { .. } => Key::EventDispatched,
+        EventBody::Arrived { .. } => Key::EventArrived,
+        EventBody::PendingCustomer { .. } => Key::EventPending,
+        EventBody::Resumed => Key::EventResumed,
+        EventBody::ProgressReported { .. } => Key::EventProgress,
+        EventBody::Resolved { .. } => Key::EventResolved,
+        EventBody::FeedbackGiven { .. } => Key::EventFeedback,
+        EventBody::Confirmed { .. } => Key::EventConfirmed,
+        EventBody::Revisited { .. } => Key::EventRevisited,
+        EventBody::Reopened { .. } => Key::EventReopened,
+        EventBody::Reassigned { .. } => Key::EventReassigned,
+        EventBody::Closed => Key::EventClosed,
+        EventBody::Voided { .. } => Key::EventVoided,
+        _ => Key::EventOther,
+    }
+}
+
+#[derive(Clone)]
+struct Found {
+    number: String,
+    status: crate::domain::ticket::Status,
+    phone: String,
+    timeline: Vec<(String, Key)>,
+}
+
+#[component]
+pub fn Lookup(screen: RwSignal<Screen>) -> impl IntoView {
+    let i18n = use_i18n();
+    let data = use_data();
+    let number = RwSignal::new(String::new());
+    let last_four = RwSignal::new(String::new());
+    let result = RwSignal::new(None::<Result<Found, Option<u64>>>);
+
+    let search = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if let Some(wait) = wait_seconds() {
+            result.set(Some(Err(Some(wait))));
+            return;
+        }
+        let wanted = number.get_untracked().trim().to_uppercase();
+        let digits = last_four.get_untracked();
+        let found = data.tickets.with_untracked(|tickets| {
+            tickets
+                .values()
+                .find(|t| {
+                    t.number.to_uppercase() == wanted
+                        && phone_matches(t.contact.phone.as_deref(), &digits)
+                })
+                .cloned()
+        });
+        match found {
+            Some(t) => {
+                let timeline = data.events.with_untracked(|events| {
+                    let mut mine: Vec<_> = events.iter().filter(|e| e.ticket == t.id).collect();
+                    mine.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+                    mine.into_iter()
+                        .map(|e| {
+                            (
+                                e.at.with_timezone(&china())
+                                    .format("%Y-%m-%d %H:%M")
+                                    .to_string(),
+                                event_key(&e.body),
+                            )
+                        })
+                        .collect()
+                });
+                result.set(Some(Ok(Found {
+                    number: t.number.clone(),
+                    status: t.status,
+                    phone: t
+                        .contact
+                        .phone
+                        .as_deref()
+                        .map(mask_phone)
+                        .unwrap_or_default(),
+                    timeline,
+                })));
+            }
+            None => {
+                record_failure();
+                result.set(Some(Err(None)));
+            }
+        }
+    };
+
+    view! {
+        <h1>{i18n.t(Key::LookUpMyTicket)}</h1>
+        <form class="kiosk-form" on:submit=search>
+            <label for="lookup-number">{i18n.t(Key::ReceiptNumber)}</label>
+            <input id="lookup-number" autocomplete="off" prop:value=move || number.get() on:input=move |ev| number.set(event_target_value(&ev))/>
+            <label for="lookup-digits">{i18n.t(Key::LastFour)}</label>
+            <input id="lookup-digits" inputmode="numeric" maxlength="4" autocomplete="off" prop:value=move || last_four.get() on:input=move |ev| last_four.set(event_target_value(&ev))/>
+            <div class="actions">
+                <button type="button" on:click=move |_| screen.set(Screen::Home)>{i18n.t(Key::Back)}</button>
+                <button type="submit" class="primary">{i18n.t(Key::Search)}</button>
+            </div>
+        </form>
+        {move || result.get().map(|r| match r {
+            Ok(found) => view! {
+                <section class="lookup-result" data-testid="lookup-result">
+                    <h2>{i18n.t(Key::TicketStatus)} ": " <span data-testid="lookup-status">{i18n.t(status_key(found.status))}</span></h2>
+                    <p><code>{found.number}</code> " · " {found.phone}</p>
+                    <h3>{i18n.t(Key::Timeline)}</h3>
+                    <ol>
+                        {found.timeline.into_iter().map(|(at, key)| view! { <li>{at} " " {i18n.t(key)}</li> }).collect_view()}
+                    </ol>
+                </section>
+            }
+            .into_any(),
+            Err(None) => view! { <p class="error" role="alert" data-testid="lookup-none">{i18n.t(Key::LookupNotFound)}</p> }.into_any(),
+            Err(Some(wait)) => view! { <p class="error" role="alert" data-testid="lookup-wait">{i18n.t(Key::LookupWait)} " " {wait}</p> }.into_any(),
+        })}
+    }
+}

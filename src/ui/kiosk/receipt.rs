@@ -1,0 +1,150 @@
+//! The receipt: ticket number (also as a QR code holding only the number),
+//! what it was classified as and why, and the promised deadlines in China time.
+
+use super::Screen;
+use crate::domain::clock::{clocks, ClockInput, ClockState};
+use crate::domain::time::china;
+use crate::i18n::{Key, Lang};
+use crate::ui::data::use_data;
+use crate::ui::engine::use_engine;
+use crate::ui::use_i18n;
+use leptos::prelude::*;
+use qrcode::render::svg;
+use qrcode::QrCode;
+
+#[component]
+pub fn Receipt(ticket: String, screen: RwSignal<Screen>) -> impl IntoView {
+    let i18n = use_i18n();
+    let data = use_data();
+    let engine = use_engine();
+    let Some(t) = data.tickets.with_untracked(|all| all.get(&ticket).cloned()) else {
+        return view! { <p>{i18n.t(Key::NotFound)}</p> }.into_any();
+    };
+    let table = engine.table();
+    let c = t.classification.clone();
+    let (kind, category, subcategory, grade) = match &c {
+        Some(c) => (
+            c.kind.clone(),
+            c.category.clone(),
+            c.subcategory.clone(),
+            c.grade,
+        ),
+        None => ("complaint".into(), "other".into(), None, None),
+    };
+    let names = |zh: &str, en: &str| (zh.to_string(), en.to_string());
+    let kind_name = table
+        .kind(&kind)
+        .map(|k| names(&k.zh, &k.en))
+        .unwrap_or_default();
+    let category_name = table
+        .category(&category)
+        .map(|k| names(&k.zh, &k.en))
+        .unwrap_or_default();
+    let sub_name = subcategory
+        .as_deref()
+        .and_then(|s| table.subcategory(s))
+        .map(|(_, s)| names(&s.zh, &s.en));
+    // Why: the grade rules that decided, in plain words, with their clause.
+    let why: Vec<(String, String, String)> = engine
+        .classifier
+        .classify(&t.text, &t.facts)
+        .rules
+        .into_iter()
+        .filter_map(|r| table.grade_rules.iter().find(|g| g.id == r.id))
+        .map(|g| (g.zh.clone(), g.en.clone(), g.source.clone()))
+        .collect();
+    let input = ClockInput {
+        received: t.received,
+        kind: &kind,
+        category: &category,
+        subcategory: subcategory.as_deref(),
+        grade,
+        facts: &t.facts,
+        events: &[],
+    };
+    let promises: Vec<_> = clocks(table, &engine.calendar, &input, t.received)
+        .into_iter()
+        .filter(|c| c.state == ClockState::Running)
+        .filter(|c| {
+            table
+                .clocks
+                .iter()
+                .any(|rule| rule.id == c.id && rule.promised)
+        })
+        .filter_map(|c| {
+            c.due.map(|due| {
+                (
+                    c.zh,
+                    c.en,
+                    due.with_timezone(&china())
+                        .format("%Y-%m-%d %H:%M")
+                        .to_string(),
+                    c.id,
+                )
+            })
+        })
+        .collect();
+    let qr = QrCode::new(t.number.as_bytes())
+        .map(|code| {
+            code.render::<svg::Color>()
+                .min_dimensions(160, 160)
+                .quiet_zone(true)
+                .build()
+        })
+        .unwrap_or_default();
+    let pick = move |pair: &(String, String)| match i18n.lang.get() {
+        Lang::Zh => pair.0.clone(),
+        Lang::En => pair.1.clone(),
+    };
+    let grade_key = grade.map(|g| match g {
+        1 => Key::GradeN1,
+        2 => Key::GradeN2,
+        _ => Key::GradeN3,
+    });
+    let number = t.number.clone();
+    view! {
+        <article class="receipt" data-testid="receipt">
+            <h1>{i18n.t(Key::ReceiptTitle)}</h1>
+            <Show when=move || grade == Some(1)>
+                <p class="escalated" role="alert" data-testid="escalated">{i18n.t(Key::EscalatedNotice)}</p>
+            </Show>
+            <dl>
+                <dt>{i18n.t(Key::ReceiptNumber)}</dt>
+                <dd class="number" data-testid="receipt-number">{number}</dd>
+                <dt>{i18n.t(Key::ClassifiedAs)}</dt>
+                <dd data-testid="receipt-class" data-grade=grade.map(|g| g.to_string()).unwrap_or_default()>
+                    {move || pick(&kind_name)} " · " {move || pick(&category_name)}
+                    {sub_name.clone().map(|s| view! { " / " {move || pick(&s)} })}
+                    {grade_key.map(|k| view! { " · " {i18n.t(k)} })}
+                </dd>
+                <dt>{i18n.t(Key::Because)}</dt>
+                <dd>
+                    <ul>
+                        {why
+                            .into_iter()
+                            .map(|(zh, en, source)| view! { <li>{move || i18n.lang.get().pick(&zh, &en).to_string()} " (" {source} ")"</li> })
+                            .collect_view()}
+                    </ul>
+                </dd>
+                <dt>{i18n.t(Key::PromisedBy)}</dt>
+                <dd>
+                    <ul data-testid="promises">
+                        {promises
+                            .into_iter()
+                            .map(|(zh, en, due, id)| view! {
+                                <li data-clock=id>{move || i18n.lang.get().pick(&zh, &en).to_string()} ": " <strong>{due}</strong></li>
+                            })
+                            .collect_view()}
+                    </ul>
+                </dd>
+            </dl>
+            <div class="qr" aria-hidden="true" inner_html=qr></div>
+            <p>{i18n.t(Key::KeepNumber)}</p>
+            <div class="actions no-print">
+                <button type="button" on:click=|_| { let _ = window().print(); }>{i18n.t(Key::PrintReceipt)}</button>
+                <button type="button" class="primary" on:click=move |_| screen.set(Screen::Home)>{i18n.t(Key::Done)}</button>
+            </div>
+        </article>
+    }
+    .into_any()
+}

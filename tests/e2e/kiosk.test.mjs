@@ -1,0 +1,180 @@
+// The service-hall kiosk against the release build: three taps plus a phone
+// number give a receipt with grade and deadlines; look-up works only with the
+// right digits; the kiosk forgets after a minute idle; leaving needs the PIN.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, openPage, appReady, screenshot } from './harness.mjs';
+
+let server, browser;
+before(async () => { server = await startServer(); browser = await launchBrowser(); });
+after(async () => { await browser?.close(); server?.stop(); });
+
+async function kiosk(options = {}) {
+  const context = await browser.newContext();
+  const page = await openPage(context);
+  if (options.clock) await page.clock.install({ time: new Date('2026-11-23T02:00:00Z') });
+  await page.goto(server.url + '/kiosk');
+  await appReady(page);
+  await page.waitForSelector('.kiosk-tiles');
+  return { context, page };
+}
+
+async function fileComplaint(page, tile, phone, answers = {}) {
+  await page.click(`[data-tile="${tile}"]`);
+  for (const [question, answer] of Object.entries(answers)) {
+    await page.locator(`[data-question="${question}"]`).getByRole('button', { name: answer, exact: true }).click();
+  }
+  await page.fill('#kiosk-phone', phone);
+  await page.getByRole('button', { name: /^(提交|Submit)$/ }).click();
+  await page.waitForSelector('[data-testid="receipt"]');
+  return page.locator('[data-testid="receipt-number"]').innerText();
+}
+
+test('three taps plus a phone number give a receipt with grade and deadlines', async () => {
+  const { context, page } = await kiosk({ clock: true });
+  await screenshot(page, 'kiosk-home-zh');
+  // Tap 1: the tile. (The questions have safe defaults.) Phone. Tap 2: submit.
+  const number = await fileComplaint(page, 'outage', '13812345678');
+  assert.match(number, /^[0-9A-F]{4}-20261123-0001$/);
+  assert.equal(await page.locator('[data-testid="receipt-class"]').getAttribute('data-grade'), '3');
+  assert.match(await page.locator('[data-testid="receipt-class"]').innerText(), /投诉 · 供电质量 \/ 停电 · 三级（一般）/);
+  // 10:00 on Monday 2026-11-23 China time: first response within 1 h, site arrival 1 h (urban default), solution 48 h.
+  assert.match(await page.locator('[data-clock="clock.first_response"]').innerText(), /首次响应: 2026-11-23 11:00/);
+  assert.match(await page.locator('[data-clock="clock.site_arrival"]').innerText(), /到达现场: 2026-11-23 11:00/);
+  assert.match(await page.locator('[data-clock="clock.resolution.grade3"]').innerText(), /2026-11-25 10:00/);
+  assert.equal(await page.locator('[data-clock="clock.records_pulled"]').count(), 0, 'internal deadlines are not promises');
+  assert.ok(await page.locator('.receipt .qr svg').count() === 1, 'a QR code of the number');
+  assert.equal(await page.locator('[data-testid="escalated"]').count(), 0);
+  await screenshot(page, 'kiosk-receipt-zh');
+  // Tap 3: done. The kiosk is home again and the next customer starts clean.
+  await page.getByRole('button', { name: '完成' }).click();
+  await page.waitForSelector('.kiosk-tiles');
+  await page.click('[data-tile="outage"]');
+  assert.equal(await page.inputValue('#kiosk-phone'), '');
+  assert.deepEqual(page.problems, []);
+  await context.close();
+});
+
+test('a danger answer makes it grade 1: the customer sees it escalated', async () => {
+  const { context, page } = await kiosk();
+  await fileComplaint(page, 'outage', '0768-2345678', { danger: '有' });
+  assert.equal(await page.locator('[data-testid="receipt-class"]').getAttribute('data-grade'), '1');
+  assert.match(await page.locator('[data-testid="escalated"]').innerText(), /一级（紧急）.*应急处理/);
+  assert.match(await page.locator('[data-clock="clock.resolution.grade1"]').innerText(), /一级闭环处理/);
+  // Staff see the emergency in their queue.
+  await page.goto(server.url + '/crew');
+  await page.waitForSelector('[data-testid="queue"]');
+  assert.equal(await page.locator('[data-testid="queue"] .badge.grade-1').count(), 1);
+  await context.close();
+});
+
+test('a wrong phone is refused next to the field and nothing is saved', async () => {
+  const { context, page } = await kiosk();
+  await page.click('[data-tile="billing"]');
+  await page.fill('#kiosk-phone', '12345');
+  await page.getByRole('button', { name: '提交' }).click();
+  const error = page.locator('#kiosk-phone-error');
+  await error.waitFor();
+  assert.match(await error.innerText(), /请输入正确的手机号/);
+  assert.equal(await page.getAttribute('#kiosk-phone', 'aria-invalid'), 'true');
+  assert.equal(await page.locator('[data-testid="receipt"]').count(), 0);
+  await page.goto(server.url + '/crew');
+  await page.waitForSelector('[data-testid="demo-offer"]');
+  await context.close();
+});
+
+test('look-up shows only the one ticket, and only with the right digits', async () => {
+  const { context, page } = await kiosk();
+  const number = await fileComplaint(page, 'conduct', '13912345678', { conduct_topic: '答应的事没做到' });
+  await page.getByRole('button', { name: '完成' }).click();
+  const lookUp = async (n, digits) => {
+    await page.click('[data-tile="lookup"]');
+    await page.fill('#lookup-number', n);
+    await page.fill('#lookup-digits', digits);
+    await page.getByRole('button', { name: '查询' }).click();
+    await page.waitForSelector('[data-testid="lookup-result"], [data-testid="lookup-none"], [data-testid="lookup-wait"]');
+    const text = await page.locator('.kiosk').innerText();
+    await page.getByRole('button', { name: '返回' }).click();
+    return text;
+  };
+  const found = await lookUp(number, '5678');
+  assert.match(found, /工单进度: 已受理/);
+  assert.match(found, /139\*\*\*\*5678/, 'the phone is masked');
+  assert.doesNotMatch(found, /13912345678/);
+  const wrongDigits = await lookUp(number, '1111');
+  const unknown = await lookUp('XXXX-20261123-0009', '5678');
+  const sameMessage = /没有找到匹配的工单/;
+  assert.match(wrongDigits, sameMessage);
+  assert.match(unknown, sameMessage);
+  // A third failure starts the wait, and even the right pair must wait now.
+  await lookUp(number, '0000');
+  assert.match(await lookUp(number, '5678'), /尝试次数过多，请稍候再试/);
+  await context.close();
+});
+
+test('after a minute idle the kiosk goes home and forgets what was typed', async () => {
+  const { context, page } = await kiosk({ clock: true });
+  await page.click('[data-tile="voltage"]');
+  await page.fill('#kiosk-phone', '13700000000');
+  await page.fill('#kiosk-description', '我的地址是幸福路1号');
+  await page.clock.runFor(30_000);
+  assert.equal(await page.locator('#kiosk-phone').count(), 1, 'still there after 30 s');
+  await page.clock.runFor(31_000);
+  await page.waitForSelector('.kiosk-tiles');
+  await page.click('[data-tile="voltage"]');
+  assert.equal(await page.inputValue('#kiosk-phone'), '');
+  assert.equal(await page.inputValue('#kiosk-description'), '');
+  await context.close();
+});
+
+test('leaving kiosk mode needs the staff PIN, set on first use; wrong PINs lock it', async () => {
+  const { context, page } = await kiosk({ clock: true });
+  assert.equal(await page.locator('.app-header nav').isVisible(), false, 'no way out but the PIN');
+  await page.getByRole('button', { name: '工作人员' }).click();
+  await page.fill('[data-testid="pin"]', '2468');
+  await page.fill('[data-testid="pin-repeat"]', '2469');
+  await page.getByRole('button', { name: '确定' }).click();
+  assert.match(await page.locator('[data-testid="pin-dialog"]').innerText(), /两次输入不一致/);
+  await page.fill('[data-testid="pin"]', '2468');
+  await page.fill('[data-testid="pin-repeat"]', '2468');
+  await page.getByRole('button', { name: '确定' }).click();
+  const stored = await page.evaluate(() => localStorage.getItem('gridcare.kiosk.pin'));
+  assert.doesNotMatch(stored, /2468/, 'only a salted hash is stored');
+  for (let i = 0; i < 3; i += 1) {
+    await page.getByRole('button', { name: '工作人员' }).click();
+    await page.fill('[data-testid="pin"]', '1111');
+    await page.getByRole('button', { name: '确定' }).click();
+  }
+  await page.waitForSelector('[data-testid="pin-locked"]');
+  await page.fill('[data-testid="pin"]', '2468');
+  await page.getByRole('button', { name: '确定' }).click();
+  assert.match(await page.locator('[data-testid="pin-locked"]').innerText(), /已锁定/);
+  assert.match(page.url(), /\/kiosk$/);
+  await page.clock.runFor(121_000);
+  await page.fill('[data-testid="pin"]', '2468');
+  await page.getByRole('button', { name: '确定' }).click();
+  await page.waitForURL(server.url + '/');
+  assert.equal(await page.locator('.app-header nav').isVisible(), true);
+  await context.close();
+});
+
+test('English works end to end, and a script typed as a description never runs', async () => {
+  const { context, page } = await kiosk();
+  let dialogs = 0;
+  page.on('dialog', async (d) => { dialogs += 1; await d.dismiss(); });
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.click('[data-tile="other"]');
+  await page.locator('[data-question="other_topic"]').getByRole('button', { name: 'Praise someone' }).click();
+  await page.fill('#kiosk-description', '<img src=x onerror="alert(1)"><script>alert(2)</script> thank you');
+  await page.fill('#kiosk-phone', '13612345678');
+  await page.getByRole('button', { name: 'Submit' }).click();
+  await page.waitForSelector('[data-testid="receipt"]');
+  assert.match(await page.locator('[data-testid="receipt-class"]').innerText(), /Praise/);
+  await screenshot(page, 'kiosk-receipt-en');
+  await page.goto(server.url + '/crew');
+  await page.waitForSelector('[data-testid="queue"]');
+  assert.match(await page.locator('[data-testid="queue"] td.text').first().innerText(), /<img src=x onerror/);
+  assert.equal(await page.locator('main img').count(), 0);
+  assert.equal(dialogs, 0);
+  await context.close();
+});
