@@ -12,6 +12,7 @@ use crate::domain::time::china;
 use crate::i18n::{Key, Lang};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
+use leptos_router::components::A;
 use std::collections::HashMap;
 
 const SHOWN: usize = 200;
@@ -168,10 +169,11 @@ fn QueueRow(r: Row) -> impl IntoView {
     let kind = r.kind.clone();
     let grade = r.grade;
     let next = r.next.clone();
+    let number = r.number.clone();
     view! {
         <tr data-ticket=r.number.clone() class:conflict=r.conflict>
             <td>
-                <code>{r.number.clone()}</code>
+                <A href=format!("/crew/t/{}", r.id)><code>{number}</code></A>
                 {r.conflict.then(|| view! { " " <span class="badge warn" data-testid="conflict">{i18n.t(Key::Conflict)}</span> })}
             </td>
             <td>{move || i18n.lang.get().pick(&kind.0, &kind.1).to_string()}</td>

@@ -11,6 +11,7 @@ mod placeholder;
 mod rules_page;
 mod shell;
 mod sync_panel;
+mod ticket_page;
 
 use home::Home;
 use leptos::prelude::*;
@@ -39,6 +40,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=Home/>
                     <Route path=path!("/kiosk") view=kiosk::KioskPage/>
                     <Route path=path!("/crew") view=crew::CrewPage/>
+                    <Route path=path!("/crew/t/:id") view=ticket_page::TicketPage/>
                     <Route path=path!("/supervisor") view=|| view! { <Placeholder title=Key::Supervisor/> }/>
                     <Route path=path!("/rules") view=RulesPage/>
                 </Routes>

@@ -58,7 +58,7 @@ test('the entry points route with clicks and keyboard, and deep links load', asy
   await page.focus('header nav a[href="/kiosk"]');
   await page.keyboard.press('Enter');
   await page.waitForURL('**/kiosk');
-  assert.equal(await page.textContent('main h1'), '营业厅自助');
+  assert.equal(await page.textContent('main h1'), '您好！请选择您要反映的问题');
   await page.goto(server.url + '/supervisor');
   await appReady(page);
   assert.equal(await page.textContent('main h1'), '监督管理');

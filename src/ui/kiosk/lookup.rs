@@ -47,7 +47,8 @@ fn record_failure() {
     let _ = LocalStorage::set(FAILURES_KEY, failures);
 }
 
-fn event_key(body: &EventBody) -> Key {
+/// The words for an event in a timeline.
+pub fn event_key(body: &EventBody) -> Key {
     match body {
         EventBody::Created { .. } => Key::EventCreated,
         EventBody::Classified { .. } => Key::EventClassified,

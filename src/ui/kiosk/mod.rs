@@ -9,6 +9,8 @@ mod guard;
 mod lookup;
 mod receipt;
 
+pub use lookup::event_key;
+
 use super::use_i18n;
 use crate::domain::intake::Tile;
 use crate::i18n::Key;

@@ -1,0 +1,586 @@
+//! One ticket for the crew: facts, classification and why, every clock with
+//! its deadline and clause, the timeline, conflicts, and the lifecycle actions.
+//! Each action is saved before the page shows it.
+
+use super::crew::status_key;
+use super::data::use_data;
+use super::engine::use_engine;
+use super::kiosk::event_key;
+use super::rules_page::TableHead;
+use super::use_i18n;
+use crate::domain::clock::{clocks, ClockInput, ClockState};
+use crate::domain::event::{CauseClass, Event, EventBody};
+use crate::domain::ticket::{clock_events, Status, TicketState};
+use crate::domain::time::china;
+use crate::i18n::Key;
+use chrono::Utc;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use std::collections::HashMap;
+use std::time::Duration;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Action {
+    Respond,
+    Records,
+    Dispatch,
+    Arrive,
+    Pending,
+    Resume,
+    Note,
+    Progress,
+    Apology,
+    Resolve,
+    Feedback,
+    Confirm,
+    Revisit,
+    Reopen,
+    Reassign,
+    Close,
+    Void,
+}
+
+#[derive(Clone, Copy)]
+enum FieldKind {
+    Line,
+    Area,
+    Choice(&'static [Key]),
+    Percent,
+    Check,
+}
+
+struct Field {
+    name: &'static str,
+    label: Key,
+    kind: FieldKind,
+}
+
+const CAUSES: &[Key] = &[
+    Key::CauseEquipment,
+    Key::CauseInternal,
+    Key::CauseExternal,
+    Key::CauseMisunderstanding,
+];
+const CHANNELS: &[Key] = &[Key::ChannelPhone, Key::ChannelSms, Key::ChannelVisit];
+
+impl Action {
+    const ALL: [Action; 17] = [
+        Action::Respond,
+        Action::Records,
+        Action::Dispatch,
+        Action::Arrive,
+        Action::Pending,
+        Action::Resume,
+        Action::Note,
+        Action::Progress,
+        Action::Apology,
+        Action::Resolve,
+        Action::Feedback,
+        Action::Confirm,
+        Action::Revisit,
+        Action::Reopen,
+        Action::Reassign,
+        Action::Close,
+        Action::Void,
+    ];
+
+    fn label(self) -> Key {
+        match self {
+            Action::Respond => Key::ActionRespond,
+            Action::Records => Key::ActionRecords,
+            Action::Dispatch => Key::ActionDispatch,
+            Action::Arrive => Key::ActionArrive,
+            Action::Pending => Key::ActionPending,
+            Action::Resume => Key::ActionResume,
+            Action::Note => Key::ActionNote,
+            Action::Progress => Key::ActionProgress,
+            Action::Apology => Key::ActionApology,
+            Action::Resolve => Key::ActionResolve,
+            Action::Feedback => Key::ActionFeedback,
+            Action::Confirm => Key::ActionConfirm,
+            Action::Revisit => Key::ActionRevisit,
+            Action::Reopen => Key::ActionReopen,
+            Action::Reassign => Key::ActionReassign,
+            Action::Close => Key::ActionClose,
+            Action::Void => Key::ActionVoid,
+        }
+    }
+
+    fn fields(self) -> &'static [Field] {
+        use FieldKind::*;
+        match self {
+            Action::Dispatch => &[Field {
+                name: "team",
+                label: Key::FieldTeam,
+                kind: Line,
+            }],
+            Action::Pending | Action::Reopen | Action::Void => &[Field {
+                name: "reason",
+                label: Key::FieldReason,
+                kind: Area,
+            }],
+            Action::Note | Action::Progress => &[Field {
+                name: "text",
+                label: Key::FieldText,
+                kind: Area,
+            }],
+            Action::Resolve => &[
+                Field {
+                    name: "cause_class",
+                    label: Key::FieldCauseClass,
+                    kind: Choice(CAUSES),
+                },
+                Field {
+                    name: "cause",
+                    label: Key::FieldCause,
+                    kind: Area,
+                },
+                Field {
+                    name: "solution",
+                    label: Key::FieldSolution,
+                    kind: Area,
+                },
+                Field {
+                    name: "improvement",
+                    label: Key::FieldImprovement,
+                    kind: Area,
+                },
+            ],
+            Action::Feedback => &[
+                Field {
+                    name: "channel",
+                    label: Key::FieldChannel,
+                    kind: Choice(CHANNELS),
+                },
+                Field {
+                    name: "confirmed",
+                    label: Key::FieldConfirmed,
+                    kind: Check,
+                },
+            ],
+            Action::Confirm => &[Field {
+                name: "satisfaction",
+                label: Key::FieldSatisfaction,
+                kind: Percent,
+            }],
+            Action::Revisit => &[
+                Field {
+                    name: "satisfaction",
+                    label: Key::FieldSatisfaction,
+                    kind: Percent,
+                },
+                Field {
+                    name: "by_supervisor",
+                    label: Key::FieldBySupervisor,
+                    kind: Check,
+                },
+            ],
+            Action::Reassign => &[
+                Field {
+                    name: "team",
+                    label: Key::FieldTeam,
+                    kind: Line,
+                },
+                Field {
+                    name: "reason",
+                    label: Key::FieldReason,
+                    kind: Area,
+                },
+            ],
+            _ => &[],
+        }
+    }
+
+    /// Whether the action makes sense in this state of the lifecycle.
+    fn available(self, status: Status) -> bool {
+        use Status as S;
+        let open = !matches!(status, S::Closed | S::Voided);
+        let before_resolution = open && status < S::Resolved || status == S::PendingCustomer;
+        match self {
+            Action::Respond => status == S::Received,
+            Action::Records
+            | Action::Note
+            | Action::Progress
+            | Action::Apology
+            | Action::Reassign
+            | Action::Void => open,
+            Action::Dispatch | Action::Arrive => before_resolution && status != S::PendingCustomer,
+            Action::Pending => before_resolution && status != S::PendingCustomer,
+            Action::Resume => status == S::PendingCustomer,
+            Action::Resolve => before_resolution && status != S::PendingCustomer,
+            Action::Feedback => status == S::Resolved,
+            Action::Confirm => status == S::FeedbackGiven,
+            Action::Revisit => open && status >= S::Resolved,
+            Action::Reopen => status >= S::Resolved && status != S::Voided,
+            Action::Close => matches!(status, S::FeedbackGiven | S::Confirmed),
+        }
+    }
+
+    /// The event, or the fields that need fixing and why.
+    fn build(
+        self,
+        values: &HashMap<&'static str, String>,
+    ) -> Result<EventBody, Vec<(&'static str, Key)>> {
+        let mut problems = Vec::new();
+        let mut text = |name: &'static str| {
+            let value = values
+                .get(name)
+                .map(|v| v.trim().to_string())
+                .unwrap_or_default();
+            if value.is_empty() {
+                problems.push((name, Key::Required));
+            }
+            value
+        };
+        let choice = |name: &str| {
+            values
+                .get(name)
+                .and_then(|v| v.parse::<usize>().ok())
+                .unwrap_or(0)
+        };
+        let check = |name: &str| values.get(name).is_some_and(|v| v == "true");
+        let body = match self {
+            Action::Respond => EventBody::Responded { note: None },
+            Action::Records => EventBody::RecordsPulled,
+            Action::Dispatch => EventBody::Dispatched { team: text("team") },
+            Action::Arrive => EventBody::Arrived { note: None },
+            Action::Pending => EventBody::PendingCustomer {
+                reason: text("reason"),
+            },
+            Action::Resume => EventBody::Resumed,
+            Action::Note => EventBody::Note { text: text("text") },
+            Action::Progress => EventBody::ProgressReported { text: text("text") },
+            Action::Apology => EventBody::ApologyMade,
+            Action::Resolve => EventBody::Resolved {
+                cause_class: [
+                    CauseClass::EquipmentTechnical,
+                    CauseClass::InternalManagement,
+                    CauseClass::ExternalEnvironment,
+                    CauseClass::CustomerMisunderstanding,
+                ][choice("cause_class").min(3)],
+                cause: text("cause"),
+                solution: text("solution"),
+                improvement: text("improvement"),
+            },
+            Action::Feedback => EventBody::FeedbackGiven {
+                channel: ["电话", "短信", "上门"][choice("channel").min(2)].to_string(),
+                confirmed: check("confirmed"),
+            },
+            Action::Confirm | Action::Revisit => {
+                let raw = values
+                    .get("satisfaction")
+                    .map(|v| v.trim())
+                    .unwrap_or_default();
+                let satisfaction = match raw.parse::<u8>() {
+                    Ok(s) if s <= 100 => s,
+                    _ => {
+                        problems.push((
+                            "satisfaction",
+                            if raw.is_empty() {
+                                Key::Required
+                            } else {
+                                Key::NotANumber
+                            },
+                        ));
+                        0
+                    }
+                };
+                if self == Action::Confirm {
+                    EventBody::Confirmed { satisfaction }
+                } else {
+                    EventBody::Revisited {
+                        satisfaction,
+                        by_supervisor: check("by_supervisor"),
+                        note: None,
+                    }
+                }
+            }
+            Action::Reopen => EventBody::Reopened {
+                reason: text("reason"),
+            },
+            Action::Reassign => EventBody::Reassigned {
+                team: text("team"),
+                reason: text("reason"),
+            },
+            Action::Close => EventBody::Closed,
+            Action::Void => EventBody::Voided {
+                reason: text("reason"),
+            },
+        };
+        if problems.is_empty() {
+            Ok(body)
+        } else {
+            Err(problems)
+        }
+    }
+}
+
+fn clock_state_key(state: ClockState) -> Key {
+    match state {
+        ClockState::NotApplicable | ClockState::Pending => Key::ClockPending,
+        ClockState::Running => Key::ClockRunning,
+        ClockState::DueSoon => Key::ClockDueSoon,
+        ClockState::Overdue => Key::ClockOverdue,
+        ClockState::Paused => Key::ClockPaused,
+        ClockState::Met => Key::ClockMet,
+        ClockState::MetLate => Key::ClockMetLate,
+    }
+}
+
+#[component]
+pub fn TicketPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let data = use_data();
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let ticket = Memo::new(move |_| data.tickets.with(|all| all.get(&id()).cloned()));
+    let events = Memo::new(move |_| {
+        let id = id();
+        data.events.with(|all| {
+            let mut mine: Vec<Event> = all.iter().filter(|e| e.ticket == id).cloned().collect();
+            mine.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+            mine
+        })
+    });
+    view! {
+        <p><A href="/crew">{i18n.t(Key::BackToQueue)}</A></p>
+        {move || match ticket.get() {
+            None if data.loaded() => view! { <p>{i18n.t(Key::NotFound)}</p> }.into_any(),
+            None => view! { <p role="status">{i18n.t(Key::LoadingData)}</p> }.into_any(),
+            Some(t) => view! { <TicketView t=t events=events/> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn TicketView(t: TicketState, events: Memo<Vec<Event>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let engine = use_engine();
+    let table = engine.table();
+    let c = t.classification.clone();
+    let kind = c
+        .as_ref()
+        .and_then(|c| table.kind(&c.kind))
+        .map(|k| (k.zh.clone(), k.en.clone()))
+        .unwrap_or_default();
+    let sub = c
+        .as_ref()
+        .and_then(|c| c.subcategory.as_deref())
+        .and_then(|s| table.subcategory(s))
+        .map(|(_, s)| (s.zh.clone(), s.en.clone()))
+        .unwrap_or_default();
+    let why: Vec<(String, String)> = engine
+        .classifier
+        .classify(&t.text, &t.facts)
+        .rules
+        .into_iter()
+        .map(|r| (r.id, r.source))
+        .collect();
+    let facts = serde_json::to_string(&t.facts).unwrap_or_default();
+    let status = t.status;
+    let conflicts = t.conflicts.clone();
+    view! {
+        <h1>{i18n.t(Key::TicketPage)} " " <code data-testid="ticket-number">{t.number.clone()}</code></h1>
+        <p class="lede">
+            <span data-testid="ticket-status">{i18n.t(status_key(status))}</span>
+            {c.as_ref().and_then(|c| c.grade).map(|g| view! { " " <span class=format!("badge grade-{g}")>{g}</span> })}
+            " · " {move || i18n.lang.get().pick(&kind.0, &kind.1).to_string()}
+            " / " {move || i18n.lang.get().pick(&sub.0, &sub.1).to_string()}
+            {c.as_ref().filter(|c| c.overridden).map(|_| view! { " · " {i18n.t(Key::Overridden)} })}
+        </p>
+        <p class="ticket-text">{t.text.clone()}</p>
+        <dl class="classification">
+            <dt>{i18n.t(Key::Received)}</dt>
+            <dd>{t.received.with_timezone(&china()).format("%Y-%m-%d %H:%M").to_string()}</dd>
+            <dt>{i18n.t(Key::ContactPhone)}</dt>
+            <dd>{t.contact.phone.clone().unwrap_or_default()}</dd>
+            <dt>{i18n.t(Key::Facts)}</dt>
+            <dd><code>{facts}</code></dd>
+            <dt>{i18n.t(Key::Classification)}</dt>
+            <dd>{why.into_iter().map(|(id, source)| view! { <code>{id}</code> " (" {source} ") " }).collect_view()}</dd>
+        </dl>
+        {(!conflicts.is_empty()).then(|| view! {
+            <p class="warning" role="alert" data-testid="conflict-notice">
+                {i18n.t(Key::ConflictNotice)} " " {conflicts.iter().map(|c| c.aspect.clone()).collect::<Vec<_>>().join(", ")}
+            </p>
+        })}
+        <Actions ticket=t.id.clone() status=status/>
+        <Clocks t=t.clone() events=events/>
+        <Timeline events=events/>
+    }
+}
+
+#[component]
+fn Clocks(t: TicketState, events: Memo<Vec<Event>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let engine = use_engine();
+    // Deadlines move into "due soon" and "overdue" as time passes, not only on saves.
+    let tick = RwSignal::new(0u32);
+    if let Ok(handle) =
+        set_interval_with_handle(move || tick.update(|n| *n += 1), Duration::from_secs(15))
+    {
+        on_cleanup(move || handle.clear());
+    }
+    let rows = Memo::new(move |_| {
+        tick.track();
+        let events = events.get();
+        let refs: Vec<&Event> = events.iter().collect();
+        let timed = clock_events(&refs);
+        let c = t.classification.as_ref();
+        let input = ClockInput {
+            received: t.received,
+            kind: c.map(|c| c.kind.as_str()).unwrap_or("complaint"),
+            category: c.map(|c| c.category.as_str()).unwrap_or("other"),
+            subcategory: c.and_then(|c| c.subcategory.as_deref()),
+            grade: c.and_then(|c| c.grade),
+            facts: &t.facts,
+            events: &timed,
+        };
+        clocks(engine.table(), &engine.calendar, &input, Utc::now())
+            .into_iter()
+            .filter(|c| c.state != ClockState::NotApplicable)
+            .collect::<Vec<_>>()
+    });
+    view! {
+        <section>
+            <h2>{i18n.t(Key::Clocks)}</h2>
+            <table data-testid="clocks">
+                <TableHead keys=vec![Key::Rule, Key::ClockState, Key::Due, Key::Source]/>
+                <tbody>
+                    {move || rows.get().into_iter().map(|c| {
+                        let names = (c.zh.clone(), c.en.clone());
+                        let due = c.due.map(|d| d.with_timezone(&china()).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default();
+                        view! {
+                            <tr data-clock=c.id.clone() data-state=format!("{:?}", c.state)>
+                                <td>{move || i18n.lang.get().pick(&names.0, &names.1).to_string()}</td>
+                                <td>{i18n.t(clock_state_key(c.state))}</td>
+                                <td>{due}</td>
+                                <td>{c.source.clone()}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
+#[component]
+fn Timeline(events: Memo<Vec<Event>>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section>
+            <h2>{i18n.t(Key::Timeline)}</h2>
+            <ol class="timeline" data-testid="timeline">
+                {move || events.get().into_iter().map(|e| view! {
+                    <li data-type=e.body.type_name()>
+                        <time>{e.at.with_timezone(&china()).format("%m-%d %H:%M").to_string()}</time> " "
+                        <strong>{i18n.t(event_key(&e.body))}</strong> " · " {e.author.clone()}
+                        {let texts = e.body.texts().join(" / "); (!texts.is_empty()).then(|| view! { <br/><span class="text">{texts}</span> })}
+                    </li>
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+}
+
+#[component]
+fn Actions(ticket: String, status: Status) -> impl IntoView {
+    let i18n = use_i18n();
+    let data = use_data();
+    let chosen = RwSignal::new(None::<Action>);
+    let values = RwSignal::new(HashMap::<&'static str, String>::new());
+    let problems = RwSignal::new(Vec::<(&'static str, Key)>::new());
+    let busy = RwSignal::new(false);
+    let available: Vec<Action> = Action::ALL
+        .into_iter()
+        .filter(|a| a.available(status))
+        .collect();
+    let ticket = StoredValue::new(ticket);
+
+    let save = move || {
+        let Some(action) = chosen.get_untracked() else {
+            return;
+        };
+        match action.build(&values.get_untracked()) {
+            Err(found) => problems.set(found),
+            Ok(body) => {
+                problems.set(Vec::new());
+                busy.set(true);
+                leptos::task::spawn_local(async move {
+                    let author = data
+                        .device
+                        .get_untracked()
+                        .map(|d| d.id)
+                        .unwrap_or_default();
+                    if data
+                        .record(&ticket.get_value(), &author, body)
+                        .await
+                        .is_ok()
+                    {
+                        chosen.set(None);
+                        values.set(HashMap::new());
+                    }
+                    busy.set(false);
+                });
+            }
+        }
+    };
+    let choose = move |action: Action| {
+        problems.set(Vec::new());
+        values.set(HashMap::new());
+        if action.fields().is_empty() {
+            chosen.set(Some(action));
+            save();
+        } else {
+            chosen.set(Some(action));
+        }
+    };
+    view! {
+        <section class="actions-panel" aria-labelledby="actions-heading">
+            <h2 id="actions-heading">{i18n.t(Key::Actions)}</h2>
+            <div class="action-buttons">
+                {available.into_iter().map(|action| view! {
+                    <button type="button" data-action=format!("{action:?}") aria-pressed=move || (chosen.get() == Some(action)).to_string()
+                        disabled=move || busy.get() on:click=move |_| choose(action)>
+                        {i18n.t(action.label())}
+                    </button>
+                }).collect_view()}
+            </div>
+            {move || chosen.get().filter(|a| !a.fields().is_empty()).map(|action| view! {
+                <form class="action-form" data-testid="action-form" on:submit=move |ev| { ev.prevent_default(); save() } novalidate>
+                    <h3>{i18n.t(action.label())}</h3>
+                    {action.fields().iter().map(|f| {
+                        let name = f.name;
+                        let id = format!("field-{name}");
+                        let error = move || problems.get().into_iter().find(|(n, _)| *n == name).map(|(_, k)| k);
+                        let set = move |value: String| values.update(|v| { v.insert(name, value); });
+                        let input = match f.kind {
+                            FieldKind::Line => view! { <input id=id.clone() name=name on:input=move |ev| set(event_target_value(&ev))/> }.into_any(),
+                            FieldKind::Percent => view! { <input id=id.clone() name=name inputmode="numeric" on:input=move |ev| set(event_target_value(&ev))/> }.into_any(),
+                            FieldKind::Area => view! { <textarea id=id.clone() name=name on:input=move |ev| set(event_target_value(&ev))></textarea> }.into_any(),
+                            FieldKind::Check => view! { <input id=id.clone() name=name type="checkbox" on:change=move |ev| set(event_target_checked(&ev).to_string())/> }.into_any(),
+                            FieldKind::Choice(options) => view! {
+                                <select id=id.clone() name=name on:change=move |ev| set(event_target_value(&ev))>
+                                    {options.iter().enumerate().map(|(i, k)| view! { <option value=i.to_string()>{i18n.t(*k)}</option> }).collect_view()}
+                                </select>
+                            }.into_any(),
+                        };
+                        view! {
+                            <div class="field" class:invalid=move || error().is_some()>
+                                <label for=id.clone()>{i18n.t(f.label)}</label>
+                                {input}
+                                {move || error().map(|k| view! { <p class="error" role="alert" data-error-for=name>{i18n.t(k)}</p> })}
+                            </div>
+                        }
+                    }).collect_view()}
+                    <div class="actions">
+                        <button type="button" on:click=move |_| chosen.set(None)>{i18n.t(Key::Cancel)}</button>
+                        <button type="submit" class="primary" disabled=move || busy.get()>{i18n.t(Key::Record)}</button>
+                    </div>
+                </form>
+            })}
+        </section>
+    }
+}

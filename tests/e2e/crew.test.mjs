@@ -1,0 +1,104 @@
+// A crew member takes a kiosk complaint through its whole life on the ticket
+// page, offline, with a controlled clock: the deadlines' states change as time
+// passes, a pause moves them, incomplete feedback is refused, and everything
+// is still there after a reload.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, openPage, appReady, controlledByServiceWorker, screenshot } from './harness.mjs';
+
+let server, browser;
+before(async () => { server = await startServer(); browser = await launchBrowser(); });
+after(async () => { await browser?.close(); server?.stop(); });
+
+const clockState = (page, id) => page.locator(`[data-clock="${id}"]`).getAttribute('data-state');
+const minutes = (n) => n * 60_000;
+
+async function act(page, action, fields = {}) {
+  const before = await page.locator('[data-testid="timeline"] li').count();
+  await page.click(`[data-action="${action}"]`);
+  if (Object.keys(fields).length) {
+    for (const [name, value] of Object.entries(fields)) {
+      const input = page.locator(`[data-testid="action-form"] [name="${name}"]`);
+      if (value === true) await input.check();
+      else if ((await input.evaluate((e) => e.tagName)) === 'SELECT') await input.selectOption(value);
+      else await input.fill(value);
+    }
+    await page.locator('[data-testid="action-form"]').getByRole('button', { name: '记录' }).click();
+  }
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="timeline"] li').length > n, before);
+  await page.waitForSelector('[data-testid="save-state"][data-state="saved"]');
+}
+
+test('a ticket goes through its whole lifecycle offline and the clocks follow', async () => {
+  const context = await browser.newContext();
+  const page = await openPage(context);
+  await page.clock.install({ time: new Date('2026-11-23T02:00:00Z') }); // Monday 10:00 China time
+  await page.goto(server.url + '/kiosk');
+  await appReady(page);
+  // Offline from here on: the app shell must be cached first, as on a crew's tablet.
+  await controlledByServiceWorker(page);
+  await context.setOffline(true);
+  await page.click('[data-tile="outage"]');
+  await page.fill('#kiosk-phone', '13812345678');
+  await page.getByRole('button', { name: '提交' }).click();
+  const number = await page.locator('[data-testid="receipt-number"]').innerText();
+
+  await page.goto(server.url + '/crew');
+  await appReady(page);
+  await page.click(`tr[data-ticket="${number}"] a`);
+  await page.waitForSelector('[data-testid="clocks"]');
+  assert.equal(await page.textContent('[data-testid="ticket-status"]'), '已受理');
+  assert.equal(await clockState(page, 'clock.first_response'), 'Running');
+
+  // 50 minutes on: past 75% of the hour, the first response is due soon.
+  await page.clock.runFor(minutes(50));
+  await page.waitForFunction(() => document.querySelector('[data-clock="clock.first_response"]').dataset.state === 'DueSoon');
+  await act(page, 'Respond');
+  assert.equal(await clockState(page, 'clock.first_response'), 'Met');
+  await act(page, 'Dispatch', { team: '抢修一班' });
+  await page.clock.runFor(minutes(20));
+  await act(page, 'Arrive');
+  assert.equal(await clockState(page, 'clock.site_arrival'), 'Met');
+
+  // Waiting on the customer for two days pauses the 48 h solution clock.
+  const dueBefore = await page.locator('[data-clock="clock.resolution.grade3"] td').nth(2).innerText();
+  await act(page, 'Pending', { reason: '客户出差，需客户在家才能入户检查' });
+  await page.clock.runFor(minutes(2 * 24 * 60));
+  await page.waitForFunction(() => document.querySelector('[data-clock="clock.resolution.grade3"]').dataset.state === 'Paused');
+  await act(page, 'Resume');
+  const dueAfter = await page.locator('[data-clock="clock.resolution.grade3"] td').nth(2).innerText();
+  assert.equal(dueBefore, '2026-11-25 10:00');
+  assert.equal(dueAfter, '2026-11-27 10:00', 'moved by exactly the two days of the pause');
+  assert.equal(await clockState(page, 'clock.resolution.grade3'), 'Running');
+
+  await act(page, 'Note', { text: '更换表后线，恢复供电' });
+  // The three-part feedback is all required: an empty improvement is refused, nothing saved.
+  const timelineBefore = await page.locator('[data-testid="timeline"] li').count();
+  await page.click('[data-action="Resolve"]');
+  await page.fill('[name="cause"]', '表后线老化');
+  await page.fill('[name="solution"]', '更换表后线');
+  await page.locator('[data-testid="action-form"]').getByRole('button', { name: '记录' }).click();
+  assert.match(await page.locator('[data-error-for="improvement"]').innerText(), /必填/);
+  assert.equal(await page.locator('[data-testid="timeline"] li').count(), timelineBefore);
+  await page.fill('[name="improvement"]', '纳入老旧线路改造计划');
+  await page.locator('[data-testid="action-form"]').getByRole('button', { name: '记录' }).click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="ticket-status"]')?.innerText === '已处理');
+  await act(page, 'Feedback', { channel: '0' });
+  assert.equal(await clockState(page, 'clock.confirmation_revisit'), 'Running');
+  await page.clock.runFor(minutes(24 * 60));
+  await act(page, 'Revisit', { satisfaction: '90' });
+  assert.equal(await clockState(page, 'clock.first_revisit'), 'Met');
+  assert.equal(await clockState(page, 'clock.confirmation_revisit'), 'Met');
+  await act(page, 'Close');
+  assert.equal(await page.textContent('[data-testid="ticket-status"]'), '已关闭');
+  await screenshot(page, 'crew-ticket-closed');
+
+  // Everything survives a reload.
+  await page.reload();
+  await page.waitForSelector('[data-testid="timeline"]');
+  const types = await page.$$eval('[data-testid="timeline"] li', (items) => items.map((li) => li.dataset.type));
+  assert.deepEqual(types, ['created', 'classified', 'responded', 'dispatched', 'arrived', 'pending_customer', 'resumed', 'note', 'resolved', 'feedback_given', 'revisited', 'closed']);
+  assert.equal(await page.textContent('[data-testid="ticket-status"]'), '已关闭');
+  assert.deepEqual(page.problems.filter((p) => !/ERR_INTERNET_DISCONNECTED/.test(p)), []);
+  await context.close();
+});
