@@ -306,6 +306,28 @@ translations! {
     ChannelPhone => "电话", "Phone";
     ChannelSms => "短信", "SMS";
     ChannelVisit => "上门", "In person";
+    NewTicket => "新建工单（热线 / 来访）", "New ticket (hotline / walk-in)";
+    ChannelLabel => "受理渠道", "Channel";
+    ChannelHotline => "95598 热线", "95598 hotline";
+    ChannelWalkIn => "营业厅来访", "Walk-in";
+    ChannelOnline => "网上渠道", "Online";
+    ChannelField => "现场", "In the field";
+    CustomerName => "客户姓名（可不填）", "Customer name (optional)";
+    Address => "地址（可不填）", "Address (optional)";
+    FactsByHand => "人工确认的事实（优先于自动识别）", "Facts confirmed by hand (they beat what was extracted)";
+    Auto => "自动", "Automatic";
+    Yes => "是", "Yes";
+    No => "否", "No";
+    FactSafety => "人身安全隐患", "Safety hazard";
+    FactImportant => "重要客户（医院、基站等）", "Important customer (hospital, base station…)";
+    FactDamage => "设备损坏", "Equipment damage";
+    FactHouseholds => "影响户数", "Households affected";
+    FactHours => "停电小时数", "Outage hours";
+    Correct => "人工改判（需说明原因）", "Correct the classification (needs a reason)";
+    ByRule => "按规则", "By rule";
+    OverrideReason => "改判原因", "Reason for the correction";
+    CreateTicket => "建立工单", "Create ticket";
+    TextRequired => "请填写客户反映的内容。", "Please enter what the customer said.";
     ShowingFirst => "仅显示最早到期的前 200 张工单", "Showing the 200 tickets due first";
 }
 

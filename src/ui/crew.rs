@@ -83,6 +83,7 @@ pub fn CrewPage() -> impl IntoView {
     let empty = move || data.loaded() && data.tickets.with(|t| t.is_empty());
     view! {
         <h1>{i18n.t(Key::Crew)}</h1>
+        <p><A href="/crew/new" attr:class="button primary">{i18n.t(Key::NewTicket)}</A></p>
         <Show when=loading>
             <p role="status">{i18n.t(Key::LoadingData)}</p>
         </Show>

@@ -32,6 +32,16 @@ pub struct Intake {
     pub facts: Facts,
     pub contact: Contact,
     pub station: Option<String>,
+    /// A person's correction of the engine's classification, with the reason.
+    pub correction: Option<Correction>,
+}
+
+pub struct Correction {
+    pub kind: String,
+    pub category: String,
+    pub subcategory: Option<String>,
+    pub grade: Option<u8>,
+    pub reason: String,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -249,7 +259,19 @@ impl Data {
             },
             vec![created.id.clone()],
         );
-        self.commit(vec![created, classified], device).await?;
+        let mut events = vec![created, classified];
+        if let Some(fix) = intake.correction {
+            let parent = events[1].id.clone();
+            let body = EventBody::Reclassified {
+                kind: fix.kind,
+                category: fix.category,
+                subcategory: fix.subcategory,
+                grade: fix.grade,
+                reason: fix.reason,
+            };
+            events.push(seal(body, vec![parent]));
+        }
+        self.commit(events, device).await?;
         Ok(ticket)
     }
 

@@ -7,6 +7,7 @@ mod engine;
 mod home;
 mod i18n;
 mod kiosk;
+mod new_ticket;
 mod placeholder;
 mod rules_page;
 mod shell;
@@ -41,6 +42,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/kiosk") view=kiosk::KioskPage/>
                     <Route path=path!("/crew") view=crew::CrewPage/>
                     <Route path=path!("/crew/t/:id") view=ticket_page::TicketPage/>
+                    <Route path=path!("/crew/new") view=new_ticket::NewTicketPage/>
                     <Route path=path!("/supervisor") view=|| view! { <Placeholder title=Key::Supervisor/> }/>
                     <Route path=path!("/rules") view=RulesPage/>
                 </Routes>

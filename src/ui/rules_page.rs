@@ -81,7 +81,7 @@ fn grade_key(grade: u8) -> Key {
 }
 
 #[component]
-fn ClassificationView(c: Classification) -> impl IntoView {
+pub fn ClassificationView(c: Classification) -> impl IntoView {
     let i18n = use_i18n();
     let engine = use_engine();
     let table = engine.table();

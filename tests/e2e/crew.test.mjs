@@ -102,3 +102,34 @@ test('a ticket goes through its whole lifecycle offline and the clocks follow', 
   assert.deepEqual(page.problems.filter((p) => !/ERR_INTERNET_DISCONNECTED/.test(p)), []);
   await context.close();
 });
+
+test('a hotline ticket is classified live; facts by hand win; a correction needs a reason', async () => {
+  const context = await browser.newContext();
+  const page = await openPage(context);
+  await page.goto(server.url + '/crew');
+  await appReady(page);
+  await page.getByRole('link', { name: '新建工单（热线 / 来访）' }).click();
+  await page.fill('#nt-text', '路边电线掉落，小孩差点触电，我们这里停电了，投诉');
+  await page.waitForFunction(() => document.querySelector('.live-classification [data-field="grade"]')?.dataset.code === '1');
+  assert.ok((await page.locator('.live-classification .rules-fired').innerText()).includes('fact.safety_hazard'));
+  // The crew member checked on the phone: nobody is in danger. The hand fact wins.
+  await page.selectOption('[name="safety_hazard"]', 'no');
+  await page.waitForFunction(() => document.querySelector('.live-classification [data-field="grade"]')?.dataset.code === '3');
+  await page.fill('#nt-phone', '13512345678');
+  // Correcting the grade without a reason is refused, and nothing is saved.
+  await page.selectOption('[name="grade"]', '2');
+  await page.getByRole('button', { name: '建立工单' }).click();
+  assert.match(await page.locator('[data-error-for="reason"]').innerText(), /必填/);
+  assert.match(page.url(), /\/crew\/new$/);
+  await page.fill('#nt-reason', '现场有老人独居，按二级处理');
+  await page.getByRole('button', { name: '建立工单' }).click();
+  await page.waitForURL(/\/crew\/t\//);
+  await page.waitForSelector('[data-testid="timeline"]');
+  assert.match(await page.locator('.lede').innerText(), /人工改判/);
+  assert.equal(await page.locator('.lede .badge.grade-2').count(), 1);
+  const types = await page.$$eval('[data-testid="timeline"] li', (items) => items.map((li) => li.dataset.type));
+  assert.deepEqual(types, ['created', 'classified', 'reclassified']);
+  assert.match(await page.locator('[data-testid="timeline"] li[data-type="reclassified"]').innerText(), /按二级处理/);
+  await screenshot(page, 'crew-new-ticket-corrected');
+  await context.close();
+});

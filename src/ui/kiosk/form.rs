@@ -55,6 +55,7 @@ pub fn ComplaintForm(tile: Tile, screen: RwSignal<Screen>) -> impl IntoView {
                 ..Contact::default()
             },
             station: None,
+            correction: None,
         };
         leptos::task::spawn_local(async move {
             match data.new_ticket(intake).await {
