@@ -255,6 +255,10 @@ translations! {
     EventClosed => "已关闭", "Closed";
     EventVoided => "已作废", "Voided";
     EventOther => "处理中", "In progress";
+    EventNote => "备注", "Note";
+    EventRecords => "已调取资料", "Records pulled";
+    EventApology => "已致歉", "Apology made";
+    EventPhoto => "照片", "Photo";
     TicketPage => "工单详情", "Ticket";
     Open => "打开", "Open";
     BackToQueue => "返回队列", "Back to the queue";
@@ -328,6 +332,18 @@ translations! {
     OverrideReason => "改判原因", "Reason for the correction";
     CreateTicket => "建立工单", "Create ticket";
     TextRequired => "请填写客户反映的内容。", "Please enter what the customer said.";
+    WhoIAm => "我的信息", "Who I am";
+    WhoIAmPrompt => "请先填写您的姓名、班组、供电所和区域（只需填写一次）。", "Please enter your name, team, station and area (once).";
+    YourName => "姓名", "Name";
+    Save => "保存", "Save";
+    FilterStatus => "状态", "Status";
+    OpenOnly => "未关闭", "Open";
+    AllTickets => "全部", "All";
+    MineOnly => "只看我班组的", "Only my team's";
+    SearchHint => "搜索工单号、电话、地址或内容", "Search number, phone, address or text";
+    AllGrades => "全部等级", "All grades";
+    AllCategories => "全部类别", "All categories";
+    NoMatch => "没有符合条件的工单。", "No ticket matches.";
     ShowingFirst => "仅显示最早到期的前 200 张工单", "Showing the 200 tickets due first";
 }
 

@@ -27,6 +27,10 @@ struct Row {
     text: String,
     next: Option<(DateTime<Utc>, ClockState, String, String)>,
     conflict: bool,
+    team: Option<String>,
+    category: String,
+    /// Number, phone, address and text, for search.
+    haystack: String,
 }
 
 pub fn status_key(status: Status) -> Key {
@@ -58,7 +62,25 @@ pub fn CrewPage() -> impl IntoView {
     let i18n = use_i18n();
     let data = use_data();
     let engine = use_engine();
-    let rows = Memo::new(move |_| {
+    let category_names: Vec<(String, String, String)> = engine
+        .table()
+        .categories
+        .iter()
+        .map(|c| (c.code.clone(), c.zh.clone(), c.en.clone()))
+        .collect();
+    let engine_categories = move || {
+        category_names
+            .iter()
+            .cloned()
+            .map(|(code, zh, en)| view! { <option value=code>{move || i18n.lang.get().pick(&zh, &en).to_string()}</option> })
+            .collect_view()
+    };
+    let open_only = RwSignal::new(true);
+    let mine_only = RwSignal::new(false);
+    let grade = RwSignal::new(String::new());
+    let category = RwSignal::new(String::new());
+    let search = RwSignal::new(String::new());
+    let all_rows = Memo::new(move |_| {
         let tickets = data.tickets.get();
         let events = data.events.get();
         let mut by_ticket: HashMap<&str, Vec<&Event>> = HashMap::new();
@@ -79,6 +101,28 @@ pub fn CrewPage() -> impl IntoView {
         });
         rows
     });
+    let rows = Memo::new(move |_| {
+        let my_team = data.device.get().and_then(|d| d.crew).map(|c| c.team);
+        let (grade, category, words) = (
+            grade.get(),
+            category.get(),
+            search.get().trim().to_lowercase(),
+        );
+        all_rows.with(|rows| {
+            rows.iter()
+                .filter(|r| {
+                    !open_only.get() || !matches!(r.status, Status::Closed | Status::Voided)
+                })
+                .filter(|r| !mine_only.get() || (my_team.is_some() && r.team == my_team))
+                .filter(|r| {
+                    grade.is_empty() || r.grade.map(|g| g.to_string()) == Some(grade.clone())
+                })
+                .filter(|r| category.is_empty() || r.category == category)
+                .filter(|r| words.is_empty() || r.haystack.contains(&words))
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    });
     let loading = move || !data.loaded();
     let empty = move || data.loaded() && data.tickets.with(|t| t.is_empty());
     view! {
@@ -90,8 +134,28 @@ pub fn CrewPage() -> impl IntoView {
         <Show when=empty>
             <super::home::DemoOffer/>
         </Show>
-        <Show when=move || !rows.with(Vec::is_empty)>
-            <h2>{i18n.t(Key::Tickets)} " (" {move || rows.with(Vec::len)} ")"</h2>
+        <IdentityForm/>
+        <Show when=move || !all_rows.with(Vec::is_empty)>
+            <div class="filters" role="search">
+                <input type="search" aria-label=i18n.t(Key::SearchHint) placeholder=i18n.t(Key::SearchHint) data-testid="search"
+                    on:input=move |ev| search.set(event_target_value(&ev))/>
+                <label class="check"><input type="checkbox" prop:checked=move || open_only.get() on:change=move |ev| open_only.set(event_target_checked(&ev))/>{i18n.t(Key::OpenOnly)}</label>
+                <label class="check"><input type="checkbox" data-testid="mine" prop:checked=move || mine_only.get() on:change=move |ev| mine_only.set(event_target_checked(&ev))/>{i18n.t(Key::MineOnly)}</label>
+                <select aria-label=i18n.t(Key::Grade) data-testid="grade-filter" on:change=move |ev| grade.set(event_target_value(&ev))>
+                    <option value="">{i18n.t(Key::AllGrades)}</option>
+                    <option value="1">{i18n.t(Key::GradeN1)}</option>
+                    <option value="2">{i18n.t(Key::GradeN2)}</option>
+                    <option value="3">{i18n.t(Key::GradeN3)}</option>
+                </select>
+                <select aria-label=i18n.t(Key::Category) on:change=move |ev| category.set(event_target_value(&ev))>
+                    <option value="">{i18n.t(Key::AllCategories)}</option>
+                    {engine_categories()}
+                </select>
+            </div>
+            <h2>{i18n.t(Key::Tickets)} " (" <span data-testid="shown-count">{move || rows.with(Vec::len)}</span> ")"</h2>
+            <Show when=move || rows.with(Vec::is_empty)>
+                <p>{i18n.t(Key::NoMatch)}</p>
+            </Show>
             <Show when=move || rows.with(|r| r.len() > SHOWN)>
                 <p class="meta">{i18n.t(Key::ShowingFirst)}</p>
             </Show>
@@ -161,6 +225,19 @@ fn row(
         text: t.text.chars().take(40).collect(),
         next,
         conflict: !t.conflicts.is_empty(),
+        team: t.team.clone(),
+        category: c.map(|c| c.category.clone()).unwrap_or_default(),
+        haystack: [
+            Some(t.number.as_str()),
+            t.contact.phone.as_deref(),
+            t.contact.address.as_deref(),
+            Some(t.text.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase(),
     }
 }
 
@@ -223,11 +300,7 @@ fn RespondButton(ticket: String) -> impl IntoView {
         let ticket = ticket.clone();
         busy.set(true);
         leptos::task::spawn_local(async move {
-            let author = data
-                .device
-                .get_untracked()
-                .map(|d| d.id)
-                .unwrap_or_default();
+            let author = data.author();
             let _ = data
                 .record(
                     &ticket,
@@ -240,5 +313,76 @@ fn RespondButton(ticket: String) -> impl IntoView {
     };
     view! {
         <button type="button" on:click=respond disabled=move || busy.get()>{i18n.t(Key::RecordResponse)}</button>
+    }
+}
+
+/// "Who I am": asked once on a crew tablet, editable later.
+#[component]
+fn IdentityForm() -> impl IntoView {
+    let i18n = use_i18n();
+    let data = use_data();
+    let missing = move || {
+        data.loaded()
+            && data
+                .device
+                .with(|d| d.as_ref().is_some_and(|d| d.crew.is_none()))
+    };
+    let fields = [
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    ];
+    let error = RwSignal::new(false);
+    Effect::new(move |_| {
+        if let Some(crew) = data.device.get().and_then(|d| d.crew) {
+            for (signal, value) in
+                fields
+                    .iter()
+                    .zip([crew.name, crew.team, crew.station, crew.area])
+            {
+                signal.set(value);
+            }
+        }
+    });
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let values: Vec<String> = fields
+            .iter()
+            .map(|f| f.get_untracked().trim().to_string())
+            .collect();
+        if values[0].is_empty() || values[1].is_empty() {
+            return error.set(true);
+        }
+        error.set(false);
+        let crew = crate::web::store::CrewIdentity {
+            name: values[0].clone(),
+            team: values[1].clone(),
+            station: values[2].clone(),
+            area: values[3].clone(),
+        };
+        leptos::task::spawn_local(async move {
+            let _ = data.set_identity(crew).await;
+        });
+    };
+    let labels = [
+        Key::YourName,
+        Key::FieldTeam,
+        Key::StationFilter,
+        Key::AreaLabel,
+    ];
+    let names = ["name", "team", "station", "area"];
+    view! {
+        <details class="identity" prop:open=missing data-testid="identity">
+            <summary>{i18n.t(Key::WhoIAm)} " " {move || data.device.get().and_then(|d| d.crew).map(|c| format!("· {} · {}", c.name, c.team))}</summary>
+            <Show when=missing><p>{i18n.t(Key::WhoIAmPrompt)}</p></Show>
+            <form class="identity-form" on:submit=save>
+                {labels.into_iter().zip(names).zip(fields).map(|((label, name), signal)| view! {
+                    <label>{i18n.t(label)} <input name=name prop:value=move || signal.get() on:input=move |ev| signal.set(event_target_value(&ev))/></label>
+                }).collect_view()}
+                <Show when=move || error.get()><p class="error" role="alert">{i18n.t(Key::Required)}</p></Show>
+                <button type="submit" class="primary">{i18n.t(Key::Save)}</button>
+            </form>
+        </details>
     }
 }

@@ -384,6 +384,30 @@ impl Data {
         Ok(bundle)
     }
 
+    /// Who is recorded as the author of this device's actions.
+    pub fn author(self) -> String {
+        self.device
+            .get_untracked()
+            .map(|d| {
+                d.crew
+                    .map(|c| format!("{}·{}", c.name, c.team))
+                    .unwrap_or(d.id)
+            })
+            .unwrap_or_default()
+    }
+
+    /// Saves who works on this device.
+    pub async fn set_identity(
+        self,
+        crew: crate::web::store::CrewIdentity,
+    ) -> Result<(), StoreError> {
+        let Some(mut device) = self.device.get_untracked() else {
+            return Err(StoreError::Failed("not loaded".into()));
+        };
+        device.crew = Some(crew);
+        self.commit(Vec::new(), device).await
+    }
+
     /// This device's events that have not left it in an export yet.
     pub fn unexported(self) -> usize {
         let Some(device) = self.device.get() else {

@@ -127,11 +127,7 @@ pub fn NewTicketPage() -> impl IntoView {
         });
         let some = |s: String| Some(s.trim().to_string()).filter(|s| !s.is_empty());
         let intake = Intake {
-            author: data
-                .device
-                .get_untracked()
-                .map(|d| d.id)
-                .unwrap_or_default(),
+            author: data.author(),
             channel: CHANNELS[channel.get_untracked()].0,
             text: text.get_untracked().trim().to_string(),
             facts: manual_facts(),

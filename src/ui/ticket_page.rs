@@ -509,11 +509,7 @@ fn Actions(ticket: String, status: Status) -> impl IntoView {
                 problems.set(Vec::new());
                 busy.set(true);
                 leptos::task::spawn_local(async move {
-                    let author = data
-                        .device
-                        .get_untracked()
-                        .map(|d| d.id)
-                        .unwrap_or_default();
+                    let author = data.author();
                     if data
                         .record(&ticket.get_value(), &author, body)
                         .await

@@ -64,12 +64,25 @@ pub struct DeviceMeta {
     /// Human ticket numbers given so far (`PREFIX-YYYYMMDD-NNNN`).
     #[serde(default)]
     pub numbering: Numbering,
+    /// Who works on this device (crew tablets), set once.
+    #[serde(default)]
+    pub crew: Option<CrewIdentity>,
     /// The newest HLC reading this device has seen or written.
     pub hlc_ms: i64,
     pub hlc_n: u32,
     /// Sequence number up to which this device's own events were exported.
     pub exported_seq: u64,
     pub exported_at: Option<String>,
+}
+
+/// The crew member using this device.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CrewIdentity {
+    pub name: String,
+    pub team: String,
+    /// 供电所
+    pub station: String,
+    pub area: String,
 }
 
 /// One export this device made: when, which file, how many events.

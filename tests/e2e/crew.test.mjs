@@ -133,3 +133,41 @@ test('a hotline ticket is classified live; facts by hand win; a correction needs
   await screenshot(page, 'crew-new-ticket-corrected');
   await context.close();
 });
+
+test('who I am is asked once; the queue filters by team, grade and words', async () => {
+  const context = await browser.newContext();
+  const page = await openPage(context);
+  await page.goto(server.url + '/crew');
+  await appReady(page);
+  await page.click('[data-testid="demo-offer"] button');
+  await page.waitForSelector('[data-testid="queue"]');
+  assert.equal(await page.locator('[data-testid="identity"]').getAttribute('open'), '');
+  await page.fill('[data-testid="identity"] [name="name"]', '王师傅');
+  await page.fill('[data-testid="identity"] [name="team"]', '抢修一班');
+  await page.fill('[data-testid="identity"] [name="station"]', '城东供电所');
+  await page.getByRole('button', { name: '保存' }).click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="identity"] summary').innerText.includes('王师傅'));
+  const count = async () => Number(await page.textContent('[data-testid="shown-count"]'));
+  const all = await count();
+  await page.check('[data-testid="mine"]');
+  const mine = await count();
+  assert.ok(mine > 0 && mine < all, `${mine} of ${all} are my team's`);
+  await page.uncheck('[data-testid="mine"]');
+  await page.selectOption('[data-testid="grade-filter"]', '1');
+  const rows = await page.$$eval('[data-testid="queue"] tbody tr', (r) => r.map((x) => !!x.querySelector('.badge.grade-1')));
+  assert.ok(rows.length > 0 && rows.every(Boolean));
+  await page.selectOption('[data-testid="grade-filter"]', '');
+  const number = await page.locator('[data-testid="queue"] tbody tr').nth(3).getAttribute('data-ticket');
+  await page.fill('[data-testid="search"]', number);
+  assert.equal(await count(), 1);
+  await page.fill('[data-testid="search"]', '没有这样的内容xyz');
+  assert.equal(await count(), 0);
+  // Actions are recorded under the crew member's name, and the identity survives a reload.
+  await page.fill('[data-testid="search"]', '');
+  await page.reload();
+  await page.waitForSelector('[data-testid="queue"]');
+  assert.match(await page.locator('[data-testid="identity"] summary').innerText(), /王师傅 · 抢修一班/);
+  assert.equal(await page.locator('[data-testid="identity"]').getAttribute('open'), null);
+  await screenshot(page, 'crew-queue-filtered');
+  await context.close();
+});

@@ -67,7 +67,10 @@ pub fn event_key(body: &EventBody) -> Key {
         EventBody::Reassigned { .. } => Key::EventReassigned,
         EventBody::Closed => Key::EventClosed,
         EventBody::Voided { .. } => Key::EventVoided,
-        _ => Key::EventOther,
+        EventBody::Note { .. } => Key::EventNote,
+        EventBody::RecordsPulled => Key::EventRecords,
+        EventBody::ApologyMade => Key::EventApology,
+        EventBody::PhotoAttached { .. } => Key::EventPhoto,
     }
 }
 
