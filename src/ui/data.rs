@@ -3,13 +3,12 @@
 //! saved. Every change goes to IndexedDB first; the screen changes only after
 //! the transaction completed, so what is shown as saved is saved.
 
+use super::engine::Engine;
 use crate::domain::bundle::{merge_events, Bundle};
-use crate::domain::classify::Classifier;
 use crate::domain::demo::{demo_events, DemoOptions};
 use crate::domain::event::{Channel, Contact, Event, EventBody, Hlc, NewEvent};
 use crate::domain::export::{anonymise, select, ExportFilter};
 use crate::domain::facts::Facts;
-use crate::domain::rules::RuleTable;
 use crate::domain::ticket::{fold_all, Numbering, TicketState};
 use crate::web::store::{self, DeviceMeta, ExportRecord, Store, StoreError};
 use chrono::Utc;
@@ -59,6 +58,8 @@ pub type Tickets = Arc<BTreeMap<String, TicketState>>;
 #[derive(Clone, Copy)]
 pub struct Data {
     store: StoredValue<Option<Rc<Store>>, LocalStorage>,
+    /// The rules engine, built once at start-up.
+    engine: StoredValue<Arc<Engine>>,
     pub events: RwSignal<Arc<Vec<Event>>>,
     pub tickets: RwSignal<Tickets>,
     pub device: RwSignal<Option<DeviceMeta>>,
@@ -82,9 +83,10 @@ fn random_id() -> String {
 }
 
 impl Data {
-    pub fn provide() -> Data {
+    pub fn provide(engine: Arc<Engine>) -> Data {
         let data = Data {
             store: StoredValue::new_local(None),
+            engine: StoredValue::new(engine),
             events: RwSignal::new(Arc::new(Vec::new())),
             tickets: RwSignal::new(Arc::new(BTreeMap::new())),
             device: RwSignal::new(None),
@@ -214,7 +216,11 @@ impl Data {
         let now = Utc::now();
         let number = device.numbering.next(now);
         let ticket = format!("{}-{}", device.id, number);
-        let c = Classifier::new(RuleTable::shipped()).classify(&intake.text, &intake.facts);
+        let c = self
+            .engine
+            .get_value()
+            .classifier
+            .classify(&intake.text, &intake.facts);
         let mut seal = |body: EventBody, parents: Vec<String>| {
             let hlc = Hlc {
                 ms: device.hlc_ms,
@@ -280,14 +286,14 @@ impl Data {
         let Some(mut device) = self.device.get_untracked() else {
             return Err(StoreError::Failed("not loaded".into()));
         };
-        let classifier = Classifier::new(RuleTable::shipped());
+        let engine = self.engine.get_value();
         let options = DemoOptions {
             tickets: DEMO_TICKETS,
             seed: DEMO_SEED,
             device: &device.id,
             anchor: Utc::now(),
         };
-        let new = self.unseen(&demo_events(&classifier, &options));
+        let new = self.unseen(&demo_events(&engine.classifier, &options));
         observe(&mut device, &new);
         device.seq = device.seq.max(
             new.iter()

@@ -18,11 +18,14 @@ impl Engine {
     }
 }
 
-pub fn provide_engine() {
-    provide_context(Arc::new(Engine {
+/// Builds the engine, shares it as context, and returns it.
+pub fn provide_engine() -> Arc<Engine> {
+    let engine = Arc::new(Engine {
         classifier: Classifier::new(RuleTable::shipped()),
         calendar: Calendar::shipped(),
-    }));
+    });
+    provide_context(engine.clone());
+    engine
 }
 
 pub fn use_engine() -> Arc<Engine> {

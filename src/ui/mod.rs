@@ -29,8 +29,7 @@ use crate::i18n::Key;
 #[component]
 pub fn App() -> impl IntoView {
     provide_i18n();
-    engine::provide_engine();
-    data::Data::provide();
+    data::Data::provide(engine::provide_engine());
     let i18n = use_i18n();
     view! {
         <Router>
