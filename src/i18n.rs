@@ -344,6 +344,9 @@ translations! {
     AllGrades => "全部等级", "All grades";
     AllCategories => "全部类别", "All categories";
     NoMatch => "没有符合条件的工单。", "No ticket matches.";
+    SettleConflict => "采用这一项", "Keep this one";
+    ConflictSettled => "冲突已解决", "Conflict settled";
+    FromDevice => "来自设备", "From device";
     ShowingFirst => "仅显示最早到期的前 200 张工单", "Showing the 200 tickets due first";
 }
 

@@ -401,9 +401,10 @@ fn TicketView(t: TicketState, events: Memo<Vec<Event>>) -> impl IntoView {
             <dd>{why.into_iter().map(|(id, source)| view! { <code>{id}</code> " (" {source} ") " }).collect_view()}</dd>
         </dl>
         {(!conflicts.is_empty()).then(|| view! {
-            <p class="warning" role="alert" data-testid="conflict-notice">
-                {i18n.t(Key::ConflictNotice)} " " {conflicts.iter().map(|c| c.aspect.clone()).collect::<Vec<_>>().join(", ")}
-            </p>
+            <section class="warning" role="alert" data-testid="conflict-notice">
+                <p>{i18n.t(Key::ConflictNotice)} " " {conflicts.iter().map(|c| c.aspect.clone()).collect::<Vec<_>>().join(", ")}</p>
+                <ConflictChoices ticket=t.id.clone() conflicts=conflicts.clone() events=events/>
+            </section>
         })}
         <Actions ticket=t.id.clone() status=status/>
         <Clocks t=t.clone() events=events/>
@@ -578,5 +579,69 @@ fn Actions(ticket: String, status: Status) -> impl IntoView {
                 </form>
             })}
         </section>
+    }
+}
+
+/// Both (or all) values of each conflict, and a way to keep one: recording it
+/// again as a new event that knew every side settles the conflict everywhere
+/// the event travels.
+#[component]
+fn ConflictChoices(
+    ticket: String,
+    conflicts: Vec<crate::domain::ticket::Conflict>,
+    events: Memo<Vec<Event>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let data = use_data();
+    let ticket = StoredValue::new(ticket);
+    let settle = move |body: EventBody| {
+        leptos::task::spawn_local(async move {
+            let _ = data.record(&ticket.get_value(), &data.author(), body).await;
+        });
+    };
+    let choices: Vec<Event> = events.with_untracked(|all| {
+        conflicts
+            .iter()
+            .flat_map(|c| c.events.iter())
+            .filter_map(|id| all.iter().find(|e| &e.id == id).cloned())
+            .collect()
+    });
+    view! {
+        <ul class="conflict-choices">
+            {choices.into_iter().map(|e| {
+                let summary = match &e.body {
+                    EventBody::Resolved { cause, solution, improvement, .. } => format!("{cause} / {solution} / {improvement}"),
+                    EventBody::Classified { kind, subcategory, grade, .. } | EventBody::Reclassified { kind, subcategory, grade, .. } => {
+                        format!("{kind} / {} / {}", subcategory.clone().unwrap_or_default(), grade.map(|g| g.to_string()).unwrap_or_default())
+                    }
+                    EventBody::Confirmed { satisfaction } => format!("{satisfaction}"),
+                    other => other.type_name().to_string(),
+                };
+                let settled = match &e.body {
+                    EventBody::Classified { kind, category, subcategory, grade, .. } => EventBody::Reclassified {
+                        kind: kind.clone(),
+                        category: category.clone(),
+                        subcategory: subcategory.clone(),
+                        grade: *grade,
+                        reason: "解决同步冲突 / conflict settled".into(),
+                    },
+                    EventBody::Reclassified { kind, category, subcategory, grade, .. } => EventBody::Reclassified {
+                        kind: kind.clone(),
+                        category: category.clone(),
+                        subcategory: subcategory.clone(),
+                        grade: *grade,
+                        reason: "解决同步冲突 / conflict settled".into(),
+                    },
+                    other => other.clone(),
+                };
+                view! {
+                    <li data-conflict-event=e.id.clone()>
+                        <span>{i18n.t(event_key(&e.body))} ": " {summary}</span>
+                        " · " {i18n.t(Key::FromDevice)} " " <code>{e.device.clone()}</code> " "
+                        <button type="button" on:click=move |_| settle(settled.clone())>{i18n.t(Key::SettleConflict)}</button>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
     }
 }

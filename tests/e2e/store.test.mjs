@@ -172,6 +172,28 @@ test('two tablets exchange files offline both ways and agree, conflicts flagged'
   await tablets[0].page.getByRole('button', { name: '确认导入' }).click();
   await tablets[0].page.waitForSelector('text=未做任何改动');
   assert.deepEqual(await queueRows(tablets[0].page), a);
+
+  // Tablet A settles one conflict by keeping one value; the settlement travels to B.
+  const [settleNumber] = conflicted;
+  const pageA = tablets[0].page;
+  await pageA.click(`tr[data-ticket="${settleNumber}"] a`);
+  const notice = pageA.locator('[data-testid="conflict-notice"]');
+  await notice.waitFor();
+  assert.ok(await notice.locator('li').count() >= 2, 'every value of the conflict is shown');
+  await notice.locator('li').first().getByRole('button', { name: '采用这一项' }).click();
+  await pageA.waitForSelector('[data-testid="conflict-notice"]', { state: 'detached' });
+  await pageA.getByRole('link', { name: '返回队列' }).click();
+  await pageA.waitForSelector('[data-testid="queue"]');
+  assert.equal(await pageA.locator(`tr[data-ticket="${settleNumber}"] [data-testid="conflict"]`).count(), 0);
+  const [settledDownload] = await Promise.all([pageA.waitForEvent('download'), pageA.getByRole('button', { name: '导出全部数据' }).click()]);
+  const settledFile = join(work, 'settled.json');
+  await settledDownload.saveAs(settledFile);
+  await importFile(tablets[1].page, settledFile);
+  await tablets[1].page.getByRole('button', { name: '确认导入' }).click();
+  await tablets[1].page.waitForSelector('[data-testid="import-done"]');
+  await saved(tablets[1].page);
+  assert.deepEqual(await queueRows(tablets[1].page), await queueRows(pageA));
+  assert.equal(await tablets[1].page.locator(`tr[data-ticket="${settleNumber}"] [data-testid="conflict"]`).count(), 0);
   for (const { context } of tablets) await context.close();
 });
 
