@@ -4,7 +4,7 @@
 //! the transaction completed, so what is shown as saved is saved.
 
 use super::engine::Engine;
-use crate::domain::bundle::{merge_events, Bundle};
+use crate::domain::bundle::{merge_events, Attachment, Bundle};
 use crate::domain::demo::{demo_events, DemoOptions};
 use crate::domain::event::{Channel, Contact, Event, EventBody, Hlc, NewEvent};
 use crate::domain::export::{anonymise, select, ExportFilter};
@@ -348,7 +348,56 @@ impl Data {
         let new = self.unseen(&bundle.events);
         let count = new.len();
         observe(&mut device, &new);
+        // Photos first: an event never points at a photo this device lacks.
+        if let Some(store) = self.store.get_value() {
+            for (hash, attachment) in &bundle.attachments {
+                store
+                    .put_attachment(hash, &attachment.mime, &attachment.data)
+                    .await?;
+            }
+        }
         self.commit(new, device).await.map(|()| count)
+    }
+
+    /// Keeps a photo (already downscaled) and records it on the ticket.
+    pub async fn attach_photo(self, ticket: &str, jpeg: Vec<u8>) -> Result<(), StoreError> {
+        use base64::Engine as _;
+        let Some(store) = self.store.get_value() else {
+            return Err(StoreError::Failed("not loaded".into()));
+        };
+        let hash = crate::domain::event::sha256_id(&jpeg);
+        let data = base64::engine::general_purpose::STANDARD.encode(&jpeg);
+        store.put_attachment(&hash, "image/jpeg", &data).await?;
+        let body = EventBody::PhotoAttached {
+            hash,
+            mime: "image/jpeg".into(),
+            bytes: jpeg.len() as u64,
+            caption: None,
+        };
+        self.record(ticket, &self.author(), body).await
+    }
+
+    /// A stored photo as a `data:` URL for an `<img>`.
+    pub async fn photo_url(self, hash: String) -> Option<String> {
+        let store = self.store.get_value()?;
+        let (mime, data) = store.attachment(&hash).await.ok()??;
+        Some(format!("data:{mime};base64,{data}"))
+    }
+
+    /// The photos the chosen events refer to, for an export.
+    async fn attachments_of(self, events: &[Event]) -> BTreeMap<String, Attachment> {
+        let mut found = BTreeMap::new();
+        let Some(store) = self.store.get_value() else {
+            return found;
+        };
+        for event in events {
+            if let EventBody::PhotoAttached { hash, .. } = &event.body {
+                if let Ok(Some((mime, data))) = store.attachment(hash).await {
+                    found.insert(hash.clone(), Attachment { mime, data });
+                }
+            }
+        }
+        found
     }
 
     /// A bundle of what `filter` selects (everything by default); remembers
@@ -370,7 +419,9 @@ impl Data {
             bundle.seal();
             bundle
         } else {
-            Bundle::new(&device.id, now, chosen, BTreeMap::new())
+            // Photos travel with their events (not in anonymised files: they may show people).
+            let attachments = self.attachments_of(&chosen).await;
+            Bundle::new(&device.id, now, chosen, attachments)
         };
         if let Some(store) = self.store.get_value() {
             let record = ExportRecord {

@@ -407,6 +407,7 @@ fn TicketView(t: TicketState, events: Memo<Vec<Event>>) -> impl IntoView {
             </section>
         })}
         <Actions ticket=t.id.clone() status=status/>
+        <Photos ticket=t.id.clone() open=t.is_open() events=events/>
         <Clocks t=t.clone() events=events/>
         <Timeline events=events/>
     }
@@ -643,5 +644,73 @@ fn ConflictChoices(
                 }
             }).collect_view()}
         </ul>
+    }
+}
+
+/// The ticket's photos, and taking a new one (camera or file, downscaled here).
+#[component]
+fn Photos(ticket: String, open: bool, events: Memo<Vec<Event>>) -> impl IntoView {
+    use wasm_bindgen::JsCast;
+    let i18n = use_i18n();
+    let data = use_data();
+    let urls = RwSignal::new(Vec::<(String, String)>::new());
+    let failed = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    Effect::new(move |_| {
+        let hashes: Vec<String> = events.with(|all| {
+            all.iter()
+                .filter_map(|e| match &e.body {
+                    EventBody::PhotoAttached { hash, .. } => Some(hash.clone()),
+                    _ => None,
+                })
+                .collect()
+        });
+        leptos::task::spawn_local(async move {
+            let mut loaded = Vec::new();
+            for hash in hashes {
+                if let Some(url) = data.photo_url(hash.clone()).await {
+                    loaded.push((hash, url));
+                }
+            }
+            urls.set(loaded);
+        });
+    });
+    let ticket = StoredValue::new(ticket);
+    let choose = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = ev.target().expect("an input").unchecked_into();
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
+        input.set_value("");
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            match crate::web::photos::downscale(&file).await {
+                Ok(jpeg) => {
+                    failed.set(
+                        data.attach_photo(&ticket.get_value(), jpeg)
+                            .await
+                            .err()
+                            .map(|e| e.to_string()),
+                    );
+                }
+                Err(e) => failed.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <section>
+            <h2>{i18n.t(Key::Photos)}</h2>
+            {open.then(|| view! {
+                <label class="button file-button">
+                    {i18n.t(Key::AddPhoto)}
+                    <input type="file" accept="image/*" capture="environment" data-testid="photo-input" on:change=choose disabled=move || busy.get()/>
+                </label>
+            })}
+            {move || failed.get().map(|why| view! { <p class="error" role="alert">{i18n.t(Key::PhotoFailed)} " " {why}</p> })}
+            <div class="photos" data-testid="photos">
+                {move || urls.get().into_iter().map(|(hash, url)| view! { <img src=url alt=i18n.t(Key::Photos) data-hash=hash/> }).collect_view()}
+            </div>
+        </section>
     }
 }

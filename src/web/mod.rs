@@ -3,6 +3,7 @@
 
 pub mod files;
 pub mod network;
+pub mod photos;
 pub mod prefs;
 pub mod service_worker;
 pub mod store;

@@ -253,6 +253,31 @@ impl Store {
             .collect()
     }
 
+    /// An attachment's (mime type, base64 data), if this device has it.
+    pub async fn attachment(&self, hash: &str) -> Result<Option<(String, String)>, StoreError> {
+        let Backend::IndexedDb(db) = &self.backend else {
+            return Ok(None);
+        };
+        let tx = db.transaction(&[ATTACHMENTS], TransactionMode::ReadOnly)?;
+        let value = tx
+            .object_store(ATTACHMENTS)?
+            .get(JsValue::from_str(hash))?
+            .await?;
+        let Some(text) = value.and_then(|v| v.as_string()) else {
+            return Ok(None);
+        };
+        let record: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| StoreError::Damaged(e.to_string()))?;
+        let field = |k: &str| {
+            record
+                .get(k)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string()
+        };
+        Ok(Some((field("mime"), field("data"))))
+    }
+
     /// Keeps an attachment (photo, signature) by its hash.
     pub async fn put_attachment(
         &self,

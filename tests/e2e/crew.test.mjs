@@ -171,3 +171,61 @@ test('who I am is asked once; the queue filters by team, grade and words', async
   await screenshot(page, 'crew-queue-filtered');
   await context.close();
 });
+
+test('a photo is downscaled on the device, kept, and travels with the export', async () => {
+  const { mkdtempSync, readFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const work = mkdtempSync(join(tmpdir(), 'gridcare-photo-'));
+  const context = await browser.newContext({ acceptDownloads: true });
+  const page = await openPage(context);
+  await page.goto(server.url + '/kiosk');
+  await appReady(page);
+  await page.click('[data-tile="voltage"]');
+  await page.fill('#kiosk-phone', '13812340000');
+  await page.getByRole('button', { name: '提交' }).click();
+  const number = await page.locator('[data-testid="receipt-number"]').innerText();
+  // A 3000 x 2000 "camera" picture, drawn in the browser.
+  const picture = Buffer.from(await page.evaluate(async () => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 3000; canvas.height = 2000;
+    const g = canvas.getContext('2d');
+    g.fillStyle = '#0b5d3b'; g.fillRect(0, 0, 3000, 2000);
+    g.fillStyle = '#ffd23f'; g.fillRect(500, 500, 2000, 1000);
+    const blob = await new Promise((r) => canvas.toBlob(r, 'image/png'));
+    return Array.from(new Uint8Array(await blob.arrayBuffer()));
+  }));
+  await page.goto(server.url + '/crew');
+  await page.click(`tr[data-ticket="${number}"] a`);
+  await page.setInputFiles('[data-testid="photo-input"]', { name: 'meter.png', mimeType: 'image/png', buffer: picture });
+  const photo = page.locator('[data-testid="photos"] img');
+  await photo.waitFor();
+  await page.waitForFunction(() => document.querySelector('[data-testid="photos"] img')?.naturalWidth > 0);
+  const size = await photo.evaluate((img) => [img.naturalWidth, img.naturalHeight]);
+  assert.deepEqual(size, [1280, 853], 'downscaled to 1280 px on the long side');
+  const hash = await photo.getAttribute('data-hash');
+  await page.reload();
+  await page.waitForSelector('[data-testid="photos"] img');
+  assert.equal(await page.locator('[data-testid="timeline"] li[data-type="photo_attached"]').count(), 1);
+
+  await page.goto(server.url + '/crew');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出全部数据' }).click()]);
+  const file = join(work, 'with-photo.json');
+  await download.saveAs(file);
+  const bundle = JSON.parse(readFileSync(file, 'utf8'));
+  assert.equal(bundle.attachments[hash].mime, 'image/jpeg');
+
+  // Another tablet imports the file and sees the photo.
+  const other = await browser.newContext();
+  const page2 = await openPage(other);
+  await page2.goto(server.url + '/crew');
+  await appReady(page2);
+  await page2.setInputFiles('[data-testid="import-file"]', file);
+  await page2.getByRole('button', { name: '确认导入' }).click();
+  await page2.waitForSelector('[data-testid="import-done"]');
+  await page2.click(`tr[data-ticket="${number}"] a`);
+  await page2.waitForFunction((h) => document.querySelector(`[data-testid="photos"] img[data-hash="${h}"]`)?.naturalWidth === 1280, hash);
+  await screenshot(page2, 'crew-ticket-photo');
+  await other.close();
+  await context.close();
+});
