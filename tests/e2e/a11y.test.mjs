@@ -1,0 +1,97 @@
+// Accessibility checks on the main screens, on a 10-inch tablet in landscape
+// and portrait: text contrast meets WCAG AA (4.5:1, 3:1 for large text),
+// every button and link a finger uses is at least 44 px tall, every form
+// control has a label. Screenshots of each screen and orientation are saved.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, openPage, appReady, screenshot } from './harness.mjs';
+
+let server, browser;
+before(async () => { server = await startServer(); browser = await launchBrowser(); });
+after(async () => { await browser?.close(); server?.stop(); });
+
+const VIEWPORTS = { landscape: { width: 1280, height: 800 }, portrait: { width: 800, height: 1280 } };
+
+// Runs in the page: WCAG contrast of every visible text against its nearest opaque background.
+function audit() {
+  const parse = (c) => (c.match(/[\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const background = (el) => {
+    for (let e = el; e; e = e.parentElement) {
+      const c = parse(getComputedStyle(e).backgroundColor);
+      if (c.length === 3 || (c.length === 4 && c[3] >= 0.99)) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const problems = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement;
+    if (!node.textContent.trim() || !el || !el.offsetParent) continue;
+    const style = getComputedStyle(el);
+    if (style.visibility === 'hidden') continue;
+    const [a, b] = [lum(parse(style.color)), lum(background(el))];
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    const large = parseFloat(style.fontSize) >= 24 || (parseFloat(style.fontSize) >= 18.66 && Number(style.fontWeight) >= 700);
+    if (ratio < (large ? 3 : 4.5)) problems.push(`contrast ${ratio.toFixed(2)} for "${node.textContent.trim().slice(0, 30)}"`);
+  }
+  for (const el of document.querySelectorAll('button, a.button, .app-header a, .kiosk-tile, select, input:not([type=checkbox]):not([type=file])')) {
+    if (!el.offsetParent) continue;
+    const box = el.getBoundingClientRect();
+    if (box.height < 44) problems.push(`touch target ${Math.round(box.height)} px: ${el.outerHTML.slice(0, 60)}`);
+  }
+  for (const el of document.querySelectorAll('input, select, textarea')) {
+    if (el.type === 'hidden' || !el.offsetParent && el.type !== 'file') continue;
+    const labelled = el.labels?.length || el.getAttribute('aria-label') || el.closest('label');
+    if (!labelled) problems.push(`unlabelled control: ${el.outerHTML.slice(0, 60)}`);
+  }
+  return problems;
+}
+
+for (const [orientation, viewport] of Object.entries(VIEWPORTS)) {
+  test(`contrast, touch targets and labels on a tablet in ${orientation}`, async () => {
+    const context = await browser.newContext({ viewport });
+    const page = await openPage(context);
+    await page.goto(server.url + '/crew');
+    await appReady(page);
+    await page.click('[data-testid="demo-offer"] button');
+    await page.waitForSelector('[data-testid="queue"]');
+    const screens = [
+      ['home', '/', '.entry-tiles'],
+      ['kiosk', '/kiosk', '.kiosk-tiles'],
+      ['crew', '/crew', '[data-testid="queue"]'],
+      ['new-ticket', '/crew/new', '[data-testid="new-ticket"]'],
+      ['rules', '/rules', '[data-testid="grade-rules"]'],
+    ];
+    const problems = [];
+    for (const [name, path, ready] of screens) {
+      await page.goto(server.url + path);
+      await page.waitForSelector(ready);
+      problems.push(...(await page.evaluate(audit)).map((p) => `${name}: ${p}`));
+      await screenshot(page, `tablet-${orientation}-${name}`);
+    }
+    await page.goto(server.url + '/kiosk');
+    await page.click('[data-tile="outage"]');
+    problems.push(...(await page.evaluate(audit)).map((p) => `kiosk form: ${p}`));
+    await screenshot(page, `tablet-${orientation}-kiosk-form`);
+    assert.deepEqual(problems, []);
+    // The audit itself can fail: a faint text and a tiny button are caught.
+    await page.evaluate(() => {
+      const faint = document.createElement('p');
+      faint.textContent = 'faint text';
+      faint.style.color = '#cccccc';
+      const tiny = document.createElement('button');
+      tiny.textContent = 'x';
+      tiny.style.minHeight = '0';
+      tiny.style.height = '20px';
+      document.querySelector('main').append(faint, tiny);
+    });
+    const caught = await page.evaluate(audit);
+    assert.ok(caught.some((p) => p.includes('faint text')), caught.join('\n'));
+    assert.ok(caught.some((p) => p.startsWith('touch target 20 px')), caught.join('\n'));
+    await context.close();
+  });
+}
