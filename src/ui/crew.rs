@@ -75,6 +75,14 @@ pub fn CrewPage() -> impl IntoView {
             .map(|(code, zh, en)| view! { <option value=code>{move || i18n.lang.get().pick(&zh, &en).to_string()}</option> })
             .collect_view()
     };
+    // A shared clock for the countdowns: one timer for the whole queue.
+    let now = RwSignal::new(Utc::now());
+    if let Ok(timer) = set_interval_with_handle(
+        move || now.set(Utc::now()),
+        std::time::Duration::from_secs(30),
+    ) {
+        on_cleanup(move || timer.clear());
+    }
     let open_only = RwSignal::new(true);
     let mine_only = RwSignal::new(false);
     let grade = RwSignal::new(String::new());
@@ -167,7 +175,7 @@ pub fn CrewPage() -> impl IntoView {
                         key=|r| (r.id.clone(), r.status, r.conflict, r.next.as_ref().map(|n| (n.0, n.1)))
                         let:r
                     >
-                        <QueueRow r=r/>
+                        <QueueRow r=r now=now/>
                     </For>
                 </tbody>
             </table>
@@ -242,7 +250,7 @@ fn row(
 }
 
 #[component]
-fn QueueRow(r: Row) -> impl IntoView {
+fn QueueRow(r: Row, now: RwSignal<DateTime<Utc>>) -> impl IntoView {
     let i18n = use_i18n();
     let kind = r.kind.clone();
     let grade = r.grade;
@@ -260,9 +268,17 @@ fn QueueRow(r: Row) -> impl IntoView {
             <td data-field="next">
                 {match next {
                     Some((due, state, zh, en)) => view! {
-                        <span class=format!("clock {}", clock_class(state))>
-                            {i18n.t(clock_key(state))}
+                        <span class=move || {
+                            // Past its deadline it is overdue now, even before the next save recomputes it.
+                            let state = if now.get() > due && state != ClockState::Paused { ClockState::Overdue } else { state };
+                            format!("clock {}", clock_class(state))
+                        }>
+                            {move || {
+                                let state = if now.get() > due && state != ClockState::Paused { ClockState::Overdue } else { state };
+                                i18n.t(clock_key(state))()
+                            }}
                         </span>
+                        " " <span class="countdown" data-testid="countdown">{move || countdown(due, now.get(), i18n.lang.get())}</span>
                         " " {move || if i18n.lang.get() == Lang::Zh { zh.clone() } else { en.clone() }} " "
                         <time datetime=due.to_rfc3339()>{due.with_timezone(&china()).format("%m-%d %H:%M").to_string()}</time>
                     }
@@ -384,5 +400,26 @@ fn IdentityForm() -> impl IntoView {
                 <button type="submit" class="primary">{i18n.t(Key::Save)}</button>
             </form>
         </details>
+    }
+}
+
+/// "还剩 1小时23分" / "1 h 23 min left", or how long it is overdue.
+fn countdown(due: DateTime<Utc>, now: DateTime<Utc>, lang: Lang) -> String {
+    let minutes = (due - now).num_minutes();
+    let span = minutes.unsigned_abs();
+    let (d, h, m) = (span / 1440, span % 1440 / 60, span % 60);
+    let text = match lang {
+        Lang::Zh if d > 0 => format!("{d}天{h}小时"),
+        Lang::Zh if h > 0 => format!("{h}小时{m}分"),
+        Lang::Zh => format!("{m}分"),
+        Lang::En if d > 0 => format!("{d} d {h} h"),
+        Lang::En if h > 0 => format!("{h} h {m} min"),
+        Lang::En => format!("{m} min"),
+    };
+    match (lang, minutes >= 0) {
+        (Lang::Zh, true) => format!("还剩 {text}"),
+        (Lang::Zh, false) => format!("已超 {text}"),
+        (Lang::En, true) => format!("{text} left"),
+        (Lang::En, false) => format!("{text} over"),
     }
 }

@@ -229,3 +229,25 @@ test('a photo is downscaled on the device, kept, and travels with the export', a
   await other.close();
   await context.close();
 });
+
+test('the queue counts down to each deadline and turns overdue as time passes', async () => {
+  const context = await browser.newContext();
+  const page = await openPage(context);
+  await page.clock.install({ time: new Date('2026-11-23T02:00:00Z') });
+  await page.goto(server.url + '/kiosk');
+  await appReady(page);
+  await page.click('[data-tile="billing"]');
+  await page.fill('#kiosk-phone', '13812349999');
+  await page.getByRole('button', { name: '提交' }).click();
+  const number = await page.locator('[data-testid="receipt-number"]').innerText();
+  await page.goto(server.url + '/crew');
+  const countdown = page.locator(`tr[data-ticket="${number}"] [data-testid="countdown"]`);
+  await countdown.waitFor();
+  assert.match(await countdown.innerText(), /^还剩 (59分|1小时0分)$/);
+  await page.clock.runFor(minutes(90));
+  await page.waitForFunction((n) => /^已超 (29|30)分$/.test(document.querySelector(`tr[data-ticket="${n}"] [data-testid="countdown"]`)?.innerText ?? ''), number);
+  assert.equal(await page.locator(`tr[data-ticket="${number}"] .clock.overdue`).count(), 1);
+  await page.getByRole('button', { name: 'English' }).click();
+  assert.match(await countdown.innerText(), /^(29|30) min over$/);
+  await context.close();
+});
