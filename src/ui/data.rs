@@ -21,6 +21,8 @@ use std::sync::Arc;
 /// same base tickets, so demo files from two tablets overlap.
 pub const DEMO_SEED: u64 = 2026;
 pub const DEMO_TICKETS: usize = 60;
+/// Compaction runs at start-up once there are this many segments more than needed.
+const COMPACT_AFTER_EXTRA_SEGMENTS: u32 = 200;
 
 /// What a person entered for a new ticket.
 pub struct Intake {
@@ -125,6 +127,12 @@ impl Data {
                 device
             }
         };
+        // Many small segments (one per action) slow the next start: fold them
+        // into large ones now and then, in one transaction, nothing lost.
+        let needed = events.len().div_ceil(store::SEGMENT_SIZE) as u32;
+        if store.segment_count().await.unwrap_or(0) > needed + COMPACT_AFTER_EXTRA_SEGMENTS {
+            let _ = store.compact().await;
+        }
         self.store.set_value(Some(store));
         self.device.set(Some(device));
         self.set_events(events);
