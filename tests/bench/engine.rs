@@ -7,41 +7,11 @@ use chrono::{Duration, TimeZone, Utc};
 use gridcare::domain::calendar::Calendar;
 use gridcare::domain::classify::Classifier;
 use gridcare::domain::clock::{clocks, ClockEvent, ClockInput, TimedEvent};
+use gridcare::domain::demo::{self, Rng};
 use gridcare::domain::facts::Facts;
 use gridcare::domain::rules::RuleTable;
 use std::hint::black_box;
 use std::time::Instant;
-
-const OPENINGS: [&str; 6] = [
-    "我是",
-    "你好，",
-    "我家住在",
-    "客户反映：",
-    "我们",
-    "麻烦记录一下，",
-];
-const PLACES: [&str; 6] = [
-    "城区幸福小区",
-    "郊区工业园",
-    "村里",
-    "市中心",
-    "山区",
-    "开发区",
-];
-const PROBLEMS: [&str; 12] = [
-    "停电{n}个小时了还没人来修，我要投诉",
-    "{n}户联名投诉，晚上电压太低，空调启动不了",
-    "电费比平时高了一倍，是不是抄错了",
-    "营业厅工作人员态度很差，还挂电话",
-    "请问阶梯电价怎么算",
-    "报装跑了好几趟，手续太繁琐",
-    "说好今天上午来装表，结果没来，说话不算数",
-    "电线掉落在路边，有触电危险",
-    "建议增加网上缴费渠道",
-    "感谢抢修师傅，服务很好",
-    "举报有人私拉电线偷电",
-    "小区产权不清，物业和开发商互相推诿",
-];
 
 fn main() {
     let tickets: usize = std::env::var("TICKETS")
@@ -52,26 +22,13 @@ fn main() {
     let calendar = Calendar::shipped();
     let classifier = Classifier::new(table.clone());
 
-    // A small linear congruential generator: the same tickets on every run.
-    let mut seed: u64 = 0x5eed;
-    let mut next = move |n: usize| {
-        seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((seed >> 33) as usize) % n
-    };
+    // The demo generator's texts and random source: the same tickets on every run.
+    let mut rng = Rng::new(0x5eed);
     let base = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     let texts: Vec<(String, chrono::DateTime<Utc>)> = (0..tickets)
         .map(|_| {
-            let problem =
-                PROBLEMS[next(PROBLEMS.len())].replace("{n}", &(1 + next(60)).to_string());
-            let text = format!(
-                "{}{}{}",
-                OPENINGS[next(OPENINGS.len())],
-                PLACES[next(PLACES.len())],
-                problem
-            );
-            (text, base + Duration::minutes(next(525_600) as i64))
+            let text = demo::text(&mut rng);
+            (text, base + Duration::minutes(rng.below(525_600) as i64))
         })
         .collect();
 

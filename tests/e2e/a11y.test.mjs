@@ -4,7 +4,7 @@
 // control has a label. Screenshots of each screen and orientation are saved.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, openPage, appReady, screenshot } from './harness.mjs';
+import { startServer, launchBrowser, openPage, appReady, crewWithDemo, screenshot } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launchBrowser(); });
@@ -55,10 +55,7 @@ for (const [orientation, viewport] of Object.entries(VIEWPORTS)) {
   test(`contrast, touch targets and labels on a tablet in ${orientation}`, async () => {
     const context = await browser.newContext({ viewport });
     const page = await openPage(context);
-    await page.goto(server.url + '/crew');
-    await appReady(page);
-    await page.click('[data-testid="demo-offer"] button');
-    await page.waitForSelector('[data-testid="queue"]');
+    await crewWithDemo(page, server.url);
     const screens = [
       ['home', '/', '.entry-tiles'],
       ['kiosk', '/kiosk', '.kiosk-tiles'],

@@ -4,7 +4,7 @@
 // is still there after a reload.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, openPage, appReady, controlledByServiceWorker, screenshot } from './harness.mjs';
+import { startServer, launchBrowser, openPage, appReady, controlledByServiceWorker, saved, crewWithDemo, screenshot } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launchBrowser(); });
@@ -26,7 +26,7 @@ async function act(page, action, fields = {}) {
     await page.locator('[data-testid="action-form"]').getByRole('button', { name: '记录' }).click();
   }
   await page.waitForFunction((n) => document.querySelectorAll('[data-testid="timeline"] li').length > n, before);
-  await page.waitForSelector('[data-testid="save-state"][data-state="saved"]');
+  await saved(page);
 }
 
 test('a ticket goes through its whole lifecycle offline and the clocks follow', async () => {
@@ -137,10 +137,7 @@ test('a hotline ticket is classified live; facts by hand win; a correction needs
 test('who I am is asked once; the queue filters by team, grade and words', async () => {
   const context = await browser.newContext();
   const page = await openPage(context);
-  await page.goto(server.url + '/crew');
-  await appReady(page);
-  await page.click('[data-testid="demo-offer"] button');
-  await page.waitForSelector('[data-testid="queue"]');
+  await crewWithDemo(page, server.url);
   assert.equal(await page.locator('[data-testid="identity"]').getAttribute('open'), '');
   await page.fill('[data-testid="identity"] [name="name"]', '王师傅');
   await page.fill('[data-testid="identity"] [name="team"]', '抢修一班');

@@ -88,3 +88,16 @@ export function launchKillable(profile) {
     setTimeout(() => reject(new Error(`chromium did not start: ${output}`)), 20_000).unref();
   });
 }
+
+/** Waits until the status bar says the last change reached the device's storage. */
+export async function saved(page) {
+  await page.waitForSelector('[data-testid="save-state"][data-state="saved"]', { timeout: 15_000 });
+}
+
+/** Opens the crew screen on an empty device and loads the demo tickets. */
+export async function crewWithDemo(page, url) {
+  await page.goto(url + '/crew');
+  await appReady(page);
+  await page.click('[data-testid="demo-offer"] button');
+  await page.waitForSelector('[data-testid="queue"]');
+}

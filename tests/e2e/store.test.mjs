@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { root, startServer, launchBrowser, launchKillable, openPage, appReady, screenshot } from './harness.mjs';
+import { root, startServer, launchBrowser, launchKillable, openPage, appReady, saved, crewWithDemo, screenshot } from './harness.mjs';
 
 let server, browser, work;
 before(async () => {
@@ -19,10 +19,6 @@ before(async () => {
 after(async () => { await browser?.close(); server?.stop(); rmSync(work, { recursive: true, force: true }); });
 
 const gridcare = (...args) => execFileSync(join(root, 'target', 'debug', 'gridcare'), args, { encoding: 'utf8' });
-
-async function saved(page) {
-  await page.waitForSelector('[data-testid="save-state"][data-state="saved"]', { timeout: 15_000 });
-}
 
 async function queueRows(page) {
   return page.$$eval('[data-testid="queue"] tbody tr', (rows) => rows.map((r) => ({
@@ -40,10 +36,7 @@ async function importFile(page, path) {
 test('an empty store offers demo data, which survives a reload', async () => {
   const context = await browser.newContext();
   const page = await openPage(context);
-  await page.goto(server.url + '/crew');
-  await appReady(page);
-  await page.click('[data-testid="demo-offer"] button');
-  await page.waitForSelector('[data-testid="queue"]');
+  await crewWithDemo(page, server.url);
   await saved(page);
   const rows = await queueRows(page);
   assert.equal(rows.length, 60);
@@ -61,10 +54,7 @@ test('an action shown as saved survives killing the browser', async () => {
   const profile = mkdtempSync(join(work, 'profile-'));
   let chrome = await launchKillable(profile);
   let page = await openPage(chrome.context);
-  await page.goto(server.url + '/crew');
-  await appReady(page);
-  await page.click('[data-testid="demo-offer"] button');
-  await page.waitForSelector('[data-testid="queue"]');
+  await crewWithDemo(page, server.url);
   const button = page.getByRole('button', { name: '记录首次响应' });
   const row = page.locator('[data-testid="queue"] tbody tr', { has: button }).first();
   const number = await row.getAttribute('data-ticket');
@@ -97,10 +87,7 @@ test('bad files are refused with a message and change nothing', async () => {
   };
   const context = await browser.newContext();
   const page = await openPage(context);
-  await page.goto(server.url + '/crew');
-  await appReady(page);
-  await page.click('[data-testid="demo-offer"] button');
-  await page.waitForSelector('[data-testid="queue"]');
+  await crewWithDemo(page, server.url);
   await saved(page);
   const before = await queueRows(page);
   for (const [name, [content, message]] of Object.entries(files)) {
@@ -200,10 +187,7 @@ test('two tablets exchange files offline both ways and agree, conflicts flagged'
 test('exports: only what has not left the device, and anonymised files for statistics', async () => {
   const context = await browser.newContext({ acceptDownloads: true });
   const page = await openPage(context);
-  await page.goto(server.url + '/crew');
-  await appReady(page);
-  await page.click('[data-testid="demo-offer"] button');
-  await page.waitForSelector('[data-testid="queue"]');
+  await crewWithDemo(page, server.url);
   const exportAs = async (name) => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出全部数据' }).click()]);
     const path = join(work, name);
