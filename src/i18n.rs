@@ -350,7 +350,6 @@ translations! {
     AddPhoto => "拍照或选择照片", "Take or choose a photo";
     Photos => "照片", "Photos";
     PhotoFailed => "照片无法读取：", "The photo could not be read:";
-    ShowingFirst => "仅显示最早到期的前 200 张工单", "Showing the 200 tickets due first";
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! The crew's queue: tickets sorted by the deadline due first, with each
-//! clock's state in colour and words. (The full ticket workflow comes next.)
+//! clock's state in colour and words. Only the rows on screen are rendered,
+//! so it stays quick with tens of thousands of tickets.
 
 use super::data::use_data;
 use super::engine::use_engine;
@@ -15,10 +16,17 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use std::collections::HashMap;
 
-const SHOWN: usize = 200;
+/// The height of one queue row in px before it has been measured (see
+/// `.queue tbody tr` in main.css).
+const ROW_HEIGHT: f64 = 56.0;
+/// Rows rendered above and below the visible ones, so a fast flick does not
+/// show blank space.
+const OVERSCAN: usize = 8;
 
 #[derive(Clone, PartialEq)]
 struct Row {
+    /// Position in the sorted list of all rows.
+    index: usize,
     id: String,
     number: String,
     kind: (String, String),
@@ -107,8 +115,12 @@ pub fn CrewPage() -> impl IntoView {
             (None, Some(_)) => std::cmp::Ordering::Greater,
             (None, None) => a.number.cmp(&b.number),
         });
+        for (i, r) in rows.iter_mut().enumerate() {
+            r.index = i;
+        }
         rows
     });
+    // Indices into `all_rows`: filtering copies no rows.
     let rows = Memo::new(move |_| {
         let my_team = data.device.get().and_then(|d| d.crew).map(|c| c.team);
         let (grade, category, words) = (
@@ -127,10 +139,46 @@ pub fn CrewPage() -> impl IntoView {
                 })
                 .filter(|r| category.is_empty() || r.category == category)
                 .filter(|r| words.is_empty() || r.haystack.contains(&words))
-                .cloned()
-                .collect::<Vec<_>>()
+                .map(|r| r.index)
+                .collect::<Vec<usize>>()
         })
     });
+    let scroller = NodeRef::<leptos::html::Div>::new();
+    let scroll = ScrollWindow::new();
+    // A new filter starts at the top of the list.
+    Effect::new(move |_| {
+        rows.track();
+        if let Some(el) = scroller.get_untracked() {
+            el.set_scroll_top(0);
+        }
+        scroll.top.set(0.0);
+    });
+    Effect::new(move |_| {
+        if let Some(el) = scroller.get() {
+            scroll.measure(&el);
+        }
+    });
+    let visible = move || {
+        let (first, last) = rows.with(|r| scroll.range(r.len()));
+        all_rows.with(|all| {
+            rows.with(|r| {
+                r[first..last]
+                    .iter()
+                    .enumerate()
+                    .map(|(at, &i)| (first + at, all[i].clone()))
+                    .collect::<Vec<_>>()
+            })
+        })
+    };
+    let padding = move |above: bool| {
+        let (first, last) = rows.with(|r| scroll.range(r.len()));
+        let rows_out = if above {
+            first
+        } else {
+            rows.with(Vec::len) - last
+        };
+        format!("{}px", rows_out as f64 * scroll.row_height.get())
+    };
     let loading = move || !data.loaded();
     let empty = move || data.loaded() && data.tickets.with(|t| t.is_empty());
     view! {
@@ -147,7 +195,7 @@ pub fn CrewPage() -> impl IntoView {
             <div class="filters" role="search">
                 <input type="search" aria-label=i18n.t(Key::SearchHint) placeholder=i18n.t(Key::SearchHint) data-testid="search"
                     on:input=move |ev| search.set(event_target_value(&ev))/>
-                <label class="check"><input type="checkbox" prop:checked=move || open_only.get() on:change=move |ev| open_only.set(event_target_checked(&ev))/>{i18n.t(Key::OpenOnly)}</label>
+                <label class="check"><input type="checkbox" data-testid="open-only" prop:checked=move || open_only.get() on:change=move |ev| open_only.set(event_target_checked(&ev))/>{i18n.t(Key::OpenOnly)}</label>
                 <label class="check"><input type="checkbox" data-testid="mine" prop:checked=move || mine_only.get() on:change=move |ev| mine_only.set(event_target_checked(&ev))/>{i18n.t(Key::MineOnly)}</label>
                 <select aria-label=i18n.t(Key::Grade) data-testid="grade-filter" on:change=move |ev| grade.set(event_target_value(&ev))>
                     <option value="">{i18n.t(Key::AllGrades)}</option>
@@ -164,21 +212,23 @@ pub fn CrewPage() -> impl IntoView {
             <Show when=move || rows.with(Vec::is_empty)>
                 <p>{i18n.t(Key::NoMatch)}</p>
             </Show>
-            <Show when=move || rows.with(|r| r.len() > SHOWN)>
-                <p class="meta">{i18n.t(Key::ShowingFirst)}</p>
-            </Show>
-            <table class="queue" data-testid="queue">
-                <super::rules_page::TableHead keys=vec![Key::TicketNumber, Key::Kind, Key::Grade, Key::Status, Key::NextDeadline, Key::Content, Key::Actions]/>
-                <tbody>
-                    <For
-                        each=move || rows.get().into_iter().take(SHOWN)
-                        key=|r| (r.id.clone(), r.status, r.conflict, r.next.as_ref().map(|n| (n.0, n.1)))
-                        let:r
-                    >
-                        <QueueRow r=r now=now/>
-                    </For>
-                </tbody>
-            </table>
+            <div class="queue-scroll" node_ref=scroller tabindex="0" aria-label=i18n.t(Key::Tickets)
+                on:scroll=move |_| if let Some(el) = scroller.get_untracked() { scroll.measure(&el) }>
+                <table class="queue" data-testid="queue" aria-rowcount=move || rows.with(Vec::len) + 1>
+                    <super::rules_page::TableHead keys=vec![Key::TicketNumber, Key::Kind, Key::Grade, Key::Status, Key::NextDeadline, Key::Content, Key::Actions]/>
+                    <tbody>
+                        <tr class="spacer" aria-hidden="true" style:height=move || padding(true)></tr>
+                        <For
+                            each=visible
+                            key=|(at, r)| (*at, r.id.clone(), r.status, r.conflict, r.next.as_ref().map(|n| (n.0, n.1)))
+                            let:((at, r))
+                        >
+                            <QueueRow r=r position=at now=now/>
+                        </For>
+                        <tr class="spacer" aria-hidden="true" style:height=move || padding(false)></tr>
+                    </tbody>
+                </table>
+            </div>
         </Show>
         <SyncPanel/>
     }
@@ -225,6 +275,7 @@ fn row(
         None
     };
     Row {
+        index: 0,
         id: t.id.clone(),
         number: t.number.clone(),
         kind,
@@ -250,14 +301,14 @@ fn row(
 }
 
 #[component]
-fn QueueRow(r: Row, now: RwSignal<DateTime<Utc>>) -> impl IntoView {
+fn QueueRow(r: Row, position: usize, now: RwSignal<DateTime<Utc>>) -> impl IntoView {
     let i18n = use_i18n();
     let kind = r.kind.clone();
     let grade = r.grade;
     let next = r.next.clone();
     let number = r.number.clone();
     view! {
-        <tr data-ticket=r.number.clone() class:conflict=r.conflict>
+        <tr data-ticket=r.number.clone() class:conflict=r.conflict aria-rowindex=position + 2>
             <td>
                 <A href=format!("/crew/t/{}", r.id)><code>{number}</code></A>
                 {r.conflict.then(|| view! { " " <span class="badge warn" data-testid="conflict">{i18n.t(Key::Conflict)}</span> })}
@@ -294,6 +345,52 @@ fn QueueRow(r: Row, now: RwSignal<DateTime<Utc>>) -> impl IntoView {
                 })}
             </td>
         </tr>
+    }
+}
+
+/// Which rows of the queue are on screen: the scroll position and the height
+/// of the viewport and of a row, measured from the page.
+#[derive(Clone, Copy)]
+struct ScrollWindow {
+    top: RwSignal<f64>,
+    viewport: RwSignal<f64>,
+    row_height: RwSignal<f64>,
+}
+
+impl ScrollWindow {
+    fn new() -> Self {
+        Self {
+            top: RwSignal::new(0.0),
+            viewport: RwSignal::new(800.0),
+            row_height: RwSignal::new(ROW_HEIGHT),
+        }
+    }
+
+    fn measure(&self, el: &web_sys::HtmlDivElement) {
+        self.top.set(f64::from(el.scroll_top()));
+        if el.client_height() > 0 {
+            self.viewport.set(f64::from(el.client_height()));
+        }
+        if let Some(row) = el
+            .query_selector("tr[data-ticket]")
+            .ok()
+            .flatten()
+            .and_then(|r| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(r).ok())
+        {
+            if row.offset_height() > 0 {
+                self.row_height.set(f64::from(row.offset_height()));
+            }
+        }
+    }
+
+    /// The half-open range of rows to render out of `total`.
+    fn range(&self, total: usize) -> (usize, usize) {
+        let height = self.row_height.get().max(1.0);
+        let first = ((self.top.get() / height) as usize)
+            .saturating_sub(OVERSCAN)
+            .min(total);
+        let count = (self.viewport.get() / height).ceil() as usize + 2 * OVERSCAN;
+        (first, (first + count).min(total))
     }
 }
 

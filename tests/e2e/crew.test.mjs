@@ -4,7 +4,7 @@
 // is still there after a reload.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, openPage, appReady, controlledByServiceWorker, saved, crewWithDemo, screenshot } from './harness.mjs';
+import { startServer, launchBrowser, openPage, appReady, controlledByServiceWorker, saved, crewWithDemo, screenshot, queueRow } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launchBrowser(); });
@@ -45,7 +45,7 @@ test('a ticket goes through its whole lifecycle offline and the clocks follow', 
 
   await page.goto(server.url + '/crew');
   await appReady(page);
-  await page.click(`tr[data-ticket="${number}"] a`);
+  await (await queueRow(page, number)).locator('a').click();
   await page.waitForSelector('[data-testid="clocks"]');
   assert.equal(await page.textContent('[data-testid="ticket-status"]'), '已受理');
   assert.equal(await clockState(page, 'clock.first_response'), 'Running');
@@ -151,10 +151,10 @@ test('who I am is asked once; the queue filters by team, grade and words', async
   assert.ok(mine > 0 && mine < all, `${mine} of ${all} are my team's`);
   await page.uncheck('[data-testid="mine"]');
   await page.selectOption('[data-testid="grade-filter"]', '1');
-  const rows = await page.$$eval('[data-testid="queue"] tbody tr', (r) => r.map((x) => !!x.querySelector('.badge.grade-1')));
+  const rows = await page.$$eval('[data-testid="queue"] tbody tr[data-ticket]', (r) => r.map((x) => !!x.querySelector('.badge.grade-1')));
   assert.ok(rows.length > 0 && rows.every(Boolean));
   await page.selectOption('[data-testid="grade-filter"]', '');
-  const number = await page.locator('[data-testid="queue"] tbody tr').nth(3).getAttribute('data-ticket');
+  const number = await page.locator('[data-testid="queue"] tbody tr[data-ticket]').nth(3).getAttribute('data-ticket');
   await page.fill('[data-testid="search"]', number);
   assert.equal(await count(), 1);
   await page.fill('[data-testid="search"]', '没有这样的内容xyz');
@@ -193,7 +193,7 @@ test('a photo is downscaled on the device, kept, and travels with the export', a
     return Array.from(new Uint8Array(await blob.arrayBuffer()));
   }));
   await page.goto(server.url + '/crew');
-  await page.click(`tr[data-ticket="${number}"] a`);
+  await (await queueRow(page, number)).locator('a').click();
   await page.setInputFiles('[data-testid="photo-input"]', { name: 'meter.png', mimeType: 'image/png', buffer: picture });
   const photo = page.locator('[data-testid="photos"] img');
   await photo.waitFor();
@@ -220,7 +220,7 @@ test('a photo is downscaled on the device, kept, and travels with the export', a
   await page2.setInputFiles('[data-testid="import-file"]', file);
   await page2.getByRole('button', { name: '确认导入' }).click();
   await page2.waitForSelector('[data-testid="import-done"]');
-  await page2.click(`tr[data-ticket="${number}"] a`);
+  await (await queueRow(page2, number)).locator('a').click();
   await page2.waitForFunction((h) => document.querySelector(`[data-testid="photos"] img[data-hash="${h}"]`)?.naturalWidth === 1280, hash);
   await screenshot(page2, 'crew-ticket-photo');
   await other.close();
@@ -238,8 +238,7 @@ test('the queue counts down to each deadline and turns overdue as time passes', 
   await page.getByRole('button', { name: '提交' }).click();
   const number = await page.locator('[data-testid="receipt-number"]').innerText();
   await page.goto(server.url + '/crew');
-  const countdown = page.locator(`tr[data-ticket="${number}"] [data-testid="countdown"]`);
-  await countdown.waitFor();
+  const countdown = (await queueRow(page, number)).locator('[data-testid="countdown"]');
   assert.match(await countdown.innerText(), /^还剩 (59分|1小时0分)$/);
   await page.clock.runFor(minutes(90));
   await page.waitForFunction((n) => /^已超 (29|30)分$/.test(document.querySelector(`tr[data-ticket="${n}"] [data-testid="countdown"]`)?.innerText ?? ''), number);

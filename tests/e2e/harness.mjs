@@ -101,3 +101,49 @@ export async function crewWithDemo(page, url) {
   await page.click('[data-testid="demo-offer"] button');
   await page.waitForSelector('[data-testid="queue"]');
 }
+
+// The crew queue renders only the rows on screen. These helpers scroll its box
+// the way a user would, so a test sees every row, or finds one ticket's row.
+const scrollQueue = async (page, stopAt) => page.evaluate(async (stopAt) => {
+  const box = document.querySelector('.queue-scroll');
+  if (!box) return [];
+  const settle = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  const seen = new Map();
+  box.scrollTop = 0;
+  await settle();
+  for (;;) {
+    for (const r of box.querySelectorAll('tr[data-ticket]')) {
+      seen.set(Number(r.getAttribute('aria-rowindex')), {
+        number: r.dataset.ticket,
+        status: r.querySelector('[data-field="status"]').innerText,
+        conflict: !!r.querySelector('[data-testid="conflict"]'),
+      });
+      if (r.dataset.ticket === stopAt) {
+        r.scrollIntoView({ block: 'center' });
+        await settle();
+        return [];
+      }
+    }
+    if (box.scrollTop + box.clientHeight >= box.scrollHeight - 1) break;
+    box.scrollTop += box.clientHeight;
+    await settle();
+  }
+  box.scrollTop = 0;
+  await settle();
+  return [...seen.entries()].sort((a, b) => a[0] - b[0]).map(([, row]) => row);
+}, stopAt ?? null);
+
+/** Every row of the crew queue in order: number, status text, conflict flag. */
+export async function queueRows(page) {
+  await page.waitForSelector('[data-testid="queue"]');
+  return scrollQueue(page);
+}
+
+/** Scrolls the crew queue to one ticket's row and returns that row. */
+export async function queueRow(page, number) {
+  await page.waitForSelector('[data-testid="queue"] tr[data-ticket]');
+  await scrollQueue(page, number);
+  const row = page.locator(`tr[data-ticket="${number}"]`);
+  await row.waitFor();
+  return row;
+}

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { root, startServer, launchBrowser, launchKillable, openPage, appReady, saved, crewWithDemo, screenshot } from './harness.mjs';
+import { root, startServer, launchBrowser, launchKillable, openPage, appReady, saved, crewWithDemo, screenshot, queueRows, queueRow } from './harness.mjs';
 
 let server, browser, work;
 before(async () => {
@@ -19,14 +19,6 @@ before(async () => {
 after(async () => { await browser?.close(); server?.stop(); rmSync(work, { recursive: true, force: true }); });
 
 const gridcare = (...args) => execFileSync(join(root, 'target', 'debug', 'gridcare'), args, { encoding: 'utf8' });
-
-async function queueRows(page) {
-  return page.$$eval('[data-testid="queue"] tbody tr', (rows) => rows.map((r) => ({
-    number: r.dataset.ticket,
-    status: r.querySelector('[data-field="status"]').innerText,
-    conflict: !!r.querySelector('[data-testid="conflict"]'),
-  })));
-}
 
 async function importFile(page, path) {
   await page.setInputFiles('[data-testid="import-file"]', path);
@@ -56,12 +48,12 @@ test('an action shown as saved survives killing the browser', async () => {
   let page = await openPage(chrome.context);
   await crewWithDemo(page, server.url);
   const button = page.getByRole('button', { name: '记录首次响应' });
-  const row = page.locator('[data-testid="queue"] tbody tr', { has: button }).first();
+  const row = page.locator('[data-testid="queue"] tbody tr[data-ticket]', { has: button }).first();
   const number = await row.getAttribute('data-ticket');
   await row.getByRole('button', { name: '记录首次响应' }).click();
-  const status = (n) => document.querySelector(`tr[data-ticket="${n}"] [data-field="status"]`)?.innerText;
-  await page.waitForFunction((n) => document.querySelector(`tr[data-ticket="${n}"] [data-field="status"]`)?.innerText === '已响应', number);
+  const status = async (n) => (await queueRow(page, n)).locator('[data-field="status"]').innerText();
   await saved(page);
+  assert.equal(await status(number), '已响应');
   // Kill the browser outright: no unload handlers, no clean shutdown.
   await chrome.kill();
 
@@ -69,8 +61,7 @@ test('an action shown as saved survives killing the browser', async () => {
   page = await openPage(chrome.context);
   await page.goto(server.url + '/crew');
   await appReady(page);
-  await page.waitForSelector('[data-testid="queue"]');
-  assert.equal(await page.evaluate(status, number), '已响应');
+  assert.equal(await status(number), '已响应');
   assert.equal((await queueRows(page)).length, 60);
   await chrome.kill();
 });
@@ -163,7 +154,7 @@ test('two tablets exchange files offline both ways and agree, conflicts flagged'
   // Tablet A settles one conflict by keeping one value; the settlement travels to B.
   const [settleNumber] = conflicted;
   const pageA = tablets[0].page;
-  await pageA.click(`tr[data-ticket="${settleNumber}"] a`);
+  await (await queueRow(pageA, settleNumber)).locator('a').click();
   const notice = pageA.locator('[data-testid="conflict-notice"]');
   await notice.waitFor();
   assert.ok(await notice.locator('li').count() >= 2, 'every value of the conflict is shown');
@@ -171,7 +162,7 @@ test('two tablets exchange files offline both ways and agree, conflicts flagged'
   await pageA.waitForSelector('[data-testid="conflict-notice"]', { state: 'detached' });
   await pageA.getByRole('link', { name: '返回队列' }).click();
   await pageA.waitForSelector('[data-testid="queue"]');
-  assert.equal(await pageA.locator(`tr[data-ticket="${settleNumber}"] [data-testid="conflict"]`).count(), 0);
+  assert.equal(await (await queueRow(pageA, settleNumber)).locator('[data-testid="conflict"]').count(), 0);
   const [settledDownload] = await Promise.all([pageA.waitForEvent('download'), pageA.getByRole('button', { name: '导出全部数据' }).click()]);
   const settledFile = join(work, 'settled.json');
   await settledDownload.saveAs(settledFile);
@@ -180,7 +171,7 @@ test('two tablets exchange files offline both ways and agree, conflicts flagged'
   await tablets[1].page.waitForSelector('[data-testid="import-done"]');
   await saved(tablets[1].page);
   assert.deepEqual(await queueRows(tablets[1].page), await queueRows(pageA));
-  assert.equal(await tablets[1].page.locator(`tr[data-ticket="${settleNumber}"] [data-testid="conflict"]`).count(), 0);
+  assert.equal(await (await queueRow(tablets[1].page, settleNumber)).locator('[data-testid="conflict"]').count(), 0);
   for (const { context } of tablets) await context.close();
 });
 
@@ -242,5 +233,31 @@ test('a large file shows progress, the page stays usable, and cancelling changes
   assert.equal(await page.textContent('main h1'), 'Field crew');
   await page.waitForSelector('[data-testid="import-preview"]', { timeout: 60_000 });
   assert.equal(await page.locator('[data-field="tickets"]').innerText(), '12000');
+
+  // Imported, the queue holds all of them but draws only the rows on screen.
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await page.waitForSelector('[data-testid="import-done"]', { timeout: 60_000 });
+  await page.uncheck('[data-testid="open-only"]');
+  await page.waitForFunction(() => document.querySelector('[data-testid="shown-count"]')?.innerText === '12000');
+  const drawn = () => page.locator('[data-testid="queue"] tr[data-ticket]').count();
+  assert.ok(await drawn() < 80, `${await drawn()} rows drawn of 12000`);
+  const box = page.locator('.queue-scroll');
+  const deadlines = () => page.$$eval('[data-testid="queue"] tr[data-ticket] time', (t) => t.map((x) => x.getAttribute('datetime')));
+  const top = await deadlines();
+  assert.deepEqual(top, [...top].sort(), 'what is due first comes first');
+  // Drag to the end of the list: the last ticket is drawn, in its place.
+  await box.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  await page.waitForSelector('[data-testid="queue"] tr[aria-rowindex="12001"]');
+  assert.ok(await drawn() < 80);
+  const last = await page.locator('tr[aria-rowindex="12001"]').getAttribute('data-ticket');
+  // Keyboard: Home on the focused list goes back to the top.
+  await box.focus();
+  await page.keyboard.press('Home');
+  await page.waitForSelector('[data-testid="queue"] tr[aria-rowindex="2"]');
+  // Search finds the last one at once.
+  await page.fill('[data-testid="search"]', last);
+  await page.waitForFunction(() => document.querySelector('[data-testid="shown-count"]')?.innerText === '1');
+  assert.equal(await page.locator('tr[aria-rowindex="2"]').getAttribute('data-ticket'), last);
+  await screenshot(page, 'crew-queue-12000');
   await context.close();
 });
