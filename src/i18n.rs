@@ -340,6 +340,11 @@ translations! {
     OpenOnly => "未关闭", "Open";
     AllTickets => "全部", "All";
     MineOnly => "只看我班组的", "Only my team's";
+    Handler => "处理人", "Handler";
+    HandlingHours => "处理时长（小时）", "Handling time (h)";
+    SatisfactionColumn => "满意度", "Satisfaction";
+    ReturnsColumn => "退单次数", "Returns";
+    ReopensColumn => "重开次数", "Reopens";
     SearchHint => "搜索工单号、电话、地址或内容", "Search number, phone, address or text";
     AllGrades => "全部等级", "All grades";
     AllCategories => "全部类别", "All categories";

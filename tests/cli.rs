@@ -349,3 +349,101 @@ fn validate_and_merge_refuse_damaged_files_without_panicking() {
         }
     }
 }
+
+#[test]
+fn ledger_and_report_over_a_folder_of_crews_files() {
+    let dir = temp_dir("ledger");
+    let files = dir.join("crews");
+    std::fs::create_dir_all(&files).unwrap();
+    for device in ["tab-a", "tab-b", "tab-c"] {
+        let out = files.join(format!("{device}.json"));
+        let o = gridcare(
+            &[
+                "demo",
+                "--tickets",
+                "120",
+                "--device",
+                device,
+                "-o",
+                out.to_str().unwrap(),
+            ],
+            "",
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let folder = files.to_str().unwrap();
+    let at = "2026-11-22T12:00:00+08:00";
+    let report = gridcare(&["report", folder, "--month", "2026-11", "--at", at], "");
+    assert!(report.status.success(), "{}", stderr(&report));
+    let figures: Value = serde_json::from_str(&stdout(&report)).unwrap();
+    let tickets = figures["report"]["tickets"].as_u64().unwrap();
+    assert!(tickets > 0);
+    let by_kind: u64 = figures["report"]["by_kind"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(by_kind, tickets, "every ticket has one kind");
+    let population = figures["audit"]["population"].as_u64().unwrap();
+    let sample = figures["audit"]["sample"].as_array().unwrap().len() as u64;
+    assert_eq!(sample, population.div_ceil(10));
+    // The same files give the same report.
+    let again = gridcare(&["report", folder, "--month", "2026-11", "--at", at], "");
+    assert_eq!(stdout(&again), stdout(&report));
+
+    let csv = dir.join("ledger.csv");
+    let o = gridcare(
+        &[
+            "ledger",
+            folder,
+            "--month",
+            "2026-11",
+            "--at",
+            at,
+            "-o",
+            csv.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.starts_with("\u{feff}工单号,"));
+    assert_eq!(
+        text.lines().count() as u64,
+        tickets + 1,
+        "a header and one line per ticket"
+    );
+
+    let xlsx = dir.join("ledger.xlsx");
+    let o = gridcare(
+        &[
+            "ledger",
+            folder,
+            "--month",
+            "2026-11",
+            "--format",
+            "xlsx",
+            "--lang",
+            "en",
+            "-o",
+            xlsx.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let bytes = std::fs::read(&xlsx).unwrap();
+    assert_eq!(&bytes[..2], b"PK", "an xlsx is a zip file");
+
+    let bad = gridcare(&["report", folder, "--month", "2026-13"], "");
+    assert_clean_failure(&bad);
+    assert!(stderr(&bad).contains("YYYY-MM"));
+    let empty = dir.join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let none = gridcare(
+        &["report", empty.to_str().unwrap(), "--month", "2026-11"],
+        "",
+    );
+    assert_clean_failure(&none);
+    assert!(stderr(&none).contains("no .json files"));
+}

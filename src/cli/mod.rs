@@ -3,6 +3,7 @@
 //! argument and a non-zero exit, never a panic.
 
 mod engine;
+mod supervise;
 mod sync;
 
 use clap::{Parser, Subcommand};
@@ -35,6 +36,10 @@ enum Command {
     Merge(sync::MergeArgs),
     /// Validate a bundle: a summary and exit 0, or what is wrong and exit 1.
     Validate(sync::ValidateArgs),
+    /// Write a month's complaint ledger (台账) of one or more bundles as CSV or XLSX.
+    Ledger(supervise::LedgerArgs),
+    /// Print a month's figures as JSON: counts, trend, on-time rates, alerts, lists, audit sample.
+    Report(supervise::ReportArgs),
 }
 
 /// An error for the user: what went wrong, in words.
@@ -56,6 +61,8 @@ pub fn main() -> ExitCode {
         Command::Demo(args) => sync::demo(args),
         Command::Merge(args) => sync::merge(args),
         Command::Validate(args) => sync::validate(args),
+        Command::Ledger(args) => supervise::ledger_file(args),
+        Command::Report(args) => supervise::report(args),
     };
     match result {
         Ok(code) => code,

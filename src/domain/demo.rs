@@ -249,6 +249,26 @@ pub fn demo_events(classifier: &Classifier, options: &DemoOptions) -> Vec<Event>
             .seal();
             parent = event.id.clone();
             events.push(event);
+            // A revisited ticket is closed a little later, so supervision has closed tickets to audit.
+            if step == 5 && at + Duration::minutes(30) <= options.anchor {
+                device_seq += 1;
+                let closed = NewEvent {
+                    ticket: ticket.clone(),
+                    device: options.device.into(),
+                    seq: device_seq,
+                    at: at + Duration::minutes(30),
+                    hlc: Hlc {
+                        ms: (at + Duration::minutes(30)).timestamp_millis(),
+                        n: 0,
+                    },
+                    author: format!("{team}·{}", options.device),
+                    parents: vec![parent.clone()],
+                    body: EventBody::Closed,
+                }
+                .seal();
+                parent = closed.id.clone();
+                events.push(closed);
+            }
         }
     }
     events

@@ -8,6 +8,7 @@ use super::sync_panel::SyncPanel;
 use super::use_i18n;
 use crate::domain::clock::{clocks, ClockInput, ClockState};
 use crate::domain::event::Event;
+pub use crate::domain::labels::status_key;
 use crate::domain::ticket::{clock_events, Status, TicketState};
 use crate::domain::time::china;
 use crate::i18n::{Key, Lang};
@@ -39,21 +40,6 @@ struct Row {
     category: String,
     /// Number, phone, address and text, for search.
     haystack: String,
-}
-
-pub fn status_key(status: Status) -> Key {
-    match status {
-        Status::Received => Key::StatusReceived,
-        Status::Responded => Key::StatusResponded,
-        Status::Dispatched => Key::StatusDispatched,
-        Status::OnSite => Key::StatusOnSite,
-        Status::PendingCustomer => Key::StatusPending,
-        Status::Resolved => Key::StatusResolved,
-        Status::FeedbackGiven => Key::StatusFeedback,
-        Status::Confirmed => Key::StatusConfirmed,
-        Status::Closed => Key::StatusClosed,
-        Status::Voided => Key::StatusVoided,
-    }
 }
 
 fn clock_key(state: ClockState) -> Key {

@@ -7,6 +7,7 @@ use crate::domain::calendar::Calendar;
 use crate::domain::classify::{Classification, Confidence};
 use crate::domain::clock::{clocks, ClockInput, ClockState};
 use crate::domain::facts::Facts;
+pub use crate::domain::labels::grade_key;
 use crate::domain::rules::{RuleTable, Span};
 use crate::domain::time::china;
 use crate::i18n::{Key, Lang};
@@ -69,14 +70,6 @@ fn TryClassifier() -> impl IntoView {
             ></textarea>
             {move || result.get().map(|c| view! { <ClassificationView c=c/> })}
         </section>
-    }
-}
-
-fn grade_key(grade: u8) -> Key {
-    match grade {
-        1 => Key::GradeN1,
-        2 => Key::GradeN2,
-        _ => Key::GradeN3,
     }
 }
 

@@ -10,6 +10,7 @@ use super::rules_page::TableHead;
 use super::use_i18n;
 use crate::domain::clock::{clocks, ClockInput, ClockState};
 use crate::domain::event::{CauseClass, Event, EventBody};
+use crate::domain::labels::clock_state_key;
 use crate::domain::ticket::{clock_events, Status, TicketState};
 use crate::domain::time::china;
 use crate::i18n::Key;
@@ -313,18 +314,6 @@ impl Action {
         } else {
             Err(problems)
         }
-    }
-}
-
-fn clock_state_key(state: ClockState) -> Key {
-    match state {
-        ClockState::NotApplicable | ClockState::Pending => Key::ClockPending,
-        ClockState::Running => Key::ClockRunning,
-        ClockState::DueSoon => Key::ClockDueSoon,
-        ClockState::Overdue => Key::ClockOverdue,
-        ClockState::Paused => Key::ClockPaused,
-        ClockState::Met => Key::ClockMet,
-        ClockState::MetLate => Key::ClockMetLate,
     }
 }
 

@@ -1,0 +1,181 @@
+//! Supervisors' batch work on a desktop: the ledger and the monthly figures of
+//! a folder of crews' files, with the same code as the app's supervisor desk.
+
+use super::Failure;
+use crate::domain::bundle::{merge_bundles, Bundle};
+use crate::domain::calendar::Calendar;
+use crate::domain::classify::Classifier;
+use crate::domain::rules::RuleTable;
+use crate::domain::supervision::audit::{audit_sample, AuditSample};
+use crate::domain::supervision::export::{sheet, to_csv, to_xlsx};
+use crate::domain::supervision::ledger::LedgerFilter;
+use crate::domain::supervision::report::{
+    high_frequency, hot_topics, monthly_report, repeat_complainants, team_lists, HighFrequency,
+    HotTopics, MonthlyReport, RepeatComplainant, TeamLists,
+};
+use crate::domain::supervision::{ledger, parse_month, LedgerRow};
+use crate::domain::ticket::fold_all;
+use crate::i18n::Lang;
+use chrono::{DateTime, Utc};
+use clap::{Args, ValueEnum};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Format {
+    Csv,
+    Xlsx,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Language {
+    Zh,
+    En,
+}
+
+#[derive(Args)]
+pub struct Source {
+    /// Bundles, or folders whose *.json files are all read.
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// The month, YYYY-MM (China time).
+    #[arg(long)]
+    month: String,
+    /// Evaluate the clocks at this instant (RFC 3339) instead of now.
+    #[arg(long)]
+    at: Option<String>,
+}
+
+#[derive(Args)]
+pub struct LedgerArgs {
+    #[command(flatten)]
+    source: Source,
+    #[arg(long, value_enum, default_value = "csv")]
+    format: Format,
+    /// Language of the headers and labels.
+    #[arg(long, value_enum, default_value = "zh")]
+    lang: Language,
+    #[arg(short, long)]
+    output: PathBuf,
+}
+
+#[derive(Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    source: Source,
+}
+
+fn bundle_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
+    let mut files = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(input)
+                .map_err(|e| Failure(format!("{}: {e}", input.display())))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "json"))
+                .collect();
+            if found.is_empty() {
+                return Err(Failure(format!(
+                    "{}: no .json files in this folder",
+                    input.display()
+                )));
+            }
+            found.sort();
+            files.extend(found);
+        } else {
+            files.push(input.clone());
+        }
+    }
+    Ok(files)
+}
+
+fn read(path: &Path) -> Result<Bundle, Failure> {
+    let bytes = std::fs::read(path).map_err(|e| Failure(format!("{}: {e}", path.display())))?;
+    Bundle::parse_bytes(&bytes, Utc::now()).map_err(|e| Failure(format!("{}: {e}", path.display())))
+}
+
+/// The merged ledger of every input, and the checked month.
+fn load(source: &Source) -> Result<(Vec<LedgerRow>, RuleTable), Failure> {
+    if parse_month(&source.month).is_none() {
+        return Err(Failure(format!(
+            "--month '{}' is not YYYY-MM",
+            source.month
+        )));
+    }
+    let at = match &source.at {
+        Some(text) => DateTime::parse_from_rfc3339(text)
+            .map_err(|_| Failure(format!("--at '{text}' is not an RFC 3339 instant")))?
+            .with_timezone(&Utc),
+        None => Utc::now(),
+    };
+    let bundles = bundle_files(&source.inputs)?
+        .iter()
+        .map(|p| read(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let merged = merge_bundles(&bundles);
+    let table = RuleTable::shipped();
+    let rows = ledger(
+        &fold_all(&merged.events),
+        &merged.events,
+        &table,
+        &Calendar::shipped(),
+        at,
+    );
+    Ok((rows, table))
+}
+
+pub fn ledger_file(args: LedgerArgs) -> Result<ExitCode, Failure> {
+    let (rows, table) = load(&args.source)?;
+    let filter = LedgerFilter {
+        month: Some(args.source.month.clone()),
+        ..Default::default()
+    };
+    let rows: Vec<LedgerRow> = rows.into_iter().filter(|r| filter.matches(r)).collect();
+    let lang = match args.lang {
+        Language::Zh => Lang::Zh,
+        Language::En => Lang::En,
+    };
+    let sheet = sheet(&rows, &table, lang);
+    let bytes = match args.format {
+        Format::Csv => to_csv(&sheet).into_bytes(),
+        Format::Xlsx => to_xlsx(&sheet, &args.source.month)
+            .map_err(|e| Failure(format!("could not write the workbook: {e}")))?,
+    };
+    std::fs::write(&args.output, bytes)
+        .map_err(|e| Failure(format!("{}: {e}", args.output.display())))?;
+    eprintln!(
+        "{} tickets of {} written to {}",
+        rows.len(),
+        args.source.month,
+        args.output.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Everything the supervisor desk shows for a month, as one JSON document.
+#[derive(Serialize)]
+struct MonthFigures {
+    report: MonthlyReport,
+    high_frequency: Vec<HighFrequency>,
+    repeat_complainants: Vec<RepeatComplainant>,
+    teams: TeamLists,
+    audit: AuditSample,
+    hot_topics: Vec<HotTopics>,
+}
+
+pub fn report(args: ReportArgs) -> Result<ExitCode, Failure> {
+    let (rows, table) = load(&args.source)?;
+    let month = args.source.month.as_str();
+    let classifier = Classifier::new(table.clone());
+    let figures = MonthFigures {
+        report: monthly_report(&rows, month, &table),
+        high_frequency: high_frequency(&rows, month, &table),
+        repeat_complainants: repeat_complainants(&rows, month),
+        teams: team_lists(&rows, month, &table),
+        audit: audit_sample(&rows, month),
+        hot_topics: hot_topics(&rows, month, &classifier, 10),
+    };
+    println!("{}", serde_json::to_string_pretty(&figures)?);
+    Ok(ExitCode::SUCCESS)
+}

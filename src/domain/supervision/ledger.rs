@@ -1,0 +1,245 @@
+//! The complaint-handling ledger (投诉处理台账, spec §8): one row per ticket
+//! with what supervision looks at, computed from the ticket's events and the
+//! rule table at one instant.
+
+use crate::domain::calendar::Calendar;
+use crate::domain::clock::{clocks, ClockInput, ClockState};
+use crate::domain::event::{CauseClass, Channel, Event, EventBody};
+use crate::domain::facts::Area;
+use crate::domain::rules::RuleTable;
+use crate::domain::ticket::{clock_events, Status, TicketState};
+use crate::domain::time::china;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// How one clock of one ticket came out.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ClockOutcome {
+    pub code: String,
+    pub state: ClockState,
+    pub due: Option<DateTime<Utc>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LedgerRow {
+    pub id: String,
+    pub number: String,
+    pub received: DateTime<Utc>,
+    /// `YYYY-MM` of `received` in China time.
+    pub month: String,
+    /// China-time date of `received`.
+    pub day: NaiveDate,
+    pub channel: Channel,
+    pub kind: String,
+    pub category: String,
+    pub subcategory: Option<String>,
+    pub grade: Option<u8>,
+    pub status: Status,
+    pub cause_class: Option<CauseClass>,
+    /// Who resolved it (the author of the resolution), else who acted last.
+    pub handler: Option<String>,
+    pub team: Option<String>,
+    pub station: Option<String>,
+    pub area: Option<Area>,
+    pub phone: Option<String>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    /// From receipt to resolution, in hours.
+    pub handling_hours: Option<f64>,
+    /// The clocks that apply to this ticket, in rule-table order.
+    pub clocks: Vec<ClockOutcome>,
+    pub satisfaction: Option<u8>,
+    pub conflict: bool,
+    pub returns: u32,
+    pub reopens: u32,
+    pub photos: usize,
+    /// A crew recorded arriving on site.
+    pub site_visit: bool,
+    pub feedback_given: bool,
+    pub confirmed: bool,
+    pub revisited: bool,
+    pub rule_table_version: Option<String>,
+    pub text: String,
+}
+
+impl LedgerRow {
+    pub fn is_complaint(&self) -> bool {
+        self.kind == "complaint"
+    }
+
+    pub fn is_open(&self) -> bool {
+        !matches!(self.status, Status::Closed | Status::Voided)
+    }
+
+    pub fn overdue(&self) -> bool {
+        self.clocks.iter().any(|c| c.state == ClockState::Overdue)
+    }
+
+    pub fn due_soon(&self) -> bool {
+        self.clocks.iter().any(|c| c.state == ClockState::DueSoon)
+    }
+
+    /// A clock was missed, whether it is still running late or met late.
+    pub fn any_late(&self) -> bool {
+        self.clocks
+            .iter()
+            .any(|c| matches!(c.state, ClockState::Overdue | ClockState::MetLate))
+    }
+
+    pub fn clock(&self, code: &str) -> Option<&ClockOutcome> {
+        self.clocks.iter().find(|c| c.code == code)
+    }
+}
+
+/// The ledger of every ticket, newest first.
+pub fn ledger(
+    tickets: &BTreeMap<String, TicketState>,
+    events: &[Event],
+    table: &RuleTable,
+    calendar: &Calendar,
+    now: DateTime<Utc>,
+) -> Vec<LedgerRow> {
+    let mut by_ticket: HashMap<&str, Vec<&Event>> = HashMap::new();
+    for e in events {
+        by_ticket.entry(e.ticket.as_str()).or_default().push(e);
+    }
+    let mut rows: Vec<LedgerRow> = tickets
+        .values()
+        .map(|t| {
+            let mut own = by_ticket.remove(t.id.as_str()).unwrap_or_default();
+            own.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+            row(t, &own, table, calendar, now)
+        })
+        .collect();
+    rows.sort_by(|a, b| b.received.cmp(&a.received).then(a.number.cmp(&b.number)));
+    rows
+}
+
+/// One ticket's row; `events` are the ticket's events in fold order.
+pub fn row(
+    t: &TicketState,
+    events: &[&Event],
+    table: &RuleTable,
+    calendar: &Calendar,
+    now: DateTime<Utc>,
+) -> LedgerRow {
+    let c = t.classification.as_ref();
+    let kind = c
+        .map(|c| c.kind.clone())
+        .unwrap_or_else(|| "complaint".into());
+    let category = c
+        .map(|c| c.category.clone())
+        .unwrap_or_else(|| "other".into());
+    let timed = clock_events(events);
+    let input = ClockInput {
+        received: t.received,
+        kind: &kind,
+        category: &category,
+        subcategory: c.and_then(|c| c.subcategory.as_deref()),
+        grade: c.and_then(|c| c.grade),
+        facts: &t.facts,
+        events: &timed,
+    };
+    let clocks = clocks(table, calendar, &input, now)
+        .into_iter()
+        .filter(|c| c.state != ClockState::NotApplicable)
+        .map(|c| ClockOutcome {
+            code: c.code,
+            state: c.state,
+            due: c.due,
+        })
+        .collect();
+    let resolution = t
+        .resolution
+        .as_ref()
+        .and_then(|r| events.iter().find(|e| e.id == r.event));
+    let has = |test: fn(&EventBody) -> bool| events.iter().any(|e| test(&e.body));
+    let local = t.received.with_timezone(&china());
+    LedgerRow {
+        id: t.id.clone(),
+        number: t.number.clone(),
+        received: t.received,
+        month: local.format("%Y-%m").to_string(),
+        day: local.date_naive(),
+        channel: t.channel,
+        subcategory: c.and_then(|c| c.subcategory.clone()),
+        grade: c.and_then(|c| c.grade),
+        kind,
+        category,
+        status: t.status,
+        cause_class: t.resolution.as_ref().map(|r| r.cause_class),
+        handler: resolution
+            .or(events.last())
+            .map(|e| e.author.clone())
+            .filter(|a| !a.is_empty()),
+        team: t.team.clone(),
+        station: t.station.clone(),
+        area: t.facts.area,
+        phone: t.contact.phone.clone(),
+        resolved_at: resolution.map(|e| e.at),
+        handling_hours: resolution
+            .map(|e| (e.at - t.received).num_seconds().max(0) as f64 / 3600.0),
+        clocks,
+        satisfaction: t.satisfaction,
+        conflict: !t.conflicts.is_empty(),
+        returns: t.returns,
+        reopens: t.reopens,
+        photos: t.photos.len(),
+        site_visit: has(|b| matches!(b, EventBody::Arrived { .. })),
+        feedback_given: has(|b| matches!(b, EventBody::FeedbackGiven { .. })),
+        confirmed: has(|b| matches!(b, EventBody::Confirmed { .. })),
+        revisited: has(|b| matches!(b, EventBody::Revisited { .. })),
+        rule_table_version: c.and_then(|c| c.rule_table_version.clone()),
+        text: t.text.clone(),
+    }
+}
+
+/// What the ledger view can filter on; empty fields do not filter.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LedgerFilter {
+    pub month: Option<String>,
+    pub station: Option<String>,
+    pub area: Option<Area>,
+    pub team: Option<String>,
+    pub kind: Option<String>,
+    pub category: Option<String>,
+    pub grade: Option<u8>,
+    pub status: Option<Status>,
+    pub overdue_only: bool,
+    pub conflict_only: bool,
+    /// Lower-case words looked for in number, phone, team, station, handler and text.
+    pub words: String,
+}
+
+impl LedgerFilter {
+    pub fn matches(&self, r: &LedgerRow) -> bool {
+        let same = |want: &Option<String>, have: &Option<String>| {
+            want.as_ref().is_none_or(|w| have.as_ref() == Some(w))
+        };
+        self.month.as_ref().is_none_or(|m| &r.month == m)
+            && same(&self.station, &r.station)
+            && same(&self.team, &r.team)
+            && self.area.is_none_or(|a| r.area == Some(a))
+            && self.kind.as_ref().is_none_or(|k| &r.kind == k)
+            && self.category.as_ref().is_none_or(|c| &r.category == c)
+            && self.grade.is_none_or(|g| r.grade == Some(g))
+            && self.status.is_none_or(|s| r.status == s)
+            && (!self.overdue_only || r.overdue())
+            && (!self.conflict_only || r.conflict)
+            && (self.words.is_empty() || self.found_in(r))
+    }
+
+    fn found_in(&self, r: &LedgerRow) -> bool {
+        [
+            Some(r.number.as_str()),
+            r.phone.as_deref(),
+            r.team.as_deref(),
+            r.station.as_deref(),
+            r.handler.as_deref(),
+            Some(r.text.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        .any(|field| field.to_lowercase().contains(&self.words))
+    }
+}
