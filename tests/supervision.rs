@@ -258,7 +258,7 @@ fn the_audit_sample_is_ten_percent_reproducible_and_checks_the_evidence() {
             s.findings.contains(&Finding::ClockLate {
                 clock: "resolution".into()
             }),
-            i % 5 == 0
+            i.is_multiple_of(5)
         );
     }
     // Drawing is spread over the tickets: a different month key draws differently.
