@@ -4,6 +4,7 @@
 
 use super::data::use_data;
 use super::engine::use_engine;
+use super::scroll::ScrollWindow;
 use super::sync_panel::SyncPanel;
 use super::use_i18n;
 use crate::domain::clock::{clocks, ClockInput, ClockState};
@@ -16,13 +17,6 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use std::collections::HashMap;
-
-/// The height of one queue row in px before it has been measured (see
-/// `.queue tbody tr` in main.css).
-const ROW_HEIGHT: f64 = 56.0;
-/// Rows rendered above and below the visible ones, so a fast flick does not
-/// show blank space.
-const OVERSCAN: usize = 8;
 
 #[derive(Clone, PartialEq)]
 struct Row {
@@ -156,15 +150,7 @@ pub fn CrewPage() -> impl IntoView {
             })
         })
     };
-    let padding = move |above: bool| {
-        let (first, last) = rows.with(|r| scroll.range(r.len()));
-        let rows_out = if above {
-            first
-        } else {
-            rows.with(Vec::len) - last
-        };
-        format!("{}px", rows_out as f64 * scroll.row_height.get())
-    };
+    let padding = move |above: bool| rows.with(|r| scroll.padding(r.len(), above));
     let loading = move || !data.loaded();
     let empty = move || data.loaded() && data.tickets.with(|t| t.is_empty());
     view! {
@@ -331,52 +317,6 @@ fn QueueRow(r: Row, position: usize, now: RwSignal<DateTime<Utc>>) -> impl IntoV
                 })}
             </td>
         </tr>
-    }
-}
-
-/// Which rows of the queue are on screen: the scroll position and the height
-/// of the viewport and of a row, measured from the page.
-#[derive(Clone, Copy)]
-struct ScrollWindow {
-    top: RwSignal<f64>,
-    viewport: RwSignal<f64>,
-    row_height: RwSignal<f64>,
-}
-
-impl ScrollWindow {
-    fn new() -> Self {
-        Self {
-            top: RwSignal::new(0.0),
-            viewport: RwSignal::new(800.0),
-            row_height: RwSignal::new(ROW_HEIGHT),
-        }
-    }
-
-    fn measure(&self, el: &web_sys::HtmlDivElement) {
-        self.top.set(f64::from(el.scroll_top()));
-        if el.client_height() > 0 {
-            self.viewport.set(f64::from(el.client_height()));
-        }
-        if let Some(row) = el
-            .query_selector("tr[data-ticket]")
-            .ok()
-            .flatten()
-            .and_then(|r| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(r).ok())
-        {
-            if row.offset_height() > 0 {
-                self.row_height.set(f64::from(row.offset_height()));
-            }
-        }
-    }
-
-    /// The half-open range of rows to render out of `total`.
-    fn range(&self, total: usize) -> (usize, usize) {
-        let height = self.row_height.get().max(1.0);
-        let first = ((self.top.get() / height) as usize)
-            .saturating_sub(OVERSCAN)
-            .min(total);
-        let count = (self.viewport.get() / height).ceil() as usize + 2 * OVERSCAN;
-        (first, (first + count).min(total))
     }
 }
 

@@ -10,7 +10,9 @@ mod kiosk;
 mod new_ticket;
 mod placeholder;
 mod rules_page;
+mod scroll;
 mod shell;
+mod supervisor;
 mod sync_panel;
 mod ticket_page;
 
@@ -42,7 +44,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/crew") view=crew::CrewPage/>
                     <Route path=path!("/crew/t/:id") view=ticket_page::TicketPage/>
                     <Route path=path!("/crew/new") view=new_ticket::NewTicketPage/>
-                    <Route path=path!("/supervisor") view=|| view! { <Placeholder title=Key::Supervisor/> }/>
+                    <Route path=path!("/supervisor") view=supervisor::SupervisorPage/>
                     <Route path=path!("/rules") view=RulesPage/>
                 </Routes>
             </main>

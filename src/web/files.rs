@@ -12,19 +12,24 @@ pub async fn read_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
-fn json_blob(text: &str) -> Result<web_sys::Blob, JsValue> {
-    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+fn blob(bytes: &[u8], mime: &str) -> Result<web_sys::Blob, JsValue> {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
-    web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+    options.set_type(mime);
+    web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
 }
 
 /// Offers a JSON file: the Web Share API with a file where available (tablets),
 /// a download otherwise. Returns `true` when it was shared.
 pub async fn share_or_download(name: &str, text: &str) -> Result<bool, String> {
+    offer_file(name, text.as_bytes(), "application/json").await
+}
+
+/// Offers any file (a ledger as CSV or XLSX, a bundle) by share sheet or download.
+pub async fn offer_file(name: &str, bytes: &[u8], mime: &str) -> Result<bool, String> {
     let window = web_sys::window().ok_or("no window")?;
-    let blob = json_blob(text).map_err(|e| format!("{e:?}"))?;
-    if try_share(&window, name, &blob).await {
+    let blob = blob(bytes, mime).map_err(|e| format!("{e:?}"))?;
+    if try_share(&window, name, &blob, mime).await {
         return Ok(true);
     }
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| format!("{e:?}"))?;
@@ -41,7 +46,7 @@ pub async fn share_or_download(name: &str, text: &str) -> Result<bool, String> {
 }
 
 /// `navigator.share({files})`, looked up dynamically: not every browser has it.
-async fn try_share(window: &web_sys::Window, name: &str, blob: &web_sys::Blob) -> bool {
+async fn try_share(window: &web_sys::Window, name: &str, blob: &web_sys::Blob, mime: &str) -> bool {
     let navigator: JsValue = window.navigator().into();
     let get =
         |target: &JsValue, key: &str| js_sys::Reflect::get(target, &JsValue::from_str(key)).ok();
@@ -56,7 +61,7 @@ async fn try_share(window: &web_sys::Window, name: &str, blob: &web_sys::Blob) -
         return false;
     };
     let options = web_sys::FilePropertyBag::new();
-    options.set_type("application/json");
+    options.set_type(mime);
     let Ok(file) = web_sys::File::new_with_blob_sequence_and_options(
         &js_sys::Array::of1(blob),
         name,

@@ -398,6 +398,23 @@ impl RuleTable {
         self.categories.iter().find(|c| c.code == code)
     }
 
+    /// The name of a kind, category, subcategory or clock code in `lang`;
+    /// the code itself when the table does not know it.
+    pub fn name_of<'a>(&'a self, code: &'a str, lang: crate::i18n::Lang) -> &'a str {
+        let pair = self
+            .kind(code)
+            .map(|k| (&k.zh, &k.en))
+            .or_else(|| self.category(code).map(|c| (&c.zh, &c.en)))
+            .or_else(|| self.subcategory(code).map(|(_, s)| (&s.zh, &s.en)))
+            .or_else(|| {
+                self.clocks
+                    .iter()
+                    .find(|c| c.code == code)
+                    .map(|c| (&c.zh, &c.en))
+            });
+        pair.map(|(zh, en)| lang.pick(zh, en)).unwrap_or(code)
+    }
+
     pub fn active_arrival_profile(&self) -> &ArrivalProfile {
         self.arrival_profiles
             .iter()

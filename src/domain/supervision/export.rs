@@ -45,12 +45,6 @@ fn clock_columns(table: &RuleTable) -> Vec<(String, String, String)> {
     out
 }
 
-fn named(lang: Lang, code: &str, names: impl Fn(&str) -> Option<(String, String)>) -> String {
-    names(code)
-        .map(|(zh, en)| lang.pick(&zh, &en).to_string())
-        .unwrap_or_else(|| code.to_string())
-}
-
 pub fn sheet(rows: &[LedgerRow], table: &RuleTable, lang: Lang) -> Sheet {
     let t = |k: Key| k.text(lang).to_string();
     let mut headers = vec![
@@ -83,30 +77,6 @@ pub fn sheet(rows: &[LedgerRow], table: &RuleTable, lang: Lang) -> Sheet {
         t(Key::ReopensColumn),
     ]);
     widths.extend([8.0, 8.0, 8.0, 8.0]);
-    let kind_name = |code: &str| {
-        named(lang, code, |c| {
-            table.kind(c).map(|k| (k.zh.clone(), k.en.clone()))
-        })
-    };
-    let category_name = |code: &str| {
-        named(lang, code, |c| {
-            table
-                .categories
-                .iter()
-                .find(|x| x.code == c)
-                .map(|x| (x.zh.clone(), x.en.clone()))
-        })
-    };
-    let subcategory_name = |code: &str| {
-        named(lang, code, |c| {
-            table
-                .categories
-                .iter()
-                .flat_map(|x| &x.subcategories)
-                .find(|x| x.code == c)
-                .map(|x| (x.zh.clone(), x.en.clone()))
-        })
-    };
     let yes = t(Key::Yes);
     let body = rows
         .iter()
@@ -119,9 +89,9 @@ pub fn sheet(rows: &[LedgerRow], table: &RuleTable, lang: Lang) -> Sheet {
                         .format("%Y-%m-%d %H:%M")
                         .to_string(),
                 ),
-                Cell::text(kind_name(&r.kind)),
-                Cell::text(category_name(&r.category)),
-                Cell::opt(r.subcategory.as_deref().map(subcategory_name)),
+                Cell::text(table.name_of(&r.kind, lang)),
+                Cell::text(table.name_of(&r.category, lang)),
+                Cell::opt(r.subcategory.as_deref().map(|s| table.name_of(s, lang))),
                 Cell::opt(r.grade.map(|g| t(grade_key(g)))),
                 Cell::text(t(status_key(r.status))),
                 Cell::opt(r.cause_class.map(|c| t(cause_key(c)))),

@@ -1,0 +1,322 @@
+//! The ledger (台账): every ticket with its handling figures, filtered,
+//! sorted and searched, drawn a screenful at a time, exported as CSV or Excel.
+
+use super::Desk;
+use crate::domain::labels::{area_key, grade_key, status_key, AREAS, STATUSES};
+use crate::domain::supervision::export::{sheet, to_csv, to_xlsx};
+use crate::domain::supervision::ledger::LedgerFilter;
+use crate::domain::supervision::LedgerRow;
+use crate::domain::time::china;
+use crate::i18n::Key;
+use crate::ui::engine::use_engine;
+use crate::ui::scroll::ScrollWindow;
+use crate::ui::use_i18n;
+use crate::web::files;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use std::collections::BTreeSet;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Sort {
+    Newest,
+    Oldest,
+    Handling,
+    Satisfaction,
+}
+
+const SORTS: [(Sort, Key, &str); 4] = [
+    (Sort::Newest, Key::SortNewest, "newest"),
+    (Sort::Oldest, Key::SortOldest, "oldest"),
+    (Sort::Handling, Key::SortHandling, "handling"),
+    (Sort::Satisfaction, Key::SortSatisfaction, "satisfaction"),
+];
+
+/// Sorts (index, row) pairs by the row; unknown values go last either way.
+fn sort(rows: &mut [(usize, &LedgerRow)], by: Sort) {
+    match by {
+        Sort::Newest => rows.sort_by_key(|r| std::cmp::Reverse(r.1.received)),
+        Sort::Oldest => rows.sort_by_key(|r| r.1.received),
+        Sort::Handling => rows.sort_by(|a, b| {
+            let hours = |r: &LedgerRow| r.handling_hours.unwrap_or(-1.0);
+            hours(b.1).total_cmp(&hours(a.1))
+        }),
+        Sort::Satisfaction => {
+            rows.sort_by_key(|r| r.1.satisfaction.map(u16::from).unwrap_or(u16::MAX))
+        }
+    }
+}
+
+/// A `<select>` whose empty value means "all".
+#[component]
+fn Choice(
+    label: Key,
+    all: Key,
+    options: Signal<Vec<(String, String)>>,
+    value: RwSignal<String>,
+    #[prop(optional)] testid: &'static str,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <select aria-label=i18n.t(label) data-testid=testid on:change=move |ev| value.set(event_target_value(&ev))>
+            <option value="">{i18n.t(all)}</option>
+            {move || options.get().into_iter().map(|(v, shown)| {
+                let selected = value.get_untracked() == v;
+                view! { <option value=v selected=selected>{shown}</option> }
+            }).collect_view()}
+        </select>
+    }
+}
+
+#[component]
+pub fn LedgerView(desk: Desk) -> impl IntoView {
+    let i18n = use_i18n();
+    let engine = use_engine();
+    let all_months = RwSignal::new(false);
+    let (station, area, team, kind, category, grade, status) = (
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    );
+    let overdue = RwSignal::new(false);
+    let conflict = RwSignal::new(false);
+    let words = RwSignal::new(String::new());
+    let sort_by = RwSignal::new(Sort::Newest);
+    let distinct = move |pick: fn(&LedgerRow) -> Option<&String>| {
+        Signal::derive(move || {
+            desk.rows.with(|rows| {
+                rows.iter()
+                    .filter_map(pick)
+                    .cloned()
+                    .collect::<BTreeSet<String>>()
+                    .into_iter()
+                    .map(|v| (v.clone(), v))
+                    .collect::<Vec<_>>()
+            })
+        })
+    };
+    let stations = distinct(|r| r.station.as_ref());
+    let teams = distinct(|r| r.team.as_ref());
+    let table = engine.table().clone();
+    let lang = i18n.lang;
+    let kinds = {
+        let table = table.clone();
+        Signal::derive(move || {
+            table
+                .kinds
+                .iter()
+                .map(|k| (k.code.clone(), lang.get().pick(&k.zh, &k.en).to_string()))
+                .collect()
+        })
+    };
+    let categories = {
+        let table = table.clone();
+        Signal::derive(move || {
+            table
+                .categories
+                .iter()
+                .map(|c| (c.code.clone(), lang.get().pick(&c.zh, &c.en).to_string()))
+                .collect()
+        })
+    };
+    let areas = Signal::derive(move || {
+        AREAS
+            .iter()
+            .map(|a| {
+                (
+                    a.code().to_string(),
+                    area_key(*a).text(lang.get()).to_string(),
+                )
+            })
+            .collect()
+    });
+    let grades = Signal::derive(move || {
+        (1..=3u8)
+            .map(|g| (g.to_string(), grade_key(g).text(lang.get()).to_string()))
+            .collect()
+    });
+    let statuses = Signal::derive(move || {
+        STATUSES
+            .iter()
+            .map(|s| {
+                (
+                    format!("{s:?}"),
+                    status_key(*s).text(lang.get()).to_string(),
+                )
+            })
+            .collect()
+    });
+    let filter = Memo::new(move |_| {
+        let some = |s: RwSignal<String>| Some(s.get()).filter(|v| !v.is_empty());
+        LedgerFilter {
+            month: (!all_months.get()).then(|| desk.month.get()),
+            station: some(station),
+            area: some(area).and_then(|code| AREAS.into_iter().find(|a| a.code() == code)),
+            team: some(team),
+            kind: some(kind),
+            category: some(category),
+            grade: some(grade).and_then(|g| g.parse().ok()),
+            status: some(status).and_then(|s| STATUSES.into_iter().find(|x| format!("{x:?}") == s)),
+            overdue_only: overdue.get(),
+            conflict_only: conflict.get(),
+            words: words.get().trim().to_lowercase(),
+        }
+    });
+    // Indices into the ledger, filtered and sorted: no rows are copied.
+    let shown = Memo::new(move |_| {
+        let filter = filter.get();
+        desk.rows.with(|rows| {
+            let mut picked: Vec<(usize, &LedgerRow)> = rows
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| filter.matches(r))
+                .collect();
+            sort(&mut picked, sort_by.get());
+            picked.into_iter().map(|(i, _)| i).collect::<Vec<usize>>()
+        })
+    });
+    let export = move |xlsx: bool| {
+        let table = engine.table().clone();
+        let lang = lang.get_untracked();
+        let picked: Vec<LedgerRow> = desk.rows.with_untracked(|rows| {
+            shown.with_untracked(|s| s.iter().map(|&i| rows[i].clone()).collect())
+        });
+        let sheet = sheet(&picked, &table, lang);
+        let month = if all_months.get_untracked() {
+            "all".to_string()
+        } else {
+            desk.month.get_untracked()
+        };
+        leptos::task::spawn_local(async move {
+            let name = format!("gridcare-ledger-{month}");
+            let _ = if xlsx {
+                match to_xlsx(&sheet, &month) {
+                    Ok(bytes) => {
+                        files::offer_file(
+                            &format!("{name}.xlsx"),
+                            &bytes,
+                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        )
+                        .await
+                    }
+                    Err(e) => Err(e.to_string()),
+                }
+            } else {
+                files::offer_file(
+                    &format!("{name}.csv"),
+                    to_csv(&sheet).as_bytes(),
+                    "text/csv;charset=utf-8",
+                )
+                .await
+            };
+        });
+    };
+    let scroller = NodeRef::<leptos::html::Div>::new();
+    let scroll = ScrollWindow::new().print_all_rows();
+    Effect::new(move |_| {
+        shown.track();
+        if let Some(el) = scroller.get_untracked() {
+            el.set_scroll_top(0);
+        }
+        scroll.top.set(0.0);
+    });
+    Effect::new(move |_| {
+        if let Some(el) = scroller.get() {
+            scroll.measure(&el);
+        }
+    });
+    let visible = move || {
+        let (first, last) = shown.with(|s| scroll.range(s.len()));
+        desk.rows.with(|rows| {
+            shown.with(|s| {
+                s[first..last]
+                    .iter()
+                    .enumerate()
+                    .map(|(at, &i)| (first + at, rows[i].clone()))
+                    .collect::<Vec<_>>()
+            })
+        })
+    };
+    let padding = move |above: bool| shown.with(|s| scroll.padding(s.len(), above));
+    view! {
+        <section class="ledger" data-testid="ledger">
+            <h2>{i18n.t(Key::SupLedger)} " (" <span data-testid="ledger-count">{move || shown.with(Vec::len)}</span> ")"</h2>
+            <div class="filters no-print" role="search">
+                <input type="search" data-testid="ledger-search" aria-label=i18n.t(Key::LedgerSearch) placeholder=i18n.t(Key::LedgerSearch)
+                    on:input=move |ev| words.set(event_target_value(&ev))/>
+                <label class="check"><input type="checkbox" data-testid="all-months" prop:checked=move || all_months.get() on:change=move |ev| all_months.set(event_target_checked(&ev))/>{i18n.t(Key::AllMonths)}</label>
+                <Choice label=Key::StationFilter all=Key::AllStations options=stations value=station testid="station-filter"/>
+                <Choice label=Key::AreaLabel all=Key::AllAreas options=areas value=area/>
+                <Choice label=Key::FieldTeam all=Key::AllTeams options=teams value=team/>
+                <Choice label=Key::Kind all=Key::AllKinds options=kinds value=kind testid="kind-filter"/>
+                <Choice label=Key::Category all=Key::AllCategories options=categories value=category/>
+                <Choice label=Key::Grade all=Key::AllGrades options=grades value=grade/>
+                <Choice label=Key::Status all=Key::AllStatuses options=statuses value=status/>
+                <label class="check"><input type="checkbox" data-testid="overdue-only" on:change=move |ev| overdue.set(event_target_checked(&ev))/>{i18n.t(Key::OverdueOnly)}</label>
+                <label class="check"><input type="checkbox" on:change=move |ev| conflict.set(event_target_checked(&ev))/>{i18n.t(Key::ConflictOnly)}</label>
+                <select aria-label=i18n.t(Key::SortLabel) data-testid="ledger-sort" on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    if let Some((s, _, _)) = SORTS.iter().find(|(_, _, id)| *id == v) { sort_by.set(*s) }
+                }>
+                    {SORTS.iter().map(|(_, key, id)| view! { <option value=*id>{i18n.t(*key)}</option> }).collect_view()}
+                </select>
+            </div>
+            <p class="actions no-print">
+                <button type="button" on:click={
+                    let export = export.clone();
+                    move |_| export(false)
+                }>{i18n.t(Key::ExportCsv)}</button>
+                " "
+                <button type="button" on:click=move |_| export(true)>{i18n.t(Key::ExportXlsx)}</button>
+            </p>
+            <div class="virtual" node_ref=scroller tabindex="0" aria-label=i18n.t(Key::SupLedger)
+                on:scroll=move |_| if let Some(el) = scroller.get_untracked() { scroll.measure(&el) }>
+                <table class="ledger-table" aria-rowcount=move || shown.with(Vec::len) + 1>
+                    <crate::ui::rules_page::TableHead keys=vec![Key::TicketNumber, Key::Received, Key::Kind, Key::Category, Key::Grade, Key::Status, Key::FieldTeam, Key::StationFilter, Key::HandlingHours, Key::SatisfactionColumn, Key::ClockOverdue]/>
+                    <tbody>
+                        <tr class="spacer" aria-hidden="true" style:height=move || padding(true)></tr>
+                        <For each=visible key=|(at, r)| (*at, r.id.clone(), r.status) let:((at, r))>
+                            <LedgerLine r=r position=at/>
+                        </For>
+                        <tr class="spacer" aria-hidden="true" style:height=move || padding(false)></tr>
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn LedgerLine(r: LedgerRow, position: usize) -> impl IntoView {
+    let i18n = use_i18n();
+    let engine = use_engine();
+    let (kind, category) = (r.kind.clone(), r.category.clone());
+    let table = engine.table().clone();
+    let names = move || {
+        let lang = i18n.lang.get();
+        (
+            table.name_of(&kind, lang).to_string(),
+            table.name_of(&category, lang).to_string(),
+        )
+    };
+    let names2 = names.clone();
+    let number = r.number.clone();
+    view! {
+        <tr data-ticket=r.number.clone() aria-rowindex=position + 2 class:conflict=r.conflict>
+            <td><A href=format!("/crew/t/{}", r.id)><code>{number}</code></A></td>
+            <td>{r.received.with_timezone(&china()).format("%m-%d %H:%M").to_string()}</td>
+            <td>{move || names().0}</td>
+            <td>{move || names2().1}</td>
+            <td>{r.grade.map(|g| view! { <span class=format!("badge grade-{g}")>{g}</span> })}</td>
+            <td data-field="status">{i18n.t(status_key(r.status))}</td>
+            <td>{r.team.clone()}</td>
+            <td>{r.station.clone()}</td>
+            <td class="num">{r.handling_hours.map(|h| format!("{h:.1}"))}</td>
+            <td class="num">{r.satisfaction}</td>
+            <td>{r.overdue().then(|| view! { <span class="clock overdue">{i18n.t(Key::ClockOverdue)}</span> })}</td>
+        </tr>
+    }
+}

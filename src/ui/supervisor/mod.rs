@@ -1,0 +1,149 @@
+//! The supervisor's desk (`/supervisor`): the ledger and the monthly views
+//! over every ticket merged on this device. All figures come from
+//! `domain::supervision`, the same code as the `gridcare ledger` and
+//! `gridcare report` commands.
+
+mod charts;
+mod ledger;
+mod views;
+
+use super::data::use_data;
+use super::engine::use_engine;
+use super::sync_panel::SyncPanel;
+use super::use_i18n;
+use crate::domain::supervision::{ledger as build_ledger, LedgerRow};
+use crate::domain::time::china;
+use crate::i18n::Key;
+use chrono::Utc;
+use leptos::prelude::*;
+use std::sync::Arc;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Ledger,
+    Analysis,
+    Alerts,
+    Audit,
+    Teams,
+    Topics,
+    Bulletins,
+}
+
+impl Tab {
+    const ALL: [(Tab, Key, &'static str); 7] = [
+        (Tab::Ledger, Key::SupLedger, "ledger"),
+        (Tab::Analysis, Key::SupAnalysis, "analysis"),
+        (Tab::Alerts, Key::SupAlerts, "alerts"),
+        (Tab::Audit, Key::SupAudit, "audit"),
+        (Tab::Teams, Key::SupTeams, "teams"),
+        (Tab::Topics, Key::SupTopics, "topics"),
+        (Tab::Bulletins, Key::SupBulletins, "bulletins"),
+    ];
+}
+
+/// What every view of the desk reads: the ledger rows and the chosen month.
+#[derive(Clone, Copy)]
+pub struct Desk {
+    pub rows: Memo<Arc<Vec<LedgerRow>>>,
+    pub month: RwSignal<String>,
+}
+
+#[component]
+pub fn SupervisorPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let data = use_data();
+    let engine = use_engine();
+    let rows = Memo::new(move |_| {
+        let tickets = data.tickets.get();
+        let events = data.events.get();
+        Arc::new(build_ledger(
+            &tickets,
+            &events,
+            engine.table(),
+            &engine.calendar,
+            Utc::now(),
+        ))
+    });
+    let months = Memo::new(move |_| {
+        let mut months: Vec<String> = rows.with(|r| r.iter().map(|r| r.month.clone()).collect());
+        months.sort();
+        months.dedup();
+        months.reverse();
+        months
+    });
+    let this_month = Utc::now()
+        .with_timezone(&china())
+        .format("%Y-%m")
+        .to_string();
+    let month = RwSignal::new(this_month.clone());
+    let this_month = StoredValue::new(this_month);
+    // Start on the newest month that has tickets.
+    Effect::new(move |_| {
+        if let Some(newest) = months.with(|m| m.first().cloned()) {
+            if months.with(|m| !m.contains(&month.get_untracked())) {
+                month.set(newest);
+            }
+        }
+    });
+    let desk = Desk { rows, month };
+    let tab = RwSignal::new(Tab::Ledger);
+    let empty = move || data.loaded() && rows.with(|r| r.is_empty());
+    view! {
+        <h1>{i18n.t(Key::Supervisor)}</h1>
+        <p class="meta no-print">{i18n.t(Key::SupIntro)}</p>
+        <Show when=move || !data.loaded()>
+            <p role="status">{i18n.t(Key::LoadingData)}</p>
+        </Show>
+        <Show when=empty>
+            <p>{i18n.t(Key::NoTicketsYet)}</p>
+            <super::home::DemoOffer/>
+        </Show>
+        <Show when=move || !rows.with(|r| r.is_empty())>
+            <div class="desk-bar no-print">
+                <nav class="tabs" aria-label=i18n.t(Key::SupViews)>
+                    {Tab::ALL
+                        .into_iter()
+                        .map(|(t, key, id)| view! {
+                            <button type="button" data-tab=id aria-pressed=move || (tab.get() == t).to_string() on:click=move |_| tab.set(t)>
+                                {i18n.t(key)}
+                            </button>
+                        })
+                        .collect_view()}
+                </nav>
+                <label class="month">
+                    {i18n.t(Key::Month)} " "
+                    <select data-testid="month" prop:value=move || month.get() on:change=move |ev| month.set(event_target_value(&ev))>
+                        {move || {
+                            let mut list = months.get();
+                            let current = this_month.get_value();
+                            if !list.contains(&current) {
+                                list.insert(0, current);
+                            }
+                            list.into_iter().map(|m| view! { <option value=m.clone()>{m.clone()}</option> }).collect_view()
+                        }}
+                    </select>
+                </label>
+                <button type="button" class="secondary" on:click=move |_| print_page()>{i18n.t(Key::Print)}</button>
+            </div>
+            <p class="print-only">{i18n.t(Key::Month)} " " {move || month.get()}</p>
+            {move || match tab.get() {
+                Tab::Ledger => view! { <ledger::LedgerView desk=desk/> }.into_any(),
+                Tab::Analysis => view! { <views::AnalysisView desk=desk/> }.into_any(),
+                Tab::Alerts => view! { <views::AlertsView desk=desk/> }.into_any(),
+                Tab::Audit => view! { <views::AuditView desk=desk/> }.into_any(),
+                Tab::Teams => view! { <views::TeamsView desk=desk/> }.into_any(),
+                Tab::Topics => view! { <views::TopicsView desk=desk/> }.into_any(),
+                Tab::Bulletins => view! { <views::BulletinsView desk=desk/> }.into_any(),
+            }}
+        </Show>
+        <div class="no-print">
+            <SyncPanel/>
+        </div>
+    }
+}
+
+fn print_page() {
+    if let Some(window) = web_sys::window() {
+        let _ = window.print();
+    }
+}
