@@ -427,6 +427,12 @@ translations! {
     StationColumn => "供电所", "Station";
     RuleVersionUsed => "规则表版本", "Rule table version";
     NotGiven => "未填写", "Not given";
+    EventIncidentLinked => "关联到区域性事件", "Linked to a regional incident";
+    EventIncidentDeclared => "宣布区域性事件", "Regional incident declared";
+    EventIncidentNotice => "事件进展通知", "Incident progress notice";
+    EventIncidentEnded => "事件结束", "Incident ended";
+    EventRulesPublished => "发布规则表", "Rule table published";
+    EventCalendarChanged => "修改节假日日历", "Calendar changed";
     MoreInLedger => "仅列出前 100 张；完整清单请在台账中筛选。", "The first 100 are listed; filter the ledger for all of them.";
     Handler => "处理人", "Handler";
     HandlingHours => "处理时长（小时）", "Handling time (h)";

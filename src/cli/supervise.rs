@@ -3,9 +3,9 @@
 
 use super::Failure;
 use crate::domain::bundle::{merge_bundles, Bundle};
-use crate::domain::calendar::Calendar;
 use crate::domain::classify::Classifier;
 use crate::domain::rules::RuleTable;
+use crate::domain::settings::settings;
 use crate::domain::supervision::audit::{audit_sample, AuditSample};
 use crate::domain::supervision::export::{sheet, to_csv, to_xlsx};
 use crate::domain::supervision::ledger::LedgerFilter;
@@ -114,15 +114,16 @@ fn load(source: &Source) -> Result<(Vec<LedgerRow>, RuleTable), Failure> {
         .map(|p| read(p))
         .collect::<Result<Vec<_>, _>>()?;
     let merged = merge_bundles(&bundles);
-    let table = RuleTable::shipped();
+    // The rules and calendar the supervisors published, as every device applies them.
+    let settings = settings(&merged.events);
     let rows = ledger(
         &fold_all(&merged.events),
         &merged.events,
-        &table,
-        &Calendar::shipped(),
+        &settings.table,
+        &settings.calendar,
         at,
     );
-    Ok((rows, table))
+    Ok((rows, settings.table))
 }
 
 pub fn ledger_file(args: LedgerArgs) -> Result<ExitCode, Failure> {

@@ -132,6 +132,20 @@ impl Calendar {
         self.special.insert(day.date, day);
     }
 
+    /// Makes one day a working or a rest day; a day that then follows the
+    /// plain weekday rule is no longer special.
+    pub fn set_working(&mut self, date: NaiveDate, working: bool, name: Option<String>) {
+        if working == !is_weekend(date) {
+            self.special.remove(&date);
+        } else {
+            self.set_day(SpecialDay {
+                name: name.unwrap_or_default(),
+                date,
+                is_off_day: !working,
+            });
+        }
+    }
+
     /// The special days of a year, in date order.
     pub fn special_days(&self, year: i32) -> impl Iterator<Item = &SpecialDay> {
         self.special.values().filter(move |d| d.date.year() == year)

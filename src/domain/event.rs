@@ -170,6 +170,39 @@ pub enum EventBody {
     Voided {
         reason: String,
     },
+    /// Links a ticket to a regional incident (emergency mode).
+    IncidentLinked {
+        incident: String,
+    },
+    /// A supervisor declares a regional incident; the event's `ticket` is the
+    /// incident's own stream (`incident:…`).
+    IncidentDeclared {
+        station: String,
+        cause: String,
+        expected_restoration: DateTime<Utc>,
+    },
+    /// One progress notice for every ticket linked to the incident.
+    IncidentNotice {
+        text: String,
+    },
+    IncidentEnded,
+    /// A new rule table for every device (on the `settings` stream): the
+    /// whole table as JSON, validated before it is applied.
+    RulesPublished {
+        table: String,
+        reason: String,
+    },
+    /// A calendar year in the holiday-cn layout (on the `settings` stream).
+    CalendarYearSet {
+        year: String,
+    },
+    /// One day made a working or a rest day (on the `settings` stream).
+    CalendarDaySet {
+        date: chrono::NaiveDate,
+        working: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+    },
 }
 
 impl EventBody {
@@ -196,6 +229,13 @@ impl EventBody {
             EventBody::Reassigned { .. } => "reassigned",
             EventBody::Closed => "closed",
             EventBody::Voided { .. } => "voided",
+            EventBody::IncidentLinked { .. } => "incident_linked",
+            EventBody::IncidentDeclared { .. } => "incident_declared",
+            EventBody::IncidentNotice { .. } => "incident_notice",
+            EventBody::IncidentEnded => "incident_ended",
+            EventBody::RulesPublished { .. } => "rules_published",
+            EventBody::CalendarYearSet { .. } => "calendar_year_set",
+            EventBody::CalendarDaySet { .. } => "calendar_day_set",
         }
     }
 
@@ -230,7 +270,13 @@ impl EventBody {
             | EventBody::Voided { reason } => vec![reason],
             EventBody::Reassigned { team, reason } => vec![team, reason],
             EventBody::Dispatched { team } => vec![team],
-            EventBody::Note { text } | EventBody::ProgressReported { text } => vec![text],
+            EventBody::Note { text }
+            | EventBody::ProgressReported { text }
+            | EventBody::IncidentNotice { text } => vec![text],
+            EventBody::IncidentDeclared { station, cause, .. } => vec![station, cause],
+            // A rule table or calendar is data, not a person's words: its size
+            // is limited by the bundle's size, and it is validated on use.
+            EventBody::RulesPublished { reason, .. } => vec![reason],
             EventBody::Resolved {
                 cause,
                 solution,

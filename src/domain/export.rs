@@ -42,9 +42,12 @@ pub fn select(events: &[Event], filter: &ExportFilter) -> Vec<Event> {
     events
         .iter()
         .filter(|e| {
-            wanted
-                .as_ref()
-                .is_none_or(|w| w.contains(e.ticket.as_str()))
+            // Rules, calendar and incidents are shared by every device: never filtered out.
+            crate::domain::settings::is_settings(e)
+                || crate::domain::incident::is_incident_stream(&e.ticket)
+                || wanted
+                    .as_ref()
+                    .is_none_or(|w| w.contains(e.ticket.as_str()))
         })
         .filter(|e| match &filter.unexported_of {
             Some((device, seq)) => e.device == *device && e.seq > *seq,

@@ -71,6 +71,14 @@ pub fn event_key(body: &EventBody) -> Key {
         EventBody::RecordsPulled => Key::EventRecords,
         EventBody::ApologyMade => Key::EventApology,
         EventBody::PhotoAttached { .. } => Key::EventPhoto,
+        EventBody::IncidentLinked { .. } => Key::EventIncidentLinked,
+        EventBody::IncidentDeclared { .. } => Key::EventIncidentDeclared,
+        EventBody::IncidentNotice { .. } => Key::EventIncidentNotice,
+        EventBody::IncidentEnded => Key::EventIncidentEnded,
+        EventBody::RulesPublished { .. } => Key::EventRulesPublished,
+        EventBody::CalendarYearSet { .. } | EventBody::CalendarDaySet { .. } => {
+            Key::EventCalendarChanged
+        }
     }
 }
 

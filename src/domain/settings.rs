@@ -1,0 +1,108 @@
+//! What every device must apply alike: the rule table and the holiday
+//! calendar. A supervisor's changes are events on the `settings` stream, so
+//! they travel in bundles and merge like tickets; every device folds them in
+//! the same (HLC) order over the data shipped with the build and so reaches
+//! the same rules. A published table that does not validate is listed and
+//! skipped, never half-applied.
+
+use crate::domain::calendar::Calendar;
+use crate::domain::event::{Event, EventBody};
+use crate::domain::rules::RuleTable;
+use chrono::{DateTime, Utc};
+
+/// The stream (`ticket` field) that settings events are written to.
+pub const SETTINGS_STREAM: &str = "settings";
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Publication {
+    pub version: String,
+    pub at: DateTime<Utc>,
+    pub author: String,
+    pub reason: String,
+    pub event: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rejected {
+    pub event: String,
+    pub why: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub table: RuleTable,
+    pub calendar: Calendar,
+    /// Every valid publication, oldest first; the last one is in force.
+    pub publications: Vec<Publication>,
+    pub calendar_changes: usize,
+    pub rejected: Vec<Rejected>,
+    /// Ids of the settings events folded, for "did anything change".
+    pub fingerprint: Vec<String>,
+}
+
+pub fn is_settings(e: &Event) -> bool {
+    e.ticket == SETTINGS_STREAM
+}
+
+/// Folds the settings events (in any order) over the shipped table and calendar.
+pub fn settings<'a>(events: impl IntoIterator<Item = &'a Event>) -> Settings {
+    let mut ours: Vec<&Event> = events.into_iter().filter(|e| is_settings(e)).collect();
+    ours.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+    ours.dedup_by(|a, b| a.id == b.id);
+    let mut s = Settings {
+        table: RuleTable::shipped(),
+        calendar: Calendar::shipped(),
+        publications: vec![],
+        calendar_changes: 0,
+        rejected: vec![],
+        fingerprint: ours.iter().map(|e| e.id.clone()).collect(),
+    };
+    for e in ours {
+        match &e.body {
+            EventBody::RulesPublished { table, reason } => match RuleTable::from_json(table) {
+                Ok(table) => {
+                    s.publications.push(Publication {
+                        version: table.version.clone(),
+                        at: e.at,
+                        author: e.author.clone(),
+                        reason: reason.clone(),
+                        event: e.id.clone(),
+                    });
+                    s.table = table;
+                }
+                Err(problems) => s.rejected.push(Rejected {
+                    event: e.id.clone(),
+                    why: problems.to_string(),
+                }),
+            },
+            EventBody::CalendarYearSet { year } => match s.calendar.import_holiday_cn(year) {
+                Ok(_) => s.calendar_changes += 1,
+                Err(why) => s.rejected.push(Rejected {
+                    event: e.id.clone(),
+                    why: why.to_string(),
+                }),
+            },
+            EventBody::CalendarDaySet {
+                date,
+                working,
+                name,
+            } => {
+                s.calendar.set_working(*date, *working, name.clone());
+                s.calendar_changes += 1;
+            }
+            _ => {}
+        }
+    }
+    s
+}
+
+/// The version a new publication of `table` gets: the table's own version
+/// with the next edit number (`2026.11-1` → `2026.11-1.e1` → `2026.11-1.e2`).
+pub fn next_version(current: &str) -> String {
+    match current.rsplit_once(".e") {
+        Some((base, n)) if n.parse::<u32>().is_ok() => {
+            format!("{base}.e{}", n.parse::<u32>().unwrap_or(0) + 1)
+        }
+        _ => format!("{current}.e1"),
+    }
+}
