@@ -135,7 +135,8 @@ impl Calendar {
     /// Makes one day a working or a rest day; a day that then follows the
     /// plain weekday rule is no longer special.
     pub fn set_working(&mut self, date: NaiveDate, working: bool, name: Option<String>) {
-        if working == !is_weekend(date) {
+        // A working weekday or a resting weekend day is no longer special.
+        if working != is_weekend(date) {
             self.special.remove(&date);
         } else {
             self.set_day(SpecialDay {

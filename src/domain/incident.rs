@@ -114,7 +114,7 @@ pub fn incidents(events: &[Event]) -> Vec<Incident> {
         }
     }
     let mut out: Vec<Incident> = found.into_values().collect();
-    out.sort_by(|a, b| b.declared_at.cmp(&a.declared_at));
+    out.sort_by_key(|i| std::cmp::Reverse(i.declared_at));
     out
 }
 
