@@ -3,7 +3,7 @@
 //! saved. Every change goes to IndexedDB first; the screen changes only after
 //! the transaction completed, so what is shown as saved is saved.
 
-use super::engine::Engine;
+use super::engine::EngineCell;
 use crate::domain::bundle::{merge_events, Attachment, Bundle};
 use crate::domain::demo::{demo_events, DemoOptions};
 use crate::domain::event::{Channel, Contact, Event, EventBody, Hlc, NewEvent};
@@ -13,7 +13,7 @@ use crate::domain::ticket::{fold_all, Numbering, TicketState};
 use crate::web::store::{self, DeviceMeta, ExportRecord, Store, StoreError};
 use chrono::Utc;
 use leptos::prelude::*;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -60,8 +60,8 @@ pub type Tickets = Arc<BTreeMap<String, TicketState>>;
 #[derive(Clone, Copy)]
 pub struct Data {
     store: StoredValue<Option<Rc<Store>>, LocalStorage>,
-    /// The rules engine, built once at start-up.
-    engine: StoredValue<Arc<Engine>>,
+    /// The rules engine in force; follows the settings events.
+    engine: EngineCell,
     pub events: RwSignal<Arc<Vec<Event>>>,
     pub tickets: RwSignal<Tickets>,
     pub device: RwSignal<Option<DeviceMeta>>,
@@ -85,10 +85,10 @@ fn random_id() -> String {
 }
 
 impl Data {
-    pub fn provide(engine: Arc<Engine>) -> Data {
+    pub fn provide(engine: EngineCell) -> Data {
         let data = Data {
             store: StoredValue::new_local(None),
-            engine: StoredValue::new(engine),
+            engine,
             events: RwSignal::new(Arc::new(Vec::new())),
             tickets: RwSignal::new(Arc::new(BTreeMap::new())),
             device: RwSignal::new(None),
@@ -143,6 +143,7 @@ impl Data {
     }
 
     fn set_events(self, events: Vec<Event>) {
+        self.engine.follow(&events);
         self.tickets.set(Arc::new(fold_all(&events)));
         self.events.set(Arc::new(events));
     }
@@ -176,43 +177,61 @@ impl Data {
         }
     }
 
-    /// Records one event on a ticket as this device.
+    /// Records one event on a ticket (or another stream) as this device.
     pub async fn record(
         self,
         ticket: &str,
         author: &str,
         body: EventBody,
     ) -> Result<(), StoreError> {
+        self.record_all(author, vec![(ticket.to_string(), body)])
+            .await
+    }
+
+    /// Records several events (one action over many tickets) in one
+    /// transaction: all of them are saved, or none.
+    pub async fn record_all(
+        self,
+        author: &str,
+        items: Vec<(String, EventBody)>,
+    ) -> Result<(), StoreError> {
         let Some(mut device) = self.device.get_untracked() else {
             return Err(StoreError::Failed("not loaded".into()));
         };
         let now = Utc::now();
-        let hlc = Hlc {
-            ms: device.hlc_ms,
-            n: device.hlc_n,
+        let tickets = self.tickets.get_untracked();
+        let mut heads: HashMap<String, Vec<String>> = HashMap::new();
+        let mut events = Vec::with_capacity(items.len());
+        for (ticket, body) in items {
+            let hlc = Hlc {
+                ms: device.hlc_ms,
+                n: device.hlc_n,
+            }
+            .tick(now.timestamp_millis());
+            device.seq += 1;
+            device.hlc_ms = hlc.ms;
+            device.hlc_n = hlc.n;
+            let parents = heads.get(&ticket).cloned().unwrap_or_else(|| {
+                tickets
+                    .get(&ticket)
+                    .map(|t| t.heads.clone())
+                    .unwrap_or_default()
+            });
+            let event = NewEvent {
+                ticket: ticket.clone(),
+                device: device.id.clone(),
+                seq: device.seq,
+                at: now,
+                hlc,
+                author: author.to_string(),
+                parents,
+                body,
+            }
+            .seal();
+            heads.insert(ticket, vec![event.id.clone()]);
+            events.push(event);
         }
-        .tick(now.timestamp_millis());
-        device.seq += 1;
-        device.hlc_ms = hlc.ms;
-        device.hlc_n = hlc.n;
-        let parents = self
-            .tickets
-            .get_untracked()
-            .get(ticket)
-            .map(|t| t.heads.clone())
-            .unwrap_or_default();
-        let event = NewEvent {
-            ticket: ticket.to_string(),
-            device: device.id.clone(),
-            seq: device.seq,
-            at: now,
-            hlc,
-            author: author.to_string(),
-            parents,
-            body,
-        }
-        .seal();
-        self.commit(vec![event], device).await
+        self.commit(events, device).await
     }
 
     /// A new ticket: a number from this device's counter, the engine's
@@ -226,7 +245,8 @@ impl Data {
         let ticket = format!("{}-{}", device.id, number);
         let c = self
             .engine
-            .get_value()
+            .0
+            .get_untracked()
             .classifier
             .classify(&intake.text, &intake.facts);
         let mut seal = |body: EventBody, parents: Vec<String>| {
@@ -294,7 +314,7 @@ impl Data {
         let Some(mut device) = self.device.get_untracked() else {
             return Err(StoreError::Failed("not loaded".into()));
         };
-        let engine = self.engine.get_value();
+        let engine = self.engine.0.get_untracked();
         let options = DemoOptions {
             tickets: DEMO_TICKETS,
             seed: DEMO_SEED,

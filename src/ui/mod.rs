@@ -9,6 +9,7 @@ mod i18n;
 mod kiosk;
 mod new_ticket;
 mod placeholder;
+mod rules_editor;
 mod rules_page;
 mod scroll;
 mod shell;
@@ -31,22 +32,30 @@ use crate::i18n::Key;
 #[component]
 pub fn App() -> impl IntoView {
     provide_i18n();
-    data::Data::provide(engine::provide_engine());
+    let engine = engine::provide_engine();
+    data::Data::provide(engine);
     let i18n = use_i18n();
     view! {
         <Router>
+            {sync_panel::provide_import_state()}
             <a class="skip-link" href="#main">{i18n.t(Key::SkipToContent)}</a>
             <Header/>
             <main id="main" tabindex="-1">
-                <Routes fallback=|| view! { <Placeholder title=Key::NotFound/> }>
-                    <Route path=path!("/") view=Home/>
-                    <Route path=path!("/kiosk") view=kiosk::KioskPage/>
-                    <Route path=path!("/crew") view=crew::CrewPage/>
-                    <Route path=path!("/crew/t/:id") view=ticket_page::TicketPage/>
-                    <Route path=path!("/crew/new") view=new_ticket::NewTicketPage/>
-                    <Route path=path!("/supervisor") view=supervisor::SupervisorPage/>
-                    <Route path=path!("/rules") view=RulesPage/>
-                </Routes>
+                // Screens are rebuilt when the rules or calendar in force change.
+                {move || {
+                    engine.0.track();
+                    view! {
+                    <Routes fallback=|| view! { <Placeholder title=Key::NotFound/> }>
+                        <Route path=path!("/") view=Home/>
+                        <Route path=path!("/kiosk") view=kiosk::KioskPage/>
+                        <Route path=path!("/crew") view=crew::CrewPage/>
+                        <Route path=path!("/crew/t/:id") view=ticket_page::TicketPage/>
+                        <Route path=path!("/crew/new") view=new_ticket::NewTicketPage/>
+                        <Route path=path!("/supervisor") view=supervisor::SupervisorPage/>
+                        <Route path=path!("/rules") view=RulesPage/>
+                    </Routes>
+                    }
+                }}
             </main>
             <StatusBar/>
         </Router>

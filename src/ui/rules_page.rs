@@ -46,7 +46,9 @@ pub fn RulesPage() -> impl IntoView {
         <Categories/>
         <Kinds/>
         <ClockRules/>
+        <super::rules_editor::RulesEditor/>
         <CalendarView/>
+        <super::rules_editor::CalendarEditor/>
     }
 }
 

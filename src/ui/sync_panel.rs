@@ -21,11 +21,30 @@ enum ImportState {
     Done(usize),
 }
 
+/// The import area's state lives above the screens: when an import brings new
+/// rules, the screens are rebuilt, and the outcome must still be shown.
+#[derive(Clone, Copy)]
+pub struct ImportCell(RwSignal<ImportState>);
+
+/// Shares the import state; it is cleared when the user goes to another screen.
+pub fn provide_import_state() {
+    let cell = ImportCell(RwSignal::new(ImportState::Idle));
+    provide_context(cell);
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |previous: Option<String>| {
+        let path = location.pathname.get();
+        if previous.is_some_and(|p| p != path) {
+            cell.0.set(ImportState::Idle);
+        }
+        path
+    });
+}
+
 #[component]
 pub fn SyncPanel() -> impl IntoView {
     let i18n = use_i18n();
     let data = use_data();
-    let state = RwSignal::new(ImportState::Idle);
+    let state = expect_context::<ImportCell>().0;
     let cancel = RwSignal::new(false);
     let usage = RwSignal::new(None::<(f64, f64)>);
     // Storage use is re-read after every save.

@@ -388,6 +388,8 @@ fn TicketView(t: TicketState, events: Memo<Vec<Event>>) -> impl IntoView {
             <dd><code>{facts}</code></dd>
             <dt>{i18n.t(Key::Classification)}</dt>
             <dd>{why.into_iter().map(|(id, source)| view! { <code>{id}</code> " (" {source} ") " }).collect_view()}</dd>
+            <dt>{i18n.t(Key::RuleVersionUsed)}</dt>
+            <dd data-testid="decided-by">{c.as_ref().and_then(|c| c.rule_table_version.clone()).unwrap_or_else(|| i18n.t(Key::Overridden)().to_string())}</dd>
         </dl>
         {(!conflicts.is_empty()).then(|| view! {
             <section class="warning" role="alert" data-testid="conflict-notice">

@@ -53,6 +53,7 @@ fn KioskHome(screen: RwSignal<Screen>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <h1>{i18n.t(Key::KioskWelcome)}</h1>
+        <IncidentNotices/>
         <div class="kiosk-tiles">
             {Tile::ALL
                 .into_iter()
@@ -69,5 +70,54 @@ fn KioskHome(screen: RwSignal<Screen>) -> impl IntoView {
                 {i18n.t(Key::LookUpMyTicket)}
             </button>
         </div>
+    }
+}
+
+/// Active regional incidents of this kiosk's station (the station set in
+/// "who I am" on this device; all of them if none is set): customers see the
+/// cause, the expected restoration and the latest notice before filing.
+#[component]
+fn IncidentNotices() -> impl IntoView {
+    use crate::domain::incident::{for_station, incidents};
+    use crate::domain::time::china;
+    let i18n = use_i18n();
+    let data = super::data::use_data();
+    let shown = Memo::new(move |_| {
+        let station = data.device.with(|d| {
+            d.as_ref()
+                .and_then(|d| d.crew.as_ref())
+                .map(|c| c.station.clone())
+        });
+        let all = data.events.with(|e| incidents(e));
+        for_station(&all, station.as_deref().filter(|s| !s.is_empty()))
+            .into_iter()
+            .map(|i| {
+                (
+                    i.station.clone(),
+                    i.cause.clone(),
+                    i.expected_restoration
+                        .with_timezone(&china())
+                        .format("%m-%d %H:%M")
+                        .to_string(),
+                    i.latest_notice().map(|n| n.text.clone()),
+                )
+            })
+            .collect::<Vec<_>>()
+    });
+    move || {
+        shown
+            .get()
+            .into_iter()
+            .map(|(station, cause, expected, latest)| {
+                view! {
+                    <section class="kiosk-incident" role="status" data-testid="kiosk-incident">
+                        <h2>{i18n.t(Key::KioskIncident)} " · " {station}</h2>
+                        <p>{cause}</p>
+                        <p>{i18n.t(Key::KioskIncidentText)} <strong>{expected}</strong></p>
+                        {latest.map(|text| view! { <p>{i18n.t(Key::LatestProgress)} {text}</p> })}
+                    </section>
+                }
+            })
+            .collect_view()
     }
 }

@@ -4,6 +4,7 @@
 //! `gridcare report` commands.
 
 mod charts;
+mod emergency;
 mod ledger;
 mod views;
 
@@ -27,10 +28,11 @@ enum Tab {
     Teams,
     Topics,
     Bulletins,
+    Emergency,
 }
 
 impl Tab {
-    const ALL: [(Tab, Key, &'static str); 7] = [
+    const ALL: [(Tab, Key, &'static str); 8] = [
         (Tab::Ledger, Key::SupLedger, "ledger"),
         (Tab::Analysis, Key::SupAnalysis, "analysis"),
         (Tab::Alerts, Key::SupAlerts, "alerts"),
@@ -38,6 +40,7 @@ impl Tab {
         (Tab::Teams, Key::SupTeams, "teams"),
         (Tab::Topics, Key::SupTopics, "topics"),
         (Tab::Bulletins, Key::SupBulletins, "bulletins"),
+        (Tab::Emergency, Key::SupEmergency, "emergency"),
     ];
 }
 
@@ -134,6 +137,7 @@ pub fn SupervisorPage() -> impl IntoView {
                 Tab::Teams => view! { <views::TeamsView desk=desk/> }.into_any(),
                 Tab::Topics => view! { <views::TopicsView desk=desk/> }.into_any(),
                 Tab::Bulletins => view! { <views::BulletinsView desk=desk/> }.into_any(),
+                Tab::Emergency => view! { <emergency::EmergencyView/> }.into_any(),
             }}
         </Show>
         <div class="no-print">

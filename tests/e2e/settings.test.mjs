@@ -1,0 +1,159 @@
+// Changes every device must share, against the release build: a supervisor
+// edits the rule table and the calendar (new versions, validated, carried by
+// sync files to another device), and declares a regional incident whose one
+// notice reaches every linked ticket and the station's kiosk.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, launchBrowser, openPage, appReady, saved, crewWithDemo, screenshot } from './harness.mjs';
+
+let server, browser, work;
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  work = mkdtempSync(join(tmpdir(), 'gridcare-settings-'));
+});
+after(async () => { await browser?.close(); server?.stop(); rmSync(work, { recursive: true, force: true }); });
+
+async function exportAll(page, name) {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出全部数据' }).click()]);
+  const file = join(work, name);
+  await download.saveAs(file);
+  return file;
+}
+
+async function importAll(page, file) {
+  await page.setInputFiles('[data-testid="import-file"]', file);
+  await page.getByRole('button', { name: '确认导入' }).click();
+  await page.waitForSelector('[data-testid="import-done"]');
+  await saved(page);
+}
+
+test('an edited rule table is validated, versioned, applied, and travels to another device', async () => {
+  const context = await browser.newContext({ acceptDownloads: true });
+  const page = await openPage(context);
+  await page.goto(server.url + '/rules');
+  await appReady(page);
+  const shipped = await page.textContent('[data-testid="rule-version"]');
+  const editor = page.locator('[data-testid="rules-editor"]');
+
+  // Bad input is refused with the reasons, and nothing is published.
+  await page.fill('[data-testid="hf-share"]', '250');
+  await editor.getByRole('button', { name: '校验并发布' }).click();
+  const problems = page.locator('[data-testid="rules-problems"]');
+  await problems.waitFor();
+  assert.match(await problems.innerText(), /修改原因/);
+  await page.fill('[data-testid="rules-reason"]', '试行');
+  await editor.getByRole('button', { name: '校验并发布' }).click();
+  await page.waitForFunction(() => /high_frequency/.test(document.querySelector('[data-testid="rules-problems"]')?.innerText ?? ''));
+  assert.equal(await page.textContent('[data-testid="rule-version"]'), shipped, 'still the shipped table');
+
+  // A good edit: a lower minimum count and a new outage keyword.
+  await page.fill('[data-testid="hf-share"]', '30');
+  await page.fill('[data-testid="hf-min"]', '6');
+  await editor.locator('summary', { hasText: '各子类关键词' }).click();
+  const outage = editor.locator('[data-keywords="Outage"]');
+  await outage.fill((await outage.inputValue()) + '、黑灯瞎火');
+  await page.fill('[data-testid="rules-reason"]', '本地常见说法“黑灯瞎火”');
+  await editor.getByRole('button', { name: '校验并发布' }).click();
+  await page.waitForFunction((v) => document.querySelector('[data-testid="rule-version"]')?.innerText === `${v}.e1`, shipped);
+  assert.match(await page.textContent('[data-testid="publications"]'), /黑灯瞎火/);
+  assert.match(await page.textContent('main'), /≥ 6/);
+  // The try-out classifier uses the new keyword at once.
+  await page.fill('#try-text', '昨晚家里黑灯瞎火一整夜');
+  await page.waitForFunction(() => /sub\.outage[\s\S]*黑灯瞎火/.test(document.querySelector('.rules-fired')?.innerText ?? ''));
+  await saved(page);
+  await screenshot(page, 'rules-edited');
+  await page.reload();
+  await appReady(page);
+  await page.waitForFunction((v) => document.querySelector('[data-testid="rule-version"]')?.innerText === `${v}.e1`, shipped);
+
+  // The calendar: a typhoon closes a Wednesday.
+  await page.fill('[data-testid="calendar-day"]', '2026-11-25');
+  await page.fill('[data-testid="calendar-editor"] input[type="text"]', '台风停工');
+  await page.getByRole('button', { name: '保存这一天' }).click();
+  await page.waitForFunction(() => /台风停工/.test(document.querySelector('[data-testid="special-days"]')?.innerText ?? ''));
+  // A bad calendar file is refused with a message.
+  await page.setInputFiles('[data-testid="calendar-file"]', { name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"year": 2027, "days": [{"name": "x", "date": "2027-03-03", "isOffDay": false}]}') });
+  await page.waitForFunction(() => /未导入/.test(document.querySelector('[data-testid="calendar-message"]')?.innerText ?? ''));
+  await saved(page);
+  await page.goto(server.url + '/crew');
+  await appReady(page);
+  const file = await exportAll(page, 'rules.json');
+
+  // Another device: shipped rules until the file arrives, then the same rules.
+  const other = await browser.newContext();
+  const page2 = await openPage(other);
+  await page2.goto(server.url + '/rules');
+  await appReady(page2);
+  assert.equal(await page2.textContent('[data-testid="rule-version"]'), shipped);
+  await page2.goto(server.url + '/crew');
+  await appReady(page2);
+  await importAll(page2, file);
+  await page2.goto(server.url + '/rules');
+  await page2.waitForFunction((v) => document.querySelector('[data-testid="rule-version"]')?.innerText === `${v}.e1`, shipped);
+  assert.match(await page2.textContent('[data-testid="special-days"]'), /台风停工/);
+  // A hotline ticket there is decided by the new version, which stays with it.
+  await page2.goto(server.url + '/crew/new');
+  await appReady(page2);
+  await page2.fill('#nt-text', '客户投诉：家里黑灯瞎火三个小时了');
+  await page2.fill('#nt-phone', '13900001111');
+  await page2.getByRole('button', { name: '建立工单' }).click();
+  await page2.waitForURL(/\/crew\/t\//);
+  await page2.waitForSelector('[data-testid="decided-by"]');
+  assert.equal(await page2.textContent('[data-testid="decided-by"]'), `${shipped}.e1`);
+  await other.close();
+  await context.close();
+});
+
+test('emergency mode: one incident, its tickets linked, one notice for all, shown at the station\'s kiosk', async () => {
+  const context = await browser.newContext({ acceptDownloads: true });
+  const page = await openPage(context);
+  await crewWithDemo(page, server.url);
+  await page.fill('[data-testid="identity"] [name="name"]', '值班长');
+  await page.fill('[data-testid="identity"] [name="team"]', '调度');
+  await page.fill('[data-testid="identity"] [name="station"]', '城东供电所');
+  await page.getByRole('button', { name: '保存' }).click();
+  await saved(page);
+
+  await page.goto(server.url + '/supervisor');
+  await appReady(page);
+  await page.click('[data-tab="emergency"]');
+  await page.getByRole('button', { name: '宣布' }).click();
+  await page.waitForSelector('text=请填写供电所和原因。');
+  await page.fill('[data-testid="incident-station"]', '城东供电所');
+  await page.fill('[data-testid="incident-cause"]', '10kV 城东线故障跳闸');
+  await page.fill('[data-testid="incident-expected"]', '2026-11-23T16:00');
+  await page.getByRole('button', { name: '宣布' }).click();
+  const card = page.locator('[data-testid="incident"]');
+  await card.waitFor();
+  const link = card.locator('[data-testid="link-tickets"]');
+  const candidates = Number((await link.innerText()).match(/\((\d+)\)/)[1]);
+  assert.ok(candidates > 0, 'the station has open supply-quality tickets');
+  await link.click();
+  await page.waitForFunction((n) => document.querySelector('[data-testid="linked-count"]')?.innerText === String(n), candidates);
+  await page.fill('[data-testid="incident-notice"]', '抢修队已到现场，正在更换故障电缆');
+  await page.getByRole('button', { name: '发布通知' }).click();
+  await page.waitForSelector('text=抢修队已到现场，正在更换故障电缆');
+  await saved(page);
+  await screenshot(page, 'supervisor-emergency');
+
+  // Every linked ticket has the notice as a progress report, and it travels in the file.
+  const bundle = JSON.parse(readFileSync(await exportAll(page, 'incident.json'), 'utf8'));
+  const linked = new Set(bundle.events.filter((e) => e.type === 'incident_linked').map((e) => e.ticket));
+  const reported = new Set(bundle.events.filter((e) => e.type === 'progress_reported' && e.text === '抢修队已到现场，正在更换故障电缆').map((e) => e.ticket));
+  assert.equal(linked.size, candidates);
+  assert.deepEqual([...reported].sort(), [...linked].sort());
+  assert.equal(bundle.events.filter((e) => e.type === 'incident_declared').length, 1);
+
+  // The station's kiosk shows the incident before the customer files.
+  await page.goto(server.url + '/kiosk');
+  await appReady(page);
+  const banner = page.locator('[data-testid="kiosk-incident"]');
+  await banner.waitFor();
+  assert.match(await banner.innerText(), /城东供电所[\s\S]*10kV 城东线故障跳闸[\s\S]*11-23 16:00[\s\S]*正在更换故障电缆/);
+  await screenshot(page, 'kiosk-incident');
+  await context.close();
+});
