@@ -460,3 +460,50 @@ fn a_deadline_in_a_year_without_calendar_data_says_so() {
         "wall-clock spans need no calendar"
     );
 }
+
+#[test]
+fn a_delay_told_in_time_moves_the_arrival_deadline_one_told_late_does_not() {
+    let received = "2026-11-20T10:00:00+08:00";
+    let mut t = Ticket::complaint(received, "outage", 3);
+    t.facts.site_visit = Some(true);
+    // Urban: due 11:00. At 10:40 the crew tells the customer it will be 11:30.
+    t.events.push(ev(
+        "2026-11-20T10:40:00+08:00",
+        ClockEvent::DelayNotified {
+            new_arrival: at("2026-11-20T11:30:00+08:00"),
+        },
+    ));
+    let c = t.clock("clock.site_arrival", "2026-11-20T11:10:00+08:00");
+    assert_eq!(due(&c), "2026-11-20T11:30:00+08:00");
+    assert_ne!(
+        c.state,
+        ClockState::Overdue,
+        "not overdue at 11:10: the customer was told 11:30"
+    );
+    t.events
+        .push(ev("2026-11-20T11:25:00+08:00", ClockEvent::Arrived));
+    assert_eq!(
+        t.clock("clock.site_arrival", "2026-11-20T12:00:00+08:00")
+            .state,
+        ClockState::Met
+    );
+    // Told only after the deadline had passed: the deadline stands, and arriving at 11:25 is late.
+    let mut late = Ticket::complaint(received, "outage", 3);
+    late.facts.site_visit = Some(true);
+    late.events.push(ev(
+        "2026-11-20T11:05:00+08:00",
+        ClockEvent::DelayNotified {
+            new_arrival: at("2026-11-20T11:30:00+08:00"),
+        },
+    ));
+    late.events
+        .push(ev("2026-11-20T11:25:00+08:00", ClockEvent::Arrived));
+    let c = late.clock("clock.site_arrival", "2026-11-20T12:00:00+08:00");
+    assert_eq!(due(&c), "2026-11-20T11:00:00+08:00");
+    assert_eq!(c.state, ClockState::MetLate);
+    // A delay notice moves only the arrival clock, not the first response.
+    assert_eq!(
+        due(&t.clock("clock.first_response", received)),
+        due(&late.clock("clock.first_response", received))
+    );
+}

@@ -148,3 +148,43 @@ fn versions_count_edits() {
     assert_eq!(next_version("2026.11-1.e1"), "2026.11-1.e2");
     assert_eq!(next_version("2026.11-1.e9"), "2026.11-1.e10");
 }
+
+#[test]
+fn a_published_tariff_replaces_the_sample() {
+    let shipped = include_str!("../src/domain/data/tariff.json");
+    let local = shipped
+        .replace("\"sample\": true", "\"sample\": false")
+        .replace("sample-2026.11", "本地-2027.01")
+        .replacen("0.5653", "0.4883", 2);
+    let events = vec![
+        event(
+            "sup",
+            1,
+            EventBody::TariffPublished {
+                tariff: local,
+                reason: "物价局文件".into(),
+            },
+        ),
+        event(
+            "sup",
+            2,
+            EventBody::TariffPublished {
+                tariff: "{}".into(),
+                reason: "坏文件".into(),
+            },
+        ),
+    ];
+    let s = settings(&events);
+    assert!(!s.tariff.sample, "{:?}", s.rejected);
+    assert_eq!(s.tariff.version, "本地-2027.01");
+    assert_eq!(
+        s.rejected.len(),
+        1,
+        "the broken file is refused, the good one stays"
+    );
+    let bill = s.tariff.tiered(
+        gridcare::domain::tariff::Kwh::parse("100").unwrap(),
+        gridcare::domain::tariff::Basis::Month,
+    );
+    assert_eq!(bill.total.to_string(), "48.83");
+}

@@ -60,6 +60,9 @@ fn complaint(number: &str, month: &str, day: u32, category: &str) -> LedgerRow {
         feedback_given: false,
         confirmed: false,
         revisited: false,
+        signatures: 0,
+        self_service: false,
+        delays: 0,
         rule_table_version: Some("2026.11-1".into()),
         text: String::new(),
     }

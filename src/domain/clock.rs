@@ -35,6 +35,10 @@ pub enum ClockEvent {
     },
     Reopened,
     Voided,
+    /// The customer was told the crew will arrive later, by `new_arrival`.
+    DelayNotified {
+        new_arrival: DateTime<Utc>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -284,6 +288,12 @@ fn clock(
         } else {
             (base_due, Duration::zero(), false)
         };
+        // A delay the customer was told of before the arrival deadline moves it (000 §一2).
+        let due = if met_by.contains(&Milestone::Arrived) {
+            timeline.rescheduled(start, due)
+        } else {
+            due
+        };
         status.start = Some(start);
         status.due = Some(due);
         status.paused_seconds = paused.num_seconds();
@@ -341,6 +351,20 @@ struct Timeline<'a> {
 }
 
 impl<'a> Timeline<'a> {
+    /// The arrival deadline after the delay notices given in time: each notice
+    /// made before the deadline then in force may move it later, never earlier.
+    fn rescheduled(&self, start: DateTime<Utc>, due: DateTime<Utc>) -> DateTime<Utc> {
+        let mut due = due;
+        for e in &self.events {
+            if let ClockEvent::DelayNotified { new_arrival } = e.event {
+                if e.at >= start && e.at <= due {
+                    due = due.max(new_arrival);
+                }
+            }
+        }
+        due
+    }
+
     fn new(ticket: &'a ClockInput, satisfaction_threshold: u8) -> Timeline<'a> {
         let mut events: Vec<&TimedEvent> = ticket.events.iter().collect();
         events.sort_by_key(|e| e.at);

@@ -192,6 +192,32 @@ pub enum EventBody {
         table: String,
         reason: String,
     },
+    /// A new tariff table for the bill calculator (on the `settings` stream).
+    TariffPublished {
+        tariff: String,
+        reason: String,
+    },
+    /// A frequent-question answer settled the customer's question at the
+    /// kiosk: a self-service consultation, counted in the statistics.
+    SelfServiceAnswered {
+        faq: String,
+    },
+    /// The crew will miss the promised arrival; the customer was told the new
+    /// time (000 §一2). The arrival clock then runs to the new time.
+    DelayNotified {
+        new_arrival: DateTime<Utc>,
+        channel: String,
+    },
+    /// A signature drawn on the device: the customer's confirmation or a
+    /// party to an investigation record (调查笔录). The image is an attachment.
+    SignatureAttached {
+        hash: String,
+        mime: String,
+        bytes: u64,
+        signer: String,
+        /// `customer` or `investigation`.
+        role: String,
+    },
     /// A calendar year in the holiday-cn layout (on the `settings` stream).
     CalendarYearSet {
         year: String,
@@ -236,6 +262,10 @@ impl EventBody {
             EventBody::RulesPublished { .. } => "rules_published",
             EventBody::CalendarYearSet { .. } => "calendar_year_set",
             EventBody::CalendarDaySet { .. } => "calendar_day_set",
+            EventBody::TariffPublished { .. } => "tariff_published",
+            EventBody::SelfServiceAnswered { .. } => "self_service_answered",
+            EventBody::DelayNotified { .. } => "delay_notified",
+            EventBody::SignatureAttached { .. } => "signature_attached",
         }
     }
 
@@ -276,7 +306,12 @@ impl EventBody {
             EventBody::IncidentDeclared { station, cause, .. } => vec![station, cause],
             // A rule table or calendar is data, not a person's words: its size
             // is limited by the bundle's size, and it is validated on use.
-            EventBody::RulesPublished { reason, .. } => vec![reason],
+            EventBody::RulesPublished { reason, .. }
+            | EventBody::TariffPublished { reason, .. } => {
+                vec![reason]
+            }
+            EventBody::DelayNotified { channel, .. } => vec![channel],
+            EventBody::SignatureAttached { signer, .. } => vec![signer],
             EventBody::Resolved {
                 cause,
                 solution,

@@ -8,6 +8,7 @@
 use crate::domain::calendar::Calendar;
 use crate::domain::event::{Event, EventBody};
 use crate::domain::rules::RuleTable;
+use crate::domain::tariff::TariffTable;
 use chrono::{DateTime, Utc};
 
 /// The stream (`ticket` field) that settings events are written to.
@@ -32,6 +33,8 @@ pub struct Rejected {
 pub struct Settings {
     pub table: RuleTable,
     pub calendar: Calendar,
+    /// The bill calculator's tariff (a sample until a supervisor publishes one).
+    pub tariff: TariffTable,
     /// Every valid publication, oldest first; the last one is in force.
     pub publications: Vec<Publication>,
     pub calendar_changes: usize,
@@ -52,6 +55,7 @@ pub fn settings<'a>(events: impl IntoIterator<Item = &'a Event>) -> Settings {
     let mut s = Settings {
         table: RuleTable::shipped(),
         calendar: Calendar::shipped(),
+        tariff: TariffTable::shipped(),
         publications: vec![],
         calendar_changes: 0,
         rejected: vec![],
@@ -73,6 +77,13 @@ pub fn settings<'a>(events: impl IntoIterator<Item = &'a Event>) -> Settings {
                 Err(problems) => s.rejected.push(Rejected {
                     event: e.id.clone(),
                     why: problems.to_string(),
+                }),
+            },
+            EventBody::TariffPublished { tariff, .. } => match TariffTable::from_json(tariff) {
+                Ok(t) => s.tariff = t,
+                Err(why) => s.rejected.push(Rejected {
+                    event: e.id.clone(),
+                    why: why.to_string(),
                 }),
             },
             EventBody::CalendarYearSet { year } => match s.calendar.import_holiday_cn(year) {

@@ -81,6 +81,12 @@ pub struct TicketState {
     pub returns: u32,
     pub reopens: u32,
     pub photos: Vec<String>,
+    /// Hashes of the signatures drawn on the device.
+    pub signatures: Vec<String>,
+    /// The frequent question that answered it at the kiosk.
+    pub self_service: Option<String>,
+    /// Times the customer was told of a later arrival.
+    pub delays: u32,
     pub conflicts: Vec<Conflict>,
     /// Event ids in fold order.
     pub timeline: Vec<String>,
@@ -145,6 +151,9 @@ pub fn fold(events: &[&Event]) -> Option<TicketState> {
         returns: 0,
         reopens: 0,
         photos: Vec::new(),
+        signatures: Vec::new(),
+        self_service: None,
+        delays: 0,
         conflicts: Vec::new(),
         timeline: Vec::new(),
         heads: Vec::new(),
@@ -257,6 +266,9 @@ fn apply(state: &mut TicketState, e: &Event, manual_facts: &Facts) {
             state.team = Some(team.clone());
         }
         EventBody::PhotoAttached { hash, .. } => state.photos.push(hash.clone()),
+        EventBody::SignatureAttached { hash, .. } => state.signatures.push(hash.clone()),
+        EventBody::SelfServiceAnswered { faq } => state.self_service = Some(faq.clone()),
+        EventBody::DelayNotified { .. } => state.delays += 1,
         EventBody::Closed if state.status != Status::Voided => state.status = Status::Closed,
         EventBody::Voided { .. } => state.status = Status::Voided,
         _ => {}
@@ -299,6 +311,9 @@ pub fn clock_events(events: &[&Event]) -> Vec<TimedEvent> {
                 },
                 EventBody::Reopened { .. } => ClockEvent::Reopened,
                 EventBody::Voided { .. } => ClockEvent::Voided,
+                EventBody::DelayNotified { new_arrival, .. } => ClockEvent::DelayNotified {
+                    new_arrival: *new_arrival,
+                },
                 _ => return None,
             };
             Some(TimedEvent { at: e.at, event })

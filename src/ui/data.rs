@@ -405,6 +405,31 @@ impl Data {
         self.record(ticket, &self.author(), body).await
     }
 
+    /// Stores a drawn signature (PNG) and records who signed and why.
+    pub async fn attach_signature(
+        self,
+        ticket: &str,
+        png: Vec<u8>,
+        signer: String,
+        role: String,
+    ) -> Result<(), StoreError> {
+        use base64::Engine as _;
+        let Some(store) = self.store.get_value() else {
+            return Err(StoreError::Failed("not loaded".into()));
+        };
+        let hash = crate::domain::event::sha256_id(&png);
+        let data = base64::engine::general_purpose::STANDARD.encode(&png);
+        store.put_attachment(&hash, "image/png", &data).await?;
+        let body = EventBody::SignatureAttached {
+            hash,
+            mime: "image/png".into(),
+            bytes: png.len() as u64,
+            signer,
+            role,
+        };
+        self.record(ticket, &self.author(), body).await
+    }
+
     /// A stored photo as a `data:` URL for an `<img>`.
     pub async fn photo_url(self, hash: String) -> Option<String> {
         let store = self.store.get_value()?;
@@ -419,7 +444,9 @@ impl Data {
             return found;
         };
         for event in events {
-            if let EventBody::PhotoAttached { hash, .. } = &event.body {
+            if let EventBody::PhotoAttached { hash, .. }
+            | EventBody::SignatureAttached { hash, .. } = &event.body
+            {
                 if let Ok(Some((mime, data))) = store.attachment(hash).await {
                     found.insert(hash.clone(), Attachment { mime, data });
                 }

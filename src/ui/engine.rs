@@ -6,14 +6,22 @@
 use crate::domain::calendar::Calendar;
 use crate::domain::classify::Classifier;
 use crate::domain::event::Event;
+use crate::domain::faq::Faq;
 use crate::domain::rules::RuleTable;
 use crate::domain::settings::{is_settings, settings, Publication, Rejected};
+use crate::domain::tariff::TariffTable;
+use crate::domain::templates::Templates;
 use leptos::prelude::*;
 use std::sync::Arc;
 
 pub struct Engine {
     pub classifier: Classifier,
     pub calendar: Calendar,
+    /// The bill calculator's tariff (published like the rule table).
+    pub tariff: TariffTable,
+    /// Frequent questions and reply templates, shipped as data.
+    pub faq: Faq,
+    pub templates: Templates,
     /// Rule-table publications in force order; the last is active.
     pub publications: Vec<Publication>,
     /// Settings events that could not be applied, with why.
@@ -32,6 +40,9 @@ impl Engine {
         Engine {
             classifier: Classifier::new(s.table),
             calendar: s.calendar,
+            tariff: s.tariff,
+            faq: Faq::shipped(),
+            templates: Templates::shipped(),
             publications: s.publications,
             rejected: s.rejected,
             fingerprint: s.fingerprint,

@@ -15,6 +15,8 @@ mod scroll;
 mod shell;
 mod supervisor;
 mod sync_panel;
+mod tariff;
+mod ticket_extras;
 mod ticket_page;
 
 use home::Home;
@@ -53,6 +55,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/crew/new") view=new_ticket::NewTicketPage/>
                         <Route path=path!("/supervisor") view=supervisor::SupervisorPage/>
                         <Route path=path!("/rules") view=RulesPage/>
+                        <Route path=path!("/tariff") view=tariff::TariffPage/>
                     </Routes>
                     }
                 }}

@@ -387,3 +387,70 @@ pub fn CalendarEditor() -> impl IntoView {
         </section>
     }
 }
+
+/// A supervisor replaces the calculator's tariff with the local one: a file
+/// in the tariff layout, checked before it is recorded (like the rule table,
+/// it travels to every device).
+#[component]
+pub fn TariffEditor() -> impl IntoView {
+    let i18n = use_i18n();
+    let data = use_data();
+    let engine = use_engine();
+    let message = RwSignal::new(None::<(bool, String)>);
+    let current = engine.tariff.version.clone();
+    let sample = engine.tariff.sample;
+    let import = move |ev: leptos::ev::Event| {
+        use wasm_bindgen::JsCast;
+        let input: web_sys::HtmlInputElement = ev.target().expect("an input").unchecked_into();
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
+        input.set_value("");
+        let lang = i18n.lang.get_untracked();
+        leptos::task::spawn_local(async move {
+            let text = match crate::web::files::read_bytes(&file)
+                .await
+                .map(String::from_utf8)
+            {
+                Ok(Ok(text)) => text,
+                _ => {
+                    message.set(Some((false, Key::CalendarFileUnreadable.text(lang).into())));
+                    return;
+                }
+            };
+            match crate::domain::tariff::TariffTable::from_json(&text) {
+                Ok(t) => {
+                    let body = EventBody::TariffPublished {
+                        tariff: text,
+                        reason: t.version.clone(),
+                    };
+                    match data.record(SETTINGS_STREAM, &data.author(), body).await {
+                        Ok(()) => message.set(Some((
+                            true,
+                            format!("{} {}", Key::TariffInForce.text(lang), t.version),
+                        ))),
+                        Err(e) => message.set(Some((false, e.to_string()))),
+                    }
+                }
+                Err(e) => message.set(Some((
+                    false,
+                    format!("{}: {e}", Key::TariffRefused.text(lang)),
+                ))),
+            }
+        });
+    };
+    view! {
+        <section class="tariff-editor" data-testid="tariff-editor">
+            <h2>{i18n.t(Key::BillCalculator)}</h2>
+            <p>{i18n.t(Key::TariffInForce)} " " <strong data-testid="tariff-version">{current}</strong>
+                {sample.then(|| view! { " · " <span class="badge warn">{i18n.t(Key::SampleBadge)}</span> })}</p>
+            <label class="file-button button secondary">
+                {i18n.t(Key::ImportTariff)}
+                <input type="file" accept=".json,application/json" data-testid="tariff-file" on:change=import/>
+            </label>
+            {move || message.get().map(|(ok, text)| view! {
+                <p class=if ok { "saved-note" } else { "error" } role="status" data-testid="tariff-message">{text}</p>
+            })}
+        </section>
+    }
+}

@@ -49,6 +49,7 @@ pub fn RulesPage() -> impl IntoView {
         <super::rules_editor::RulesEditor/>
         <CalendarView/>
         <super::rules_editor::CalendarEditor/>
+        <super::rules_editor::TariffEditor/>
     }
 }
 

@@ -40,10 +40,14 @@ enum Action {
     Reassign,
     Close,
     Void,
+    /// The crew will be late: the customer is told the new time (000 §一2).
+    Delay,
 }
 
 #[derive(Clone, Copy)]
 enum FieldKind {
+    /// Date and time, in China time.
+    DateTime,
     Line,
     Area,
     Choice(&'static [Key]),
@@ -66,10 +70,11 @@ const CAUSES: &[Key] = &[
 const CHANNELS: &[Key] = &[Key::ChannelPhone, Key::ChannelSms, Key::ChannelVisit];
 
 impl Action {
-    const ALL: [Action; 17] = [
+    const ALL: [Action; 18] = [
         Action::Respond,
         Action::Records,
         Action::Dispatch,
+        Action::Delay,
         Action::Arrive,
         Action::Pending,
         Action::Resume,
@@ -105,6 +110,7 @@ impl Action {
             Action::Reassign => Key::ActionReassign,
             Action::Close => Key::ActionClose,
             Action::Void => Key::ActionVoid,
+            Action::Delay => Key::ActionDelay,
         }
     }
 
@@ -160,6 +166,18 @@ impl Action {
                     kind: Check,
                 },
             ],
+            Action::Delay => &[
+                Field {
+                    name: "new_arrival",
+                    label: Key::FieldNewArrival,
+                    kind: DateTime,
+                },
+                Field {
+                    name: "channel",
+                    label: Key::FieldChannel,
+                    kind: Choice(CHANNELS),
+                },
+            ],
             Action::Confirm => &[Field {
                 name: "satisfaction",
                 label: Key::FieldSatisfaction,
@@ -207,6 +225,7 @@ impl Action {
             | Action::Reassign
             | Action::Void => open,
             Action::Dispatch | Action::Arrive => before_resolution && status != S::PendingCustomer,
+            Action::Delay => matches!(status, S::Received | S::Responded | S::Dispatched),
             Action::Pending => before_resolution && status != S::PendingCustomer,
             Action::Resume => status == S::PendingCustomer,
             Action::Resolve => before_resolution && status != S::PendingCustomer,
@@ -308,6 +327,32 @@ impl Action {
             Action::Void => EventBody::Voided {
                 reason: text("reason"),
             },
+            Action::Delay => {
+                let raw = values
+                    .get("new_arrival")
+                    .map(|v| v.trim())
+                    .unwrap_or_default();
+                let when = chrono::NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M")
+                    .ok()
+                    .and_then(|t| chrono::TimeZone::from_local_datetime(&china(), &t).single())
+                    .map(|t| t.with_timezone(&chrono::Utc));
+                // A new arrival time must lie ahead: a delay told afterwards is no notice.
+                let new_arrival = match when {
+                    Some(t) if t > chrono::Utc::now() => t,
+                    Some(_) => {
+                        problems.push(("new_arrival", Key::TimeInPast));
+                        chrono::Utc::now()
+                    }
+                    None => {
+                        problems.push(("new_arrival", Key::Required));
+                        chrono::Utc::now()
+                    }
+                };
+                EventBody::DelayNotified {
+                    new_arrival,
+                    channel: ["电话", "短信", "上门"][choice("channel").min(2)].to_string(),
+                }
+            }
         };
         if problems.is_empty() {
             Ok(body)
@@ -399,9 +444,36 @@ fn TicketView(t: TicketState, events: Memo<Vec<Event>>) -> impl IntoView {
         })}
         <Actions ticket=t.id.clone() status=status/>
         <Photos ticket=t.id.clone() open=t.is_open() events=events/>
+        <super::ticket_extras::ReplyTemplates t=t.clone() events=events/>
+        <super::ticket_extras::Signatures ticket=t.id.clone() open=t.is_open() events=events/>
+        {super::ticket_extras::calculator_link(&t)}
         <Clocks t=t.clone() events=events/>
         <Timeline events=events/>
     }
+}
+
+/// The clocks that apply to a ticket now.
+pub(super) fn ticket_clocks(
+    t: &TicketState,
+    events: &[Event],
+    engine: &super::engine::Engine,
+) -> Vec<crate::domain::clock::ClockStatus> {
+    let refs: Vec<&Event> = events.iter().collect();
+    let timed = clock_events(&refs);
+    let c = t.classification.as_ref();
+    let input = ClockInput {
+        received: t.received,
+        kind: c.map(|c| c.kind.as_str()).unwrap_or("complaint"),
+        category: c.map(|c| c.category.as_str()).unwrap_or("other"),
+        subcategory: c.and_then(|c| c.subcategory.as_deref()),
+        grade: c.and_then(|c| c.grade),
+        facts: &t.facts,
+        events: &timed,
+    };
+    clocks(engine.table(), &engine.calendar, &input, Utc::now())
+        .into_iter()
+        .filter(|c| c.state != ClockState::NotApplicable)
+        .collect()
 }
 
 #[component]
@@ -417,23 +489,7 @@ fn Clocks(t: TicketState, events: Memo<Vec<Event>>) -> impl IntoView {
     }
     let rows = Memo::new(move |_| {
         tick.track();
-        let events = events.get();
-        let refs: Vec<&Event> = events.iter().collect();
-        let timed = clock_events(&refs);
-        let c = t.classification.as_ref();
-        let input = ClockInput {
-            received: t.received,
-            kind: c.map(|c| c.kind.as_str()).unwrap_or("complaint"),
-            category: c.map(|c| c.category.as_str()).unwrap_or("other"),
-            subcategory: c.and_then(|c| c.subcategory.as_deref()),
-            grade: c.and_then(|c| c.grade),
-            facts: &t.facts,
-            events: &timed,
-        };
-        clocks(engine.table(), &engine.calendar, &input, Utc::now())
-            .into_iter()
-            .filter(|c| c.state != ClockState::NotApplicable)
-            .collect::<Vec<_>>()
+        events.with(|events| ticket_clocks(&t, events, &engine))
     });
     view! {
         <section>
@@ -547,6 +603,7 @@ fn Actions(ticket: String, status: Status) -> impl IntoView {
                         let set = move |value: String| values.update(|v| { v.insert(name, value); });
                         let input = match f.kind {
                             FieldKind::Line => view! { <input id=id.clone() name=name on:input=move |ev| set(event_target_value(&ev))/> }.into_any(),
+                            FieldKind::DateTime => view! { <input id=id.clone() name=name type="datetime-local" on:input=move |ev| set(event_target_value(&ev))/> }.into_any(),
                             FieldKind::Percent => view! { <input id=id.clone() name=name inputmode="numeric" on:input=move |ev| set(event_target_value(&ev))/> }.into_any(),
                             FieldKind::Area => view! { <textarea id=id.clone() name=name on:input=move |ev| set(event_target_value(&ev))></textarea> }.into_any(),
                             FieldKind::Check => view! { <input id=id.clone() name=name type="checkbox" on:change=move |ev| set(event_target_checked(&ev).to_string())/> }.into_any(),

@@ -6,5 +6,6 @@ pub mod network;
 pub mod photos;
 pub mod prefs;
 pub mod service_worker;
+pub mod signature;
 pub mod store;
 pub mod tasks;

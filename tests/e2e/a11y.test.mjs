@@ -38,10 +38,17 @@ function audit() {
     const large = parseFloat(style.fontSize) >= 24 || (parseFloat(style.fontSize) >= 18.66 && Number(style.fontWeight) >= 700);
     if (ratio < (large ? 3 : 4.5)) problems.push(`contrast ${ratio.toFixed(2)} for "${node.textContent.trim().slice(0, 30)}"`);
   }
-  for (const el of document.querySelectorAll('button, a.button, .app-header a, .kiosk-tile, select, input:not([type=checkbox]):not([type=file])')) {
+  for (const el of document.querySelectorAll('button, a.button, .app-header a, .kiosk-tile, select, input:not([type=checkbox]):not([type=radio]):not([type=file])')) {
     if (!el.offsetParent) continue;
     const box = el.getBoundingClientRect();
     if (box.height < 44) problems.push(`touch target ${Math.round(box.height)} px: ${el.outerHTML.slice(0, 60)}`);
+  }
+  // A check box or radio button is tapped through its whole label.
+  for (const el of document.querySelectorAll('input[type=checkbox], input[type=radio]')) {
+    if (!el.offsetParent) continue;
+    const target = el.closest('label') ?? el;
+    const box = target.getBoundingClientRect();
+    if (box.height < 44) problems.push(`touch target ${Math.round(box.height)} px: ${target.outerHTML.slice(0, 60)}`);
   }
   for (const el of document.querySelectorAll('input, select, textarea')) {
     if (el.type === 'hidden' || !el.offsetParent && el.type !== 'file') continue;

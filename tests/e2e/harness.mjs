@@ -1,6 +1,7 @@
 // Shared set-up for the end-to-end tests: serves the release build (dist/) on
 // 127.0.0.1 with the same server the Run command uses, and drives Debian's
 // Chromium through playwright-core (which never downloads a browser).
+import { after } from 'node:test';
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -71,9 +72,16 @@ export async function screenshot(page, name) {
  * to it, so a test can kill it outright (SIGKILL) and start it again on the
  * same profile. Resolves to { browser, context, kill }.
  */
+// Browsers started by launchKillable that a failed test may have left running:
+// killed when the test file ends, so a failure never leaves the run hanging.
+const killables = new Set();
+after(() => { for (const child of killables) child.kill('SIGKILL'); });
+
 export function launchKillable(profile) {
   return new Promise((resolvePromise, reject) => {
     const child = spawn('/usr/bin/chromium', [...CHROMIUM_ARGS, `--user-data-dir=${profile}`, '--remote-debugging-port=0', 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    killables.add(child);
+    child.once('exit', () => killables.delete(child));
     child.on('error', reject);
     let output = '';
     child.stderr.on('data', async (chunk) => {
@@ -133,9 +141,10 @@ const scrollQueue = async (page, stopAt) => page.evaluate(async (stopAt) => {
   return [...seen.entries()].sort((a, b) => a[0] - b[0]).map(([, row]) => row);
 }, stopAt ?? null);
 
-/** Every row of the crew queue in order: number, status text, conflict flag. */
+/** Every row of the crew queue in order, closed tickets included: number, status text, conflict flag. */
 export async function queueRows(page) {
   await page.waitForSelector('[data-testid="queue"]');
+  await page.uncheck('[data-testid="open-only"]');
   return scrollQueue(page);
 }
 

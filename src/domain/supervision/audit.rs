@@ -97,7 +97,8 @@ pub fn findings(r: &LedgerRow) -> Vec<Finding> {
     if !r.feedback_given {
         out.push(Finding::NoFeedback);
     }
-    if !r.confirmed && !r.revisited {
+    // A customer's signature on the device is a confirmation too.
+    if !r.confirmed && !r.revisited && r.signatures == 0 {
         out.push(Finding::NoConfirmation);
     }
     if r.site_visit && r.photos == 0 {

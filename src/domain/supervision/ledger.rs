@@ -58,6 +58,12 @@ pub struct LedgerRow {
     pub feedback_given: bool,
     pub confirmed: bool,
     pub revisited: bool,
+    /// Signatures drawn on the device (customer confirmation, investigation record).
+    pub signatures: usize,
+    /// Answered by a frequent question at the kiosk (a self-service consultation).
+    pub self_service: bool,
+    /// Times the customer was told of a later arrival.
+    pub delays: u32,
     pub rule_table_version: Option<String>,
     pub text: String,
 }
@@ -189,6 +195,9 @@ pub fn row(
         feedback_given: has(|b| matches!(b, EventBody::FeedbackGiven { .. })),
         confirmed: has(|b| matches!(b, EventBody::Confirmed { .. })),
         revisited: has(|b| matches!(b, EventBody::Revisited { .. })),
+        signatures: t.signatures.len(),
+        self_service: t.self_service.is_some(),
+        delays: t.delays,
         rule_table_version: c.and_then(|c| c.rule_table_version.clone()),
         text: t.text.clone(),
     }

@@ -62,6 +62,8 @@ pub struct MonthlyReport {
     pub rule_table_version: String,
     pub tickets: u32,
     pub complaints: u32,
+    /// Questions answered at the kiosk by a frequent-question entry.
+    pub self_service: u32,
     pub by_kind: Vec<Count>,
     pub by_category: Vec<Count>,
     pub by_area: Vec<Count>,
@@ -201,6 +203,7 @@ pub fn monthly_report(rows: &[LedgerRow], month: &str, table: &RuleTable) -> Mon
         rule_table_version: table.version.clone(),
         tickets: of_month.len() as u32,
         complaints: complaints.len() as u32,
+        self_service: of_month.iter().filter(|r| r.self_service).count() as u32,
         by_kind: counts(of_month.iter().map(|r| r.kind.as_str())),
         by_category: counts(complaints.iter().map(|r| r.category.as_str())),
         by_area: counts(

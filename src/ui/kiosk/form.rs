@@ -1,7 +1,7 @@
 //! The few questions of a tile, the customer's words and phone, and submit.
 
 use super::Screen;
-use crate::domain::event::{Channel, Contact};
+use crate::domain::event::{Channel, Contact, EventBody};
 use crate::domain::facts::Area;
 use crate::domain::intake::{compose, valid_phone, Tile};
 use crate::i18n::Key;
@@ -70,6 +70,7 @@ pub fn ComplaintForm(tile: Tile, screen: RwSignal<Screen>) -> impl IntoView {
 
     view! {
         <h1>{move || i18n.lang.get().pick(zh, en).to_string()}</h1>
+        <FrequentAnswers tile=tile description=description screen=screen/>
         <form class="kiosk-form" on:submit=submit novalidate>
             {questions
                 .iter()
@@ -143,5 +144,93 @@ pub fn ComplaintForm(tile: Tile, screen: RwSignal<Screen>) -> impl IntoView {
                 </button>
             </div>
         </form>
+    }
+}
+
+/// Answers to frequent questions that match the tile and the words typed,
+/// offered before the complaint is filed. "This solved it" records a
+/// self-service consultation (closed at once, counted in the statistics);
+/// "I still want to file" puts them away.
+#[component]
+fn FrequentAnswers(
+    tile: Tile,
+    description: RwSignal<String>,
+    screen: RwSignal<Screen>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let data = use_data();
+    let engine = crate::ui::engine::use_engine();
+    let dismissed = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let matches = Memo::new(move |_| {
+        let text = description.get();
+        engine
+            .faq
+            .matches(Some(tile.code()), &text, 3)
+            .into_iter()
+            .cloned()
+            .collect::<Vec<_>>()
+    });
+    let solved = move |entry: crate::domain::faq::Entry| {
+        busy.set(true);
+        let intake = Intake {
+            author: "kiosk".into(),
+            channel: Channel::Kiosk,
+            text: format!(
+                "{}{}",
+                Key::SelfServicePrefix.text(crate::i18n::Lang::Zh),
+                entry.question.zh
+            ),
+            facts: Default::default(),
+            contact: Contact::default(),
+            station: None,
+            correction: Some(crate::ui::data::Correction {
+                kind: "consultation".into(),
+                category: entry.category.clone(),
+                subcategory: None,
+                grade: None,
+                reason: Key::SelfServiceReason.text(crate::i18n::Lang::Zh).into(),
+            }),
+        };
+        leptos::task::spawn_local(async move {
+            if let Ok(ticket) = data.new_ticket(intake).await {
+                let done = vec![
+                    (
+                        ticket.clone(),
+                        EventBody::SelfServiceAnswered {
+                            faq: entry.id.clone(),
+                        },
+                    ),
+                    (ticket, EventBody::Closed),
+                ];
+                if data.record_all("kiosk", done).await.is_ok() {
+                    screen.set(Screen::Answered);
+                    return;
+                }
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <Show when=move || !dismissed.get() && !matches.with(Vec::is_empty)>
+            <aside class="faq" data-testid="faq" aria-label=i18n.t(Key::FrequentQuestions)>
+                <h2>{i18n.t(Key::FrequentQuestions)}</h2>
+                {move || matches.get().into_iter().map(|entry| {
+                    let (q, a) = (entry.question.clone(), entry.answer.clone());
+                    let id = entry.id.clone();
+                    view! {
+                        <details data-faq=id>
+                            <summary>{move || i18n.lang.get().pick(&q.zh, &q.en).to_string()}</summary>
+                            <p>{move || i18n.lang.get().pick(&a.zh, &a.en).to_string()}</p>
+                            <button type="button" class="primary" disabled=move || busy.get() on:click={
+                                let entry = entry.clone();
+                                move |_| solved(entry.clone())
+                            }>{i18n.t(Key::ThisSolvedIt)}</button>
+                        </details>
+                    }
+                }).collect_view()}
+                <button type="button" data-testid="still-file" on:click=move |_| dismissed.set(true)>{i18n.t(Key::StillWantToFile)}</button>
+            </aside>
+        </Show>
     }
 }

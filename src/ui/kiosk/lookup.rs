@@ -76,6 +76,10 @@ pub fn event_key(body: &EventBody) -> Key {
         EventBody::IncidentNotice { .. } => Key::EventIncidentNotice,
         EventBody::IncidentEnded => Key::EventIncidentEnded,
         EventBody::RulesPublished { .. } => Key::EventRulesPublished,
+        EventBody::TariffPublished { .. } => Key::EventTariffPublished,
+        EventBody::SelfServiceAnswered { .. } => Key::EventSelfService,
+        EventBody::DelayNotified { .. } => Key::EventDelayNotified,
+        EventBody::SignatureAttached { .. } => Key::EventSignature,
         EventBody::CalendarYearSet { .. } | EventBody::CalendarDaySet { .. } => {
             Key::EventCalendarChanged
         }

@@ -23,6 +23,10 @@ pub enum Screen {
     Form(Tile),
     Receipt(String),
     Lookup,
+    /// The bill calculator; a customer asks "why is my bill so high" here first.
+    Tariff,
+    /// A frequent question answered it; nothing was filed.
+    Answered,
 }
 
 /// Seconds without a touch before the kiosk resets.
@@ -41,6 +45,17 @@ pub fn KioskPage() -> impl IntoView {
                 Screen::Form(tile) => view! { <form::ComplaintForm tile=tile screen=screen/> }.into_any(),
                 Screen::Receipt(ticket) => view! { <receipt::Receipt ticket=ticket screen=screen/> }.into_any(),
                 Screen::Lookup => view! { <lookup::Lookup screen=screen/> }.into_any(),
+                Screen::Answered => view! {
+                    <section class="kiosk-answered" role="status" data-testid="answered">
+                        <h1>{i18n.t(Key::GladItHelped)}</h1>
+                        <p>{i18n.t(Key::GladItHelpedMore)}</p>
+                        <button type="button" class="primary" on:click=move |_| screen.set(Screen::Home)>{i18n.t(Key::Back)}</button>
+                    </section>
+                }.into_any(),
+                Screen::Tariff => view! {
+                    <super::tariff::TariffCalculator/>
+                    <button type="button" class="kiosk-back" on:click=move |_| screen.set(Screen::Home)>{i18n.t(Key::Back)}</button>
+                }.into_any(),
             }}
             <guard::StaffExit/>
         </div>
@@ -68,6 +83,9 @@ fn KioskHome(screen: RwSignal<Screen>) -> impl IntoView {
                 .collect_view()}
             <button type="button" class="kiosk-tile lookup" data-tile="lookup" on:click=move |_| screen.set(Screen::Lookup)>
                 {i18n.t(Key::LookUpMyTicket)}
+            </button>
+            <button type="button" class="kiosk-tile lookup" data-tile="tariff" on:click=move |_| screen.set(Screen::Tariff)>
+                {i18n.t(Key::BillCalculator)}
             </button>
         </div>
     }

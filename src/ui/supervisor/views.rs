@@ -169,6 +169,7 @@ pub fn AnalysisView(desk: Desk) -> impl IntoView {
                 <dl class="summary">
                     <div><dt>{Key::TicketsOfMonth.text(lang)}</dt><dd data-field="tickets">{r.tickets}</dd></div>
                     <div><dt>{Key::ComplaintsCount.text(lang)}</dt><dd data-field="complaints">{r.complaints}</dd></div>
+                    <div><dt>{Key::SelfServiceCount.text(lang)}</dt><dd data-field="self-service">{r.self_service}</dd></div>
                     <div><dt>{Key::MomChange.text(lang)}</dt><dd>{last.map(|c| format!("{c:+.1}%")).unwrap_or_else(|| "–".into())}</dd></div>
                     <div><dt>{Key::MedianHandling.text(lang)}</dt><dd>{r.median_handling_hours.map(|h| format!("{h:.1} {hours}")).unwrap_or_else(|| "–".into())}</dd></div>
                     <div><dt>{Key::SatisfactionMean.text(lang)}</dt><dd>{r.satisfaction.mean.map(|m| format!("{m:.1}")).unwrap_or_else(|| "–".into())}</dd></div>
