@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod classify;
 pub mod clock;
 pub mod demo;
+pub mod drill;
 pub mod event;
 pub mod export;
 pub mod facts;

@@ -155,7 +155,11 @@ pub fn CrewPage() -> impl IntoView {
     let empty = move || data.loaded() && data.tickets.with(|t| t.is_empty());
     view! {
         <h1>{i18n.t(Key::Crew)}</h1>
-        <p><A href="/crew/new" attr:class="button primary">{i18n.t(Key::NewTicket)}</A></p>
+        <p class="actions">
+            <A href="/crew/new" attr:class="button primary">{i18n.t(Key::NewTicket)}</A>
+            " " <A href="/tariff" attr:class="button secondary">{i18n.t(Key::BillCalculator)}</A>
+            " " <A href="/drill" attr:class="button secondary">{i18n.t(Key::TrainingLink)}</A>
+        </p>
         <Show when=loading>
             <p role="status">{i18n.t(Key::LoadingData)}</p>
         </Show>

@@ -3,6 +3,7 @@
 
 mod crew;
 mod data;
+mod drill;
 mod engine;
 mod home;
 mod i18n;
@@ -56,6 +57,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/supervisor") view=supervisor::SupervisorPage/>
                         <Route path=path!("/rules") view=RulesPage/>
                         <Route path=path!("/tariff") view=tariff::TariffPage/>
+                        <Route path=path!("/drill") view=drill::DrillPage/>
                     </Routes>
                     }
                 }}

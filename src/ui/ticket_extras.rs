@@ -62,13 +62,28 @@ pub fn ReplyTemplates(t: TicketState, events: Memo<Vec<Event>>) -> impl IntoView
             if let Some(name) = t.contact.name.clone() {
                 v.insert("customer", name);
             }
-            if let Some(d) = clocks
+            // The deadline promised to the customer: the resolution, else the nearest promised one.
+            let promised = |c: &&crate::domain::clock::ClockStatus| {
+                engine
+                    .table()
+                    .clocks
+                    .iter()
+                    .any(|r| r.id == c.id && r.promised)
+                    && c.code != "site_arrival"
+            };
+            let resolution = clocks
                 .iter()
                 .filter(running)
-                .filter(|c| c.code != "site_arrival")
-                .filter_map(|c| c.due)
-                .min()
-            {
+                .find(|c| c.code == "resolution")
+                .and_then(|c| c.due);
+            if let Some(d) = resolution.or_else(|| {
+                clocks
+                    .iter()
+                    .filter(running)
+                    .filter(promised)
+                    .filter_map(|c| c.due)
+                    .min()
+            }) {
                 v.insert("deadline", local(d));
             }
             if let Some(d) = clocks

@@ -148,9 +148,10 @@ export async function queueRows(page) {
   return scrollQueue(page);
 }
 
-/** Scrolls the crew queue to one ticket's row and returns that row. */
+/** Scrolls the crew queue (closed tickets included) to one ticket's row and returns that row. */
 export async function queueRow(page, number) {
   await page.waitForSelector('[data-testid="queue"] tr[data-ticket]');
+  await page.uncheck('[data-testid="open-only"]');
   await scrollQueue(page, number);
   const row = page.locator(`tr[data-ticket="${number}"]`);
   await row.waitFor();
