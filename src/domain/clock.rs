@@ -129,6 +129,16 @@ pub enum ClockState {
     MetLate,
 }
 
+impl ClockState {
+    /// Still ticking towards (or past) its deadline: what a queue shows as next.
+    pub fn is_live(self) -> bool {
+        matches!(
+            self,
+            ClockState::Running | ClockState::DueSoon | ClockState::Overdue | ClockState::Paused
+        )
+    }
+}
+
 /// One clock of one ticket.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ClockStatus {

@@ -124,32 +124,9 @@ pub fn CrewPage() -> impl IntoView {
         })
     });
     let scroller = NodeRef::<leptos::html::Div>::new();
-    let scroll = ScrollWindow::new();
     // A new filter starts at the top of the list.
-    Effect::new(move |_| {
-        rows.track();
-        if let Some(el) = scroller.get_untracked() {
-            el.set_scroll_top(0);
-        }
-        scroll.top.set(0.0);
-    });
-    Effect::new(move |_| {
-        if let Some(el) = scroller.get() {
-            scroll.measure(&el);
-        }
-    });
-    let visible = move || {
-        let (first, last) = rows.with(|r| scroll.range(r.len()));
-        all_rows.with(|all| {
-            rows.with(|r| {
-                r[first..last]
-                    .iter()
-                    .enumerate()
-                    .map(|(at, &i)| (first + at, all[i].clone()))
-                    .collect::<Vec<_>>()
-            })
-        })
-    };
+    let scroll = ScrollWindow::new().follow(scroller, rows);
+    let visible = move || all_rows.with(|all| rows.with(|r| scroll.window_of(r, all)));
     let padding = move |above: bool| rows.with(|r| scroll.padding(r.len(), above));
     let loading = move || !data.loaded();
     let empty = move || data.loaded() && data.tickets.with(|t| t.is_empty());
@@ -236,15 +213,7 @@ fn row(
     let next = if t.is_open() {
         clocks(table, &engine.calendar, &input, now)
             .into_iter()
-            .filter(|c| {
-                matches!(
-                    c.state,
-                    ClockState::Running
-                        | ClockState::DueSoon
-                        | ClockState::Overdue
-                        | ClockState::Paused
-                )
-            })
+            .filter(|c| c.state.is_live())
             .filter_map(|c| c.due.map(|due| (due, c.state, c.zh, c.en)))
             .min_by_key(|c| c.0)
     } else {

@@ -314,21 +314,15 @@ pub fn CalendarEditor() -> impl IntoView {
     };
     let calendar = engine.calendar.clone();
     let import = move |ev: leptos::ev::Event| {
-        use wasm_bindgen::JsCast;
-        let input: web_sys::HtmlInputElement = ev.target().expect("an input").unchecked_into();
-        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+        let Some(file) = crate::web::files::take_chosen_file(&ev) else {
             return;
         };
-        input.set_value("");
         let mut trial = calendar.clone();
         let lang = i18n.lang.get_untracked();
         leptos::task::spawn_local(async move {
-            let text = match crate::web::files::read_bytes(&file)
-                .await
-                .map(String::from_utf8)
-            {
-                Ok(Ok(text)) => text,
-                _ => {
+            let text = match crate::web::files::read_text(&file).await {
+                Ok(text) => text,
+                Err(_) => {
                     message.set(Some((false, Key::CalendarFileUnreadable.text(lang).into())));
                     return;
                 }
@@ -400,20 +394,14 @@ pub fn TariffEditor() -> impl IntoView {
     let current = engine.tariff.version.clone();
     let sample = engine.tariff.sample;
     let import = move |ev: leptos::ev::Event| {
-        use wasm_bindgen::JsCast;
-        let input: web_sys::HtmlInputElement = ev.target().expect("an input").unchecked_into();
-        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+        let Some(file) = crate::web::files::take_chosen_file(&ev) else {
             return;
         };
-        input.set_value("");
         let lang = i18n.lang.get_untracked();
         leptos::task::spawn_local(async move {
-            let text = match crate::web::files::read_bytes(&file)
-                .await
-                .map(String::from_utf8)
-            {
-                Ok(Ok(text)) => text,
-                _ => {
+            let text = match crate::web::files::read_text(&file).await {
+                Ok(text) => text,
+                Err(_) => {
                     message.set(Some((false, Key::CalendarFileUnreadable.text(lang).into())));
                     return;
                 }

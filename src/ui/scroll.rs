@@ -76,6 +76,34 @@ impl ScrollWindow {
         (first, (first + count).min(total))
     }
 
+    /// Goes back to the top whenever `shown` (the filtered rows) changes, and
+    /// measures the box once it is on the page.
+    pub fn follow(self, scroller: NodeRef<leptos::html::Div>, shown: Memo<Vec<usize>>) -> Self {
+        Effect::new(move |_| {
+            shown.track();
+            if let Some(el) = scroller.get_untracked() {
+                el.set_scroll_top(0);
+            }
+            self.top.set(0.0);
+        });
+        Effect::new(move |_| {
+            if let Some(el) = scroller.get() {
+                self.measure(&el);
+            }
+        });
+        self
+    }
+
+    /// The rows to draw now, with their position in `shown` (indices into `all`).
+    pub fn window_of<T: Clone>(&self, shown: &[usize], all: &[T]) -> Vec<(usize, T)> {
+        let (first, last) = self.range(shown.len());
+        shown[first..last]
+            .iter()
+            .enumerate()
+            .map(|(at, &i)| (first + at, all[i].clone()))
+            .collect()
+    }
+
     /// The CSS height of the spacer above (`above`) or below the drawn rows.
     pub fn padding(&self, total: usize, above: bool) -> String {
         let (first, last) = self.range(total);

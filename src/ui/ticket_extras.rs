@@ -5,7 +5,6 @@
 use super::data::use_data;
 use super::engine::use_engine;
 use super::use_i18n;
-use crate::domain::clock::ClockState;
 use crate::domain::event::{Event, EventBody};
 use crate::domain::tariff::usage_in_text;
 use crate::domain::ticket::TicketState;
@@ -48,15 +47,7 @@ pub fn ReplyTemplates(t: TicketState, events: Memo<Vec<Event>>) -> impl IntoView
             let local = |d: chrono::DateTime<chrono::Utc>| {
                 d.with_timezone(&china()).format("%m-%d %H:%M").to_string()
             };
-            let running = |c: &&crate::domain::clock::ClockStatus| {
-                matches!(
-                    c.state,
-                    ClockState::Running
-                        | ClockState::DueSoon
-                        | ClockState::Overdue
-                        | ClockState::Paused
-                )
-            };
+            let running = |c: &&crate::domain::clock::ClockStatus| c.state.is_live();
             let mut v: BTreeMap<&str, String> = BTreeMap::new();
             v.insert("number", t.number.clone());
             if let Some(name) = t.contact.name.clone() {

@@ -12,6 +12,20 @@ pub async fn read_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
+/// The file just chosen in an `<input type="file">`, which is emptied so the
+/// same file can be chosen again.
+pub fn take_chosen_file(ev: &web_sys::Event) -> Option<web_sys::File> {
+    let input: web_sys::HtmlInputElement = ev.target()?.dyn_into().ok()?;
+    let file = input.files().and_then(|f| f.get(0));
+    input.set_value("");
+    file
+}
+
+/// A chosen file's text (UTF-8).
+pub async fn read_text(file: &web_sys::File) -> Result<String, String> {
+    String::from_utf8(read_bytes(file).await?).map_err(|e| e.to_string())
+}
+
 fn blob(bytes: &[u8], mime: &str) -> Result<web_sys::Blob, JsValue> {
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
     let options = web_sys::BlobPropertyBag::new();

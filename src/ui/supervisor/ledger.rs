@@ -215,30 +215,10 @@ pub fn LedgerView(desk: Desk) -> impl IntoView {
         });
     };
     let scroller = NodeRef::<leptos::html::Div>::new();
-    let scroll = ScrollWindow::new().print_all_rows();
-    Effect::new(move |_| {
-        shown.track();
-        if let Some(el) = scroller.get_untracked() {
-            el.set_scroll_top(0);
-        }
-        scroll.top.set(0.0);
-    });
-    Effect::new(move |_| {
-        if let Some(el) = scroller.get() {
-            scroll.measure(&el);
-        }
-    });
+    let scroll = ScrollWindow::new().print_all_rows().follow(scroller, shown);
     let visible = move || {
-        let (first, last) = shown.with(|s| scroll.range(s.len()));
-        desk.rows.with(|rows| {
-            shown.with(|s| {
-                s[first..last]
-                    .iter()
-                    .enumerate()
-                    .map(|(at, &i)| (first + at, rows[i].clone()))
-                    .collect::<Vec<_>>()
-            })
-        })
+        desk.rows
+            .with(|rows| shown.with(|s| scroll.window_of(s, rows)))
     };
     let padding = move |above: bool| shown.with(|s| scroll.padding(s.len(), above));
     view! {
