@@ -498,18 +498,24 @@ pub fn sort_canonical(events: &mut Vec<Event>) {
 }
 
 fn parse_event(index: usize, raw: &Value, now: DateTime<Utc>) -> Result<Event, BundleError> {
-    let event: Event = serde_json::from_value(raw.clone()).map_err(|e| BundleError::BadEvent {
+    // Deserialised straight from the parsed tree (no copy of it).
+    let event = Event::deserialize(raw).map_err(|e| BundleError::BadEvent {
         index,
         detail: e.to_string(),
     })?;
     // serde cannot refuse unknown fields next to `flatten`, so compare with what it understood.
     let understood = serde_json::to_value(&event).expect("an event always serialises");
-    if let (Value::Object(raw), Value::Object(understood)) = (raw, &understood) {
-        if let Some(field) = unknown_field(raw, understood) {
+    let Value::Object(mut understood) = understood else {
+        unreachable!("an event serialises to an object")
+    };
+    if let Value::Object(raw) = raw {
+        if let Some(field) = unknown_field(raw, &understood) {
             return Err(BundleError::UnknownField { index, field });
         }
     }
-    if event.id != event.content_id() {
+    // The content id from the same tree, without serialising the event again.
+    understood.remove("id");
+    if event.id != sha256_id(canonical(&Value::Object(understood)).as_bytes()) {
         return Err(BundleError::IdMismatch { index });
     }
     let earliest = Utc.with_ymd_and_hms(2000, 1, 1, 0, 0, 0).unwrap();
