@@ -133,8 +133,11 @@ const scrollQueue = async (page, stopAt) => page.evaluate(async (stopAt) => {
       }
     }
     if (box.scrollTop + box.clientHeight >= box.scrollHeight - 1) break;
+    const at = box.scrollTop;
     box.scrollTop += box.clientHeight;
     await settle();
+    // Fractional pixels can leave the box a hair short of its end: stop when it no longer moves.
+    if (box.scrollTop <= at) break;
   }
   box.scrollTop = 0;
   await settle();
