@@ -305,12 +305,7 @@ pub fn CalendarEditor() -> impl IntoView {
     let working = RwSignal::new(false);
     let name = RwSignal::new(String::new());
     let record = move |body: EventBody, done: String| {
-        leptos::task::spawn_local(async move {
-            match data.record(SETTINGS_STREAM, &data.author(), body).await {
-                Ok(()) => message.set(Some((true, done))),
-                Err(e) => message.set(Some((false, e.to_string()))),
-            }
-        });
+        leptos::task::spawn_local(record_setting(data, body, message, done));
     };
     let calendar = engine.calendar.clone();
     let import = move |ev: leptos::ev::Event| {
@@ -408,17 +403,12 @@ pub fn TariffEditor() -> impl IntoView {
             };
             match crate::domain::tariff::TariffTable::from_json(&text) {
                 Ok(t) => {
+                    let done = format!("{} {}", Key::TariffInForce.text(lang), t.version);
                     let body = EventBody::TariffPublished {
                         tariff: text,
-                        reason: t.version.clone(),
+                        reason: t.version,
                     };
-                    match data.record(SETTINGS_STREAM, &data.author(), body).await {
-                        Ok(()) => message.set(Some((
-                            true,
-                            format!("{} {}", Key::TariffInForce.text(lang), t.version),
-                        ))),
-                        Err(e) => message.set(Some((false, e.to_string()))),
-                    }
+                    record_setting(data, body, message, done).await;
                 }
                 Err(e) => message.set(Some((
                     false,
@@ -440,5 +430,18 @@ pub fn TariffEditor() -> impl IntoView {
                 <p class=if ok { "saved-note" } else { "error" } role="status" data-testid="tariff-message">{text}</p>
             })}
         </section>
+    }
+}
+
+/// Records a settings event as this device and says how it went.
+async fn record_setting(
+    data: crate::ui::data::Data,
+    body: EventBody,
+    message: RwSignal<Option<(bool, String)>>,
+    done: String,
+) {
+    match data.record(SETTINGS_STREAM, &data.author(), body).await {
+        Ok(()) => message.set(Some((true, done))),
+        Err(e) => message.set(Some((false, e.to_string()))),
     }
 }
