@@ -145,15 +145,7 @@ pub fn demo_events(classifier: &Classifier, options: &DemoOptions) -> Vec<Event>
             },
             author: "95598坐席".into(),
             parents: vec![created.id.clone()],
-            body: EventBody::Classified {
-                kind: c.kind,
-                category: c.category,
-                subcategory: c.subcategory,
-                grade: c.grade,
-                facts: c.facts,
-                rule_table_version: c.rule_table_version,
-                rules: c.rules.into_iter().map(|r| r.id).collect(),
-            },
+            body: EventBody::classified(c),
         }
         .seal();
         let mut parent = classified.id.clone();

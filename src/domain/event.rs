@@ -232,6 +232,19 @@ pub enum EventBody {
 }
 
 impl EventBody {
+    /// The `classified` event recording what the engine decided and which rules fired.
+    pub fn classified(c: crate::domain::classify::Classification) -> EventBody {
+        EventBody::Classified {
+            kind: c.kind,
+            category: c.category,
+            subcategory: c.subcategory,
+            grade: c.grade,
+            facts: c.facts,
+            rule_table_version: c.rule_table_version,
+            rules: c.rules.into_iter().map(|r| r.id).collect(),
+        }
+    }
+
     pub fn type_name(&self) -> &'static str {
         match self {
             EventBody::Created { .. } => "created",

@@ -135,15 +135,20 @@ impl Data {
         }
         self.store.set_value(Some(store));
         self.device.set(Some(device));
-        self.set_events(events);
+        self.set_events(events, true);
         if self.save.get_untracked() == SaveState::Loading {
             self.save.set(SaveState::Saved);
         }
         store::request_persistence().await;
     }
 
-    fn set_events(self, events: Vec<Event>) {
-        self.engine.follow(&events);
+    /// Shows `events`; the rules engine is rebuilt only when settings events
+    /// may have changed (start-up, or a write that carried one), not on every
+    /// saved action.
+    fn set_events(self, events: Vec<Event>, settings_may_change: bool) {
+        if settings_may_change {
+            self.engine.follow(&events);
+        }
         self.tickets.set(Arc::new(fold_all(&events)));
         self.events.set(Arc::new(events));
     }
@@ -160,9 +165,10 @@ impl Data {
         self.save.set(SaveState::Saving);
         match store.append(&new, &device).await {
             Ok(()) => {
+                let settings = new.iter().any(crate::domain::settings::is_settings);
                 let mut all = self.events.get_untracked().as_ref().clone();
                 all.extend(new);
-                self.set_events(all);
+                self.set_events(all, settings);
                 self.device.set(Some(device));
                 self.save.set(SaveState::Saved);
                 Ok(())
@@ -281,18 +287,7 @@ impl Data {
             },
             vec![],
         );
-        let classified = seal(
-            EventBody::Classified {
-                kind: c.kind,
-                category: c.category,
-                subcategory: c.subcategory,
-                grade: c.grade,
-                facts: c.facts,
-                rule_table_version: c.rule_table_version,
-                rules: c.rules.into_iter().map(|r| r.id).collect(),
-            },
-            vec![created.id.clone()],
-        );
+        let classified = seal(EventBody::classified(c), vec![created.id.clone()]);
         let mut events = vec![created, classified];
         if let Some(fix) = intake.correction {
             let parent = events[1].id.clone();
