@@ -24,3 +24,4 @@ pub mod tariff;
 pub mod templates;
 pub mod ticket;
 pub mod time;
+pub mod workload;

@@ -1,6 +1,7 @@
 //! The browser layer: everything that touches web APIs (storage, network state,
 //! the service worker). It depends on the pure domain, never the reverse.
 
+pub mod bench;
 pub mod files;
 pub mod network;
 pub mod photos;

@@ -1,0 +1,22 @@
+//! Hooks for the benchmark suite (`tests/bench/suite.mjs`): the same rules
+//! workload as the native benchmark, run inside the page's wasm.
+
+use crate::domain::calendar::Calendar;
+use crate::domain::classify::Classifier;
+use crate::domain::rules::RuleTable;
+use crate::domain::workload::RulesWorkload;
+use wasm_bindgen::prelude::*;
+
+/// Classifies and clocks `tickets` generated tickets; returns
+/// `{"tickets":…,"clocks":…,"ms":…}` (generation not included in `ms`).
+#[wasm_bindgen(js_name = benchRules)]
+pub fn bench_rules(tickets: u32) -> String {
+    let table = RuleTable::shipped();
+    let calendar = Calendar::shipped();
+    let classifier = Classifier::new(table.clone());
+    let workload = RulesWorkload::generate(tickets as usize, 0x5eed);
+    let started = js_sys::Date::now();
+    let clocks = workload.run(&table, &calendar, &classifier);
+    let ms = js_sys::Date::now() - started;
+    format!(r#"{{"tickets":{tickets},"clocks":{clocks},"ms":{ms}}}"#)
+}

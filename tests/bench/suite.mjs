@@ -1,0 +1,413 @@
+// The benchmark suite (issue "Performance"): measures the release build in
+// headless Chromium on 127.0.0.1 and the domain natively, next to the
+// browser's own floor, and prints one table of medians with min and max.
+// A benchmark: it prints figures and never fails on a slow one.
+//   bash tests/bench/run                    (builds first; the README's command)
+//   node tests/bench/suite.mjs              (uses the build in dist/)
+// Settings: TICKETS (default 50000), RUNS (default 3), RULES_TICKETS (100000).
+// Writes the table to tests/bench/results.md as well.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { createRequire } from 'node:module';
+
+const root = new URL('../..', import.meta.url).pathname;
+const require = createRequire(join(root, 'tests/e2e/package.json'));
+const { chromium } = require('playwright-core');
+const harness = await import(join(root, 'tests/e2e/harness.mjs'));
+
+const TICKETS = Number(process.env.TICKETS ?? 50_000);
+const RUNS = Number(process.env.RUNS ?? 3);
+const RULES_TICKETS = Number(process.env.RULES_TICKETS ?? 100_000);
+const BROWSER_ARGS = [...harness.CHROMIUM_ARGS, '--enable-precise-memory-info'];
+
+if (!existsSync(join(root, 'dist', 'index.html'))) throw new Error('build the app first: trunk build --release (or run tests/bench/run)');
+execFileSync('cargo', ['build', '--release', '--quiet', '--bin', 'gridcare'], { cwd: root, stdio: 'inherit' });
+const cli = join(root, 'target', 'release', 'gridcare');
+const work = mkdtempSync(join(tmpdir(), 'gridcare-bench-'));
+
+// ---- figures -----------------------------------------------------------
+const rows = [];
+const log = (text) => process.stderr.write(`${text}\n`);
+function stats(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { median: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted.at(-1), n: sorted.length };
+}
+const fmt = {
+  ms: (v) => (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(v < 10 ? 1 : 0)} ms`),
+  kb: (v) => `${(v / 1000).toFixed(1)} KB`,
+  mb: (v) => `${(v / 1e6).toFixed(0)} MB`,
+  rate: (v) => `${Math.round(v).toLocaleString('en')}/s`,
+  ratio: (v) => `${v.toFixed(2)}×`,
+};
+/** One row: values (one per run), a unit formatter, the command, and an optional budget. */
+function record(section, name, values, unit, command, budget) {
+  const s = stats([].concat(values));
+  const row = { section, name, ...s, unit, command, budget };
+  rows.push(row);
+  const range = s.n > 1 ? ` (min ${fmt[unit](s.min)}, max ${fmt[unit](s.max)})` : '';
+  log(`  ${name}: ${fmt[unit](s.median)}${range}`);
+  return s.median;
+}
+/** A budget: the median must be at most `limit`, in the row's unit. */
+const atMost = (limit, text) => ({ ok: (v) => v <= limit, text });
+
+// ---- bundles ------------------------------------------------------------
+const fileA = join(work, 'a.json');
+const fileB = join(work, 'b.json');
+execFileSync(cli, ['demo', '--tickets', String(TICKETS), '--seed', '5', '--device', 'tab-A', '-o', fileA]);
+execFileSync(cli, ['demo', '--tickets', String(TICKETS), '--seed', '5', '--device', 'tab-B', '-o', fileB]);
+const eventCount = Number(execFileSync(cli, ['validate', fileA], { encoding: 'utf8' }).match(/(\d+) events/)[1]);
+const bundleMb = statSync(fileA).size / 1e6;
+log(`bundle: ${TICKETS} tickets, ${eventCount} events, ${bundleMb.toFixed(1)} MB per device file; ${RUNS} runs`);
+
+// ---- native -------------------------------------------------------------
+log('native');
+{
+  const out = execFileSync('cargo', ['bench', '--quiet', '--bench', 'engine'], {
+    cwd: root, encoding: 'utf8', env: { ...process.env, TICKETS: String(RULES_TICKETS), RUNS: String(RUNS) },
+  });
+  const rates = [...out.matchAll(/in ([\d.]+) s/g)].map((m) => RULES_TICKETS / Number(m[1]));
+  record('Rules', `classify + all clocks, ${RULES_TICKETS.toLocaleString('en')} tickets, native`, rates, 'rate', 'cargo bench --bench engine');
+  const times = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t = performance.now();
+    execFileSync(cli, ['validate', fileA]);
+    times.push(performance.now() - t);
+  }
+  record('Sync', 'validate the bundle, native CLI', times, 'ms', `gridcare validate <${TICKETS}-ticket bundle>`);
+}
+
+const server = await harness.startServer();
+const url = server.url;
+
+// Marks the moment each watched selector first appears, in the page's own
+// clock (milliseconds since navigation started).
+function watchScript(selectors) {
+  window.__marks = {};
+  const check = () => {
+    for (const [name, selector] of selectors) {
+      if (!(name in window.__marks) && document.querySelector(selector)) window.__marks[name] = performance.now();
+    }
+  };
+  new MutationObserver(check).observe(document, { childList: true, subtree: true, attributes: true });
+  addEventListener('TrunkApplicationStarted', (e) => { window.__wasmMemory = e.detail.wasm.memory; });
+}
+const WATCHED = [
+  ['kiosk', '.kiosk-tiles button'],
+  ['queue', '[data-testid="queue"] tbody tr[aria-rowindex]'],
+];
+async function browser(profile) {
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium', headless: true, args: BROWSER_ARGS, acceptDownloads: true,
+  });
+  await context.addInitScript(watchScript, WATCHED);
+  const page = context.pages()[0] ?? (await context.newPage());
+  return { context, page };
+}
+async function mark(page, name) {
+  await page.waitForFunction((n) => n in window.__marks, name, { timeout: 600_000, polling: 50 });
+  return page.evaluate((n) => window.__marks[n], name);
+}
+
+// ---- first visit --------------------------------------------------------
+log('first visit');
+{
+  const bytes = { html: [], js: [], wasm: [], css: [], total: [] };
+  const cold = [];
+  const warm = [];
+  for (let run = 0; run < RUNS; run++) {
+    const { context, page } = await browser(join(work, `visit-${run}`));
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+    const urls = new Map();
+    const sizes = { html: 0, js: 0, wasm: 0, css: 0 };
+    cdp.on('Network.responseReceived', (e) => urls.set(e.requestId, e.response.url));
+    cdp.on('Network.loadingFinished', (e) => {
+      const path = new URL(urls.get(e.requestId) ?? 'x:/').pathname;
+      const kind = path.endsWith('.wasm') ? 'wasm' : path.endsWith('.js') ? 'js' : path.endsWith('.css') ? 'css'
+        : path.endsWith('/') || path.endsWith('.html') || !path.includes('.') ? 'html' : null;
+      if (kind) sizes[kind] += e.encodedDataLength;
+    });
+    await page.goto(`${url}/kiosk`);
+    cold.push(await mark(page, 'kiosk'));
+    await page.waitForTimeout(300);
+    for (const k of Object.keys(sizes)) bytes[k].push(sizes[k]);
+    bytes.total.push(sizes.html + sizes.js + sizes.wasm + sizes.css);
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: false });
+    await harness.controlledByServiceWorker(page);
+    for (let i = 0; i < 3; i++) {
+      await page.goto(`${url}/kiosk`);
+      warm.push(await mark(page, 'kiosk'));
+    }
+    await context.close();
+  }
+  for (const k of ['html', 'js', 'wasm', 'css']) record('First visit', `transfer, ${k} (gzip)`, bytes[k], 'kb', 'DevTools Network: encoded bytes on /kiosk, cache off');
+  record('First visit', 'transfer, total (gzip)', bytes.total, 'kb', 'same', atMost(350_000, '≤ 350 KB'));
+  record('First visit', 'kiosk home usable, first visit (cache off)', cold, 'ms', 'navigation start → kiosk tiles drawn');
+  record('First visit', 'kiosk home usable, service worker cache warm', warm, 'ms', 'same, repeat visits', atMost(400, '≤ 400 ms'));
+  const wasmFile = readdirSync(join(root, 'dist')).find((f) => f.endsWith('.wasm'));
+  const raw = readFileSync(join(root, 'dist', wasmFile));
+  log(`  (wasm file: ${raw.length.toLocaleString('en')} B raw, ${gzipSync(raw, { level: 9 }).length.toLocaleString('en')} B gzip -9)`);
+}
+
+// ---- rules in the browser, and the floor ---------------------------------
+log('rules in the browser; the floor');
+const floor = { parse: [], naiveWrite: [], batchedWrite: [], naiveRead: [], batchedRead: [] };
+{
+  const { context, page } = await browser(join(work, 'floor'));
+  await page.goto(`${url}/kiosk`);
+  await mark(page, 'kiosk');
+  const rates = [];
+  for (let run = 0; run < RUNS; run++) {
+    const r = JSON.parse(await page.evaluate((n) => window.wasmBindings.benchRules(n), RULES_TICKETS));
+    rates.push(r.tickets / (r.ms / 1000));
+  }
+  record('Rules', `classify + all clocks, ${RULES_TICKETS.toLocaleString('en')} tickets, in the browser (wasm)`, rates, 'rate', 'window.wasmBindings.benchRules(n) on the release build');
+
+  // The floor: plain JavaScript, no app code, on the same origin and file.
+  await page.evaluate(() => {
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.id = 'floor-file';
+    document.body.append(input);
+  });
+  await page.setInputFiles('#floor-file', fileA);
+  for (let run = 0; run < RUNS; run++) {
+    const r = await page.evaluate(async (run) => {
+      const done = (req) => new Promise((ok, fail) => { req.onsuccess = () => ok(req.result); req.onerror = () => fail(req.error); });
+      const finished = (tx) => new Promise((ok, fail) => { tx.oncomplete = ok; tx.onerror = () => fail(tx.error); tx.onabort = () => fail(tx.error); });
+      const open = (name) => {
+        const req = indexedDB.open(name, 1);
+        req.onupgradeneeded = () => req.result.createObjectStore('events', { autoIncrement: true });
+        return done(req);
+      };
+      const file = document.getElementById('floor-file').files[0];
+      let t = performance.now();
+      const bundle = JSON.parse(await file.text());
+      const events = bundle.events;
+      const parse = performance.now() - t;
+      const write = async (name, batch) => {
+        const db = await open(name);
+        const t0 = performance.now();
+        const tx = db.transaction('events', 'readwrite');
+        const store = tx.objectStore('events');
+        if (batch === 1) for (const e of events) store.add(e);
+        else for (let i = 0; i < events.length; i += batch) store.add(events.slice(i, i + batch));
+        await finished(tx);
+        return [db, performance.now() - t0];
+      };
+      const read = async (db, batch) => {
+        const t0 = performance.now();
+        const tx = db.transaction('events', 'readonly');
+        const out = [];
+        await new Promise((ok, fail) => {
+          const req = tx.objectStore('events').openCursor();
+          req.onerror = () => fail(req.error);
+          req.onsuccess = () => {
+            const cursor = req.result;
+            if (!cursor) return ok();
+            if (batch === 1) out.push(cursor.value); else out.push(...cursor.value);
+            cursor.continue();
+          };
+        });
+        if (out.length !== events.length) throw new Error(`read back ${out.length} of ${events.length}`);
+        return performance.now() - t0;
+      };
+      const [naiveDb, naiveWrite] = await write(`floor-naive-${run}`, 1);
+      const [batchedDb, batchedWrite] = await write(`floor-batched-${run}`, 1000);
+      const naiveRead = await read(naiveDb, 1);
+      const batchedRead = await read(batchedDb, 1000);
+      for (const db of [naiveDb, batchedDb]) { db.close(); await done(indexedDB.deleteDatabase(db.name)); }
+      return { parse, naiveWrite, batchedWrite, naiveRead, batchedRead };
+    }, run);
+    for (const k of Object.keys(floor)) floor[k].push(r[k]);
+  }
+  await context.close();
+  record('Floor', 'file read + JSON.parse', floor.parse, 'ms', 'plain JS in the page: await file.text(); JSON.parse');
+  record('Floor', 'write, one record per event (naive), one transaction', floor.naiveWrite, 'ms', 'plain JS: store.add(event) × n');
+  record('Floor', 'write, 1,000 events per record (batched), one transaction', floor.batchedWrite, 'ms', 'plain JS: store.add(events.slice(i, i + 1000))');
+  record('Floor', 'read back with a cursor, naive store', floor.naiveRead, 'ms', 'plain JS: openCursor over every record');
+  record('Floor', 'read back with a cursor, batched store', floor.batchedRead, 'ms', 'same, 1,000 per record');
+}
+const floorOf = (k) => stats(floor[k]).median;
+const importFloor = { naive: floorOf('parse') + floorOf('naiveWrite'), batched: floorOf('parse') + floorOf('batchedWrite') };
+const readFloor = { naive: floorOf('naiveRead'), batched: floorOf('batchedRead') };
+const exportFloor = { naive: floorOf('parse') + floorOf('naiveRead'), batched: floorOf('parse') + floorOf('batchedRead') };
+
+// ---- the app with 50,000 tickets ---------------------------------------------
+log('the app with the store full');
+const app = { validateEmpty: [], importEmpty: [], validateFull: [], importFull: [], cold: [], filter: [], search: [], open: [], action: [], exportAll: [], heapLoaded: [], wasmLoaded: [], heapPeak: [], wasmPeak: [] };
+for (let run = 0; run < RUNS; run++) {
+  const { context, page } = await browser(join(work, `app-${run}`));
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  let peakHeap = 0;
+  const heapNow = async () => {
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    return metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0;
+  };
+  const sampler = setInterval(() => heapNow().then((h) => { peakHeap = Math.max(peakHeap, h); }).catch(() => {}), 100);
+  const wasmNow = () => page.evaluate(() => window.__wasmMemory?.buffer.byteLength ?? 0);
+
+  const importTimed = async (file) => {
+    const started = performance.now();
+    await page.setInputFiles('[data-testid="import-file"]', file);
+    await page.waitForSelector('[data-testid="import-preview"], [data-testid="import-error"]', { timeout: 600_000 });
+    if (await page.$('[data-testid="import-error"]')) throw new Error(await page.textContent('[data-testid="import-error"]'));
+    const validated = performance.now();
+    await page.getByRole('button', { name: '确认导入' }).click();
+    await page.waitForSelector('[data-testid="import-done"]', { timeout: 600_000 });
+    await page.waitForSelector('[data-testid="save-state"][data-state="saved"]', { timeout: 600_000 });
+    return [validated - started, performance.now() - started];
+  };
+  await page.goto(`${url}/crew`);
+  await page.waitForSelector('[data-testid="demo-offer"]');
+  const [v1, i1] = await importTimed(fileA);
+  app.validateEmpty.push(v1);
+  app.importEmpty.push(i1);
+  const [v2, i2] = await importTimed(fileB);
+  app.validateFull.push(v2);
+  app.importFull.push(i2);
+  app.wasmPeak.push(await wasmNow());
+
+  // Cold start: a new page load with the full store.
+  await page.reload();
+  app.cold.push(await mark(page, 'queue'));
+  await page.waitForTimeout(500);
+  // Live memory: what the garbage collector cannot free.
+  await cdp.send('HeapProfiler.collectGarbage');
+  app.heapLoaded.push(await heapNow());
+  app.wasmLoaded.push(await wasmNow());
+
+  // Filter and search: from the input event until the queue's DOM is updated
+  // and laid out (the next macrotask, after Leptos's microtask effects).
+  const timedChange = (selector, value, eventName) => page.evaluate(async ([selector, value, eventName]) => {
+    const input = document.querySelector(selector);
+    const before = document.querySelector('[data-testid="shown-count"]').textContent;
+    const t = performance.now();
+    input.value = value;
+    input.dispatchEvent(new Event(eventName, { bubbles: true }));
+    await new Promise((r) => setTimeout(r, 0));
+    void document.body.offsetHeight;
+    const ms = performance.now() - t;
+    return { ms, changed: document.querySelector('[data-testid="shown-count"]').textContent !== before };
+  }, [selector, value, eventName]);
+  for (const [value, reset] of [['1', ''], ['2', ''], ['3', '']]) {
+    const r = await timedChange('[data-testid="grade-filter"]', value, 'change');
+    if (!r.changed) throw new Error('the grade filter changed nothing');
+    app.filter.push(r.ms);
+    await timedChange('[data-testid="grade-filter"]', reset, 'change');
+  }
+  for (const words of ['停电', '电费', 'TAB-B']) {
+    const r = await timedChange('[data-testid="search"]', words, 'input');
+    app.search.push(r.ms);
+    await timedChange('[data-testid="search"]', '', 'input');
+  }
+
+  // Open a ticket from the queue, then one action from tap to "saved".
+  for (let i = 0; i < 3; i++) {
+    const ms = await page.evaluate(async (i) => {
+      const link = document.querySelectorAll('[data-testid="queue"] tbody tr[aria-rowindex] a')[i];
+      const t = performance.now();
+      link.click();
+      await new Promise((ok) => {
+        const seen = () => document.querySelector('[data-testid="ticket-number"]') && ok();
+        new MutationObserver(seen).observe(document, { childList: true, subtree: true });
+        seen();
+      });
+      void document.body.offsetHeight;
+      return performance.now() - t;
+    }, i);
+    app.open.push(ms);
+    await page.click('button[data-action="Note"]');
+    await page.fill('[data-testid="action-form"] [name="text"]', `基准测试备注 ${run}-${i}`);
+    const saved = await page.evaluate(async () => {
+      const state = document.querySelector('[data-testid="save-state"]');
+      const button = [...document.querySelectorAll('[data-testid="action-form"] button[type="submit"]')][0];
+      const t = performance.now();
+      let left = false;
+      const result = new Promise((ok, fail) => {
+        const check = () => {
+          if (state.dataset.state !== 'saved') left = true;
+          else if (left) ok(performance.now() - t);
+        };
+        new MutationObserver(check).observe(state, { attributes: true });
+        setTimeout(() => fail(new Error('no save within 30 s')), 30_000);
+      });
+      button.click();
+      return result;
+    });
+    app.action.push(saved);
+    await page.goBack();
+    await page.waitForSelector('[data-testid="queue"] tbody tr[aria-rowindex]');
+  }
+
+  const t = performance.now();
+  const [download] = await Promise.all([
+    page.waitForEvent('download', { timeout: 600_000 }),
+    page.getByRole('button', { name: '导出全部数据' }).click(),
+  ]);
+  await download.path();
+  app.exportAll.push(performance.now() - t);
+  clearInterval(sampler);
+  peakHeap = Math.max(peakHeap, await heapNow());
+  app.heapPeak.push(peakHeap);
+  app.wasmPeak.push(await wasmNow());
+  await context.close();
+  log(`  run ${run + 1} of ${RUNS} done`);
+}
+const q = `${TICKETS.toLocaleString('en')} tickets`;
+const imp = record('Sync', `validate + preview, into an empty store`, app.validateEmpty, 'ms', 'import page: file chosen → preview shown');
+const impE = record('Sync', `import-merge into an empty store (validate, checksum, merge, saved)`, app.importEmpty, 'ms', 'file chosen → "saved"', atMost(3 * importFloor.batched, `≤ 3× batched floor (${fmt.ms(3 * importFloor.batched)})`));
+record('Sync', `validate + preview, into a store holding most of it`, app.validateFull, 'ms', 'second device\'s file, same tickets');
+const impF = record('Sync', `import-merge into a store holding most of it`, app.importFull, 'ms', 'file chosen → "saved"', atMost(3 * importFloor.batched, `≤ 3× batched floor`));
+const exp = record('Sync', 'export all (bundle built and downloaded)', app.exportAll, 'ms', 'button → download complete', atMost(2 * exportFloor.batched, `≤ 2× floor parse + read (${fmt.ms(2 * exportFloor.batched)})`));
+const cold = record('Store', `cold start until the crew queue is drawn, ${q}`, app.cold, 'ms', 'reload /crew: navigation start → first queue row', atMost(3 * readFloor.batched, `≤ 3× batched read-back (${fmt.ms(3 * readFloor.batched)})`));
+record('Store', 'queue filter (grade), input → DOM updated', app.filter, 'ms', 'change event → next task, layout forced', atMost(50, '≤ 50 ms'));
+record('Store', 'queue search, input → DOM updated', app.search, 'ms', 'input event → next task, layout forced', atMost(50, '≤ 50 ms'));
+record('Store', 'open a ticket from the queue', app.open, 'ms', 'click → ticket page drawn');
+record('Store', 'one action (note), tap → "saved"', app.action, 'ms', 'submit → save indicator back to saved', atMost(50, '≤ 50 ms'));
+record('Memory', `JS heap with ${q} loaded`, app.heapLoaded, 'mb', 'CDP: collect garbage, then Performance.getMetrics, after cold start');
+record('Memory', `wasm memory with ${q} loaded`, app.wasmLoaded, 'mb', 'WebAssembly.Memory byteLength after cold start');
+const loaded = stats(app.heapLoaded).median + stats(app.wasmLoaded).median;
+record('Memory', `JS heap + wasm memory with ${q} loaded`, [loaded], 'mb', 'sum of the two medians', atMost(300e6, '≤ 300 MB'));
+record('Memory', 'peak JS heap during the runs', app.heapPeak, 'mb', 'sampled every 100 ms');
+record('Memory', 'wasm memory at the end of import / export', app.wasmPeak, 'mb', 'wasm memory never shrinks');
+
+// Ours divided by the floor, for every sync step and for cold start.
+const ratio = (name, ours, floorPair) => {
+  rows.push({ section: 'Against the floor', name: `${name} ÷ naive floor`, median: ours / floorPair.naive, min: ours / floorPair.naive, max: ours / floorPair.naive, n: 1, unit: 'ratio', command: `${fmt.ms(ours)} ÷ ${fmt.ms(floorPair.naive)}` });
+  rows.push({ section: 'Against the floor', name: `${name} ÷ batched floor`, median: ours / floorPair.batched, min: ours / floorPair.batched, max: ours / floorPair.batched, n: 1, unit: 'ratio', command: `${fmt.ms(ours)} ÷ ${fmt.ms(floorPair.batched)}` });
+};
+ratio('validate + preview (vs parse)', imp, { naive: floorOf('parse'), batched: floorOf('parse') });
+ratio('import-merge, empty store (vs parse + write)', impE, importFloor);
+ratio('import-merge, full store (vs parse + write)', impF, importFloor);
+ratio('cold start (vs read-back)', cold, readFloor);
+ratio('export (vs parse + read-back)', exp, exportFloor);
+
+// ---- the table ----------------------------------------------------------------
+const chromiumVersion = execFileSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+const lines = [
+  `# Benchmark results`,
+  '',
+  `Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC by \`bash tests/bench/run\`: ${cpus().length} cores, ${chromiumVersion}, headless, release build.`,
+  `Bundle: ${TICKETS.toLocaleString('en')} tickets, ${eventCount.toLocaleString('en')} events, ${bundleMb.toFixed(1)} MB per device file. Medians of ${RUNS} runs (min–max).`,
+  '',
+  '| section | figure | median | min – max | budget | command |',
+  '|---|---|---|---|---|---|',
+];
+for (const r of rows) {
+  const f = fmt[r.unit];
+  const range = r.n > 1 ? `${f(r.min)} – ${f(r.max)}` : '';
+  const budget = r.budget ? `${r.budget.ok(r.median) ? 'met' : '**missed**'} (${r.budget.text})` : '';
+  lines.push(`| ${r.section} | ${r.name} | ${f(r.median)} | ${range} | ${budget} | ${r.command} |`);
+}
+const table = lines.join('\n') + '\n';
+console.log(table);
+writeFileSync(join(root, 'tests', 'bench', 'results.md'), table);
+server.stop();
+rmSync(work, { recursive: true, force: true });
