@@ -7,6 +7,7 @@ use gridcare::domain::bundle::{merge_events, Attachment, Bundle, BundleError, MA
 use gridcare::domain::classify::Classifier;
 use gridcare::domain::demo::{demo_events, DemoOptions};
 use gridcare::domain::event::{sha256_id, CauseClass, Event, EventBody, Hlc, NewEvent};
+use gridcare::domain::log::TicketIndex;
 use gridcare::domain::rules::RuleTable;
 use gridcare::domain::ticket::{fold, fold_all, Status};
 use gridcare::i18n::Lang;
@@ -65,6 +66,23 @@ fn a_bundle_round_trips_and_pretty_or_bom_copies_still_validate() {
         b.file_name().starts_with("gridcare-tab-A-20261120-0800"),
         "{}",
         b.file_name()
+    );
+}
+
+/// The checksum is hashed event by event; it must stay what the format
+/// defines: SHA-256 of the whole document's canonical JSON without the
+/// checksum key (computed here the plain way, as one tree).
+#[test]
+fn the_checksum_is_that_of_the_whole_canonical_document() {
+    let b = bundle("tab-A");
+    let mut whole = json_of(&b);
+    whole.as_object_mut().unwrap().remove("checksum");
+    let plain = sha256_id(serde_json::to_string(&whole).unwrap().as_bytes());
+    assert_eq!(b.checksum, plain);
+    assert!(
+        b.events.len() > 50,
+        "a bundle with many events: {}",
+        b.events.len()
     );
 }
 
@@ -360,6 +378,57 @@ fn two_devices_resolving_differently_is_a_conflict_until_someone_settles_it() {
     assert!(fold(&refs).unwrap().conflicts.is_empty());
 }
 
+/// The store's segment encoding keeps every event exactly, and segments
+/// written by earlier versions (bundle-format arrays) still read.
+#[test]
+fn segments_round_trip_in_both_encodings() {
+    use gridcare::domain::segment;
+    let events = demo(30, 7, "tab-A");
+    assert_eq!(segment::decode(&segment::encode(&events)).unwrap(), events);
+    let earlier = serde_json::to_vec(&events).unwrap();
+    assert_eq!(segment::decode(&earlier).unwrap(), events);
+    assert!(segment::decode(b"{\"format\":\"segment-9\",\"events\":[]}").is_err());
+    assert!(segment::decode(b"[{\"id\":1}]").is_err());
+}
+
+/// Validating against the events a device holds takes those events from it
+/// (by content id) and gives the same bundle; a held id with other content
+/// in the file is still refused.
+#[test]
+fn validation_knowing_held_events_gives_the_same_bundle() {
+    use gridcare::domain::bundle::Validation;
+    use std::cell::Cell;
+    let b = bundle("tab-A");
+    let text = b.to_json();
+    let held: Vec<Event> = b.events.iter().step_by(2).cloned().collect();
+    let taken = Cell::new(0);
+    let lookup = |id: &str| {
+        let found = held.iter().find(|e| e.id == id).cloned();
+        taken.set(taken.get() + usize::from(found.is_some()));
+        found
+    };
+    let mut v = Validation::start(&text, now()).unwrap().knowing(lookup);
+    while !v.step(7).unwrap().is_done() {}
+    assert_eq!(v.finish().unwrap(), Bundle::parse(&text, now()).unwrap());
+    assert_eq!(taken.get(), held.len());
+
+    // The held event's id on changed content: not taken, and refused.
+    let mut changed = json_of(&b);
+    changed["events"][0]["author"] = json!("别人");
+    let changed = changed.to_string();
+    let mut v = Validation::start(&changed, now())
+        .unwrap()
+        .knowing(|id| held.iter().find(|e| e.id == id).cloned());
+    let refused = loop {
+        match v.step(100) {
+            Err(e) => break e,
+            Ok(p) if p.is_done() => panic!("a changed event was accepted"),
+            Ok(_) => {}
+        }
+    };
+    assert_eq!(refused, BundleError::IdMismatch { index: 0 });
+}
+
 /// Subsets of events from several devices' demo data, as files would hold them.
 fn event_sets() -> impl Strategy<Value = Vec<Vec<Event>>> {
     static POOL: OnceLock<Vec<Event>> = OnceLock::new();
@@ -376,6 +445,16 @@ fn event_sets() -> impl Strategy<Value = Vec<Vec<Event>>> {
             .map(|idx| idx.into_iter().map(|i| pool[i].clone()).collect())
             .collect()
     })
+}
+
+/// How many distinct events a ticket has.
+fn state_events(events: &[Event], ticket: &str) -> usize {
+    events
+        .iter()
+        .filter(|e| e.ticket == ticket)
+        .map(|e| &e.id)
+        .collect::<HashSet<_>>()
+        .len()
 }
 
 fn ids(events: &[Event]) -> Vec<String> {
@@ -410,6 +489,33 @@ proptest! {
             shuffled.swap(i, rng.below(i + 1));
         }
         prop_assert_eq!(fold_all(&merged), fold_all(&shuffled));
+    }
+
+    /// The app appends events as they are saved or imported and refolds only
+    /// the tickets they touch: that must equal folding everything again.
+    #[test]
+    fn refolding_only_touched_tickets_equals_a_full_fold(sets in event_sets(), seed in any::<u64>()) {
+        let mut rng = gridcare::domain::demo::Rng::new(seed);
+        let mut held: Vec<Event> = Vec::new();
+        let mut index = TicketIndex::build(&held);
+        let mut tickets = fold_all(&held);
+        for set in &sets {
+            // Arrivals come in any order and may repeat events already held.
+            let mut batch = set.clone();
+            for i in (1..batch.len()).rev() {
+                batch.swap(i, rng.below(i + 1));
+            }
+            let from = held.len();
+            held.extend(batch);
+            index.extend(&held, from);
+            index.refold(&held, from, &mut tickets);
+            prop_assert_eq!(&tickets, &fold_all(&held));
+        }
+        for id in tickets.keys() {
+            let mine = index.events_of(&held, id);
+            prop_assert!(mine.windows(2).all(|w| w[0].order_key() < w[1].order_key()));
+            prop_assert_eq!(mine.len(), state_events(&held, id));
+        }
     }
 }
 

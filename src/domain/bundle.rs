@@ -19,6 +19,7 @@ use crate::i18n::Lang;
 use base64::Engine as _;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -246,8 +247,25 @@ impl Bundle {
     /// Recomputes the checksum after a change.
     pub fn seal(&mut self) {
         self.checksum.clear();
-        let value = serde_json::to_value(&*self).expect("a bundle always serialises");
-        self.checksum = checksum_of(value);
+        // Hashed event by event: the whole bundle is never one JSON tree.
+        let events = std::mem::take(&mut self.events);
+        let Ok(Value::Object(mut header)) = serde_json::to_value(&*self) else {
+            unreachable!("a bundle serialises to an object")
+        };
+        self.events = events;
+        header.remove("checksum");
+        let (head, tail) = canonical_around_events(&header);
+        let mut hasher = Sha256::new();
+        hasher.update(head.as_bytes());
+        let mut scratch = Vec::new();
+        for (i, event) in self.events.iter().enumerate() {
+            if i > 0 {
+                hasher.update(b",");
+            }
+            let value = serde_json::to_value(event).expect("an event always serialises");
+            hash_canonical(&value, &mut hasher, &mut scratch);
+        }
+        self.checksum = close_checksum(hasher, &tail);
     }
 
     pub fn to_json(&self) -> String {
@@ -302,33 +320,56 @@ impl Progress {
     }
 }
 
+/// Looks up an event the device holds by its id.
+type HeldEvents<'a> = Box<dyn Fn(&str) -> Option<Event> + 'a>;
+
 /// A validation done a slice at a time, so that a page can show progress,
 /// stay responsive and offer to cancel between slices. The checksum is hashed
 /// as the events are checked, in the same canonical form as `Bundle::seal`.
-pub struct Validation {
+///
+/// The file is not parsed into one tree: each event stays a slice of the
+/// text until its turn, so memory holds one event's tree at a time.
+pub struct Validation<'a> {
     now: DateTime<Utc>,
     header: Map<String, Value>,
-    raw_events: Vec<Value>,
+    raw_events: Vec<&'a RawValue>,
     events: Vec<Event>,
     hasher: Sha256,
     /// Canonical JSON of the keys after "events", hashed at the end.
     tail: String,
+    /// Reused for each key-value pair written into the hashes.
+    scratch: Vec<u8>,
+    /// Events the device already holds, by id (see `knowing`).
+    known: Option<HeldEvents<'a>>,
 }
 
-impl Validation {
+impl<'a> Validation<'a> {
     /// Parses the JSON and checks the header; fails fast on the common mistakes.
-    pub fn start(text: &str, now: DateTime<Utc>) -> Result<Validation, BundleError> {
+    pub fn start(text: &'a str, now: DateTime<Utc>) -> Result<Validation<'a>, BundleError> {
         let text = text.trim_start_matches('\u{feff}');
         if text.trim().is_empty() {
             return Err(BundleError::Empty);
         }
-        let value: Value = serde_json::from_str(text).map_err(|e| BundleError::NotJson {
-            line: e.line(),
-            column: e.column(),
-        })?;
-        let Value::Object(mut map) = value else {
-            return Err(BundleError::NotObject);
-        };
+        // The top level only: each value stays a slice of the text for now.
+        let top: BTreeMap<String, &'a RawValue> =
+            serde_json::from_str(text).map_err(|e| match e.classify() {
+                serde_json::error::Category::Data => BundleError::NotObject,
+                _ => BundleError::NotJson {
+                    line: e.line(),
+                    column: e.column(),
+                },
+            })?;
+        let mut map = Map::new();
+        let mut events_raw = None;
+        for (key, raw) in top {
+            if key == "events" {
+                events_raw = Some(raw);
+            } else {
+                let value: Value =
+                    serde_json::from_str(raw.get()).expect("already parsed as JSON once");
+                map.insert(key, value);
+            }
+        }
         match map.get("format").and_then(Value::as_str) {
             Some(FORMAT) => {}
             other => {
@@ -361,27 +402,12 @@ impl Validation {
         if let Some(key) = map.keys().find(|k| !TOP_LEVEL_KEYS.contains(&k.as_str())) {
             return Err(bad(key, "nothing (unknown field)"));
         }
-        let Some(Value::Array(raw_events)) = map.remove("events") else {
-            return Err(bad("events", "a list of events"));
-        };
+        let raw_events: Vec<&'a RawValue> = events_raw
+            .and_then(|raw| serde_json::from_str(raw.get()).ok())
+            .ok_or(bad("events", "a list of events"))?;
         // Canonical form: keys in order; "events" is streamed into the hash as it is checked.
+        let (head, tail) = canonical_around_events(&map);
         let mut hasher = Sha256::new();
-        let (mut before, mut after) = (Vec::new(), Vec::new());
-        for (key, value) in map.iter().filter(|(k, _)| k.as_str() != "checksum") {
-            let part = format!(
-                "{}:{}",
-                canonical(&Value::String(key.clone())),
-                canonical(value)
-            );
-            if key.as_str() < "events" {
-                before.push(part);
-            } else {
-                after.push(part);
-            }
-        }
-        before.push("\"events\":[".to_string());
-        let head = format!("{{{}", before.join(","));
-        let tail = after.join(",");
         hasher.update(head.as_bytes());
         Ok(Validation {
             now,
@@ -390,7 +416,18 @@ impl Validation {
             raw_events,
             hasher,
             tail,
+            scratch: Vec::new(),
+            known: None,
         })
+    }
+
+    /// Lets the validation take events the device already holds from
+    /// `known` (an id to the held event): an event in the file whose content
+    /// hashes to its id is that same event, so it is not read again. Its
+    /// bytes still count towards the checksum.
+    pub fn knowing(mut self, known: impl Fn(&str) -> Option<Event> + 'a) -> Self {
+        self.known = Some(Box::new(known));
+        self
     }
 
     pub fn progress(&self) -> Progress {
@@ -405,16 +442,24 @@ impl Validation {
         let start = self.events.len();
         let end = self.raw_events.len().min(start.saturating_add(max));
         for index in start..end {
-            let raw = &self.raw_events[index];
+            let text = self.raw_events[index].get();
+            let raw: Value = serde_json::from_str(text).expect("already parsed as JSON once");
             if index > 0 {
                 self.hasher.update(b",");
             }
-            self.hasher.update(canonical(raw).as_bytes());
-            self.events.push(parse_event(index, raw, self.now)?);
+            let id_of_raw = hash_canonical(&raw, &mut self.hasher, &mut self.scratch);
+            let held = match (&self.known, raw.get("id").and_then(Value::as_str)) {
+                (Some(known), Some(id)) if id_of_raw.as_deref() == Some(id) => known(id),
+                _ => None,
+            };
+            let event = match held {
+                Some(event) => event,
+                None => parse_event(index, text, &raw, id_of_raw, &mut self.scratch, self.now)?,
+            };
+            self.events.push(event);
         }
         Ok(self.progress())
     }
-
     /// The last checks (sequence numbers, attachments, checksum) and the bundle.
     pub fn finish(self) -> Result<Bundle, BundleError> {
         if !self.progress().is_done() {
@@ -422,14 +467,7 @@ impl Validation {
         }
         check_sequences(&self.events)?;
         let attachments = parse_attachments(self.header.get("attachments"))?;
-        let mut hasher = self.hasher;
-        hasher.update(b"]");
-        if !self.tail.is_empty() {
-            hasher.update(b",");
-            hasher.update(self.tail.as_bytes());
-        }
-        hasher.update(b"}");
-        let checksum = format!("sha256:{:x}", hasher.finalize());
+        let checksum = close_checksum(self.hasher, &self.tail);
         let header = &self.header;
         let claimed = header
             .get("checksum")
@@ -484,11 +522,39 @@ fn bad(field: &str, expected: &'static str) -> BundleError {
     }
 }
 
-fn checksum_of(mut value: Value) -> String {
-    if let Value::Object(map) = &mut value {
-        map.remove("checksum");
+/// The canonical JSON of a bundle's other keys: what comes before the
+/// events (ending in `"events":[`) and what comes after them. The checksum
+/// key itself is left out.
+fn canonical_around_events(header: &Map<String, Value>) -> (String, String) {
+    let (mut before, mut after) = (Vec::new(), Vec::new());
+    for (key, value) in header {
+        if key == "checksum" || key == "events" {
+            continue;
+        }
+        let part = format!(
+            "{}:{}",
+            canonical(&Value::String(key.clone())),
+            canonical(value)
+        );
+        if key.as_str() < "events" {
+            before.push(part);
+        } else {
+            after.push(part);
+        }
     }
-    sha256_id(canonical(&value).as_bytes())
+    before.push("\"events\":[".to_string());
+    (format!("{{{}", before.join(",")), after.join(","))
+}
+
+/// Closes the events list and the object, and gives the checksum.
+fn close_checksum(mut hasher: Sha256, tail: &str) -> String {
+    hasher.update(b"]");
+    if !tail.is_empty() {
+        hasher.update(b",");
+        hasher.update(tail.as_bytes());
+    }
+    hasher.update(b"}");
+    format!("sha256:{:x}", hasher.finalize())
 }
 
 /// The order of events in every exported or merged file.
@@ -497,26 +563,90 @@ pub fn sort_canonical(events: &mut Vec<Event>) {
     events.dedup_by(|a, b| a.id == b.id);
 }
 
-fn parse_event(index: usize, raw: &Value, now: DateTime<Utc>) -> Result<Event, BundleError> {
-    // Deserialised straight from the parsed tree (no copy of it).
+/// Writes the canonical JSON of `value` into `checksum` and, in the same
+/// pass, returns the content id of `value` without its "id" key: for an
+/// event as written, the id it must carry.
+fn hash_canonical(value: &Value, checksum: &mut Sha256, scratch: &mut Vec<u8>) -> Option<String> {
+    let Value::Object(map) = value else {
+        scratch.clear();
+        write(scratch, value);
+        checksum.update(&scratch[..]);
+        return None;
+    };
+    let mut id = Sha256::new();
+    checksum.update(b"{");
+    id.update(b"{");
+    let mut first_in_id = true;
+    for (i, (key, item)) in map.iter().enumerate() {
+        scratch.clear();
+        write(scratch, key);
+        scratch.push(b':');
+        write(scratch, item);
+        if i > 0 {
+            checksum.update(b",");
+        }
+        checksum.update(&scratch[..]);
+        if key != "id" {
+            if !first_in_id {
+                id.update(b",");
+            }
+            id.update(&scratch[..]);
+            first_in_id = false;
+        }
+    }
+    checksum.update(b"}");
+    id.update(b"}");
+    Some(format!("sha256:{:x}", id.finalize()))
+}
+
+/// Appends compact JSON (the canonical form: serde_json's maps keep keys sorted).
+fn write<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
+    serde_json::to_writer(out, value).expect("JSON values always serialise");
+}
+
+/// Reads one event. `id_of_raw` is the content id of the event as written
+/// (from `hash_canonical`).
+fn parse_event(
+    index: usize,
+    text: &str,
+    raw: &Value,
+    id_of_raw: Option<String>,
+    scratch: &mut Vec<u8>,
+    now: DateTime<Utc>,
+) -> Result<Event, BundleError> {
+    // Deserialised straight from the event's own tree.
     let event = Event::deserialize(raw).map_err(|e| BundleError::BadEvent {
         index,
         detail: e.to_string(),
     })?;
-    // serde cannot refuse unknown fields next to `flatten`, so compare with what it understood.
-    let understood = serde_json::to_value(&event).expect("an event always serialises");
-    let Value::Object(mut understood) = understood else {
-        unreachable!("an event serialises to an object")
+    // Written exactly as this app writes events (the usual case), the text
+    // itself shows that nothing was unknown or lost; otherwise compare trees.
+    scratch.clear();
+    write(scratch, &event);
+    let understood_all = scratch.as_slice() == text.as_bytes() || {
+        serde_json::to_value(&event).expect("an event always serialises") == *raw
     };
-    if let Value::Object(raw) = raw {
-        if let Some(field) = unknown_field(raw, &understood) {
-            return Err(BundleError::UnknownField { index, field });
+    if understood_all {
+        // Nothing unknown and nothing lost: the id of what was written is the
+        // id of what was understood, already computed.
+        if id_of_raw.as_deref() != Some(event.id.as_str()) {
+            return Err(BundleError::IdMismatch { index });
         }
-    }
-    // The content id from the same tree, without serialising the event again.
-    understood.remove("id");
-    if event.id != sha256_id(canonical(&Value::Object(understood)).as_bytes()) {
-        return Err(BundleError::IdMismatch { index });
+    } else {
+        // serde cannot refuse unknown fields next to `flatten`, so compare with what it understood.
+        let understood = serde_json::to_value(&event).expect("an event always serialises");
+        let Value::Object(mut understood) = understood else {
+            unreachable!("an event serialises to an object")
+        };
+        if let Value::Object(raw) = raw {
+            if let Some(field) = unknown_field(raw, &understood) {
+                return Err(BundleError::UnknownField { index, field });
+            }
+        }
+        understood.remove("id");
+        if event.id != sha256_id(canonical(&Value::Object(understood)).as_bytes()) {
+            return Err(BundleError::IdMismatch { index });
+        }
     }
     let earliest = Utc.with_ymd_and_hms(2000, 1, 1, 0, 0, 0).unwrap();
     if event.at < earliest || event.at > now + Duration::days(1) {

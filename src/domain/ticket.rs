@@ -104,6 +104,11 @@ impl TicketState {
 /// Folds the events of many tickets; events of tickets without a `created`
 /// event yet (it may arrive in a later file) are kept but not shown.
 pub fn fold_all(events: &[Event]) -> BTreeMap<String, TicketState> {
+    fold_each(events)
+}
+
+/// Folds every ticket the given events belong to (events may repeat).
+pub fn fold_each<'a>(events: impl IntoIterator<Item = &'a Event>) -> BTreeMap<String, TicketState> {
     let mut by_ticket: HashMap<&str, Vec<&Event>> = HashMap::new();
     for e in events {
         by_ticket.entry(e.ticket.as_str()).or_default().push(e);

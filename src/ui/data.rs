@@ -4,12 +4,13 @@
 //! the transaction completed, so what is shown as saved is saved.
 
 use super::engine::EngineCell;
-use crate::domain::bundle::{merge_events, Attachment, Bundle};
+use crate::domain::bundle::{Attachment, Bundle};
 use crate::domain::demo::{demo_events, DemoOptions};
 use crate::domain::event::{Channel, Contact, Event, EventBody, Hlc, NewEvent};
 use crate::domain::export::{anonymise, select, ExportFilter};
 use crate::domain::facts::Facts;
-use crate::domain::ticket::{fold_all, Numbering, TicketState};
+use crate::domain::log::TicketIndex;
+use crate::domain::ticket::{fold_all, fold_each, Numbering, TicketState};
 use crate::web::store::{self, DeviceMeta, ExportRecord, Store, StoreError};
 use chrono::Utc;
 use leptos::prelude::*;
@@ -63,6 +64,8 @@ pub struct Data {
     /// The rules engine in force; follows the settings events.
     engine: EngineCell,
     pub events: RwSignal<Arc<Vec<Event>>>,
+    /// Where each ticket's events are in `events` (kept in step with it).
+    index: StoredValue<TicketIndex, LocalStorage>,
     pub tickets: RwSignal<Tickets>,
     pub device: RwSignal<Option<DeviceMeta>>,
     pub save: RwSignal<SaveState>,
@@ -70,10 +73,15 @@ pub struct Data {
     pub fallback: RwSignal<bool>,
 }
 
+/// Tickets folded ahead of a write, and how many events were held then.
+type Folded = Arc<(usize, BTreeMap<String, TicketState>)>;
+
 /// What an import would change, shown before anything is written.
 #[derive(Clone)]
 pub struct ImportPreview {
     pub bundle: Arc<Bundle>,
+    /// How many events the device held, and the touched tickets as they will be.
+    folded: Folded,
     pub new_events: usize,
     pub tickets_affected: usize,
     pub conflicts_after: usize,
@@ -90,6 +98,7 @@ impl Data {
             store: StoredValue::new_local(None),
             engine,
             events: RwSignal::new(Arc::new(Vec::new())),
+            index: StoredValue::new_local(TicketIndex::default()),
             tickets: RwSignal::new(Arc::new(BTreeMap::new())),
             device: RwSignal::new(None),
             save: RwSignal::new(SaveState::Loading),
@@ -149,8 +158,51 @@ impl Data {
         if settings_may_change {
             self.engine.follow(&events);
         }
+        self.index.set_value(TicketIndex::build(&events));
         self.tickets.set(Arc::new(fold_all(&events)));
         self.events.set(Arc::new(events));
+    }
+
+    /// Shows newly saved events: appended in place (the list is not copied
+    /// when nothing else holds it) and only the tickets they touch refolded.
+    fn append_events(self, new: Vec<Event>, settings_may_change: bool, folded: Option<Folded>) {
+        if new.is_empty() {
+            // Only the device's counters changed (an export): nothing to redraw.
+            return;
+        }
+        let from = self.events.with_untracked(|all| all.len());
+        self.events.update(|all| Arc::make_mut(all).extend(new));
+        self.events.with_untracked(|all| {
+            if settings_may_change {
+                self.engine.follow(all);
+            }
+            self.index.update_value(|index| index.extend(all, from));
+            self.tickets.update(|tickets| {
+                let tickets = Arc::make_mut(tickets);
+                match folded.as_deref() {
+                    // Folded from exactly the events held before these.
+                    Some((held, states)) if *held == from => {
+                        tickets.extend(states.iter().map(|(id, t)| (id.clone(), t.clone())));
+                    }
+                    _ => self
+                        .index
+                        .with_value(|index| index.refold(all, from, tickets)),
+                }
+            });
+        });
+    }
+
+    /// One ticket's events in fold order, without scanning the whole log.
+    pub fn events_of(self, ticket: &str) -> Vec<Event> {
+        self.with_events_of(ticket, |mine| mine.iter().map(|&e| e.clone()).collect())
+    }
+
+    /// Lends one ticket's events (in fold order) without copying them.
+    pub fn with_events_of<R>(self, ticket: &str, f: impl FnOnce(&[&Event]) -> R) -> R {
+        self.events.with(|all| {
+            self.index
+                .with_value(|index| f(&index.events_of(all, ticket)))
+        })
     }
 
     pub fn loaded(self) -> bool {
@@ -159,6 +211,17 @@ impl Data {
 
     /// Writes events (and the device's counters) in one transaction, then shows them.
     async fn commit(self, new: Vec<Event>, device: DeviceMeta) -> Result<(), StoreError> {
+        self.commit_with(new, device, None).await
+    }
+
+    /// As `commit`; `folded` holds the touched tickets already folded (by an
+    /// import's preview) when the device held that many events.
+    async fn commit_with(
+        self,
+        new: Vec<Event>,
+        device: DeviceMeta,
+        folded: Option<Folded>,
+    ) -> Result<(), StoreError> {
         let Some(store) = self.store.get_value() else {
             return Err(StoreError::Failed("the store is not open yet".into()));
         };
@@ -166,9 +229,7 @@ impl Data {
         match store.append(&new, &device).await {
             Ok(()) => {
                 let settings = new.iter().any(crate::domain::settings::is_settings);
-                let mut all = self.events.get_untracked().as_ref().clone();
-                all.extend(new);
-                self.set_events(all, settings);
+                self.append_events(new, settings, folded);
                 self.device.set(Some(device));
                 self.save.set(SaveState::Saved);
                 Ok(())
@@ -340,31 +401,37 @@ impl Data {
         })
     }
 
-    /// What importing a validated bundle would change.
+    /// What importing a validated bundle would change. The tickets it
+    /// touches are folded here once and reused by the import.
     pub fn preview(self, bundle: Bundle) -> ImportPreview {
-        let events = self.events.get_untracked();
-        let known: HashSet<&str> = events.iter().map(|e| e.id.as_str()).collect();
-        let new: Vec<&Event> = bundle
-            .events
-            .iter()
-            .filter(|e| !known.contains(e.id.as_str()))
-            .collect();
-        let affected: HashSet<&str> = new.iter().map(|e| e.ticket.as_str()).collect();
-        let merged: Vec<Event> = merge_events([events.as_slice(), bundle.events.as_slice()])
-            .into_iter()
-            .filter(|e| affected.contains(e.ticket.as_str()))
-            .collect();
-        let conflicts_after = fold_all(&merged).values().map(|t| t.conflicts.len()).sum();
+        let (held, new_events, tickets_affected, folded) = self.events.with_untracked(|events| {
+            let known: HashSet<&str> = events.iter().map(|e| e.id.as_str()).collect();
+            let new: Vec<&Event> = bundle
+                .events
+                .iter()
+                .filter(|e| !known.contains(e.id.as_str()))
+                .collect();
+            let affected: HashSet<&str> = new.iter().map(|e| e.ticket.as_str()).collect();
+            let folded = fold_each(
+                events
+                    .iter()
+                    .chain(&bundle.events)
+                    .filter(|e| affected.contains(e.ticket.as_str())),
+            );
+            (events.len(), new.len(), affected.len(), folded)
+        });
         ImportPreview {
-            new_events: new.len(),
-            tickets_affected: affected.len(),
-            conflicts_after,
+            new_events,
+            tickets_affected,
+            conflicts_after: folded.values().map(|t| t.conflicts.len()).sum(),
+            folded: Arc::new((held, folded)),
             bundle: Arc::new(bundle),
         }
     }
 
     /// Adds a bundle's new events in one transaction: all of them or none.
-    pub async fn import(self, bundle: &Bundle) -> Result<usize, StoreError> {
+    pub async fn import(self, preview: &ImportPreview) -> Result<usize, StoreError> {
+        let bundle = &preview.bundle;
         let Some(mut device) = self.device.get_untracked() else {
             return Err(StoreError::Failed("not loaded".into()));
         };
@@ -379,7 +446,9 @@ impl Data {
                     .await?;
             }
         }
-        self.commit(new, device).await.map(|()| count)
+        self.commit_with(new, device, Some(preview.folded.clone()))
+            .await
+            .map(|()| count)
     }
 
     /// Keeps a photo (already downscaled) and records it on the ticket.

@@ -3,11 +3,13 @@
 use super::data::{use_data, ImportPreview};
 use super::use_i18n;
 use crate::domain::bundle::{Bundle, BundleError, Progress, Validation};
+use crate::domain::event::Event;
 use crate::domain::export::ExportFilter;
 use crate::i18n::Key;
 use crate::web::{files, tasks};
 use chrono::{DateTime, NaiveDate, Utc};
 use leptos::prelude::*;
+use std::collections::HashMap;
 use wasm_bindgen::JsCast;
 
 /// What the import area shows.
@@ -98,7 +100,7 @@ pub fn SyncPanel() -> impl IntoView {
         leptos::task::spawn_local(async move {
             let lang = i18n.lang.get_untracked();
             let result = match files::read_bytes(&file).await {
-                Ok(bytes) => check_in_slices(&bytes, state, cancel)
+                Ok(bytes) => check_in_slices(&bytes, &data.events.get_untracked(), state, cancel)
                     .await
                     .map_err(|e| e.map(|e| e.message(lang))),
                 Err(e) => Err(Some(e)),
@@ -119,7 +121,7 @@ pub fn SyncPanel() -> impl IntoView {
             return;
         };
         leptos::task::spawn_local(async move {
-            state.set(match data.import(&preview.bundle).await {
+            state.set(match data.import(&preview).await {
                 Ok(count) => ImportState::Done(count),
                 Err(e) => ImportState::Refused(e.to_string()),
             });
@@ -210,9 +212,11 @@ pub fn SyncPanel() -> impl IntoView {
 const SLICE: usize = 2_000;
 
 /// Validates a file a slice at a time, showing progress; `Err(None)` when the
-/// user cancelled.
+/// user cancelled. Events the device already holds (`held`) are recognised by
+/// their content id and not read again.
 async fn check_in_slices(
     bytes: &[u8],
+    held: &[Event],
     state: RwSignal<ImportState>,
     cancel: RwSignal<bool>,
 ) -> Result<Bundle, Option<BundleError>> {
@@ -221,7 +225,10 @@ async fn check_in_slices(
             byte: e.valid_up_to(),
         })
     })?;
-    let mut validation = Validation::start(text, Utc::now()).map_err(Some)?;
+    let by_id: HashMap<&str, &Event> = held.iter().map(|e| (e.id.as_str(), e)).collect();
+    let mut validation = Validation::start(text, Utc::now())
+        .map_err(Some)?
+        .knowing(|id| by_id.get(id).map(|&e| e.clone()));
     loop {
         let progress = validation.step(SLICE).map_err(Some)?;
         state.set(ImportState::Checking(progress));

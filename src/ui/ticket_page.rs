@@ -369,14 +369,7 @@ pub fn TicketPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
     let ticket = Memo::new(move |_| data.tickets.with(|all| all.get(&id()).cloned()));
-    let events = Memo::new(move |_| {
-        let id = id();
-        data.events.with(|all| {
-            let mut mine: Vec<Event> = all.iter().filter(|e| e.ticket == id).cloned().collect();
-            mine.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
-            mine
-        })
-    });
+    let events = Memo::new(move |_| data.events_of(&id()));
     view! {
         <p><A href="/crew">{i18n.t(Key::BackToQueue)}</A></p>
         {move || match ticket.get() {

@@ -1,7 +1,9 @@
 //! The ticket store: an append-only log of events in IndexedDB.
 //!
 //! Layout (schema version 1), chosen for speed: events are written in
-//! *segments*, one record holding the JSON of many events. A user action writes
+//! *segments*, one record holding the JSON of many events (as UTF-8 bytes in
+//! the encoding of `domain::segment`; versions before 2026-11-23 wrote text
+//! in the bundle's encoding, which is still read). A user action writes
 //! one small segment in one transaction together with the device's counters,
 //! and "saved" is shown only once that transaction completes. An import writes
 //! segments of 1,000 events. Reading the whole log back is then a few hundred
@@ -15,11 +17,12 @@
 //! and slower) and the app warns about it.
 
 use crate::domain::event::Event;
+use crate::domain::segment;
 use crate::domain::ticket::Numbering;
 use gloo_storage::{LocalStorage, Storage};
 use idb::{Database, DatabaseEvent, Factory, ObjectStoreParams, TransactionMode};
 use serde::{Deserialize, Serialize};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 pub const DB_NAME: &str = "gridcare";
 /// Schema versions: 1 = segments, meta, attachments; 2 = adds the export history.
@@ -132,13 +135,14 @@ impl Store {
             Backend::IndexedDb(db) => {
                 let tx = db.transaction(&[SEGMENTS], TransactionMode::ReadOnly)?;
                 let records = tx.object_store(SEGMENTS)?.get_all(None, None)?.await?;
-                let mut events = Vec::new();
-                for record in records {
-                    let text = record
-                        .as_string()
-                        .ok_or_else(|| StoreError::Damaged("a segment is not text".into()))?;
-                    let segment: Vec<Event> = serde_json::from_str(&text)
-                        .map_err(|e| StoreError::Damaged(e.to_string()))?;
+                let segments = records
+                    .into_iter()
+                    .map(decode_segment)
+                    .collect::<Result<Vec<_>, _>>()?;
+                // Exactly the room needed: growing by doubling would briefly
+                // hold the list up to three times, and wasm memory never shrinks.
+                let mut events = Vec::with_capacity(segments.iter().map(Vec::len).sum());
+                for segment in segments {
                     events.extend(segment);
                 }
                 Ok(events)
@@ -155,9 +159,7 @@ impl Store {
                 let tx = db.transaction(&[SEGMENTS, META], TransactionMode::ReadWrite)?;
                 let segments = tx.object_store(SEGMENTS)?;
                 for chunk in events.chunks(SEGMENT_SIZE) {
-                    let json = serde_json::to_string(chunk)
-                        .map_err(|e| StoreError::Failed(e.to_string()))?;
-                    segments.add(&JsValue::from_str(&json), None)?;
+                    segments.add(&encode_segment(chunk)?, None)?;
                 }
                 put_device(&tx.object_store(META)?, device)?;
                 finish(tx).await
@@ -216,9 +218,7 @@ impl Store {
         let segments = tx.object_store(SEGMENTS)?;
         segments.clear()?;
         for chunk in events.chunks(SEGMENT_SIZE) {
-            let json =
-                serde_json::to_string(chunk).map_err(|e| StoreError::Failed(e.to_string()))?;
-            segments.add(&JsValue::from_str(&json), None)?;
+            segments.add(&encode_segment(chunk)?, None)?;
         }
         finish(tx).await
     }
@@ -294,6 +294,25 @@ impl Store {
             .put(&JsValue::from_str(&record), Some(&JsValue::from_str(hash)))?;
         finish(tx).await
     }
+}
+
+/// A segment as stored: the events' JSON (`domain::segment`) as UTF-8 bytes.
+/// Bytes go into and out of wasm as one copy, where text would be converted
+/// to and from the browser's UTF-16 strings each way.
+fn encode_segment(events: &[Event]) -> Result<JsValue, StoreError> {
+    Ok(js_sys::Uint8Array::from(segment::encode(events).as_slice()).into())
+}
+
+/// Reads a segment written as bytes, or as text by earlier versions.
+fn decode_segment(record: JsValue) -> Result<Vec<Event>, StoreError> {
+    let bytes = match record.as_string() {
+        Some(text) => text.into_bytes(),
+        None => record
+            .dyn_into::<js_sys::Uint8Array>()
+            .map_err(|_| StoreError::Damaged("a segment is neither text nor bytes".into()))?
+            .to_vec(),
+    };
+    segment::decode(&bytes).map_err(StoreError::Damaged)
 }
 
 async fn finish(tx: idb::Transaction) -> Result<(), StoreError> {

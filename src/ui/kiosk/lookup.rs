@@ -121,20 +121,17 @@ pub fn Lookup(screen: RwSignal<Screen>) -> impl IntoView {
         });
         match found {
             Some(t) => {
-                let timeline = data.events.with_untracked(|events| {
-                    let mut mine: Vec<_> = events.iter().filter(|e| e.ticket == t.id).collect();
-                    mine.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
-                    mine.into_iter()
-                        .map(|e| {
-                            (
-                                e.at.with_timezone(&china())
-                                    .format("%Y-%m-%d %H:%M")
-                                    .to_string(),
-                                event_key(&e.body),
-                            )
-                        })
-                        .collect()
-                });
+                let timeline = untrack(|| data.events_of(&t.id))
+                    .iter()
+                    .map(|e| {
+                        (
+                            e.at.with_timezone(&china())
+                                .format("%Y-%m-%d %H:%M")
+                                .to_string(),
+                            event_key(&e.body),
+                        )
+                    })
+                    .collect();
                 result.set(Some(Ok(Found {
                     number: t.number.clone(),
                     status: t.status,
