@@ -266,7 +266,13 @@ impl Data {
             return Err(StoreError::Failed("not loaded".into()));
         };
         let now = Utc::now();
-        let tickets = self.tickets.get_untracked();
+        // Borrowed, not held: a copy of the map kept across the write below
+        // would make the refold after it copy all tickets.
+        let heads_of = |ticket: &str| {
+            self.tickets
+                .with_untracked(|t| t.get(ticket).map(|t| t.heads.clone()))
+                .unwrap_or_default()
+        };
         let mut heads: HashMap<String, Vec<String>> = HashMap::new();
         let mut events = Vec::with_capacity(items.len());
         for (ticket, body) in items {
@@ -278,12 +284,10 @@ impl Data {
             device.seq += 1;
             device.hlc_ms = hlc.ms;
             device.hlc_n = hlc.n;
-            let parents = heads.get(&ticket).cloned().unwrap_or_else(|| {
-                tickets
-                    .get(&ticket)
-                    .map(|t| t.heads.clone())
-                    .unwrap_or_default()
-            });
+            let parents = heads
+                .get(&ticket)
+                .cloned()
+                .unwrap_or_else(|| heads_of(&ticket));
             let event = NewEvent {
                 ticket: ticket.clone(),
                 device: device.id.clone(),
@@ -530,8 +534,7 @@ impl Data {
             return Err(StoreError::Failed("not loaded".into()));
         };
         let now = Utc::now();
-        let events = self.events.get_untracked();
-        let chosen = select(&events, &filter);
+        let chosen = self.events.with_untracked(|events| select(events, &filter));
         let bundle = if anonymised {
             let mut bundle = Bundle::new(&device.id, now, anonymise(&chosen), BTreeMap::new());
             bundle.anonymised = true;
