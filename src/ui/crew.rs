@@ -312,7 +312,9 @@ fn QueueRow(r: Arc<Row>, position: usize, now: RwSignal<DateTime<Utc>>) -> impl 
     view! {
         <tr data-ticket=r.number.clone() class:conflict=r.conflict aria-rowindex=position + 2>
             <td>
-                <A href=format!("/crew/t/{}", r.id)><code>{number}</code></A>
+                // A plain link (the router still navigates in the page): the
+                // router's <A> costs more per row, and rows are redrawn as you scroll.
+                <a href=format!("/crew/t/{}", r.id)><code>{number}</code></a>
                 {r.conflict.then(|| view! { " " <span class="badge warn" data-testid="conflict">{i18n.t(Key::Conflict)}</span> })}
             </td>
             <td>{move || i18n.lang.get().pick(&kind.0, &kind.1).to_string()}</td>

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 const ROW_HEIGHT: f64 = 56.0;
 /// Rows rendered above and below the visible ones, so a fast flick does not
 /// show blank space.
-const OVERSCAN: usize = 8;
+const OVERSCAN: usize = 4;
 /// Printing draws every row, up to this many (a printout is for reading).
 const PRINT_MAX: usize = 5_000;
 
