@@ -429,6 +429,41 @@ fn validation_knowing_held_events_gives_the_same_bundle() {
     assert_eq!(refused, BundleError::IdMismatch { index: 0 });
 }
 
+/// A file written by this app, changed in place (same layout, other words):
+/// the event is read the quick way and still refused by its id, and the same
+/// change in a pretty-printed copy is refused the same way.
+#[test]
+fn an_event_changed_in_the_apps_own_layout_is_refused_by_its_id() {
+    let b = bundle("tab-A");
+    let text = b.to_json();
+    let first_text = b
+        .events
+        .iter()
+        .position(|e| matches!(&e.body, EventBody::Created { .. }))
+        .unwrap();
+    let EventBody::Created { text: words, .. } = &b.events[first_text].body else {
+        unreachable!()
+    };
+    let quoted = serde_json::to_string(words).unwrap();
+    // The first event whose JSON holds those words is the one changed.
+    let first_text = b
+        .events
+        .iter()
+        .position(|e| serde_json::to_string(e).unwrap().contains(&quoted))
+        .unwrap();
+    let changed = text.replacen(&quoted, "\"改过的内容\"", 1);
+    assert_eq!(
+        Bundle::parse(&changed, now()).unwrap_err(),
+        BundleError::IdMismatch { index: first_text }
+    );
+    let pretty = serde_json::to_string_pretty(&json_of(&b)).unwrap();
+    let changed = pretty.replacen(&quoted, "\"改过的内容\"", 1);
+    assert_eq!(
+        Bundle::parse(&changed, now()).unwrap_err(),
+        BundleError::IdMismatch { index: first_text }
+    );
+}
+
 /// Subsets of events from several devices' demo data, as files would hold them.
 fn event_sets() -> impl Strategy<Value = Vec<Vec<Event>>> {
     static POOL: OnceLock<Vec<Event>> = OnceLock::new();

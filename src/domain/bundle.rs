@@ -339,6 +339,8 @@ pub struct Validation<'a> {
     tail: String,
     /// Reused for each key-value pair written into the hashes.
     scratch: Vec<u8>,
+    /// Reused for each event's canonical form.
+    canonical: Vec<u8>,
     /// Events the device already holds, by id (see `knowing`).
     known: Option<HeldEvents<'a>>,
 }
@@ -417,6 +419,7 @@ impl<'a> Validation<'a> {
             hasher,
             tail,
             scratch: Vec::new(),
+            canonical: Vec::new(),
             known: None,
         })
     }
@@ -443,22 +446,69 @@ impl<'a> Validation<'a> {
         let end = self.raw_events.len().min(start.saturating_add(max));
         for index in start..end {
             let text = self.raw_events[index].get();
-            let raw: Value = serde_json::from_str(text).expect("already parsed as JSON once");
             if index > 0 {
                 self.hasher.update(b",");
             }
-            let id_of_raw = hash_canonical(&raw, &mut self.hasher, &mut self.scratch);
-            let held = match (&self.known, raw.get("id").and_then(Value::as_str)) {
-                (Some(known), Some(id)) if id_of_raw.as_deref() == Some(id) => known(id),
-                _ => None,
-            };
-            let event = match held {
+            let event = match self.check_own_form(index, text)? {
                 Some(event) => event,
-                None => parse_event(index, text, &raw, id_of_raw, &mut self.scratch, self.now)?,
+                None => self.check_any_form(index, text)?,
             };
             self.events.push(event);
         }
         Ok(self.progress())
+    }
+
+    /// The usual case, an event written exactly as this app writes events:
+    /// its canonical form comes straight from the text (keys sorted, values
+    /// as written) without building a tree. `None` when the event is written
+    /// any other way; nothing has been hashed then.
+    fn check_own_form(&mut self, index: usize, text: &str) -> Result<Option<Event>, BundleError> {
+        let Some((id_range, id)) = own_canonical(text, &mut self.canonical) else {
+            return Ok(None);
+        };
+        let held = self.known.as_ref().and_then(|known| known(id));
+        let is_held = held.is_some();
+        let event = match held {
+            Some(event) => event,
+            None => match serde_json::from_str::<Event>(text) {
+                Ok(event) => event,
+                Err(_) => return Ok(None),
+            },
+        };
+        // Only if the text is exactly how this app writes this event are its
+        // values in canonical form and nothing in it unknown.
+        self.scratch.clear();
+        write(&mut self.scratch, &event);
+        if self.scratch.as_slice() != text.as_bytes() {
+            return Ok(None);
+        }
+        // A held event written out the same is that event: its id is known good.
+        if !is_held {
+            let mut id_hasher = Sha256::new();
+            id_hasher.update(&self.canonical[..id_range.start]);
+            id_hasher.update(&self.canonical[id_range.end..]);
+            if format!("sha256:{:x}", id_hasher.finalize()) != event.id {
+                return Err(BundleError::IdMismatch { index });
+            }
+            check_limits(index, &event, self.now)?;
+        }
+        self.hasher.update(&self.canonical);
+        Ok(Some(event))
+    }
+
+    /// Any other way of writing an event (pretty-printed, other key order,
+    /// other escapes, unknown or missing fields): read through a JSON tree.
+    fn check_any_form(&mut self, index: usize, text: &str) -> Result<Event, BundleError> {
+        let raw: Value = serde_json::from_str(text).expect("already parsed as JSON once");
+        let id_of_raw = hash_canonical(&raw, &mut self.hasher, &mut self.scratch);
+        let held = match (&self.known, raw.get("id").and_then(Value::as_str)) {
+            (Some(known), Some(id)) if id_of_raw.as_deref() == Some(id) => known(id),
+            _ => None,
+        };
+        match held {
+            Some(event) => Ok(event),
+            None => parse_event(index, text, &raw, id_of_raw, &mut self.scratch, self.now),
+        }
     }
     /// The last checks (sequence numbers, attachments, checksum) and the bundle.
     pub fn finish(self) -> Result<Bundle, BundleError> {
@@ -599,6 +649,84 @@ fn hash_canonical(value: &Value, checksum: &mut Sha256, scratch: &mut Vec<u8>) -
     Some(format!("sha256:{:x}", id.finalize()))
 }
 
+/// The canonical form of an event's text, built from the text itself: object
+/// keys sorted at every level, every other value copied as written (which is
+/// canonical only for text this app wrote; the caller checks that). Returns
+/// where the top-level `"id"` member (with one comma) is in `out`, so the id
+/// can be hashed without it, and the id. `None` for anything unusual (escaped
+/// keys, no plain id), which then goes through a JSON tree instead.
+fn own_canonical<'t>(
+    text: &'t str,
+    out: &mut Vec<u8>,
+) -> Option<(std::ops::Range<usize>, &'t str)> {
+    let top: BTreeMap<&str, &RawValue> = serde_json::from_str(text).ok()?;
+    out.clear();
+    out.push(b'{');
+    let mut id = None;
+    for (i, (key, value)) in top.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        let start = out.len();
+        write_key(out, key);
+        canonical_raw(value.get(), out)?;
+        if *key == "id" {
+            let plain = value.get().strip_prefix('"')?.strip_suffix('"')?;
+            if plain.contains('\\') {
+                return None;
+            }
+            // With the comma before it, or the one after it when it comes first.
+            let range = if i > 0 {
+                start - 1..out.len()
+            } else if top.len() > 1 {
+                start..out.len() + 1
+            } else {
+                start..out.len()
+            };
+            id = Some((range, plain));
+        }
+    }
+    out.push(b'}');
+    id
+}
+
+fn write_key(out: &mut Vec<u8>, key: &str) {
+    out.push(b'"');
+    out.extend_from_slice(key.as_bytes());
+    out.extend_from_slice(b"\":");
+}
+
+/// Appends the canonical form of one value given as text (see `own_canonical`).
+fn canonical_raw(text: &str, out: &mut Vec<u8>) -> Option<()> {
+    match text.as_bytes().first()? {
+        b'{' => {
+            let map: BTreeMap<&str, &RawValue> = serde_json::from_str(text).ok()?;
+            out.push(b'{');
+            for (i, (key, value)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_key(out, key);
+                canonical_raw(value.get(), out)?;
+            }
+            out.push(b'}');
+        }
+        b'[' => {
+            let items: Vec<&RawValue> = serde_json::from_str(text).ok()?;
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                canonical_raw(item.get(), out)?;
+            }
+            out.push(b']');
+        }
+        _ => out.extend_from_slice(text.as_bytes()),
+    }
+    Some(())
+}
+
 /// Appends compact JSON (the canonical form: serde_json's maps keep keys sorted).
 fn write<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
     serde_json::to_writer(out, value).expect("JSON values always serialise");
@@ -648,6 +776,12 @@ fn parse_event(
             return Err(BundleError::IdMismatch { index });
         }
     }
+    check_limits(index, &event, now)?;
+    Ok(event)
+}
+
+/// Times and text lengths an event may have.
+fn check_limits(index: usize, event: &Event, now: DateTime<Utc>) -> Result<(), BundleError> {
     let earliest = Utc.with_ymd_and_hms(2000, 1, 1, 0, 0, 0).unwrap();
     if event.at < earliest || event.at > now + Duration::days(1) {
         return Err(BundleError::BadTimestamp {
@@ -663,7 +797,7 @@ fn parse_event(
     {
         return Err(BundleError::TextTooLong { index });
     }
-    Ok(event)
+    Ok(())
 }
 
 /// A key of `raw` that `understood` lacks and that holds more than an empty default.
@@ -753,4 +887,41 @@ pub fn merge_bundles(bundles: &[Bundle]) -> Bundle {
         .max()
         .unwrap_or_else(Utc::now);
     Bundle::new("merged", exported_at, events, attachments)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::classify::Classifier;
+    use crate::domain::demo::{demo_events, DemoOptions};
+    use crate::domain::rules::RuleTable;
+
+    /// The canonical form built from an event's text equals the one built
+    /// through a JSON tree, for every event the demo writes (all kinds), and
+    /// the id taken out of it is the event's.
+    #[test]
+    fn the_canonical_form_from_text_equals_the_one_from_a_tree() {
+        let classifier = Classifier::new(RuleTable::shipped());
+        let events = demo_events(
+            &classifier,
+            &DemoOptions {
+                tickets: 40,
+                seed: 11,
+                device: "tab-A",
+                anchor: Utc.with_ymd_and_hms(2026, 11, 20, 0, 0, 0).unwrap(),
+            },
+        );
+        let mut out = Vec::new();
+        for event in &events {
+            let text = serde_json::to_string(event).unwrap();
+            let (range, id) = own_canonical(&text, &mut out).expect("the app's own form");
+            let tree = canonical(&serde_json::to_value(event).unwrap());
+            assert_eq!(String::from_utf8(out.clone()).unwrap(), tree);
+            assert_eq!(id, event.id);
+            let mut without = out[..range.start].to_vec();
+            without.extend_from_slice(&out[range.end..]);
+            assert_eq!(sha256_id(&without), event.id);
+        }
+        assert!(events.len() > 100);
+    }
 }
