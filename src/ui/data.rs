@@ -455,15 +455,22 @@ impl Data {
             .map(|()| count)
     }
 
-    /// Keeps a photo (already downscaled) and records it on the ticket.
-    pub async fn attach_photo(self, ticket: &str, jpeg: Vec<u8>) -> Result<(), StoreError> {
+    /// Stores a file (photo, signature) under its content hash, before any
+    /// event points at it; returns the hash.
+    async fn keep_attachment(self, bytes: &[u8], mime: &str) -> Result<String, StoreError> {
         use base64::Engine as _;
         let Some(store) = self.store.get_value() else {
             return Err(StoreError::Failed("not loaded".into()));
         };
-        let hash = crate::domain::event::sha256_id(&jpeg);
-        let data = base64::engine::general_purpose::STANDARD.encode(&jpeg);
-        store.put_attachment(&hash, "image/jpeg", &data).await?;
+        let hash = crate::domain::event::sha256_id(bytes);
+        let data = base64::engine::general_purpose::STANDARD.encode(bytes);
+        store.put_attachment(&hash, mime, &data).await?;
+        Ok(hash)
+    }
+
+    /// Keeps a photo (already downscaled) and records it on the ticket.
+    pub async fn attach_photo(self, ticket: &str, jpeg: Vec<u8>) -> Result<(), StoreError> {
+        let hash = self.keep_attachment(&jpeg, "image/jpeg").await?;
         let body = EventBody::PhotoAttached {
             hash,
             mime: "image/jpeg".into(),
@@ -481,13 +488,7 @@ impl Data {
         signer: String,
         role: String,
     ) -> Result<(), StoreError> {
-        use base64::Engine as _;
-        let Some(store) = self.store.get_value() else {
-            return Err(StoreError::Failed("not loaded".into()));
-        };
-        let hash = crate::domain::event::sha256_id(&png);
-        let data = base64::engine::general_purpose::STANDARD.encode(&png);
-        store.put_attachment(&hash, "image/png", &data).await?;
+        let hash = self.keep_attachment(&png, "image/png").await?;
         let body = EventBody::SignatureAttached {
             hash,
             mime: "image/png".into(),
