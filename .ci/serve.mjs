@@ -43,10 +43,12 @@ const server = createServer((req, res) => {
   let file = normalize(join(root, path));
   if (!file.startsWith(normalize(root))) { res.writeHead(403).end(); return; }
   if (!existsSync(file) || !statSync(file).isFile()) {
-    // An app route (no file extension) gets the app shell; a missing asset is a 404.
+    // An app route (no file extension) gets its shell: a folder's own index.html
+    // (the kiosk's /kiosk), else the main app's; a missing asset is a 404.
     if (extname(path)) { res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found'); return; }
-    path = '/index.html';
-    file = join(root, 'index.html');
+    const own = normalize(join(root, path, 'index.html'));
+    path = own.startsWith(normalize(root)) && existsSync(own) ? `${path.replace(/\/$/, '')}/index.html` : '/index.html';
+    file = join(root, path);
   }
   const headers = { 'Content-Type': TYPES[extname(file)] || 'application/octet-stream' };
   for (const rule of headerRules) {

@@ -3,7 +3,6 @@
 use super::use_i18n;
 use crate::i18n::Key;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 #[component]
 pub fn Home() -> impl IntoView {
@@ -27,10 +26,11 @@ pub fn Home() -> impl IntoView {
                 .map(|(href, title, blurb)| {
                     view! {
                         <li>
-                            <A href=href attr:class="tile">
+                            // The kiosk is its own module: a full page load, not a route.
+                            <a href=href class="tile" rel=(href == "/kiosk").then_some("external")>
                                 <strong>{i18n.t(title)}</strong>
                                 <span>{i18n.t(blurb)}</span>
-                            </A>
+                            </a>
                         </li>
                     }
                 })

@@ -50,7 +50,6 @@ pub fn App() -> impl IntoView {
                     view! {
                     <Routes fallback=|| view! { <Placeholder title=Key::NotFound/> }>
                         <Route path=path!("/") view=Home/>
-                        <Route path=path!("/kiosk") view=kiosk::KioskPage/>
                         <Route path=path!("/crew") view=crew::CrewPage/>
                         <Route path=path!("/crew/t/:id") view=ticket_page::TicketPage/>
                         <Route path=path!("/crew/new") view=new_ticket::NewTicketPage/>
@@ -67,8 +66,34 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Entry point of the wasm build.
+/// The kiosk's own app (`/kiosk`, its own small wasm module): no router and
+/// none of the staff screens, so a service-hall kiosk loads a fraction of the
+/// code. Staff leave it with the PIN by a full page load of the main app.
+#[component]
+pub fn KioskApp() -> impl IntoView {
+    provide_i18n();
+    let engine = engine::provide_engine();
+    data::Data::provide(engine);
+    view! {
+        <shell::KioskHeader/>
+        <main id="main" tabindex="-1">
+            {move || {
+                engine.0.track();
+                view! { <kiosk::KioskPage/> }
+            }}
+        </main>
+        <StatusBar/>
+    }
+}
+
+/// Entry point of the main wasm build (every screen but the kiosk).
 pub fn start() {
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(App);
+}
+
+/// Entry point of the kiosk's wasm build.
+pub fn start_kiosk() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(KioskApp);
 }

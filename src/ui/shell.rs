@@ -18,11 +18,27 @@ pub fn Header() -> impl IntoView {
                 <span>{i18n.t(Key::AppName)}</span>
             </A>
             <nav aria-label=i18n.t(Key::Home)>
-                <A href="/kiosk">{i18n.t(Key::Kiosk)}</A>
+                <a href="/kiosk" rel="external">{i18n.t(Key::Kiosk)}</a>
                 <A href="/crew">{i18n.t(Key::Crew)}</A>
                 <A href="/supervisor">{i18n.t(Key::Supervisor)}</A>
                 <A href="/rules">{i18n.t(Key::Rules)}</A>
             </nav>
+            <LanguageSwitch/>
+        </header>
+    }
+}
+
+/// The kiosk's header: no navigation (customers stay on the kiosk), the
+/// language switch kept.
+#[component]
+pub fn KioskHeader() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <header class="app-header">
+            <span class="brand">
+                <img src="/static/icon.svg" alt="" width="32" height="32"/>
+                <span>{i18n.t(Key::AppName)}</span>
+            </span>
             <LanguageSwitch/>
         </header>
     }

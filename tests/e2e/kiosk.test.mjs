@@ -3,7 +3,9 @@
 // right digits; the kiosk forgets after a minute idle; leaving needs the PIN.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, openPage, appReady, screenshot } from './harness.mjs';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, launchBrowser, openPage, appReady, screenshot, root } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launchBrowser(); });
@@ -18,6 +20,26 @@ async function kiosk(options = {}) {
   await page.waitForSelector('.kiosk-tiles');
   return { context, page };
 }
+
+test('the kiosk loads its own module, a fraction of the staff screens', async () => {
+  const context = await browser.newContext();
+  const page = await openPage(context);
+  const wasm = [];
+  page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname); });
+  await page.goto(server.url + '/kiosk');
+  await page.waitForSelector('.kiosk-tiles');
+  assert.equal(wasm.length, 1, `one module: ${wasm}`);
+  assert.match(wasm[0], /^\/kiosk\/gridcare-kiosk-[0-9a-f]+_bg\.wasm$/);
+  const dist = join(root, 'dist');
+  const main = readdirSync(dist).find((f) => f.endsWith('.wasm'));
+  const kioskBytes = statSync(join(dist, wasm[0])).size;
+  const mainBytes = statSync(join(dist, main)).size;
+  assert.ok(kioskBytes < mainBytes * 0.6, `kiosk ${kioskBytes} B, main app ${mainBytes} B`);
+  // No way to the staff screens but the PIN: no navigation is drawn at all.
+  assert.equal(await page.locator('.app-header nav').count(), 0);
+  assert.deepEqual(page.problems, []);
+  await context.close();
+});
 
 async function fileComplaint(page, tile, phone, answers = {}) {
   await page.click(`[data-tile="${tile}"]`);

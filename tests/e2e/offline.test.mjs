@@ -34,6 +34,13 @@ test('load once, go offline, reload: the app starts and works', async () => {
   assert.equal(await page.textContent('main h1'), 'Supervisor');
   await screenshot(page, 'offline-supervisor');
 
+  // The kiosk is its own module with its own shell; it is cached too, and
+  // keeps the language chosen in the main app.
+  await page.goto(server.url + '/kiosk');
+  await page.waitForSelector('.kiosk-tiles');
+  await page.waitForSelector('.status-bar .net[data-state="offline"]');
+  assert.match(await page.textContent('.status-bar'), /Offline/);
+
   await context.setOffline(false);
   await page.waitForSelector('.status-bar .net[data-state="online"]');
   assert.deepEqual(page.problems.filter((p) => !/ERR_INTERNET_DISCONNECTED/.test(p)), []);

@@ -10,7 +10,6 @@ use crate::ui::use_i18n;
 use gloo_storage::{LocalStorage, Storage};
 use leptos::ev;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
@@ -123,7 +122,6 @@ pub fn StaffExit() -> impl IntoView {
     let message = RwSignal::new(Message::None);
     let has_pin = RwSignal::new(LocalStorage::get::<StoredPin>(PIN_KEY).is_ok());
     let first_use = move || !has_pin.get();
-    let navigate = use_navigate();
 
     let close = move || {
         open.set(false);
@@ -160,7 +158,8 @@ pub fn StaffExit() -> impl IntoView {
             Ok(stored) if hash(&stored.salt, &entered) == stored.hash => {
                 LocalStorage::delete(LOCK_KEY);
                 close();
-                navigate("/", Default::default());
+                // The kiosk is its own module: the staff screens load anew.
+                let _ = window().location().assign("/");
             }
             Ok(_) => {
                 let mut lock: Lock = LocalStorage::get(LOCK_KEY).unwrap_or_default();

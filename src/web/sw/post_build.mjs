@@ -33,7 +33,9 @@ const sw = readFileSync(swPath, 'utf8')
   .replace('__GRIDCARE_PRECACHE__', JSON.stringify(files.map((name) => `/${name}`)));
 writeFileSync(swPath, sw);
 
-const html = readFileSync(join(staging, 'index.html'), 'utf8');
+// Both shells: the main app and the kiosk's own module (copied to kiosk/).
+const shells = ['index.html', 'kiosk/index.html'];
+const html = shells.map((name) => readFileSync(join(staging, name), 'utf8')).join('\n');
 const inlineScripts = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
 const scriptHashes = inlineScripts.map((body) => `'sha256-${createHash('sha256').update(body).digest('base64')}'`);
 const csp = [
@@ -58,6 +60,8 @@ writeFileSync(join(staging, '_headers'), [
   '/sw.js',
   '  Cache-Control: no-cache',
   '/index.html',
+  '  Cache-Control: no-cache',
+  '/kiosk/index.html',
   '  Cache-Control: no-cache',
   '',
 ].join('\n'));

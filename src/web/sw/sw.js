@@ -4,7 +4,8 @@
 const BUILD_ID = '__GRIDCARE_BUILD_ID__';
 const PRECACHE = __GRIDCARE_PRECACHE__;
 const CACHE = `gridcare-shell-${BUILD_ID}`;
-const SHELL = '/index.html';
+// The kiosk is its own small module with its own shell; every other route is the main app.
+const shellFor = (path) => (path === '/kiosk' || path.startsWith('/kiosk/') ? '/kiosk/index.html' : '/index.html');
 
 self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(PRECACHE)));
@@ -30,9 +31,9 @@ self.addEventListener('fetch', (event) => {
   if (url.origin !== self.location.origin) return;
 
   if (request.mode === 'navigate') {
-    // Every route of the app is the same shell: /kiosk works offline like /.
+    // Every route is one of two shells, so each works offline like /.
     event.respondWith((async () => {
-      const cached = await caches.match(SHELL, { cacheName: CACHE });
+      const cached = await caches.match(shellFor(url.pathname), { cacheName: CACHE });
       if (cached) return cached;
       return fetch(request);
     })());
