@@ -110,6 +110,23 @@ mod store {
     }
 
     #[wasm_bindgen_test]
+    async fn a_log_of_many_segments_is_read_back_whole_and_in_order() {
+        // More segments than one read asks for (16), and not a multiple of it:
+        // the batches must meet without a gap or an overlap.
+        let store = Store::open(&unique("batches")).await;
+        let written: Vec<_> = events(20, "tab-A").into_iter().take(37).collect();
+        assert_eq!(written.len(), 37);
+        for event in &written {
+            store
+                .append(std::slice::from_ref(event), &DeviceMeta::default())
+                .await
+                .unwrap();
+        }
+        assert_eq!(store.segment_count().await.unwrap(), 37);
+        assert_eq!(store.load_events().await.unwrap(), written);
+    }
+
+    #[wasm_bindgen_test]
     async fn without_indexed_db_the_log_is_kept_in_local_storage() {
         web_sys::window()
             .unwrap()

@@ -206,6 +206,7 @@ impl RowCache {
         engine: &Arc<super::engine::Engine>,
         data: super::data::Data,
     ) -> Vec<Arc<Row>> {
+        let _phase = crate::web::trace::Phase::start("queue: compute the rows");
         let same_engine = self
             .engine
             .as_ref()

@@ -12,6 +12,7 @@ use crate::domain::facts::Facts;
 use crate::domain::log::TicketIndex;
 use crate::domain::ticket::{fold_all, fold_each, Numbering, TicketState};
 use crate::web::store::{self, DeviceMeta, ExportRecord, Store, StoreError};
+use crate::web::trace::Phase;
 use chrono::Utc;
 use leptos::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -112,6 +113,7 @@ impl Data {
     async fn load(self) {
         let store = Rc::new(Store::open(store::DB_NAME).await);
         self.fallback.set(store.is_fallback());
+        let read = Phase::start("start: read and decode the events");
         let events = match store.load_events().await {
             Ok(events) => events,
             Err(e) => {
@@ -119,6 +121,7 @@ impl Data {
                 Vec::new()
             }
         };
+        drop(read);
         let device = match store.device().await {
             Ok(Some(device)) => device,
             _ => {
@@ -155,6 +158,7 @@ impl Data {
     /// may have changed (start-up, or a write that carried one), not on every
     /// saved action.
     fn set_events(self, events: Vec<Event>, settings_may_change: bool) {
+        let _fold = Phase::start("start: index and fold every ticket");
         if settings_may_change {
             self.engine.follow(&events);
         }
@@ -179,10 +183,13 @@ impl Data {
             self.index.update_value(|index| index.extend(all, from));
             self.tickets.update(|tickets| {
                 let tickets = Arc::make_mut(tickets);
-                match folded.as_deref() {
-                    // Folded from exactly the events held before these.
-                    Some((held, states)) if *held == from => {
-                        tickets.extend(states.iter().map(|(id, t)| (id.clone(), t.clone())));
+                match folded {
+                    // Folded from exactly the events held before these; moved
+                    // when the preview is gone.
+                    Some(folded) if folded.0 == from => {
+                        let (_, states) =
+                            Arc::try_unwrap(folded).unwrap_or_else(|shared| (*shared).clone());
+                        tickets.extend(states);
                     }
                     _ => self
                         .index
@@ -226,8 +233,12 @@ impl Data {
             return Err(StoreError::Failed("the store is not open yet".into()));
         };
         self.save.set(SaveState::Saving);
-        match store.append(&new, &device).await {
+        let write = Phase::start("save: write to IndexedDB");
+        let written = store.append(&new, &device).await;
+        drop(write);
+        match written {
             Ok(()) => {
+                let _show = Phase::start("save: add to the log and refold");
                 let settings = new.iter().any(crate::domain::settings::is_settings);
                 self.append_events(new, settings, folded);
                 self.device.set(Some(device));
@@ -381,7 +392,7 @@ impl Data {
             device: &device.id,
             anchor: Utc::now(),
         };
-        let new = self.unseen(&demo_events(&engine.classifier, &options));
+        let new = self.unseen(demo_events(&engine.classifier, &options));
         observe(&mut device, &new);
         device.seq = device.seq.max(
             new.iter()
@@ -394,13 +405,12 @@ impl Data {
     }
 
     /// The events of `incoming` that this device does not hold yet.
-    fn unseen(self, incoming: &[Event]) -> Vec<Event> {
+    fn unseen(self, incoming: Vec<Event>) -> Vec<Event> {
         self.events.with_untracked(|events| {
             let known: HashSet<&str> = events.iter().map(|e| e.id.as_str()).collect();
             incoming
-                .iter()
+                .into_iter()
                 .filter(|e| !known.contains(e.id.as_str()))
-                .cloned()
                 .collect()
         })
     }
@@ -434,13 +444,16 @@ impl Data {
     }
 
     /// Adds a bundle's new events in one transaction: all of them or none.
-    pub async fn import(self, preview: &ImportPreview) -> Result<usize, StoreError> {
-        let bundle = &preview.bundle;
+    pub async fn import(self, preview: ImportPreview) -> Result<usize, StoreError> {
         let Some(mut device) = self.device.get_untracked() else {
             return Err(StoreError::Failed("not loaded".into()));
         };
-        let new = self.unseen(&bundle.events);
+        let unseen = Phase::start("import: pick the new events");
+        // Moved, not copied, when nothing else holds the bundle.
+        let bundle = Arc::try_unwrap(preview.bundle).unwrap_or_else(|shared| (*shared).clone());
+        let new = self.unseen(bundle.events);
         let count = new.len();
+        drop(unseen);
         observe(&mut device, &new);
         // Photos first: an event never points at a photo this device lacks.
         if let Some(store) = self.store.get_value() {
@@ -450,7 +463,7 @@ impl Data {
                     .await?;
             }
         }
-        self.commit_with(new, device, Some(preview.folded.clone()))
+        self.commit_with(new, device, Some(preview.folded))
             .await
             .map(|()| count)
     }

@@ -6,6 +6,7 @@ use crate::domain::bundle::{Bundle, BundleError, Progress, Validation};
 use crate::domain::event::Event;
 use crate::domain::export::ExportFilter;
 use crate::i18n::Key;
+use crate::web::trace::Phase;
 use crate::web::{files, tasks};
 use chrono::{DateTime, NaiveDate, Utc};
 use leptos::prelude::*;
@@ -19,6 +20,8 @@ enum ImportState {
     Checking(Progress),
     Cancelled,
     Preview(ImportPreview),
+    /// Confirmed: being written.
+    Importing,
     Refused(String),
     Done(usize),
 }
@@ -99,17 +102,25 @@ pub fn SyncPanel() -> impl IntoView {
         cancel.set(false);
         leptos::task::spawn_local(async move {
             let lang = i18n.lang.get_untracked();
+            let read = Phase::start("import: read the file");
             let result = match files::read_bytes(&file).await {
-                Ok(bytes) => check_in_slices(&bytes, &data.events.get_untracked(), state, cancel)
-                    .await
-                    .map_err(|e| e.map(|e| e.message(lang))),
+                Ok(bytes) => {
+                    drop(read);
+                    let _validate = Phase::start("import: validate");
+                    check_in_slices(&bytes, &data.events.get_untracked(), state, cancel)
+                        .await
+                        .map_err(|e| e.map(|e| e.message(lang)))
+                }
                 Err(e) => Err(Some(e)),
             };
             state.set(match result {
                 Ok(bundle) if bundle.anonymised => {
                     ImportState::Refused(i18n.t(Key::AnonymisedRefused)().to_string())
                 }
-                Ok(bundle) => ImportState::Preview(data.preview(bundle)),
+                Ok(bundle) => {
+                    let _preview = Phase::start("import: preview (fold touched tickets)");
+                    ImportState::Preview(data.preview(bundle))
+                }
                 Err(Some(message)) => ImportState::Refused(message),
                 Err(None) => ImportState::Cancelled,
             });
@@ -121,7 +132,11 @@ pub fn SyncPanel() -> impl IntoView {
             return;
         };
         leptos::task::spawn_local(async move {
-            state.set(match data.import(&preview).await {
+            // Once the preview is no longer drawn, its events are the import's
+            // alone and move into the log instead of being copied.
+            state.set(ImportState::Importing);
+            crate::web::tasks::yield_to_browser().await;
+            state.set(match data.import(preview).await {
                 Ok(count) => ImportState::Done(count),
                 Err(e) => ImportState::Refused(e.to_string()),
             });
@@ -177,6 +192,7 @@ pub fn SyncPanel() -> impl IntoView {
                     </div>
                 }
                 .into_any(),
+                ImportState::Importing => view! { <p role="status" data-testid="import-writing">{i18n.t(Key::Saving)}</p> }.into_any(),
                 ImportState::Cancelled => view! { <p role="status" data-testid="import-cancelled">{i18n.t(Key::Cancelled)}</p> }.into_any(),
                 ImportState::Refused(message) => view! {
                     <p class="error" role="alert" data-testid="import-error">

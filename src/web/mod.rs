@@ -10,3 +10,4 @@ pub mod service_worker;
 pub mod signature;
 pub mod store;
 pub mod tasks;
+pub mod trace;

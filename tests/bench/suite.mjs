@@ -238,6 +238,23 @@ const importFloor = { naive: floorOf('parse') + floorOf('naiveWrite'), batched: 
 const readFloor = { naive: floorOf('naiveRead'), batched: floorOf('batchedRead') };
 const exportFloor = { naive: floorOf('parse') + floorOf('naiveRead'), batched: floorOf('parse') + floorOf('batchedRead') };
 
+// Where the app's time goes: the User Timing measures it leaves for long
+// phases (src/web/trace.rs), summed by name, per step and run.
+const phases = new Map();
+const takePhases = (page) => page.evaluate(() => {
+  const sums = {};
+  for (const m of performance.getEntriesByType('measure')) sums[m.name] = (sums[m.name] ?? 0) + m.duration;
+  performance.clearMeasures();
+  return sums;
+});
+function notePhases(step, sums) {
+  for (const [name, ms] of Object.entries(sums)) {
+    const key = `${step}: ${name}`;
+    if (!phases.has(key)) phases.set(key, []);
+    phases.get(key).push(ms);
+  }
+}
+
 // ---- the app with 50,000 tickets ---------------------------------------------
 log('the app with the store full');
 const app = { validateEmpty: [], importEmpty: [], validateFull: [], importFull: [], cold: [], filter: [], search: [], open: [], action: [], exportAll: [], heapLoaded: [], wasmLoaded: [], heapPeak: [], wasmPeak: [] };
@@ -266,18 +283,22 @@ for (let run = 0; run < RUNS; run++) {
   };
   await page.goto(`${url}/crew`);
   await page.waitForSelector('[data-testid="demo-offer"]');
+  await takePhases(page);
   const [v1, i1] = await importTimed(fileA);
   app.validateEmpty.push(v1);
   app.importEmpty.push(i1);
+  notePhases('import into an empty store', await takePhases(page));
   const [v2, i2] = await importTimed(fileB);
   app.validateFull.push(v2);
   app.importFull.push(i2);
+  notePhases('import into a store holding most of it', await takePhases(page));
   app.wasmPeak.push(await wasmNow());
 
   // Cold start: a new page load with the full store.
   await page.reload();
   app.cold.push(await mark(page, 'queue'));
   await page.waitForTimeout(500);
+  notePhases('cold start', await takePhases(page));
   // Live memory: what the garbage collector cannot free.
   await cdp.send('HeapProfiler.collectGarbage');
   app.heapLoaded.push(await heapNow());
@@ -377,6 +398,9 @@ const loaded = stats(app.heapLoaded).median + stats(app.wasmLoaded).median;
 record('Memory', `JS heap + wasm memory with ${q} loaded`, [loaded], 'mb', 'sum of the two medians', atMost(300e6, '≤ 300 MB'));
 record('Memory', 'peak JS heap during the runs', app.heapPeak, 'mb', 'sampled every 100 ms');
 record('Memory', 'wasm memory at the end of import / export', app.wasmPeak, 'mb', 'wasm memory never shrinks');
+
+// Where the time went, phase by phase (phases under 20 ms are not recorded).
+for (const [name, values] of phases) record('Phases', name, values, 'ms', 'User Timing measure left by the app (src/web/trace.rs)');
 
 // Ours divided by the floor, for every sync step and for cold start.
 const ratio = (name, ours, floorPair) => {
