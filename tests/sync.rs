@@ -545,6 +545,7 @@ proptest! {
             index.extend(&held, from);
             index.refold(&held, from, &mut tickets);
             prop_assert_eq!(&tickets, &fold_all(&held));
+            prop_assert_eq!(&index.fold_all(&held), &tickets);
         }
         for id in tickets.keys() {
             let mine = index.events_of(&held, id);

@@ -18,6 +18,7 @@ use crate::domain::event::{canonical, sha256_id, Event};
 use crate::i18n::Lang;
 use base64::Engine as _;
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
@@ -352,26 +353,17 @@ impl<'a> Validation<'a> {
         if text.trim().is_empty() {
             return Err(BundleError::Empty);
         }
-        // The top level only: each value stays a slice of the text for now.
-        let top: BTreeMap<String, &'a RawValue> =
-            serde_json::from_str(text).map_err(|e| match e.classify() {
-                serde_json::error::Category::Data => BundleError::NotObject,
-                _ => BundleError::NotJson {
-                    line: e.line(),
-                    column: e.column(),
-                },
-            })?;
-        let mut map = Map::new();
-        let mut events_raw = None;
-        for (key, raw) in top {
-            if key == "events" {
-                events_raw = Some(raw);
-            } else {
-                let value: Value =
-                    serde_json::from_str(raw.get()).expect("already parsed as JSON once");
-                map.insert(key, value);
-            }
-        }
+        // One pass over the text: the events stay slices of it for now.
+        let TopLevel {
+            header: map,
+            events: raw_events,
+        } = serde_json::from_str(text).map_err(|e| match e.classify() {
+            serde_json::error::Category::Data => BundleError::NotObject,
+            _ => BundleError::NotJson {
+                line: e.line(),
+                column: e.column(),
+            },
+        })?;
         match map.get("format").and_then(Value::as_str) {
             Some(FORMAT) => {}
             other => {
@@ -404,9 +396,7 @@ impl<'a> Validation<'a> {
         if let Some(key) = map.keys().find(|k| !TOP_LEVEL_KEYS.contains(&k.as_str())) {
             return Err(bad(key, "nothing (unknown field)"));
         }
-        let raw_events: Vec<&'a RawValue> = events_raw
-            .and_then(|raw| serde_json::from_str(raw.get()).ok())
-            .ok_or(bad("events", "a list of events"))?;
+        let raw_events = raw_events.ok_or(bad("events", "a list of events"))?;
         // Canonical form: keys in order; "events" is streamed into the hash as it is checked.
         let (head, tail) = canonical_around_events(&map);
         let mut hasher = Sha256::new();
@@ -564,6 +554,84 @@ const TOP_LEVEL_KEYS: [&str; 8] = [
     "attachments",
     "checksum",
 ];
+
+/// A bundle's top level read in one pass: every member as JSON but the
+/// events, which stay slices of the text.
+struct TopLevel<'a> {
+    header: Map<String, Value>,
+    /// `None` when missing or not a list.
+    events: Option<Vec<&'a RawValue>>,
+}
+
+impl<'de> Deserialize<'de> for TopLevel<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> Visitor<'de> for Members {
+            type Value = TopLevel<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut members: A) -> Result<Self::Value, A::Error> {
+                let mut header = Map::new();
+                let mut events = None;
+                while let Some(key) = members.next_key::<String>()? {
+                    if key == "events" {
+                        events = members.next_value::<EventList<'de>>()?.0;
+                    } else {
+                        header.insert(key, members.next_value()?);
+                    }
+                }
+                Ok(TopLevel { header, events })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+
+/// The `events` member: its items as raw slices, or `None` if it is not a list.
+struct EventList<'a>(Option<Vec<&'a RawValue>>);
+
+impl<'de> Deserialize<'de> for EventList<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Items;
+        impl<'de> Visitor<'de> for Items {
+            type Value = EventList<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<Self::Value, A::Error> {
+                let mut list = Vec::with_capacity(items.size_hint().unwrap_or(0));
+                while let Some(item) = items.next_element::<&'de RawValue>()? {
+                    list.push(item);
+                }
+                Ok(EventList(Some(list)))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(EventList(None))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(EventList(None))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(EventList(None))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(EventList(None))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(EventList(None))
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+                Ok(EventList(None))
+            }
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(EventList(None))
+            }
+        }
+        deserializer.deserialize_any(Items)
+    }
+}
 
 fn bad(field: &str, expected: &'static str) -> BundleError {
     BundleError::BadField {
@@ -923,5 +991,37 @@ mod tests {
             assert_eq!(sha256_id(&without), event.id);
         }
         assert!(events.len() > 100);
+    }
+
+    /// The one-pass top level: "events" must be a list, whatever else it is
+    /// is refused by name; a document that is not an object is not a bundle.
+    #[test]
+    fn the_top_level_is_read_in_one_pass_and_events_must_be_a_list() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 23, 0, 0, 0).unwrap();
+        let mut bundle = Bundle::new("tab-A", now, Vec::new(), BTreeMap::new());
+        bundle.seal();
+        let good = bundle.to_json();
+        assert_eq!(Validation::start(&good, now).unwrap().progress().total, 0);
+        for not_a_list in ["{\"a\":[1,{}]}", "\"x\"", "7", "-7", "0.5", "true", "null"] {
+            let text = good.replace("\"events\":[]", &format!("\"events\":{not_a_list}"));
+            assert_ne!(text, good);
+            assert!(
+                matches!(Validation::start(&text, now), Err(BundleError::BadField { ref field, .. }) if field == "events"),
+                "{not_a_list}"
+            );
+        }
+        let missing = good.replace("\"events\":[],", "");
+        assert_ne!(missing, good);
+        assert!(
+            matches!(Validation::start(&missing, now), Err(BundleError::BadField { ref field, .. }) if field == "events")
+        );
+        assert!(matches!(
+            Validation::start("[1,2]", now),
+            Err(BundleError::NotObject)
+        ));
+        assert!(matches!(
+            Validation::start("{\"format\":", now),
+            Err(BundleError::NotJson { .. })
+        ));
     }
 }

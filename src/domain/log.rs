@@ -23,11 +23,23 @@ impl TicketIndex {
     /// Indexes `events[from..]`, the events just appended.
     pub fn extend(&mut self, events: &[Event], from: usize) {
         for (position, e) in events.iter().enumerate().skip(from) {
-            self.by_ticket
-                .entry(e.ticket.clone())
-                .or_default()
-                .push(position);
+            // Most events join a ticket already indexed: no key copied for them.
+            match self.by_ticket.get_mut(e.ticket.as_str()) {
+                Some(positions) => positions.push(position),
+                None => {
+                    self.by_ticket.insert(e.ticket.clone(), vec![position]);
+                }
+            }
         }
+    }
+
+    /// Every ticket folded, from the index (no second grouping of the log).
+    /// Equal to `ticket::fold_all(events)` for the events indexed.
+    pub fn fold_all(&self, events: &[Event]) -> BTreeMap<String, TicketState> {
+        self.by_ticket
+            .keys()
+            .filter_map(|id| fold(&self.events_of(events, id)).map(|s| (id.clone(), s)))
+            .collect()
     }
 
     /// One ticket's events, in fold order.

@@ -7,8 +7,7 @@ use super::engine::use_engine;
 use super::scroll::ScrollWindow;
 use super::sync_panel::SyncPanel;
 use super::use_i18n;
-use crate::domain::clock::{clocks, ClockInput, ClockState};
-use crate::domain::event::Event;
+use crate::domain::clock::{clocks, ClockInput, ClockState, TimedEvent};
 pub use crate::domain::labels::status_key;
 use crate::domain::ticket::{clock_events, Status, TicketState};
 use crate::domain::time::china;
@@ -94,7 +93,7 @@ pub fn CrewPage() -> impl IntoView {
         // Read once here, not once per row: 50,000 signal reads cost more than the filter.
         let (open_only, mine_only) = (open_only.get(), mine_only.get());
         let grade: Option<u8> = grade.get().parse().ok();
-        let (category, words) = (category.get(), search.get().trim().to_lowercase());
+        let (category, words) = (category.get(), search.get().trim().to_ascii_lowercase());
         all_rows.with(|rows| {
             rows.iter()
                 .enumerate()
@@ -229,8 +228,9 @@ impl RowCache {
                 if let Some(c) = cached {
                     return c.row.clone();
                 }
-                let row =
-                    untrack(|| data.with_events_of(&t.id, |events| row(t, events, engine, now)));
+                // A closed ticket's row needs no events: only open ones are clocked.
+                let timed = || untrack(|| data.with_events_of(&t.id, clock_events));
+                let row = row(t, timed, engine, now);
                 let row = Arc::new(row);
                 self.rows.insert(
                     t.id.clone(),
@@ -248,7 +248,7 @@ impl RowCache {
 
 fn row(
     t: &TicketState,
-    events: &[&Event],
+    timed_events: impl FnOnce() -> Vec<TimedEvent>,
     engine: &super::engine::Engine,
     now: DateTime<Utc>,
 ) -> Row {
@@ -259,17 +259,17 @@ fn row(
         .kind(kind_code)
         .map(|k| (k.zh.clone(), k.en.clone()))
         .unwrap_or_default();
-    let timed = clock_events(events);
-    let input = ClockInput {
-        received: t.received,
-        kind: kind_code,
-        category: c.map(|c| c.category.as_str()).unwrap_or("other"),
-        subcategory: c.and_then(|c| c.subcategory.as_deref()),
-        grade: c.and_then(|c| c.grade),
-        facts: &t.facts,
-        events: &timed,
-    };
     let next = if t.is_open() {
+        let timed = timed_events();
+        let input = ClockInput {
+            received: t.received,
+            kind: kind_code,
+            category: c.map(|c| c.category.as_str()).unwrap_or("other"),
+            subcategory: c.and_then(|c| c.subcategory.as_deref()),
+            grade: c.and_then(|c| c.grade),
+            facts: &t.facts,
+            events: &timed,
+        };
         clocks(table, &engine.calendar, &input, now)
             .into_iter()
             .filter(|c| c.state.is_live())
@@ -299,7 +299,9 @@ fn row(
         .flatten()
         .collect::<Vec<_>>()
         .join(" ")
-        .to_lowercase(),
+        // ASCII case only (numbers, pinyin, Latin addresses): Chinese has no
+        // case, and the full Unicode fold is slower per row.
+        .to_ascii_lowercase(),
     }
 }
 

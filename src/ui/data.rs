@@ -10,7 +10,7 @@ use crate::domain::event::{Channel, Contact, Event, EventBody, Hlc, NewEvent};
 use crate::domain::export::{anonymise, select, ExportFilter};
 use crate::domain::facts::Facts;
 use crate::domain::log::TicketIndex;
-use crate::domain::ticket::{fold_all, fold_each, Numbering, TicketState};
+use crate::domain::ticket::{fold_each, Numbering, TicketState};
 use crate::web::store::{self, DeviceMeta, ExportRecord, Store, StoreError};
 use crate::web::trace::Phase;
 use chrono::Utc;
@@ -162,8 +162,9 @@ impl Data {
         if settings_may_change {
             self.engine.follow(&events);
         }
-        self.index.set_value(TicketIndex::build(&events));
-        self.tickets.set(Arc::new(fold_all(&events)));
+        let index = TicketIndex::build(&events);
+        self.tickets.set(Arc::new(index.fold_all(&events)));
+        self.index.set_value(index);
         self.events.set(Arc::new(events));
     }
 
