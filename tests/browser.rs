@@ -275,3 +275,56 @@ mod upgrade {
         assert_eq!(store.exports().await.unwrap(), vec![record]);
     }
 }
+
+/// The checksum of a sync file hashed by the browser's Web Crypto
+/// (`web::digest`), the way the import page does it: the same bundle as
+/// hashing in wasm, and a file whose checksum does not match is refused.
+mod checksum_by_web_crypto {
+    use chrono::{Duration, TimeZone, Utc};
+    use gridcare::domain::bundle::{Bundle, BundleError, Validation};
+    use gridcare::domain::classify::Classifier;
+    use gridcare::domain::demo::{demo_events, DemoOptions};
+    use gridcare::domain::rules::RuleTable;
+    use gridcare::web::digest::Sha256Parts;
+    use wasm_bindgen_test::*;
+
+    async fn validated(text: &str) -> Result<Bundle, BundleError> {
+        let now = Utc.with_ymd_and_hms(2026, 11, 22, 0, 0, 0).unwrap();
+        let parts = Sha256Parts::available().expect("Web Crypto on 127.0.0.1");
+        let mut v = Validation::start(text, now)?.checksum_elsewhere();
+        loop {
+            let done = v.step(5)?.is_done();
+            parts.push(&v.take_checksum_bytes());
+            if done {
+                break;
+            }
+        }
+        v.finish_with(Some(parts.finish().await))
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_bundle_checked_by_web_crypto_is_the_bundle_and_a_wrong_checksum_is_refused() {
+        let anchor = Utc.with_ymd_and_hms(2026, 11, 20, 0, 0, 0).unwrap();
+        let events = demo_events(
+            &Classifier::new(RuleTable::shipped()),
+            &DemoOptions {
+                tickets: 12,
+                seed: 9,
+                device: "tab-A",
+                anchor,
+            },
+        );
+        let bundle = Bundle::new("tab-A", anchor, events, Default::default());
+        let text = bundle.to_json();
+        assert_eq!(validated(&text).await.unwrap(), bundle);
+        assert_eq!(
+            validated(&text).await.unwrap(),
+            Bundle::parse(&text, anchor + Duration::days(2)).unwrap()
+        );
+        let tampered = text.replace(&bundle.checksum, &format!("sha256:{}", "0".repeat(64)));
+        assert_eq!(
+            validated(&tampered).await.unwrap_err(),
+            BundleError::ChecksumMismatch
+        );
+    }
+}

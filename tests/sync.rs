@@ -86,6 +86,48 @@ fn the_checksum_is_that_of_the_whole_canonical_document() {
     );
 }
 
+/// A browser hashes the checksum itself (`checksum_elsewhere`): the bytes the
+/// validation hands over, slice by slice, are exactly the canonical document
+/// the checksum covers, for a compact and a pretty-printed copy alike, and a
+/// wrong or missing digest is refused.
+#[test]
+fn a_checksum_hashed_elsewhere_covers_exactly_the_canonical_document() {
+    use gridcare::domain::bundle::Validation;
+    let b = bundle("tab-A");
+    let mut whole = json_of(&b);
+    whole.as_object_mut().unwrap().remove("checksum");
+    let canonical = serde_json::to_string(&whole).unwrap();
+    let pretty = serde_json::to_string_pretty(&json_of(&b)).unwrap();
+    for text in [b.to_json(), pretty] {
+        let collect = |digest: Option<&str>| {
+            let mut v = Validation::start(&text, now())
+                .unwrap()
+                .checksum_elsewhere();
+            let mut bytes = v.take_checksum_bytes();
+            loop {
+                let done = v.step(7).unwrap().is_done();
+                bytes.extend(v.take_checksum_bytes());
+                if done {
+                    break;
+                }
+            }
+            assert!(
+                v.take_checksum_bytes().is_empty(),
+                "the closing bytes come once"
+            );
+            let digest = digest.map_or_else(|| sha256_id(&bytes), str::to_string);
+            (bytes, v.finish_with(Some(digest)))
+        };
+        let (bytes, result) = collect(None);
+        assert_eq!(String::from_utf8(bytes).unwrap(), canonical);
+        assert_eq!(result.unwrap(), b);
+        assert_eq!(
+            collect(Some("sha256:00")).1.unwrap_err(),
+            BundleError::ChecksumMismatch
+        );
+    }
+}
+
 #[test]
 fn the_bad_file_corpus_is_refused_each_with_a_message_in_both_languages() {
     let good = json_of(&bundle("tab-A"));

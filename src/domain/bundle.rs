@@ -335,7 +335,7 @@ pub struct Validation<'a> {
     header: Map<String, Value>,
     raw_events: Vec<&'a RawValue>,
     events: Vec<Event>,
-    hasher: Sha256,
+    checksum: Checksum,
     /// Canonical JSON of the keys after "events", hashed at the end.
     tail: String,
     /// Reused for each key-value pair written into the hashes.
@@ -406,7 +406,7 @@ impl<'a> Validation<'a> {
             header: map,
             events: Vec::with_capacity(raw_events.len()),
             raw_events,
-            hasher,
+            checksum: Checksum::Hashed(hasher),
             tail,
             scratch: Vec::new(),
             canonical: Vec::new(),
@@ -423,6 +423,39 @@ impl<'a> Validation<'a> {
         self
     }
 
+    /// Leaves the checksum's hashing to the caller: the canonical bytes it
+    /// covers are collected instead, for `take_checksum_bytes`, and `finish_with`
+    /// takes the digest. (A browser hashes them with its own SHA-256, on
+    /// another thread and several times faster than SHA-256 in wasm.)
+    pub fn checksum_elsewhere(mut self) -> Self {
+        if let Checksum::Hashed(_) = self.checksum {
+            let (head, _) = canonical_around_events(&self.header);
+            self.checksum = Checksum::Collected {
+                bytes: head.into_bytes(),
+                closed: false,
+            };
+        }
+        self
+    }
+
+    /// The checksum's bytes collected since the last call (see
+    /// `checksum_elsewhere`); after the last event, the closing bytes too.
+    /// Empty when the checksum is hashed here.
+    pub fn take_checksum_bytes(&mut self) -> Vec<u8> {
+        let done = self.progress().is_done();
+        match &mut self.checksum {
+            Checksum::Hashed(_) => Vec::new(),
+            Checksum::Collected { bytes, closed } => {
+                if done && !*closed {
+                    close_events(bytes, &self.tail);
+                    bytes.feed(CLOSED);
+                    *closed = true;
+                }
+                std::mem::take(bytes)
+            }
+        }
+    }
+
     pub fn progress(&self) -> Progress {
         Progress {
             checked: self.events.len(),
@@ -437,7 +470,7 @@ impl<'a> Validation<'a> {
         for index in start..end {
             let text = self.raw_events[index].get();
             if index > 0 {
-                self.hasher.update(b",");
+                self.checksum.feed(b",");
             }
             let event = match self.check_own_form(index, text)? {
                 Some(event) => event,
@@ -467,9 +500,7 @@ impl<'a> Validation<'a> {
         };
         // Only if the text is exactly how this app writes this event are its
         // values in canonical form and nothing in it unknown.
-        self.scratch.clear();
-        write(&mut self.scratch, &event);
-        if self.scratch.as_slice() != text.as_bytes() {
+        if !writes_exactly(&event, text.as_bytes()) {
             return Ok(None);
         }
         // A held event written out the same is that event: its id is known good.
@@ -482,7 +513,7 @@ impl<'a> Validation<'a> {
             }
             check_limits(index, &event, self.now)?;
         }
-        self.hasher.update(&self.canonical);
+        self.checksum.feed(&self.canonical);
         Ok(Some(event))
     }
 
@@ -490,7 +521,7 @@ impl<'a> Validation<'a> {
     /// other escapes, unknown or missing fields): read through a JSON tree.
     fn check_any_form(&mut self, index: usize, text: &str) -> Result<Event, BundleError> {
         let raw: Value = serde_json::from_str(text).expect("already parsed as JSON once");
-        let id_of_raw = hash_canonical(&raw, &mut self.hasher, &mut self.scratch);
+        let id_of_raw = hash_canonical(&raw, &mut self.checksum, &mut self.scratch);
         let held = match (&self.known, raw.get("id").and_then(Value::as_str)) {
             (Some(known), Some(id)) if id_of_raw.as_deref() == Some(id) => known(id),
             _ => None,
@@ -502,12 +533,22 @@ impl<'a> Validation<'a> {
     }
     /// The last checks (sequence numbers, attachments, checksum) and the bundle.
     pub fn finish(self) -> Result<Bundle, BundleError> {
+        self.finish_with(None)
+    }
+
+    /// `finish` for a checksum hashed elsewhere: `digest` is `sha256:<hex>`
+    /// of every byte `take_checksum_bytes` gave, in order.
+    pub fn finish_with(mut self, digest: Option<String>) -> Result<Bundle, BundleError> {
         if !self.progress().is_done() {
             return Err(bad("events", "a list of events"));
         }
         check_sequences(&self.events)?;
         let attachments = parse_attachments(self.header.get("attachments"))?;
-        let checksum = close_checksum(self.hasher, &self.tail);
+        let checksum = match std::mem::replace(&mut self.checksum, Checksum::Hashed(Sha256::new()))
+        {
+            Checksum::Hashed(hasher) => close_checksum(hasher, &self.tail),
+            Checksum::Collected { .. } => digest.unwrap_or_default(),
+        };
         let header = &self.header;
         let claimed = header
             .get("checksum")
@@ -666,13 +707,60 @@ fn canonical_around_events(header: &Map<String, Value>) -> (String, String) {
 
 /// Closes the events list and the object, and gives the checksum.
 fn close_checksum(mut hasher: Sha256, tail: &str) -> String {
-    hasher.update(b"]");
-    if !tail.is_empty() {
-        hasher.update(b",");
-        hasher.update(tail.as_bytes());
-    }
-    hasher.update(b"}");
+    close_events(&mut hasher, tail);
+    hasher.feed(CLOSED);
     format!("sha256:{:x}", hasher.finalize())
+}
+
+/// The end of the events list and the keys after it.
+fn close_events(sink: &mut impl Sink, tail: &str) {
+    sink.feed(b"]");
+    if !tail.is_empty() {
+        sink.feed(b",");
+        sink.feed(tail.as_bytes());
+    }
+}
+
+/// The checksum's last byte, closing the bundle's object.
+const CLOSED: &[u8] = b"}";
+
+/// Where the checksum's canonical bytes go.
+enum Checksum {
+    Hashed(Sha256),
+    /// Collected for the caller to hash (`Validation::checksum_elsewhere`);
+    /// `closed` once the closing bytes are in.
+    Collected {
+        bytes: Vec<u8>,
+        closed: bool,
+    },
+}
+
+/// Takes canonical bytes: a hasher, or a buffer collecting them.
+trait Sink {
+    fn feed(&mut self, bytes: &[u8]);
+}
+
+impl Sink for Sha256 {
+    fn feed(&mut self, bytes: &[u8]) {
+        self.update(bytes);
+    }
+}
+
+impl Sink for Vec<u8> {
+    fn feed(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
+}
+
+impl Sink for Checksum {
+    fn feed(&mut self, bytes: &[u8]) {
+        match self {
+            Checksum::Hashed(hasher) => hasher.feed(bytes),
+            Checksum::Collected {
+                bytes: collected, ..
+            } => collected.feed(bytes),
+        }
+    }
 }
 
 /// The order of events in every exported or merged file.
@@ -684,15 +772,19 @@ pub fn sort_canonical(events: &mut Vec<Event>) {
 /// Writes the canonical JSON of `value` into `checksum` and, in the same
 /// pass, returns the content id of `value` without its "id" key: for an
 /// event as written, the id it must carry.
-fn hash_canonical(value: &Value, checksum: &mut Sha256, scratch: &mut Vec<u8>) -> Option<String> {
+fn hash_canonical(
+    value: &Value,
+    checksum: &mut impl Sink,
+    scratch: &mut Vec<u8>,
+) -> Option<String> {
     let Value::Object(map) = value else {
         scratch.clear();
         write(scratch, value);
-        checksum.update(&scratch[..]);
+        checksum.feed(&scratch[..]);
         return None;
     };
     let mut id = Sha256::new();
-    checksum.update(b"{");
+    checksum.feed(b"{");
     id.update(b"{");
     let mut first_in_id = true;
     for (i, (key, item)) in map.iter().enumerate() {
@@ -701,9 +793,9 @@ fn hash_canonical(value: &Value, checksum: &mut Sha256, scratch: &mut Vec<u8>) -
         scratch.push(b':');
         write(scratch, item);
         if i > 0 {
-            checksum.update(b",");
+            checksum.feed(b",");
         }
-        checksum.update(&scratch[..]);
+        checksum.feed(&scratch[..]);
         if key != "id" {
             if !first_in_id {
                 id.update(b",");
@@ -712,7 +804,7 @@ fn hash_canonical(value: &Value, checksum: &mut Sha256, scratch: &mut Vec<u8>) -
             first_in_id = false;
         }
     }
-    checksum.update(b"}");
+    checksum.feed(b"}");
     id.update(b"}");
     Some(format!("sha256:{:x}", id.finalize()))
 }
@@ -793,6 +885,30 @@ fn canonical_raw(text: &str, out: &mut Vec<u8>) -> Option<()> {
         _ => out.extend_from_slice(text.as_bytes()),
     }
     Some(())
+}
+
+/// Whether `value` written as compact JSON is exactly `expected`: compared
+/// as it is written, stopping at the first difference, with nothing buffered.
+fn writes_exactly<T: Serialize>(value: &T, expected: &[u8]) -> bool {
+    struct Comparing<'e> {
+        rest: &'e [u8],
+    }
+    impl std::io::Write for Comparing<'_> {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            match self.rest.strip_prefix(bytes) {
+                Some(rest) => {
+                    self.rest = rest;
+                    Ok(bytes.len())
+                }
+                None => Err(std::io::ErrorKind::InvalidData.into()),
+            }
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut comparing = Comparing { rest: expected };
+    serde_json::to_writer(&mut comparing, value).is_ok() && comparing.rest.is_empty()
 }
 
 /// Appends compact JSON (the canonical form: serde_json's maps keep keys sorted).

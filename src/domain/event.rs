@@ -349,6 +349,7 @@ pub struct Event {
     pub ticket: String,
     pub device: String,
     pub seq: u64,
+    #[serde(with = "crate::domain::time::utc_json")]
     pub at: DateTime<Utc>,
     pub hlc: Hlc,
     pub author: String,

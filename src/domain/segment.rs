@@ -23,6 +23,7 @@ struct EventOut<'a> {
     ticket: &'a str,
     device: &'a str,
     seq: u64,
+    #[serde(with = "crate::domain::time::utc_json")]
     at: DateTime<Utc>,
     hlc: Hlc,
     author: &'a str,
@@ -43,6 +44,7 @@ struct EventIn {
     ticket: String,
     device: String,
     seq: u64,
+    #[serde(with = "crate::domain::time::utc_json")]
     at: DateTime<Utc>,
     hlc: Hlc,
     author: String,

@@ -6,6 +6,7 @@ use crate::domain::bundle::{Bundle, BundleError, Progress, Validation};
 use crate::domain::event::Event;
 use crate::domain::export::ExportFilter;
 use crate::i18n::Key;
+use crate::web::digest::Sha256Parts;
 use crate::web::trace::Phase;
 use crate::web::{files, tasks};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -245,8 +246,16 @@ async fn check_in_slices(
     let mut validation = Validation::start(text, Utc::now())
         .map_err(Some)?
         .knowing(|id| by_id.get(id).map(|&e| e.clone()));
+    // The checksum by the browser's SHA-256 where it has one.
+    let checksum = Sha256Parts::available();
+    if checksum.is_some() {
+        validation = validation.checksum_elsewhere();
+    }
     loop {
         let progress = validation.step(SLICE).map_err(Some)?;
+        if let Some(checksum) = &checksum {
+            checksum.push(&validation.take_checksum_bytes());
+        }
         state.set(ImportState::Checking(progress));
         tasks::yield_to_browser().await;
         if cancel.get_untracked() {
@@ -256,5 +265,9 @@ async fn check_in_slices(
             break;
         }
     }
-    validation.finish().map_err(Some)
+    let digest = match checksum {
+        Some(checksum) => Some(checksum.finish().await),
+        None => None,
+    };
+    validation.finish_with(digest).map_err(Some)
 }
