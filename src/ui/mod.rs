@@ -37,6 +37,7 @@ pub fn App() -> impl IntoView {
     provide_i18n();
     let engine = engine::provide_engine();
     data::Data::provide(engine);
+    kiosk::leave_notices_for_the_home();
     let i18n = use_i18n();
     view! {
         <Router>
@@ -74,6 +75,7 @@ pub fn KioskApp() -> impl IntoView {
     provide_i18n();
     let engine = engine::provide_engine();
     data::Data::provide(engine);
+    kiosk::leave_notices_for_the_home();
     view! {
         <shell::KioskHeader/>
         <main id="main" tabindex="-1">
@@ -83,6 +85,20 @@ pub fn KioskApp() -> impl IntoView {
             }}
         </main>
         <StatusBar/>
+    }
+}
+
+/// The kiosk's home as its own, smallest module (`/kiosk`): no ticket store,
+/// no rules engine; a tap loads the whole kiosk (`KioskApp`, `/kiosk/app/`).
+#[component]
+pub fn KioskHomeApp() -> impl IntoView {
+    provide_i18n();
+    view! {
+        <shell::KioskHeader/>
+        <main id="main" tabindex="-1">
+            <kiosk::KioskHomePage/>
+        </main>
+        <StatusBar saves=false/>
     }
 }
 
@@ -96,4 +112,10 @@ pub fn start() {
 pub fn start_kiosk() {
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(KioskApp);
+}
+
+/// Entry point of the kiosk home's wasm build.
+pub fn start_kiosk_home() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(KioskHomeApp);
 }

@@ -68,8 +68,10 @@ fn LanguageSwitch() -> impl IntoView {
     }
 }
 
+/// `saves`: whether to say if the last change was saved (the kiosk's home
+/// module keeps no tickets, so it has nothing to say).
 #[component]
-pub fn StatusBar() -> impl IntoView {
+pub fn StatusBar(#[prop(default = true)] saves: bool) -> impl IntoView {
     let i18n = use_i18n();
     let online = RwSignal::new(network::is_online());
     let online_listener = window_event_listener(ev::online, move |_| online.set(true));
@@ -91,7 +93,7 @@ pub fn StatusBar() -> impl IntoView {
             >
                 {move || if online.get() { i18n.t(Key::Online)() } else { i18n.t(Key::Offline)() }}
             </span>
-            <SaveIndicator/>
+            {saves.then(|| view! { <SaveIndicator/> })}
             <Show when=move || update_ready.get()>
                 <span class="update">
                     {i18n.t(Key::NewVersion)}

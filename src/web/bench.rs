@@ -1,15 +1,16 @@
 //! Hooks for the benchmark suite (`tests/bench/suite.mjs`): the same rules
-//! workload as the native benchmark, run inside the page's wasm.
+//! workload as the native benchmark, run inside the page's wasm. Exported to
+//! JavaScript by the whole kiosk's module only (`src/kiosk_main.rs`): an
+//! export in the library would put the rules engine into every module,
+//! the kiosk's small home module too.
 
 use crate::domain::calendar::Calendar;
 use crate::domain::classify::Classifier;
 use crate::domain::rules::RuleTable;
 use crate::domain::workload::RulesWorkload;
-use wasm_bindgen::prelude::*;
 
 /// Classifies and clocks `tickets` generated tickets; returns
 /// `{"tickets":…,"clocks":…,"ms":…}` (generation not included in `ms`).
-#[wasm_bindgen(js_name = benchRules)]
 pub fn bench_rules(tickets: u32) -> String {
     let table = RuleTable::shipped();
     let calendar = Calendar::shipped();

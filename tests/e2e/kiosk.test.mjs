@@ -21,7 +21,7 @@ async function kiosk(options = {}) {
   return { context, page };
 }
 
-test('the kiosk loads its own module, a fraction of the staff screens', async () => {
+test('the kiosk home is its own small module; the first tap loads the whole kiosk there', async () => {
   const context = await browser.newContext();
   const page = await openPage(context);
   const wasm = [];
@@ -29,14 +29,28 @@ test('the kiosk loads its own module, a fraction of the staff screens', async ()
   await page.goto(server.url + '/kiosk');
   await page.waitForSelector('.kiosk-tiles');
   assert.equal(wasm.length, 1, `one module: ${wasm}`);
-  assert.match(wasm[0], /^\/kiosk\/gridcare-kiosk-[0-9a-f]+_bg\.wasm$/);
+  assert.match(wasm[0], /^\/kiosk\/gridcare-kiosk-home-[0-9a-f]+_bg\.wasm$/);
   const dist = join(root, 'dist');
   const main = readdirSync(dist).find((f) => f.endsWith('.wasm'));
-  const kioskBytes = statSync(join(dist, wasm[0])).size;
-  const mainBytes = statSync(join(dist, main)).size;
-  assert.ok(kioskBytes < mainBytes * 0.6, `kiosk ${kioskBytes} B, main app ${mainBytes} B`);
+  const size = (path) => statSync(join(dist, path)).size;
+  const mainBytes = size(main);
+  assert.ok(size(wasm[0]) < mainBytes * 0.15, `kiosk home ${size(wasm[0])} B, main app ${mainBytes} B`);
   // No way to the staff screens but the PIN: no navigation is drawn at all.
   assert.equal(await page.locator('.app-header nav').count(), 0);
+
+  // The tile tapped opens its form in the whole kiosk, its own module too.
+  await page.click('[data-tile="voltage"]');
+  await page.waitForSelector('#kiosk-phone');
+  assert.equal(new URL(page.url()).pathname, '/kiosk/app/');
+  assert.equal(wasm.length, 2, `then the whole kiosk: ${wasm}`);
+  assert.match(wasm[1], /^\/kiosk\/app\/gridcare-kiosk-[0-9a-f]+_bg\.wasm$/);
+  assert.ok(size(wasm[1]) < mainBytes * 0.6, `whole kiosk ${size(wasm[1])} B, main app ${mainBytes} B`);
+  assert.match(await page.locator('.kiosk').innerText(), /电压/);
+  assert.equal(await page.locator('.app-header nav').count(), 0);
+  // Handed over once: a reload of the whole kiosk starts at its home.
+  await page.reload();
+  await page.waitForSelector('.kiosk-tiles');
+  assert.equal(await page.locator('#kiosk-phone').count(), 0);
   assert.deepEqual(page.problems, []);
   await context.close();
 });

@@ -34,11 +34,15 @@ test('load once, go offline, reload: the app starts and works', async () => {
   assert.equal(await page.textContent('main h1'), 'Supervisor');
   await screenshot(page, 'offline-supervisor');
 
-  // The kiosk is its own module with its own shell; it is cached too, and
-  // keeps the language chosen in the main app.
+  // The kiosk's home and the whole kiosk are modules of their own with shells
+  // of their own; both are cached too and keep the language chosen in the main app.
   await page.goto(server.url + '/kiosk');
   await page.waitForSelector('.kiosk-tiles');
   await page.waitForSelector('.status-bar .net[data-state="offline"]');
+  assert.match(await page.textContent('.status-bar'), /Offline/);
+  await page.click('[data-tile="outage"]');
+  await page.waitForSelector('#kiosk-phone');
+  assert.equal(new URL(page.url()).pathname, '/kiosk/app/');
   assert.match(await page.textContent('.status-bar'), /Offline/);
 
   await context.setOffline(false);

@@ -6,10 +6,14 @@
 
 mod form;
 mod guard;
+mod handover;
 mod lookup;
+mod notices;
 mod receipt;
 
 pub use lookup::event_key;
+pub use notices::leave_notices_for_the_home;
+use notices::Notice;
 
 use super::use_i18n;
 use crate::domain::intake::Tile;
@@ -35,13 +39,15 @@ pub const IDLE_SECONDS: f64 = 60.0;
 #[component]
 pub fn KioskPage() -> impl IntoView {
     let i18n = use_i18n();
-    let screen = RwSignal::new(Screen::Home);
+    // Where the customer was going when the kiosk's home module handed over.
+    let screen = RwSignal::new(handover::take().unwrap_or(Screen::Home));
     guard::reset_when_idle(screen);
     guard::kiosk_mode();
+    let notices = notices::from_the_log();
     view! {
         <div class="kiosk">
             {move || match screen.get() {
-                Screen::Home => view! { <KioskHome screen=screen/> }.into_any(),
+                Screen::Home => view! { <KioskHome notices=notices on_choose=move |next| screen.set(next)/> }.into_any(),
                 Screen::Form(tile) => view! { <form::ComplaintForm tile=tile screen=screen/> }.into_any(),
                 Screen::Receipt(ticket) => view! { <receipt::Receipt ticket=ticket screen=screen/> }.into_any(),
                 Screen::Lookup => view! { <lookup::Lookup screen=screen/> }.into_any(),
@@ -63,79 +69,49 @@ pub fn KioskPage() -> impl IntoView {
     }
 }
 
+/// The kiosk's first screen as its own small module draws it (`/kiosk`):
+/// the same home, with the notices the other modules left for it; a tap
+/// hands over to the whole kiosk (`/kiosk/app/`).
 #[component]
-fn KioskHome(screen: RwSignal<Screen>) -> impl IntoView {
+pub fn KioskHomePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let notices = Signal::stored(notices::left_for_the_home());
+    view! {
+        <div class="kiosk">
+            <KioskHome notices=notices on_choose=handover::go/>
+            <guard::StaffExit/>
+        </div>
+        <p class="sr-only">{i18n.t(Key::Kiosk)}</p>
+    }
+}
+
+#[component]
+fn KioskHome(
+    notices: Signal<Vec<Notice>>,
+    on_choose: impl Fn(Screen) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <h1>{i18n.t(Key::KioskWelcome)}</h1>
-        <IncidentNotices/>
+        <notices::NoticeList notices=notices/>
         <div class="kiosk-tiles">
             {Tile::ALL
                 .into_iter()
                 .map(|tile| {
                     let (zh, en) = tile.label();
                     view! {
-                        <button type="button" class="kiosk-tile" data-tile=tile.code() on:click=move |_| screen.set(Screen::Form(tile))>
+                        <button type="button" class="kiosk-tile" data-tile=tile.code() on:click=move |_| on_choose(Screen::Form(tile))>
                             {move || i18n.lang.get().pick(zh, en).to_string()}
                         </button>
                     }
                 })
                 .collect_view()}
-            <button type="button" class="kiosk-tile lookup" data-tile="lookup" on:click=move |_| screen.set(Screen::Lookup)>
+            <button type="button" class="kiosk-tile lookup" data-tile="lookup" on:click=move |_| on_choose(Screen::Lookup)>
                 {i18n.t(Key::LookUpMyTicket)}
             </button>
-            <button type="button" class="kiosk-tile lookup" data-tile="tariff" on:click=move |_| screen.set(Screen::Tariff)>
+            <button type="button" class="kiosk-tile lookup" data-tile="tariff" on:click=move |_| on_choose(Screen::Tariff)>
                 {i18n.t(Key::BillCalculator)}
             </button>
         </div>
-    }
-}
-
-/// Active regional incidents of this kiosk's station (the station set in
-/// "who I am" on this device; all of them if none is set): customers see the
-/// cause, the expected restoration and the latest notice before filing.
-#[component]
-fn IncidentNotices() -> impl IntoView {
-    use crate::domain::incident::{for_station, incidents};
-    use crate::domain::time::china;
-    let i18n = use_i18n();
-    let data = super::data::use_data();
-    let shown = Memo::new(move |_| {
-        let station = data.device.with(|d| {
-            d.as_ref()
-                .and_then(|d| d.crew.as_ref())
-                .map(|c| c.station.clone())
-        });
-        let all = data.events.with(|e| incidents(e));
-        for_station(&all, station.as_deref().filter(|s| !s.is_empty()))
-            .into_iter()
-            .map(|i| {
-                (
-                    i.station.clone(),
-                    i.cause.clone(),
-                    i.expected_restoration
-                        .with_timezone(&china())
-                        .format("%m-%d %H:%M")
-                        .to_string(),
-                    i.latest_notice().map(|n| n.text.clone()),
-                )
-            })
-            .collect::<Vec<_>>()
-    });
-    move || {
-        shown
-            .get()
-            .into_iter()
-            .map(|(station, cause, expected, latest)| {
-                view! {
-                    <section class="kiosk-incident" role="status" data-testid="kiosk-incident">
-                        <h2>{i18n.t(Key::KioskIncident)} " · " {station}</h2>
-                        <p>{cause}</p>
-                        <p>{i18n.t(Key::KioskIncidentText)} <strong>{expected}</strong></p>
-                        {latest.map(|text| view! { <p>{i18n.t(Key::LatestProgress)} {text}</p> })}
-                    </section>
-                }
-            })
-            .collect_view()
     }
 }

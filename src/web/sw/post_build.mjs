@@ -33,8 +33,9 @@ const sw = readFileSync(swPath, 'utf8')
   .replace('__GRIDCARE_PRECACHE__', JSON.stringify(files.map((name) => `/${name}`)));
 writeFileSync(swPath, sw);
 
-// Both shells: the main app and the kiosk's own module (copied to kiosk/).
-const shells = ['index.html', 'kiosk/index.html'];
+// Every shell: the main app, the kiosk's home (copied to kiosk/) and the
+// whole kiosk (kiosk/app/).
+const shells = ['index.html', 'kiosk/index.html', 'kiosk/app/index.html'];
 const html = shells.map((name) => readFileSync(join(staging, name), 'utf8')).join('\n');
 const inlineScripts = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
 const scriptHashes = inlineScripts.map((body) => `'sha256-${createHash('sha256').update(body).digest('base64')}'`);
@@ -61,8 +62,7 @@ writeFileSync(join(staging, '_headers'), [
   '  Cache-Control: no-cache',
   '/index.html',
   '  Cache-Control: no-cache',
-  '/kiosk/index.html',
-  '  Cache-Control: no-cache',
+  ...shells.slice(1).flatMap((name) => [`/${name}`, '  Cache-Control: no-cache']),
   '',
 ].join('\n'));
 console.log(`gridcare: build ${buildId}, ${files.length} files precached, ${scriptHashes.length} inline script(s) hashed`);

@@ -4,8 +4,13 @@
 const BUILD_ID = '__GRIDCARE_BUILD_ID__';
 const PRECACHE = __GRIDCARE_PRECACHE__;
 const CACHE = `gridcare-shell-${BUILD_ID}`;
-// The kiosk is its own small module with its own shell; every other route is the main app.
-const shellFor = (path) => (path === '/kiosk' || path.startsWith('/kiosk/') ? '/kiosk/index.html' : '/index.html');
+// The kiosk's home and the whole kiosk are modules of their own with shells of
+// their own; every other route is the main app.
+const shellFor = (path) => {
+  if (path === '/kiosk/app' || path.startsWith('/kiosk/app/')) return '/kiosk/app/index.html';
+  if (path === '/kiosk' || path.startsWith('/kiosk/')) return '/kiosk/index.html';
+  return '/index.html';
+};
 
 self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(PRECACHE)));
@@ -31,7 +36,7 @@ self.addEventListener('fetch', (event) => {
   if (url.origin !== self.location.origin) return;
 
   if (request.mode === 'navigate') {
-    // Every route is one of two shells, so each works offline like /.
+    // Every route is one of the shells, so each works offline like /.
     event.respondWith((async () => {
       const cached = await caches.match(shellFor(url.pathname), { cacheName: CACHE });
       if (cached) return cached;
