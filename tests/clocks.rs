@@ -507,3 +507,58 @@ fn a_delay_told_in_time_moves_the_arrival_deadline_one_told_late_does_not() {
         due(&late.clock("clock.first_response", received))
     );
 }
+
+/// The queue's `next_due` is the live clock due first among all of them, for
+/// every demo ticket at several moments (open, paused, overdue, closed alike).
+#[test]
+fn next_due_is_the_first_deadline_of_the_live_clocks() {
+    use chrono::{Duration, TimeZone};
+    use gridcare::domain::classify::Classifier;
+    use gridcare::domain::clock::next_due;
+    use gridcare::domain::demo::{demo_events, DemoOptions};
+    use gridcare::domain::ticket::{clock_events, fold_all};
+    let table = RuleTable::shipped();
+    let calendar = Calendar::shipped();
+    let anchor = Utc.with_ymd_and_hms(2026, 11, 20, 0, 0, 0).unwrap();
+    let events = demo_events(
+        &Classifier::new(table.clone()),
+        &DemoOptions {
+            tickets: 300,
+            seed: 21,
+            device: "tab-A",
+            anchor,
+        },
+    );
+    let mut compared = 0;
+    for ticket in fold_all(&events).values() {
+        let own: Vec<_> = events.iter().filter(|e| e.ticket == ticket.id).collect();
+        let timed = clock_events(&own);
+        let c = ticket.classification.as_ref();
+        let input = ClockInput {
+            received: ticket.received,
+            kind: c.map(|c| c.kind.as_str()).unwrap_or("complaint"),
+            category: c.map(|c| c.category.as_str()).unwrap_or("other"),
+            subcategory: c.and_then(|c| c.subcategory.as_deref()),
+            grade: c.and_then(|c| c.grade),
+            facts: &ticket.facts,
+            events: &timed,
+        };
+        for now in [
+            anchor,
+            anchor + Duration::hours(30),
+            anchor + Duration::days(40),
+        ] {
+            let all = clocks(&table, &calendar, &input, now);
+            let expected = all
+                .iter()
+                .filter(|c| c.state.is_live())
+                .filter_map(|c| c.due.map(|due| (due, c.state, c.id.clone())))
+                .min_by_key(|c| c.0);
+            let found = next_due(&table, &calendar, &input, now)
+                .map(|(due, state, rule)| (due, state, rule.id.clone()));
+            compared += usize::from(found.is_some());
+            assert_eq!(found, expected, "{} at {now}", ticket.id);
+        }
+    }
+    assert!(compared > 100, "live clocks compared: {compared}");
+}

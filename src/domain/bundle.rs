@@ -258,13 +258,24 @@ impl Bundle {
         let (head, tail) = canonical_around_events(&header);
         let mut hasher = Sha256::new();
         hasher.update(head.as_bytes());
-        let mut scratch = Vec::new();
+        let (mut text, mut canonical) = (Vec::new(), Vec::new());
         for (i, event) in self.events.iter().enumerate() {
             if i > 0 {
                 hasher.update(b",");
             }
-            let value = serde_json::to_value(event).expect("an event always serialises");
-            hash_canonical(&value, &mut hasher, &mut scratch);
+            // The event as this app writes it, sorted by the text scanner
+            // (no JSON tree, and no id hashed that is known already).
+            text.clear();
+            write(&mut text, event);
+            let own = std::str::from_utf8(&text)
+                .ok()
+                .and_then(|t| own_canonical(t, &mut canonical));
+            if own.is_some() {
+                hasher.update(&canonical);
+            } else {
+                let value = serde_json::to_value(event).expect("an event always serialises");
+                hash_canonical(&value, &mut hasher, &mut canonical);
+            }
         }
         self.checksum = close_checksum(hasher, &tail);
     }
@@ -451,7 +462,10 @@ impl<'a> Validation<'a> {
                     bytes.feed(CLOSED);
                     *closed = true;
                 }
-                std::mem::take(bytes)
+                // The next slice's bytes start in a buffer of this one's
+                // size, not grown from nothing.
+                let room = bytes.capacity();
+                std::mem::replace(bytes, Vec::with_capacity(room))
             }
         }
     }
@@ -508,7 +522,7 @@ impl<'a> Validation<'a> {
             let mut id_hasher = Sha256::new();
             id_hasher.update(&self.canonical[..id_range.start]);
             id_hasher.update(&self.canonical[id_range.end..]);
-            if format!("sha256:{:x}", id_hasher.finalize()) != event.id {
+            if !is_id_of(&id_hasher.finalize(), &event.id) {
                 return Err(BundleError::IdMismatch { index });
             }
             check_limits(index, &event, self.now)?;
@@ -712,6 +726,19 @@ fn close_checksum(mut hasher: Sha256, tail: &str) -> String {
     format!("sha256:{:x}", hasher.finalize())
 }
 
+/// Whether `id` is `sha256:` and the lowercase hex of `digest` (compared
+/// without formatting a string: once per event imported).
+fn is_id_of(digest: &[u8], id: &str) -> bool {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let Some(hex) = id.as_bytes().strip_prefix(b"sha256:") else {
+        return false;
+    };
+    hex.len() == digest.len() * 2
+        && digest.iter().zip(hex.chunks_exact(2)).all(|(byte, pair)| {
+            pair[0] == HEX[usize::from(byte >> 4)] && pair[1] == HEX[usize::from(byte & 15)]
+        })
+}
+
 /// The end of the events list and the keys after it.
 fn close_events(sink: &mut impl Sink, tail: &str) {
     sink.feed(b"]");
@@ -813,32 +840,37 @@ fn hash_canonical(
 /// keys sorted at every level, every other value copied as written (which is
 /// canonical only for text this app wrote; the caller checks that). Returns
 /// where the top-level `"id"` member (with one comma) is in `out`, so the id
-/// can be hashed without it, and the id. `None` for anything unusual (escaped
-/// keys, no plain id), which then goes through a JSON tree instead.
+/// can be hashed without it, and the id. `None` for anything unusual
+/// (whitespace, escaped keys, no plain id), which then goes through a JSON
+/// tree instead.
 fn own_canonical<'t>(
     text: &'t str,
     out: &mut Vec<u8>,
 ) -> Option<(std::ops::Range<usize>, &'t str)> {
-    let top: BTreeMap<&str, &RawValue> = serde_json::from_str(text).ok()?;
+    let scanner = Scanner {
+        text: text.as_bytes(),
+    };
+    let members = scanner.members(0..text.len())?;
     out.clear();
     out.push(b'{');
     let mut id = None;
-    for (i, (key, value)) in top.iter().enumerate() {
+    for (i, member) in members.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
         let start = out.len();
-        write_key(out, key);
-        canonical_raw(value.get(), out)?;
-        if *key == "id" {
-            let plain = value.get().strip_prefix('"')?.strip_suffix('"')?;
+        scanner.emit_member(member, out)?;
+        if &scanner.text[member.key.clone()] == b"id" {
+            let plain = text[member.value.clone()]
+                .strip_prefix('"')?
+                .strip_suffix('"')?;
             if plain.contains('\\') {
                 return None;
             }
             // With the comma before it, or the one after it when it comes first.
             let range = if i > 0 {
                 start - 1..out.len()
-            } else if top.len() > 1 {
+            } else if members.len() > 1 {
                 start..out.len() + 1
             } else {
                 start..out.len()
@@ -850,41 +882,152 @@ fn own_canonical<'t>(
     id
 }
 
-fn write_key(out: &mut Vec<u8>, key: &str) {
-    out.push(b'"');
-    out.extend_from_slice(key.as_bytes());
-    out.extend_from_slice(b"\":");
+/// Where one member of an object is in the text: its key without the quotes,
+/// and its value.
+struct Member {
+    key: std::ops::Range<usize>,
+    value: std::ops::Range<usize>,
 }
 
-/// Appends the canonical form of one value given as text (see `own_canonical`).
-fn canonical_raw(text: &str, out: &mut Vec<u8>) -> Option<()> {
-    match text.as_bytes().first()? {
-        b'{' => {
-            let map: BTreeMap<&str, &RawValue> = serde_json::from_str(text).ok()?;
-            out.push(b'{');
-            for (i, (key, value)) in map.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_key(out, key);
-                canonical_raw(value.get(), out)?;
-            }
-            out.push(b'}');
+/// Reads compact JSON text that is already known to be valid (each event is
+/// parsed once before) by its bytes alone: this runs for every event of every
+/// file imported, and a JSON parser building maps was a sixth of validation.
+/// Anything but compact JSON with plain keys gives `None`.
+struct Scanner<'t> {
+    text: &'t [u8],
+}
+
+impl Scanner<'_> {
+    /// Just past the string starting at `at`.
+    fn string_end(&self, at: usize) -> Option<usize> {
+        if self.text.get(at)? != &b'"' {
+            return None;
         }
-        b'[' => {
-            let items: Vec<&RawValue> = serde_json::from_str(text).ok()?;
-            out.push(b'[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                canonical_raw(item.get(), out)?;
+        let mut i = at + 1;
+        loop {
+            match self.text.get(i)? {
+                b'"' => return Some(i + 1),
+                b'\\' => i += 2,
+                _ => i += 1,
             }
-            out.push(b']');
         }
-        _ => out.extend_from_slice(text.as_bytes()),
     }
-    Some(())
+
+    /// Just past the value starting at `at`.
+    fn value_end(&self, at: usize) -> Option<usize> {
+        match self.text.get(at)? {
+            b'"' => self.string_end(at),
+            b'{' | b'[' => {
+                let mut depth = 0usize;
+                let mut i = at;
+                loop {
+                    match self.text.get(i)? {
+                        b'"' => {
+                            i = self.string_end(i)?;
+                            continue;
+                        }
+                        b'{' | b'[' => depth += 1,
+                        b'}' | b']' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                return Some(i + 1);
+                            }
+                        }
+                        _ => {}
+                    }
+                    i += 1;
+                }
+            }
+            _ => {
+                let rest = &self.text[at..];
+                let len = rest
+                    .iter()
+                    .position(|b| matches!(b, b',' | b'}' | b']'))
+                    .unwrap_or(rest.len());
+                (len > 0).then_some(at + len)
+            }
+        }
+    }
+
+    /// The members of the object that is exactly `range`, sorted by key.
+    fn members(&self, range: std::ops::Range<usize>) -> Option<Vec<Member>> {
+        let text = self.text;
+        if text.get(range.start)? != &b'{' || range.end < range.start + 2 {
+            return None;
+        }
+        let mut members = Vec::new();
+        let mut at = range.start + 1;
+        if text.get(at)? == &b'}' {
+            return (at + 1 == range.end).then_some(members);
+        }
+        loop {
+            let key_end = self.string_end(at)?;
+            let key = at + 1..key_end - 1;
+            if text[key.clone()].contains(&b'\\') || text.get(key_end)? != &b':' {
+                return None;
+            }
+            let value_end = self.value_end(key_end + 1)?;
+            members.push(Member {
+                key,
+                value: key_end + 1..value_end,
+            });
+            match text.get(value_end)? {
+                b',' => at = value_end + 1,
+                b'}' if value_end + 1 == range.end => break,
+                _ => return None,
+            }
+        }
+        members.sort_unstable_by(|a, b| text[a.key.clone()].cmp(&text[b.key.clone()]));
+        Some(members)
+    }
+
+    /// Appends the canonical form of the value that is exactly `range`.
+    fn emit(&self, range: std::ops::Range<usize>, out: &mut Vec<u8>) -> Option<()> {
+        match self.text.get(range.start)? {
+            b'{' => {
+                out.push(b'{');
+                for (i, member) in self.members(range)?.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    self.emit_member(member, out)?;
+                }
+                out.push(b'}');
+            }
+            b'[' => {
+                out.push(b'[');
+                let mut at = range.start + 1;
+                if self.text.get(at)? == &b']' {
+                    if at + 1 != range.end {
+                        return None;
+                    }
+                } else {
+                    loop {
+                        let end = self.value_end(at)?;
+                        self.emit(at..end, out)?;
+                        match self.text.get(end)? {
+                            b',' => {
+                                out.push(b',');
+                                at = end + 1;
+                            }
+                            b']' if end + 1 == range.end => break,
+                            _ => return None,
+                        }
+                    }
+                }
+                out.push(b']');
+            }
+            _ => out.extend_from_slice(&self.text[range]),
+        }
+        Some(())
+    }
+
+    fn emit_member(&self, member: &Member, out: &mut Vec<u8>) -> Option<()> {
+        out.push(b'"');
+        out.extend_from_slice(&self.text[member.key.clone()]);
+        out.extend_from_slice(b"\":");
+        self.emit(member.value.clone(), out)
+    }
 }
 
 /// Whether `value` written as compact JSON is exactly `expected`: compared
@@ -977,7 +1120,8 @@ fn check_limits(index: usize, event: &Event, now: DateTime<Utc>) -> Result<(), B
         .body
         .texts()
         .iter()
-        .any(|t| t.chars().count() > MAX_TEXT_CHARS)
+        // No more bytes than the limit, no more characters either.
+        .any(|t| t.len() > MAX_TEXT_CHARS && t.chars().count() > MAX_TEXT_CHARS)
     {
         return Err(BundleError::TextTooLong { index });
     }
@@ -1078,6 +1222,7 @@ mod tests {
     use super::*;
     use crate::domain::classify::Classifier;
     use crate::domain::demo::{demo_events, DemoOptions};
+    use crate::domain::event::EventBody;
     use crate::domain::rules::RuleTable;
 
     /// The canonical form built from an event's text equals the one built
@@ -1095,6 +1240,24 @@ mod tests {
                 anchor: Utc.with_ymd_and_hms(2026, 11, 20, 0, 0, 0).unwrap(),
             },
         );
+        // And text that is hard to scan: quotes, backslashes, control
+        // characters, brackets and braces inside strings, non-ASCII.
+        let tricky = [
+            r#"他说"没电了"\ 还有 {括号} [方括号] , : "#,
+            "line\nbreak\ttab\u{1}\u{1f}\\",
+            "}]},[{\"",
+            "",
+        ];
+        let mut events = events;
+        for (i, text) in tricky.iter().enumerate() {
+            let mut e = events[i].clone();
+            e.body = EventBody::Note {
+                text: text.to_string(),
+            };
+            e.parents = vec![format!("p{i}"), "q".into()];
+            e.id = e.content_id();
+            events.push(e);
+        }
         let mut out = Vec::new();
         for event in &events {
             let text = serde_json::to_string(event).unwrap();
@@ -1107,6 +1270,39 @@ mod tests {
             assert_eq!(sha256_id(&without), event.id);
         }
         assert!(events.len() > 100);
+        // Not the app's compact form: left to the JSON tree.
+        let pretty = serde_json::to_string_pretty(&events[0]).unwrap();
+        assert!(own_canonical(&pretty, &mut out).is_none());
+        let escaped_key = serde_json::to_string(&events[0]).unwrap().replacen(
+            "\"ticket\"",
+            "\"tick\\u0065t\"",
+            1,
+        );
+        assert!(own_canonical(&escaped_key, &mut out).is_none());
+        // Whatever valid JSON it meets, it answers without panicking.
+        for text in [
+            "{}",
+            "[]",
+            "1",
+            "\"x\"",
+            "{\"a\":[]}",
+            "{\"id\":1}",
+            "{\"a\":{\"b\":[1,{\"c\":null}]}}",
+        ] {
+            let _ = own_canonical(text, &mut out);
+        }
+    }
+
+    #[test]
+    fn an_id_is_compared_with_a_digest_as_its_lowercase_hex() {
+        let digest = Sha256::digest(b"gridcare");
+        let id = sha256_id(b"gridcare");
+        assert!(is_id_of(&digest, &id));
+        assert!(!is_id_of(&digest, &id.to_uppercase()));
+        assert!(!is_id_of(&digest, &id.replace("sha256:", "sha1:")));
+        assert!(!is_id_of(&digest, &id[..id.len() - 1]));
+        assert!(!is_id_of(&digest, &format!("{id}0")));
+        assert!(!is_id_of(&Sha256::digest(b"gridcarE"), &id));
     }
 
     /// The one-pass top level: "events" must be a list, whatever else it is

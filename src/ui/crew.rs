@@ -7,7 +7,7 @@ use super::engine::use_engine;
 use super::scroll::ScrollWindow;
 use super::sync_panel::SyncPanel;
 use super::use_i18n;
-use crate::domain::clock::{clocks, ClockInput, ClockState, TimedEvent};
+use crate::domain::clock::{next_due, ClockInput, ClockState, TimedEvent};
 pub use crate::domain::labels::status_key;
 use crate::domain::ticket::{clock_events, Status, TicketState};
 use crate::domain::time::china;
@@ -270,11 +270,8 @@ fn row(
             facts: &t.facts,
             events: &timed,
         };
-        clocks(table, &engine.calendar, &input, now)
-            .into_iter()
-            .filter(|c| c.state.is_live())
-            .filter_map(|c| c.due.map(|due| (due, c.state, c.zh, c.en)))
-            .min_by_key(|c| c.0)
+        next_due(table, &engine.calendar, &input, now)
+            .map(|(due, state, rule)| (due, state, rule.zh.clone(), rule.en.clone()))
     } else {
         None
     };
