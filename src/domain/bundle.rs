@@ -500,16 +500,21 @@ impl<'a> Validation<'a> {
     /// as written) without building a tree. `None` when the event is written
     /// any other way; nothing has been hashed then.
     fn check_own_form(&mut self, index: usize, text: &str) -> Result<Option<Event>, BundleError> {
-        let Some((id_range, id)) = own_canonical(text, &mut self.canonical) else {
+        let Some(OwnForm {
+            id_range,
+            id,
+            members,
+        }) = own_canonical(text, &mut self.canonical)
+        else {
             return Ok(None);
         };
         let held = self.known.as_ref().and_then(|known| known(id));
         let is_held = held.is_some();
         let event = match held {
             Some(event) => event,
-            None => match serde_json::from_str::<Event>(text) {
-                Ok(event) => event,
-                Err(_) => return Ok(None),
+            None => match read_own_form(text, &members, &mut self.scratch) {
+                Some(event) => event,
+                None => return Ok(None),
             },
         };
         // Only if the text is exactly how this app writes this event are its
@@ -843,10 +848,7 @@ fn hash_canonical(
 /// can be hashed without it, and the id. `None` for anything unusual
 /// (whitespace, escaped keys, no plain id), which then goes through a JSON
 /// tree instead.
-fn own_canonical<'t>(
-    text: &'t str,
-    out: &mut Vec<u8>,
-) -> Option<(std::ops::Range<usize>, &'t str)> {
+fn own_canonical<'t>(text: &'t str, out: &mut Vec<u8>) -> Option<OwnForm<'t>> {
     let scanner = Scanner {
         text: text.as_bytes(),
     };
@@ -879,7 +881,54 @@ fn own_canonical<'t>(
         }
     }
     out.push(b'}');
-    id
+    let (id_range, id) = id?;
+    Some(OwnForm {
+        id_range,
+        id,
+        members,
+    })
+}
+
+/// An event's text in this app's own layout, as `own_canonical` found it.
+struct OwnForm<'t> {
+    /// Where the `"id"` member is in the canonical form (with one comma).
+    id_range: std::ops::Range<usize>,
+    id: &'t str,
+    /// The text's top-level members, sorted by key.
+    members: Vec<Member>,
+}
+
+/// Reads an event in the app's own layout by re-laying its members in the
+/// store's nested layout (`segment::decode_event`), which serde reads without
+/// buffering every field of the flattened body first. `None` if it does not
+/// read; the caller then checks that the event writes back to exactly `text`.
+fn read_own_form(text: &str, members: &[Member], buffer: &mut Vec<u8>) -> Option<Event> {
+    const HEADER: [&[u8]; 8] = [
+        b"author", b"at", b"device", b"hlc", b"id", b"parents", b"seq", b"ticket",
+    ];
+    let text = text.as_bytes();
+    let is_header = |m: &&Member| HEADER.contains(&&text[m.key.clone()]);
+    let put = |buffer: &mut Vec<u8>, m: &Member| {
+        buffer.push(b'"');
+        buffer.extend_from_slice(&text[m.key.clone()]);
+        buffer.extend_from_slice(b"\":");
+        buffer.extend_from_slice(&text[m.value.clone()]);
+    };
+    buffer.clear();
+    buffer.push(b'{');
+    for m in members.iter().filter(is_header) {
+        put(buffer, m);
+        buffer.push(b',');
+    }
+    buffer.extend_from_slice(b"\"body\":{");
+    for (i, m) in members.iter().filter(|m| !is_header(m)).enumerate() {
+        if i > 0 {
+            buffer.push(b',');
+        }
+        put(buffer, m);
+    }
+    buffer.extend_from_slice(b"}}");
+    crate::domain::segment::decode_event(buffer).ok()
 }
 
 /// Where one member of an object is in the text: its key without the quotes,
@@ -1261,7 +1310,17 @@ mod tests {
         let mut out = Vec::new();
         for event in &events {
             let text = serde_json::to_string(event).unwrap();
-            let (range, id) = own_canonical(&text, &mut out).expect("the app's own form");
+            let OwnForm {
+                id_range: range,
+                id,
+                members,
+            } = own_canonical(&text, &mut out).expect("the app's own form");
+            let mut buffer = Vec::new();
+            assert_eq!(
+                read_own_form(&text, &members, &mut buffer).as_ref(),
+                Some(event),
+                "read through the nested layout"
+            );
             let tree = canonical(&serde_json::to_value(event).unwrap());
             assert_eq!(String::from_utf8(out.clone()).unwrap(), tree);
             assert_eq!(id, event.id);

@@ -87,10 +87,21 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<Event>, String> {
     if segment.format != FORMAT {
         return Err(format!("unknown segment format {:?}", segment.format));
     }
-    Ok(segment
-        .events
-        .into_iter()
-        .map(|e| Event {
+    Ok(segment.events.into_iter().map(Event::from).collect())
+}
+
+/// One event written in this layout (a segment's element). Bundle
+/// validation re-lays an event's text this way to read it: with the body
+/// nested, serde does not buffer every field first.
+pub fn decode_event(bytes: &[u8]) -> Result<Event, String> {
+    serde_json::from_slice::<EventIn>(bytes)
+        .map(Event::from)
+        .map_err(|e| e.to_string())
+}
+
+impl From<EventIn> for Event {
+    fn from(e: EventIn) -> Event {
+        Event {
             id: e.id,
             ticket: e.ticket,
             device: e.device,
@@ -100,6 +111,6 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<Event>, String> {
             author: e.author,
             parents: e.parents,
             body: e.body,
-        })
-        .collect())
+        }
+    }
 }

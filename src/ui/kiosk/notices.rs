@@ -48,10 +48,15 @@ fn notices(data: Data) -> Vec<Notice> {
         .collect()
 }
 
-/// The notices as the log has them now.
+/// The notices as the log has them now, once it is loaded.
+#[derive(Clone, Copy)]
+struct FromTheLog(Memo<Option<Vec<Notice>>>);
+
+/// The notices as the log has them now (needs `leave_notices_for_the_home`
+/// above in the tree: the same reading serves both).
 pub fn from_the_log() -> Signal<Vec<Notice>> {
-    let data = use_data();
-    Memo::new(move |_| notices(data)).into()
+    let FromTheLog(current) = expect_context();
+    Signal::derive(move || current.get().unwrap_or_default())
 }
 
 /// Keeps the notices in local storage for the kiosk's home module, from the
@@ -59,6 +64,7 @@ pub fn from_the_log() -> Signal<Vec<Notice>> {
 pub fn leave_notices_for_the_home() {
     let data = use_data();
     let current = Memo::new(move |_| data.loaded().then(|| notices(data)));
+    provide_context(FromTheLog(current));
     Effect::new(move |_| {
         if let Some(notices) = current.get() {
             let left: Vec<Notice> = left_for_the_home();
