@@ -533,16 +533,7 @@ fn next_due_is_the_first_deadline_of_the_live_clocks() {
     for ticket in fold_all(&events).values() {
         let own: Vec<_> = events.iter().filter(|e| e.ticket == ticket.id).collect();
         let timed = clock_events(&own);
-        let c = ticket.classification.as_ref();
-        let input = ClockInput {
-            received: ticket.received,
-            kind: c.map(|c| c.kind.as_str()).unwrap_or("complaint"),
-            category: c.map(|c| c.category.as_str()).unwrap_or("other"),
-            subcategory: c.and_then(|c| c.subcategory.as_deref()),
-            grade: c.and_then(|c| c.grade),
-            facts: &ticket.facts,
-            events: &timed,
-        };
+        let input = ticket.clock_input(&timed);
         for now in [
             anchor,
             anchor + Duration::hours(30),

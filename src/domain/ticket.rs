@@ -7,7 +7,7 @@
 //! winner and flags a conflict; a later event that knew both (its `parents`
 //! reach both) settles it.
 
-use crate::domain::clock::{ClockEvent, TimedEvent};
+use crate::domain::clock::{ClockEvent, ClockInput, TimedEvent};
 use crate::domain::event::{CauseClass, Channel, Contact, Event, EventBody};
 use crate::domain::facts::Facts;
 use chrono::{DateTime, Utc};
@@ -96,6 +96,21 @@ pub struct TicketState {
 }
 
 impl TicketState {
+    /// What the clocks need of this ticket, given its clock events: an
+    /// unclassified ticket is clocked as a complaint of category "other".
+    pub fn clock_input<'a>(&'a self, events: &'a [TimedEvent]) -> ClockInput<'a> {
+        let c = self.classification.as_ref();
+        ClockInput {
+            received: self.received,
+            kind: c.map(|c| c.kind.as_str()).unwrap_or("complaint"),
+            category: c.map(|c| c.category.as_str()).unwrap_or("other"),
+            subcategory: c.and_then(|c| c.subcategory.as_deref()),
+            grade: c.and_then(|c| c.grade),
+            facts: &self.facts,
+            events,
+        }
+    }
+
     pub fn is_open(&self) -> bool {
         !matches!(self.status, Status::Closed | Status::Voided)
     }

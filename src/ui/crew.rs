@@ -7,7 +7,7 @@ use super::engine::use_engine;
 use super::scroll::ScrollWindow;
 use super::sync_panel::SyncPanel;
 use super::use_i18n;
-use crate::domain::clock::{next_due, ClockInput, ClockState, TimedEvent};
+use crate::domain::clock::{next_due, ClockState, TimedEvent};
 pub use crate::domain::labels::status_key;
 use crate::domain::ticket::{clock_events, Status, TicketState};
 use crate::domain::time::china;
@@ -261,16 +261,7 @@ fn row(
         .unwrap_or_default();
     let next = if t.is_open() {
         let timed = timed_events();
-        let input = ClockInput {
-            received: t.received,
-            kind: kind_code,
-            category: c.map(|c| c.category.as_str()).unwrap_or("other"),
-            subcategory: c.and_then(|c| c.subcategory.as_deref()),
-            grade: c.and_then(|c| c.grade),
-            facts: &t.facts,
-            events: &timed,
-        };
-        next_due(table, &engine.calendar, &input, now)
+        next_due(table, &engine.calendar, &t.clock_input(&timed), now)
             .map(|(due, state, rule)| (due, state, rule.zh.clone(), rule.en.clone()))
     } else {
         None

@@ -8,7 +8,7 @@ use super::engine::use_engine;
 use super::kiosk::event_key;
 use super::rules_page::TableHead;
 use super::use_i18n;
-use crate::domain::clock::{clocks, ClockInput, ClockState};
+use crate::domain::clock::{clocks, ClockState};
 use crate::domain::event::{CauseClass, Event, EventBody};
 use crate::domain::labels::clock_state_key;
 use crate::domain::ticket::{clock_events, Status, TicketState};
@@ -453,20 +453,15 @@ pub(super) fn ticket_clocks(
 ) -> Vec<crate::domain::clock::ClockStatus> {
     let refs: Vec<&Event> = events.iter().collect();
     let timed = clock_events(&refs);
-    let c = t.classification.as_ref();
-    let input = ClockInput {
-        received: t.received,
-        kind: c.map(|c| c.kind.as_str()).unwrap_or("complaint"),
-        category: c.map(|c| c.category.as_str()).unwrap_or("other"),
-        subcategory: c.and_then(|c| c.subcategory.as_deref()),
-        grade: c.and_then(|c| c.grade),
-        facts: &t.facts,
-        events: &timed,
-    };
-    clocks(engine.table(), &engine.calendar, &input, Utc::now())
-        .into_iter()
-        .filter(|c| c.state != ClockState::NotApplicable)
-        .collect()
+    clocks(
+        engine.table(),
+        &engine.calendar,
+        &t.clock_input(&timed),
+        Utc::now(),
+    )
+    .into_iter()
+    .filter(|c| c.state != ClockState::NotApplicable)
+    .collect()
 }
 
 #[component]

@@ -3,7 +3,7 @@
 //! rule table at one instant.
 
 use crate::domain::calendar::Calendar;
-use crate::domain::clock::{clocks, ClockInput, ClockState};
+use crate::domain::clock::{clocks, ClockState};
 use crate::domain::event::{CauseClass, Channel, Event, EventBody};
 use crate::domain::facts::Area;
 use crate::domain::rules::RuleTable;
@@ -137,16 +137,7 @@ pub fn row(
         .map(|c| c.category.clone())
         .unwrap_or_else(|| "other".into());
     let timed = clock_events(events);
-    let input = ClockInput {
-        received: t.received,
-        kind: &kind,
-        category: &category,
-        subcategory: c.and_then(|c| c.subcategory.as_deref()),
-        grade: c.and_then(|c| c.grade),
-        facts: &t.facts,
-        events: &timed,
-    };
-    let clocks = clocks(table, calendar, &input, now)
+    let clocks = clocks(table, calendar, &t.clock_input(&timed), now)
         .into_iter()
         .filter(|c| c.state != ClockState::NotApplicable)
         .map(|c| ClockOutcome {
