@@ -421,16 +421,80 @@ fn two_devices_resolving_differently_is_a_conflict_until_someone_settles_it() {
 }
 
 /// The store's segment encoding keeps every event exactly, and segments
-/// written by earlier versions (bundle-format arrays) still read.
+/// written by earlier versions (`segment-2` JSON, bundle-format arrays)
+/// still read.
 #[test]
-fn segments_round_trip_in_both_encodings() {
+fn segments_round_trip_in_every_encoding() {
     use gridcare::domain::segment;
-    let events = demo(30, 7, "tab-A");
+    let mut events = demo(30, 7, "tab-A");
+    assert!(events.iter().any(|e| !e.parents.is_empty()));
     assert_eq!(segment::decode(&segment::encode(&events)).unwrap(), events);
-    let earlier = serde_json::to_vec(&events).unwrap();
-    assert_eq!(segment::decode(&earlier).unwrap(), events);
+    assert_eq!(segment::decode(&segment::encode(&[])).unwrap(), vec![]);
+
+    // What the binary layout keeps differently: ids not written as made
+    // (kept as text), instants before 1970 and with nanoseconds, large
+    // counters, empty and non-ASCII text.
+    let made_id = events[1].id.clone();
+    let odd = &mut events[0];
+    odd.id = "SHA256:ABC".into();
+    odd.parents = vec!["sha256:".to_string() + &"F".repeat(64), made_id];
+    odd.at = Utc.timestamp_opt(-86_400 * 400, 123_456_789).unwrap();
+    odd.seq = u64::MAX;
+    odd.hlc = Hlc {
+        ms: i64::MIN,
+        n: u32::MAX,
+    };
+    odd.author = String::new();
+    odd.ticket = "工单-🌩".into();
+    assert_eq!(segment::decode(&segment::encode(&events)).unwrap(), events);
+
+    let bundle_array = serde_json::to_vec(&events).unwrap();
+    assert_eq!(segment::decode(&bundle_array).unwrap(), events);
+    assert_eq!(segment::decode(&segment_2(&events)).unwrap(), events);
     assert!(segment::decode(b"{\"format\":\"segment-9\",\"events\":[]}").is_err());
     assert!(segment::decode(b"[{\"id\":1}]").is_err());
+}
+
+/// A segment as the version of 2026-11-23 wrote it: JSON with the body nested.
+fn segment_2(events: &[Event]) -> Vec<u8> {
+    let events: Vec<Value> = events
+        .iter()
+        .map(|event| {
+            let Value::Object(mut body) = serde_json::to_value(event).unwrap() else {
+                unreachable!("an event is an object")
+            };
+            let mut head = serde_json::Map::new();
+            for key in [
+                "id", "ticket", "device", "seq", "at", "hlc", "author", "parents",
+            ] {
+                if let Some(value) = body.remove(key) {
+                    head.insert(key.into(), value);
+                }
+            }
+            head.insert("body".into(), Value::Object(body));
+            Value::Object(head)
+        })
+        .collect();
+    serde_json::to_vec(&json!({ "format": "segment-2", "events": events })).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// A damaged binary segment (cut anywhere, or a byte changed) is read as
+    /// an error or as events, never a panic or an allocation of its claims.
+    #[test]
+    fn a_damaged_segment_is_an_error_not_a_crash(cut in 0usize..4000, at in 0usize..4000, to in any::<u8>()) {
+        use gridcare::domain::segment;
+        static EVENTS: OnceLock<Vec<u8>> = OnceLock::new();
+        let whole = EVENTS.get_or_init(|| segment::encode(&demo(4, 3, "tab-A")));
+        let cut = cut % whole.len();
+        prop_assert!(segment::decode(&whole[..cut]).is_err());
+        let mut changed = whole.clone();
+        let at = at % changed.len();
+        changed[at] = to;
+        let _ = segment::decode(&changed);
+    }
 }
 
 /// Validating against the events a device holds takes those events from it

@@ -70,6 +70,47 @@ pub enum CauseClass {
     CustomerMisunderstanding,
 }
 
+/// Declares `EventBody` once and gives it two JSON forms: the bundle's,
+/// tagged inside (`{"type":"note","text":…}`), which ids and files are made
+/// of; and the store's, tagged outside (`{"note":{"text":…}}`), which serde
+/// reads without buffering every field first to find the tag (start-up reads
+/// every stored body). One declaration keeps the two from drifting apart.
+macro_rules! event_body {
+    (
+        $(#[$enum_meta:meta])*
+        pub enum EventBody {
+            $(
+                $(#[$variant_meta:meta])*
+                $variant:ident $({
+                    $(
+                        $(#[$field_meta:meta])*
+                        $field:ident : $ty:ty
+                    ),* $(,)?
+                })?
+            ),* $(,)?
+        }
+    ) => {
+        $(#[$enum_meta])*
+        pub enum EventBody {
+            $(
+                $(#[$variant_meta])*
+                $variant $({ $( $(#[$field_meta])* $field : $ty ),* })?
+            ),*
+        }
+
+        /// `EventBody` tagged outside: `#[serde(with = "event::TaggedOutside")]`.
+        #[derive(Serialize, Deserialize)]
+        #[serde(remote = "EventBody", rename_all = "snake_case")]
+        pub enum TaggedOutside {
+            $(
+                $(#[$variant_meta])*
+                $variant $({ $( $(#[$field_meta])* $field : $ty ),* })?
+            ),*
+        }
+    };
+}
+
+event_body! {
 /// What happened, with what it carries.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -229,6 +270,7 @@ pub enum EventBody {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         name: Option<String>,
     },
+}
 }
 
 impl EventBody {
@@ -448,6 +490,190 @@ mod tests {
         assert_eq!(back, a);
         assert_eq!(back.content_id(), a.id);
         assert!(json.contains("\"type\": \"note\""));
+    }
+
+    /// One body of every kind, each field set where it may be left out.
+    fn every_body() -> Vec<EventBody> {
+        use crate::domain::facts::{Area, Facts};
+        let at = Utc.with_ymd_and_hms(2026, 11, 22, 8, 0, 0).unwrap();
+        let text = || "变压器\"过载\"\n".to_string();
+        let facts = Facts {
+            households_affected: Some(120),
+            outage_hours: Some(2.5),
+            area: Some(Area::Rural),
+            ..Facts::default()
+        };
+        use EventBody::*;
+        vec![
+            Created {
+                number: text(),
+                channel: Channel::Kiosk,
+                text: text(),
+                facts: facts.clone(),
+                contact: Contact {
+                    name: Some(text()),
+                    phone: None,
+                    address: Some(text()),
+                },
+                station: Some(text()),
+                team: None,
+            },
+            Classified {
+                kind: text(),
+                category: text(),
+                subcategory: Some(text()),
+                grade: Some(2),
+                facts,
+                rule_table_version: text(),
+                rules: vec![text(), text()],
+            },
+            Reclassified {
+                kind: text(),
+                category: text(),
+                subcategory: None,
+                grade: None,
+                reason: text(),
+            },
+            Responded { note: Some(text()) },
+            RecordsPulled,
+            Dispatched { team: text() },
+            Arrived { note: None },
+            Note { text: text() },
+            PhotoAttached {
+                hash: text(),
+                mime: text(),
+                bytes: u64::MAX,
+                caption: Some(text()),
+            },
+            PendingCustomer { reason: text() },
+            Resumed,
+            ProgressReported { text: text() },
+            ApologyMade,
+            Resolved {
+                cause_class: CauseClass::ExternalEnvironment,
+                cause: text(),
+                solution: text(),
+                improvement: text(),
+            },
+            FeedbackGiven {
+                channel: text(),
+                confirmed: true,
+            },
+            Confirmed { satisfaction: 5 },
+            Revisited {
+                satisfaction: 1,
+                by_supervisor: true,
+                note: Some(text()),
+            },
+            Reopened { reason: text() },
+            Reassigned {
+                team: text(),
+                reason: text(),
+            },
+            Closed,
+            Voided { reason: text() },
+            IncidentLinked { incident: text() },
+            IncidentDeclared {
+                station: text(),
+                cause: text(),
+                expected_restoration: at,
+            },
+            IncidentNotice { text: text() },
+            IncidentEnded,
+            RulesPublished {
+                table: text(),
+                reason: text(),
+            },
+            TariffPublished {
+                tariff: text(),
+                reason: text(),
+            },
+            SelfServiceAnswered { faq: text() },
+            DelayNotified {
+                new_arrival: at,
+                channel: text(),
+            },
+            SignatureAttached {
+                hash: text(),
+                mime: text(),
+                bytes: 1,
+                signer: text(),
+                role: text(),
+            },
+            CalendarYearSet { year: text() },
+            CalendarDaySet {
+                date: at.date_naive(),
+                working: false,
+                name: Some(text()),
+            },
+        ]
+    }
+
+    /// Which kind a body is; no wildcard, so a new kind must be added to
+    /// `every_body` before this compiles.
+    fn kind_index(body: &EventBody) -> usize {
+        use EventBody::*;
+        match body {
+            Created { .. } => 0,
+            Classified { .. } => 1,
+            Reclassified { .. } => 2,
+            Responded { .. } => 3,
+            RecordsPulled => 4,
+            Dispatched { .. } => 5,
+            Arrived { .. } => 6,
+            Note { .. } => 7,
+            PhotoAttached { .. } => 8,
+            PendingCustomer { .. } => 9,
+            Resumed => 10,
+            ProgressReported { .. } => 11,
+            ApologyMade => 12,
+            Resolved { .. } => 13,
+            FeedbackGiven { .. } => 14,
+            Confirmed { .. } => 15,
+            Revisited { .. } => 16,
+            Reopened { .. } => 17,
+            Reassigned { .. } => 18,
+            Closed => 19,
+            Voided { .. } => 20,
+            IncidentLinked { .. } => 21,
+            IncidentDeclared { .. } => 22,
+            IncidentNotice { .. } => 23,
+            IncidentEnded => 24,
+            RulesPublished { .. } => 25,
+            TariffPublished { .. } => 26,
+            SelfServiceAnswered { .. } => 27,
+            DelayNotified { .. } => 28,
+            SignatureAttached { .. } => 29,
+            CalendarYearSet { .. } => 30,
+            CalendarDaySet { .. } => 31,
+        }
+    }
+
+    #[test]
+    fn every_body_reads_back_from_both_of_its_json_forms() {
+        let bodies = every_body();
+        let kinds: Vec<usize> = bodies.iter().map(kind_index).collect();
+        assert_eq!(kinds, (0..=31).collect::<Vec<_>>());
+        for body in bodies {
+            let inside = serde_json::to_string(&body).unwrap();
+            assert_eq!(serde_json::from_str::<EventBody>(&inside).unwrap(), body);
+            let mut outside = Vec::new();
+            TaggedOutside::serialize(&body, &mut serde_json::Serializer::new(&mut outside))
+                .unwrap();
+            let back =
+                TaggedOutside::deserialize(&mut serde_json::Deserializer::from_slice(&outside));
+            assert_eq!(back.unwrap(), body, "{}", String::from_utf8_lossy(&outside));
+            // The same fields and values, only the tag moved outside.
+            let inside: serde_json::Value = serde_json::from_str(&inside).unwrap();
+            let outside: serde_json::Value = serde_json::from_slice(&outside).unwrap();
+            let tag = inside["type"].as_str().unwrap();
+            let mut fields = inside.as_object().unwrap().clone();
+            fields.remove("type");
+            match &outside {
+                serde_json::Value::String(unit) => assert!(unit == tag && fields.is_empty()),
+                _ => assert_eq!(outside[tag], serde_json::Value::Object(fields)),
+            }
+        }
     }
 
     #[test]

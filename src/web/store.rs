@@ -1,9 +1,9 @@
 //! The ticket store: an append-only log of events in IndexedDB.
 //!
 //! Layout (schema version 1), chosen for speed: events are written in
-//! *segments*, one record holding the JSON of many events (as UTF-8 bytes in
-//! the encoding of `domain::segment`; versions before 2026-11-23 wrote text
-//! in the bundle's encoding, which is still read). A user action writes
+//! *segments*, one record holding many events as bytes in the binary layout
+//! of `domain::segment` (earlier versions wrote JSON, as bytes or text, which
+//! is still read). A user action writes
 //! one small segment in one transaction together with the device's counters,
 //! and "saved" is shown only once that transaction completes. An import writes
 //! segments of 1,000 events. Reading the whole log back is then a few hundred
@@ -19,6 +19,7 @@
 use crate::domain::event::Event;
 use crate::domain::segment;
 use crate::domain::ticket::Numbering;
+use crate::web::trace::Phase;
 use gloo_storage::{LocalStorage, Storage};
 use idb::{Database, DatabaseEvent, Factory, ObjectStoreParams, TransactionMode};
 use serde::{Deserialize, Serialize};
@@ -133,8 +134,11 @@ impl Store {
     pub async fn load_events(&self) -> Result<Vec<Event>, StoreError> {
         match &self.backend {
             Backend::IndexedDb(db) => {
+                let read = Phase::start("start: read the segments (IndexedDB)");
                 let tx = db.transaction(&[SEGMENTS], TransactionMode::ReadOnly)?;
                 let records = tx.object_store(SEGMENTS)?.get_all(None, None)?.await?;
+                drop(read);
+                let _decode = Phase::start("start: decode the segments");
                 // (Reading in batches, the next requested while this one is
                 // decoded, measured no faster: 2.0 s either way at 280,000 events.)
                 let segments = records
@@ -298,14 +302,15 @@ impl Store {
     }
 }
 
-/// A segment as stored: the events' JSON (`domain::segment`) as UTF-8 bytes.
+/// A segment as stored: the events in `domain::segment`'s binary layout.
 /// Bytes go into and out of wasm as one copy, where text would be converted
 /// to and from the browser's UTF-16 strings each way.
 fn encode_segment(events: &[Event]) -> Result<JsValue, StoreError> {
     Ok(js_sys::Uint8Array::from(segment::encode(events).as_slice()).into())
 }
 
-/// Reads a segment written as bytes, or as text by earlier versions.
+/// Reads a segment written as bytes (binary, or JSON by earlier versions), or
+/// as text by the first versions.
 fn decode_segment(record: JsValue) -> Result<Vec<Event>, StoreError> {
     let bytes = match record.as_string() {
         Some(text) => text.into_bytes(),
