@@ -6,9 +6,8 @@
 //! `segment-2`, measured on 190,000 demo events: 41 % fewer bytes for
 //! IndexedDB to write and read, decoded in 35 % less time natively, and
 //! start-up's reading and decoding of a store of two such files 0.84 ->
-//! 0.61 s in headless Chromium (ids
-//! are 32 bytes instead of 71 characters of hex, no key is searched for, no
-//! body is buffered to find its tag). The body stays JSON: it has thirty-two
+//! 0.61 s in headless Chromium (ids are 32 bytes instead of 71 characters
+//! of hex, no key is searched for, no body is buffered to find its tag). The body stays JSON: it has thirty-two
 //! shapes, and serde writes and reads them from one declaration.
 //! Segments written by earlier versions (JSON: `segment-2`, or a plain array
 //! of bundle-format events) are still read.
