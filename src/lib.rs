@@ -9,8 +9,7 @@
 //! - `ui` (wasm only): Leptos routes and components.
 //! - `cli` (native only): the `gridcare` command line.
 
-pub mod domain;
-pub mod i18n;
+pub use gridcare_core::{domain, i18n};
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

@@ -151,7 +151,7 @@ fn versions_count_edits() {
 
 #[test]
 fn a_published_tariff_replaces_the_sample() {
-    let shipped = include_str!("../src/domain/data/tariff.json");
+    let shipped = include_str!("../crates/core/src/domain/data/tariff.json");
     let local = shipped
         .replace("\"sample\": true", "\"sample\": false")
         .replace("sample-2026.11", "本地-2027.01")

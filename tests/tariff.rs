@@ -120,7 +120,7 @@ fn time_of_use_with_the_tier_surcharge() {
 
 #[test]
 fn a_bad_tariff_file_is_refused_with_the_reason() {
-    let good = include_str!("../src/domain/data/tariff.json");
+    let good = include_str!("../crates/core/src/domain/data/tariff.json");
     let falling = good.replacen("\"350\"", "\"100\"", 1);
     assert!(TariffTable::from_json(&falling)
         .unwrap_err()
