@@ -15,7 +15,8 @@ use crate::i18n::{Key, Lang};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 #[derive(Clone, PartialEq)]
@@ -187,7 +188,7 @@ thread_local! {
 struct RowCache {
     /// The rules engine the rows were computed with.
     engine: Option<std::sync::Weak<super::engine::Engine>>,
-    rows: HashMap<String, CachedRow>,
+    rows: FxHashMap<String, CachedRow>,
 }
 
 struct CachedRow {

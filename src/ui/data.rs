@@ -15,7 +15,8 @@ use crate::web::store::{self, DeviceMeta, ExportRecord, Store, StoreError};
 use crate::web::trace::Phase;
 use chrono::Utc;
 use leptos::prelude::*;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -285,7 +286,7 @@ impl Data {
                 .with_untracked(|t| t.get(ticket).map(|t| t.heads.clone()))
                 .unwrap_or_default()
         };
-        let mut heads: HashMap<String, Vec<String>> = HashMap::new();
+        let mut heads: FxHashMap<String, Vec<String>> = FxHashMap::default();
         let mut events = Vec::with_capacity(items.len());
         for (ticket, body) in items {
             let hlc = Hlc {
@@ -408,7 +409,7 @@ impl Data {
     /// The events of `incoming` that this device does not hold yet.
     fn unseen(self, incoming: Vec<Event>) -> Vec<Event> {
         self.events.with_untracked(|events| {
-            let known: HashSet<&str> = events.iter().map(|e| e.id.as_str()).collect();
+            let known: FxHashSet<&str> = events.iter().map(|e| e.id.as_str()).collect();
             incoming
                 .into_iter()
                 .filter(|e| !known.contains(e.id.as_str()))
@@ -420,13 +421,13 @@ impl Data {
     /// touches are folded here once and reused by the import.
     pub fn preview(self, bundle: Bundle) -> ImportPreview {
         let (held, new_events, tickets_affected, folded) = self.events.with_untracked(|events| {
-            let known: HashSet<&str> = events.iter().map(|e| e.id.as_str()).collect();
+            let known: FxHashSet<&str> = events.iter().map(|e| e.id.as_str()).collect();
             let new: Vec<&Event> = bundle
                 .events
                 .iter()
                 .filter(|e| !known.contains(e.id.as_str()))
                 .collect();
-            let affected: HashSet<&str> = new.iter().map(|e| e.ticket.as_str()).collect();
+            let affected: FxHashSet<&str> = new.iter().map(|e| e.ticket.as_str()).collect();
             let folded = fold_each(
                 events
                     .iter()

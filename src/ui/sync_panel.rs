@@ -11,7 +11,7 @@ use crate::web::trace::Phase;
 use crate::web::{files, tasks};
 use chrono::{DateTime, NaiveDate, Utc};
 use leptos::prelude::*;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use wasm_bindgen::JsCast;
 
 /// What the import area shows.
@@ -242,7 +242,7 @@ async fn check_in_slices(
             byte: e.valid_up_to(),
         })
     })?;
-    let by_id: HashMap<&str, &Event> = held.iter().map(|e| (e.id.as_str(), e)).collect();
+    let by_id: FxHashMap<&str, &Event> = held.iter().map(|e| (e.id.as_str(), e)).collect();
     let mut validation = Validation::start(text, Utc::now())
         .map_err(Some)?
         .knowing(|id| by_id.get(id).map(|&e| e.clone()));

@@ -18,12 +18,13 @@ use crate::domain::event::{canonical, sha256_id, Event};
 use crate::i18n::Lang;
 use base64::Engine as _;
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 
 pub const FORMAT: &str = "gridcare-bundle";
 pub const VERSION: u64 = 1;
@@ -1200,7 +1201,7 @@ fn unknown_field(raw: &Map<String, Value>, understood: &Map<String, Value>) -> O
 }
 
 fn check_sequences(events: &[Event]) -> Result<(), BundleError> {
-    let mut seen: HashMap<(&str, u64), &str> = HashMap::new();
+    let mut seen: FxHashMap<(&str, u64), &str> = FxHashMap::default();
     for e in events {
         if let Some(other) = seen.insert((e.device.as_str(), e.seq), e.id.as_str()) {
             if other != e.id {
@@ -1242,7 +1243,7 @@ fn parse_attachments(value: Option<&Value>) -> Result<BTreeMap<String, Attachmen
 /// Set union of events by id: idempotent, commutative and associative. The
 /// result is in canonical order.
 pub fn merge_events<'a>(sets: impl IntoIterator<Item = &'a [Event]>) -> Vec<Event> {
-    let mut seen = HashSet::new();
+    let mut seen = FxHashSet::default();
     let mut merged: Vec<Event> = sets
         .into_iter()
         .flatten()

@@ -5,12 +5,13 @@
 
 use crate::domain::event::Event;
 use crate::domain::ticket::{fold, TicketState};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::BTreeMap;
 
 /// Positions of each ticket's events in the device's event list.
 #[derive(Clone, Debug, Default)]
 pub struct TicketIndex {
-    by_ticket: HashMap<String, Vec<usize>>,
+    by_ticket: FxHashMap<String, Vec<usize>>,
 }
 
 impl TicketIndex {
@@ -62,7 +63,7 @@ impl TicketIndex {
         from: usize,
         tickets: &mut BTreeMap<String, TicketState>,
     ) {
-        let touched: HashSet<&str> = events[from..].iter().map(|e| e.ticket.as_str()).collect();
+        let touched: FxHashSet<&str> = events[from..].iter().map(|e| e.ticket.as_str()).collect();
         for ticket in touched {
             match fold(&self.events_of(events, ticket)) {
                 Some(state) => tickets.insert(ticket.to_string(), state),

@@ -11,8 +11,9 @@ use crate::domain::clock::{ClockEvent, ClockInput, TimedEvent};
 use crate::domain::event::{CauseClass, Channel, Contact, Event, EventBody};
 use crate::domain::facts::Facts;
 use chrono::{DateTime, Utc};
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -124,7 +125,7 @@ pub fn fold_all(events: &[Event]) -> BTreeMap<String, TicketState> {
 
 /// Folds every ticket the given events belong to (events may repeat).
 pub fn fold_each<'a>(events: impl IntoIterator<Item = &'a Event>) -> BTreeMap<String, TicketState> {
-    let mut by_ticket: HashMap<&str, Vec<&Event>> = HashMap::new();
+    let mut by_ticket: FxHashMap<&str, Vec<&Event>> = FxHashMap::default();
     for e in events {
         by_ticket.entry(e.ticket.as_str()).or_default().push(e);
     }
@@ -352,7 +353,7 @@ impl<'a> Graph<'a> {
         let ids: Vec<&str> = events.iter().map(|e| e.id.as_str()).collect();
         // A ticket has a handful of events: looking through them beats
         // hashing 70-character ids (start-up folds 50,000 tickets).
-        let index: Option<HashMap<&str, usize>> =
+        let index: Option<FxHashMap<&str, usize>> =
             (ids.len() > 32).then(|| ids.iter().enumerate().map(|(i, id)| (*id, i)).collect());
         let position = |id: &str| match &index {
             Some(index) => index.get(id).copied(),
