@@ -5,6 +5,8 @@
 //! - [`domain`]: pure Rust (rules, calendar, clocks); no browser types, so it
 //!   compiles and tests natively in seconds and runs unchanged in the browser.
 //! - [`i18n`]: the UI's translation table (pure, tested natively).
+//! - These two are the crate `gridcare-core` (`crates/core`), re-exported
+//!   here: no browser crate is among its dependencies.
 //! - `web` (wasm only): storage, network state, service worker glue.
 //! - `ui` (wasm only): Leptos routes and components.
 //! - `cli` (native only): the `gridcare` command line.
