@@ -570,6 +570,86 @@ fn an_event_changed_in_the_apps_own_layout_is_refused_by_its_id() {
     );
 }
 
+/// Validates `text` leaving the checksum and the ids of new events to the
+/// caller, as the import page does with its helper worker; `report` says
+/// whether the ids checked are reported. Gives the result and how many ids
+/// were left to the caller.
+fn validated_with_ids_elsewhere(text: &str, report: bool) -> (Result<Bundle, BundleError>, usize) {
+    use gridcare::domain::bundle::{IdsChecked, Validation};
+    let mut v = Validation::start(text, now()).unwrap().ids_elsewhere();
+    let (mut bytes, mut ids) = (Vec::new(), IdsChecked::default());
+    loop {
+        let progress = match v.step(7) {
+            Ok(progress) => progress,
+            Err(e) => return (Err(e), ids.checked),
+        };
+        let part = v.take_checksum_part();
+        // Offsets are within each part's own bytes.
+        ids.check(&part.bytes, &part.id_spans);
+        bytes.extend(part.bytes);
+        if progress.is_done() {
+            break;
+        }
+    }
+    let checked = ids.checked;
+    let ids = if report { ids } else { IdsChecked::default() };
+    (v.finish_elsewhere(Some(sha256_id(&bytes)), ids), checked)
+}
+
+/// The import page leaves the ids of new events to a worker: every event in
+/// the app's own layout is left to it, the bundle is the same as checked in
+/// one go, a changed event is refused by the id the worker finds wrong (the
+/// first such, by index), and ids nobody reported as checked refuse the file.
+#[test]
+fn ids_checked_elsewhere_give_the_same_bundle_and_refuse_the_same_changes() {
+    let b = bundle("tab-A");
+    let text = b.to_json();
+    let (result, checked) = validated_with_ids_elsewhere(&text, true);
+    assert_eq!(result.unwrap(), b);
+    assert_eq!(checked, b.events.len(), "each event in the app's layout");
+
+    let (result, _) = validated_with_ids_elsewhere(&text, false);
+    assert_eq!(
+        result.unwrap_err(),
+        BundleError::IdsUnchecked {
+            left: b.events.len()
+        }
+    );
+
+    // Two events changed in place: the first of them is named.
+    let quoted = |e: &Event| match &e.body {
+        EventBody::Created { text, .. } => Some(serde_json::to_string(text).unwrap()),
+        _ => None,
+    };
+    let words: Vec<String> = b.events.iter().filter_map(quoted).collect();
+    let first = |w: &str| {
+        b.events
+            .iter()
+            .position(|e| serde_json::to_string(e).unwrap().contains(w))
+            .unwrap()
+    };
+    let (one, two) = (&words[1], &words[0]);
+    let changed =
+        text.replacen(one.as_str(), "\"改过的内容\"", 1)
+            .replacen(two.as_str(), "\"也改过\"", 1);
+    let expected = first(one).min(first(two));
+    let (result, _) = validated_with_ids_elsewhere(&changed, true);
+    assert_eq!(
+        result.unwrap_err(),
+        BundleError::IdMismatch { index: expected }
+    );
+    assert_eq!(
+        Bundle::parse(&changed, now()).unwrap_err(),
+        BundleError::IdMismatch { index: expected }
+    );
+
+    // A pretty-printed copy is read through a JSON tree, its ids checked here.
+    let pretty = serde_json::to_string_pretty(&json_of(&b)).unwrap();
+    let (result, checked) = validated_with_ids_elsewhere(&pretty, true);
+    assert_eq!(result.unwrap(), b);
+    assert_eq!(checked, 0);
+}
+
 /// Subsets of events from several devices' demo data, as files would hold them.
 fn event_sets() -> impl Strategy<Value = Vec<Vec<Event>>> {
     static POOL: OnceLock<Vec<Event>> = OnceLock::new();

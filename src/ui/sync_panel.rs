@@ -2,12 +2,13 @@
 
 use super::data::{use_data, ImportPreview};
 use super::use_i18n;
-use crate::domain::bundle::{Bundle, BundleError, Progress, Validation};
+use crate::domain::bundle::{Bundle, BundleError, ChecksumPart, Progress, Validation};
 use crate::domain::event::Event;
 use crate::domain::export::ExportFilter;
 use crate::i18n::Key;
 use crate::web::digest::Sha256Parts;
-use crate::web::trace::Phase;
+use crate::web::id_worker::IdWorker;
+use crate::web::trace::{self, Phase};
 use crate::web::{files, tasks};
 use chrono::{DateTime, NaiveDate, Utc};
 use leptos::prelude::*;
@@ -18,6 +19,8 @@ use wasm_bindgen::JsCast;
 #[derive(Clone)]
 enum ImportState {
     Idle,
+    /// A file chosen, being read (a previous outcome no longer shows).
+    Reading,
     Checking(Progress),
     Cancelled,
     Preview(ImportPreview),
@@ -101,6 +104,7 @@ pub fn SyncPanel() -> impl IntoView {
         };
         input.set_value("");
         cancel.set(false);
+        state.set(ImportState::Reading);
         leptos::task::spawn_local(async move {
             let lang = i18n.lang.get_untracked();
             let read = Phase::start("import: read the file");
@@ -193,6 +197,7 @@ pub fn SyncPanel() -> impl IntoView {
                     </div>
                 }
                 .into_any(),
+                ImportState::Reading => view! { <p role="status" data-testid="import-reading">{i18n.t(Key::ReadingFile)}</p> }.into_any(),
                 ImportState::Importing => view! { <p role="status" data-testid="import-writing">{i18n.t(Key::Saving)}</p> }.into_any(),
                 ImportState::Cancelled => view! { <p role="status" data-testid="import-cancelled">{i18n.t(Key::Cancelled)}</p> }.into_any(),
                 ImportState::Refused(message) => view! {
@@ -230,44 +235,101 @@ const SLICE: usize = 2_000;
 
 /// Validates a file a slice at a time, showing progress; `Err(None)` when the
 /// user cancelled. Events the device already holds (`held`) are recognised by
-/// their content id and not read again.
+/// their content id and not read again. The ids of new events and the
+/// checksum are hashed by a helper worker on the other core where there is
+/// one, else on this thread (the checksum by Web Crypto where it is offered).
 async fn check_in_slices(
     bytes: &[u8],
     held: &[Event],
     state: RwSignal<ImportState>,
     cancel: RwSignal<bool>,
 ) -> Result<Bundle, Option<BundleError>> {
+    // Loads while the file's top level is read.
+    let helper = IdWorker::start();
     let text = std::str::from_utf8(bytes).map_err(|e| {
         Some(BundleError::NotUtf8 {
             byte: e.valid_up_to(),
         })
     })?;
     let by_id: FxHashMap<&str, &Event> = held.iter().map(|e| (e.id.as_str(), e)).collect();
-    let mut validation = Validation::start(text, Utc::now())
-        .map_err(Some)?
-        .knowing(|id| by_id.get(id).map(|&e| e.clone()));
-    // The checksum by the browser's SHA-256 where it has one.
-    let checksum = Sha256Parts::available();
+    let validation = begin(text, &by_id).map_err(Some)?;
+    if let Some(helper) = helper {
+        if helper.ready().await {
+            let mut validation = validation.ids_elsewhere();
+            step_all(&mut validation, state, cancel, |part| helper.send(&part)).await?;
+            let _phase = Phase::start("import: wait for the helper worker");
+            if let Some((digest, ids)) = helper.finish().await {
+                return validation.finish_elsewhere(Some(digest), ids).map_err(Some);
+            }
+            // The worker failed on the way: check the file again without it.
+            trace::mark(WITHOUT_HELPER);
+            return check_here(
+                begin(text, &by_id).map_err(Some)?,
+                bytes.len(),
+                state,
+                cancel,
+            )
+            .await;
+        }
+    }
+    trace::mark(WITHOUT_HELPER);
+    check_here(validation, bytes.len(), state, cancel).await
+}
+
+/// A performance mark for each file checked without the helper worker.
+const WITHOUT_HELPER: &str = "import: checked without the helper worker";
+
+/// A validation of `text` that takes the events in `held` as they are.
+fn begin<'a>(
+    text: &'a str,
+    held: &'a FxHashMap<&'a str, &'a Event>,
+) -> Result<Validation<'a>, BundleError> {
+    Ok(Validation::start(text, Utc::now())?.knowing(|id| held.get(id).map(|&e| e.clone())))
+}
+
+/// The validation without a helper worker.
+async fn check_here(
+    mut validation: Validation<'_>,
+    file_size: usize,
+    state: RwSignal<ImportState>,
+    cancel: RwSignal<bool>,
+) -> Result<Bundle, Option<BundleError>> {
+    // Its bytes are about as many as the file's.
+    let mut checksum = Sha256Parts::available(file_size);
     if checksum.is_some() {
         validation = validation.checksum_elsewhere();
     }
+    step_all(&mut validation, state, cancel, |part| {
+        if let Some(checksum) = &mut checksum {
+            checksum.push(&part.bytes);
+        }
+    })
+    .await?;
+    let digest = match checksum {
+        Some(checksum) => Some(checksum.finish().await),
+        None => None,
+    };
+    validation.finish_with(digest).map_err(Some)
+}
+
+/// Checks every event a slice at a time, handing each slice's checksum bytes
+/// to `hand_over` and letting the page breathe in between.
+async fn step_all(
+    validation: &mut Validation<'_>,
+    state: RwSignal<ImportState>,
+    cancel: RwSignal<bool>,
+    mut hand_over: impl FnMut(ChecksumPart),
+) -> Result<(), Option<BundleError>> {
     loop {
         let progress = validation.step(SLICE).map_err(Some)?;
-        if let Some(checksum) = &checksum {
-            checksum.push(&validation.take_checksum_bytes());
-        }
+        hand_over(validation.take_checksum_part());
         state.set(ImportState::Checking(progress));
         tasks::yield_to_browser().await;
         if cancel.get_untracked() {
             return Err(None);
         }
         if progress.is_done() {
-            break;
+            return Ok(());
         }
     }
-    let digest = match checksum {
-        Some(checksum) => Some(checksum.finish().await),
-        None => None,
-    };
-    validation.finish_with(digest).map_err(Some)
 }

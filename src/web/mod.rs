@@ -4,6 +4,7 @@
 pub mod bench;
 pub mod digest;
 pub mod files;
+pub mod id_worker;
 pub mod network;
 pub mod photos;
 pub mod prefs;

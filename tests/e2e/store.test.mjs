@@ -78,6 +78,8 @@ test('bad files are refused with a message and change nothing', async () => {
   };
   const context = await browser.newContext();
   const page = await openPage(context);
+  const workers = [];
+  page.on('worker', (worker) => workers.push(new URL(worker.url()).pathname));
   await crewWithDemo(page, server.url);
   await saved(page);
   const before = await queueRows(page);
@@ -90,12 +92,40 @@ test('bad files are refused with a message and change nothing', async () => {
     assert.match(error, message, `${name}: ${error}`);
   }
   assert.deepEqual(await queueRows(page), before);
+  // The ids and the checksum were checked by the helper worker, not here.
+  assert.ok(workers.includes('/gridcare-id-worker_loader.js'), `workers: ${workers}`);
+  assert.deepEqual(await marks(page, WITHOUT_HELPER), []);
   await screenshot(page, 'import-refused');
   // A valid file shows a preview; cancelling changes nothing either.
   await importFile(page, good);
   assert.equal(await page.locator('[data-testid="import-preview"] [data-field="tickets"]').innerText(), '5');
   await page.getByRole('button', { name: '取消' }).click();
   assert.deepEqual(await queueRows(page), before);
+  await context.close();
+});
+
+const WITHOUT_HELPER = 'import: checked without the helper worker';
+const marks = (page, name) => page.evaluate((n) => performance.getEntriesByName(n, 'mark').map((m) => m.name), name);
+
+test('without the helper worker a file is checked all the same: a good one taken, a changed one refused', async () => {
+  const good = join(work, 'alone.json');
+  gridcare('demo', '--tickets', '4', '--seed', '8', '--device', 'tab-Y', '-o', good);
+  const tampered = join(work, 'alone-tampered.json');
+  writeFileSync(tampered, readFileSync(good, 'utf8').replace('客户反映', '客户声称'));
+  const context = await browser.newContext();
+  await context.route('**/gridcare-id-worker_loader.js', (route) => route.fulfill({ status: 404, body: '' }));
+  const page = await openPage(context);
+  await crewWithDemo(page, server.url);
+  await saved(page);
+  await importFile(page, tampered);
+  assert.match(await page.locator('[data-testid="import-error"]').innerText(), /内容与其编号不符/);
+  await importFile(page, good);
+  assert.equal(await page.locator('[data-testid="import-preview"] [data-field="tickets"]').innerText(), '4');
+  await page.getByRole('button', { name: '确认导入' }).click();
+  await page.waitForSelector('[data-testid="import-done"]');
+  await saved(page);
+  assert.equal((await queueRows(page)).length, 64);
+  assert.equal((await marks(page, WITHOUT_HELPER)).length, 2, 'both files checked on the page itself');
   await context.close();
 });
 

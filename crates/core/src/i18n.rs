@@ -197,6 +197,7 @@ translations! {
     Export => "导出", "Export";
     StorageUse => "本机存储已用", "Storage used";
     Checking => "正在校验文件", "Checking the file";
+    ReadingFile => "正在读取文件", "Reading the file";
     Cancelled => "已取消导入，本机数据未做任何改动。", "Import cancelled; nothing on this device changed.";
     KioskWelcome => "您好！请选择您要反映的问题", "Hello! What would you like to tell us about?";
     LookUpMyTicket => "查询我的工单", "Look up my ticket";

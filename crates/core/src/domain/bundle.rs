@@ -88,6 +88,11 @@ pub enum BundleError {
     IdMismatch {
         index: usize,
     },
+    /// Ids left to the caller that it did not report as checked (a page's
+    /// helper that stopped half-way): the file is not taken unchecked.
+    IdsUnchecked {
+        left: usize,
+    },
     BadTimestamp {
         index: usize,
         at: String,
@@ -153,6 +158,11 @@ impl BundleError {
                 zh,
                 format!("第 {} 条事件的内容与其编号不符：文件已被改动。", index + 1),
                 format!("Event {}'s content does not match its id: the file was altered.", index + 1),
+            ),
+            E::IdsUnchecked { left } => pick(
+                zh,
+                format!("有 {left} 条事件的编号未能核对，文件未导入，请重试。"),
+                format!("{left} events' ids could not be checked, so the file was not imported; please try again."),
             ),
             E::BadTimestamp { index, at } => pick(
                 zh,
@@ -356,6 +366,10 @@ pub struct Validation<'a> {
     canonical: Vec<u8>,
     /// Events the device already holds, by id (see `knowing`).
     known: Option<HeldEvents<'a>>,
+    /// The new events whose ids are left to the caller (`ids_elsewhere`):
+    /// where each is in the checksum's bytes, and how many in all.
+    id_spans: Option<Vec<u32>>,
+    ids_left_to_caller: usize,
 }
 
 impl<'a> Validation<'a> {
@@ -423,6 +437,8 @@ impl<'a> Validation<'a> {
             scratch: Vec::new(),
             canonical: Vec::new(),
             known: None,
+            id_spans: None,
+            ids_left_to_caller: 0,
         })
     }
 
@@ -450,12 +466,34 @@ impl<'a> Validation<'a> {
         self
     }
 
+    /// Leaves the checksum and the ids of new events written in this app's
+    /// own layout to the caller (all but a few of a file's events): the
+    /// checksum as `checksum_elsewhere`, and for each such id where its event
+    /// is in the checksum's bytes (`ChecksumPart::id_spans`), to be checked
+    /// with `first_wrong_id` and reported to `finish_elsewhere`. (A browser
+    /// hashes them on its other core.)
+    pub fn ids_elsewhere(self) -> Self {
+        let mut validation = self.checksum_elsewhere();
+        validation.id_spans = Some(Vec::new());
+        validation
+    }
+
     /// The checksum's bytes collected since the last call (see
     /// `checksum_elsewhere`); after the last event, the closing bytes too.
     /// Empty when the checksum is hashed here.
     pub fn take_checksum_bytes(&mut self) -> Vec<u8> {
+        self.take_checksum_part().bytes
+    }
+
+    /// `take_checksum_bytes`, with where the ids left to the caller are in
+    /// those bytes (see `ids_elsewhere`).
+    pub fn take_checksum_part(&mut self) -> ChecksumPart {
         let done = self.progress().is_done();
-        match &mut self.checksum {
+        let id_spans = match &mut self.id_spans {
+            Some(spans) => std::mem::take(spans),
+            None => Vec::new(),
+        };
+        let bytes = match &mut self.checksum {
             Checksum::Hashed(_) => Vec::new(),
             Checksum::Collected { bytes, closed } => {
                 if done && !*closed {
@@ -468,7 +506,8 @@ impl<'a> Validation<'a> {
                 let room = bytes.capacity();
                 std::mem::replace(bytes, Vec::with_capacity(room))
             }
-        }
+        };
+        ChecksumPart { bytes, id_spans }
     }
 
     pub fn progress(&self) -> Progress {
@@ -525,11 +564,30 @@ impl<'a> Validation<'a> {
         }
         // A held event written out the same is that event: its id is known good.
         if !is_held {
-            let mut id_hasher = Sha256::new();
-            id_hasher.update(&self.canonical[..id_range.start]);
-            id_hasher.update(&self.canonical[id_range.end..]);
-            if !is_id_of(&id_hasher.finalize(), &event.id) {
-                return Err(BundleError::IdMismatch { index });
+            match (&mut self.id_spans, &self.checksum) {
+                (Some(spans), Checksum::Collected { bytes, .. }) => {
+                    let start = bytes.len();
+                    let at = |offset: usize| u32::try_from(start + offset).ok();
+                    let span = [
+                        u32::try_from(index).ok(),
+                        at(0),
+                        at(id_range.start),
+                        at(id_range.end),
+                        at(self.canonical.len()),
+                    ];
+                    // Beyond 4 GB (never in practice) the id is checked here.
+                    if let [Some(a), Some(b), Some(c), Some(d), Some(e)] = span {
+                        spans.extend_from_slice(&[a, b, c, d, e]);
+                        self.ids_left_to_caller += 1;
+                    } else if !id_hashes_to(&self.canonical, id_range) {
+                        return Err(BundleError::IdMismatch { index });
+                    }
+                }
+                _ => {
+                    if !id_hashes_to(&self.canonical, id_range) {
+                        return Err(BundleError::IdMismatch { index });
+                    }
+                }
             }
             check_limits(index, &event, self.now)?;
         }
@@ -558,9 +616,27 @@ impl<'a> Validation<'a> {
 
     /// `finish` for a checksum hashed elsewhere: `digest` is `sha256:<hex>`
     /// of every byte `take_checksum_bytes` gave, in order.
-    pub fn finish_with(mut self, digest: Option<String>) -> Result<Bundle, BundleError> {
+    pub fn finish_with(self, digest: Option<String>) -> Result<Bundle, BundleError> {
+        self.finish_elsewhere(digest, IdsChecked::default())
+    }
+
+    /// `finish_with` for ids left to the caller too (`ids_elsewhere`):
+    /// `ids` must account for every one of them.
+    pub fn finish_elsewhere(
+        mut self,
+        digest: Option<String>,
+        ids: IdsChecked,
+    ) -> Result<Bundle, BundleError> {
         if !self.progress().is_done() {
             return Err(bad("events", "a list of events"));
+        }
+        if let Some(index) = ids.first_wrong {
+            return Err(BundleError::IdMismatch { index });
+        }
+        if ids.checked != self.ids_left_to_caller {
+            return Err(BundleError::IdsUnchecked {
+                left: self.ids_left_to_caller.saturating_sub(ids.checked),
+            });
         }
         check_sequences(&self.events)?;
         let attachments = parse_attachments(self.header.get("attachments"))?;
@@ -725,6 +801,71 @@ fn canonical_around_events(header: &Map<String, Value>) -> (String, String) {
     (format!("{{{}", before.join(",")), after.join(","))
 }
 
+/// The checksum's bytes from one slice of a validation, and where in them
+/// the ids left to the caller are (see `Validation::ids_elsewhere`): five
+/// numbers for each, the event's index and the offsets of the start of its
+/// canonical form, of its `"id"` member (with one comma), of the end of that
+/// member and of the end of the event.
+#[derive(Debug, Default)]
+pub struct ChecksumPart {
+    pub bytes: Vec<u8>,
+    pub id_spans: Vec<u32>,
+}
+
+/// What the caller found checking the ids left to it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct IdsChecked {
+    /// How many ids were checked.
+    pub checked: usize,
+    /// The index of the first event whose id is not the hash of its content.
+    pub first_wrong: Option<usize>,
+}
+
+impl IdsChecked {
+    /// Checks the ids of one `ChecksumPart` and adds them to the tally.
+    pub fn check(&mut self, bytes: &[u8], id_spans: &[u32]) {
+        for span in id_spans.chunks_exact(5) {
+            self.checked += 1;
+            let index = span[0] as usize;
+            let range = |from: u32, to: u32| bytes.get(from as usize..to as usize);
+            let good = match (
+                range(span[1], span[2]),
+                range(span[2], span[3]),
+                range(span[3], span[4]),
+            ) {
+                (Some(before), Some(member), Some(after)) => {
+                    let mut hasher = Sha256::new();
+                    hasher.update(before);
+                    hasher.update(after);
+                    claimed_id(member).is_some_and(|id| is_id_of(&hasher.finalize(), id))
+                }
+                _ => false,
+            };
+            if !good && self.first_wrong.is_none_or(|first| index < first) {
+                self.first_wrong = Some(index);
+            }
+        }
+    }
+}
+
+/// The id in an `"id":"…"` member written by `own_canonical` (with a comma
+/// before or after it).
+fn claimed_id(member: &[u8]) -> Option<&str> {
+    let member = member.strip_prefix(b",").unwrap_or(member);
+    let member = member.strip_suffix(b",").unwrap_or(member);
+    let id = member.strip_prefix(b"\"id\":\"")?.strip_suffix(b"\"")?;
+    std::str::from_utf8(id).ok()
+}
+
+/// Whether the event whose canonical form is `canonical`, with its id member
+/// at `id_range`, hashes to that id.
+fn id_hashes_to(canonical: &[u8], id_range: std::ops::Range<usize>) -> bool {
+    let mut hasher = Sha256::new();
+    hasher.update(&canonical[..id_range.start]);
+    hasher.update(&canonical[id_range.end..]);
+    claimed_id(&canonical[id_range]).is_some_and(|id| is_id_of(&hasher.finalize(), id))
+}
+
 /// Closes the events list and the object, and gives the checksum.
 fn close_checksum(mut hasher: Sha256, tail: &str) -> String {
     close_events(&mut hasher, tail);
@@ -734,7 +875,7 @@ fn close_checksum(mut hasher: Sha256, tail: &str) -> String {
 
 /// Whether `id` is `sha256:` and the lowercase hex of `digest` (compared
 /// without formatting a string: once per event imported).
-fn is_id_of(digest: &[u8], id: &str) -> bool {
+pub fn is_id_of(digest: &[u8], id: &str) -> bool {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let Some(hex) = id.as_bytes().strip_prefix(b"sha256:") else {
         return false;
