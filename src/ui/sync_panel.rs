@@ -107,12 +107,15 @@ pub fn SyncPanel() -> impl IntoView {
         state.set(ImportState::Reading);
         leptos::task::spawn_local(async move {
             let lang = i18n.lang.get_untracked();
+            // The helper worker loads while the file is read.
+            let helper = IdWorker::start();
             let read = Phase::start("import: read the file");
             let result = match files::read_bytes(&file).await {
                 Ok(bytes) => {
                     drop(read);
                     let _validate = Phase::start("import: validate");
-                    check_in_slices(&bytes, &data.events.get_untracked(), state, cancel)
+                    let held = data.events.get_untracked();
+                    check_in_slices(&bytes, &held, helper, state, cancel)
                         .await
                         .map_err(|e| e.map(|e| e.message(lang)))
                 }
@@ -241,11 +244,10 @@ const SLICE: usize = 2_000;
 async fn check_in_slices(
     bytes: &[u8],
     held: &[Event],
+    helper: Option<IdWorker>,
     state: RwSignal<ImportState>,
     cancel: RwSignal<bool>,
 ) -> Result<Bundle, Option<BundleError>> {
-    // Loads while the file's top level is read.
-    let helper = IdWorker::start();
     let text = std::str::from_utf8(bytes).map_err(|e| {
         Some(BundleError::NotUtf8 {
             byte: e.valid_up_to(),

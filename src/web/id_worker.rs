@@ -77,8 +77,12 @@ impl IdWorker {
         })
     }
 
-    /// The worker's next reply; `None` once it has failed.
-    async fn next_reply(&self) -> Option<JsValue> {
+    /// The worker's next reply; `None` once it has failed or after
+    /// `patience_ms` without a word (a worker that hangs must not hang the
+    /// import: the caller then checks the file itself).
+    async fn next_reply(&self, patience_ms: i32) -> Option<JsValue> {
+        let window = web_sys::window()?;
+        let deadline = js_sys::Date::now() + f64::from(patience_ms);
         loop {
             let wait = {
                 let mut inbox = self.inbox.borrow_mut();
@@ -88,8 +92,16 @@ impl IdWorker {
                 if let Some(reply) = inbox.replies.pop_front() {
                     return Some(reply);
                 }
+                if js_sys::Date::now() >= deadline {
+                    inbox.failed = true;
+                    return None;
+                }
                 let mut wake = None;
                 let promise = Promise::new(&mut |resolve, _| wake = Some(resolve));
+                if let Some(wake) = &wake {
+                    let _ = window
+                        .set_timeout_with_callback_and_timeout_and_arguments_0(wake, patience_ms);
+                }
                 inbox.wake = wake;
                 promise
             };
@@ -97,9 +109,10 @@ impl IdWorker {
         }
     }
 
-    /// Whether the worker is up and listening.
+    /// Whether the worker is up and listening (it loads in tens of
+    /// milliseconds; a few seconds without it and the page goes on alone).
     pub async fn ready(&self) -> bool {
-        self.next_reply()
+        self.next_reply(5_000)
             .await
             .and_then(|r| r.as_string())
             .as_deref()
@@ -130,7 +143,9 @@ impl IdWorker {
         self.worker
             .post_message(&JsValue::from_str("finish"))
             .ok()?;
-        let report = Array::from(&self.next_reply().await?);
+        // It hashes about as fast as this thread reads events, so little is
+        // left by now; a minute covers a slow tablet with a huge file.
+        let report = Array::from(&self.next_reply(60_000).await?);
         let checksum = report.get(0).as_string()?;
         let checked = report.get(1).as_f64()? as usize;
         let first_wrong = report.get(2).as_f64().map(|index| index as usize);
