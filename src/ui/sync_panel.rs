@@ -259,8 +259,10 @@ async fn check_in_slices(
         if helper.ready().await {
             let mut validation = validation.ids_elsewhere();
             step_all(&mut validation, state, cancel, |part| helper.send(&part)).await?;
-            let _phase = Phase::start("import: wait for the helper worker");
-            if let Some((digest, ids)) = helper.finish().await {
+            let waiting = Phase::start("import: wait for the helper worker");
+            let reported = helper.finish().await;
+            drop(waiting);
+            if let Some((digest, ids)) = reported {
                 return validation.finish_elsewhere(Some(digest), ids).map_err(Some);
             }
             // The worker failed on the way: check the file again without it.
