@@ -111,7 +111,7 @@ mod store {
 
     #[wasm_bindgen_test]
     async fn a_log_of_many_segments_is_read_back_whole_and_in_order() {
-        // More segments than one read asks for (16), and not a multiple of it:
+        // More segments than one read asks for (`READ_BATCH`, 4), and not a multiple of it:
         // the batches must meet without a gap or an overlap.
         let store = Store::open(&unique("batches")).await;
         let written: Vec<_> = events(20, "tab-A").into_iter().take(37).collect();

@@ -21,7 +21,7 @@ use crate::domain::segment;
 use crate::domain::ticket::Numbering;
 use crate::web::trace::Phase;
 use gloo_storage::{LocalStorage, Storage};
-use idb::{Database, DatabaseEvent, Factory, ObjectStoreParams, TransactionMode};
+use idb::{Database, DatabaseEvent, Factory, KeyRange, ObjectStoreParams, Query, TransactionMode};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -34,6 +34,8 @@ const ATTACHMENTS: &str = "attachments";
 const EXPORTS: &str = "exports";
 /// Events per segment written by an import or a compaction.
 pub const SEGMENT_SIZE: usize = 1_000;
+/// Segments asked for in one request at start-up (see `load_events`).
+const READ_BATCH: usize = 4;
 const FALLBACK_EVENTS: &str = "gridcare.fallback.events";
 const FALLBACK_DEVICE: &str = "gridcare.fallback.device";
 
@@ -134,17 +136,32 @@ impl Store {
     pub async fn load_events(&self) -> Result<Vec<Event>, StoreError> {
         match &self.backend {
             Backend::IndexedDb(db) => {
-                let read = Phase::start("start: read the segments (IndexedDB)");
+                let mut read = Some(Phase::start("start: read the first segments (IndexedDB)"));
                 let tx = db.transaction(&[SEGMENTS], TransactionMode::ReadOnly)?;
-                let records = tx.object_store(SEGMENTS)?.get_all(None, None)?.await?;
-                drop(read);
-                let _decode = Phase::start("start: decode the segments");
-                // (Reading in batches, the next requested while this one is
-                // decoded, measured no faster: 2.0 s either way at 280,000 events.)
-                let segments = records
-                    .into_iter()
-                    .map(decode_segment)
+                let store = tx.object_store(SEGMENTS)?;
+                let keys = store.get_all_keys(None, None)?.await?;
+                // Every batch is asked for at once: IndexedDB reads the later
+                // ones while the first are decoded.
+                let batches = keys
+                    .chunks(READ_BATCH)
+                    .filter_map(|keys| Some((keys.first()?, keys.last()?)))
+                    .map(|(first, last)| {
+                        let range = KeyRange::bound(first, last, None, None)?;
+                        store.get_all(Some(Query::KeyRange(range)), None)
+                    })
                     .collect::<Result<Vec<_>, _>>()?;
+                let mut segments = Vec::with_capacity(keys.len());
+                let mut decode = None;
+                for batch in batches {
+                    let records = batch.await?;
+                    drop(read.take());
+                    decode.get_or_insert_with(|| {
+                        Phase::start("start: decode the segments (the rest read meanwhile)")
+                    });
+                    for record in records {
+                        segments.push(decode_segment(record)?);
+                    }
+                }
                 // Exactly the room needed: growing by doubling would briefly
                 // hold the list up to three times, and wasm memory never shrinks.
                 let mut events = Vec::with_capacity(segments.iter().map(Vec::len).sum());
