@@ -7,7 +7,8 @@
 //! one small segment in one transaction together with the device's counters,
 //! and "saved" is shown only once that transaction completes. An import writes
 //! segments of 1,000 events. Reading the whole log back is then a few hundred
-//! `getAll` records instead of one record per event (measured in headless
+//! records (asked for in batches while earlier ones are decoded) instead of
+//! one record per event (measured in headless
 //! Chromium here: 66,666 events one per record took about 6 s to write and
 //! 1.5-1.9 s to read; 1,000 per record about 0.25 s each way). `compact` folds
 //! many small segments into large ones. Ticket states are not stored: they
