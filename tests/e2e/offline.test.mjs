@@ -2,7 +2,11 @@
 // network off the app still starts, on any route, and says it is offline.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, openPage, appReady, controlledByServiceWorker, screenshot } from './harness.mjs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { root, startServer, launchBrowser, openPage, appReady, controlledByServiceWorker, screenshot } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launchBrowser(); });
@@ -49,4 +53,34 @@ test('load once, go offline, reload: the app starts and works', async () => {
   await page.waitForSelector('.status-bar .net[data-state="online"]');
   assert.deepEqual(page.problems.filter((p) => !/ERR_INTERNET_DISCONNECTED/.test(p)), []);
   await context.close();
+});
+
+test('offline, a sync file is checked with the helper worker from the cache and imported', async () => {
+  const work = mkdtempSync(join(tmpdir(), 'gridcare-offline-'));
+  const file = join(work, 'tab-Q.json');
+  execFileSync(join(root, 'target', 'debug', 'gridcare'), ['demo', '--tickets', '3', '--seed', '4', '--device', 'tab-Q', '-o', file]);
+  const context = await browser.newContext();
+  const page = await openPage(context);
+  const workers = [];
+  page.on('worker', (worker) => workers.push(new URL(worker.url()).pathname));
+  await page.goto(server.url + '/crew');
+  await appReady(page);
+  await controlledByServiceWorker(page);
+
+  await context.setOffline(true);
+  await page.reload();
+  await appReady(page);
+  await page.waitForSelector('.status-bar .net[data-state="offline"]');
+  await page.setInputFiles('[data-testid="import-file"]', file);
+  await page.waitForSelector('[data-testid="import-preview"], [data-testid="import-error"]');
+  assert.equal(await page.locator('[data-testid="import-preview"] [data-field="tickets"]').innerText(), '3');
+  await page.getByRole('button', { name: '确认导入' }).click();
+  await page.waitForSelector('[data-testid="import-done"]');
+  assert.ok(workers.includes('/gridcare-id-worker_loader.js'), `workers: ${workers}`);
+  const fallbacks = await page.evaluate(() => performance.getEntriesByName('import: checked without the helper worker', 'mark').length);
+  assert.equal(fallbacks, 0, 'the helper worker ran offline');
+  await context.setOffline(false);
+  assert.deepEqual(page.problems.filter((p) => !/ERR_INTERNET_DISCONNECTED/.test(p)), []);
+  await context.close();
+  rmSync(work, { recursive: true, force: true });
 });
