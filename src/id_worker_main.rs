@@ -56,8 +56,9 @@ mod worker {
                 return;
             }
             let part = Array::from(&data);
-            let bytes = Uint8Array::new(&part.get(0)).to_vec();
-            let id_spans = Uint32Array::new(&part.get(1)).to_vec();
+            // The arrays as sent (`new Uint8Array(array)` would copy them once more).
+            let bytes = part.get(0).unchecked_into::<Uint8Array>().to_vec();
+            let id_spans = part.get(1).unchecked_into::<Uint32Array>().to_vec();
             tally.take(&bytes, &id_spans);
         });
         scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
