@@ -609,12 +609,15 @@ fn ids_checked_elsewhere_give_the_same_bundle_and_refuse_the_same_changes() {
     assert_eq!(checked, b.events.len(), "each event in the app's layout");
 
     let (result, _) = validated_with_ids_elsewhere(&text, false);
+    let refused = result.unwrap_err();
     assert_eq!(
-        result.unwrap_err(),
+        refused,
         BundleError::IdsUnchecked {
             left: b.events.len()
         }
     );
+    assert!(refused.message(Lang::Zh).contains("未能核对"));
+    assert!(refused.message(Lang::En).contains("could not be checked"));
 
     // Two events changed in place: the first of them is named.
     let quoted = |e: &Event| match &e.body {

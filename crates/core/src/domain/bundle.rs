@@ -470,8 +470,8 @@ impl<'a> Validation<'a> {
     /// own layout to the caller (all but a few of a file's events): the
     /// checksum as `checksum_elsewhere`, and for each such id where its event
     /// is in the checksum's bytes (`ChecksumPart::id_spans`), to be checked
-    /// with `first_wrong_id` and reported to `finish_elsewhere`. (A browser
-    /// hashes them on its other core.)
+    /// with `IdsChecked::check` and reported to `finish_elsewhere`. (A
+    /// browser hashes them on its other core.)
     pub fn ids_elsewhere(self) -> Self {
         let mut validation = self.checksum_elsewhere();
         validation.id_spans = Some(Vec::new());
@@ -875,7 +875,7 @@ fn close_checksum(mut hasher: Sha256, tail: &str) -> String {
 
 /// Whether `id` is `sha256:` and the lowercase hex of `digest` (compared
 /// without formatting a string: once per event imported).
-pub fn is_id_of(digest: &[u8], id: &str) -> bool {
+fn is_id_of(digest: &[u8], id: &str) -> bool {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let Some(hex) = id.as_bytes().strip_prefix(b"sha256:") else {
         return false;
