@@ -564,35 +564,39 @@ impl<'a> Validation<'a> {
         }
         // A held event written out the same is that event: its id is known good.
         if !is_held {
-            match (&mut self.id_spans, &self.checksum) {
-                (Some(spans), Checksum::Collected { bytes, .. }) => {
-                    let start = bytes.len();
-                    let at = |offset: usize| u32::try_from(start + offset).ok();
-                    let span = [
-                        u32::try_from(index).ok(),
-                        at(0),
-                        at(id_range.start),
-                        at(id_range.end),
-                        at(self.canonical.len()),
-                    ];
-                    // Beyond 4 GB (never in practice) the id is checked here.
-                    if let [Some(a), Some(b), Some(c), Some(d), Some(e)] = span {
-                        spans.extend_from_slice(&[a, b, c, d, e]);
-                        self.ids_left_to_caller += 1;
-                    } else if !id_hashes_to(&self.canonical, id_range) {
-                        return Err(BundleError::IdMismatch { index });
-                    }
-                }
-                _ => {
-                    if !id_hashes_to(&self.canonical, id_range) {
-                        return Err(BundleError::IdMismatch { index });
-                    }
-                }
+            let left = self.leave_id_to_caller(index, &id_range);
+            if !left && !id_hashes_to(&self.canonical, id_range) {
+                return Err(BundleError::IdMismatch { index });
             }
             check_limits(index, &event, self.now)?;
         }
         self.checksum.feed(&self.canonical);
         Ok(Some(event))
+    }
+
+    /// Notes where the current event's id is in the checksum's bytes, if ids
+    /// are left to the caller (`ids_elsewhere`); whether it was.
+    fn leave_id_to_caller(&mut self, index: usize, id_range: &std::ops::Range<usize>) -> bool {
+        let (Some(spans), Checksum::Collected { bytes, .. }) = (&mut self.id_spans, &self.checksum)
+        else {
+            return false;
+        };
+        let start = bytes.len();
+        let at = |offset: usize| u32::try_from(start + offset).ok();
+        let span = [
+            u32::try_from(index).ok(),
+            at(0),
+            at(id_range.start),
+            at(id_range.end),
+            at(self.canonical.len()),
+        ];
+        // Beyond 4 GB (never in practice) the id is checked here instead.
+        let [Some(a), Some(b), Some(c), Some(d), Some(e)] = span else {
+            return false;
+        };
+        spans.extend_from_slice(&[a, b, c, d, e]);
+        self.ids_left_to_caller += 1;
+        true
     }
 
     /// Any other way of writing an event (pretty-printed, other key order,
