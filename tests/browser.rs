@@ -57,8 +57,9 @@ mod store {
     use chrono::{TimeZone, Utc};
     use gridcare::domain::classify::Classifier;
     use gridcare::domain::demo::{demo_events, DemoOptions};
+    use gridcare::domain::device::Device;
     use gridcare::domain::rules::RuleTable;
-    use gridcare::web::store::{DeviceMeta, Store};
+    use gridcare::web::store::Store;
     use wasm_bindgen_test::*;
 
     fn events(tickets: usize, device: &str) -> Vec<gridcare::domain::event::Event> {
@@ -94,10 +95,10 @@ mod store {
         assert!(store.load_events().await.unwrap().is_empty());
         assert_eq!(store.device().await.unwrap(), None);
         let written = events(30, "tab-A");
-        let device = DeviceMeta {
+        let device = Device {
             id: "tab-A".into(),
             seq: 42,
-            ..DeviceMeta::default()
+            ..Device::default()
         };
         store.append(&written[..10], &device).await.unwrap();
         store.append(&written[10..], &device).await.unwrap();
@@ -118,7 +119,7 @@ mod store {
         assert_eq!(written.len(), 37);
         for event in &written {
             store
-                .append(std::slice::from_ref(event), &DeviceMeta::default())
+                .append(std::slice::from_ref(event), &Device::default())
                 .await
                 .unwrap();
         }
@@ -138,10 +139,10 @@ mod store {
         let store = Store::in_local_storage();
         assert!(store.is_fallback());
         let written = events(5, "tab-L");
-        let device = DeviceMeta {
+        let device = Device {
             id: "tab-L".into(),
             seq: 3,
-            ..DeviceMeta::default()
+            ..Device::default()
         };
         store.append(&written[..4], &device).await.unwrap();
         store.append(&written[4..], &device).await.unwrap();
@@ -162,10 +163,7 @@ mod store {
         let store = Store::open(&unique("segments")).await;
         let written = events(400, "tab-B");
         assert!(written.len() > 1_000);
-        store
-            .append(&written, &DeviceMeta::default())
-            .await
-            .unwrap();
+        store.append(&written, &Device::default()).await.unwrap();
         let expected_segments = written.len().div_ceil(1_000) as u32;
         assert_eq!(store.segment_count().await.unwrap(), expected_segments);
         // Many small user actions, then compaction.
@@ -173,7 +171,7 @@ mod store {
         assert!(more.len() >= 25);
         for event in more.iter().take(25) {
             store
-                .append(std::slice::from_ref(event), &DeviceMeta::default())
+                .append(std::slice::from_ref(event), &Device::default())
                 .await
                 .unwrap();
         }
@@ -189,7 +187,8 @@ mod store {
 }
 
 mod upgrade {
-    use gridcare::web::store::{DeviceMeta, ExportRecord, Store, DB_VERSION};
+    use gridcare::domain::device::Device;
+    use gridcare::web::store::{ExportRecord, Store, DB_VERSION};
     use idb::{DatabaseEvent, Factory, ObjectStoreParams, TransactionMode};
     use wasm_bindgen::JsValue;
     use wasm_bindgen_test::*;
@@ -246,11 +245,11 @@ mod upgrade {
                 anchor,
             },
         );
-        let device = DeviceMeta {
+        let device = Device {
             id: "old-tablet".into(),
             seq: 9,
             exported_seq: 4,
-            ..DeviceMeta::default()
+            ..Device::default()
         };
         write_version_1(
             &name,

@@ -3,9 +3,7 @@
 
 use super::Failure;
 use crate::domain::bundle::{merge_bundles, Bundle};
-use crate::domain::classify::Classifier;
-use crate::domain::rules::RuleTable;
-use crate::domain::settings::settings;
+use crate::domain::engine::Engine;
 use crate::domain::supervision::audit::{audit_sample, AuditSample};
 use crate::domain::supervision::export::{sheet, to_csv, to_xlsx};
 use crate::domain::supervision::ledger::LedgerFilter;
@@ -95,8 +93,10 @@ fn read(path: &Path) -> Result<Bundle, Failure> {
     Bundle::parse_bytes(&bytes, Utc::now()).map_err(|e| Failure(format!("{}: {e}", path.display())))
 }
 
-/// The merged ledger of every input, and the checked month.
-fn load(source: &Source) -> Result<(Vec<LedgerRow>, RuleTable), Failure> {
+/// The merged ledger of every input, and the rules engine its settings
+/// events make (the rules and calendar the supervisors published, as every
+/// device applies them).
+fn load(source: &Source) -> Result<(Vec<LedgerRow>, Engine), Failure> {
     if parse_month(&source.month).is_none() {
         return Err(Failure(format!(
             "--month '{}' is not YYYY-MM",
@@ -114,20 +114,20 @@ fn load(source: &Source) -> Result<(Vec<LedgerRow>, RuleTable), Failure> {
         .map(|p| read(p))
         .collect::<Result<Vec<_>, _>>()?;
     let merged = merge_bundles(&bundles);
-    // The rules and calendar the supervisors published, as every device applies them.
-    let settings = settings(&merged.events);
+    let engine = Engine::from_events(&merged.events);
     let rows = ledger(
         &fold_all(&merged.events),
         &merged.events,
-        &settings.table,
-        &settings.calendar,
+        engine.table(),
+        &engine.calendar,
         at,
     );
-    Ok((rows, settings.table))
+    Ok((rows, engine))
 }
 
 pub fn ledger_file(args: LedgerArgs) -> Result<ExitCode, Failure> {
-    let (rows, table) = load(&args.source)?;
+    let (rows, engine) = load(&args.source)?;
+    let table = engine.table();
     let filter = LedgerFilter {
         month: Some(args.source.month.clone()),
         ..Default::default()
@@ -137,7 +137,7 @@ pub fn ledger_file(args: LedgerArgs) -> Result<ExitCode, Failure> {
         Language::Zh => Lang::Zh,
         Language::En => Lang::En,
     };
-    let sheet = sheet(&rows, &table, lang);
+    let sheet = sheet(&rows, table, lang);
     let bytes = match args.format {
         Format::Csv => to_csv(&sheet).into_bytes(),
         Format::Xlsx => to_xlsx(&sheet, &args.source.month)
@@ -166,16 +166,16 @@ struct MonthFigures {
 }
 
 pub fn report(args: ReportArgs) -> Result<ExitCode, Failure> {
-    let (rows, table) = load(&args.source)?;
+    let (rows, engine) = load(&args.source)?;
     let month = args.source.month.as_str();
-    let classifier = Classifier::new(table.clone());
+    let table = engine.table();
     let figures = MonthFigures {
-        report: monthly_report(&rows, month, &table),
-        high_frequency: high_frequency(&rows, month, &table),
+        report: monthly_report(&rows, month, table),
+        high_frequency: high_frequency(&rows, month, table),
         repeat_complainants: repeat_complainants(&rows, month),
-        teams: team_lists(&rows, month, &table),
+        teams: team_lists(&rows, month, table),
         audit: audit_sample(&rows, month),
-        hot_topics: hot_topics(&rows, month, &classifier, 10),
+        hot_topics: hot_topics(&rows, month, &engine.classifier, 10),
     };
     println!("{}", serde_json::to_string_pretty(&figures)?);
     Ok(ExitCode::SUCCESS)

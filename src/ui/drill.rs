@@ -2,11 +2,11 @@
 //! are scored against the rules with the clause behind each difference, and
 //! the results stay on this device.
 
-use super::engine::use_engine;
-use super::use_i18n;
 use crate::domain::drill::{mark, resolution_rules, scenarios, Answer, Score};
 use crate::domain::labels::grade_key;
-use crate::i18n::Key;
+use crate::i18n::{Key, Label, Term};
+use crate::ui::state::engine::use_engine;
+use crate::ui::state::use_i18n;
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -27,13 +27,13 @@ fn past_results() -> Vec<RoundResult> {
     LocalStorage::get(RESULTS_KEY).unwrap_or_default()
 }
 
-fn part_key(part: &str) -> Key {
+fn part_key(part: &str) -> Label {
     match part {
-        "kind" => Key::Kind,
-        "category" => Key::Category,
-        "grade" => Key::Grade,
-        "deadline" => Key::DrillDeadline,
-        _ => Key::Template,
+        "kind" => Term::Kind.into(),
+        "category" => Term::Category.into(),
+        "grade" => Term::Grade.into(),
+        "deadline" => Key::DrillDeadline.into(),
+        _ => Key::Template.into(),
     }
 }
 
@@ -146,17 +146,17 @@ pub fn DrillPage() -> impl IntoView {
                 <h2>{i18n.t(Key::Scenario)} " " {move || step.get() + 1} " / " {ROUND}</h2>
                 <p class="ticket-text" data-testid="drill-text">{move || round.with(|r| r.get(step.get()).map(|s| s.text.clone()).unwrap_or_default())}</p>
                 <form class="row" on:submit=submit.clone()>
-                    <label>{i18n.t(Key::Kind)}
+                    <label>{i18n.t(Term::Kind)}
                         <select data-testid="drill-kind" prop:value=move || kind.get() on:change=move |ev| kind.set(event_target_value(&ev))>
                             <option value="">"—"</option>{options(kinds.clone())}
                         </select>
                     </label>
-                    <label>{i18n.t(Key::Category)}
+                    <label>{i18n.t(Term::Category)}
                         <select data-testid="drill-category" prop:value=move || category.get() on:change=move |ev| category.set(event_target_value(&ev))>
                             <option value="">"—"</option>{options(categories.clone())}
                         </select>
                     </label>
-                    <label>{i18n.t(Key::Grade)}
+                    <label>{i18n.t(Term::Grade)}
                         <select data-testid="drill-grade" prop:value=move || grade.get() on:change=move |ev| grade.set(event_target_value(&ev))>
                             <option value="">{i18n.t(Key::NoGrade)}</option>
                             {(1..=3u8).map(|g| view! { <option value=g.to_string()>{i18n.t(grade_key(g))}</option> }).collect_view()}

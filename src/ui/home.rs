@@ -1,7 +1,8 @@
 //! The start screen: one large entry per kind of user.
 
-use super::use_i18n;
 use crate::i18n::Key;
+use crate::ui::state::use_i18n;
+use crate::ui::widgets::DemoOffer;
 use leptos::prelude::*;
 
 #[component]
@@ -13,7 +14,7 @@ pub fn Home() -> impl IntoView {
         ("/rules", Key::Rules, Key::RulesBlurb),
     ];
     let i18n = use_i18n();
-    let data = super::data::use_data();
+    let data = crate::ui::state::data::use_data();
     let empty = move || data.loaded() && data.tickets.with(|t| t.is_empty());
     view! {
         <h1>{i18n.t(Key::AppName)}</h1>
@@ -36,28 +37,5 @@ pub fn Home() -> impl IntoView {
                 })
                 .collect_view()}
         </ul>
-    }
-}
-
-/// Offered where the device holds no tickets yet.
-#[component]
-pub fn DemoOffer() -> impl IntoView {
-    let i18n = use_i18n();
-    let data = super::data::use_data();
-    let busy = RwSignal::new(false);
-    let load = move |_| {
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            let _ = data.load_demo().await;
-            busy.set(false);
-        });
-    };
-    view! {
-        <div class="demo-offer" data-testid="demo-offer">
-            <p><strong>{i18n.t(Key::EmptyStore)}</strong> " " {i18n.t(Key::DemoBlurb)}</p>
-            <button type="button" class="primary" on:click=load disabled=move || busy.get()>
-                {i18n.t(Key::LoadDemo)}
-            </button>
-        </div>
     }
 }

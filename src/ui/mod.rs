@@ -2,33 +2,26 @@
 //! It reads the domain and the browser layer; neither knows about it.
 
 mod crew;
-mod data;
 mod drill;
-mod engine;
 mod home;
-mod i18n;
 mod kiosk;
-mod new_ticket;
 mod placeholder;
-mod rules_editor;
-mod rules_page;
-mod scroll;
+mod rules;
 mod shell;
+pub mod state;
 mod supervisor;
-mod sync_panel;
+mod sync;
 mod tariff;
-mod ticket_extras;
-mod ticket_page;
+mod widgets;
 
 use home::Home;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use placeholder::Placeholder;
-use rules_page::RulesPage;
+use rules::RulesPage;
 use shell::{Header, StatusBar};
-
-pub use i18n::{provide_i18n, use_i18n};
+use state::{data, engine, provide_i18n, use_i18n};
 
 use crate::i18n::Key;
 
@@ -41,7 +34,7 @@ pub fn App() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <Router>
-            {sync_panel::provide_import_state()}
+            {sync::provide_import_state()}
             <a class="skip-link" href="#main">{i18n.t(Key::SkipToContent)}</a>
             <Header/>
             <main id="main" tabindex="-1">
@@ -52,8 +45,8 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=|| view! { <Placeholder title=Key::NotFound/> }>
                         <Route path=path!("/") view=Home/>
                         <Route path=path!("/crew") view=crew::CrewPage/>
-                        <Route path=path!("/crew/t/:id") view=ticket_page::TicketPage/>
-                        <Route path=path!("/crew/new") view=new_ticket::NewTicketPage/>
+                        <Route path=path!("/crew/t/:id") view=crew::ticket::TicketPage/>
+                        <Route path=path!("/crew/new") view=crew::new_ticket::NewTicketPage/>
                         <Route path=path!("/supervisor") view=supervisor::SupervisorPage/>
                         <Route path=path!("/rules") view=RulesPage/>
                         <Route path=path!("/tariff") view=tariff::TariffPage/>

@@ -1,7 +1,7 @@
 //! A screen that later issues fill in, and the not-found page.
 
-use super::use_i18n;
 use crate::i18n::Key;
+use crate::ui::state::use_i18n;
 use leptos::prelude::*;
 use leptos_router::components::A;
 

@@ -1,8 +1,8 @@
 //! The frame around every screen: header with navigation and language switch,
 //! and the status bar that says honestly whether the device is online.
 
-use super::use_i18n;
 use crate::i18n::{Key, Lang};
+use crate::ui::state::use_i18n;
 use crate::web::{network, service_worker};
 use leptos::ev;
 use leptos::prelude::*;
@@ -109,7 +109,7 @@ pub fn StatusBar(#[prop(default = true)] saves: bool) -> impl IntoView {
 /// Whether the last change reached the device's storage.
 #[component]
 fn SaveIndicator() -> impl IntoView {
-    use super::data::{use_data, SaveState};
+    use crate::ui::state::data::{use_data, SaveState};
     let i18n = use_i18n();
     let data = use_data();
     view! {

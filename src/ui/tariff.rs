@@ -3,10 +3,10 @@
 //! where the usage falls in the tiers, and a side-by-side comparison with
 //! another usage ("your 500 kWh vs your neighbour's 300 kWh", 003 §五(二)).
 
-use super::engine::use_engine;
-use super::use_i18n;
 use crate::domain::tariff::{Basis, Bill, Kwh, LineKind, TariffTable};
 use crate::i18n::{Key, Lang};
+use crate::ui::state::engine::use_engine;
+use crate::ui::state::use_i18n;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 

@@ -1,14 +1,42 @@
 //! Files in and out: reading a chosen file's bytes, and handing an export to
 //! the share sheet where the device has one, or downloading it otherwise.
 
+use crate::i18n::{Key, Lang};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+/// Why a file could not be read or offered. The browser's own words (in the
+/// browser's language, for a developer's console) are kept as data.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum FileError {
+    #[error("the file could not be read ({0})")]
+    Unreadable(String),
+    #[error("the file is not UTF-8 text")]
+    NotText,
+    #[error("the file could not be saved or shared ({0})")]
+    NotOffered(String),
+}
+
+impl FileError {
+    /// What to tell the person, in their language.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            FileError::Unreadable(_) => Key::FileUnreadable.text(lang).to_string(),
+            FileError::NotText => Key::FileNotText.text(lang).to_string(),
+            FileError::NotOffered(_) => Key::FileNotOffered.text(lang).to_string(),
+        }
+    }
+}
+
+fn js_text(e: JsValue) -> String {
+    format!("{e:?}")
+}
+
 /// The bytes of a file the user picked.
-pub async fn read_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
+pub async fn read_bytes(file: &web_sys::File) -> Result<Vec<u8>, FileError> {
     let buffer = JsFuture::from(file.array_buffer())
         .await
-        .map_err(|e| format!("{e:?}"))?;
+        .map_err(|e| FileError::Unreadable(js_text(e)))?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
@@ -22,8 +50,8 @@ pub fn take_chosen_file(ev: &web_sys::Event) -> Option<web_sys::File> {
 }
 
 /// A chosen file's text (UTF-8).
-pub async fn read_text(file: &web_sys::File) -> Result<String, String> {
-    String::from_utf8(read_bytes(file).await?).map_err(|e| e.to_string())
+pub async fn read_text(file: &web_sys::File) -> Result<String, FileError> {
+    String::from_utf8(read_bytes(file).await?).map_err(|_| FileError::NotText)
 }
 
 fn blob(bytes: &[u8], mime: &str) -> Result<web_sys::Blob, JsValue> {
@@ -35,22 +63,25 @@ fn blob(bytes: &[u8], mime: &str) -> Result<web_sys::Blob, JsValue> {
 
 /// Offers a JSON file: the Web Share API with a file where available (tablets),
 /// a download otherwise. Returns `true` when it was shared.
-pub async fn share_or_download(name: &str, text: &str) -> Result<bool, String> {
+pub async fn share_or_download(name: &str, text: &str) -> Result<bool, FileError> {
     offer_file(name, text.as_bytes(), "application/json").await
 }
 
 /// Offers any file (a ledger as CSV or XLSX, a bundle) by share sheet or download.
-pub async fn offer_file(name: &str, bytes: &[u8], mime: &str) -> Result<bool, String> {
-    let window = web_sys::window().ok_or("no window")?;
-    let blob = blob(bytes, mime).map_err(|e| format!("{e:?}"))?;
+pub async fn offer_file(name: &str, bytes: &[u8], mime: &str) -> Result<bool, FileError> {
+    let refused = |e: JsValue| FileError::NotOffered(js_text(e));
+    let window = web_sys::window().ok_or_else(|| FileError::NotOffered("no window".into()))?;
+    let blob = blob(bytes, mime).map_err(refused)?;
     if try_share(&window, name, &blob, mime).await {
         return Ok(true);
     }
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| format!("{e:?}"))?;
-    let document = window.document().ok_or("no document")?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(refused)?;
+    let document = window
+        .document()
+        .ok_or_else(|| FileError::NotOffered("no document".into()))?;
     let link: web_sys::HtmlAnchorElement = document
         .create_element("a")
-        .map_err(|e| format!("{e:?}"))?
+        .map_err(refused)?
         .unchecked_into();
     link.set_href(&url);
     link.set_download(name);

@@ -5,6 +5,7 @@ pub mod bench;
 pub mod digest;
 pub mod files;
 pub mod id_worker;
+pub mod import;
 pub mod network;
 pub mod photos;
 pub mod prefs;

@@ -17,10 +17,16 @@ extern "C" {
     ) -> Result<JsValue, JsValue>;
 }
 
+/// The browser could not decode or draw an image (a file that is not a
+/// picture, a format it does not know); its own words are the detail.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("the image could not be read: {0}")]
+pub struct ImageError(pub String);
+
 /// The photo as JPEG bytes, at most `MAX_SIDE` pixels per side.
-pub async fn downscale(file: &web_sys::File) -> Result<Vec<u8>, String> {
+pub async fn downscale(file: &web_sys::File) -> Result<Vec<u8>, ImageError> {
     let bytes = downscale_image(file, MAX_SIDE, JPEG_QUALITY)
         .await
-        .map_err(|e| format!("{e:?}"))?;
+        .map_err(|e| ImageError(format!("{e:?}")))?;
     Ok(js_sys::Uint8Array::new(&bytes).to_vec())
 }

@@ -16,7 +16,11 @@ extern "C" {
 }
 
 /// The drawn signature as PNG bytes.
-pub async fn png(canvas: &web_sys::HtmlCanvasElement) -> Result<Vec<u8>, String> {
-    let bytes = pad_png(canvas).await.map_err(|e| format!("{e:?}"))?;
+pub async fn png(
+    canvas: &web_sys::HtmlCanvasElement,
+) -> Result<Vec<u8>, crate::web::photos::ImageError> {
+    let bytes = pad_png(canvas)
+        .await
+        .map_err(|e| crate::web::photos::ImageError(format!("{e:?}")))?;
     Ok(js_sys::Uint8Array::new(&bytes).to_vec())
 }

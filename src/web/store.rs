@@ -17,9 +17,9 @@
 //! Where IndexedDB is unavailable the same log is kept in localStorage (small
 //! and slower) and the app warns about it.
 
+use crate::domain::device::Device;
 use crate::domain::event::Event;
 use crate::domain::segment;
-use crate::domain::ticket::Numbering;
 use crate::web::trace::Phase;
 use gloo_storage::{LocalStorage, Storage};
 use idb::{Database, DatabaseEvent, Factory, KeyRange, ObjectStoreParams, Query, TransactionMode};
@@ -40,14 +40,33 @@ const READ_BATCH: usize = 4;
 const FALLBACK_EVENTS: &str = "gridcare.fallback.events";
 const FALLBACK_DEVICE: &str = "gridcare.fallback.device";
 
+/// Why the store could not do what was asked. The browser's own words are
+/// kept as the detail (for support); a person sees [`StoreError::message`].
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum StoreError {
     #[error("the device's storage is full")]
     QuotaExceeded,
+    /// The app is still opening the store (a tap during start-up).
+    #[error("the store is not open yet")]
+    NotReady,
     #[error("storage failed: {0}")]
     Failed(String),
     #[error("stored data is damaged: {0}")]
     Damaged(String),
+}
+
+impl StoreError {
+    /// What to tell the person, in their language.
+    pub fn message(&self, lang: crate::i18n::Lang) -> String {
+        use crate::i18n::Key;
+        match self {
+            StoreError::QuotaExceeded => Key::QuotaFull.text(lang).to_string(),
+            StoreError::NotReady => Key::LoadingData.text(lang).to_string(),
+            StoreError::Failed(detail) | StoreError::Damaged(detail) => {
+                format!("{} {detail}", Key::StorageFailed.text(lang))
+            }
+        }
+    }
 }
 
 impl From<idb::Error> for StoreError {
@@ -59,37 +78,6 @@ impl From<idb::Error> for StoreError {
             StoreError::Failed(text)
         }
     }
-}
-
-/// The device's identity and counters, saved with every event it writes.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DeviceMeta {
-    /// A random id made on first use.
-    pub id: String,
-    /// The last sequence number this device gave an event.
-    pub seq: u64,
-    /// Human ticket numbers given so far (`PREFIX-YYYYMMDD-NNNN`).
-    #[serde(default)]
-    pub numbering: Numbering,
-    /// Who works on this device (crew tablets), set once.
-    #[serde(default)]
-    pub crew: Option<CrewIdentity>,
-    /// The newest HLC reading this device has seen or written.
-    pub hlc_ms: i64,
-    pub hlc_n: u32,
-    /// Sequence number up to which this device's own events were exported.
-    pub exported_seq: u64,
-    pub exported_at: Option<String>,
-}
-
-/// The crew member using this device.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CrewIdentity {
-    pub name: String,
-    pub team: String,
-    /// 供电所
-    pub station: String,
-    pub area: String,
 }
 
 /// One export this device made: when, which file, how many events.
@@ -177,7 +165,7 @@ impl Store {
 
     /// Appends events and the device's counters in one transaction; returns
     /// once it has completed, so the caller may then say "saved".
-    pub async fn append(&self, events: &[Event], device: &DeviceMeta) -> Result<(), StoreError> {
+    pub async fn append(&self, events: &[Event], device: &Device) -> Result<(), StoreError> {
         match &self.backend {
             Backend::IndexedDb(db) => {
                 let tx = db.transaction(&[SEGMENTS, META], TransactionMode::ReadWrite)?;
@@ -197,7 +185,7 @@ impl Store {
         }
     }
 
-    pub async fn device(&self) -> Result<Option<DeviceMeta>, StoreError> {
+    pub async fn device(&self) -> Result<Option<Device>, StoreError> {
         match &self.backend {
             Backend::IndexedDb(db) => {
                 let tx = db.transaction(&[META], TransactionMode::ReadOnly)?;
@@ -216,7 +204,7 @@ impl Store {
         }
     }
 
-    pub async fn save_device(&self, device: &DeviceMeta) -> Result<(), StoreError> {
+    pub async fn save_device(&self, device: &Device) -> Result<(), StoreError> {
         self.append(&[], device).await
     }
 
@@ -337,7 +325,7 @@ fn decode_segment(record: JsValue) -> Result<Vec<Event>, StoreError> {
             .map_err(|_| StoreError::Damaged("a segment is neither text nor bytes".into()))?
             .to_vec(),
     };
-    segment::decode(&bytes).map_err(StoreError::Damaged)
+    segment::decode(&bytes).map_err(|e| StoreError::Damaged(e.to_string()))
 }
 
 async fn finish(tx: idb::Transaction) -> Result<(), StoreError> {
@@ -349,7 +337,7 @@ async fn finish(tx: idb::Transaction) -> Result<(), StoreError> {
     }
 }
 
-fn put_device(meta: &idb::ObjectStore, device: &DeviceMeta) -> Result<(), StoreError> {
+fn put_device(meta: &idb::ObjectStore, device: &Device) -> Result<(), StoreError> {
     let json = serde_json::to_string(device).map_err(|e| StoreError::Failed(e.to_string()))?;
     meta.put(
         &JsValue::from_str(&json),

@@ -1,6 +1,8 @@
-//! The one translation table of the UI. Every visible string is a [`Key`]; the
-//! macro below makes a key without both a Chinese and an English text a compile
-//! error, so no screen can be half-translated.
+//! Languages and the words of the domain. The core prints a few words itself
+//! (statuses, clock states, causes, the ledger's columns): they are [`Term`]s
+//! here. The screens' own words live with the screens (`gridcare::i18n::Key`),
+//! declared with the same [`translations!`] macro, so both tables are complete
+//! at compile time in both languages.
 
 use serde::{Deserialize, Serialize};
 
@@ -46,131 +48,98 @@ impl Lang {
     }
 }
 
+/// A text that data carries in both languages (a rule's name, a category's,
+/// a clock's): the screens pick the one for the person's language.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Bilingual {
+    pub zh: String,
+    pub en: String,
+}
+
+impl Bilingual {
+    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Bilingual {
+        Bilingual {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+
+    pub fn pick(&self, lang: Lang) -> &str {
+        lang.pick(&self.zh, &self.en)
+    }
+}
+
+/// A text of the translation table, in either language.
+pub trait Text: Copy {
+    fn text(self, lang: Lang) -> &'static str;
+
+    /// The text with each `{name}` replaced by its value: words and numbers
+    /// take their place in the sentence as each language orders them,
+    /// instead of being glued on before or after.
+    fn fill(self, lang: Lang, values: &[(&str, &dyn std::fmt::Display)]) -> String {
+        let mut out = self.text(lang).to_string();
+        for (name, value) in values {
+            out = out.replace(&format!("{{{name}}}"), &value.to_string());
+        }
+        out
+    }
+}
+
+/// Declares a translation table: an enum of keys, each with a Chinese and an
+/// English text; a key without both does not compile, so no screen can be
+/// half-translated.
+#[macro_export]
 macro_rules! translations {
-    ($($key:ident => $zh:literal, $en:literal;)*) => {
-        /// A visible string of the UI.
+    ($(#[$meta:meta])* $name:ident { $($key:ident => $zh:literal, $en:literal;)* }) => {
+        $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-        pub enum Key { $($key),* }
+        pub enum $name { $($key),* }
 
-        impl Key {
-            pub const ALL: &'static [Key] = &[$(Key::$key),*];
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$key),*];
+        }
 
-            pub fn text(self, lang: Lang) -> &'static str {
+        impl $crate::i18n::Text for $name {
+            fn text(self, lang: $crate::i18n::Lang) -> &'static str {
                 match (self, lang) {
-                    $((Key::$key, Lang::Zh) => $zh, (Key::$key, Lang::En) => $en,)*
+                    $(($name::$key, $crate::i18n::Lang::Zh) => $zh, ($name::$key, $crate::i18n::Lang::En) => $en,)*
                 }
+            }
+        }
+
+        impl $name {
+            /// The text in `lang` (the trait's method, callable without importing it).
+            pub fn text(self, lang: $crate::i18n::Lang) -> &'static str {
+                $crate::i18n::Text::text(self, lang)
+            }
+
+            /// The text with its `{name}`s filled (see [`Text::fill`]).
+            pub fn fill(
+                self,
+                lang: $crate::i18n::Lang,
+                values: &[(&str, &dyn std::fmt::Display)],
+            ) -> String {
+                $crate::i18n::Text::fill(self, lang, values)
             }
         }
     };
 }
 
 translations! {
-    AppName => "电力客户服务工单", "Power customer service tickets";
-    SkipToContent => "跳到正文", "Skip to content";
-    Home => "首页", "Home";
-    Kiosk => "营业厅自助", "Service-hall kiosk";
-    KioskBlurb => "客户自助登记投诉、领取回执、查询工单进度。", "Customers file a complaint, get a receipt and look up their ticket.";
-    Crew => "抢修班组", "Field crew";
-    CrewBlurb => "按到期先后处理工单：到达、处理、三段式反馈、回访。", "Work tickets by what is due first: arrival, findings, three-part feedback, revisits.";
-    Supervisor => "监督管理", "Supervisor";
-    SupervisorBlurb => "投诉台账、月度统计、超期与高频预警、抽查、红黑榜。", "Ledger, monthly statistics, overdue and high-frequency alerts, audits, red and black lists.";
-    Rules => "规则与日历", "Rules and calendar";
-    RulesBlurb => "当前生效的分类、分级、时限规则及其出处，以及法定节假日日历。", "The active classification, grading and deadline rules with their sources, and the holiday calendar.";
-    Language => "语言", "Language";
-    Online => "在线", "Online";
-    Offline => "离线（数据保存在本机）", "Offline (data stays on this device)";
-    NewVersion => "新版本可用", "A new version is available";
-    Reload => "重新载入", "Reload";
-    ComingSoon => "此页面正在建设中。", "This screen is being built.";
-    NotFound => "找不到该页面。", "Page not found.";
-    BackHome => "返回首页", "Back to home";
-    RuleTableVersion => "规则表版本", "Rule table version";
-    Source => "出处", "Source";
-    Keywords => "关键词", "Keywords";
+    /// A word of the domain (a status, a clock state, a cause, a column of the
+    /// ledger) that the domain itself prints: the ledger export and the
+    /// messages of the core. The screens' own words are `gridcare::i18n::Key`.
+    Term {
     Category => "类别", "Category";
     Subcategory => "子类", "Subcategory";
     Kind => "业务类型", "Ticket kind";
     Grade => "等级", "Grade";
-    GradeRules => "分级规则", "Grade rules";
-    Clocks => "时限", "Deadlines";
-    Span => "时长", "Span";
-    StartsAt => "起算", "Starts at";
-    Calendar => "日历", "Calendar";
-    Year => "年份", "Year";
-    WorkDay => "工作日", "Working day";
-    RestDay => "休息日", "Rest day";
-    CalendarMissing => "缺少该年份的官方日历，按普通周末计算", "The official calendar for this year is missing; plain weekends are assumed";
-    TryClassifier => "试一试分类", "Try the classifier";
-    TypeComplaint => "输入客户反映的内容", "Type what the customer said";
-    Facts => "识别出的事实", "Extracted facts";
-    RulesFired => "触发的规则", "Rules that fired";
-    Confidence => "置信度", "Confidence";
-    NothingMatched => "未识别出明确类别，请人工判断", "No clear category found; please decide by hand";
-    Deadlines => "承诺时限（北京时间）", "Promised deadlines (China time)";
-    NotGraded => "不分级", "Not graded";
     GradeN1 => "一级（紧急）", "Grade 1 (urgent)";
     GradeN2 => "二级（较急）", "Grade 2 (fairly urgent)";
     GradeN3 => "三级（一般）", "Grade 3 (general)";
-    Emergency => "启动应急预案", "Emergency plan started";
-    ConfidenceHigh => "高", "High";
-    ConfidenceMedium => "中", "Medium";
-    ConfidenceLow => "低：请人工判断", "Low: please decide by hand";
-    Rule => "规则", "Rule";
-    Decided => "结论", "Decision";
-    Matched => "命中词", "Matched words";
-    Kinds => "业务类型", "Ticket kinds";
-    Categories => "投诉分类", "Complaint categories";
-    Due => "到期（北京时间）", "Due (China time)";
-    NoneYet => "无", "None";
-    DueSoonAt => "临期提醒比例", "Due-soon share";
-    HighFrequency => "高频预警", "High-frequency alert";
-    AppliesTo => "适用于", "Applies to";
-    SpecialDays => "节假日与调休", "Holidays and make-up working days";
-    MakeUpDay => "调休上班", "Make-up working day";
-    Holiday => "放假", "Holiday";
-    Hours => "小时", "h";
-    Minutes => "分钟", "min";
-    Days => "天", "days";
-    Months => "个月", "months";
-    WorkingDays => "个工作日", "working days";
-    HoursOnWorkingDay => "工作日", "on working days";
-    HoursOtherwise => "非工作日", "otherwise";
-    ArrivalByArea => "按区域：", "by area:";
-    Recurring => "循环", "recurring";
-    Paused => "等待客户时暂停", "paused while waiting on the customer";
-    LoadingData => "正在读取本机数据…", "Reading this device's data…";
-    Saving => "正在保存…", "Saving…";
-    Saved => "已保存到本机", "Saved on this device";
-    SaveFailed => "保存失败，刚才的操作未生效：", "Not saved; the last action did not take effect:";
-    QuotaFull => "本机存储已满：已保存的数据不会丢失，请先导出再清理。", "This device's storage is full: what was saved is kept; export, then free space.";
-    FallbackWarning => "此浏览器无法使用 IndexedDB，数据暂存在 localStorage，容量有限，请尽快导出。", "IndexedDB is unavailable: data is kept in localStorage, which is small; export soon.";
-    Sync => "数据同步", "Sync";
-    ExportAll => "导出全部数据", "Export all data";
-    ImportFile => "导入同步文件", "Import a sync file";
-    LastExport => "上次导出", "Last export";
-    NeverExported => "从未导出", "never";
-    NotExported => "条本机记录尚未导出", "of this device's records not exported yet";
-    ImportPreview => "导入预览", "Import preview";
-    NewEvents => "新记录", "New records";
-    TicketsAffected => "涉及工单", "Tickets affected";
-    ConflictsAfter => "导入后的冲突", "Conflicts after import";
-    ConfirmImport => "确认导入", "Import";
-    Cancel => "取消", "Cancel";
-    ImportedN => "条新记录已导入并保存", "new records imported and saved";
-    NothingNew => "文件中没有本机尚未有的记录，未做任何改动。", "The file holds nothing this device lacks; nothing changed.";
-    ImportRefused => "无法导入，本机数据未做任何改动：", "Cannot import; nothing on this device changed:";
-    Exported => "已导出", "Exported";
-    LoadDemo => "载入演示数据", "Load demo data";
-    EmptyStore => "本机还没有工单。", "There are no tickets on this device yet.";
-    DemoBlurb => "载入一组演示工单，看看应用如何工作。演示工单与真实工单一样保存和同步。", "Load a set of demo tickets to see how the app works. They are saved and synced like real ones.";
-    Tickets => "工单", "Tickets";
     TicketNumber => "工单号", "Ticket no.";
     Status => "状态", "Status";
-    NextDeadline => "最近时限", "Next deadline";
-    NoRunningClock => "无进行中的时限", "No running deadline";
     Conflict => "有冲突", "Conflict";
-    Content => "内容", "Content";
-    ThisDevice => "本机编号", "This device";
     StatusReceived => "已受理", "Received";
     StatusResponded => "已响应", "Responded";
     StatusDispatched => "已派工", "Dispatched";
@@ -185,59 +154,12 @@ translations! {
     ClockDueSoon => "即将到期", "Due soon";
     ClockOverdue => "已超期", "Overdue";
     ClockPaused => "已暂停", "Paused";
-    RecordResponse => "记录首次响应", "Record first response";
-    Actions => "操作", "Actions";
-    ExportOptions => "导出选项", "Export options";
-    OnlyUnexported => "只导出本机尚未导出的记录", "Only this device's records not exported yet";
-    Anonymise => "匿名导出（手机号、姓名、地址打码，仅供统计）", "Anonymised (phones, names and addresses masked; for statistics)";
-    FromDate => "受理日期从", "Received from";
-    ToDate => "到", "to";
     StationFilter => "供电所", "Station";
-    AnonymisedRefused => "这是匿名统计文件，不能合并到工作设备。", "This is an anonymised statistics file; it cannot be merged into a working device.";
-    Export => "导出", "Export";
-    StorageUse => "本机存储已用", "Storage used";
-    Checking => "正在校验文件", "Checking the file";
-    ReadingFile => "正在读取文件", "Reading the file";
-    Cancelled => "已取消导入，本机数据未做任何改动。", "Import cancelled; nothing on this device changed.";
-    KioskWelcome => "您好！请选择您要反映的问题", "Hello! What would you like to tell us about?";
-    LookUpMyTicket => "查询我的工单", "Look up my ticket";
-    Description => "补充说明（可不填）", "In your own words (optional)";
-    Phone => "联系电话", "Contact phone";
-    PhoneHint => "手机号或固定电话，例如 13812345678 或 0768-2345678", "Mobile or landline, e.g. 13812345678 or 0768-2345678";
-    PhoneInvalid => "请输入正确的手机号（11位）或固定电话（区号+号码）。", "Please enter a valid mobile (11 digits) or landline (area code + number).";
     AreaLabel => "所在区域", "Area";
-    AreaUnknown => "不清楚", "Not sure";
     AreaUrban => "市区", "Urban";
     AreaSuburban => "郊区", "Suburban";
     AreaRural => "农村", "Rural";
     AreaRemote => "边远地区", "Remote";
-    Submit => "提交", "Submit";
-    Back => "返回", "Back";
-    Submitting => "正在提交…", "Submitting…";
-    ReceiptTitle => "已受理，这是您的回执", "Received: here is your receipt";
-    ReceiptNumber => "工单号", "Ticket number";
-    ClassifiedAs => "分类", "Classified as";
-    Because => "依据", "Because";
-    PromisedBy => "我们承诺", "We promise";
-    EscalatedNotice => "您反映的问题已列为一级（紧急），已启动应急处理，工作人员会立即与您联系。", "Your complaint is grade 1 (urgent): the emergency procedure has started and staff will contact you at once.";
-    PrintReceipt => "打印回执", "Print receipt";
-    Done => "完成", "Done";
-    KeepNumber => "请保存工单号，可凭工单号和手机号后四位查询进度。", "Keep the ticket number: with it and the last four digits of your phone you can check progress.";
-    LastFour => "手机号后四位", "Last four digits of the phone";
-    Search => "查询", "Look up";
-    LookupNotFound => "没有找到匹配的工单，请核对工单号和手机号后四位。", "No matching ticket; please check the number and the last four digits.";
-    LookupWait => "尝试次数过多，请稍候再试（秒）：", "Too many attempts; please wait (seconds):";
-    TicketStatus => "工单进度", "Ticket progress";
-    Timeline => "处理记录", "Timeline";
-    StaffExit => "工作人员", "Staff";
-    SetPin => "首次使用：请设置工作人员密码（4–8位数字），离开自助模式时需要输入。", "First use: set a staff PIN (4–8 digits); it is needed to leave kiosk mode.";
-    EnterPin => "请输入工作人员密码", "Enter the staff PIN";
-    PinRepeat => "再输入一次", "Enter it again";
-    PinMismatch => "两次输入不一致。", "The two entries differ.";
-    PinShape => "密码须为4–8位数字。", "The PIN must be 4–8 digits.";
-    PinWrong => "密码错误。", "Wrong PIN.";
-    PinLocked => "错误次数过多，已锁定，请稍后再试（秒）：", "Too many wrong PINs; locked (seconds):";
-    Confirm => "确定", "OK";
     EventCreated => "已受理", "Received";
     EventClassified => "已分类", "Classified";
     EventReclassified => "重新分类", "Reclassified";
@@ -255,55 +177,16 @@ translations! {
     EventReassigned => "已转派", "Reassigned";
     EventClosed => "已关闭", "Closed";
     EventVoided => "已作废", "Voided";
-    EventOther => "处理中", "In progress";
     EventNote => "备注", "Note";
     EventRecords => "已调取资料", "Records pulled";
     EventApology => "已致歉", "Apology made";
     EventPhoto => "照片", "Photo";
-    TicketPage => "工单详情", "Ticket";
-    Open => "打开", "Open";
-    BackToQueue => "返回队列", "Back to the queue";
     Received => "受理时间", "Received";
-    ContactPhone => "联系电话", "Phone";
-    Classification => "分类与依据", "Classification and why";
-    Overridden => "人工改判", "Overridden by staff";
-    ClockState => "状态", "State";
     ClockMet => "按时完成", "Met";
     ClockMetLate => "超时完成", "Met late";
     ClockPending => "未开始", "Not started";
-    Author => "记录人", "By";
-    ConflictNotice => "此工单有来自不同设备的冲突记录，当前显示的是按规则选出的一方，请核实后重新记录以解决：", "This ticket has conflicting records from different devices; the one shown was picked by rule. Check and record again to settle:";
-    Record => "记录", "Record";
-    ActionRespond => "首次响应", "First response";
-    ActionRecords => "已调取资料", "Records pulled";
-    ActionDispatch => "派工", "Dispatch";
-    ActionArrive => "到达现场", "Arrived on site";
-    ActionPending => "等待客户", "Wait on customer";
-    ActionResume => "恢复处理", "Resume";
-    ActionNote => "备注", "Note";
-    ActionProgress => "通报进展", "Progress report";
-    ActionApology => "已致歉", "Apology made";
-    ActionResolve => "处理完成（三段式反馈）", "Resolve (three-part feedback)";
-    ActionFeedback => "已反馈客户", "Feedback given";
-    ActionConfirm => "客户确认", "Customer confirmation";
-    ActionRevisit => "回访", "Revisit";
-    ActionReopen => "重新处理", "Reopen";
-    ActionReassign => "转派（退单）", "Reassign (return)";
-    ActionClose => "关闭工单", "Close";
-    ActionVoid => "作废", "Void";
     FieldTeam => "班组", "Team";
-    FieldReason => "原因", "Reason";
-    FieldText => "内容", "Text";
     FieldCauseClass => "原因分类", "Cause class";
-    FieldCause => "问题原因", "Cause";
-    FieldSolution => "解决方案", "Solution";
-    FieldImprovement => "后续改进措施", "Follow-up improvement";
-    FieldChannel => "反馈方式", "Channel";
-    FieldConfirmed => "客户当场确认", "Customer confirmed on the spot";
-    FieldSatisfaction => "满意度（0–100）", "Satisfaction (0–100)";
-    FieldBySupervisor => "上级主管回访", "By a supervisor";
-    Required => "必填。", "Required.";
-    NotANumber => "请输入 0 到 100 之间的整数。", "Enter a whole number from 0 to 100.";
     CauseInternal => "内部管理", "Internal management";
     CauseEquipment => "设备技术", "Equipment / technical";
     CauseExternal => "外部环境", "External environment";
@@ -311,270 +194,23 @@ translations! {
     ChannelPhone => "电话", "Phone";
     ChannelSms => "短信", "SMS";
     ChannelVisit => "上门", "In person";
-    NewTicket => "新建工单（热线 / 来访）", "New ticket (hotline / walk-in)";
-    ChannelLabel => "受理渠道", "Channel";
-    ChannelHotline => "95598 热线", "95598 hotline";
-    ChannelWalkIn => "营业厅来访", "Walk-in";
-    ChannelOnline => "网上渠道", "Online";
-    ChannelField => "现场", "In the field";
-    CustomerName => "客户姓名（可不填）", "Customer name (optional)";
-    Address => "地址（可不填）", "Address (optional)";
-    FactsByHand => "人工确认的事实（优先于自动识别）", "Facts confirmed by hand (they beat what was extracted)";
-    Auto => "自动", "Automatic";
     Yes => "是", "Yes";
-    No => "否", "No";
-    FactSafety => "人身安全隐患", "Safety hazard";
-    FactImportant => "重要客户（医院、基站等）", "Important customer (hospital, base station…)";
-    FactDamage => "设备损坏", "Equipment damage";
-    FactHouseholds => "影响户数", "Households affected";
-    FactHours => "停电小时数", "Outage hours";
-    Correct => "人工改判（需说明原因）", "Correct the classification (needs a reason)";
-    ByRule => "按规则", "By rule";
-    OverrideReason => "改判原因", "Reason for the correction";
-    CreateTicket => "建立工单", "Create ticket";
-    TextRequired => "请填写客户反映的内容。", "Please enter what the customer said.";
-    WhoIAm => "我的信息", "Who I am";
-    WhoIAmPrompt => "请先填写您的姓名、班组、供电所和区域（只需填写一次）。", "Please enter your name, team, station and area (once).";
-    YourName => "姓名", "Name";
-    Save => "保存", "Save";
-    FilterStatus => "状态", "Status";
-    OpenOnly => "未关闭", "Open";
-    AllTickets => "全部", "All";
-    MineOnly => "只看我班组的", "Only my team's";
-    SupLedger => "台账", "Ledger";
-    SupAnalysis => "月度分析", "Monthly analysis";
-    SupAlerts => "预警", "Alerts";
-    SupAudit => "抽查", "Audit sample";
-    SupTeams => "红黑榜", "Red and black lists";
-    SupTopics => "热点问题", "Hot topics";
-    SupBulletins => "通报与评价", "Bulletins";
-    SupViews => "督办视图", "Supervision views";
-    SupIntro => "汇总各班组同步文件中的工单：台账、统计、预警、抽查与通报。", "Tickets merged from every crew's sync files: ledger, figures, alerts, audit and bulletins.";
-    Month => "月份", "Month";
-    AllMonths => "全部月份", "All months";
-    AllStations => "全部供电所", "All stations";
-    AllAreas => "全部区域", "All areas";
-    AllTeams => "全部班组", "All teams";
-    AllKinds => "全部类型", "All kinds";
-    AllStatuses => "全部状态", "All statuses";
-    OverdueOnly => "只看超期", "Overdue only";
-    ConflictOnly => "只看冲突", "Conflicts only";
-    ExportCsv => "导出 CSV", "Export CSV";
-    ExportXlsx => "导出 Excel", "Export Excel";
-    Print => "打印", "Print";
-    SortLabel => "排序", "Sort";
-    SortNewest => "受理时间（新→旧）", "Received (newest first)";
-    SortOldest => "受理时间（旧→新）", "Received (oldest first)";
-    SortHandling => "处理时长（长→短）", "Handling time (longest first)";
-    SortSatisfaction => "满意度（低→高）", "Satisfaction (lowest first)";
-    LedgerSearch => "搜索工单号、电话、班组、处理人或内容", "Search number, phone, team, handler or text";
-    NoTicketsYet => "还没有工单。请在下方导入各班组的同步文件，或载入演示数据。", "No tickets yet. Import the crews' sync files below, or load the demo data.";
-    TicketsOfMonth => "工单总数", "Tickets";
-    ComplaintsCount => "投诉数", "Complaints";
-    MomChange => "环比", "Month on month";
-    SatisfactionMean => "平均满意度", "Mean satisfaction";
-    SatisfiedShare => "满意率", "Satisfied";
-    MedianHandling => "处理时长中位数", "Median handling time";
-    ChartByCategory => "各类别投诉数", "Complaints by category";
-    ChartTrend => "近六个月投诉走势", "Complaints over six months";
-    ChartOnTime => "各时限按时率", "On-time rate per deadline";
-    ChartHandling => "投诉处理时长分布", "Handling time of complaints";
-    ChartByStation => "各供电所投诉（按类别）", "Complaints per station, by category";
-    ChartByTeam => "各班组投诉数", "Complaints per team";
-    ChartByArea => "各区域投诉数", "Complaints per area";
-    CountColumn => "数量", "Count";
-    ShareColumn => "占比", "Share";
-    RateColumn => "按时率", "On-time rate";
-    MetColumn => "按时", "Met";
-    LateColumn => "超时完成", "Met late";
-    OverdueColumn => "超期未办", "Overdue";
-    HoursUnit => "小时", "h";
-    AndMore => "及以上", "or more";
-    Within => "以内", "within";
-    HighFrequencyTitle => "高频投诉预警", "High-frequency alerts";
-    HighFrequencyRule => "同一区域或供电所当月某类投诉占比超过阈值且不少于最低件数时预警", "Raised when one category is more than the threshold share of a place's month, with at least the minimum count";
-    ScopeColumn => "范围", "Scope";
-    PlaceColumn => "区域/供电所", "Area / station";
-    OverdueTickets => "超期工单", "Overdue tickets";
-    DueSoonTickets => "即将到期工单", "Tickets due soon";
-    OpenGrade1 => "未关闭的一级投诉", "Open 一级 (urgent) complaints";
-    RepeatComplainants => "重复投诉客户", "Repeat complainants";
-    ReturnedTickets => "多次退单或重开的工单", "Tickets returned or reopened more than once";
-    NoneFound => "无", "None";
-    PhoneColumn => "电话", "Phone";
-    AuditTitle => "本月抽查（已关闭工单的 10%）", "This month's audit (10% of closed tickets)";
-    AuditNote => "同一月份、同一数据总是抽到同一批工单。", "The same month and data always draw the same tickets.";
-    Population => "已关闭工单", "Closed tickets";
-    Sampled => "抽查件数", "Sampled";
-    PassedCount => "合格", "Passed";
-    Findings => "发现的问题", "Findings";
-    FindingClockLate => "时限未按时完成：", "Deadline missed: ";
-    FindingNoResolution => "缺少原因、措施、整改三要素", "No cause, solution and improvement";
-    FindingNoFeedback => "未向客户反馈", "Customer never told the outcome";
-    FindingNoConfirmation => "无客户确认或回访", "No confirmation or revisit";
-    FindingNoSitePhoto => "到过现场但无照片", "Site visit without a photo";
-    RedList => "红榜：当月零投诉或满意率 100%", "Red list: no complaints this month, or every rated complaint satisfied";
-    BlackList => "黑榜：当月投诉最多的三个班组（须提交整改方案）", "Black list: the three teams with the most complaints (a rectification plan is due)";
-    RatedColumn => "已评价", "Rated";
-    SatisfiedColumn => "满意", "Satisfied";
-    TermsColumn => "高频词（件数）", "Frequent terms (tickets)";
-    DailyBulletin => "日通报", "Daily bulletin";
-    Day => "日期", "Day";
-    NewToday => "当日新增", "New that day";
-    MonthlyFeedback => "月度反馈", "Monthly feedback";
-    QuarterlyEvaluation => "季度评价", "Quarterly evaluation";
-    Quarter => "季度", "Quarter";
-    ReturnsSum => "退单", "Returns";
-    StationColumn => "供电所", "Station";
-    RuleVersionUsed => "规则表版本", "Rule table version";
-    NotGiven => "未填写", "Not given";
-    Drill => "情景化考核（培训）", "Training drill";
-    DrillIntro => "使用演示工单，不涉及真实客户：判断类型、类别和等级，选出处理时限和答复模板，系统按规则评分并说明依据条款。成绩只保存在本机。", "Demo tickets only, never real customers: judge the kind, category and grade, pick the resolution deadline and a reply template; the rules score each answer and name the clause. Results stay on this device.";
-    Trainee => "学员", "Trainee";
-    Scenario => "题目", "Scenario";
-    DrillDeadline => "处理时限", "Resolution deadline";
-    NoGrade => "不分级", "No grade";
-    NoResolutionClock => "不适用（非投诉）", "None (not a complaint)";
-    CheckAnswer => "核对答案", "Check the answer";
-    NextScenario => "下一题", "Next";
-    DrillDone => "本轮得分", "Score this round";
-    DrillAgain => "再来一轮", "Another round";
-    DrillHistory => "本机培训记录", "Drills on this device";
-    TrainingLink => "培训考核", "Training drill";
-    TariffInForce => "当前电价表", "Tariff in force";
-    TariffRefused => "电价表未导入", "Tariff not imported";
-    SampleBadge => "示例", "sample";
-    ImportTariff => "导入本地电价表（JSON）", "Import the local tariff (JSON)";
-    ReplyTemplates => "答复话术", "Reply templates";
-    Step => "环节", "Step";
-    Template => "模板", "Template";
-    StepFirstResponse => "首次响应", "First response";
-    StepProgress => "进展通报", "Progress";
-    StepResolution => "处理说明", "Explanation";
-    StepDelay => "延迟告知", "Delay";
-    UseTemplate => "套用模板", "Use template";
-    ReplyText => "答复内容（可修改）", "Reply (edit as needed)";
-    FillTheMarked => "请补全【】中的内容后再记录。", "Complete the parts in 【】 before recording.";
-    CompleteTheReply => "答复还不完整：请补全【】中的内容。", "The reply is not complete: fill in the parts in 【】.";
-    RecordAsResponse => "记录为首次响应", "Record as first response";
-    RecordAsProgress => "记录为进展通报", "Record as progress report";
-    ReplyRecorded => "答复已记录。", "Reply recorded.";
-    Signatures => "签名", "Signatures";
-    SignHere => "请在此签名", "Sign here";
-    Signer => "签名人", "Signed by";
-    SignatureRole => "用途", "For";
-    RoleCustomer => "客户确认", "Customer confirmation";
-    RoleInvestigation => "调查笔录", "Investigation record";
-    ClearSignature => "清除", "Clear";
-    SaveSignature => "保存签名", "Save signature";
-    SignerRequired => "请填写签名人。", "Please give the signer's name.";
-    SignFirst => "请先在框内签名。", "Please sign in the box first.";
-    ActionDelay => "告知延迟到达", "Tell of a late arrival";
-    FieldNewArrival => "新的预计到达时间", "New expected arrival";
-    TimeInPast => "这个时间已经过去了。", "That time has already passed.";
-    FrequentQuestions => "这些解答也许能帮到您", "These answers may help";
-    ThisSolvedIt => "这解决了我的问题", "This solved it";
-    StillWantToFile => "没有解决，继续反映问题", "Not solved: I still want to file";
-    SelfServicePrefix => "自助解答：", "Self-service: ";
-    SelfServiceReason => "客户通过常见问题自助解决", "Answered by a frequent question at the kiosk";
-    GladItHelped => "很高兴能帮到您！", "Glad that helped!";
-    GladItHelpedMore => "如还有其他问题，可随时在本机提交或拨打 95598。", "If anything else comes up, file it here or call 95598.";
-    SelfServiceCount => "自助解答", "Self-service answers";
-    BillCalculator => "电费试算", "Bill calculator";
-    SampleTariff => "注意：这是示例电价，仅用于演示，实际电价以当地物价部门核定为准。", "Note: this is a sample tariff for demonstration; the locally approved prices apply.";
-    TieredMode => "阶梯电价", "Tiered price";
-    TouMode => "峰谷电价", "Time-of-use price";
-    Period => "计费周期", "Billing period";
-    PerMonth => "按月", "Monthly";
-    PerYear => "按年", "Yearly";
-    UsageKwh => "用电量（度）", "Usage (kWh)";
-    PeakKwh => "峰时段用电（度）", "Peak usage (kWh)";
-    ValleyKwh => "谷时段用电（度）", "Valley usage (kWh)";
-    OtherKwh => "对比：另一户用电量（度，可选）", "Compare: another household's usage (kWh, optional)";
-    KwhInvalid => "请输入不超过两位小数的数字。", "Enter a number with at most two decimals.";
-    YourUsage => "您", "You";
-    OtherUsage => "对比户", "Other";
-    YourBill => "试算电费", "Estimated bill";
-    Yuan => "元", "yuan";
-    ReachesTier => "用电量达到", "usage reaches";
-    Surcharge => "加价", "surcharge";
-    BillLine => "项目", "Item";
-    KwhColumn => "度数", "kWh";
-    PriceColumn => "单价（元/度）", "Price (yuan/kWh)";
-    AmountColumn => "金额（元）", "Amount (yuan)";
-    BillTotal => "合计", "Total";
-    WhereInTiers => "用电量落在哪一档", "Where the usage falls in the tiers";
-    Comparison => "对比", "Comparison";
-    CompareExplain => "用电量越过档位上限后，超出部分按更高单价计费，所以电费的差距会大于用电量的差距。", "Energy above a tier's limit costs more per kWh, so bills differ by more than the usage does.";
-    OpenCalculator => "打开电费试算", "Open the bill calculator";
     EventTariffPublished => "发布电价表", "Tariff published";
     EventSelfService => "自助解答", "Answered by self-service";
     EventDelayNotified => "告知客户延迟到达", "Customer told of a delay";
     EventSignature => "签名", "Signature";
-    SupEmergency => "应急", "Emergency";
-    DeclareIncident => "宣布区域性停电事件", "Declare a regional incident";
-    EmergencyHint => "同一原因引起的大面积停电：关联相关工单，一次发布进展，所有关联工单同时记录进展通报，本供电所的自助终端同步显示。", "A wide outage with one cause: link its tickets and post progress once; every linked ticket records it and the station's kiosks show it.";
-    IncidentCause => "原因", "Cause";
-    ExpectedRestoration => "预计恢复时间", "Expected restoration";
-    Declare => "宣布", "Declare";
-    Incidents => "事件", "Incidents";
-    IncidentFieldsRequired => "请填写供电所和原因。", "Please give the station and the cause.";
-    IncidentTimeRequired => "请填写预计恢复时间。", "Please give the expected restoration time.";
-    LinkedTickets => "已关联工单", "Linked tickets";
-    LinkOpenTickets => "关联本所未关闭的供电质量工单", "Link the station's open supply-quality tickets";
-    EndIncident => "结束事件", "End the incident";
-    IncidentEndedLabel => "已结束", "Ended";
-    ProgressNotice => "进展通知", "Progress notice";
-    SendNotice => "发布通知", "Post notice";
-    KioskIncident => "停电通知", "Outage notice";
-    KioskIncidentText => "预计恢复供电时间：", "Power expected back by ";
-    LatestProgress => "最新进展：", "Latest: ";
-    HighFrequencyShare => "高频预警占比（%）", "High-frequency share (%)";
-    HighFrequencyMin => "高频预警最低件数", "High-frequency minimum count";
-    SatisfactionThresholdLabel => "满意分数线（0–100）", "Satisfied at (0–100)";
-    ReasonRequired => "请填写修改原因。", "Please give the reason for the change.";
-    EditRules => "修改规则（发布新版本）", "Edit the rules (publish a new version)";
-    EditRulesHint => "修改不会覆盖原规则：保存后生成新版本，随同步文件发到所有设备；每张工单仍记录当时判定所用的版本。", "Nothing is overwritten: saving makes a new version that travels to every device in sync files; each ticket keeps the version that decided it.";
-    Thresholds => "阈值", "Thresholds";
-    ClockSpans => "各时限的时长", "Deadline spans";
-    TopicKeywords => "各子类关键词（以“、”分隔）", "Keywords per subcategory (separated by 、)";
-    ChangeReason => "修改原因", "Reason for the change";
-    PublishRules => "校验并发布", "Check and publish";
-    RulesPublishedAs => "已发布并生效，版本", "Published and in force as version";
-    PublicationHistory => "发布记录", "Publications";
-    ShippedRulesInForce => "当前使用随应用发布的规则表。", "The rule table shipped with the app is in force.";
-    SettingsRejected => "以下设置因校验未通过而未采用：", "These settings failed validation and were not applied:";
-    EditCalendar => "修改日历", "Edit the calendar";
-    ImportCalendarYear => "导入一年的节假日文件（holiday-cn 格式）", "Import a year's holidays (holiday-cn file)";
-    CalendarFileUnreadable => "无法读取该文件。", "The file could not be read.";
-    CalendarFileRefused => "日历文件未导入", "Calendar file not imported";
-    CalendarYearImported => "已导入并生效：", "Imported and in force:";
-    CalendarDaySaved => "已保存：", "Saved:";
-    PickADay => "请先选择日期。", "Please pick a day first.";
-    HolidayName => "名称（可选）", "Name (optional)";
-    SaveDay => "保存这一天", "Save this day";
     EventIncidentLinked => "关联到区域性事件", "Linked to a regional incident";
     EventIncidentDeclared => "宣布区域性事件", "Regional incident declared";
     EventIncidentNotice => "事件进展通知", "Incident progress notice";
     EventIncidentEnded => "事件结束", "Incident ended";
     EventRulesPublished => "发布规则表", "Rule table published";
     EventCalendarChanged => "修改节假日日历", "Calendar changed";
-    MoreInLedger => "仅列出前 100 张；完整清单请在台账中筛选。", "The first 100 are listed; filter the ledger for all of them.";
     Handler => "处理人", "Handler";
     HandlingHours => "处理时长（小时）", "Handling time (h)";
     SatisfactionColumn => "满意度", "Satisfaction";
     ReturnsColumn => "退单次数", "Returns";
     ReopensColumn => "重开次数", "Reopens";
-    SearchHint => "搜索工单号、电话、地址或内容", "Search number, phone, address or text";
-    AllGrades => "全部等级", "All grades";
-    AllCategories => "全部类别", "All categories";
-    NoMatch => "没有符合条件的工单。", "No ticket matches.";
-    SettleConflict => "采用这一项", "Keep this one";
-    ConflictSettled => "冲突已解决", "Conflict settled";
-    FromDevice => "来自设备", "From device";
-    AddPhoto => "拍照或选择照片", "Take or choose a photo";
-    Photos => "照片", "Photos";
-    PhotoFailed => "照片无法读取：", "The photo could not be read:";
+}
 }
 
 #[cfg(test)]
@@ -583,7 +219,7 @@ mod tests {
 
     #[test]
     fn every_key_has_distinct_non_empty_texts_in_both_languages() {
-        for key in Key::ALL {
+        for key in Term::ALL {
             let zh = key.text(Lang::Zh);
             let en = key.text(Lang::En);
             assert!(!zh.trim().is_empty() && !en.trim().is_empty(), "{key:?}");

@@ -4,17 +4,17 @@ use super::Screen;
 use crate::domain::event::{Channel, Contact, EventBody};
 use crate::domain::facts::Area;
 use crate::domain::intake::{compose, valid_phone, Tile};
-use crate::i18n::Key;
-use crate::ui::data::{use_data, Intake};
-use crate::ui::use_i18n;
+use crate::i18n::{Key, Label, Term};
+use crate::ui::state::data::{use_data, Intake};
+use crate::ui::state::use_i18n;
 use leptos::prelude::*;
 
-const AREAS: [(Option<Area>, Key); 5] = [
-    (None, Key::AreaUnknown),
-    (Some(Area::Urban), Key::AreaUrban),
-    (Some(Area::Suburban), Key::AreaSuburban),
-    (Some(Area::Rural), Key::AreaRural),
-    (Some(Area::Remote), Key::AreaRemote),
+const AREAS: [(Option<Area>, Label); 5] = [
+    (None, Label::Screen(Key::AreaUnknown)),
+    (Some(Area::Urban), Label::Domain(Term::AreaUrban)),
+    (Some(Area::Suburban), Label::Domain(Term::AreaSuburban)),
+    (Some(Area::Rural), Label::Domain(Term::AreaRural)),
+    (Some(Area::Remote), Label::Domain(Term::AreaRemote)),
 ];
 
 #[component]
@@ -27,8 +27,22 @@ pub fn ComplaintForm(tile: Tile, screen: RwSignal<Screen>) -> impl IntoView {
     let phone = RwSignal::new(String::new());
     let area = RwSignal::new(0usize);
     let phone_error = RwSignal::new(false);
-    let busy = RwSignal::new(false);
-    let failed = RwSignal::new(None::<String>);
+    // Saved, then the receipt; a failure is told to the customer.
+    let file = Action::new_local(move |intake: &Intake| {
+        let intake = intake.clone();
+        async move {
+            let ticket = data.new_ticket(intake).await?;
+            screen.set(Screen::Receipt(ticket));
+            Ok::<(), crate::web::store::StoreError>(())
+        }
+    });
+    let busy = file.pending();
+    let failed = move || {
+        file.value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| e.message(i18n.lang.get()))
+    };
     let (zh, en) = tile.label();
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -38,7 +52,6 @@ pub fn ComplaintForm(tile: Tile, screen: RwSignal<Screen>) -> impl IntoView {
             return;
         }
         phone_error.set(false);
-        busy.set(true);
         let (text, facts) = compose(
             tile,
             &answers.get_untracked(),
@@ -57,15 +70,7 @@ pub fn ComplaintForm(tile: Tile, screen: RwSignal<Screen>) -> impl IntoView {
             station: None,
             correction: None,
         };
-        leptos::task::spawn_local(async move {
-            match data.new_ticket(intake).await {
-                Ok(ticket) => screen.set(Screen::Receipt(ticket)),
-                Err(e) => {
-                    failed.set(Some(e.to_string()));
-                    busy.set(false);
-                }
-            }
-        });
+        file.dispatch_local(intake);
     };
 
     view! {
@@ -121,7 +126,7 @@ pub fn ComplaintForm(tile: Tile, screen: RwSignal<Screen>) -> impl IntoView {
                 <p id="kiosk-phone-error" class="error" role="alert">{i18n.t(Key::PhoneInvalid)}</p>
             </Show>
             <fieldset>
-                <legend>{i18n.t(Key::AreaLabel)}</legend>
+                <legend>{i18n.t(Term::AreaLabel)}</legend>
                 <div class="choices">
                     {AREAS
                         .iter()
@@ -136,7 +141,7 @@ pub fn ComplaintForm(tile: Tile, screen: RwSignal<Screen>) -> impl IntoView {
                         .collect_view()}
                 </div>
             </fieldset>
-            {move || failed.get().map(|why| view! { <p class="error" role="alert">{i18n.t(Key::SaveFailed)} " " {why}</p> })}
+            {move || failed().map(|why| view! { <p class="error" role="alert">{i18n.t(Key::SaveFailed)} " " {why}</p> })}
             <div class="actions">
                 <button type="button" on:click=move |_| screen.set(Screen::Home)>{i18n.t(Key::Back)}</button>
                 <button type="submit" class="primary" disabled=move || busy.get()>
@@ -159,7 +164,7 @@ fn FrequentAnswers(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let data = use_data();
-    let engine = crate::ui::engine::use_engine();
+    let engine = crate::ui::state::engine::use_engine();
     let dismissed = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let matches = Memo::new(move |_| {
@@ -184,7 +189,7 @@ fn FrequentAnswers(
             facts: Default::default(),
             contact: Contact::default(),
             station: None,
-            correction: Some(crate::ui::data::Correction {
+            correction: Some(crate::ui::state::data::Correction {
                 kind: "consultation".into(),
                 category: entry.category.clone(),
                 subcategory: None,

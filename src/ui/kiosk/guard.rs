@@ -6,7 +6,7 @@
 use super::{Screen, IDLE_SECONDS};
 use crate::domain::event::sha256_id;
 use crate::i18n::Key;
-use crate::ui::use_i18n;
+use crate::ui::state::use_i18n;
 use gloo_storage::{LocalStorage, Storage};
 use leptos::ev;
 use leptos::prelude::*;

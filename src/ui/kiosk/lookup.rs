@@ -3,14 +3,13 @@
 //! failures make the next try wait longer (kept across resets of the screen).
 
 use super::Screen;
-use crate::domain::event::EventBody;
 use crate::domain::export::mask_phone;
 use crate::domain::intake::phone_matches;
+use crate::domain::labels::{event_key, status_key};
 use crate::domain::time::china;
-use crate::i18n::Key;
-use crate::ui::crew::status_key;
-use crate::ui::data::use_data;
-use crate::ui::use_i18n;
+use crate::i18n::{Key, Term};
+use crate::ui::state::data::use_data;
+use crate::ui::state::use_i18n;
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -47,51 +46,12 @@ fn record_failure() {
     let _ = LocalStorage::set(FAILURES_KEY, failures);
 }
 
-/// The words for an event in a timeline.
-pub fn event_key(body: &EventBody) -> Key {
-    match body {
-        EventBody::Created { .. } => Key::EventCreated,
-        EventBody::Classified { .. } => Key::EventClassified,
-        EventBody::Reclassified { .. } => Key::EventReclassified,
-        EventBody::Responded { .. } => Key::EventResponded,
-        EventBody::Dispatched { .. } => Key::EventDispatched,
-        EventBody::Arrived { .. } => Key::EventArrived,
-        EventBody::PendingCustomer { .. } => Key::EventPending,
-        EventBody::Resumed => Key::EventResumed,
-        EventBody::ProgressReported { .. } => Key::EventProgress,
-        EventBody::Resolved { .. } => Key::EventResolved,
-        EventBody::FeedbackGiven { .. } => Key::EventFeedback,
-        EventBody::Confirmed { .. } => Key::EventConfirmed,
-        EventBody::Revisited { .. } => Key::EventRevisited,
-        EventBody::Reopened { .. } => Key::EventReopened,
-        EventBody::Reassigned { .. } => Key::EventReassigned,
-        EventBody::Closed => Key::EventClosed,
-        EventBody::Voided { .. } => Key::EventVoided,
-        EventBody::Note { .. } => Key::EventNote,
-        EventBody::RecordsPulled => Key::EventRecords,
-        EventBody::ApologyMade => Key::EventApology,
-        EventBody::PhotoAttached { .. } => Key::EventPhoto,
-        EventBody::IncidentLinked { .. } => Key::EventIncidentLinked,
-        EventBody::IncidentDeclared { .. } => Key::EventIncidentDeclared,
-        EventBody::IncidentNotice { .. } => Key::EventIncidentNotice,
-        EventBody::IncidentEnded => Key::EventIncidentEnded,
-        EventBody::RulesPublished { .. } => Key::EventRulesPublished,
-        EventBody::TariffPublished { .. } => Key::EventTariffPublished,
-        EventBody::SelfServiceAnswered { .. } => Key::EventSelfService,
-        EventBody::DelayNotified { .. } => Key::EventDelayNotified,
-        EventBody::SignatureAttached { .. } => Key::EventSignature,
-        EventBody::CalendarYearSet { .. } | EventBody::CalendarDaySet { .. } => {
-            Key::EventCalendarChanged
-        }
-    }
-}
-
 #[derive(Clone)]
 struct Found {
     number: String,
     status: crate::domain::ticket::Status,
     phone: String,
-    timeline: Vec<(String, Key)>,
+    timeline: Vec<(String, Term)>,
 }
 
 #[component]

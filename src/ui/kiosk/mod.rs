@@ -11,13 +11,12 @@ mod lookup;
 mod notices;
 mod receipt;
 
-pub use lookup::event_key;
 pub use notices::leave_notices_for_the_home;
 use notices::Notice;
 
-use super::use_i18n;
 use crate::domain::intake::Tile;
 use crate::i18n::Key;
+use crate::ui::state::use_i18n;
 use leptos::prelude::*;
 
 /// Which kiosk screen is shown. Going `Home` drops everything typed.
@@ -59,7 +58,7 @@ pub fn KioskPage() -> impl IntoView {
                     </section>
                 }.into_any(),
                 Screen::Tariff => view! {
-                    <super::tariff::TariffCalculator/>
+                    <crate::ui::tariff::TariffCalculator/>
                     <button type="button" class="kiosk-back" on:click=move |_| screen.set(Screen::Home)>{i18n.t(Key::Back)}</button>
                 }.into_any(),
             }}

@@ -9,8 +9,8 @@
 use crate::domain::incident::{for_station, incidents};
 use crate::domain::time::china;
 use crate::i18n::Key;
-use crate::ui::data::{use_data, Data};
-use crate::ui::use_i18n;
+use crate::ui::state::data::{use_data, Data};
+use crate::ui::state::use_i18n;
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};

@@ -4,10 +4,10 @@
 use super::Screen;
 use crate::domain::clock::{clocks, ClockInput, ClockState};
 use crate::domain::time::china;
-use crate::i18n::{Key, Lang};
-use crate::ui::data::use_data;
-use crate::ui::engine::use_engine;
-use crate::ui::use_i18n;
+use crate::i18n::{Key, Lang, Term};
+use crate::ui::state::data::use_data;
+use crate::ui::state::engine::use_engine;
+use crate::ui::state::use_i18n;
 use leptos::prelude::*;
 use qrcode::render::svg;
 use qrcode::QrCode;
@@ -97,9 +97,9 @@ pub fn Receipt(ticket: String, screen: RwSignal<Screen>) -> impl IntoView {
         Lang::En => pair.1.clone(),
     };
     let grade_key = grade.map(|g| match g {
-        1 => Key::GradeN1,
-        2 => Key::GradeN2,
-        _ => Key::GradeN3,
+        1 => Term::GradeN1,
+        2 => Term::GradeN2,
+        _ => Term::GradeN3,
     });
     let number = t.number.clone();
     view! {

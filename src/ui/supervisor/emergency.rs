@@ -6,8 +6,8 @@ use crate::domain::event::EventBody;
 use crate::domain::incident::{incidents, Incident, INCIDENT_PREFIX};
 use crate::domain::time::china;
 use crate::i18n::Key;
-use crate::ui::data::use_data;
-use crate::ui::use_i18n;
+use crate::ui::state::data::use_data;
+use crate::ui::state::use_i18n;
 use chrono::{NaiveDateTime, TimeZone, Utc};
 use leptos::prelude::*;
 use std::collections::BTreeSet;
@@ -28,6 +28,14 @@ pub fn EmergencyView() -> impl IntoView {
     let cause = RwSignal::new(String::new());
     let expected = RwSignal::new(String::new());
     let error = RwSignal::new(None::<Key>);
+    let declare_incident = Action::new_local(move |(id, body): &(String, EventBody)| {
+        let (id, body) = (id.clone(), body.clone());
+        async move {
+            if data.record(&id, &data.author(), body).await.is_ok() {
+                cause.set(String::new());
+            }
+        }
+    });
     let declare = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let (st, ca) = (
@@ -61,11 +69,7 @@ pub fn EmergencyView() -> impl IntoView {
             cause: ca,
             expected_restoration: when,
         };
-        leptos::task::spawn_local(async move {
-            if data.record(&id, &data.author(), body).await.is_ok() {
-                cause.set(String::new());
-            }
-        });
+        declare_incident.dispatch_local((id, body));
     };
     view! {
         <section data-testid="emergency">
@@ -105,6 +109,16 @@ fn IncidentCard(incident: Incident) -> impl IntoView {
     let i18n = use_i18n();
     let data = use_data();
     let notice = RwSignal::new(String::new());
+    let record = data.recorder();
+    let record_all = data.recorder_all();
+    let send_notice = Action::new_local(move |items: &Vec<(String, EventBody)>| {
+        let items = items.clone();
+        async move {
+            if data.record_all(&data.author(), items).await.is_ok() {
+                notice.set(String::new());
+            }
+        }
+    });
     let id = incident.id.clone();
     let active = incident.is_active();
     let station = incident.station.clone();
@@ -142,9 +156,7 @@ fn IncidentCard(incident: Incident) -> impl IntoView {
                     )
                 })
                 .collect();
-            leptos::task::spawn_local(async move {
-                let _ = data.record_all(&data.author(), items).await;
-            });
+            record_all.dispatch_local(items);
         }
     };
     let tickets = incident.tickets.clone();
@@ -164,22 +176,13 @@ fn IncidentCard(incident: Incident) -> impl IntoView {
                     EventBody::ProgressReported { text: text.clone() },
                 )
             }));
-            leptos::task::spawn_local(async move {
-                if data.record_all(&data.author(), items).await.is_ok() {
-                    notice.set(String::new());
-                }
-            });
+            send_notice.dispatch_local(items);
         }
     };
     let end = {
         let id = id.clone();
         move |_| {
-            let id = id.clone();
-            leptos::task::spawn_local(async move {
-                let _ = data
-                    .record(&id, &data.author(), EventBody::IncidentEnded)
-                    .await;
-            });
+            record.dispatch_local((id.clone(), EventBody::IncidentEnded));
         }
     };
     let local =

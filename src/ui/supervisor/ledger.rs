@@ -7,10 +7,10 @@ use crate::domain::supervision::export::{sheet, to_csv, to_xlsx};
 use crate::domain::supervision::ledger::LedgerFilter;
 use crate::domain::supervision::LedgerRow;
 use crate::domain::time::china;
-use crate::i18n::Key;
-use crate::ui::engine::use_engine;
-use crate::ui::scroll::ScrollWindow;
-use crate::ui::use_i18n;
+use crate::i18n::{Key, Label, Term};
+use crate::ui::state::engine::use_engine;
+use crate::ui::state::use_i18n;
+use crate::ui::widgets::scroll::ScrollWindow;
 use crate::web::files;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -49,7 +49,7 @@ fn sort(rows: &mut [(usize, &LedgerRow)], by: Sort) {
 /// A `<select>` whose empty value means "all".
 #[component]
 fn Choice(
-    label: Key,
+    #[prop(into)] label: Label,
     all: Key,
     options: Signal<Vec<(String, String)>>,
     value: RwSignal<String>,
@@ -178,6 +178,7 @@ pub fn LedgerView(desk: Desk) -> impl IntoView {
             picked.into_iter().map(|(i, _)| i).collect::<Vec<usize>>()
         })
     });
+    let export_failed = RwSignal::new(None::<files::FileError>);
     let export = move |xlsx: bool| {
         let table = engine.table().clone();
         let lang = lang.get_untracked();
@@ -192,7 +193,7 @@ pub fn LedgerView(desk: Desk) -> impl IntoView {
         };
         leptos::task::spawn_local(async move {
             let name = format!("gridcare-ledger-{month}");
-            let _ = if xlsx {
+            let offered = if xlsx {
                 match to_xlsx(&sheet, &month) {
                     Ok(bytes) => {
                         files::offer_file(
@@ -202,7 +203,7 @@ pub fn LedgerView(desk: Desk) -> impl IntoView {
                         )
                         .await
                     }
-                    Err(e) => Err(e.to_string()),
+                    Err(e) => Err(files::FileError::NotOffered(e.to_string())),
                 }
             } else {
                 files::offer_file(
@@ -212,6 +213,7 @@ pub fn LedgerView(desk: Desk) -> impl IntoView {
                 )
                 .await
             };
+            export_failed.set(offered.err());
         });
     };
     let scroller = NodeRef::<leptos::html::Div>::new();
@@ -228,13 +230,13 @@ pub fn LedgerView(desk: Desk) -> impl IntoView {
                 <input type="search" data-testid="ledger-search" aria-label=i18n.t(Key::LedgerSearch) placeholder=i18n.t(Key::LedgerSearch)
                     on:input=move |ev| words.set(event_target_value(&ev))/>
                 <label class="check"><input type="checkbox" data-testid="all-months" prop:checked=move || all_months.get() on:change=move |ev| all_months.set(event_target_checked(&ev))/>{i18n.t(Key::AllMonths)}</label>
-                <Choice label=Key::StationFilter all=Key::AllStations options=stations value=station testid="station-filter"/>
-                <Choice label=Key::AreaLabel all=Key::AllAreas options=areas value=area/>
-                <Choice label=Key::FieldTeam all=Key::AllTeams options=teams value=team/>
-                <Choice label=Key::Kind all=Key::AllKinds options=kinds value=kind testid="kind-filter"/>
-                <Choice label=Key::Category all=Key::AllCategories options=categories value=category/>
-                <Choice label=Key::Grade all=Key::AllGrades options=grades value=grade/>
-                <Choice label=Key::Status all=Key::AllStatuses options=statuses value=status/>
+                <Choice label=Term::StationFilter all=Key::AllStations options=stations value=station testid="station-filter"/>
+                <Choice label=Term::AreaLabel all=Key::AllAreas options=areas value=area/>
+                <Choice label=Term::FieldTeam all=Key::AllTeams options=teams value=team/>
+                <Choice label=Term::Kind all=Key::AllKinds options=kinds value=kind testid="kind-filter"/>
+                <Choice label=Term::Category all=Key::AllCategories options=categories value=category/>
+                <Choice label=Term::Grade all=Key::AllGrades options=grades value=grade/>
+                <Choice label=Term::Status all=Key::AllStatuses options=statuses value=status/>
                 <label class="check"><input type="checkbox" data-testid="overdue-only" on:change=move |ev| overdue.set(event_target_checked(&ev))/>{i18n.t(Key::OverdueOnly)}</label>
                 <label class="check"><input type="checkbox" on:change=move |ev| conflict.set(event_target_checked(&ev))/>{i18n.t(Key::ConflictOnly)}</label>
                 <select aria-label=i18n.t(Key::SortLabel) data-testid="ledger-sort" on:change=move |ev| {
@@ -251,11 +253,12 @@ pub fn LedgerView(desk: Desk) -> impl IntoView {
                 }>{i18n.t(Key::ExportCsv)}</button>
                 " "
                 <button type="button" on:click=move |_| export(true)>{i18n.t(Key::ExportXlsx)}</button>
+                {move || export_failed.get().map(|e| view! { <span class="error" role="alert">{e.message(lang.get())}</span> })}
             </p>
             <div class="virtual" node_ref=scroller tabindex="0" aria-label=i18n.t(Key::SupLedger)
                 on:scroll=move |_| if let Some(el) = scroller.get_untracked() { scroll.measure(&el) }>
                 <table class="ledger-table" aria-rowcount=move || shown.with(Vec::len) + 1>
-                    <crate::ui::rules_page::TableHead keys=vec![Key::TicketNumber, Key::Received, Key::Kind, Key::Category, Key::Grade, Key::Status, Key::FieldTeam, Key::StationFilter, Key::HandlingHours, Key::SatisfactionColumn, Key::ClockOverdue]/>
+                    <crate::ui::widgets::TableHead keys=crate::labels![Term::TicketNumber, Term::Received, Term::Kind, Term::Category, Term::Grade, Term::Status, Term::FieldTeam, Term::StationFilter, Term::HandlingHours, Term::SatisfactionColumn, Term::ClockOverdue]/>
                     <tbody>
                         <tr class="spacer" aria-hidden="true" style:height=move || padding(true)></tr>
                         <For each=visible key=|(at, r)| (*at, r.id.clone(), r.status) let:((at, r))>
@@ -296,7 +299,7 @@ fn LedgerLine(r: LedgerRow, position: usize) -> impl IntoView {
             <td>{r.station.clone()}</td>
             <td class="num">{r.handling_hours.map(|h| format!("{h:.1}"))}</td>
             <td class="num">{r.satisfaction}</td>
-            <td>{r.overdue().then(|| view! { <span class="clock overdue">{i18n.t(Key::ClockOverdue)}</span> })}</td>
+            <td>{r.overdue().then(|| view! { <span class="clock overdue">{i18n.t(Term::ClockOverdue)}</span> })}</td>
         </tr>
     }
 }

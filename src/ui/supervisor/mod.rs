@@ -8,15 +8,17 @@ mod emergency;
 mod ledger;
 mod views;
 
-use super::data::use_data;
-use super::engine::use_engine;
-use super::sync_panel::SyncPanel;
-use super::use_i18n;
-use crate::domain::supervision::{ledger as build_ledger, LedgerRow};
+use crate::domain::supervision::{ledger as build_ledger, parse_month, LedgerRow};
 use crate::domain::time::china;
 use crate::i18n::Key;
+use crate::ui::state::data::use_data;
+use crate::ui::state::engine::use_engine;
+use crate::ui::state::use_i18n;
+use crate::ui::sync::SyncPanel;
 use chrono::Utc;
 use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
 use std::sync::Arc;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -32,6 +34,13 @@ enum Tab {
 }
 
 impl Tab {
+    fn from_query(id: &str) -> Option<Tab> {
+        Tab::ALL
+            .iter()
+            .find(|(_, _, i)| *i == id)
+            .map(|(t, _, _)| *t)
+    }
+
     const ALL: [(Tab, Key, &'static str); 8] = [
         (Tab::Ledger, Key::SupLedger, "ledger"),
         (Tab::Analysis, Key::SupAnalysis, "analysis"),
@@ -48,7 +57,7 @@ impl Tab {
 #[derive(Clone, Copy)]
 pub struct Desk {
     pub rows: Memo<Arc<Vec<LedgerRow>>>,
-    pub month: RwSignal<String>,
+    pub month: Memo<String>,
 }
 
 #[component]
@@ -78,18 +87,47 @@ pub fn SupervisorPage() -> impl IntoView {
         .with_timezone(&china())
         .format("%Y-%m")
         .to_string();
-    let month = RwSignal::new(this_month.clone());
+    // The tab and the month live in the address (`?tab=alerts&month=2026-11`),
+    // so a reload or a shared link opens the same view.
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let chosen_month = move || {
+        query
+            .with(|q| q.get("month"))
+            .filter(|m| parse_month(m).is_some())
+    };
+    // Without a choice, the newest month that has tickets.
+    let month = {
+        let this_month = this_month.clone();
+        Memo::new(move |_| {
+            chosen_month()
+                .or_else(|| months.with(|m| m.first().cloned()))
+                .unwrap_or_else(|| this_month.clone())
+        })
+    };
     let this_month = StoredValue::new(this_month);
-    // Start on the newest month that has tickets.
-    Effect::new(move |_| {
-        if let Some(newest) = months.with(|m| m.first().cloned()) {
-            if months.with(|m| !m.contains(&month.get_untracked())) {
-                month.set(newest);
-            }
-        }
+    let tab = Memo::new(move |_| {
+        query
+            .with(|q| q.get("tab"))
+            .and_then(|t| Tab::from_query(&t))
+            .unwrap_or(Tab::Ledger)
     });
+    let go = move |tab: Tab, month: String| {
+        let id = Tab::ALL
+            .iter()
+            .find(|(t, _, _)| *t == tab)
+            .map_or("ledger", |(_, _, i)| i);
+        navigate(
+            &format!("/supervisor?tab={id}&month={month}"),
+            NavigateOptions {
+                replace: true,
+                scroll: false,
+                ..Default::default()
+            },
+        );
+    };
+    let go = StoredValue::new(go);
     let desk = Desk { rows, month };
-    let tab = RwSignal::new(Tab::Ledger);
     let empty = move || data.loaded() && rows.with(|r| r.is_empty());
     view! {
         <h1>{i18n.t(Key::Supervisor)}</h1>
@@ -99,7 +137,7 @@ pub fn SupervisorPage() -> impl IntoView {
         </Show>
         <Show when=empty>
             <p>{i18n.t(Key::NoTicketsYet)}</p>
-            <super::home::DemoOffer/>
+            <crate::ui::widgets::DemoOffer/>
         </Show>
         <Show when=move || !rows.with(|r| r.is_empty())>
             <div class="desk-bar no-print">
@@ -107,7 +145,7 @@ pub fn SupervisorPage() -> impl IntoView {
                     {Tab::ALL
                         .into_iter()
                         .map(|(t, key, id)| view! {
-                            <button type="button" data-tab=id aria-pressed=move || (tab.get() == t).to_string() on:click=move |_| tab.set(t)>
+                            <button type="button" data-tab=id aria-pressed=move || (tab.get() == t).to_string() on:click=move |_| go.with_value(|go| go(t, month.get_untracked()))>
                                 {i18n.t(key)}
                             </button>
                         })
@@ -115,7 +153,7 @@ pub fn SupervisorPage() -> impl IntoView {
                 </nav>
                 <label class="month">
                     {i18n.t(Key::Month)} " "
-                    <select data-testid="month" prop:value=move || month.get() on:change=move |ev| month.set(event_target_value(&ev))>
+                    <select data-testid="month" prop:value=move || month.get() on:change=move |ev| go.with_value(|go| go(tab.get_untracked(), event_target_value(&ev)))>
                         {move || {
                             let mut list = months.get();
                             let current = this_month.get_value();

@@ -13,10 +13,10 @@ use crate::domain::supervision::report::{
     team_lists, Count, Scope, TeamRecord, UNKNOWN,
 };
 use crate::domain::time::china;
-use crate::i18n::{Key, Lang};
-use crate::ui::engine::use_engine;
-use crate::ui::rules_page::TableHead;
-use crate::ui::use_i18n;
+use crate::i18n::{Key, Label, Lang, Term};
+use crate::ui::state::engine::use_engine;
+use crate::ui::state::use_i18n;
+use crate::ui::widgets::TableHead;
 use chrono::{NaiveDate, Utc};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -39,7 +39,12 @@ fn key_name(key: &str, lang: Lang) -> String {
 
 /// A bar chart of counts with the same figures in a table under it.
 #[component]
-fn CountsFigure(title: Key, head: Key, counts: Vec<Count>, testid: &'static str) -> impl IntoView {
+fn CountsFigure(
+    title: Key,
+    #[prop(into)] head: Label,
+    counts: Vec<Count>,
+    testid: &'static str,
+) -> impl IntoView {
     let i18n = use_i18n();
     move || {
         let lang = i18n.lang.get();
@@ -60,7 +65,7 @@ fn CountsFigure(title: Key, head: Key, counts: Vec<Count>, testid: &'static str)
                 <figcaption>{title.text(lang)}</figcaption>
                 <BarChart title=title.text(lang).to_string() bars=bars/>
                 <table class="figures">
-                    <TableHead keys=vec![head, Key::CountColumn, Key::ShareColumn]/>
+                    <TableHead keys=crate::labels![head, Key::CountColumn, Key::ShareColumn]/>
                     <tbody>{rows}</tbody>
                 </table>
             </figure>
@@ -177,29 +182,29 @@ pub fn AnalysisView(desk: Desk) -> impl IntoView {
                     <div><dt>{Key::RuleVersionUsed.text(lang)}</dt><dd>{r.rule_table_version.clone()}</dd></div>
                 </dl>
                 <div class="figures-grid">
-                    <CountsFigure title=Key::ChartByCategory head=Key::Category counts=r.by_category.clone() testid="by-category"/>
+                    <CountsFigure title=Key::ChartByCategory head=Term::Category counts=r.by_category.clone() testid="by-category"/>
                     <figure data-testid="trend">
                         <figcaption>{Key::ChartTrend.text(lang)}</figcaption>
                         <LineChart title=Key::ChartTrend.text(lang).to_string() points=trend_points/>
-                        <table class="figures"><TableHead keys=vec![Key::Month, Key::ComplaintsCount, Key::MomChange]/><tbody>{trend_rows}</tbody></table>
+                        <table class="figures"><TableHead keys=crate::labels![Key::Month, Key::ComplaintsCount, Key::MomChange]/><tbody>{trend_rows}</tbody></table>
                     </figure>
                     <figure data-testid="on-time">
                         <figcaption>{Key::ChartOnTime.text(lang)}</figcaption>
                         <BarChart title=Key::ChartOnTime.text(lang).to_string() bars=on_time_bars/>
-                        <table class="figures"><TableHead keys=vec![Key::NextDeadline, Key::MetColumn, Key::LateColumn, Key::OverdueColumn, Key::RateColumn]/><tbody>{on_time_rows}</tbody></table>
+                        <table class="figures"><TableHead keys=crate::labels![Key::NextDeadline, Key::MetColumn, Key::LateColumn, Key::OverdueColumn, Key::RateColumn]/><tbody>{on_time_rows}</tbody></table>
                     </figure>
                     <figure data-testid="handling">
                         <figcaption>{Key::ChartHandling.text(lang)}</figcaption>
                         <BarChart title=Key::ChartHandling.text(lang).to_string() bars=handling/>
-                        <table class="figures"><TableHead keys=vec![Key::HandlingHours, Key::CountColumn]/><tbody>{handling_rows}</tbody></table>
+                        <table class="figures"><TableHead keys=crate::labels![Term::HandlingHours, Key::CountColumn]/><tbody>{handling_rows}</tbody></table>
                     </figure>
                     <figure data-testid="by-station">
                         <figcaption>{Key::ChartByStation.text(lang)}</figcaption>
                         <StackedBars title=Key::ChartByStation.text(lang).to_string() series=categories.iter().map(|c| key_name(c, lang)).collect() rows=stations.clone()/>
                         <table class="figures"><thead><tr><th>{Key::StationColumn.text(lang)}</th>{category_heads}</tr></thead><tbody>{station_rows}</tbody></table>
                     </figure>
-                    <CountsFigure title=Key::ChartByTeam head=Key::FieldTeam counts=r.by_team.clone() testid="by-team"/>
-                    <CountsFigure title=Key::ChartByArea head=Key::AreaLabel counts=r.by_area.clone() testid="by-area"/>
+                    <CountsFigure title=Key::ChartByTeam head=Term::FieldTeam counts=r.by_team.clone() testid="by-team"/>
+                    <CountsFigure title=Key::ChartByArea head=Term::AreaLabel counts=r.by_area.clone() testid="by-area"/>
                 </div>
             </section>
         }
@@ -265,7 +270,7 @@ pub fn AlertsView(desk: Desk) -> impl IntoView {
             )
         });
         let alert_rows = alerts.iter().map(|a| {
-            let scope = match a.scope { Scope::Area => Key::AreaLabel, Scope::Station => Key::StationColumn };
+            let scope: Label = match a.scope { Scope::Area => Term::AreaLabel.into(), Scope::Station => Key::StationColumn.into() };
             let place = a.place.parse::<String>().ok().map(|p| key_name(&p, lang)).unwrap_or_default();
             view! {
                 <tr>
@@ -286,7 +291,7 @@ pub fn AlertsView(desk: Desk) -> impl IntoView {
                 <p class="meta">{Key::HighFrequencyRule.text(lang)} {format!(" ({} > {}, ≥ {})", Key::ShareColumn.text(lang), percent(rule.share), rule.min_count)}</p>
                 {if alerts.is_empty() { view! { <p class="meta">{Key::NoneFound.text(lang)}</p> }.into_any() } else { view! {
                     <table class="figures" data-testid="high-frequency">
-                        <TableHead keys=vec![Key::ScopeColumn, Key::PlaceColumn, Key::Category, Key::CountColumn, Key::ShareColumn, Key::RulesFired]/>
+                        <TableHead keys=crate::labels![Key::ScopeColumn, Key::PlaceColumn, Term::Category, Key::CountColumn, Key::ShareColumn, Key::RulesFired]/>
                         <tbody>{alert_rows}</tbody>
                     </table>
                 }.into_any() }}
@@ -298,7 +303,7 @@ pub fn AlertsView(desk: Desk) -> impl IntoView {
                 {ticket_links(desk, grade1, lang)}
                 <h2>{Key::RepeatComplainants.text(lang)} " (" {repeats.len()} ")"</h2>
                 {if repeats.is_empty() { view! { <p class="meta">{Key::NoneFound.text(lang)}</p> }.into_any() } else { view! {
-                    <table class="figures"><TableHead keys=vec![Key::PhoneColumn, Key::CountColumn, Key::Tickets]/><tbody>{repeat_rows}</tbody></table>
+                    <table class="figures"><TableHead keys=crate::labels![Key::PhoneColumn, Key::CountColumn, Key::Tickets]/><tbody>{repeat_rows}</tbody></table>
                 }.into_any() }}
                 <h2>{Key::ReturnedTickets.text(lang)} " (" {n_ret} ")"</h2>
                 {ticket_links(desk, returned, lang)}
@@ -348,7 +353,7 @@ pub fn AuditView(desk: Desk) -> impl IntoView {
                     <div><dt>{Key::PassedCount.text(lang)}</dt><dd>{passed}</dd></div>
                 </dl>
                 <table class="figures" data-testid="audit-sample">
-                    <TableHead keys=vec![Key::TicketNumber, Key::FieldTeam, Key::Findings]/>
+                    <TableHead keys=crate::labels![Term::TicketNumber, Term::FieldTeam, Key::Findings]/>
                     <tbody>{lines}</tbody>
                 </table>
             </section>
@@ -362,7 +367,7 @@ fn team_table(teams: Vec<TeamRecord>, lang: Lang, testid: &'static str) -> AnyVi
     }
     view! {
         <table class="figures" data-testid=testid>
-            <TableHead keys=vec![Key::FieldTeam, Key::ComplaintsCount, Key::RatedColumn, Key::SatisfiedColumn]/>
+            <TableHead keys=crate::labels![Term::FieldTeam, Key::ComplaintsCount, Key::RatedColumn, Key::SatisfiedColumn]/>
             <tbody>
                 {teams.into_iter().map(|t| view! {
                     <tr><td>{t.team}</td><td class="num">{t.complaints}</td><td class="num">{t.rated}</td><td class="num">{t.satisfied}</td></tr>
@@ -408,7 +413,7 @@ pub fn TopicsView(desk: Desk) -> impl IntoView {
             <section data-testid="topics">
                 <h2>{Key::SupTopics.text(lang)}</h2>
                 <table class="figures">
-                    <TableHead keys=vec![Key::StationColumn, Key::TermsColumn]/>
+                    <TableHead keys=crate::labels![Key::StationColumn, Key::TermsColumn]/>
                     <tbody>
                         {topics.get().into_iter().map(|t| view! {
                             <tr>
@@ -487,7 +492,7 @@ pub fn BulletinsView(desk: Desk) -> impl IntoView {
                 </dl>
                 <h2>{Key::QuarterlyEvaluation.text(lang)} {format!(" {year} Q{quarter}")}</h2>
                 <table class="figures" data-testid="quarterly">
-                    <TableHead keys=vec![Key::FieldTeam, Key::ComplaintsCount, Key::RateColumn, Key::SatisfactionMean, Key::ReturnsSum]/>
+                    <TableHead keys=crate::labels![Term::FieldTeam, Key::ComplaintsCount, Key::RateColumn, Key::SatisfactionMean, Key::ReturnsSum]/>
                     <tbody>{team_rows}</tbody>
                 </table>
             </section>

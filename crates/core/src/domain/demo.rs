@@ -215,7 +215,7 @@ pub fn demo_events(classifier: &Classifier, options: &DemoOptions) -> Vec<Event>
                     }
                 }
                 4 => EventBody::FeedbackGiven {
-                    channel: "电话".into(),
+                    channel: crate::domain::event::ContactMethod::Phone,
                     confirmed: mine.below(3) > 0,
                 },
                 _ => EventBody::Revisited {

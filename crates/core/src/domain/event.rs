@@ -60,6 +60,37 @@ pub struct Contact {
     pub address: Option<String>,
 }
 
+/// How the customer was told (feedback, a delay notice). Written as the
+/// Chinese words the first version of the app stored as free text, so that
+/// events recorded then read back unchanged and keep their ids.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ContactMethod {
+    #[serde(rename = "电话")]
+    Phone,
+    #[serde(rename = "短信")]
+    Sms,
+    #[serde(rename = "上门")]
+    Visit,
+}
+
+impl ContactMethod {
+    pub const ALL: [ContactMethod; 3] = [
+        ContactMethod::Phone,
+        ContactMethod::Sms,
+        ContactMethod::Visit,
+    ];
+}
+
+/// Who signed on the tablet. Written as the words the first version stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignerRole {
+    /// The customer confirms the handling.
+    Customer,
+    /// A party to an investigation record (调查笔录).
+    Investigation,
+}
+
 /// Root-cause classes recorded at resolution (003 §三(二)).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -68,6 +99,17 @@ pub enum CauseClass {
     EquipmentTechnical,
     ExternalEnvironment,
     CustomerMisunderstanding,
+}
+
+impl CauseClass {
+    /// In the order the resolution form offers them (equipment first: the
+    /// commonest cause of a field repair).
+    pub const ALL: [CauseClass; 4] = [
+        CauseClass::EquipmentTechnical,
+        CauseClass::InternalManagement,
+        CauseClass::ExternalEnvironment,
+        CauseClass::CustomerMisunderstanding,
+    ];
 }
 
 /// Declares `EventBody` once and gives it two JSON forms: the bundle's,
@@ -187,7 +229,7 @@ pub enum EventBody {
         improvement: String,
     },
     FeedbackGiven {
-        channel: String,
+        channel: ContactMethod,
         confirmed: bool,
     },
     Confirmed {
@@ -247,7 +289,7 @@ pub enum EventBody {
     /// time (000 §一2). The arrival clock then runs to the new time.
     DelayNotified {
         new_arrival: DateTime<Utc>,
-        channel: String,
+        channel: ContactMethod,
     },
     /// A signature drawn on the device: the customer's confirmation or a
     /// party to an investigation record (调查笔录). The image is an attachment.
@@ -256,8 +298,7 @@ pub enum EventBody {
         mime: String,
         bytes: u64,
         signer: String,
-        /// `customer` or `investigation`.
-        role: String,
+        role: SignerRole,
     },
     /// A calendar year in the holiday-cn layout (on the `settings` stream).
     CalendarYearSet {
@@ -272,6 +313,42 @@ pub enum EventBody {
     },
 }
 }
+
+/// Every `type` an event can have (what [`EventBody::type_name`] gives).
+pub const EVENT_TYPES: [&str; 32] = [
+    "created",
+    "classified",
+    "reclassified",
+    "responded",
+    "records_pulled",
+    "dispatched",
+    "arrived",
+    "note",
+    "photo_attached",
+    "pending_customer",
+    "resumed",
+    "progress_reported",
+    "apology_made",
+    "resolved",
+    "feedback_given",
+    "confirmed",
+    "revisited",
+    "reopened",
+    "reassigned",
+    "closed",
+    "voided",
+    "incident_linked",
+    "incident_declared",
+    "incident_notice",
+    "incident_ended",
+    "rules_published",
+    "calendar_year_set",
+    "calendar_day_set",
+    "tariff_published",
+    "self_service_answered",
+    "delay_notified",
+    "signature_attached",
+];
 
 impl EventBody {
     /// The `classified` event recording what the engine decided and which rules fired.
@@ -365,7 +442,6 @@ impl EventBody {
             | EventBody::TariffPublished { reason, .. } => {
                 vec![reason]
             }
-            EventBody::DelayNotified { channel, .. } => vec![channel],
             EventBody::SignatureAttached { signer, .. } => vec![signer],
             EventBody::Resolved {
                 cause,
@@ -556,7 +632,7 @@ mod tests {
                 improvement: text(),
             },
             FeedbackGiven {
-                channel: text(),
+                channel: ContactMethod::Sms,
                 confirmed: true,
             },
             Confirmed { satisfaction: 5 },
@@ -591,14 +667,14 @@ mod tests {
             SelfServiceAnswered { faq: text() },
             DelayNotified {
                 new_arrival: at,
-                channel: text(),
+                channel: ContactMethod::Visit,
             },
             SignatureAttached {
                 hash: text(),
                 mime: text(),
                 bytes: 1,
                 signer: text(),
-                role: text(),
+                role: SignerRole::Investigation,
             },
             CalendarYearSet { year: text() },
             CalendarDaySet {
@@ -654,6 +730,11 @@ mod tests {
         let bodies = every_body();
         let kinds: Vec<usize> = bodies.iter().map(kind_index).collect();
         assert_eq!(kinds, (0..=31).collect::<Vec<_>>());
+        let mut names: Vec<&str> = bodies.iter().map(EventBody::type_name).collect();
+        let mut listed = EVENT_TYPES.to_vec();
+        names.sort_unstable();
+        listed.sort_unstable();
+        assert_eq!(names, listed, "EVENT_TYPES lists every kind once");
         for body in bodies {
             let inside = serde_json::to_string(&body).unwrap();
             assert_eq!(serde_json::from_str::<EventBody>(&inside).unwrap(), body);

@@ -2,23 +2,24 @@
 //! the screens and the ledger export so they always say the same thing.
 
 use crate::domain::clock::ClockState;
-use crate::domain::event::CauseClass;
+use crate::domain::event::EventBody;
+use crate::domain::event::{CauseClass, ContactMethod};
 use crate::domain::facts::Area;
 use crate::domain::ticket::Status;
-use crate::i18n::Key;
+use crate::i18n::Term;
 
-pub fn status_key(status: Status) -> Key {
+pub fn status_key(status: Status) -> Term {
     match status {
-        Status::Received => Key::StatusReceived,
-        Status::Responded => Key::StatusResponded,
-        Status::Dispatched => Key::StatusDispatched,
-        Status::OnSite => Key::StatusOnSite,
-        Status::PendingCustomer => Key::StatusPending,
-        Status::Resolved => Key::StatusResolved,
-        Status::FeedbackGiven => Key::StatusFeedback,
-        Status::Confirmed => Key::StatusConfirmed,
-        Status::Closed => Key::StatusClosed,
-        Status::Voided => Key::StatusVoided,
+        Status::Received => Term::StatusReceived,
+        Status::Responded => Term::StatusResponded,
+        Status::Dispatched => Term::StatusDispatched,
+        Status::OnSite => Term::StatusOnSite,
+        Status::PendingCustomer => Term::StatusPending,
+        Status::Resolved => Term::StatusResolved,
+        Status::FeedbackGiven => Term::StatusFeedback,
+        Status::Confirmed => Term::StatusConfirmed,
+        Status::Closed => Term::StatusClosed,
+        Status::Voided => Term::StatusVoided,
     }
 }
 
@@ -35,42 +36,89 @@ pub const STATUSES: [Status; 10] = [
     Status::Voided,
 ];
 
-pub fn clock_state_key(state: ClockState) -> Key {
+pub fn clock_state_key(state: ClockState) -> Term {
     match state {
-        ClockState::NotApplicable | ClockState::Pending => Key::ClockPending,
-        ClockState::Running => Key::ClockRunning,
-        ClockState::DueSoon => Key::ClockDueSoon,
-        ClockState::Overdue => Key::ClockOverdue,
-        ClockState::Paused => Key::ClockPaused,
-        ClockState::Met => Key::ClockMet,
-        ClockState::MetLate => Key::ClockMetLate,
+        ClockState::NotApplicable | ClockState::Pending => Term::ClockPending,
+        ClockState::Running => Term::ClockRunning,
+        ClockState::DueSoon => Term::ClockDueSoon,
+        ClockState::Overdue => Term::ClockOverdue,
+        ClockState::Paused => Term::ClockPaused,
+        ClockState::Met => Term::ClockMet,
+        ClockState::MetLate => Term::ClockMetLate,
     }
 }
 
-pub fn cause_key(cause: CauseClass) -> Key {
+pub fn contact_method_key(method: ContactMethod) -> Term {
+    match method {
+        ContactMethod::Phone => Term::ChannelPhone,
+        ContactMethod::Sms => Term::ChannelSms,
+        ContactMethod::Visit => Term::ChannelVisit,
+    }
+}
+
+pub fn cause_key(cause: CauseClass) -> Term {
     match cause {
-        CauseClass::InternalManagement => Key::CauseInternal,
-        CauseClass::EquipmentTechnical => Key::CauseEquipment,
-        CauseClass::ExternalEnvironment => Key::CauseExternal,
-        CauseClass::CustomerMisunderstanding => Key::CauseMisunderstanding,
+        CauseClass::InternalManagement => Term::CauseInternal,
+        CauseClass::EquipmentTechnical => Term::CauseEquipment,
+        CauseClass::ExternalEnvironment => Term::CauseExternal,
+        CauseClass::CustomerMisunderstanding => Term::CauseMisunderstanding,
     }
 }
 
 pub const AREAS: [Area; 4] = [Area::Urban, Area::Suburban, Area::Rural, Area::Remote];
 
-pub fn area_key(area: Area) -> Key {
+pub fn area_key(area: Area) -> Term {
     match area {
-        Area::Urban => Key::AreaUrban,
-        Area::Suburban => Key::AreaSuburban,
-        Area::Rural => Key::AreaRural,
-        Area::Remote => Key::AreaRemote,
+        Area::Urban => Term::AreaUrban,
+        Area::Suburban => Term::AreaSuburban,
+        Area::Rural => Term::AreaRural,
+        Area::Remote => Term::AreaRemote,
     }
 }
 
-pub fn grade_key(grade: u8) -> Key {
+pub fn grade_key(grade: u8) -> Term {
     match grade {
-        1 => Key::GradeN1,
-        2 => Key::GradeN2,
-        _ => Key::GradeN3,
+        1 => Term::GradeN1,
+        2 => Term::GradeN2,
+        _ => Term::GradeN3,
+    }
+}
+
+/// The words for an event in a timeline.
+pub fn event_key(body: &EventBody) -> Term {
+    match body {
+        EventBody::Created { .. } => Term::EventCreated,
+        EventBody::Classified { .. } => Term::EventClassified,
+        EventBody::Reclassified { .. } => Term::EventReclassified,
+        EventBody::Responded { .. } => Term::EventResponded,
+        EventBody::Dispatched { .. } => Term::EventDispatched,
+        EventBody::Arrived { .. } => Term::EventArrived,
+        EventBody::PendingCustomer { .. } => Term::EventPending,
+        EventBody::Resumed => Term::EventResumed,
+        EventBody::ProgressReported { .. } => Term::EventProgress,
+        EventBody::Resolved { .. } => Term::EventResolved,
+        EventBody::FeedbackGiven { .. } => Term::EventFeedback,
+        EventBody::Confirmed { .. } => Term::EventConfirmed,
+        EventBody::Revisited { .. } => Term::EventRevisited,
+        EventBody::Reopened { .. } => Term::EventReopened,
+        EventBody::Reassigned { .. } => Term::EventReassigned,
+        EventBody::Closed => Term::EventClosed,
+        EventBody::Voided { .. } => Term::EventVoided,
+        EventBody::Note { .. } => Term::EventNote,
+        EventBody::RecordsPulled => Term::EventRecords,
+        EventBody::ApologyMade => Term::EventApology,
+        EventBody::PhotoAttached { .. } => Term::EventPhoto,
+        EventBody::IncidentLinked { .. } => Term::EventIncidentLinked,
+        EventBody::IncidentDeclared { .. } => Term::EventIncidentDeclared,
+        EventBody::IncidentNotice { .. } => Term::EventIncidentNotice,
+        EventBody::IncidentEnded => Term::EventIncidentEnded,
+        EventBody::RulesPublished { .. } => Term::EventRulesPublished,
+        EventBody::TariffPublished { .. } => Term::EventTariffPublished,
+        EventBody::SelfServiceAnswered { .. } => Term::EventSelfService,
+        EventBody::DelayNotified { .. } => Term::EventDelayNotified,
+        EventBody::SignatureAttached { .. } => Term::EventSignature,
+        EventBody::CalendarYearSet { .. } | EventBody::CalendarDaySet { .. } => {
+            Term::EventCalendarChanged
+        }
     }
 }

@@ -108,6 +108,39 @@ fn digest_of(id: &str) -> Option<[u8; 32]> {
     Some(digest)
 }
 
+/// Why a stored segment does not read back: the store was damaged (or
+/// written by a newer version). Shown to a person only as "stored data is
+/// damaged", with this as the detail for support.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SegmentError {
+    #[error("segment cut short at byte {at}")]
+    CutShort { at: usize },
+    #[error("a number too long at byte {at}")]
+    NumberTooLong { at: usize },
+    #[error("a number too large at byte {at}")]
+    NumberTooLarge { at: usize },
+    #[error("text that is not UTF-8 at byte {at}")]
+    NotUtf8 { at: usize },
+    #[error("unknown id form {form} at byte {at}")]
+    UnknownIdForm { form: u8, at: usize },
+    #[error("an instant out of range at byte {at}")]
+    InstantOutOfRange { at: usize },
+    #[error("an event body that does not read ({why}) before byte {at}")]
+    Body { at: usize, why: String },
+    #[error("{count} bytes after the last event")]
+    TrailingBytes { count: usize },
+    #[error("unknown segment format {0:?}")]
+    UnknownFormat(String),
+    #[error("a JSON segment that does not read: {0}")]
+    Json(String),
+}
+
+impl SegmentError {
+    fn json(e: serde_json::Error) -> SegmentError {
+        SegmentError::Json(e.to_string())
+    }
+}
+
 /// Reads a binary segment past its magic bytes.
 struct Reader<'a> {
     bytes: &'a [u8],
@@ -115,22 +148,22 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], SegmentError> {
         let end = self
             .at
             .checked_add(n)
             .filter(|&end| end <= self.bytes.len());
-        let end = end.ok_or_else(|| format!("segment cut short at byte {}", self.at))?;
+        let end = end.ok_or(SegmentError::CutShort { at: self.at })?;
         let slice = &self.bytes[self.at..end];
         self.at = end;
         Ok(slice)
     }
 
-    fn byte(&mut self) -> Result<u8, String> {
+    fn byte(&mut self) -> Result<u8, SegmentError> {
         Ok(self.take(1)?[0])
     }
 
-    fn varint(&mut self) -> Result<u64, String> {
+    fn varint(&mut self) -> Result<u64, SegmentError> {
         let mut value = 0u64;
         for shift in (0..64).step_by(7) {
             let byte = self.byte()?;
@@ -139,32 +172,32 @@ impl<'a> Reader<'a> {
                 return Ok(value);
             }
         }
-        Err(format!("a number too long at byte {}", self.at))
+        Err(SegmentError::NumberTooLong { at: self.at })
     }
 
-    fn small(&mut self) -> Result<u32, String> {
-        u32::try_from(self.varint()?).map_err(|_| format!("a number too large at byte {}", self.at))
+    fn small(&mut self) -> Result<u32, SegmentError> {
+        u32::try_from(self.varint()?).map_err(|_| SegmentError::NumberTooLarge { at: self.at })
     }
 
-    fn signed(&mut self) -> Result<i64, String> {
+    fn signed(&mut self) -> Result<i64, SegmentError> {
         let raw = self.varint()?;
         Ok((raw >> 1) as i64 ^ -((raw & 1) as i64))
     }
 
-    fn length(&mut self) -> Result<usize, String> {
+    fn length(&mut self) -> Result<usize, SegmentError> {
         let length = self.varint()?;
-        usize::try_from(length).map_err(|_| format!("a length too large at byte {}", self.at))
+        usize::try_from(length).map_err(|_| SegmentError::NumberTooLarge { at: self.at })
     }
 
-    fn string(&mut self) -> Result<String, String> {
+    fn string(&mut self) -> Result<String, SegmentError> {
         let length = self.length()?;
         let bytes = self.take(length)?;
         std::str::from_utf8(bytes)
             .map(str::to_owned)
-            .map_err(|_| format!("text that is not UTF-8 at byte {}", self.at))
+            .map_err(|_| SegmentError::NotUtf8 { at: self.at })
     }
 
-    fn id(&mut self) -> Result<String, String> {
+    fn id(&mut self) -> Result<String, SegmentError> {
         match self.byte()? {
             ID_DIGEST => {
                 let digest = self.take(32)?;
@@ -178,11 +211,14 @@ impl<'a> Reader<'a> {
                 Ok(String::from_utf8(text.to_vec()).expect("hex digits are ASCII"))
             }
             ID_TEXT => self.string(),
-            other => Err(format!("unknown id form {other} at byte {}", self.at)),
+            other => Err(SegmentError::UnknownIdForm {
+                form: other,
+                at: self.at,
+            }),
         }
     }
 
-    fn event(&mut self) -> Result<Event, String> {
+    fn event(&mut self) -> Result<Event, SegmentError> {
         let id = self.id()?;
         let ticket = self.string()?;
         let device = self.string()?;
@@ -190,7 +226,7 @@ impl<'a> Reader<'a> {
         let seconds = self.signed()?;
         let nanos = self.small()?;
         let at = DateTime::<Utc>::from_timestamp(seconds, nanos)
-            .ok_or_else(|| format!("an instant out of range at byte {}", self.at))?;
+            .ok_or(SegmentError::InstantOutOfRange { at: self.at })?;
         let hlc = Hlc {
             ms: self.signed()?,
             n: self.small()?,
@@ -208,7 +244,10 @@ impl<'a> Reader<'a> {
         let mut json = serde_json::Deserializer::from_slice(body_json);
         let body = TaggedOutside::deserialize(&mut json)
             .and_then(|body| json.end().map(|()| body))
-            .map_err(|e| format!("an event body ({e}) before byte {}", self.at))?;
+            .map_err(|e| SegmentError::Body {
+                at: self.at,
+                why: e.to_string(),
+            })?;
         Ok(Event {
             id,
             ticket,
@@ -223,7 +262,7 @@ impl<'a> Reader<'a> {
     }
 }
 
-fn decode_binary(bytes: &[u8]) -> Result<Vec<Event>, String> {
+fn decode_binary(bytes: &[u8]) -> Result<Vec<Event>, SegmentError> {
     let mut reader = Reader {
         bytes,
         at: MAGIC.len(),
@@ -235,10 +274,9 @@ fn decode_binary(bytes: &[u8]) -> Result<Vec<Event>, String> {
         events.push(reader.event()?);
     }
     if reader.at != bytes.len() {
-        return Err(format!(
-            "{} bytes after the last event",
-            bytes.len() - reader.at
-        ));
+        return Err(SegmentError::TrailingBytes {
+            count: bytes.len() - reader.at,
+        });
     }
     Ok(events)
 }
@@ -265,7 +303,7 @@ struct EventIn {
 }
 
 /// Reads a segment in this encoding or an earlier one.
-pub fn decode(bytes: &[u8]) -> Result<Vec<Event>, String> {
+pub fn decode(bytes: &[u8]) -> Result<Vec<Event>, SegmentError> {
     if bytes.starts_with(MAGIC) {
         return decode_binary(bytes);
     }
@@ -274,11 +312,11 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<Event>, String> {
         .find(|b| !b.is_ascii_whitespace())
         .is_some_and(|&b| b == b'[');
     if starts_as_array {
-        return serde_json::from_slice(bytes).map_err(|e| e.to_string());
+        return serde_json::from_slice(bytes).map_err(SegmentError::json);
     }
-    let segment: SegmentIn = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+    let segment: SegmentIn = serde_json::from_slice(bytes).map_err(SegmentError::json)?;
     if segment.format != JSON_FORMAT {
-        return Err(format!("unknown segment format {:?}", segment.format));
+        return Err(SegmentError::UnknownFormat(segment.format));
     }
     Ok(segment.events.into_iter().map(Event::from).collect())
 }
@@ -286,10 +324,10 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<Event>, String> {
 /// One event in the JSON layout of `segment-2` (the body nested). Bundle
 /// validation re-lays an event's text this way to read it: with the body
 /// nested, serde does not buffer every field first.
-pub fn decode_event(bytes: &[u8]) -> Result<Event, String> {
+pub fn decode_event(bytes: &[u8]) -> Result<Event, SegmentError> {
     serde_json::from_slice::<EventIn>(bytes)
         .map(Event::from)
-        .map_err(|e| e.to_string())
+        .map_err(SegmentError::json)
 }
 
 impl From<EventIn> for Event {

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 pub const FORMAT: &str = "gridcare-rules";
-const SHIPPED: &str = include_str!("../data/rules.json");
+pub(super) const SHIPPED: &str = include_str!("../data/rules.json");
 
 /// A keyword and how strongly it points at its target.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -357,28 +357,6 @@ pub const SUBCATEGORY_CODES: [&str; 12] = [
 pub const AREA_CODES: [&str; 4] = ["urban", "suburban", "rural", "remote"];
 
 impl RuleTable {
-    /// The table shipped with this build.
-    pub fn shipped() -> RuleTable {
-        RuleTable::from_json(SHIPPED).expect("the shipped rule table is valid")
-    }
-
-    /// Parses and validates a table: all of it, or an error listing every problem.
-    pub fn from_json(json: &str) -> Result<RuleTable, InvalidTable> {
-        let table: RuleTable =
-            serde_json::from_str(json.trim_start_matches('\u{feff}')).map_err(|e| {
-                InvalidTable(vec![Problem {
-                    at: format!("line {}, column {}", e.line(), e.column()),
-                    message: e.to_string(),
-                }])
-            })?;
-        let problems = super::validate::validate(&table);
-        if problems.is_empty() {
-            Ok(table)
-        } else {
-            Err(InvalidTable(problems))
-        }
-    }
-
     pub fn to_pretty_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("a rule table always serialises")
     }

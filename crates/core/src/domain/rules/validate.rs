@@ -488,3 +488,29 @@ pub(super) fn validate(t: &RuleTable) -> Vec<Problem> {
     }
     c.problems
 }
+
+/// Reading a table is validating it: a table that does not validate is
+/// never built (this is why these live here and not beside the types).
+impl RuleTable {
+    /// The table shipped with this build.
+    pub fn shipped() -> RuleTable {
+        RuleTable::from_json(SHIPPED).expect("the shipped rule table is valid")
+    }
+
+    /// Parses and validates a table: all of it, or an error listing every problem.
+    pub fn from_json(json: &str) -> Result<RuleTable, InvalidTable> {
+        let table: RuleTable =
+            serde_json::from_str(json.trim_start_matches('\u{feff}')).map_err(|e| {
+                InvalidTable(vec![Problem {
+                    at: format!("line {}, column {}", e.line(), e.column()),
+                    message: e.to_string(),
+                }])
+            })?;
+        let problems = validate(&table);
+        if problems.is_empty() {
+            Ok(table)
+        } else {
+            Err(InvalidTable(problems))
+        }
+    }
+}

@@ -6,7 +6,7 @@ use super::ledger::LedgerRow;
 use crate::domain::labels::{area_key, cause_key, clock_state_key, grade_key, status_key};
 use crate::domain::rules::RuleTable;
 use crate::domain::time::china;
-use crate::i18n::{Key, Lang};
+use crate::i18n::{Lang, Term};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 /// One cell of the ledger.
@@ -46,21 +46,21 @@ fn clock_columns(table: &RuleTable) -> Vec<(String, String, String)> {
 }
 
 pub fn sheet(rows: &[LedgerRow], table: &RuleTable, lang: Lang) -> Sheet {
-    let t = |k: Key| k.text(lang).to_string();
+    let t = |k: Term| k.text(lang).to_string();
     let mut headers = vec![
-        t(Key::TicketNumber),
-        t(Key::Received),
-        t(Key::Kind),
-        t(Key::Category),
-        t(Key::Subcategory),
-        t(Key::Grade),
-        t(Key::Status),
-        t(Key::FieldCauseClass),
-        t(Key::Handler),
-        t(Key::FieldTeam),
-        t(Key::StationFilter),
-        t(Key::AreaLabel),
-        t(Key::HandlingHours),
+        t(Term::TicketNumber),
+        t(Term::Received),
+        t(Term::Kind),
+        t(Term::Category),
+        t(Term::Subcategory),
+        t(Term::Grade),
+        t(Term::Status),
+        t(Term::FieldCauseClass),
+        t(Term::Handler),
+        t(Term::FieldTeam),
+        t(Term::StationFilter),
+        t(Term::AreaLabel),
+        t(Term::HandlingHours),
     ];
     let mut widths = vec![
         22.0, 17.0, 10.0, 12.0, 12.0, 8.0, 10.0, 12.0, 16.0, 14.0, 14.0, 8.0, 10.0,
@@ -71,13 +71,13 @@ pub fn sheet(rows: &[LedgerRow], table: &RuleTable, lang: Lang) -> Sheet {
         widths.push(14.0);
     }
     headers.extend([
-        t(Key::SatisfactionColumn),
-        t(Key::Conflict),
-        t(Key::ReturnsColumn),
-        t(Key::ReopensColumn),
+        t(Term::SatisfactionColumn),
+        t(Term::Conflict),
+        t(Term::ReturnsColumn),
+        t(Term::ReopensColumn),
     ]);
     widths.extend([8.0, 8.0, 8.0, 8.0]);
-    let yes = t(Key::Yes);
+    let yes = t(Term::Yes);
     let body = rows
         .iter()
         .map(|r| {

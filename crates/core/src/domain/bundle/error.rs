@@ -1,0 +1,211 @@
+//! Why a bundle was refused: data, not sentences. `Display` is the English
+//! message (the CLI's); [`BundleError::message`] says it in the person's
+//! language. No variant carries a parser's own words, so a screen never
+//! shows them.
+
+use super::MAX_TEXT_CHARS;
+use crate::i18n::Lang;
+
+/// What a header field of the file should have held.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Expected {
+    WholeNumber,
+    Rfc3339Time,
+    EventList,
+    AttachmentMap,
+    Text,
+    /// The field is not part of the format.
+    Nothing,
+}
+
+impl Expected {
+    fn words(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Expected::WholeNumber, Lang::Zh) => "整数",
+            (Expected::WholeNumber, Lang::En) => "a whole number",
+            (Expected::Rfc3339Time, Lang::Zh) => "RFC 3339 时间",
+            (Expected::Rfc3339Time, Lang::En) => "an RFC 3339 time",
+            (Expected::EventList, Lang::Zh) => "事件列表",
+            (Expected::EventList, Lang::En) => "a list of events",
+            (Expected::AttachmentMap, Lang::Zh) => "附件表",
+            (Expected::AttachmentMap, Lang::En) => "a map of attachments",
+            (Expected::Text, Lang::Zh) => "文字",
+            (Expected::Text, Lang::En) => "text",
+            (Expected::Nothing, Lang::Zh) => "不存在（未知字段）",
+            (Expected::Nothing, Lang::En) => "nothing (unknown field)",
+        }
+    }
+}
+
+/// What is wrong with one event's shape.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EventProblem {
+    /// The event is not a JSON object.
+    NotAnObject,
+    /// A field the event must have is missing.
+    MissingField(String),
+    /// `type` names no kind of event this app knows.
+    UnknownType(String),
+    /// The value at this path (`facts.outage_hours`, `hlc.ms`) is of the
+    /// wrong kind or out of range.
+    BadValue(String),
+}
+
+/// What is wrong with an attachment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AttachmentProblem {
+    NotBase64,
+    TooLarge,
+    HashMismatch,
+}
+
+/// Why a bundle was refused. Every variant says where the problem is.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.message(Lang::En))]
+pub enum BundleError {
+    Empty,
+    NotUtf8 {
+        byte: usize,
+    },
+    NotJson {
+        line: usize,
+        column: usize,
+    },
+    NotObject,
+    WrongFormat {
+        found: String,
+    },
+    NewerVersion {
+        found: u64,
+    },
+    BadField {
+        field: String,
+        expected: Expected,
+    },
+    BadEvent {
+        index: usize,
+        problem: EventProblem,
+    },
+    UnknownField {
+        index: usize,
+        field: String,
+    },
+    IdMismatch {
+        index: usize,
+    },
+    /// Ids left to the caller that it did not report as checked (a page's
+    /// helper that stopped half-way): the file is not taken unchecked.
+    IdsUnchecked {
+        left: usize,
+    },
+    BadTimestamp {
+        index: usize,
+        at: String,
+    },
+    TextTooLong {
+        index: usize,
+    },
+    SequenceReused {
+        device: String,
+        seq: u64,
+    },
+    BadAttachment {
+        hash: String,
+        problem: AttachmentProblem,
+    },
+    ChecksumMismatch,
+}
+
+impl BundleError {
+    /// The message for a person, in their language.
+    pub fn message(&self, lang: Lang) -> String {
+        use BundleError as E;
+        let zh = lang == Lang::Zh;
+        let pick = |zh_text: String, en_text: String| if zh { zh_text } else { en_text };
+        match self {
+            E::Empty => pick("文件是空的。".into(), "The file is empty.".into()),
+            E::NotUtf8 { byte } => pick(
+                format!("文件不是 UTF-8 文本（第 {byte} 字节处）。"),
+                format!("The file is not UTF-8 text (at byte {byte})."),
+            ),
+            E::NotJson { line, column } => pick(
+                format!("文件不是有效的 JSON：第 {line} 行第 {column} 列有错误，可能文件不完整。"),
+                format!("The file is not valid JSON: error at line {line}, column {column}; it may be truncated."),
+            ),
+            E::NotObject => pick("文件内容不是同步文件的格式。".into(), "The file is not a sync bundle.".into()),
+            E::WrongFormat { found } => pick(
+                format!("这不是 gridcare 同步文件（格式标记为“{found}”）。"),
+                format!("This is not a gridcare sync file (format tag \"{found}\")."),
+            ),
+            E::NewerVersion { found } => pick(
+                format!("该文件由更新版本的应用导出（格式版本 {found}），请先更新本应用再导入。"),
+                format!("This file comes from a newer version of the app (format version {found}); please update the app first."),
+            ),
+            E::BadField { field, expected } => pick(
+                format!("字段“{field}”缺失或无效，应为{}。", expected.words(lang)),
+                format!("The field \"{field}\" is missing or invalid; expected {}.", expected.words(lang)),
+            ),
+            E::BadEvent { index, problem } => {
+                let n = index + 1;
+                match problem {
+                    EventProblem::NotAnObject => pick(
+                        format!("第 {n} 条事件不是一个对象。"),
+                        format!("Event {n} is not an object."),
+                    ),
+                    EventProblem::MissingField(field) => pick(
+                        format!("第 {n} 条事件缺少字段“{field}”。"),
+                        format!("Event {n} lacks the field \"{field}\"."),
+                    ),
+                    EventProblem::UnknownType(kind) => pick(
+                        format!("第 {n} 条事件的类型“{kind}”未知，可能来自更新版本的应用。"),
+                        format!("Event {n} has an unknown type \"{kind}\"; it may come from a newer version of the app."),
+                    ),
+                    EventProblem::BadValue(path) => pick(
+                        format!("第 {n} 条事件的字段“{path}”的值无效或超出范围。"),
+                        format!("Event {n} has an invalid or out-of-range value in \"{path}\"."),
+                    ),
+                }
+            }
+            E::UnknownField { index, field } => pick(
+                format!("第 {} 条事件含有未知字段“{field}”。", index + 1),
+                format!("Event {} has an unknown field \"{field}\".", index + 1),
+            ),
+            E::IdMismatch { index } => pick(
+                format!("第 {} 条事件的内容与其编号不符：文件已被改动。", index + 1),
+                format!("Event {}'s content does not match its id: the file was altered.", index + 1),
+            ),
+            E::IdsUnchecked { left } => pick(
+                format!("有 {left} 条事件的编号未能核对，文件未导入，请重试。"),
+                format!("{left} events' ids could not be checked, so the file was not imported; please try again."),
+            ),
+            E::BadTimestamp { index, at } => pick(
+                format!("第 {} 条事件的时间“{at}”不可能。", index + 1),
+                format!("Event {} has an impossible time \"{at}\".", index + 1),
+            ),
+            E::TextTooLong { index } => pick(
+                format!("第 {} 条事件的文字超过 {MAX_TEXT_CHARS} 字。", index + 1),
+                format!("Event {} has a text longer than {MAX_TEXT_CHARS} characters.", index + 1),
+            ),
+            E::SequenceReused { device, seq } => pick(
+                format!("设备“{device}”的第 {seq} 号事件出现了两个不同的版本。"),
+                format!("Device \"{device}\" has two different events numbered {seq}."),
+            ),
+            E::BadAttachment { hash, problem } => {
+                let short = &hash[..hash.len().min(19)];
+                let (zh_text, en_text) = match problem {
+                    AttachmentProblem::NotBase64 => ("内容不是 base64 编码", "not base64"),
+                    AttachmentProblem::TooLarge => ("文件过大", "too large"),
+                    AttachmentProblem::HashMismatch => ("内容与编号不符", "hash does not match"),
+                };
+                pick(
+                    format!("附件 {short} 无效：{zh_text}。"),
+                    format!("Attachment {short} is invalid: {en_text}."),
+                )
+            }
+            E::ChecksumMismatch => pick(
+                "校验和不符：文件在导出后被改动或损坏。".into(),
+                "The checksum does not match: the file was changed or damaged after export.".into(),
+            ),
+        }
+    }
+}

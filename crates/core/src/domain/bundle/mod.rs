@@ -1,0 +1,177 @@
+//! The sync bundle: a plain JSON file that moves events between devices (USB,
+//! share sheet, e-mail) and that other systems can read without this code.
+//!
+//! ```json
+//! {"format": "gridcare-bundle", "version": 1, "exported_at": "...", "device": "...",
+//!  "events": [{"id", "ticket", "device", "seq", "at", "hlc", "author", "type", ...}],
+//!  "attachments": {"sha256:...": {"mime": "image/jpeg", "data": "<base64>"}},
+//!  "checksum": "sha256:..."}
+//! ```
+//! The checksum is SHA-256 of the canonical JSON (sorted keys, no white space)
+//! of everything but the checksum, so a pretty-printed or BOM-prefixed copy of
+//! a valid file still validates while a changed, dropped or added event does
+//! not. Each event's id is checked against its content too. A file is
+//! validated whole before anything is merged: it is accepted, or refused with
+//! one message that says what is wrong and where.
+//!
+//! The pipeline, one module a step:
+//! - [`validate`]: [`Validation`] reads the top level in one pass, keeping
+//!   each event a slice of the text; then, a slice of events at a time (so a
+//!   page can show progress and cancel), parses each event, checks its shape,
+//!   limits and id, and feeds the checksum; `finish` checks the checksum, the
+//!   attachments and that no `(device, seq)` was used twice.
+//! - [`scan`]: the fast path for events written exactly as this app writes
+//!   them: their canonical form is built by a byte scanner from the text,
+//!   without a JSON tree; anything else goes through `serde_json::Value`.
+//! - [`checksum`]: where the canonical bytes go (a hasher, or a buffer for a
+//!   helper worker), and the checks of ids hashed elsewhere.
+//! - [`merge`]: the canonical order and the set union of events.
+//! - [`error`]: why a file was refused, in both languages.
+
+mod checksum;
+mod error;
+mod merge;
+mod scan;
+#[cfg(test)]
+mod tests;
+mod validate;
+
+pub use error::{AttachmentProblem, BundleError, EventProblem, Expected};
+pub use merge::{merge_bundles, merge_events, sort_canonical};
+pub use validate::{ChecksumPart, IdsChecked, Progress, Validation};
+
+use crate::domain::event::Event;
+use checksum::close_checksum;
+use chrono::{DateTime, Utc};
+use scan::{hash_canonical, own_canonical, write};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use validate::canonical_around_events;
+
+pub const FORMAT: &str = "gridcare-bundle";
+pub const VERSION: u64 = 1;
+/// Longest free text in one field of an event, in characters.
+pub const MAX_TEXT_CHARS: usize = 5_000;
+/// Largest attachment (photo, signature) after base64 decoding.
+pub const MAX_ATTACHMENT_BYTES: usize = 8 * 1024 * 1024;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub mime: String,
+    /// The file's bytes, base64 (standard alphabet, padded).
+    pub data: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Bundle {
+    pub format: String,
+    pub version: u64,
+    pub exported_at: DateTime<Utc>,
+    pub device: String,
+    /// Phone numbers and addresses masked: for statistics, not for merging.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub anonymised: bool,
+    pub events: Vec<Event>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attachments: BTreeMap<String, Attachment>,
+    pub checksum: String,
+}
+
+impl Bundle {
+    /// A bundle of these events (put in canonical order) with its checksum.
+    pub fn new(
+        device: &str,
+        exported_at: DateTime<Utc>,
+        mut events: Vec<Event>,
+        attachments: BTreeMap<String, Attachment>,
+    ) -> Bundle {
+        sort_canonical(&mut events);
+        let mut bundle = Bundle {
+            format: FORMAT.to_string(),
+            version: VERSION,
+            exported_at,
+            device: device.to_string(),
+            anonymised: false,
+            events,
+            attachments,
+            checksum: String::new(),
+        };
+        bundle.seal();
+        bundle
+    }
+
+    /// Recomputes the checksum after a change.
+    pub fn seal(&mut self) {
+        self.checksum.clear();
+        // Hashed event by event: the whole bundle is never one JSON tree.
+        let events = std::mem::take(&mut self.events);
+        let Ok(Value::Object(mut header)) = serde_json::to_value(&*self) else {
+            unreachable!("a bundle serialises to an object")
+        };
+        self.events = events;
+        header.remove("checksum");
+        let (head, tail) = canonical_around_events(&header);
+        let mut hasher = Sha256::new();
+        hasher.update(head.as_bytes());
+        let (mut text, mut canonical) = (Vec::new(), Vec::new());
+        for (i, event) in self.events.iter().enumerate() {
+            if i > 0 {
+                hasher.update(b",");
+            }
+            // The event as this app writes it, sorted by the text scanner
+            // (no JSON tree, and no id hashed that is known already).
+            text.clear();
+            write(&mut text, event);
+            let own = std::str::from_utf8(&text)
+                .ok()
+                .and_then(|t| own_canonical(t, &mut canonical));
+            if own.is_some() {
+                hasher.update(&canonical);
+            } else {
+                let value = serde_json::to_value(event).expect("an event always serialises");
+                hash_canonical(&value, &mut hasher, &mut canonical);
+            }
+        }
+        self.checksum = close_checksum(hasher, &tail);
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a bundle always serialises")
+    }
+
+    /// The file name an export gets: `gridcare-<device>-<yyyymmdd-hhmm>.json` (China time).
+    pub fn file_name(&self) -> String {
+        let local = self
+            .exported_at
+            .with_timezone(&crate::domain::time::china());
+        let device: String = self
+            .device
+            .chars()
+            .map(|c| {
+                if c.is_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        format!("gridcare-{device}-{}.json", local.format("%Y%m%d-%H%M"))
+    }
+
+    /// Reads and validates a file; `now` bounds the event times it accepts.
+    pub fn parse_bytes(bytes: &[u8], now: DateTime<Utc>) -> Result<Bundle, BundleError> {
+        let text = std::str::from_utf8(bytes).map_err(|e| BundleError::NotUtf8 {
+            byte: e.valid_up_to(),
+        })?;
+        Bundle::parse(text, now)
+    }
+
+    /// Reads and validates a whole file at once (the CLI; small files).
+    pub fn parse(text: &str, now: DateTime<Utc>) -> Result<Bundle, BundleError> {
+        let mut validation = Validation::start(text, now)?;
+        while !validation.step(usize::MAX)?.is_done() {}
+        validation.finish()
+    }
+}

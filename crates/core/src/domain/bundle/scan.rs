@@ -1,0 +1,316 @@
+//! The canonical form of an event from its text, without a JSON tree, for
+//! events written exactly as this app writes them; `serde_json::Value` for
+//! everything else.
+
+use super::checksum::Sink;
+use crate::domain::event::Event;
+use serde::Serialize;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+/// Writes the canonical JSON of `value` into `checksum` and, in the same
+/// pass, returns the content id of `value` without its "id" key: for an
+/// event as written, the id it must carry.
+pub(super) fn hash_canonical(
+    value: &Value,
+    checksum: &mut impl Sink,
+    scratch: &mut Vec<u8>,
+) -> Option<String> {
+    let Value::Object(map) = value else {
+        scratch.clear();
+        write(scratch, value);
+        checksum.feed(&scratch[..]);
+        return None;
+    };
+    let mut id = Sha256::new();
+    checksum.feed(b"{");
+    id.update(b"{");
+    let mut first_in_id = true;
+    for (i, (key, item)) in map.iter().enumerate() {
+        scratch.clear();
+        write(scratch, key);
+        scratch.push(b':');
+        write(scratch, item);
+        if i > 0 {
+            checksum.feed(b",");
+        }
+        checksum.feed(&scratch[..]);
+        if key != "id" {
+            if !first_in_id {
+                id.update(b",");
+            }
+            id.update(&scratch[..]);
+            first_in_id = false;
+        }
+    }
+    checksum.feed(b"}");
+    id.update(b"}");
+    Some(format!("sha256:{:x}", id.finalize()))
+}
+
+/// The canonical form of an event's text, built from the text itself: object
+/// keys sorted at every level, every other value copied as written (which is
+/// canonical only for text this app wrote; the caller checks that). Returns
+/// where the top-level `"id"` member (with one comma) is in `out`, so the id
+/// can be hashed without it, and the id. `None` for anything unusual
+/// (whitespace, escaped keys, no plain id), which then goes through a JSON
+/// tree instead.
+pub(super) fn own_canonical<'t>(text: &'t str, out: &mut Vec<u8>) -> Option<OwnForm<'t>> {
+    let scanner = Scanner {
+        text: text.as_bytes(),
+    };
+    let members = scanner.members(0..text.len())?;
+    out.clear();
+    out.push(b'{');
+    let mut id = None;
+    for (i, member) in members.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        let start = out.len();
+        scanner.emit_member(member, out)?;
+        if &scanner.text[member.key.clone()] == b"id" {
+            let plain = text[member.value.clone()]
+                .strip_prefix('"')?
+                .strip_suffix('"')?;
+            if plain.contains('\\') {
+                return None;
+            }
+            // With the comma before it, or the one after it when it comes first.
+            let range = if i > 0 {
+                start - 1..out.len()
+            } else if members.len() > 1 {
+                start..out.len() + 1
+            } else {
+                start..out.len()
+            };
+            id = Some((range, plain));
+        }
+    }
+    out.push(b'}');
+    let (id_range, id) = id?;
+    Some(OwnForm {
+        id_range,
+        id,
+        members,
+    })
+}
+
+/// An event's text in this app's own layout, as `own_canonical` found it.
+pub(super) struct OwnForm<'t> {
+    /// Where the `"id"` member is in the canonical form (with one comma).
+    pub(super) id_range: std::ops::Range<usize>,
+    pub(super) id: &'t str,
+    /// The text's top-level members, sorted by key.
+    pub(super) members: Vec<Member>,
+}
+
+/// Reads an event in the app's own layout by re-laying its members in the
+/// store's nested layout (`segment::decode_event`), which serde reads without
+/// buffering every field of the flattened body first. `None` if it does not
+/// read; the caller then checks that the event writes back to exactly `text`.
+pub(super) fn read_own_form(text: &str, members: &[Member], buffer: &mut Vec<u8>) -> Option<Event> {
+    const HEADER: [&[u8]; 8] = [
+        b"author", b"at", b"device", b"hlc", b"id", b"parents", b"seq", b"ticket",
+    ];
+    let text = text.as_bytes();
+    let is_header = |m: &&Member| HEADER.contains(&&text[m.key.clone()]);
+    let put = |buffer: &mut Vec<u8>, m: &Member| {
+        buffer.push(b'"');
+        buffer.extend_from_slice(&text[m.key.clone()]);
+        buffer.extend_from_slice(b"\":");
+        buffer.extend_from_slice(&text[m.value.clone()]);
+    };
+    buffer.clear();
+    buffer.push(b'{');
+    for m in members.iter().filter(is_header) {
+        put(buffer, m);
+        buffer.push(b',');
+    }
+    buffer.extend_from_slice(b"\"body\":{");
+    for (i, m) in members.iter().filter(|m| !is_header(m)).enumerate() {
+        if i > 0 {
+            buffer.push(b',');
+        }
+        put(buffer, m);
+    }
+    buffer.extend_from_slice(b"}}");
+    crate::domain::segment::decode_event(buffer).ok()
+}
+
+/// Where one member of an object is in the text: its key without the quotes,
+/// and its value.
+pub(super) struct Member {
+    key: std::ops::Range<usize>,
+    value: std::ops::Range<usize>,
+}
+
+/// Reads compact JSON text that is already known to be valid (each event is
+/// parsed once before) by its bytes alone: this runs for every event of every
+/// file imported, and a JSON parser building maps was a sixth of validation.
+/// Anything but compact JSON with plain keys gives `None`.
+pub(super) struct Scanner<'t> {
+    text: &'t [u8],
+}
+
+impl Scanner<'_> {
+    /// Just past the string starting at `at`.
+    fn string_end(&self, at: usize) -> Option<usize> {
+        if self.text.get(at)? != &b'"' {
+            return None;
+        }
+        let mut i = at + 1;
+        loop {
+            match self.text.get(i)? {
+                b'"' => return Some(i + 1),
+                b'\\' => i += 2,
+                _ => i += 1,
+            }
+        }
+    }
+
+    /// Just past the value starting at `at`.
+    fn value_end(&self, at: usize) -> Option<usize> {
+        match self.text.get(at)? {
+            b'"' => self.string_end(at),
+            b'{' | b'[' => {
+                let mut depth = 0usize;
+                let mut i = at;
+                loop {
+                    match self.text.get(i)? {
+                        b'"' => {
+                            i = self.string_end(i)?;
+                            continue;
+                        }
+                        b'{' | b'[' => depth += 1,
+                        b'}' | b']' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                return Some(i + 1);
+                            }
+                        }
+                        _ => {}
+                    }
+                    i += 1;
+                }
+            }
+            _ => {
+                let rest = &self.text[at..];
+                let len = rest
+                    .iter()
+                    .position(|b| matches!(b, b',' | b'}' | b']'))
+                    .unwrap_or(rest.len());
+                (len > 0).then_some(at + len)
+            }
+        }
+    }
+
+    /// The members of the object that is exactly `range`, sorted by key.
+    fn members(&self, range: std::ops::Range<usize>) -> Option<Vec<Member>> {
+        let text = self.text;
+        if text.get(range.start)? != &b'{' || range.end < range.start + 2 {
+            return None;
+        }
+        let mut members = Vec::new();
+        let mut at = range.start + 1;
+        if text.get(at)? == &b'}' {
+            return (at + 1 == range.end).then_some(members);
+        }
+        loop {
+            let key_end = self.string_end(at)?;
+            let key = at + 1..key_end - 1;
+            if text[key.clone()].contains(&b'\\') || text.get(key_end)? != &b':' {
+                return None;
+            }
+            let value_end = self.value_end(key_end + 1)?;
+            members.push(Member {
+                key,
+                value: key_end + 1..value_end,
+            });
+            match text.get(value_end)? {
+                b',' => at = value_end + 1,
+                b'}' if value_end + 1 == range.end => break,
+                _ => return None,
+            }
+        }
+        members.sort_unstable_by(|a, b| text[a.key.clone()].cmp(&text[b.key.clone()]));
+        Some(members)
+    }
+
+    /// Appends the canonical form of the value that is exactly `range`.
+    fn emit(&self, range: std::ops::Range<usize>, out: &mut Vec<u8>) -> Option<()> {
+        match self.text.get(range.start)? {
+            b'{' => {
+                out.push(b'{');
+                for (i, member) in self.members(range)?.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    self.emit_member(member, out)?;
+                }
+                out.push(b'}');
+            }
+            b'[' => {
+                out.push(b'[');
+                let mut at = range.start + 1;
+                if self.text.get(at)? == &b']' {
+                    if at + 1 != range.end {
+                        return None;
+                    }
+                } else {
+                    loop {
+                        let end = self.value_end(at)?;
+                        self.emit(at..end, out)?;
+                        match self.text.get(end)? {
+                            b',' => {
+                                out.push(b',');
+                                at = end + 1;
+                            }
+                            b']' if end + 1 == range.end => break,
+                            _ => return None,
+                        }
+                    }
+                }
+                out.push(b']');
+            }
+            _ => out.extend_from_slice(&self.text[range]),
+        }
+        Some(())
+    }
+
+    fn emit_member(&self, member: &Member, out: &mut Vec<u8>) -> Option<()> {
+        out.push(b'"');
+        out.extend_from_slice(&self.text[member.key.clone()]);
+        out.extend_from_slice(b"\":");
+        self.emit(member.value.clone(), out)
+    }
+}
+
+/// Whether `value` written as compact JSON is exactly `expected`: compared
+/// as it is written, stopping at the first difference, with nothing buffered.
+pub(super) fn writes_exactly<T: Serialize>(value: &T, expected: &[u8]) -> bool {
+    struct Comparing<'e> {
+        rest: &'e [u8],
+    }
+    impl std::io::Write for Comparing<'_> {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            match self.rest.strip_prefix(bytes) {
+                Some(rest) => {
+                    self.rest = rest;
+                    Ok(bytes.len())
+                }
+                None => Err(std::io::ErrorKind::InvalidData.into()),
+            }
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut comparing = Comparing { rest: expected };
+    serde_json::to_writer(&mut comparing, value).is_ok() && comparing.rest.is_empty()
+}
+
+/// Appends compact JSON (the canonical form: serde_json's maps keep keys sorted).
+pub(super) fn write<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
+    serde_json::to_writer(out, value).expect("JSON values always serialise");
+}

@@ -1,0 +1,717 @@
+//! Validating a file a slice of events at a time.
+
+use super::checksum::{
+    claimed_id, close_checksum, close_events, id_hashes_to, is_id_of, Checksum, Sink, CLOSED,
+};
+use super::error::{AttachmentProblem, EventProblem, Expected};
+use super::scan::{hash_canonical, own_canonical, read_own_form, write, writes_exactly, OwnForm};
+use super::{
+    Attachment, Bundle, BundleError, FORMAT, MAX_ATTACHMENT_BYTES, MAX_TEXT_CHARS, VERSION,
+};
+use crate::domain::event::{canonical, sha256_id, Event, EVENT_TYPES};
+use base64::Engine as _;
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use rustc_hash::FxHashMap;
+use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+/// How far a validation has come.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Progress {
+    pub checked: usize,
+    pub total: usize,
+}
+
+impl Progress {
+    pub fn is_done(self) -> bool {
+        self.checked >= self.total
+    }
+}
+
+/// Looks up an event the device holds by its id.
+pub(super) type HeldEvents<'a> = Box<dyn Fn(&str) -> Option<Event> + 'a>;
+
+/// A validation done a slice at a time, so that a page can show progress,
+/// stay responsive and offer to cancel between slices. The checksum is hashed
+/// as the events are checked, in the same canonical form as `Bundle::seal`.
+///
+/// The file is not parsed into one tree: each event stays a slice of the
+/// text until its turn, so memory holds one event's tree at a time.
+pub struct Validation<'a> {
+    now: DateTime<Utc>,
+    header: Map<String, Value>,
+    raw_events: Vec<&'a RawValue>,
+    events: Vec<Event>,
+    checksum: Checksum,
+    /// Canonical JSON of the keys after "events", hashed at the end.
+    tail: String,
+    /// Reused for each key-value pair written into the hashes.
+    scratch: Vec<u8>,
+    /// Reused for each event's canonical form.
+    canonical: Vec<u8>,
+    /// Events the device already holds, by id (see `knowing`).
+    known: Option<HeldEvents<'a>>,
+    /// The new events whose ids are left to the caller (`ids_elsewhere`):
+    /// where each is in the checksum's bytes, and how many in all.
+    id_spans: Option<Vec<u32>>,
+    ids_left_to_caller: usize,
+}
+
+impl<'a> Validation<'a> {
+    /// Parses the JSON and checks the header; fails fast on the common mistakes.
+    pub fn start(text: &'a str, now: DateTime<Utc>) -> Result<Validation<'a>, BundleError> {
+        let text = text.trim_start_matches('\u{feff}');
+        if text.trim().is_empty() {
+            return Err(BundleError::Empty);
+        }
+        // One pass over the text: the events stay slices of it for now.
+        let TopLevel {
+            header: map,
+            events: raw_events,
+        } = serde_json::from_str(text).map_err(|e| match e.classify() {
+            serde_json::error::Category::Data => BundleError::NotObject,
+            _ => BundleError::NotJson {
+                line: e.line(),
+                column: e.column(),
+            },
+        })?;
+        match map.get("format").and_then(Value::as_str) {
+            Some(FORMAT) => {}
+            other => {
+                return Err(BundleError::WrongFormat {
+                    found: other.unwrap_or("").to_string(),
+                })
+            }
+        }
+        let version = map
+            .get("version")
+            .and_then(Value::as_u64)
+            .ok_or(bad("version", Expected::WholeNumber))?;
+        if version > VERSION {
+            return Err(BundleError::NewerVersion { found: version });
+        }
+        if version == 0 {
+            return Err(bad("version", Expected::WholeNumber));
+        }
+        map.get("exported_at")
+            .and_then(Value::as_str)
+            .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+            .ok_or(bad("exported_at", Expected::Rfc3339Time))?;
+        map.get("device")
+            .and_then(Value::as_str)
+            .filter(|d| !d.is_empty())
+            .ok_or(bad("device", Expected::Text))?;
+        map.get("checksum")
+            .and_then(Value::as_str)
+            .ok_or(bad("checksum", Expected::Text))?;
+        if let Some(key) = map.keys().find(|k| !TOP_LEVEL_KEYS.contains(&k.as_str())) {
+            return Err(bad(key, Expected::Nothing));
+        }
+        let raw_events = raw_events.ok_or(bad("events", Expected::EventList))?;
+        // Canonical form: keys in order; "events" is streamed into the hash as it is checked.
+        let (head, tail) = canonical_around_events(&map);
+        let mut hasher = Sha256::new();
+        hasher.update(head.as_bytes());
+        Ok(Validation {
+            now,
+            header: map,
+            events: Vec::with_capacity(raw_events.len()),
+            raw_events,
+            checksum: Checksum::Hashed(hasher),
+            tail,
+            scratch: Vec::new(),
+            canonical: Vec::new(),
+            known: None,
+            id_spans: None,
+            ids_left_to_caller: 0,
+        })
+    }
+
+    /// Lets the validation take events the device already holds from
+    /// `known` (an id to the held event): an event in the file whose content
+    /// hashes to its id is that same event, so it is not read again. Its
+    /// bytes still count towards the checksum.
+    pub fn knowing(mut self, known: impl Fn(&str) -> Option<Event> + 'a) -> Self {
+        self.known = Some(Box::new(known));
+        self
+    }
+
+    /// Leaves the checksum's hashing to the caller: the canonical bytes it
+    /// covers are collected instead, for `take_checksum_bytes`, and `finish_with`
+    /// takes the digest. (A browser hashes them with its own SHA-256, on
+    /// another thread and several times faster than SHA-256 in wasm.)
+    pub fn checksum_elsewhere(mut self) -> Self {
+        if let Checksum::Hashed(_) = self.checksum {
+            let (head, _) = canonical_around_events(&self.header);
+            self.checksum = Checksum::Collected {
+                bytes: head.into_bytes(),
+                closed: false,
+            };
+        }
+        self
+    }
+
+    /// Leaves the checksum and the ids of new events written in this app's
+    /// own layout to the caller (all but a few of a file's events): the
+    /// checksum as `checksum_elsewhere`, and for each such id where its event
+    /// is in the checksum's bytes (`ChecksumPart::id_spans`), to be checked
+    /// with `IdsChecked::check` and reported to `finish_elsewhere`. (A
+    /// browser hashes them on its other core.)
+    pub fn ids_elsewhere(self) -> Self {
+        let mut validation = self.checksum_elsewhere();
+        validation.id_spans = Some(Vec::new());
+        validation
+    }
+
+    /// The checksum's bytes collected since the last call (see
+    /// `checksum_elsewhere`); after the last event, the closing bytes too.
+    /// Empty when the checksum is hashed here.
+    pub fn take_checksum_bytes(&mut self) -> Vec<u8> {
+        self.take_checksum_part().bytes
+    }
+
+    /// `take_checksum_bytes`, with where the ids left to the caller are in
+    /// those bytes (see `ids_elsewhere`).
+    pub fn take_checksum_part(&mut self) -> ChecksumPart {
+        let done = self.progress().is_done();
+        let id_spans = match &mut self.id_spans {
+            Some(spans) => std::mem::take(spans),
+            None => Vec::new(),
+        };
+        let bytes = match &mut self.checksum {
+            Checksum::Hashed(_) => Vec::new(),
+            Checksum::Collected { bytes, closed } => {
+                if done && !*closed {
+                    close_events(bytes, &self.tail);
+                    bytes.feed(CLOSED);
+                    *closed = true;
+                }
+                // The next slice's bytes start in a buffer of this one's
+                // size, not grown from nothing.
+                let room = bytes.capacity();
+                std::mem::replace(bytes, Vec::with_capacity(room))
+            }
+        };
+        ChecksumPart { bytes, id_spans }
+    }
+
+    pub fn progress(&self) -> Progress {
+        Progress {
+            checked: self.events.len(),
+            total: self.raw_events.len(),
+        }
+    }
+
+    /// Checks up to `max` more events.
+    pub fn step(&mut self, max: usize) -> Result<Progress, BundleError> {
+        let start = self.events.len();
+        let end = self.raw_events.len().min(start.saturating_add(max));
+        for index in start..end {
+            let text = self.raw_events[index].get();
+            if index > 0 {
+                self.checksum.feed(b",");
+            }
+            let event = match self.check_own_form(index, text)? {
+                Some(event) => event,
+                None => self.check_any_form(index, text)?,
+            };
+            self.events.push(event);
+        }
+        Ok(self.progress())
+    }
+
+    /// The usual case, an event written exactly as this app writes events:
+    /// its canonical form comes straight from the text (keys sorted, values
+    /// as written) without building a tree. `None` when the event is written
+    /// any other way; nothing has been hashed then.
+    fn check_own_form(&mut self, index: usize, text: &str) -> Result<Option<Event>, BundleError> {
+        let Some(OwnForm {
+            id_range,
+            id,
+            members,
+        }) = own_canonical(text, &mut self.canonical)
+        else {
+            return Ok(None);
+        };
+        let held = self.known.as_ref().and_then(|known| known(id));
+        let is_held = held.is_some();
+        let event = match held {
+            Some(event) => event,
+            None => match read_own_form(text, &members, &mut self.scratch) {
+                Some(event) => event,
+                None => return Ok(None),
+            },
+        };
+        // Only if the text is exactly how this app writes this event are its
+        // values in canonical form and nothing in it unknown.
+        if !writes_exactly(&event, text.as_bytes()) {
+            return Ok(None);
+        }
+        // A held event written out the same is that event: its id is known good.
+        if !is_held {
+            let left = self.leave_id_to_caller(index, &id_range);
+            if !left && !id_hashes_to(&self.canonical, id_range) {
+                return Err(BundleError::IdMismatch { index });
+            }
+            check_limits(index, &event, self.now)?;
+        }
+        self.checksum.feed(&self.canonical);
+        Ok(Some(event))
+    }
+
+    /// Notes where the current event's id is in the checksum's bytes, if ids
+    /// are left to the caller (`ids_elsewhere`); whether it was.
+    fn leave_id_to_caller(&mut self, index: usize, id_range: &std::ops::Range<usize>) -> bool {
+        let (Some(spans), Checksum::Collected { bytes, .. }) = (&mut self.id_spans, &self.checksum)
+        else {
+            return false;
+        };
+        let start = bytes.len();
+        let at = |offset: usize| u32::try_from(start + offset).ok();
+        let span = [
+            u32::try_from(index).ok(),
+            at(0),
+            at(id_range.start),
+            at(id_range.end),
+            at(self.canonical.len()),
+        ];
+        // Beyond 4 GB (never in practice) the id is checked here instead.
+        let [Some(a), Some(b), Some(c), Some(d), Some(e)] = span else {
+            return false;
+        };
+        spans.extend_from_slice(&[a, b, c, d, e]);
+        self.ids_left_to_caller += 1;
+        true
+    }
+
+    /// Any other way of writing an event (pretty-printed, other key order,
+    /// other escapes, unknown or missing fields): read through a JSON tree.
+    fn check_any_form(&mut self, index: usize, text: &str) -> Result<Event, BundleError> {
+        let raw: Value = serde_json::from_str(text).expect("already parsed as JSON once");
+        let id_of_raw = hash_canonical(&raw, &mut self.checksum, &mut self.scratch);
+        let held = match (&self.known, raw.get("id").and_then(Value::as_str)) {
+            (Some(known), Some(id)) if id_of_raw.as_deref() == Some(id) => known(id),
+            _ => None,
+        };
+        match held {
+            Some(event) => Ok(event),
+            None => parse_event(index, text, &raw, id_of_raw, &mut self.scratch, self.now),
+        }
+    }
+    /// The last checks (sequence numbers, attachments, checksum) and the bundle.
+    pub fn finish(self) -> Result<Bundle, BundleError> {
+        self.finish_with(None)
+    }
+
+    /// `finish` for a checksum hashed elsewhere: `digest` is `sha256:<hex>`
+    /// of every byte `take_checksum_bytes` gave, in order.
+    pub fn finish_with(self, digest: Option<String>) -> Result<Bundle, BundleError> {
+        self.finish_elsewhere(digest, IdsChecked::default())
+    }
+
+    /// `finish_with` for ids left to the caller too (`ids_elsewhere`):
+    /// `ids` must account for every one of them.
+    pub fn finish_elsewhere(
+        mut self,
+        digest: Option<String>,
+        ids: IdsChecked,
+    ) -> Result<Bundle, BundleError> {
+        if !self.progress().is_done() {
+            return Err(bad("events", Expected::EventList));
+        }
+        if let Some(index) = ids.first_wrong {
+            return Err(BundleError::IdMismatch { index });
+        }
+        if ids.checked != self.ids_left_to_caller {
+            return Err(BundleError::IdsUnchecked {
+                left: self.ids_left_to_caller.saturating_sub(ids.checked),
+            });
+        }
+        check_sequences(&self.events)?;
+        let attachments = parse_attachments(self.header.get("attachments"))?;
+        let checksum = match std::mem::replace(&mut self.checksum, Checksum::Hashed(Sha256::new()))
+        {
+            Checksum::Hashed(hasher) => close_checksum(hasher, &self.tail),
+            Checksum::Collected { .. } => digest.unwrap_or_default(),
+        };
+        let header = &self.header;
+        let claimed = header
+            .get("checksum")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        if claimed != checksum {
+            return Err(BundleError::ChecksumMismatch);
+        }
+        Ok(Bundle {
+            format: FORMAT.to_string(),
+            version: header
+                .get("version")
+                .and_then(Value::as_u64)
+                .unwrap_or(VERSION),
+            exported_at: header
+                .get("exported_at")
+                .and_then(Value::as_str)
+                .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+                .map(|t| t.with_timezone(&Utc))
+                .ok_or(bad("exported_at", Expected::Rfc3339Time))?,
+            device: header
+                .get("device")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
+            anonymised: header
+                .get("anonymised")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+            events: self.events,
+            attachments,
+            checksum,
+        })
+    }
+}
+
+pub(super) const TOP_LEVEL_KEYS: [&str; 8] = [
+    "format",
+    "version",
+    "exported_at",
+    "device",
+    "anonymised",
+    "events",
+    "attachments",
+    "checksum",
+];
+
+/// A bundle's top level read in one pass: every member as JSON but the
+/// events, which stay slices of the text.
+pub(super) struct TopLevel<'a> {
+    header: Map<String, Value>,
+    /// `None` when missing or not a list.
+    events: Option<Vec<&'a RawValue>>,
+}
+
+impl<'de> Deserialize<'de> for TopLevel<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> Visitor<'de> for Members {
+            type Value = TopLevel<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut members: A) -> Result<Self::Value, A::Error> {
+                let mut header = Map::new();
+                let mut events = None;
+                while let Some(key) = members.next_key::<String>()? {
+                    if key == "events" {
+                        events = members.next_value::<EventList<'de>>()?.0;
+                    } else {
+                        header.insert(key, members.next_value()?);
+                    }
+                }
+                Ok(TopLevel { header, events })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+
+/// The `events` member: its items as raw slices, or `None` if it is not a list.
+pub(super) struct EventList<'a>(Option<Vec<&'a RawValue>>);
+
+impl<'de> Deserialize<'de> for EventList<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Items;
+        impl<'de> Visitor<'de> for Items {
+            type Value = EventList<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<Self::Value, A::Error> {
+                let mut list = Vec::with_capacity(items.size_hint().unwrap_or(0));
+                while let Some(item) = items.next_element::<&'de RawValue>()? {
+                    list.push(item);
+                }
+                Ok(EventList(Some(list)))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(EventList(None))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(EventList(None))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(EventList(None))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(EventList(None))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(EventList(None))
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+                Ok(EventList(None))
+            }
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(EventList(None))
+            }
+        }
+        deserializer.deserialize_any(Items)
+    }
+}
+
+pub(super) fn bad(field: &str, expected: Expected) -> BundleError {
+    BundleError::BadField {
+        field: field.to_string(),
+        expected,
+    }
+}
+
+/// The canonical JSON of a bundle's other keys: what comes before the
+/// events (ending in `"events":[`) and what comes after them. The checksum
+/// key itself is left out.
+pub(super) fn canonical_around_events(header: &Map<String, Value>) -> (String, String) {
+    let (mut before, mut after) = (Vec::new(), Vec::new());
+    for (key, value) in header {
+        if key == "checksum" || key == "events" {
+            continue;
+        }
+        let part = format!(
+            "{}:{}",
+            canonical(&Value::String(key.clone())),
+            canonical(value)
+        );
+        if key.as_str() < "events" {
+            before.push(part);
+        } else {
+            after.push(part);
+        }
+    }
+    before.push("\"events\":[".to_string());
+    (format!("{{{}", before.join(",")), after.join(","))
+}
+
+/// The checksum's bytes from one slice of a validation, and where in them
+/// the ids left to the caller are (see `Validation::ids_elsewhere`): five
+/// numbers for each, the event's index and the offsets of the start of its
+/// canonical form, of its `"id"` member (with one comma), of the end of that
+/// member and of the end of the event.
+#[derive(Debug, Default)]
+pub struct ChecksumPart {
+    pub bytes: Vec<u8>,
+    pub id_spans: Vec<u32>,
+}
+
+/// What the caller found checking the ids left to it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct IdsChecked {
+    /// How many ids were checked.
+    pub checked: usize,
+    /// The index of the first event whose id is not the hash of its content.
+    pub first_wrong: Option<usize>,
+}
+
+impl IdsChecked {
+    /// Checks the ids of one `ChecksumPart` and adds them to the tally.
+    pub fn check(&mut self, bytes: &[u8], id_spans: &[u32]) {
+        for span in id_spans.chunks_exact(5) {
+            self.checked += 1;
+            let index = span[0] as usize;
+            let range = |from: u32, to: u32| bytes.get(from as usize..to as usize);
+            let good = match (
+                range(span[1], span[2]),
+                range(span[2], span[3]),
+                range(span[3], span[4]),
+            ) {
+                (Some(before), Some(member), Some(after)) => {
+                    let mut hasher = Sha256::new();
+                    hasher.update(before);
+                    hasher.update(after);
+                    claimed_id(member).is_some_and(|id| is_id_of(&hasher.finalize(), id))
+                }
+                _ => false,
+            };
+            if !good && self.first_wrong.is_none_or(|first| index < first) {
+                self.first_wrong = Some(index);
+            }
+        }
+    }
+}
+
+/// Reads one event. `id_of_raw` is the content id of the event as written
+/// (from `hash_canonical`).
+pub(super) fn parse_event(
+    index: usize,
+    text: &str,
+    raw: &Value,
+    id_of_raw: Option<String>,
+    scratch: &mut Vec<u8>,
+    now: DateTime<Utc>,
+) -> Result<Event, BundleError> {
+    // Deserialised straight from the event's own tree.
+    let event = Event::deserialize(raw).map_err(|_| BundleError::BadEvent {
+        index,
+        problem: event_problem(raw),
+    })?;
+    // Written exactly as this app writes events (the usual case), the text
+    // itself shows that nothing was unknown or lost; otherwise compare trees.
+    scratch.clear();
+    write(scratch, &event);
+    let understood_all = scratch.as_slice() == text.as_bytes() || {
+        serde_json::to_value(&event).expect("an event always serialises") == *raw
+    };
+    if understood_all {
+        // Nothing unknown and nothing lost: the id of what was written is the
+        // id of what was understood, already computed.
+        if id_of_raw.as_deref() != Some(event.id.as_str()) {
+            return Err(BundleError::IdMismatch { index });
+        }
+    } else {
+        // serde cannot refuse unknown fields next to `flatten`, so compare with what it understood.
+        let understood = serde_json::to_value(&event).expect("an event always serialises");
+        let Value::Object(mut understood) = understood else {
+            unreachable!("an event serialises to an object")
+        };
+        if let Value::Object(raw) = raw {
+            if let Some(field) = unknown_field(raw, &understood) {
+                return Err(BundleError::UnknownField { index, field });
+            }
+        }
+        understood.remove("id");
+        if event.id != sha256_id(canonical(&Value::Object(understood)).as_bytes()) {
+            return Err(BundleError::IdMismatch { index });
+        }
+    }
+    check_limits(index, &event, now)?;
+    Ok(event)
+}
+
+/// What is wrong with an event that does not read: found again with the
+/// path to the first bad value, so the message can name the field instead of
+/// repeating the parser's words. (Only on a refusal: the usual path reads
+/// each event once, without the path.)
+fn event_problem(raw: &Value) -> EventProblem {
+    let Value::Object(map) = raw else {
+        return EventProblem::NotAnObject;
+    };
+    match map.get("type").and_then(Value::as_str) {
+        Some(kind) if !EVENT_TYPES.contains(&kind) => {
+            return EventProblem::UnknownType(kind.to_string())
+        }
+        None => return EventProblem::MissingField("type".into()),
+        Some(_) => {}
+    }
+    let Err(e) = serde_path_to_error::deserialize::<_, Event>(raw) else {
+        return EventProblem::BadValue(String::new());
+    };
+    let path = e.path().to_string();
+    // serde's own wording for a missing field (`de::Error::missing_field`).
+    let inner = e.inner().to_string();
+    if let Some(field) = inner
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next())
+    {
+        let within = path.trim_start_matches('.');
+        return EventProblem::MissingField(if within.is_empty() {
+            field.to_string()
+        } else {
+            format!("{within}.{field}")
+        });
+    }
+    EventProblem::BadValue(path.trim_start_matches('.').to_string())
+}
+
+/// Times and text lengths an event may have.
+pub(super) fn check_limits(
+    index: usize,
+    event: &Event,
+    now: DateTime<Utc>,
+) -> Result<(), BundleError> {
+    let earliest = Utc.with_ymd_and_hms(2000, 1, 1, 0, 0, 0).unwrap();
+    if event.at < earliest || event.at > now + Duration::days(1) {
+        return Err(BundleError::BadTimestamp {
+            index,
+            at: event.at.to_rfc3339(),
+        });
+    }
+    if event
+        .body
+        .texts()
+        .iter()
+        // No more bytes than the limit, no more characters either.
+        .any(|t| t.len() > MAX_TEXT_CHARS && t.chars().count() > MAX_TEXT_CHARS)
+    {
+        return Err(BundleError::TextTooLong { index });
+    }
+    Ok(())
+}
+
+/// A key of `raw` that `understood` lacks and that holds more than an empty default.
+pub(super) fn unknown_field(
+    raw: &Map<String, Value>,
+    understood: &Map<String, Value>,
+) -> Option<String> {
+    raw.iter().find_map(|(key, value)| {
+        let empty = match value {
+            Value::Null => true,
+            Value::Array(a) => a.is_empty(),
+            Value::Object(o) => o.is_empty(),
+            _ => false,
+        };
+        match understood.get(key) {
+            None if !empty => Some(key.clone()),
+            Some(Value::Object(inner)) => match value {
+                Value::Object(raw_inner) => {
+                    unknown_field(raw_inner, inner).map(|k| format!("{key}.{k}"))
+                }
+                _ => None,
+            },
+            _ => None,
+        }
+    })
+}
+
+pub(super) fn check_sequences(events: &[Event]) -> Result<(), BundleError> {
+    let mut seen: FxHashMap<(&str, u64), &str> = FxHashMap::default();
+    for e in events {
+        if let Some(other) = seen.insert((e.device.as_str(), e.seq), e.id.as_str()) {
+            if other != e.id {
+                return Err(BundleError::SequenceReused {
+                    device: e.device.clone(),
+                    seq: e.seq,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn parse_attachments(
+    value: Option<&Value>,
+) -> Result<BTreeMap<String, Attachment>, BundleError> {
+    let Some(value) = value else {
+        return Ok(BTreeMap::new());
+    };
+    let map: BTreeMap<String, Attachment> = serde_json::from_value(value.clone())
+        .map_err(|_| bad("attachments", Expected::AttachmentMap))?;
+    for (hash, attachment) in &map {
+        let fail = |problem| BundleError::BadAttachment {
+            hash: hash.clone(),
+            problem,
+        };
+        // Base64 of the largest allowed file is a third longer; refuse before decoding.
+        if attachment.data.len() > MAX_ATTACHMENT_BYTES / 3 * 4 + 4 {
+            return Err(fail(AttachmentProblem::TooLarge));
+        }
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(&attachment.data)
+            .map_err(|_| fail(AttachmentProblem::NotBase64))?;
+        if sha256_id(&bytes) != *hash {
+            return Err(fail(AttachmentProblem::HashMismatch));
+        }
+    }
+    Ok(map)
+}

@@ -1,0 +1,874 @@
+//! Sync bundles and merging: round trips, a corpus of bad files each refused
+//! with a message, conflicts kept and settled, and merge laws as properties.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use gridcare_core::domain::bundle::{
+    merge_events, Attachment, AttachmentProblem, Bundle, BundleError, EventProblem, MAX_TEXT_CHARS,
+};
+use gridcare_core::domain::classify::Classifier;
+use gridcare_core::domain::demo::{demo_events, DemoOptions};
+use gridcare_core::domain::event::{sha256_id, CauseClass, Event, EventBody, Hlc, NewEvent};
+use gridcare_core::domain::log::TicketIndex;
+use gridcare_core::domain::rules::RuleTable;
+use gridcare_core::domain::ticket::{fold, fold_all, Status};
+use gridcare_core::i18n::Lang;
+use proptest::prelude::*;
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, HashSet};
+use std::sync::OnceLock;
+
+fn anchor() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 20, 0, 0, 0).unwrap()
+}
+
+fn now() -> DateTime<Utc> {
+    anchor() + Duration::days(2)
+}
+
+fn classifier() -> &'static Classifier {
+    static C: OnceLock<Classifier> = OnceLock::new();
+    C.get_or_init(|| Classifier::new(RuleTable::shipped()))
+}
+
+fn demo(tickets: usize, seed: u64, device: &str) -> Vec<Event> {
+    demo_events(
+        classifier(),
+        &DemoOptions {
+            tickets,
+            seed,
+            device,
+            anchor: anchor(),
+        },
+    )
+}
+
+fn bundle(device: &str) -> Bundle {
+    Bundle::new(device, anchor(), demo(20, 3, device), BTreeMap::new())
+}
+
+fn json_of(b: &Bundle) -> Value {
+    serde_json::to_value(b).unwrap()
+}
+
+fn refused(text: &str) -> BundleError {
+    Bundle::parse(text, now()).expect_err("the file must be refused")
+}
+
+#[test]
+fn a_bundle_round_trips_and_pretty_or_bom_copies_still_validate() {
+    let b = bundle("tab-A");
+    let parsed = Bundle::parse(&b.to_json(), now()).unwrap();
+    assert_eq!(parsed, b);
+    let pretty = serde_json::to_string_pretty(&json_of(&b)).unwrap();
+    assert_eq!(Bundle::parse(&pretty, now()).unwrap().events, b.events);
+    assert!(Bundle::parse(&format!("\u{feff}{pretty}"), now()).is_ok());
+    assert!(Bundle::parse_bytes(format!("\u{feff}{}", b.to_json()).as_bytes(), now()).is_ok());
+    assert!(
+        b.file_name().starts_with("gridcare-tab-A-20261120-0800"),
+        "{}",
+        b.file_name()
+    );
+}
+
+/// The checksum is hashed event by event; it must stay what the format
+/// defines: SHA-256 of the whole document's canonical JSON without the
+/// checksum key (computed here the plain way, as one tree).
+#[test]
+fn the_checksum_is_that_of_the_whole_canonical_document() {
+    let b = bundle("tab-A");
+    let mut whole = json_of(&b);
+    whole.as_object_mut().unwrap().remove("checksum");
+    let plain = sha256_id(serde_json::to_string(&whole).unwrap().as_bytes());
+    assert_eq!(b.checksum, plain);
+    assert!(
+        b.events.len() > 50,
+        "a bundle with many events: {}",
+        b.events.len()
+    );
+}
+
+/// A browser hashes the checksum itself (`checksum_elsewhere`): the bytes the
+/// validation hands over, slice by slice, are exactly the canonical document
+/// the checksum covers, for a compact and a pretty-printed copy alike, and a
+/// wrong or missing digest is refused.
+#[test]
+fn a_checksum_hashed_elsewhere_covers_exactly_the_canonical_document() {
+    use gridcare_core::domain::bundle::Validation;
+    let b = bundle("tab-A");
+    let mut whole = json_of(&b);
+    whole.as_object_mut().unwrap().remove("checksum");
+    let canonical = serde_json::to_string(&whole).unwrap();
+    let pretty = serde_json::to_string_pretty(&json_of(&b)).unwrap();
+    for text in [b.to_json(), pretty] {
+        let collect = |digest: Option<&str>| {
+            let mut v = Validation::start(&text, now())
+                .unwrap()
+                .checksum_elsewhere();
+            let mut bytes = v.take_checksum_bytes();
+            loop {
+                let done = v.step(7).unwrap().is_done();
+                bytes.extend(v.take_checksum_bytes());
+                if done {
+                    break;
+                }
+            }
+            assert!(
+                v.take_checksum_bytes().is_empty(),
+                "the closing bytes come once"
+            );
+            let digest = digest.map_or_else(|| sha256_id(&bytes), str::to_string);
+            (bytes, v.finish_with(Some(digest)))
+        };
+        let (bytes, result) = collect(None);
+        assert_eq!(String::from_utf8(bytes).unwrap(), canonical);
+        assert_eq!(result.unwrap(), b);
+        assert_eq!(
+            collect(Some("sha256:00")).1.unwrap_err(),
+            BundleError::ChecksumMismatch
+        );
+    }
+}
+
+#[test]
+fn the_bad_file_corpus_is_refused_each_with_a_message_in_both_languages() {
+    let good = json_of(&bundle("tab-A"));
+    let text = good.to_string();
+    let with = |edit: &dyn Fn(&mut Value)| {
+        let mut v = good.clone();
+        edit(&mut v);
+        v.to_string()
+    };
+    let cases: Vec<(&str, BundleError)> = vec![
+        ("empty", refused("")),
+        ("not JSON", refused("hello, world")),
+        ("truncated", refused(&text[..text.len() / 2])),
+        (
+            "wrong format tag",
+            refused(&with(&|v| v["format"] = json!("other-app"))),
+        ),
+        (
+            "future version",
+            refused(&with(&|v| v["version"] = json!(2))),
+        ),
+        (
+            "version of the wrong type",
+            refused(&with(&|v| v["version"] = json!("1"))),
+        ),
+        (
+            "events of the wrong type",
+            refused(&with(&|v| v["events"] = json!({"a": 1}))),
+        ),
+        (
+            "event field of the wrong type",
+            refused(&with(&|v| v["events"][0]["seq"] = json!("one"))),
+        ),
+        (
+            "unknown event type",
+            refused(&with(&|v| v["events"][0]["type"] = json!("teleported"))),
+        ),
+        (
+            "unknown field",
+            refused(&with(&|v| v["events"][1]["colour"] = json!("red"))),
+        ),
+        (
+            "id not matching content",
+            refused(&with(&|v| v["events"][2]["id"] = json!(sha256_id(b"x")))),
+        ),
+        (
+            "changed text",
+            refused(&with(&|v| v["events"][0]["text"] = json!("改过的内容"))),
+        ),
+        (
+            "bad timestamp",
+            refused(&with(&|v| v["events"][0]["at"] = json!("not a time"))),
+        ),
+        (
+            "dropped event",
+            refused(&with(&|v| {
+                v["events"].as_array_mut().unwrap().pop();
+            })),
+        ),
+        (
+            "missing checksum",
+            refused(&with(&|v| {
+                v.as_object_mut().unwrap().remove("checksum");
+            })),
+        ),
+    ];
+    let expected_kinds = [
+        matches!(cases[0].1, BundleError::Empty),
+        matches!(cases[1].1, BundleError::NotJson { .. }),
+        matches!(cases[2].1, BundleError::NotJson { .. }),
+        matches!(cases[3].1, BundleError::WrongFormat { .. }),
+        matches!(cases[4].1, BundleError::NewerVersion { found: 2 }),
+        matches!(cases[5].1, BundleError::BadField { .. }),
+        matches!(cases[6].1, BundleError::BadField { .. }),
+        matches!(cases[7].1, BundleError::BadEvent { index: 0, .. }),
+        matches!(cases[8].1, BundleError::BadEvent { index: 0, .. }),
+        matches!(cases[9].1, BundleError::UnknownField { index: 1, .. }),
+        matches!(cases[10].1, BundleError::IdMismatch { index: 2 }),
+        matches!(cases[11].1, BundleError::IdMismatch { index: 0 }),
+        matches!(cases[12].1, BundleError::BadEvent { index: 0, .. }),
+        matches!(cases[13].1, BundleError::ChecksumMismatch),
+        matches!(cases[14].1, BundleError::BadField { .. }),
+    ];
+    for ((name, err), ok) in cases.iter().zip(expected_kinds) {
+        assert!(ok, "{name}: unexpected {err:?}");
+        let (zh, en) = (err.message(Lang::Zh), err.message(Lang::En));
+        assert!(
+            zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "{name}: {zh}"
+        );
+        assert!(!en.is_empty() && en != zh, "{name}");
+    }
+    assert!(
+        cases[4].1.message(Lang::Zh).contains("更新"),
+        "a newer file says to update the app"
+    );
+    // The field is named; the parser's own words are not shown.
+    assert_eq!(
+        cases[7].1,
+        BundleError::BadEvent {
+            index: 0,
+            problem: EventProblem::BadValue("seq".into())
+        }
+    );
+    assert_eq!(
+        cases[8].1,
+        BundleError::BadEvent {
+            index: 0,
+            problem: EventProblem::UnknownType("teleported".into())
+        }
+    );
+    assert_eq!(
+        cases[12].1,
+        BundleError::BadEvent {
+            index: 0,
+            problem: EventProblem::BadValue("at".into())
+        }
+    );
+    for (name, err) in &cases {
+        for lang in [Lang::Zh, Lang::En] {
+            let message = err.message(lang);
+            assert!(
+                !message.contains("invalid type") && !message.contains("unknown variant"),
+                "{name}: {message}"
+            );
+        }
+    }
+}
+
+/// Re-seals an edited event and the bundle, as a forger with this code would.
+fn resealed(mut b: Bundle, edit: impl Fn(&mut Vec<Event>)) -> String {
+    edit(&mut b.events);
+    for e in &mut b.events {
+        e.id = e.content_id();
+    }
+    b.seal();
+    b.to_json()
+}
+
+#[test]
+fn sealed_but_impossible_files_are_refused_too() {
+    let b = bundle("tab-A");
+    let future = resealed(b.clone(), |events| {
+        events[0].at = now() + Duration::days(30)
+    });
+    assert!(matches!(
+        refused(&future),
+        BundleError::BadTimestamp { index: 0, .. }
+    ));
+    let ancient = resealed(b.clone(), |events| {
+        events[0].at = Utc.with_ymd_and_hms(1970, 1, 1, 0, 0, 0).unwrap()
+    });
+    assert!(matches!(
+        refused(&ancient),
+        BundleError::BadTimestamp { .. }
+    ));
+    let long = resealed(b.clone(), |events| {
+        events[0].body = EventBody::Note {
+            text: "长".repeat(MAX_TEXT_CHARS + 1),
+        };
+    });
+    assert!(matches!(
+        refused(&long),
+        BundleError::TextTooLong { index: 0 }
+    ));
+    // The same device and sequence number with other content: a duplicated event that disagrees.
+    let duplicate = resealed(b.clone(), |events| {
+        let mut copy = events[3].clone();
+        copy.body = EventBody::Note {
+            text: "另一个版本".into(),
+        };
+        events.push(copy);
+    });
+    assert!(matches!(
+        refused(&duplicate),
+        BundleError::SequenceReused { .. }
+    ));
+    // An added event in an otherwise valid file breaks the checksum.
+    let mut added = json_of(&b);
+    let extra = serde_json::to_value(demo(21, 3, "tab-A").last().unwrap().clone()).unwrap();
+    added["events"].as_array_mut().unwrap().push(extra);
+    assert_eq!(refused(&added.to_string()), BundleError::ChecksumMismatch);
+}
+
+#[test]
+fn invalid_utf8_and_bad_attachments_are_refused() {
+    let b = bundle("tab-A");
+    let mut bytes = b.to_json().into_bytes();
+    bytes.insert(40, 0xff);
+    assert!(matches!(
+        Bundle::parse_bytes(&bytes, now()),
+        Err(BundleError::NotUtf8 { byte: 40 })
+    ));
+    let photo = b"\x89PNG fake image bytes".to_vec();
+    let hash = sha256_id(&photo);
+    use base64::Engine as _;
+    let data = base64::engine::general_purpose::STANDARD.encode(&photo);
+    let with_photo = Bundle::new(
+        "tab-A",
+        anchor(),
+        b.events.clone(),
+        BTreeMap::from([(
+            hash.clone(),
+            Attachment {
+                mime: "image/png".into(),
+                data: data.clone(),
+            },
+        )]),
+    );
+    assert_eq!(
+        Bundle::parse(&with_photo.to_json(), now())
+            .unwrap()
+            .attachments
+            .len(),
+        1
+    );
+    let wrong = Bundle::new(
+        "tab-A",
+        anchor(),
+        b.events.clone(),
+        BTreeMap::from([(
+            sha256_id(b"other"),
+            Attachment {
+                mime: "image/png".into(),
+                data,
+            },
+        )]),
+    );
+    assert!(matches!(
+        refused(&wrong.to_json()),
+        BundleError::BadAttachment {
+            problem: AttachmentProblem::HashMismatch,
+            ..
+        }
+    ));
+    let garbage = Bundle::new(
+        "tab-A",
+        anchor(),
+        b.events,
+        BTreeMap::from([(
+            hash,
+            Attachment {
+                mime: "image/png".into(),
+                data: "***".into(),
+            },
+        )]),
+    );
+    assert!(matches!(
+        refused(&garbage.to_json()),
+        BundleError::BadAttachment {
+            problem: AttachmentProblem::NotBase64,
+            ..
+        }
+    ));
+}
+
+fn resolve(ticket: &str, device: &str, parents: Vec<String>, cause: &str, ms: i64) -> Event {
+    NewEvent {
+        ticket: ticket.into(),
+        device: device.into(),
+        seq: 100,
+        at: anchor(),
+        hlc: Hlc { ms, n: 0 },
+        author: device.into(),
+        parents,
+        body: EventBody::Resolved {
+            cause_class: CauseClass::EquipmentTechnical,
+            cause: cause.into(),
+            solution: "更换".into(),
+            improvement: "巡视".into(),
+        },
+    }
+    .seal()
+}
+
+#[test]
+fn two_devices_resolving_differently_is_a_conflict_until_someone_settles_it() {
+    let base: Vec<Event> = demo(1, 9, "nobody").into_iter().take(2).collect();
+    let ticket = base[0].ticket.clone();
+    let head = base[1].id.clone();
+    let a = resolve(&ticket, "tab-A", vec![head.clone()], "变压器过载", 10);
+    let b = resolve(&ticket, "tab-B", vec![head.clone()], "线路老化", 20);
+    let all: Vec<Event> = merge_events([
+        base.as_slice(),
+        std::slice::from_ref(&a),
+        std::slice::from_ref(&b),
+    ]);
+    let refs: Vec<&Event> = all.iter().collect();
+    let state = fold(&refs).unwrap();
+    assert_eq!(state.conflicts.len(), 1);
+    let conflict = &state.conflicts[0];
+    assert_eq!(conflict.aspect, "resolution");
+    assert_eq!(
+        conflict.events,
+        vec![a.id.clone(), b.id.clone()],
+        "both values are kept"
+    );
+    assert_eq!(
+        conflict.winner, b.id,
+        "a deterministic winner: the later HLC"
+    );
+    assert_eq!(state.resolution.as_ref().unwrap().cause, "线路老化");
+    assert_eq!(state.status, Status::Resolved);
+    assert_eq!(state.heads.len(), 2);
+    // A person settles it with a new event that knew both.
+    let settle = resolve(&ticket, "tab-A", state.heads.clone(), "变压器过载", 30);
+    let mut settled = all.clone();
+    settled.push(settle);
+    let refs: Vec<&Event> = settled.iter().collect();
+    let state = fold(&refs).unwrap();
+    assert!(state.conflicts.is_empty());
+    assert_eq!(state.resolution.unwrap().cause, "变压器过载");
+    // Two devices that agree are no conflict.
+    let same = resolve(&ticket, "tab-B", vec![head], "变压器过载", 20);
+    let agree: Vec<Event> = merge_events([base.as_slice(), &[a], &[same]]);
+    let refs: Vec<&Event> = agree.iter().collect();
+    assert!(fold(&refs).unwrap().conflicts.is_empty());
+}
+
+/// The store's segment encoding keeps every event exactly, and segments
+/// written by earlier versions (`segment-2` JSON, bundle-format arrays)
+/// still read.
+#[test]
+fn segments_round_trip_in_every_encoding() {
+    use gridcare_core::domain::segment;
+    let mut events = demo(30, 7, "tab-A");
+    assert!(events.iter().any(|e| !e.parents.is_empty()));
+    assert_eq!(segment::decode(&segment::encode(&events)).unwrap(), events);
+    assert_eq!(segment::decode(&segment::encode(&[])).unwrap(), vec![]);
+
+    // What the binary layout keeps differently: ids not written as made
+    // (kept as text), instants before 1970 and with nanoseconds, large
+    // counters, empty and non-ASCII text.
+    let made_id = events[1].id.clone();
+    let odd = &mut events[0];
+    odd.id = "SHA256:ABC".into();
+    odd.parents = vec!["sha256:".to_string() + &"F".repeat(64), made_id];
+    odd.at = Utc.timestamp_opt(-86_400 * 400, 123_456_789).unwrap();
+    odd.seq = u64::MAX;
+    odd.hlc = Hlc {
+        ms: i64::MIN,
+        n: u32::MAX,
+    };
+    odd.author = String::new();
+    odd.ticket = "工单-🌩".into();
+    assert_eq!(segment::decode(&segment::encode(&events)).unwrap(), events);
+
+    let bundle_array = serde_json::to_vec(&events).unwrap();
+    assert_eq!(segment::decode(&bundle_array).unwrap(), events);
+    assert_eq!(segment::decode(&segment_2(&events)).unwrap(), events);
+    assert!(segment::decode(b"{\"format\":\"segment-9\",\"events\":[]}").is_err());
+    assert!(segment::decode(b"[{\"id\":1}]").is_err());
+}
+
+/// A segment as the version of 2026-11-23 wrote it: JSON with the body nested.
+fn segment_2(events: &[Event]) -> Vec<u8> {
+    let events: Vec<Value> = events
+        .iter()
+        .map(|event| {
+            let Value::Object(mut body) = serde_json::to_value(event).unwrap() else {
+                unreachable!("an event is an object")
+            };
+            let mut head = serde_json::Map::new();
+            for key in [
+                "id", "ticket", "device", "seq", "at", "hlc", "author", "parents",
+            ] {
+                if let Some(value) = body.remove(key) {
+                    head.insert(key.into(), value);
+                }
+            }
+            head.insert("body".into(), Value::Object(body));
+            Value::Object(head)
+        })
+        .collect();
+    serde_json::to_vec(&json!({ "format": "segment-2", "events": events })).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// A damaged binary segment (cut anywhere, or a byte changed) is read as
+    /// an error or as events, never a panic or an allocation of its claims.
+    #[test]
+    fn a_damaged_segment_is_an_error_not_a_crash(cut in 0usize..4000, at in 0usize..4000, to in any::<u8>()) {
+        use gridcare_core::domain::segment;
+        static EVENTS: OnceLock<Vec<u8>> = OnceLock::new();
+        let whole = EVENTS.get_or_init(|| segment::encode(&demo(4, 3, "tab-A")));
+        let cut = cut % whole.len();
+        prop_assert!(segment::decode(&whole[..cut]).is_err());
+        let mut changed = whole.clone();
+        let at = at % changed.len();
+        changed[at] = to;
+        let _ = segment::decode(&changed);
+    }
+}
+
+/// Validating against the events a device holds takes those events from it
+/// (by content id) and gives the same bundle; a held id with other content
+/// in the file is still refused.
+#[test]
+fn validation_knowing_held_events_gives_the_same_bundle() {
+    use gridcare_core::domain::bundle::Validation;
+    use std::cell::Cell;
+    let b = bundle("tab-A");
+    let text = b.to_json();
+    let held: Vec<Event> = b.events.iter().step_by(2).cloned().collect();
+    let taken = Cell::new(0);
+    let lookup = |id: &str| {
+        let found = held.iter().find(|e| e.id == id).cloned();
+        taken.set(taken.get() + usize::from(found.is_some()));
+        found
+    };
+    let mut v = Validation::start(&text, now()).unwrap().knowing(lookup);
+    while !v.step(7).unwrap().is_done() {}
+    assert_eq!(v.finish().unwrap(), Bundle::parse(&text, now()).unwrap());
+    assert_eq!(taken.get(), held.len());
+
+    // The held event's id on changed content: not taken, and refused.
+    let mut changed = json_of(&b);
+    changed["events"][0]["author"] = json!("别人");
+    let changed = changed.to_string();
+    let mut v = Validation::start(&changed, now())
+        .unwrap()
+        .knowing(|id| held.iter().find(|e| e.id == id).cloned());
+    let refused = loop {
+        match v.step(100) {
+            Err(e) => break e,
+            Ok(p) if p.is_done() => panic!("a changed event was accepted"),
+            Ok(_) => {}
+        }
+    };
+    assert_eq!(refused, BundleError::IdMismatch { index: 0 });
+}
+
+/// A file written by this app, changed in place (same layout, other words):
+/// the event is read the quick way and still refused by its id, and the same
+/// change in a pretty-printed copy is refused the same way.
+#[test]
+fn an_event_changed_in_the_apps_own_layout_is_refused_by_its_id() {
+    let b = bundle("tab-A");
+    let text = b.to_json();
+    let first_text = b
+        .events
+        .iter()
+        .position(|e| matches!(&e.body, EventBody::Created { .. }))
+        .unwrap();
+    let EventBody::Created { text: words, .. } = &b.events[first_text].body else {
+        unreachable!()
+    };
+    let quoted = serde_json::to_string(words).unwrap();
+    // The first event whose JSON holds those words is the one changed.
+    let first_text = b
+        .events
+        .iter()
+        .position(|e| serde_json::to_string(e).unwrap().contains(&quoted))
+        .unwrap();
+    let changed = text.replacen(&quoted, "\"改过的内容\"", 1);
+    assert_eq!(
+        Bundle::parse(&changed, now()).unwrap_err(),
+        BundleError::IdMismatch { index: first_text }
+    );
+    let pretty = serde_json::to_string_pretty(&json_of(&b)).unwrap();
+    let changed = pretty.replacen(&quoted, "\"改过的内容\"", 1);
+    assert_eq!(
+        Bundle::parse(&changed, now()).unwrap_err(),
+        BundleError::IdMismatch { index: first_text }
+    );
+}
+
+/// Validates `text` leaving the checksum and the ids of new events to the
+/// caller, as the import page does with its helper worker; `report` says
+/// whether the ids checked are reported. Gives the result and how many ids
+/// were left to the caller.
+fn validated_with_ids_elsewhere(text: &str, report: bool) -> (Result<Bundle, BundleError>, usize) {
+    use gridcare_core::domain::bundle::{IdsChecked, Validation};
+    let mut v = Validation::start(text, now()).unwrap().ids_elsewhere();
+    let (mut bytes, mut ids) = (Vec::new(), IdsChecked::default());
+    loop {
+        let progress = match v.step(7) {
+            Ok(progress) => progress,
+            Err(e) => return (Err(e), ids.checked),
+        };
+        let part = v.take_checksum_part();
+        // Offsets are within each part's own bytes.
+        ids.check(&part.bytes, &part.id_spans);
+        bytes.extend(part.bytes);
+        if progress.is_done() {
+            break;
+        }
+    }
+    let checked = ids.checked;
+    let ids = if report { ids } else { IdsChecked::default() };
+    (v.finish_elsewhere(Some(sha256_id(&bytes)), ids), checked)
+}
+
+/// The import page leaves the ids of new events to a worker: every event in
+/// the app's own layout is left to it, the bundle is the same as checked in
+/// one go, a changed event is refused by the id the worker finds wrong (the
+/// first such, by index), and ids nobody reported as checked refuse the file.
+#[test]
+fn ids_checked_elsewhere_give_the_same_bundle_and_refuse_the_same_changes() {
+    let b = bundle("tab-A");
+    let text = b.to_json();
+    let (result, checked) = validated_with_ids_elsewhere(&text, true);
+    assert_eq!(result.unwrap(), b);
+    assert_eq!(checked, b.events.len(), "each event in the app's layout");
+
+    let (result, _) = validated_with_ids_elsewhere(&text, false);
+    let refused = result.unwrap_err();
+    assert_eq!(
+        refused,
+        BundleError::IdsUnchecked {
+            left: b.events.len()
+        }
+    );
+    assert!(refused.message(Lang::Zh).contains("未能核对"));
+    assert!(refused.message(Lang::En).contains("could not be checked"));
+
+    // Two events changed in place: the first of them is named.
+    let quoted = |e: &Event| match &e.body {
+        EventBody::Created { text, .. } => Some(serde_json::to_string(text).unwrap()),
+        _ => None,
+    };
+    let words: Vec<String> = b.events.iter().filter_map(quoted).collect();
+    let first = |w: &str| {
+        b.events
+            .iter()
+            .position(|e| serde_json::to_string(e).unwrap().contains(w))
+            .unwrap()
+    };
+    let (one, two) = (&words[1], &words[0]);
+    let changed =
+        text.replacen(one.as_str(), "\"改过的内容\"", 1)
+            .replacen(two.as_str(), "\"也改过\"", 1);
+    let expected = first(one).min(first(two));
+    let (result, _) = validated_with_ids_elsewhere(&changed, true);
+    assert_eq!(
+        result.unwrap_err(),
+        BundleError::IdMismatch { index: expected }
+    );
+    assert_eq!(
+        Bundle::parse(&changed, now()).unwrap_err(),
+        BundleError::IdMismatch { index: expected }
+    );
+
+    // A pretty-printed copy is read through a JSON tree, its ids checked here.
+    let pretty = serde_json::to_string_pretty(&json_of(&b)).unwrap();
+    let (result, checked) = validated_with_ids_elsewhere(&pretty, true);
+    assert_eq!(result.unwrap(), b);
+    assert_eq!(checked, 0);
+}
+
+/// Subsets of events from several devices' demo data, as files would hold them.
+fn event_sets() -> impl Strategy<Value = Vec<Vec<Event>>> {
+    static POOL: OnceLock<Vec<Event>> = OnceLock::new();
+    let pool = POOL.get_or_init(|| {
+        merge_events([
+            demo(12, 5, "tab-A").as_slice(),
+            &demo(12, 5, "tab-B"),
+            &demo(12, 5, "tab-C"),
+        ])
+    });
+    let n = pool.len();
+    proptest::collection::vec(proptest::collection::vec(0..n, 0..n), 1..4).prop_map(move |sets| {
+        sets.into_iter()
+            .map(|idx| idx.into_iter().map(|i| pool[i].clone()).collect())
+            .collect()
+    })
+}
+
+/// How many distinct events a ticket has.
+fn state_events(events: &[Event], ticket: &str) -> usize {
+    events
+        .iter()
+        .filter(|e| e.ticket == ticket)
+        .map(|e| &e.id)
+        .collect::<HashSet<_>>()
+        .len()
+}
+
+fn ids(events: &[Event]) -> Vec<String> {
+    events.iter().map(|e| e.id.clone()).collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn merge_is_commutative_associative_idempotent_and_loses_nothing(sets in event_sets()) {
+        let a = &sets[0];
+        let b = sets.get(1).cloned().unwrap_or_default();
+        let c = sets.get(2).cloned().unwrap_or_default();
+        let ab = merge_events([a.as_slice(), &b]);
+        prop_assert_eq!(ids(&ab), ids(&merge_events([b.as_slice(), a])));
+        let ab_c = merge_events([ab.as_slice(), &c]);
+        let bc = merge_events([b.as_slice(), &c]);
+        prop_assert_eq!(ids(&ab_c), ids(&merge_events([a.as_slice(), &bc])));
+        prop_assert_eq!(ids(&merge_events([ab.as_slice(), &ab])), ids(&ab));
+        prop_assert_eq!(ids(&merge_events([ab.as_slice(), a])), ids(&ab));
+        let union: HashSet<String> = a.iter().chain(&b).map(|e| e.id.clone()).collect();
+        prop_assert_eq!(ab.len(), union.len());
+    }
+
+    #[test]
+    fn every_arrival_order_folds_to_the_same_tickets(sets in event_sets(), seed in any::<u64>()) {
+        let merged = merge_events(sets.iter().map(Vec::as_slice));
+        let mut shuffled = merged.clone();
+        let mut rng = gridcare_core::domain::demo::Rng::new(seed);
+        for i in (1..shuffled.len()).rev() {
+            shuffled.swap(i, rng.below(i + 1));
+        }
+        prop_assert_eq!(fold_all(&merged), fold_all(&shuffled));
+    }
+
+    /// The app appends events as they are saved or imported and refolds only
+    /// the tickets they touch: that must equal folding everything again.
+    #[test]
+    fn refolding_only_touched_tickets_equals_a_full_fold(sets in event_sets(), seed in any::<u64>()) {
+        let mut rng = gridcare_core::domain::demo::Rng::new(seed);
+        let mut held: Vec<Event> = Vec::new();
+        let mut index = TicketIndex::build(&held);
+        let mut tickets = fold_all(&held);
+        for set in &sets {
+            // Arrivals come in any order and may repeat events already held.
+            let mut batch = set.clone();
+            for i in (1..batch.len()).rev() {
+                batch.swap(i, rng.below(i + 1));
+            }
+            let from = held.len();
+            held.extend(batch);
+            index.extend(&held, from);
+            index.refold(&held, from, &mut tickets);
+            prop_assert_eq!(&tickets, &fold_all(&held));
+            prop_assert_eq!(&index.fold_all(&held), &tickets);
+        }
+        for id in tickets.keys() {
+            let mine = index.events_of(&held, id);
+            prop_assert!(mine.windows(2).all(|w| w[0].order_key() < w[1].order_key()));
+            prop_assert_eq!(mine.len(), state_events(&held, id));
+        }
+    }
+}
+
+mod export {
+    use super::*;
+    use gridcare_core::domain::export::{anonymise, mask_phone, select, ExportFilter};
+    use gridcare_core::domain::ticket::fold_all;
+
+    #[test]
+    fn only_unexported_events_of_this_device() {
+        let events = demo(30, 8, "tab-A");
+        let mine: Vec<&Event> = events.iter().filter(|e| e.device == "tab-A").collect();
+        let cut = mine[mine.len() / 2].seq;
+        let chosen = select(
+            &events,
+            &ExportFilter {
+                unexported_of: Some(("tab-A".into(), cut)),
+                ..Default::default()
+            },
+        );
+        assert!(!chosen.is_empty());
+        assert!(chosen.iter().all(|e| e.device == "tab-A" && e.seq > cut));
+        assert_eq!(chosen.len(), mine.iter().filter(|e| e.seq > cut).count());
+    }
+
+    #[test]
+    fn a_date_range_or_station_exports_whole_tickets() {
+        let events = demo(40, 8, "tab-A");
+        let tickets = fold_all(&events);
+        let station = tickets.values().next().unwrap().station.clone().unwrap();
+        let chosen = select(
+            &events,
+            &ExportFilter {
+                station: Some(station.clone()),
+                ..Default::default()
+            },
+        );
+        let chosen_tickets = fold_all(&chosen);
+        assert!(!chosen_tickets.is_empty());
+        assert!(chosen_tickets
+            .values()
+            .all(|t| t.station.as_deref() == Some(station.as_str())));
+        let expected = tickets
+            .values()
+            .filter(|t| t.station.as_deref() == Some(station.as_str()))
+            .count();
+        assert_eq!(chosen_tickets.len(), expected);
+        // Every event of a chosen ticket travels with it.
+        for t in chosen_tickets.values() {
+            assert_eq!(t, &tickets[&t.id]);
+        }
+        let day = gridcare_core::domain::time::china_date(anchor() - Duration::days(10));
+        let recent = fold_all(&select(
+            &events,
+            &ExportFilter {
+                from: Some(day),
+                ..Default::default()
+            },
+        ));
+        assert!(recent
+            .values()
+            .all(|t| gridcare_core::domain::time::china_date(t.received) >= day));
+        assert!(recent.len() < tickets.len());
+    }
+
+    #[test]
+    fn an_anonymised_export_masks_people_and_stays_consistent() {
+        assert_eq!(mask_phone("13812345678"), "138****5678");
+        assert_eq!(mask_phone("0768-2345678"), "076****5678");
+        let events = demo(10, 8, "tab-A");
+        let masked = anonymise(&events);
+        let b = Bundle {
+            anonymised: true,
+            ..Bundle::new("tab-A", anchor(), masked, BTreeMap::new())
+        };
+        let mut b = b;
+        b.seal();
+        let parsed = Bundle::parse(&b.to_json(), now()).unwrap();
+        assert!(parsed.anonymised);
+        let (before, after) = (fold_all(&events), fold_all(&parsed.events));
+        assert_eq!(before.len(), after.len());
+        for (id, t) in &after {
+            let phone = t.contact.phone.as_deref().unwrap();
+            assert!(phone.contains("****"), "{phone}");
+            assert_eq!(t.contact.address.as_deref(), Some("***"));
+            assert_eq!(t.status, before[id].status, "the statistics are unchanged");
+            assert_eq!(
+                t.classification.as_ref().map(|c| &c.kind),
+                before[id].classification.as_ref().map(|c| &c.kind)
+            );
+        }
+        assert!(!b.to_json().contains(
+            before
+                .values()
+                .next()
+                .unwrap()
+                .contact
+                .phone
+                .as_deref()
+                .unwrap()
+        ));
+    }
+}

@@ -1,0 +1,413 @@
+//! The crew's screens: the queue (this file), a ticket's page
+//! ([`ticket`]), the hotline / walk-in form ([`new_ticket`]) and "who I am".
+//!
+//! The queue: tickets sorted by the deadline due first, with each
+//! clock's state in colour and words. Only the rows on screen are rendered,
+//! so it stays quick with tens of thousands of tickets.
+
+mod identity;
+pub mod new_ticket;
+pub mod ticket;
+
+use crate::domain::clock::{next_due, ClockState, TimedEvent};
+use crate::domain::labels::status_key;
+use crate::domain::ticket::{clock_events, Status, TicketState};
+use crate::domain::time::china;
+use crate::i18n::{Bilingual, Key, Lang, Term};
+use crate::ui::state::data::use_data;
+use crate::ui::state::engine::use_engine;
+use crate::ui::state::use_i18n;
+use crate::ui::sync::SyncPanel;
+use crate::ui::widgets::scroll::ScrollWindow;
+use chrono::{DateTime, Utc};
+use identity::IdentityForm;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// The deadline a row is sorted by: the live clock due first.
+#[derive(Clone, PartialEq)]
+struct NextDue {
+    due: DateTime<Utc>,
+    state: ClockState,
+    /// The clock's name.
+    clock: Bilingual,
+}
+
+#[derive(Clone, PartialEq)]
+struct Row {
+    id: String,
+    number: String,
+    kind: Bilingual,
+    grade: Option<u8>,
+    status: Status,
+    text: String,
+    next: Option<NextDue>,
+    conflict: bool,
+    team: Option<String>,
+    category: String,
+    /// Number, phone, address and text, for search.
+    haystack: String,
+}
+
+fn clock_key(state: ClockState) -> Term {
+    match state {
+        ClockState::DueSoon => Term::ClockDueSoon,
+        ClockState::Overdue => Term::ClockOverdue,
+        ClockState::Paused => Term::ClockPaused,
+        _ => Term::ClockRunning,
+    }
+}
+
+#[component]
+pub fn CrewPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let data = use_data();
+    let engine = use_engine();
+    let category_names: Vec<(String, String, String)> = engine
+        .table()
+        .categories
+        .iter()
+        .map(|c| (c.code.clone(), c.zh.clone(), c.en.clone()))
+        .collect();
+    let engine_categories = move || {
+        category_names
+            .iter()
+            .cloned()
+            .map(|(code, zh, en)| view! { <option value=code>{move || i18n.lang.get().pick(&zh, &en).to_string()}</option> })
+            .collect_view()
+    };
+    // A shared clock for the countdowns: one timer for the whole queue.
+    let now = RwSignal::new(Utc::now());
+    if let Ok(timer) = set_interval_with_handle(
+        move || now.set(Utc::now()),
+        std::time::Duration::from_secs(30),
+    ) {
+        on_cleanup(move || timer.clear());
+    }
+    let open_only = RwSignal::new(true);
+    let mine_only = RwSignal::new(false);
+    let grade = RwSignal::new(String::new());
+    let category = RwSignal::new(String::new());
+    let search = RwSignal::new(String::new());
+    let all_rows = Memo::new(move |_| {
+        let tickets = data.tickets.get();
+        data.events.track();
+        let mut rows = ROWS.with_borrow_mut(|cache| cache.rows(&tickets, &engine, data));
+        // What is due first comes first; tickets with nothing running go last.
+        rows.sort_by(|a, b| match (&a.next, &b.next) {
+            (Some(x), Some(y)) => x.due.cmp(&y.due),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => a.number.cmp(&b.number),
+        });
+        rows
+    });
+    // Indices into `all_rows`: filtering copies no rows.
+    let rows = Memo::new(move |_| {
+        let my_team = data.device.get().and_then(|d| d.crew).map(|c| c.team);
+        // Read once here, not once per row: 50,000 signal reads cost more than the filter.
+        let (open_only, mine_only) = (open_only.get(), mine_only.get());
+        let grade: Option<u8> = grade.get().parse().ok();
+        let (category, words) = (category.get(), search.get().trim().to_ascii_lowercase());
+        all_rows.with(|rows| {
+            rows.iter()
+                .enumerate()
+                .filter(|(_, r)| {
+                    (!open_only || !matches!(r.status, Status::Closed | Status::Voided))
+                        && (!mine_only || (my_team.is_some() && r.team == my_team))
+                        && (grade.is_none() || r.grade == grade)
+                        && (category.is_empty() || r.category == category)
+                        && (words.is_empty() || r.haystack.contains(&words))
+                })
+                .map(|(index, _)| index)
+                .collect::<Vec<usize>>()
+        })
+    });
+    let scroller = NodeRef::<leptos::html::Div>::new();
+    // A new filter starts at the top of the list.
+    let scroll = ScrollWindow::new().follow(scroller, rows);
+    let visible = move || all_rows.with(|all| rows.with(|r| scroll.window_of(r, all)));
+    let padding = move |above: bool| rows.with(|r| scroll.padding(r.len(), above));
+    let loading = move || !data.loaded();
+    let empty = move || data.loaded() && data.tickets.with(|t| t.is_empty());
+    view! {
+        <h1>{i18n.t(Key::Crew)}</h1>
+        <p class="actions">
+            <A href="/crew/new" attr:class="button primary">{i18n.t(Key::NewTicket)}</A>
+            " " <A href="/tariff" attr:class="button secondary">{i18n.t(Key::BillCalculator)}</A>
+            " " <A href="/drill" attr:class="button secondary">{i18n.t(Key::TrainingLink)}</A>
+        </p>
+        <Show when=loading>
+            <p role="status">{i18n.t(Key::LoadingData)}</p>
+        </Show>
+        <Show when=empty>
+            <crate::ui::widgets::DemoOffer/>
+        </Show>
+        <IdentityForm/>
+        <Show when=move || !all_rows.with(Vec::is_empty)>
+            <div class="filters" role="search">
+                <input type="search" aria-label=i18n.t(Key::SearchHint) placeholder=i18n.t(Key::SearchHint) data-testid="search"
+                    on:input=move |ev| search.set(event_target_value(&ev))/>
+                <label class="check"><input type="checkbox" data-testid="open-only" prop:checked=move || open_only.get() on:change=move |ev| open_only.set(event_target_checked(&ev))/>{i18n.t(Key::OpenOnly)}</label>
+                <label class="check"><input type="checkbox" data-testid="mine" prop:checked=move || mine_only.get() on:change=move |ev| mine_only.set(event_target_checked(&ev))/>{i18n.t(Key::MineOnly)}</label>
+                <select aria-label=i18n.t(Term::Grade) data-testid="grade-filter" on:change=move |ev| grade.set(event_target_value(&ev))>
+                    <option value="">{i18n.t(Key::AllGrades)}</option>
+                    <option value="1">{i18n.t(Term::GradeN1)}</option>
+                    <option value="2">{i18n.t(Term::GradeN2)}</option>
+                    <option value="3">{i18n.t(Term::GradeN3)}</option>
+                </select>
+                <select aria-label=i18n.t(Term::Category) on:change=move |ev| category.set(event_target_value(&ev))>
+                    <option value="">{i18n.t(Key::AllCategories)}</option>
+                    {engine_categories()}
+                </select>
+            </div>
+            <h2>{i18n.t(Key::Tickets)} " (" <span data-testid="shown-count">{move || rows.with(Vec::len)}</span> ")"</h2>
+            <Show when=move || rows.with(Vec::is_empty)>
+                <p>{i18n.t(Key::NoMatch)}</p>
+            </Show>
+            <div class="queue-scroll" node_ref=scroller tabindex="0" aria-label=i18n.t(Key::Tickets)
+                on:scroll=move |_| if let Some(el) = scroller.get_untracked() { scroll.measure(&el) }>
+                <table class="queue" data-testid="queue" aria-rowcount=move || rows.with(Vec::len) + 1>
+                    <crate::ui::widgets::TableHead keys=crate::labels![Term::TicketNumber, Term::Kind, Term::Grade, Term::Status, Key::NextDeadline, Key::Content, Key::Actions]/>
+                    <tbody>
+                        <tr class="spacer" aria-hidden="true" style:height=move || padding(true)></tr>
+                        <For
+                            each=visible
+                            key=|(at, r)| (*at, r.id.clone(), r.status, r.conflict, r.next.as_ref().map(|n| (n.due, n.state)))
+                            let:((at, r))
+                        >
+                            <QueueRow r=r position=at now=now/>
+                        </For>
+                        <tr class="spacer" aria-hidden="true" style:height=move || padding(false)></tr>
+                    </tbody>
+                </table>
+            </div>
+        </Show>
+        <SyncPanel/>
+    }
+}
+
+/// How long a computed row is trusted: its clock states ("due soon") are as
+/// of when it was computed. (Overdue is corrected on screen at once.)
+const ROW_FRESH_MINUTES: i64 = 10;
+
+thread_local! {
+    /// Rows already computed, kept between visits to the queue, so that
+    /// coming back from a ticket or saving one action does not recompute the
+    /// clocks of every ticket (about a second with 50,000).
+    static ROWS: std::cell::RefCell<RowCache> = Default::default();
+}
+
+#[derive(Default)]
+struct RowCache {
+    /// The rules engine the rows were computed with.
+    engine: Option<std::sync::Weak<crate::ui::state::engine::Engine>>,
+    rows: FxHashMap<String, CachedRow>,
+}
+
+struct CachedRow {
+    /// The ticket's head events: the same heads mean the same events.
+    heads: Vec<String>,
+    computed: DateTime<Utc>,
+    row: Arc<Row>,
+}
+
+impl RowCache {
+    /// Every ticket's row, recomputing only those that changed or went stale.
+    fn rows(
+        &mut self,
+        tickets: &BTreeMap<String, TicketState>,
+        engine: &Arc<crate::ui::state::engine::Engine>,
+        data: crate::ui::state::data::Data,
+    ) -> Vec<Arc<Row>> {
+        let _phase = crate::web::trace::Phase::start("queue: compute the rows");
+        let same_engine = self
+            .engine
+            .as_ref()
+            .and_then(std::sync::Weak::upgrade)
+            .is_some_and(|e| Arc::ptr_eq(&e, engine));
+        if !same_engine {
+            self.rows.clear();
+            self.engine = Some(Arc::downgrade(engine));
+        }
+        let now = Utc::now();
+        let fresh_after = now - chrono::Duration::minutes(ROW_FRESH_MINUTES);
+        self.rows.retain(|id, _| tickets.contains_key(id));
+        tickets
+            .values()
+            .map(|t| {
+                let cached = self
+                    .rows
+                    .get(&t.id)
+                    .filter(|c| c.heads == t.heads && c.computed > fresh_after);
+                if let Some(c) = cached {
+                    return c.row.clone();
+                }
+                // A closed ticket's row needs no events: only open ones are clocked.
+                let timed = || untrack(|| data.with_events_of(&t.id, clock_events));
+                let row = row(t, timed, engine, now);
+                let row = Arc::new(row);
+                self.rows.insert(
+                    t.id.clone(),
+                    CachedRow {
+                        heads: t.heads.clone(),
+                        computed: now,
+                        row: row.clone(),
+                    },
+                );
+                row
+            })
+            .collect()
+    }
+}
+
+fn row(
+    t: &TicketState,
+    timed_events: impl FnOnce() -> Vec<TimedEvent>,
+    engine: &crate::ui::state::engine::Engine,
+    now: DateTime<Utc>,
+) -> Row {
+    let table = engine.table();
+    let c = t.classification.as_ref();
+    let kind_code = c.map(|c| c.kind.as_str()).unwrap_or("complaint");
+    let kind = table
+        .kind(kind_code)
+        .map(|k| Bilingual::new(&k.zh, &k.en))
+        .unwrap_or_default();
+    let next = if t.is_open() {
+        let timed = timed_events();
+        next_due(table, &engine.calendar, &t.clock_input(&timed), now).map(|(due, state, rule)| {
+            NextDue {
+                due,
+                state,
+                clock: Bilingual::new(&rule.zh, &rule.en),
+            }
+        })
+    } else {
+        None
+    };
+    Row {
+        id: t.id.clone(),
+        number: t.number.clone(),
+        kind,
+        grade: c.and_then(|c| c.grade),
+        status: t.status,
+        text: t.text.chars().take(40).collect(),
+        next,
+        conflict: !t.conflicts.is_empty(),
+        team: t.team.clone(),
+        category: c.map(|c| c.category.clone()).unwrap_or_default(),
+        haystack: [
+            Some(t.number.as_str()),
+            t.contact.phone.as_deref(),
+            t.contact.address.as_deref(),
+            Some(t.text.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ")
+        // ASCII case only (numbers, pinyin, Latin addresses): Chinese has no
+        // case, and the full Unicode fold is slower per row.
+        .to_ascii_lowercase(),
+    }
+}
+
+#[component]
+fn QueueRow(r: Arc<Row>, position: usize, now: RwSignal<DateTime<Utc>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let kind = r.kind.clone();
+    let grade = r.grade;
+    let next = r.next.clone();
+    let number = r.number.clone();
+    view! {
+        <tr data-ticket=r.number.clone() class:conflict=r.conflict aria-rowindex=position + 2>
+            <td>
+                // A plain link (the router still navigates in the page): the
+                // router's <A> costs more per row, and rows are redrawn as you scroll.
+                <a href=format!("/crew/t/{}", r.id)><code>{number}</code></a>
+                {r.conflict.then(|| view! { " " <span class="badge warn" data-testid="conflict">{i18n.t(Term::Conflict)}</span> })}
+            </td>
+            <td>{move || kind.pick(i18n.lang.get()).to_string()}</td>
+            <td>{grade.map(|g| view! { <span class=format!("badge grade-{g}")>{g}</span> })}</td>
+            <td data-field="status">{i18n.t(status_key(r.status))}</td>
+            <td data-field="next">
+                {match next {
+                    Some(NextDue { due, state, clock }) => view! {
+                        <span class=move || {
+                            // Past its deadline it is overdue now, even before the next save recomputes it.
+                            let state = if now.get() > due && state != ClockState::Paused { ClockState::Overdue } else { state };
+                            format!("clock {}", clock_class(state))
+                        }>
+                            {move || {
+                                let state = if now.get() > due && state != ClockState::Paused { ClockState::Overdue } else { state };
+                                i18n.t(clock_key(state))()
+                            }}
+                        </span>
+                        " " <span class="countdown" data-testid="countdown">{move || countdown(due, now.get(), i18n.lang.get())}</span>
+                        " " {move || clock.pick(i18n.lang.get()).to_string()} " "
+                        <time datetime=due.to_rfc3339()>{due.with_timezone(&china()).format("%m-%d %H:%M").to_string()}</time>
+                    }
+                    .into_any(),
+                    None => view! { <span class="meta">{i18n.t(Key::NoRunningClock)}</span> }.into_any(),
+                }}
+            </td>
+            <td class="text">{r.text.clone()}</td>
+            <td>
+                {(r.status == Status::Received).then(|| {
+                    let id = r.id.clone();
+                    view! { <RespondButton ticket=id/> }
+                })}
+            </td>
+        </tr>
+    }
+}
+
+fn clock_class(state: ClockState) -> &'static str {
+    match state {
+        ClockState::DueSoon => "due-soon",
+        ClockState::Overdue => "overdue",
+        ClockState::Paused => "paused",
+        _ => "running",
+    }
+}
+
+/// Records the first response; the row changes only once it is saved.
+#[component]
+fn RespondButton(ticket: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let data = use_data();
+    let record = data.recorder();
+    let busy = record.pending();
+    let respond = move |_| {
+        let body = crate::domain::event::EventBody::Responded { note: None };
+        record.dispatch_local((ticket.clone(), body));
+    };
+    view! {
+        <button type="button" on:click=respond disabled=move || busy.get()>{i18n.t(Key::RecordResponse)}</button>
+    }
+}
+
+/// "还剩 1小时23分" / "1 h 23 min left", or how long it is overdue.
+fn countdown(due: DateTime<Utc>, now: DateTime<Utc>, lang: Lang) -> String {
+    let minutes = (due - now).num_minutes();
+    let span = minutes.unsigned_abs();
+    let (d, h, m) = (span / 1440, span % 1440 / 60, span % 60);
+    let text = match lang {
+        Lang::Zh if d > 0 => format!("{d}天{h}小时"),
+        Lang::Zh if h > 0 => format!("{h}小时{m}分"),
+        Lang::Zh => format!("{m}分"),
+        Lang::En if d > 0 => format!("{d} d {h} h"),
+        Lang::En if h > 0 => format!("{h} h {m} min"),
+        Lang::En => format!("{m} min"),
+    };
+    match (lang, minutes >= 0) {
+        (Lang::Zh, true) => format!("还剩 {text}"),
+        (Lang::Zh, false) => format!("已超 {text}"),
+        (Lang::En, true) => format!("{text} left"),
+        (Lang::En, false) => format!("{text} over"),
+    }
+}

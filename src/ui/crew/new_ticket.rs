@@ -1,0 +1,247 @@
+//! A ticket taken on the hotline or at the counter: free text classified live,
+//! extracted facts and the rules that fired beside it, every fact correctable,
+//! and a correction of kind, topic or grade only with a reason.
+
+use crate::domain::event::{Channel, Contact};
+use crate::domain::facts::{Area, Facts};
+use crate::domain::intake::valid_phone;
+use crate::domain::rules::{KIND_CODES, SUBCATEGORY_CODES};
+use crate::i18n::{Key, Label, Term};
+use crate::ui::state::data::{use_data, Correction, Intake};
+use crate::ui::state::engine::use_engine;
+use crate::ui::state::use_i18n;
+use crate::ui::widgets::ClassificationView;
+use crate::web::store::StoreError;
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+
+const CHANNELS: [(Channel, Key); 4] = [
+    (Channel::Hotline, Key::ChannelHotline),
+    (Channel::WalkIn, Key::ChannelWalkIn),
+    (Channel::Online, Key::ChannelOnline),
+    (Channel::Field, Key::ChannelField),
+];
+const AREAS: [(Option<Area>, Label); 5] = [
+    (None, Label::Screen(Key::Auto)),
+    (Some(Area::Urban), Label::Domain(Term::AreaUrban)),
+    (Some(Area::Suburban), Label::Domain(Term::AreaSuburban)),
+    (Some(Area::Rural), Label::Domain(Term::AreaRural)),
+    (Some(Area::Remote), Label::Domain(Term::AreaRemote)),
+];
+
+/// "", "yes" or "no" -> unknown, true, false.
+fn tri(value: &str) -> Option<bool> {
+    match value {
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => None,
+    }
+}
+
+#[component]
+pub fn NewTicketPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let data = use_data();
+    let engine = use_engine();
+    let navigate = use_navigate();
+    let channel = RwSignal::new(0usize);
+    let text = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let phone = RwSignal::new(String::new());
+    let address = RwSignal::new(String::new());
+    let flags = [
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    ];
+    let households = RwSignal::new(String::new());
+    let hours = RwSignal::new(String::new());
+    let area = RwSignal::new(0usize);
+    let kind = RwSignal::new(String::new());
+    let subcategory = RwSignal::new(String::new());
+    let grade = RwSignal::new(String::new());
+    let reason = RwSignal::new(String::new());
+    let errors = RwSignal::new(Vec::<(&'static str, Key)>::new());
+    let navigate = StoredValue::new(navigate);
+    let create = Action::new_local(move |intake: &Intake| {
+        let intake = intake.clone();
+        async move {
+            let id = data.new_ticket(intake).await?;
+            navigate.with_value(|go| go(&format!("/crew/t/{id}"), Default::default()));
+            Ok::<(), StoreError>(())
+        }
+    });
+    let busy = create.pending();
+    let failed = move || create.value().get().and_then(Result::err);
+
+    let manual_facts = move || Facts {
+        safety_hazard: tri(&flags[0].get()),
+        important_customer: tri(&flags[1].get()),
+        equipment_damage: tri(&flags[2].get()),
+        households_affected: households.get().trim().parse().ok(),
+        outage_hours: hours.get().trim().parse().ok(),
+        area: AREAS[area.get()].0,
+        ..Facts::default()
+    };
+    let engine_for_live = engine.clone();
+    let live = Memo::new(move |_| {
+        let text = text.get();
+        (!text.trim().is_empty())
+            .then(|| engine_for_live.classifier.classify(&text, &manual_facts()))
+    });
+    let corrected =
+        move || !kind.get().is_empty() || !subcategory.get().is_empty() || !grade.get().is_empty();
+
+    let engine_for_submit = engine.clone();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let mut found = Vec::new();
+        if text.get_untracked().trim().is_empty() {
+            found.push(("text", Key::TextRequired));
+        }
+        if !valid_phone(&phone.get_untracked()) {
+            found.push(("phone", Key::PhoneInvalid));
+        }
+        if corrected() && reason.get_untracked().trim().is_empty() {
+            found.push(("reason", Key::Required));
+        }
+        if !found.is_empty() {
+            return errors.set(found);
+        }
+        errors.set(Vec::new());
+        let engine_choice = live.get_untracked();
+        let correction = corrected().then(|| {
+            let base = engine_choice.clone();
+            let sub = Some(subcategory.get_untracked())
+                .filter(|s| !s.is_empty())
+                .or(base.as_ref().and_then(|c| c.subcategory.clone()));
+            let category = sub
+                .as_deref()
+                .and_then(|s| engine_for_submit.table().subcategory(s))
+                .map(|(c, _)| c.code.clone())
+                .or(base.as_ref().map(|c| c.category.clone()))
+                .unwrap_or_else(|| "other".into());
+            Correction {
+                kind: Some(kind.get_untracked())
+                    .filter(|k| !k.is_empty())
+                    .or(base.as_ref().map(|c| c.kind.clone()))
+                    .unwrap_or_else(|| "complaint".into()),
+                category,
+                subcategory: sub,
+                grade: grade
+                    .get_untracked()
+                    .parse()
+                    .ok()
+                    .or(base.as_ref().and_then(|c| c.grade)),
+                reason: reason.get_untracked().trim().to_string(),
+            }
+        });
+        let some = |s: String| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        let intake = Intake {
+            author: data.author(),
+            channel: CHANNELS[channel.get_untracked()].0,
+            text: text.get_untracked().trim().to_string(),
+            facts: manual_facts(),
+            contact: Contact {
+                name: some(name.get_untracked()),
+                phone: some(phone.get_untracked()),
+                address: some(address.get_untracked()),
+            },
+            station: None,
+            correction,
+        };
+        create.dispatch_local(intake);
+    };
+    let error_for = move |field: &'static str| {
+        move || {
+            errors.get().into_iter().find(|(f, _)| *f == field).map(|(_, k)| view! { <p class="error" role="alert" data-error-for=field>{i18n.t(k)}</p> })
+        }
+    };
+    let flag_select = move |label: Key, signal: RwSignal<String>, field: &'static str| {
+        view! {
+            <label>{i18n.t(label)}
+                <select name=field on:change=move |ev| signal.set(event_target_value(&ev))>
+                    <option value="">{i18n.t(Key::Auto)}</option>
+                    <option value="yes">{i18n.t(Term::Yes)}</option>
+                    <option value="no">{i18n.t(Key::No)}</option>
+                </select>
+            </label>
+        }
+    };
+
+    view! {
+        <h1>{i18n.t(Key::NewTicket)}</h1>
+        <div class="new-ticket">
+            <form class="action-form" on:submit=submit novalidate data-testid="new-ticket">
+                <label for="nt-channel">{i18n.t(Key::ChannelLabel)}</label>
+                <select id="nt-channel" on:change=move |ev| channel.set(event_target_value(&ev).parse().unwrap_or(0))>
+                    {CHANNELS.iter().enumerate().map(|(i, (_, k))| view! { <option value=i.to_string()>{i18n.t(*k)}</option> }).collect_view()}
+                </select>
+                <label for="nt-text">{i18n.t(Key::TypeComplaint)}</label>
+                <textarea id="nt-text" on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                {error_for("text")}
+                <label for="nt-phone">{i18n.t(Key::Phone)}</label>
+                <input id="nt-phone" type="tel" on:input=move |ev| phone.set(event_target_value(&ev))/>
+                {error_for("phone")}
+                <label for="nt-name">{i18n.t(Key::CustomerName)}</label>
+                <input id="nt-name" on:input=move |ev| name.set(event_target_value(&ev))/>
+                <label for="nt-address">{i18n.t(Key::Address)}</label>
+                <input id="nt-address" on:input=move |ev| address.set(event_target_value(&ev))/>
+                <fieldset>
+                    <legend>{i18n.t(Key::FactsByHand)}</legend>
+                    {flag_select(Key::FactSafety, flags[0], "safety_hazard")}
+                    {flag_select(Key::FactImportant, flags[1], "important_customer")}
+                    {flag_select(Key::FactDamage, flags[2], "equipment_damage")}
+                    <label>{i18n.t(Key::FactHouseholds)} <input name="households" inputmode="numeric" on:input=move |ev| households.set(event_target_value(&ev))/></label>
+                    <label>{i18n.t(Key::FactHours)} <input name="hours" inputmode="decimal" on:input=move |ev| hours.set(event_target_value(&ev))/></label>
+                    <label>{i18n.t(Term::AreaLabel)}
+                        <select name="area" on:change=move |ev| area.set(event_target_value(&ev).parse().unwrap_or(0))>
+                            {AREAS.iter().enumerate().map(|(i, (_, k))| view! { <option value=i.to_string()>{i18n.t(*k)}</option> }).collect_view()}
+                        </select>
+                    </label>
+                </fieldset>
+                <fieldset>
+                    <legend>{i18n.t(Key::Correct)}</legend>
+                    <label>{i18n.t(Term::Kind)}
+                        <select name="kind" on:change=move |ev| kind.set(event_target_value(&ev))>
+                            <option value="">{i18n.t(Key::ByRule)}</option>
+                            {KIND_CODES.iter().map(|code| {
+                                let names = engine.table().kind(code).map(|k| (k.zh.clone(), k.en.clone())).unwrap_or_default();
+                                view! { <option value=*code>{move || i18n.lang.get().pick(&names.0, &names.1).to_string()}</option> }
+                            }).collect_view()}
+                        </select>
+                    </label>
+                    <label>{i18n.t(Term::Subcategory)}
+                        <select name="subcategory" on:change=move |ev| subcategory.set(event_target_value(&ev))>
+                            <option value="">{i18n.t(Key::ByRule)}</option>
+                            {SUBCATEGORY_CODES.iter().map(|code| {
+                                let names = engine.table().subcategory(code).map(|(_, s)| (s.zh.clone(), s.en.clone())).unwrap_or_default();
+                                view! { <option value=*code>{move || i18n.lang.get().pick(&names.0, &names.1).to_string()}</option> }
+                            }).collect_view()}
+                        </select>
+                    </label>
+                    <label>{i18n.t(Term::Grade)}
+                        <select name="grade" on:change=move |ev| grade.set(event_target_value(&ev))>
+                            <option value="">{i18n.t(Key::ByRule)}</option>
+                            <option value="1">{i18n.t(Term::GradeN1)}</option>
+                            <option value="2">{i18n.t(Term::GradeN2)}</option>
+                            <option value="3">{i18n.t(Term::GradeN3)}</option>
+                        </select>
+                    </label>
+                    <Show when=corrected>
+                        <label for="nt-reason">{i18n.t(Key::OverrideReason)}</label>
+                        <textarea id="nt-reason" name="reason" on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+                    </Show>
+                    {error_for("reason")}
+                </fieldset>
+                <div class="actions">
+                    <button type="submit" class="primary" disabled=move || busy.get()>{i18n.t(Key::CreateTicket)}</button>
+                    {move || failed().map(|e| view! { <p class="error" role="alert">{i18n.t(Key::SaveFailed)} " " {e.message(i18n.lang.get())}</p> })}
+                </div>
+            </form>
+            <aside class="live-classification" aria-live="polite">
+                {move || live.get().map(|c| view! { <ClassificationView c=c/> })}
+            </aside>
+        </div>
+    }
+}

@@ -1,0 +1,123 @@
+//! One ticket for the crew (`/crew/t/:id`): facts, classification and why,
+//! the lifecycle's actions, photos, reply templates, signatures, every clock
+//! with its deadline and clause, and the timeline. Each part is a module of
+//! its own; they share nothing but the ticket and its events.
+
+mod actions;
+pub mod clocks;
+mod conflicts;
+mod photos;
+mod replies;
+mod signatures;
+mod timeline;
+
+use crate::domain::event::Event;
+use crate::domain::labels::status_key;
+use crate::domain::tariff::usage_in_text;
+use crate::domain::ticket::TicketState;
+use crate::domain::time::china;
+use crate::i18n::{Key, Term};
+use crate::ui::state::{use_data, use_engine, use_i18n};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn TicketPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let data = use_data();
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let ticket = Memo::new(move |_| data.tickets.with(|all| all.get(&id()).cloned()));
+    let events = Memo::new(move |_| data.events_of(&id()));
+    view! {
+        <p><A href="/crew">{i18n.t(Key::BackToQueue)}</A></p>
+        {move || match ticket.get() {
+            None if data.loaded() => view! { <p>{i18n.t(Key::NotFound)}</p> }.into_any(),
+            None => view! { <p role="status">{i18n.t(Key::LoadingData)}</p> }.into_any(),
+            Some(t) => view! { <TicketView t=t events=events/> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn TicketView(t: TicketState, events: Memo<Vec<Event>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let engine = use_engine();
+    let table = engine.table();
+    let c = t.classification.clone();
+    let kind = c
+        .as_ref()
+        .and_then(|c| table.kind(&c.kind))
+        .map(|k| (k.zh.clone(), k.en.clone()))
+        .unwrap_or_default();
+    let sub = c
+        .as_ref()
+        .and_then(|c| c.subcategory.as_deref())
+        .and_then(|s| table.subcategory(s))
+        .map(|(_, s)| (s.zh.clone(), s.en.clone()))
+        .unwrap_or_default();
+    let why: Vec<(String, String)> = engine
+        .classifier
+        .classify(&t.text, &t.facts)
+        .rules
+        .into_iter()
+        .map(|r| (r.id, r.source))
+        .collect();
+    let facts = serde_json::to_string(&t.facts).unwrap_or_default();
+    let status = t.status;
+    let conflicts = t.conflicts.clone();
+    view! {
+        <h1>{i18n.t(Key::TicketPage)} " " <code data-testid="ticket-number">{t.number.clone()}</code></h1>
+        <p class="lede">
+            <span data-testid="ticket-status">{i18n.t(status_key(status))}</span>
+            {c.as_ref().and_then(|c| c.grade).map(|g| view! { " " <span class=format!("badge grade-{g}")>{g}</span> })}
+            " · " {move || i18n.lang.get().pick(&kind.0, &kind.1).to_string()}
+            " / " {move || i18n.lang.get().pick(&sub.0, &sub.1).to_string()}
+            {c.as_ref().filter(|c| c.overridden).map(|_| view! { " · " {i18n.t(Key::Overridden)} })}
+        </p>
+        <p class="ticket-text">{t.text.clone()}</p>
+        <dl class="classification">
+            <dt>{i18n.t(Term::Received)}</dt>
+            <dd>{t.received.with_timezone(&china()).format("%Y-%m-%d %H:%M").to_string()}</dd>
+            <dt>{i18n.t(Key::ContactPhone)}</dt>
+            <dd>{t.contact.phone.clone().unwrap_or_default()}</dd>
+            <dt>{i18n.t(Key::Facts)}</dt>
+            <dd><code>{facts}</code></dd>
+            <dt>{i18n.t(Key::Classification)}</dt>
+            <dd>{why.into_iter().map(|(id, source)| view! { <code>{id}</code> " (" {source} ") " }).collect_view()}</dd>
+            <dt>{i18n.t(Key::RuleVersionUsed)}</dt>
+            <dd data-testid="decided-by">{c.as_ref().and_then(|c| c.rule_table_version.clone()).unwrap_or_else(|| i18n.t(Key::Overridden)().to_string())}</dd>
+        </dl>
+        {(!conflicts.is_empty()).then(|| view! {
+            <section class="warning" role="alert" data-testid="conflict-notice">
+                <p>{i18n.t(Key::ConflictNotice)} " " {conflicts.iter().map(|c| c.aspect.clone()).collect::<Vec<_>>().join(", ")}</p>
+                <conflicts::ConflictChoices ticket=t.id.clone() conflicts=conflicts.clone() events=events/>
+            </section>
+        })}
+        <actions::Actions ticket=t.id.clone() status=status/>
+        <photos::Photos ticket=t.id.clone() open=t.is_open() events=events/>
+        <replies::ReplyTemplates t=t.clone() events=events/>
+        <signatures::Signatures ticket=t.id.clone() open=t.is_open() events=events/>
+        {calculator_link(&t)}
+        <clocks::Clocks t=t.clone() events=events/>
+        <timeline::Timeline events=events/>
+    }
+}
+
+/// For a billing complaint: the bill calculator, with the usage the
+/// customer named (if any) already filled in.
+pub fn calculator_link(t: &TicketState) -> Option<impl IntoView> {
+    let i18n = use_i18n();
+    let billing = t
+        .classification
+        .as_ref()
+        .is_some_and(|c| c.category == "billing");
+    billing.then(|| {
+        let href = match usage_in_text(&t.text) {
+            Some(kwh) => format!("/tariff?kwh={kwh}"),
+            None => "/tariff".to_string(),
+        };
+        view! { <p><A href=href attr:class="button secondary" attr:data-testid="open-calculator">{i18n.t(Key::OpenCalculator)}</A></p> }
+    })
+}

@@ -1,0 +1,595 @@
+//! The app's data: the event log loaded from the store, the ticket states
+//! folded from it, this device's identity, and whether the last change is
+//! saved. Every change goes to IndexedDB first; the screen changes only after
+//! the transaction completed, so what is shown as saved is saved.
+
+use crate::domain::bundle::{Attachment, Bundle};
+use crate::domain::demo::{demo_events, DemoOptions};
+use crate::domain::device::Device;
+use crate::domain::event::{Channel, Contact, Event, EventBody};
+use crate::domain::export::{anonymise, select, ExportFilter};
+use crate::domain::facts::Facts;
+use crate::domain::log::TicketIndex;
+use crate::domain::ticket::{fold_each, TicketState};
+use crate::ui::state::engine::EngineCell;
+use crate::web::store::{self, ExportRecord, Store, StoreError};
+use crate::web::trace::Phase;
+use chrono::Utc;
+use leptos::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use std::sync::Arc;
+
+/// The seed of the demo tickets: every device that loads demo data gets the
+/// same base tickets, so demo files from two tablets overlap.
+pub const DEMO_SEED: u64 = 2026;
+pub const DEMO_TICKETS: usize = 60;
+/// Compaction runs at start-up once there are this many segments more than needed.
+const COMPACT_AFTER_EXTRA_SEGMENTS: u32 = 200;
+
+/// What a person entered for a new ticket.
+#[derive(Clone)]
+pub struct Intake {
+    pub author: String,
+    pub channel: Channel,
+    pub text: String,
+    /// Facts set by buttons and forms: they beat what the text suggests.
+    pub facts: Facts,
+    pub contact: Contact,
+    pub station: Option<String>,
+    /// A person's correction of the engine's classification, with the reason.
+    pub correction: Option<Correction>,
+}
+
+#[derive(Clone)]
+pub struct Correction {
+    pub kind: String,
+    pub category: String,
+    pub subcategory: Option<String>,
+    pub grade: Option<u8>,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum SaveState {
+    Loading,
+    Saving,
+    Saved,
+    /// The device's storage is full: what was saved before is kept.
+    QuotaExceeded,
+    Failed(String),
+}
+
+pub type Tickets = Arc<BTreeMap<String, TicketState>>;
+
+#[derive(Clone, Copy)]
+pub struct Data {
+    store: StoredValue<Option<Rc<Store>>, LocalStorage>,
+    /// The rules engine in force; follows the settings events.
+    engine: EngineCell,
+    pub events: RwSignal<Arc<Vec<Event>>>,
+    /// Where each ticket's events are in `events` (kept in step with it).
+    index: StoredValue<TicketIndex, LocalStorage>,
+    pub tickets: RwSignal<Tickets>,
+    pub device: RwSignal<Option<Device>>,
+    pub save: RwSignal<SaveState>,
+    /// IndexedDB is unavailable and localStorage is used instead.
+    pub fallback: RwSignal<bool>,
+}
+
+/// Tickets folded ahead of a write, and how many events were held then.
+type Folded = Arc<(usize, BTreeMap<String, TicketState>)>;
+
+/// What an import would change, shown before anything is written.
+#[derive(Clone)]
+pub struct ImportPreview {
+    pub bundle: Arc<Bundle>,
+    /// How many events the device held, and the touched tickets as they will be.
+    folded: Folded,
+    pub new_events: usize,
+    pub tickets_affected: usize,
+    pub conflicts_after: usize,
+}
+
+fn random_id() -> String {
+    let n = (js_sys::Math::random() * 4_294_967_296.0) as u64;
+    format!("dev-{n:08x}")
+}
+
+impl Data {
+    pub fn provide(engine: EngineCell) -> Data {
+        let data = Data {
+            store: StoredValue::new_local(None),
+            engine,
+            events: RwSignal::new(Arc::new(Vec::new())),
+            index: StoredValue::new_local(TicketIndex::default()),
+            tickets: RwSignal::new(Arc::new(BTreeMap::new())),
+            device: RwSignal::new(None),
+            save: RwSignal::new(SaveState::Loading),
+            fallback: RwSignal::new(false),
+        };
+        provide_context(data);
+        leptos::task::spawn_local(async move { data.load().await });
+        data
+    }
+
+    async fn load(self) {
+        let store = Rc::new(Store::open(store::DB_NAME).await);
+        self.fallback.set(store.is_fallback());
+        let read = Phase::start("start: read and decode the events");
+        let events = match store.load_events().await {
+            Ok(events) => events,
+            Err(e) => {
+                self.save.set(SaveState::Failed(e.to_string()));
+                Vec::new()
+            }
+        };
+        drop(read);
+        let device = match store.device().await {
+            Ok(Some(device)) => device,
+            _ => {
+                let device = Device::new(random_id());
+                let _ = store.save_device(&device).await;
+                device
+            }
+        };
+        // Many small segments (one per action) slow the next start: fold them
+        // into large ones now and then, in one transaction, nothing lost.
+        let needed = events.len().div_ceil(store::SEGMENT_SIZE) as u32;
+        if store.segment_count().await.unwrap_or(0) > needed + COMPACT_AFTER_EXTRA_SEGMENTS {
+            let _ = store.compact().await;
+        }
+        self.store.set_value(Some(store));
+        self.device.set(Some(device));
+        self.set_events(events, true);
+        if self.save.get_untracked() == SaveState::Loading {
+            self.save.set(SaveState::Saved);
+        }
+        store::request_persistence().await;
+    }
+
+    /// Shows `events`; the rules engine is rebuilt only when settings events
+    /// may have changed (start-up, or a write that carried one), not on every
+    /// saved action.
+    fn set_events(self, events: Vec<Event>, settings_may_change: bool) {
+        let _fold = Phase::start("start: index and fold every ticket");
+        if settings_may_change {
+            self.engine.follow(&events);
+        }
+        let index = TicketIndex::build(&events);
+        self.tickets.set(Arc::new(index.fold_all(&events)));
+        self.index.set_value(index);
+        self.events.set(Arc::new(events));
+    }
+
+    /// Shows newly saved events: appended in place (the list is not copied
+    /// when nothing else holds it) and only the tickets they touch refolded.
+    fn append_events(self, new: Vec<Event>, settings_may_change: bool, folded: Option<Folded>) {
+        if new.is_empty() {
+            // Only the device's counters changed (an export): nothing to redraw.
+            return;
+        }
+        let from = self.events.with_untracked(|all| all.len());
+        self.events.update(|all| Arc::make_mut(all).extend(new));
+        self.events.with_untracked(|all| {
+            if settings_may_change {
+                self.engine.follow(all);
+            }
+            self.index.update_value(|index| index.extend(all, from));
+            self.tickets.update(|tickets| {
+                let tickets = Arc::make_mut(tickets);
+                match folded {
+                    // Folded from exactly the events held before these; moved
+                    // when the preview is gone.
+                    Some(folded) if folded.0 == from => {
+                        let (_, states) =
+                            Arc::try_unwrap(folded).unwrap_or_else(|shared| (*shared).clone());
+                        tickets.extend(states);
+                    }
+                    _ => self
+                        .index
+                        .with_value(|index| index.refold(all, from, tickets)),
+                }
+            });
+        });
+    }
+
+    /// One ticket's events in fold order, without scanning the whole log.
+    pub fn events_of(self, ticket: &str) -> Vec<Event> {
+        self.with_events_of(ticket, |mine| mine.iter().map(|&e| e.clone()).collect())
+    }
+
+    /// Lends one ticket's events (in fold order) without copying them.
+    pub fn with_events_of<R>(self, ticket: &str, f: impl FnOnce(&[&Event]) -> R) -> R {
+        self.events.with(|all| {
+            self.index
+                .with_value(|index| f(&index.events_of(all, ticket)))
+        })
+    }
+
+    pub fn loaded(self) -> bool {
+        self.device.get().is_some()
+    }
+
+    /// Writes events (and the device's counters) in one transaction, then shows them.
+    async fn commit(self, new: Vec<Event>, device: Device) -> Result<(), StoreError> {
+        self.commit_with(new, device, None).await
+    }
+
+    /// As `commit`; `folded` holds the touched tickets already folded (by an
+    /// import's preview) when the device held that many events.
+    async fn commit_with(
+        self,
+        new: Vec<Event>,
+        device: Device,
+        folded: Option<Folded>,
+    ) -> Result<(), StoreError> {
+        let Some(store) = self.store.get_value() else {
+            return Err(StoreError::NotReady);
+        };
+        self.save.set(SaveState::Saving);
+        let write = Phase::start("save: write to IndexedDB");
+        let written = store.append(&new, &device).await;
+        drop(write);
+        match written {
+            Ok(()) => {
+                let _show = Phase::start("save: add to the log and refold");
+                let settings = new.iter().any(crate::domain::settings::is_settings);
+                self.append_events(new, settings, folded);
+                self.device.set(Some(device));
+                self.save.set(SaveState::Saved);
+                Ok(())
+            }
+            Err(e) => {
+                self.save.set(match &e {
+                    StoreError::QuotaExceeded => SaveState::QuotaExceeded,
+                    other => SaveState::Failed(other.to_string()),
+                });
+                Err(e)
+            }
+        }
+    }
+
+    /// Records one event on a ticket (or another stream) as this device.
+    pub async fn record(
+        self,
+        ticket: &str,
+        author: &str,
+        body: EventBody,
+    ) -> Result<(), StoreError> {
+        self.record_all(author, vec![(ticket.to_string(), body)])
+            .await
+    }
+
+    /// Recording one event as a Leptos [`Action`]: `pending()` while it is
+    /// saved (to disable the button), `value()` with the outcome. A failed
+    /// save also shows on the status bar.
+    pub fn recorder(self) -> Action<(String, EventBody), Result<(), StoreError>> {
+        Action::new_local(move |(ticket, body): &(String, EventBody)| {
+            let (ticket, body) = (ticket.clone(), body.clone());
+            async move { self.record(&ticket, &self.author(), body).await }
+        })
+    }
+
+    /// As [`Data::recorder`], for one action over many tickets (all saved
+    /// in one transaction, or none).
+    pub fn recorder_all(self) -> Action<Vec<(String, EventBody)>, Result<(), StoreError>> {
+        Action::new_local(move |items: &Vec<(String, EventBody)>| {
+            let items = items.clone();
+            async move { self.record_all(&self.author(), items).await }
+        })
+    }
+
+    /// Records several events (one action over many tickets) in one
+    /// transaction: all of them are saved, or none.
+    pub async fn record_all(
+        self,
+        author: &str,
+        items: Vec<(String, EventBody)>,
+    ) -> Result<(), StoreError> {
+        let Some(mut device) = self.device.get_untracked() else {
+            return Err(StoreError::NotReady);
+        };
+        let now = Utc::now();
+        // Borrowed, not held: a copy of the map kept across the write below
+        // would make the refold after it copy all tickets.
+        let heads_of = |ticket: &str| {
+            self.tickets
+                .with_untracked(|t| t.get(ticket).map(|t| t.heads.clone()))
+                .unwrap_or_default()
+        };
+        let mut heads: FxHashMap<String, Vec<String>> = FxHashMap::default();
+        let mut events = Vec::with_capacity(items.len());
+        for (ticket, body) in items {
+            let parents = heads
+                .get(&ticket)
+                .cloned()
+                .unwrap_or_else(|| heads_of(&ticket));
+            let event = device.mint(&ticket, author, parents, body, now);
+            heads.insert(ticket, vec![event.id.clone()]);
+            events.push(event);
+        }
+        self.commit(events, device).await
+    }
+
+    /// A new ticket: a number from this device's counter, the engine's
+    /// classification, both events saved in one transaction. Returns its id.
+    pub async fn new_ticket(self, intake: Intake) -> Result<String, StoreError> {
+        let Some(mut device) = self.device.get_untracked() else {
+            return Err(StoreError::NotReady);
+        };
+        let now = Utc::now();
+        let number = device.numbering.next(now);
+        let ticket = format!("{}-{}", device.id, number);
+        let c = self
+            .engine
+            .0
+            .get_untracked()
+            .classifier
+            .classify(&intake.text, &intake.facts);
+        let station = intake
+            .station
+            .clone()
+            .or_else(|| device.station().map(str::to_string));
+        let mut seal = |body: EventBody, parents: Vec<String>| {
+            device.mint(&ticket, &intake.author, parents, body, now)
+        };
+        let created = seal(
+            EventBody::Created {
+                number,
+                channel: intake.channel,
+                text: intake.text.clone(),
+                facts: intake.facts.clone(),
+                contact: intake.contact,
+                // A ticket belongs to the station of the device that took it
+                // unless the form said otherwise (the ledger and emergency
+                // mode group by it).
+                station,
+                team: None,
+            },
+            vec![],
+        );
+        let classified = seal(EventBody::classified(c), vec![created.id.clone()]);
+        let mut events = vec![created, classified];
+        if let Some(fix) = intake.correction {
+            let parent = events[1].id.clone();
+            let body = EventBody::Reclassified {
+                kind: fix.kind,
+                category: fix.category,
+                subcategory: fix.subcategory,
+                grade: fix.grade,
+                reason: fix.reason,
+            };
+            events.push(seal(body, vec![parent]));
+        }
+        self.commit(events, device).await?;
+        Ok(ticket)
+    }
+
+    /// Demo tickets for a first look (the same base tickets on every device).
+    pub async fn load_demo(self) -> Result<(), StoreError> {
+        let Some(mut device) = self.device.get_untracked() else {
+            return Err(StoreError::NotReady);
+        };
+        let engine = self.engine.0.get_untracked();
+        let options = DemoOptions {
+            tickets: DEMO_TICKETS,
+            seed: DEMO_SEED,
+            device: &device.id,
+            anchor: Utc::now(),
+        };
+        let new = self.unseen(demo_events(&engine.classifier, &options));
+        device.observe(&new);
+        self.commit(new, device).await
+    }
+
+    /// The events of `incoming` that this device does not hold yet.
+    fn unseen(self, incoming: Vec<Event>) -> Vec<Event> {
+        self.events.with_untracked(|events| {
+            let known: FxHashSet<&str> = events.iter().map(|e| e.id.as_str()).collect();
+            incoming
+                .into_iter()
+                .filter(|e| !known.contains(e.id.as_str()))
+                .collect()
+        })
+    }
+
+    /// What importing a validated bundle would change. The tickets it
+    /// touches are folded here once and reused by the import.
+    pub fn preview(self, bundle: Bundle) -> ImportPreview {
+        let (held, new_events, tickets_affected, folded) = self.events.with_untracked(|events| {
+            let known: FxHashSet<&str> = events.iter().map(|e| e.id.as_str()).collect();
+            let new: Vec<&Event> = bundle
+                .events
+                .iter()
+                .filter(|e| !known.contains(e.id.as_str()))
+                .collect();
+            let affected: FxHashSet<&str> = new.iter().map(|e| e.ticket.as_str()).collect();
+            let folded = fold_each(
+                events
+                    .iter()
+                    .chain(&bundle.events)
+                    .filter(|e| affected.contains(e.ticket.as_str())),
+            );
+            (events.len(), new.len(), affected.len(), folded)
+        });
+        ImportPreview {
+            new_events,
+            tickets_affected,
+            conflicts_after: folded.values().map(|t| t.conflicts.len()).sum(),
+            folded: Arc::new((held, folded)),
+            bundle: Arc::new(bundle),
+        }
+    }
+
+    /// Adds a bundle's new events in one transaction: all of them or none.
+    pub async fn import(self, preview: ImportPreview) -> Result<usize, StoreError> {
+        let Some(mut device) = self.device.get_untracked() else {
+            return Err(StoreError::NotReady);
+        };
+        let unseen = Phase::start("import: pick the new events");
+        // Moved, not copied, when nothing else holds the bundle.
+        let bundle = Arc::try_unwrap(preview.bundle).unwrap_or_else(|shared| (*shared).clone());
+        let new = self.unseen(bundle.events);
+        let count = new.len();
+        drop(unseen);
+        device.observe(&new);
+        // Photos first: an event never points at a photo this device lacks.
+        if let Some(store) = self.store.get_value() {
+            for (hash, attachment) in &bundle.attachments {
+                store
+                    .put_attachment(hash, &attachment.mime, &attachment.data)
+                    .await?;
+            }
+        }
+        self.commit_with(new, device, Some(preview.folded))
+            .await
+            .map(|()| count)
+    }
+
+    /// Stores a file (photo, signature) under its content hash, before any
+    /// event points at it; returns the hash.
+    async fn keep_attachment(self, bytes: &[u8], mime: &str) -> Result<String, StoreError> {
+        use base64::Engine as _;
+        let Some(store) = self.store.get_value() else {
+            return Err(StoreError::NotReady);
+        };
+        let hash = crate::domain::event::sha256_id(bytes);
+        let data = base64::engine::general_purpose::STANDARD.encode(bytes);
+        store.put_attachment(&hash, mime, &data).await?;
+        Ok(hash)
+    }
+
+    /// Keeps a photo (already downscaled) and records it on the ticket.
+    pub async fn attach_photo(self, ticket: &str, jpeg: Vec<u8>) -> Result<(), StoreError> {
+        let hash = self.keep_attachment(&jpeg, "image/jpeg").await?;
+        let body = EventBody::PhotoAttached {
+            hash,
+            mime: "image/jpeg".into(),
+            bytes: jpeg.len() as u64,
+            caption: None,
+        };
+        self.record(ticket, &self.author(), body).await
+    }
+
+    /// Stores a drawn signature (PNG) and records who signed and why.
+    pub async fn attach_signature(
+        self,
+        ticket: &str,
+        png: Vec<u8>,
+        signer: String,
+        role: crate::domain::event::SignerRole,
+    ) -> Result<(), StoreError> {
+        let hash = self.keep_attachment(&png, "image/png").await?;
+        let body = EventBody::SignatureAttached {
+            hash,
+            mime: "image/png".into(),
+            bytes: png.len() as u64,
+            signer,
+            role,
+        };
+        self.record(ticket, &self.author(), body).await
+    }
+
+    /// A stored photo as a `data:` URL for an `<img>`.
+    pub async fn photo_url(self, hash: String) -> Option<String> {
+        let store = self.store.get_value()?;
+        let (mime, data) = store.attachment(&hash).await.ok()??;
+        Some(format!("data:{mime};base64,{data}"))
+    }
+
+    /// The photos the chosen events refer to, for an export.
+    async fn attachments_of(self, events: &[Event]) -> BTreeMap<String, Attachment> {
+        let mut found = BTreeMap::new();
+        let Some(store) = self.store.get_value() else {
+            return found;
+        };
+        for event in events {
+            if let EventBody::PhotoAttached { hash, .. }
+            | EventBody::SignatureAttached { hash, .. } = &event.body
+            {
+                if let Ok(Some((mime, data))) = store.attachment(hash).await {
+                    found.insert(hash.clone(), Attachment { mime, data });
+                }
+            }
+        }
+        found
+    }
+
+    /// A bundle of what `filter` selects (everything by default); remembers
+    /// what was exported unless the file is anonymised or a subset of tickets.
+    pub async fn export(
+        self,
+        filter: ExportFilter,
+        anonymised: bool,
+    ) -> Result<Bundle, StoreError> {
+        let Some(mut device) = self.device.get_untracked() else {
+            return Err(StoreError::NotReady);
+        };
+        let now = Utc::now();
+        let chosen = self.events.with_untracked(|events| select(events, &filter));
+        let bundle = if anonymised {
+            let mut bundle = Bundle::new(&device.id, now, anonymise(&chosen), BTreeMap::new());
+            bundle.anonymised = true;
+            bundle.seal();
+            bundle
+        } else {
+            // Photos travel with their events (not in anonymised files: they may show people).
+            let attachments = self.attachments_of(&chosen).await;
+            Bundle::new(&device.id, now, chosen, attachments)
+        };
+        if let Some(store) = self.store.get_value() {
+            let record = ExportRecord {
+                at: now.to_rfc3339(),
+                file: bundle.file_name(),
+                events: bundle.events.len(),
+                anonymised,
+            };
+            store.record_export(&record).await?;
+        }
+        let whole = filter.from.is_none() && filter.to.is_none() && filter.station.is_none();
+        if whole && !anonymised {
+            device.exported_seq = device.seq;
+            device.exported_at = Some(now.to_rfc3339());
+            self.commit(Vec::new(), device).await?;
+        }
+        Ok(bundle)
+    }
+
+    /// Who is recorded as the author of this device's actions.
+    pub fn author(self) -> String {
+        self.device
+            .with_untracked(|d| d.as_ref().map(Device::author))
+            .unwrap_or_default()
+    }
+
+    /// Saves who works on this device.
+    pub async fn set_identity(
+        self,
+        crew: crate::domain::device::CrewIdentity,
+    ) -> Result<(), StoreError> {
+        let Some(mut device) = self.device.get_untracked() else {
+            return Err(StoreError::NotReady);
+        };
+        device.crew = Some(crew);
+        self.commit(Vec::new(), device).await
+    }
+
+    /// This device's events that have not left it in an export yet.
+    pub fn unexported(self) -> usize {
+        let Some(device) = self.device.get() else {
+            return 0;
+        };
+        self.events.with(|events| {
+            events
+                .iter()
+                .filter(|e| e.device == device.id && e.seq > device.exported_seq)
+                .count()
+        })
+    }
+}
+
+pub fn use_data() -> Data {
+    expect_context::<Data>()
+}

@@ -1,0 +1,11 @@
+//! Small pieces shared by several screens. Nothing here knows which screen
+//! it is on.
+
+mod classification;
+mod demo_offer;
+pub mod scroll;
+mod table_head;
+
+pub use classification::ClassificationView;
+pub use demo_offer::DemoOffer;
+pub use table_head::TableHead;

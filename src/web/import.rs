@@ -1,0 +1,147 @@
+//! Checking a chosen sync file before anything is written: read its bytes,
+//! then validate it a slice of events at a time so the page stays usable,
+//! reporting progress and stopping when asked. The ids of new events and the
+//! checksum are hashed by the helper worker on the other core where it
+//! starts; where it cannot (or stops half-way), the page hashes them itself,
+//! the checksum with Web Crypto where the browser offers it.
+//!
+//! The import screen only renders what this reports; writing the checked
+//! events is the app state's job (`ui::state::data::Data::import`).
+
+use crate::domain::bundle::{Bundle, BundleError, ChecksumPart, Progress, Validation};
+use crate::domain::event::Event;
+use crate::web::digest::Sha256Parts;
+use crate::web::files::{self, FileError};
+use crate::web::id_worker::IdWorker;
+use crate::web::tasks;
+use crate::web::trace::{self, Phase};
+use chrono::Utc;
+use rustc_hash::FxHashMap;
+
+/// Events checked per slice: small enough that the page answers a tap at once.
+const SLICE: usize = 2_000;
+
+/// A performance mark for each file checked without the helper worker.
+pub const WITHOUT_HELPER: &str = "import: checked without the helper worker";
+
+/// Why a file was not taken.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum CheckError {
+    /// The person cancelled the check.
+    #[error("cancelled")]
+    Cancelled,
+    #[error(transparent)]
+    Unreadable(#[from] FileError),
+    #[error(transparent)]
+    Refused(#[from] BundleError),
+}
+
+/// What a check tells the screen as it goes.
+pub trait CheckProgress {
+    /// The file is being read (a previous outcome no longer applies).
+    fn reading(&self);
+    /// So many events of the file checked.
+    fn checked(&self, progress: Progress);
+    /// Whether the person asked to stop.
+    fn cancelled(&self) -> bool;
+}
+
+/// Reads and validates `file` against the events the device holds (`held`,
+/// recognised by their content ids and not read again).
+pub async fn check_file(
+    file: &web_sys::File,
+    held: &[Event],
+    progress: &impl CheckProgress,
+) -> Result<Bundle, CheckError> {
+    progress.reading();
+    // The helper worker loads while the file is read.
+    let helper = IdWorker::start();
+    let read = Phase::start("import: read the file");
+    let bytes = files::read_bytes(file).await?;
+    drop(read);
+    let _validate = Phase::start("import: validate");
+    check_bytes(&bytes, held, helper, progress).await
+}
+
+async fn check_bytes(
+    bytes: &[u8],
+    held: &[Event],
+    helper: Option<IdWorker>,
+    progress: &impl CheckProgress,
+) -> Result<Bundle, CheckError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| BundleError::NotUtf8 {
+        byte: e.valid_up_to(),
+    })?;
+    let by_id: FxHashMap<&str, &Event> = held.iter().map(|e| (e.id.as_str(), e)).collect();
+    let validation = begin(text, &by_id)?;
+    if let Some(helper) = helper {
+        if helper.ready().await {
+            let mut validation = validation.ids_elsewhere();
+            step_all(&mut validation, progress, |part| helper.send(&part)).await?;
+            let waiting = Phase::start("import: wait for the helper worker");
+            let reported = helper.finish().await;
+            drop(waiting);
+            if let Some((digest, ids)) = reported {
+                return Ok(validation.finish_elsewhere(Some(digest), ids)?);
+            }
+            // The worker failed on the way: check the file again without it.
+            trace::mark(WITHOUT_HELPER);
+            return check_here(begin(text, &by_id)?, bytes.len(), progress).await;
+        }
+    }
+    trace::mark(WITHOUT_HELPER);
+    check_here(validation, bytes.len(), progress).await
+}
+
+/// A validation of `text` that takes the events in `held` as they are.
+fn begin<'a>(
+    text: &'a str,
+    held: &'a FxHashMap<&'a str, &'a Event>,
+) -> Result<Validation<'a>, BundleError> {
+    Ok(Validation::start(text, Utc::now())?.knowing(|id| held.get(id).map(|&e| e.clone())))
+}
+
+/// The validation without a helper worker.
+async fn check_here(
+    mut validation: Validation<'_>,
+    file_size: usize,
+    progress: &impl CheckProgress,
+) -> Result<Bundle, CheckError> {
+    // Its bytes are about as many as the file's.
+    let mut checksum = Sha256Parts::available(file_size);
+    if checksum.is_some() {
+        validation = validation.checksum_elsewhere();
+    }
+    step_all(&mut validation, progress, |part| {
+        if let Some(checksum) = &mut checksum {
+            checksum.push(&part.bytes);
+        }
+    })
+    .await?;
+    let digest = match checksum {
+        Some(checksum) => Some(checksum.finish().await),
+        None => None,
+    };
+    Ok(validation.finish_with(digest)?)
+}
+
+/// Checks every event a slice at a time, handing each slice's checksum bytes
+/// to `hand_over` and letting the page breathe in between.
+async fn step_all(
+    validation: &mut Validation<'_>,
+    progress: &impl CheckProgress,
+    mut hand_over: impl FnMut(ChecksumPart),
+) -> Result<(), CheckError> {
+    loop {
+        let done = validation.step(SLICE)?;
+        hand_over(validation.take_checksum_part());
+        progress.checked(done);
+        tasks::yield_to_browser().await;
+        if progress.cancelled() {
+            return Err(CheckError::Cancelled);
+        }
+        if done.is_done() {
+            return Ok(());
+        }
+    }
+}
