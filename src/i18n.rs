@@ -134,7 +134,7 @@ gridcare_core::translations! {
     ClassifiedAs => "分类", "Classified as";
     Because => "依据", "Because";
     PromisedBy => "我们承诺", "We promise";
-    EscalatedNotice => "您反映的问题已列为一级（紧急），已启动应急处理，工作人员会立即与您联系。", "Your complaint is grade 1 (urgent): the emergency procedure has started and staff will contact you at once.";
+    EscalatedNotice => "您反映的问题已列为一级（紧急），已启动应急处理，工作人员会立即与您联系。", "What you reported is grade 1 (urgent): the emergency procedure has started and staff will contact you at once.";
     PrintReceipt => "打印回执", "Print receipt";
     Done => "完成", "Done";
     KeepNumber => "请保存工单号，可凭工单号和手机号后四位查询进度。", "Keep the ticket number: with it and the last four digits of your phone you can check progress.";
@@ -277,7 +277,7 @@ gridcare_core::translations! {
     PlaceColumn => "区域/供电所", "Area / station";
     OverdueTickets => "超期工单", "Overdue tickets";
     DueSoonTickets => "即将到期工单", "Tickets due soon";
-    OpenGrade1 => "未关闭的一级投诉", "Open 一级 (urgent) complaints";
+    OpenGrade1 => "未关闭的一级工单（投诉与抢修）", "Open 一级 (urgent) tickets, complaints and repairs";
     RepeatComplainants => "重复投诉客户", "Repeat complainants";
     ReturnedTickets => "多次退单或重开的工单", "Tickets returned or reopened more than once";
     NoneFound => "无", "None";
@@ -444,6 +444,15 @@ gridcare_core::translations! {
     FileNotText => "该文件不是文本文件（UTF-8）。", "The file is not a text file (UTF-8).";
     FileNotOffered => "无法保存或分享该文件，请检查存储空间后重试。", "The file could not be saved or shared; check the storage and try again.";
     PhotoFailed => "照片无法读取，请换一张或重新拍摄。", "The photo could not be read; choose another or take it again.";
+        IntentOrder => "判断顺序（文字同时有几种意图时，靠前的优先）", "Intent order (when a text shows several intents, the earlier wins)";
+        Variants => "方言、口语与繁体的读法", "Regional, colloquial and traditional forms read as";
+        CandidateKeywords => "候选关键词", "Candidate keywords";
+        CandidateKeywordsHint => "工作人员更正过分类、而现有规则仍判断不对的工单里，规则表还不认识的词，按更正后的子类分组。加入后发布为规则表的新版本，各设备同步后生效。", "Words no rule knows yet, from tickets whose classification staff corrected and the rules still read otherwise, grouped by the corrected subcategory. Adding one publishes a new version of the rule table, applied on every device it reaches.";
+        NoCandidates => "暂无候选关键词：还没有被更正且规则仍判断不对的工单。", "No candidates yet: no corrected ticket that the rules still read otherwise.";
+        CorrectedTickets => "{n} 张更正过的工单", "{n} corrected tickets";
+        AddCandidate => "加入关键词", "Add to keywords";
+        CandidateAdded => "已加入“{word}”，规则表新版本 {version} 已发布。", "Added \"{word}\"; rule table version {version} published.";
+        CandidateReason => "加入候选关键词：{word}", "Candidate keyword added: {word}";
     }
 }
 

@@ -82,3 +82,46 @@ test('the calendar shows holidays and make-up days, and flags a missing year', a
   await screenshot(page, 'rules-calendar');
   await context.close();
 });
+
+test('corrected tickets teach the table: a candidate keyword is added in one step', async () => {
+  const context = await browser.newContext();
+  const page = await openPage(context);
+  await page.goto(server.url + '/rules');
+  await appReady(page);
+  assert.match(await page.locator('[data-testid="candidates"]').innerText(), /暂无候选关键词/);
+  const before = await page.textContent('[data-testid="rule-version"]');
+  // Two hotline tickets in words no rule knows, corrected to rude attitude.
+  for (const text of ['营业员嘴巴毒得很，句句夹枪带棒', '那个收费员嘴巴毒，听得人难受']) {
+    await page.goto(server.url + '/crew/new');
+    await appReady(page);
+    await page.fill('#nt-text', text);
+    await page.waitForSelector('.live-classification [data-field="kind"]');
+    await page.selectOption('[name="kind"]', 'complaint');
+    await page.selectOption('[name="subcategory"]', 'rude_attitude');
+    await page.fill('#nt-phone', '13512345678');
+    await page.fill('#nt-reason', '坐席更正：服务态度');
+    await page.getByRole('button', { name: '建立工单' }).click();
+    await page.waitForURL(/\/crew\/t\//);
+  }
+  await page.goto(server.url + '/rules');
+  await appReady(page);
+  const group = page.locator('[data-testid="candidates"] [data-subcategory="rude_attitude"]');
+  await group.waitFor();
+  assert.match(await group.locator('h3').innerText(), /态度恶劣 · 2 张更正过的工单/);
+  const word = group.locator('li[data-word="嘴巴毒"]');
+  assert.match(await word.innerText(), /嘴巴毒 × 2/);
+  await word.getByRole('button', { name: '加入关键词' }).click();
+  await page.waitForSelector('[data-testid="candidate-added"]');
+  // A new version is in force, and the classifier now reads such words.
+  await page.waitForFunction((v) => document.querySelector('[data-testid="rule-version"]')?.textContent !== v, before);
+  assert.equal(await page.textContent('[data-testid="rule-version"]'), before + '.e1');
+  await page.fill('#try-text', '客服嘴巴毒');
+  const result = page.locator('[data-testid="classification"]');
+  await result.waitFor();
+  assert.match(await result.locator('[data-field="category"]').innerText(), /态度恶劣/);
+  // Known now: no longer a candidate.
+  assert.equal(await page.locator('[data-testid="candidates"] li[data-word="嘴巴毒"]').count(), 0);
+  await screenshot(page, 'rules-candidates');
+  assert.deepEqual(page.problems, []);
+  await context.close();
+});

@@ -51,6 +51,7 @@ impl Lang {
 /// A text that data carries in both languages (a rule's name, a category's,
 /// a clock's): the screens pick the one for the person's language.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Bilingual {
     pub zh: String,
     pub en: String,

@@ -13,6 +13,7 @@ use crate::ui::widgets::{ClassificationView, TableHead};
 use chrono::{Datelike, Utc};
 use leptos::prelude::*;
 
+mod candidates;
 mod editor;
 
 #[component]
@@ -47,6 +48,7 @@ pub fn RulesPage() -> impl IntoView {
         <Categories/>
         <Kinds/>
         <ClockRules/>
+        <candidates::CandidateKeywords/>
         <editor::RulesEditor/>
         <CalendarView/>
         <editor::CalendarEditor/>
@@ -148,17 +150,53 @@ fn Categories() -> impl IntoView {
 fn Kinds() -> impl IntoView {
     let i18n = use_i18n();
     let engine = use_engine();
-    let kinds = engine.table().kinds.clone();
+    let table = engine.table();
+    let kinds = table.kinds.clone();
+    // The order in which intents win, in the people's words.
+    let order = table.intent_order.as_ref().map(|o| {
+        let names: Vec<(String, String)> = o
+            .order
+            .iter()
+            .filter_map(|code| table.kind(code))
+            .map(|k| (k.zh.clone(), k.en.clone()))
+            .collect();
+        (names, o.source.clone())
+    });
+    let variants = table.variants.as_ref().map(|v| {
+        v.pairs
+            .iter()
+            .map(|(from, to)| format!("{from}→{to}"))
+            .collect::<Vec<_>>()
+            .join("、")
+    });
     view! {
         <section>
             <h2>{i18n.t(Key::Kinds)}</h2>
+            {order.map(|(names, source)| view! {
+                <p data-testid="intent-order">
+                    {i18n.t(Key::IntentOrder)} ": "
+                    {move || names.iter().map(|(zh, en)| i18n.lang.get().pick(zh, en).to_string()).collect::<Vec<_>>().join(" → ")}
+                    " · " <small>{source}</small>
+                </p>
+            })}
+            {variants.map(|list| view! {
+                <details>
+                    <summary>{i18n.t(Key::Variants)}</summary>
+                    <p class="keywords">{list}</p>
+                </details>
+            })}
             <table>
                 <TableHead keys=crate::labels![Term::Kind, Key::Keywords, Key::Source]/>
                 <tbody>
                     {kinds
                         .into_iter()
                         .map(|k| {
-                            let words: Vec<String> = k.keywords.iter().map(|w| w.0.clone()).collect();
+                            // A negative weight counts against the kind ("说我偷" is no report).
+                            let words: Vec<String> = k
+                                .keywords
+                                .iter()
+                                .map(|w| if w.1 < 0.0 { format!("−{}", w.0) } else { w.0.clone() })
+                                .collect();
                             view! {
                                 <tr>
                                     <td>{move || i18n.lang.get().pick(&k.zh, &k.en).to_string()}</td>

@@ -10,7 +10,7 @@
 use crate::domain::facts::{Area, Facts};
 use crate::domain::normalise::Normaliser;
 use crate::domain::numbers::{numbers, Number};
-use crate::domain::rules::{Condition, Keyword, RuleTable};
+use crate::domain::rules::{Condition, Keyword, RuleTable, Sequence};
 use aho_corasick::{AhoCorasick, MatchKind};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -78,6 +78,10 @@ enum Target {
     Near(usize),
     CountPhrase(usize, f64),
     DurationPhrase(usize, f64),
+    /// The first or the second cue of the n-th sequence.
+    SeqFirst(usize),
+    SeqThen(usize),
+    SeqFinally(usize),
     Negation,
     AdjacentNegation,
     NotNegation,
@@ -99,6 +103,8 @@ impl Target {
 #[derive(Clone, Copy, Debug)]
 struct Hit {
     pattern: usize,
+    /// For a sequence: the pattern of its second cue.
+    then: Option<usize>,
     target: Target,
     weight: f64,
     start: usize,
@@ -117,6 +123,10 @@ pub struct Classifier {
     uses: Vec<Vec<(Target, f64)>>,
     /// (category code, subcategory index within it) for each flat subcategory index.
     subs: Vec<(usize, usize)>,
+    /// Each sequence of the table: what it points at, and the phrase.
+    sequences: Vec<(Target, Sequence)>,
+    /// Colloquial and regional forms and the standard ones they are read as.
+    variants: Option<(AhoCorasick, Vec<String>)>,
 }
 
 impl Classifier {
@@ -134,10 +144,28 @@ impl Classifier {
             });
             uses[id].push((target, weight));
         };
+        let mut sequences: Vec<(Target, Sequence)> = Vec::new();
+        let mut add_sequences =
+            |owner: Target, list: &[Sequence], add: &mut dyn FnMut(&str, Target, f64)| {
+                for sequence in list {
+                    let n = sequences.len();
+                    for word in &sequence.first {
+                        add(word, Target::SeqFirst(n), 1.0);
+                    }
+                    for word in &sequence.then {
+                        add(word, Target::SeqThen(n), 1.0);
+                    }
+                    for word in &sequence.finally {
+                        add(word, Target::SeqFinally(n), 1.0);
+                    }
+                    sequences.push((owner, sequence.clone()));
+                }
+            };
         for (i, kind) in table.kinds.iter().enumerate() {
             for Keyword(word, weight) in &kind.keywords {
                 add(word, Target::Kind(i), *weight);
             }
+            add_sequences(Target::Kind(i), &kind.sequences, &mut add);
         }
         let mut subs = Vec::new();
         for (c, category) in table.categories.iter().enumerate() {
@@ -147,6 +175,7 @@ impl Classifier {
                 for Keyword(word, weight) in &sub.keywords {
                     add(word, Target::Sub(flat), *weight);
                 }
+                add_sequences(Target::Sub(flat), &sub.sequences, &mut add);
             }
         }
         for (i, fact) in table.facts.iter().enumerate() {
@@ -190,6 +219,18 @@ impl Classifier {
             .match_kind(MatchKind::Standard)
             .build(&patterns)
             .expect("keywords of a validated table build an automaton");
+        let variants = table.variants.as_ref().map(|v| {
+            let (from, to): (Vec<String>, Vec<String>) = v
+                .pairs
+                .iter()
+                .map(|(from, to)| (normaliser.text(from), normaliser.text(to)))
+                .unzip();
+            let automaton = AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&from)
+                .expect("variants of a validated table build an automaton");
+            (automaton, to)
+        });
         Classifier {
             table,
             normaliser,
@@ -197,6 +238,8 @@ impl Classifier {
             patterns,
             uses,
             subs,
+            sequences,
+            variants,
         }
     }
 
@@ -204,9 +247,20 @@ impl Classifier {
         &self.table
     }
 
+    /// The text as the keywords are written: full-width, case and
+    /// traditional characters folded, colloquial and regional forms read as
+    /// standard ones.
+    pub fn normalise(&self, text: &str) -> String {
+        let folded = self.normaliser.text(text);
+        match &self.variants {
+            Some((automaton, to)) => automaton.replace_all(&folded, to),
+            None => folded,
+        }
+    }
+
     /// Classifies a text. `manual` holds facts a person set; they beat extracted ones.
     pub fn classify(&self, text: &str, manual: &Facts) -> Classification {
-        let normalised = self.normaliser.text(text);
+        let normalised = self.normalise(text);
         let chars: Vec<char> = normalised.chars().collect();
         let hits = self.hits(&normalised);
         let mut rules = Vec::new();
@@ -222,12 +276,9 @@ impl Classifier {
             Target::Sub(i) => Some(i),
             _ => None,
         });
-        let kind_cue = self.best(&hits, |t| match t {
-            Target::Kind(i) => Some(i),
-            _ => None,
-        });
+        let kind_cue = self.kind_by_intent(&hits, &mut rules);
 
-        // Kind: the strongest cue; without one, what the topic suggests.
+        // Kind: the cue that decided; without one, what the topic suggests.
         let kind_index = match &kind_cue {
             Some((i, _, words)) => {
                 let kind = &self.table.kinds[*i];
@@ -287,10 +338,14 @@ impl Classifier {
             }
             (None, Some((s, _, words))) => {
                 let (c, j) = self.subs[*s];
-                let (cat, sub) = (
-                    &self.table.categories[c],
-                    &self.table.categories[c].subcategories[j],
-                );
+                let named = &self.table.categories[c].subcategories[j];
+                let (cat, sub) = match kind.topic_instead.get(&named.code) {
+                    Some(instead) => self
+                        .table
+                        .subcategory(instead)
+                        .expect("validated subcategory"),
+                    None => (&self.table.categories[c], named),
+                };
                 rules.push(fired(
                     &sub.id,
                     &sub.source,
@@ -321,17 +376,16 @@ impl Classifier {
             }
         }
 
-        let grade = if kind.graded {
-            self.grade(
-                &kind.code,
-                &category,
-                subcategory.as_deref(),
-                &facts,
-                &mut rules,
-            )
-        } else {
-            None
-        };
+        // Complaints and fault repairs are graded; any ticket whose facts show
+        // a hazard to people is 一级 whatever its kind (spec §1, §4).
+        let grade = self.grade_of(
+            kind.graded,
+            &kind.code,
+            &category,
+            subcategory.as_deref(),
+            &facts,
+            &mut rules,
+        );
 
         // Evidence, not defaults: a topic named in the text, or one a named kind fixes.
         let topic_named =
@@ -356,9 +410,11 @@ impl Classifier {
         }
     }
 
-    /// The grade rules that hold, and the highest grade (lowest number) among them.
-    pub fn grade(
+    /// The grade rules that hold, and the highest grade (lowest number) among
+    /// them: every rule for a graded kind, only those for every kind otherwise.
+    pub fn grade_of(
         &self,
+        graded: bool,
         kind: &str,
         category: &str,
         subcategory: Option<&str>,
@@ -376,7 +432,7 @@ impl Classifier {
             .table
             .grade_rules
             .iter()
-            .filter(|r| subject.satisfies(&r.when))
+            .filter(|r| (graded || r.every_kind) && subject.satisfies(&r.when))
             .collect();
         let grade = holding.iter().map(|r| r.grade).min()?;
         for rule in holding.iter().filter(|r| r.grade == grade) {
@@ -405,13 +461,14 @@ impl Classifier {
         }
         char_at[normalised.len()] = count;
 
-        let mut all = Vec::new();
+        let mut all = Vec::with_capacity(64);
         for m in self.automaton.find_overlapping_iter(normalised) {
             let (start, end) = (char_at[m.start()], char_at[m.end()]);
             let pattern = m.pattern().as_usize();
             for &(target, weight) in &self.uses[pattern] {
                 all.push(Hit {
                     pattern,
+                    then: None,
                     target,
                     weight,
                     start,
@@ -420,40 +477,187 @@ impl Classifier {
             }
         }
         let max_gap = self.table.negation.max_gap;
-        // "有没有", "是不是": a question, not a negation.
-        let in_question = |cue: &Hit| {
-            all.iter().any(|q| {
-                q.target == Target::NotNegation && q.start <= cue.start && q.end >= cue.end
+        // "有没有", "是不是": a question, not a negation. The cues that do
+        // negate, and the hits of each dimension, are gathered once: a text
+        // has dozens of hits, and each is checked against them.
+        let questions: Vec<&Hit> = all
+            .iter()
+            .filter(|q| q.target == Target::NotNegation)
+            .collect();
+        let cues: Vec<&Hit> = all
+            .iter()
+            .filter(|c| matches!(c.target, Target::Negation | Target::AdjacentNegation))
+            .filter(|c| {
+                !questions
+                    .iter()
+                    .any(|q| q.start <= c.start && q.end >= c.end)
             })
-        };
+            .collect();
         let negated = |hit: &Hit| {
-            all.iter().any(|cue| {
-                let before = match cue.target {
-                    Target::Negation => cue.end <= hit.start && hit.start - cue.end <= max_gap,
-                    Target::AdjacentNegation => cue.end == hit.start,
-                    _ => false,
-                };
-                before && !in_question(cue)
+            cues.iter().any(|cue| match cue.target {
+                Target::Negation => cue.end <= hit.start && hit.start - cue.end <= max_gap,
+                _ => cue.end == hit.start,
             })
         };
+        let mut by_dimension: [Vec<&Hit>; 3] = Default::default();
+        for hit in &all {
+            if let Some(d) = hit.target.dimension() {
+                by_dimension[usize::from(d)].push(hit);
+            }
+        }
         let inside_longer = |hit: &Hit| {
-            all.iter().any(|other| {
-                other.target.dimension() == hit.target.dimension()
-                    && other.start <= hit.start
+            let d = usize::from(hit.target.dimension().unwrap_or(0));
+            by_dimension[d].iter().any(|other| {
+                other.start <= hit.start
                     && other.end >= hit.end
                     && other.end - other.start > hit.end - hit.start
             })
         };
-        all.iter()
+        let mut kept: Vec<Hit> = all
+            .iter()
             .filter(|hit| match hit.target.dimension() {
                 Some(_) => !negated(hit) && !inside_longer(hit),
                 None => !matches!(
                     hit.target,
-                    Target::Negation | Target::AdjacentNegation | Target::NotNegation
+                    Target::Negation
+                        | Target::AdjacentNegation
+                        | Target::NotNegation
+                        | Target::SeqFirst(_)
+                        | Target::SeqThen(_)
+                        | Target::SeqFinally(_)
                 ),
             })
             .copied()
-            .collect()
+            .collect();
+        // A sequence counts once, for its first match in order within reach.
+        // Its cues' hits are gathered per sequence first, so each sequence
+        // looks only at its own.
+        if !self.sequences.is_empty() {
+            let mut parts: Vec<[Vec<Hit>; 3]> = vec![Default::default(); self.sequences.len()];
+            for hit in &all {
+                match hit.target {
+                    Target::SeqFirst(n) => parts[n][0].push(*hit),
+                    Target::SeqThen(n) => parts[n][1].push(*hit),
+                    Target::SeqFinally(n) => parts[n][2].push(*hit),
+                    _ => {}
+                }
+            }
+            for (n, (owner, sequence)) in self.sequences.iter().enumerate() {
+                let [firsts, thens, lasts] = &parts[n];
+                if firsts.is_empty() || thens.is_empty() {
+                    continue;
+                }
+                let within =
+                    |a: &Hit, b: &Hit| b.start >= a.end && b.start - a.end <= sequence.within;
+                let found = firsts.iter().find_map(|first| {
+                    thens.iter().filter(|t| within(first, t)).find_map(|then| {
+                        if sequence.finally.is_empty() {
+                            Some((first, then, then))
+                        } else {
+                            lasts
+                                .iter()
+                                .find(|l| within(then, l))
+                                .map(|last| (first, then, last))
+                        }
+                    })
+                });
+                if let Some((first, then, last)) = found {
+                    kept.push(Hit {
+                        pattern: first.pattern,
+                        then: Some(last.pattern),
+                        target: *owner,
+                        weight: sequence.weight,
+                        start: first.start,
+                        end: last.end.max(then.end),
+                    });
+                }
+            }
+        }
+        kept
+    }
+
+    /// The kind the text's cues decide: of the kinds whose cues reach the
+    /// intent order's threshold, the first in that order (naming the order's
+    /// rule when it overruled a higher score); else the highest score.
+    fn kind_by_intent(
+        &self,
+        hits: &[Hit],
+        rules: &mut Vec<FiredRule>,
+    ) -> Option<(usize, f64, Vec<String>)> {
+        let kind_of = |t| match t {
+            Target::Kind(i) => Some(i),
+            _ => None,
+        };
+        let scores = self.scores(hits, kind_of);
+        let (best, best_score) = Self::top(scores.clone())?;
+        let Some(order) = &self.table.intent_order else {
+            return Some((best, best_score, self.words_of(hits, best, kind_of)));
+        };
+        let rank = |i: usize| {
+            let code = &self.table.kinds[i].code;
+            order
+                .order
+                .iter()
+                .position(|c| c == code)
+                .unwrap_or(usize::MAX)
+        };
+        let asserted = scores
+            .into_iter()
+            .filter(|(i, score)| {
+                *score
+                    >= self.table.kinds[*i]
+                        .asserted_at
+                        .unwrap_or(order.asserted_at)
+            })
+            .min_by_key(|(i, _)| rank(*i));
+        match asserted {
+            Some((first, score)) if first != best => {
+                let words = self.words_of(hits, first, kind_of);
+                rules.push(fired(
+                    &order.id,
+                    &order.source,
+                    format!(
+                        "kind={} (over {})",
+                        self.table.kinds[first].code, self.table.kinds[best].code
+                    ),
+                    words.clone(),
+                ));
+                Some((first, score, words))
+            }
+            _ => Some((best, best_score, self.words_of(hits, best, kind_of))),
+        }
+    }
+
+    /// Each index that `pick` maps a hit to, with its summed weight (words
+    /// are built only for the one that is chosen: see `words_of`).
+    fn scores(&self, hits: &[Hit], pick: impl Fn(Target) -> Option<usize>) -> Vec<(usize, f64)> {
+        let mut scores: Vec<(usize, f64)> = Vec::new();
+        for hit in hits {
+            if let Some(i) = pick(hit.target) {
+                match scores.iter_mut().find(|(j, _)| *j == i) {
+                    Some((_, score)) => *score += hit.weight,
+                    None => scores.push((i, hit.weight)),
+                }
+            }
+        }
+        scores
+    }
+
+    /// The words of the hits that `pick` maps to `index`, each once.
+    fn words_of(
+        &self,
+        hits: &[Hit],
+        index: usize,
+        pick: impl Fn(Target) -> Option<usize>,
+    ) -> Vec<String> {
+        let mut words: Vec<String> = Vec::new();
+        for hit in hits.iter().filter(|h| pick(h.target) == Some(index)) {
+            let word = self.word(hit);
+            if !words.contains(&word) {
+                words.push(word);
+            }
+        }
+        words
     }
 
     /// The index with the highest summed weight among hits that `pick` maps to
@@ -461,23 +665,13 @@ impl Classifier {
     fn best(
         &self,
         hits: &[Hit],
-        pick: impl Fn(Target) -> Option<usize>,
+        pick: impl Fn(Target) -> Option<usize> + Copy,
     ) -> Option<(usize, f64, Vec<String>)> {
-        let mut scores: Vec<(usize, f64, Vec<String>)> = Vec::new();
-        for hit in hits {
-            if let Some(i) = pick(hit.target) {
-                let word = self.word(hit);
-                match scores.iter_mut().find(|(j, _, _)| *j == i) {
-                    Some((_, score, words)) => {
-                        *score += hit.weight;
-                        if !words.contains(&word) {
-                            words.push(word);
-                        }
-                    }
-                    None => scores.push((i, hit.weight, vec![word])),
-                }
-            }
-        }
+        let (index, score) = Self::top(self.scores(hits, pick))?;
+        Some((index, score, self.words_of(hits, index, pick)))
+    }
+
+    fn top(scores: Vec<(usize, f64)>) -> Option<(usize, f64)> {
         scores.into_iter().fold(None, |best, candidate| match best {
             Some(b) if b.1 > candidate.1 || (b.1 == candidate.1 && b.0 < candidate.0) => Some(b),
             _ => Some(candidate),
@@ -485,7 +679,10 @@ impl Classifier {
     }
 
     fn word(&self, hit: &Hit) -> String {
-        self.patterns[hit.pattern].clone()
+        match hit.then {
+            Some(then) => format!("{}…{}", self.patterns[hit.pattern], self.patterns[then]),
+            None => self.patterns[hit.pattern].clone(),
+        }
     }
 
     fn extract_facts(
@@ -562,7 +759,13 @@ impl Classifier {
                         .map(|Keyword(u, h)| (u.clone(), *h))
                         .collect();
                     if let Some((unit_len, hours)) = unit_with_value_at(chars, n.end, &units) {
-                        if near(n.start, n.end + unit_len) {
+                        // "第二天" is a day, not two; "两天内" a deadline, not
+                        // how long the power has been off.
+                        let ordinal = n.start > 0 && chars[n.start - 1] == '第';
+                        let deadline = ["内", "之内", "以内"]
+                            .iter()
+                            .any(|w| starts_with_at(chars, n.end + unit_len, w));
+                        if !ordinal && !deadline && near(n.start, n.end + unit_len) {
                             let more = n.more || followed_by_more(chars, n.end + unit_len);
                             keep_larger(
                                 hours_of(n, hours, more),

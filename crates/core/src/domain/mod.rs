@@ -4,6 +4,7 @@
 
 pub mod bundle;
 pub mod calendar;
+pub mod candidates;
 pub mod classify;
 pub mod clock;
 pub mod demo;

@@ -3,13 +3,13 @@
 //! customers use to their simplified forms. Each input character maps to
 //! exactly one output character, so positions stay comparable.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 const TRADITIONAL: &str = include_str!("data/traditional_simplified.txt");
 
 #[derive(Clone, Debug)]
 pub struct Normaliser {
-    traditional: HashMap<char, char>,
+    traditional: FxHashMap<char, char>,
 }
 
 impl Default for Normaliser {
@@ -46,7 +46,9 @@ impl Normaliser {
     }
 
     pub fn text(&self, text: &str) -> String {
-        text.chars().map(|c| self.char(c)).collect()
+        let mut out = String::with_capacity(text.len());
+        out.extend(text.chars().map(|c| self.char(c)));
+        out
     }
 }
 

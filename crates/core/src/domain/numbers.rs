@@ -17,8 +17,8 @@ fn digit(c: char) -> Option<u32> {
     match c {
         '零' | '〇' => Some(0),
         '一' => Some(1),
-        '二' | '两' => Some(2),
-        '三' => Some(3),
+        '二' | '两' | '俩' => Some(2),
+        '三' | '仨' => Some(3),
         '四' => Some(4),
         '五' => Some(5),
         '六' => Some(6),
@@ -31,6 +31,9 @@ fn digit(c: char) -> Option<u32> {
 
 fn multiplier(c: char) -> Option<u32> {
     match c {
+        // 廿 and 卅 are twenty and thirty on their own ("廿来户").
+        '廿' => Some(20),
+        '卅' => Some(30),
         '十' => Some(10),
         '百' => Some(100),
         '千' => Some(1000),
@@ -41,8 +44,11 @@ fn multiplier(c: char) -> Option<u32> {
 
 /// Reads a number at `start`, or `None` if there is none.
 pub fn number_at(chars: &[char], start: usize) -> Option<Number> {
-    let (value, mut end) = arabic(chars, start).or_else(|| chinese(chars, start))?;
-    let mut more = start >= 2 && chars[start - 2..start] == ['超', '过']
+    let (value, mut end, range) = arabic(chars, start)
+        .map(|(v, e)| (v, e, false))
+        .or_else(|| chinese(chars, start))?;
+    let mut more = range
+        || start >= 2 && chars[start - 2..start] == ['超', '过']
         || start >= 1 && chars[start - 1] == '超';
     let mut value = value;
     while let Some(&c) = chars.get(end) {
@@ -80,13 +86,24 @@ fn arabic(chars: &[char], start: usize) -> Option<(f64, usize)> {
     text.parse().ok().map(|v| (v, end))
 }
 
-fn chinese(chars: &[char], start: usize) -> Option<(f64, usize)> {
+/// A Chinese numeral; the flag says it was a range ("五六十", "三四个"),
+/// read as its lower end.
+fn chinese(chars: &[char], start: usize) -> Option<(f64, usize, bool)> {
     let (mut total, mut section, mut current) = (0u64, 0u64, 0u64);
     let mut end = start;
+    let mut range = false;
+    let mut after_digit = false;
     while let Some(&c) = chars.get(end) {
         if let Some(d) = digit(c) {
-            current = u64::from(d);
+            // Two digits in a row name a range: keep the first (lower) one.
+            if after_digit && d == current as u32 + 1 {
+                range = true;
+            } else {
+                current = u64::from(d);
+            }
+            after_digit = true;
         } else if let Some(m) = multiplier(c) {
+            after_digit = false;
             let m = u64::from(m);
             if m == 10000 {
                 total = (total + section + current) * m;
@@ -104,7 +121,7 @@ fn chinese(chars: &[char], start: usize) -> Option<(f64, usize)> {
     if end == start {
         return None;
     }
-    Some(((total + section + current) as f64, end))
+    Some(((total + section + current) as f64, end, range))
 }
 
 /// Every number in the text, left to right.
@@ -145,6 +162,14 @@ mod tests {
         assert_eq!(first("三十六小时").value, 36.0);
         assert!(first("超过24小时").more);
         assert!(!first("24小时").more);
+        // Ranges read as their lower end, and as "somewhat more".
+        assert_eq!(first("五六十户").value, 50.0);
+        assert!(first("五六十户").more);
+        assert_eq!(first("三四个小时").value, 3.0);
+        assert_eq!(first("俩小时").value, 2.0);
+        assert_eq!(first("仨月").value, 3.0);
+        assert_eq!(first("廿来户").value, 20.0);
+        assert_eq!(first("百来户").value, 100.0);
         let chars: Vec<char> = "第3次".chars().collect();
         assert_eq!(number_at(&chars, 1).unwrap().end, 2);
     }

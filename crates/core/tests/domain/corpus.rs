@@ -1,13 +1,40 @@
-//! Accuracy on a corpus of realistic work-order texts (tests/corpus/complaints.tsv):
-//! prints the accuracy per field and every miss, and requires at least 95% per field.
+//! Classification accuracy on three corpora of realistic texts, each printed
+//! per field (kind, category, subcategory, grade):
+//!
+//! - `fresh-dev.tsv` and `fresh-test.tsv`: 460 texts written by two other
+//!   hands from the labelling guide (`corpus/GUIDE.md`) and the reference,
+//!   without seeing the engine, reviewed by a third, and split in halves
+//!   before any rule was tuned. Tuning looks at the development half only:
+//!   its misses are printed. The test half prints its figures and nothing
+//!   else, so nobody tunes to it; it is the honest measure.
+//! - `complaints.tsv` and `heldout.tsv`: the first corpus, written by the
+//!   hand that first wrote the keywords.
+//!
+//! The goal is 95 % per field on the test half (issue 20). Until the
+//! engine reaches it, the test half's assertion is a floor a little under
+//! the figure reached (a regression fails the build) and the shortfall is
+//! printed; the development texts and the first corpus must reach their
+//! floors too.
 
 use gridcare_core::domain::classify::Classifier;
 use gridcare_core::domain::facts::Facts;
 use gridcare_core::domain::rules::RuleTable;
 
-const CORPUS: &str = include_str!("../corpus/complaints.tsv");
-const HELD_OUT: &str = include_str!("../corpus/heldout.tsv");
-const REQUIRED: f64 = 0.95;
+const FIRST: &str = include_str!("../corpus/complaints.tsv");
+const FIRST_HELD_OUT: &str = include_str!("../corpus/heldout.tsv");
+const FRESH_DEV: &str = include_str!("../corpus/fresh-dev.tsv");
+const FRESH_TEST: &str = include_str!("../corpus/fresh-test.tsv");
+/// 900 more development texts by four more hands, written after the split
+/// (not reviewed by a second labeller, unlike the halves).
+const FRESH_DEV_MORE: &str = include_str!("../corpus/fresh-dev-more.tsv");
+/// What the test half must reach for the issue to be done.
+const GOAL: f64 = 0.95;
+/// Floors: the figures reached, less a little, so that a change that makes
+/// the engine worse on any corpus fails.
+const TEST_HALF_FLOOR: f64 = 0.88;
+const DEVELOPMENT_FLOOR: f64 = 0.94;
+const FIRST_CORPUS_FLOOR: f64 = 0.95;
+const FIELDS: [&str; 4] = ["kind", "category", "subcategory", "grade"];
 
 struct Case<'a> {
     line: usize,
@@ -32,10 +59,16 @@ fn cases(corpus: &'static str) -> Vec<Case<'static>> {
         .collect()
 }
 
-/// Accuracy per field (kind, category, subcategory, grade), printed with every miss.
-fn accuracy(name: &str, cases: &[Case]) -> [f64; 4] {
+/// Whether the misses are printed (never for the test half).
+#[derive(PartialEq)]
+enum Show {
+    Misses,
+    FiguresOnly,
+}
+
+/// Accuracy per field, printed.
+fn accuracy(name: &str, cases: &[Case], show: Show) -> [f64; 4] {
     let classifier = Classifier::new(RuleTable::shipped());
-    let fields = ["kind", "category", "subcategory", "grade"];
     let mut correct = [0usize; 4];
     let mut misses = Vec::new();
     for case in cases {
@@ -46,10 +79,10 @@ fn accuracy(name: &str, cases: &[Case]) -> [f64; 4] {
             c.subcategory.clone().unwrap_or_else(|| "-".into()),
             c.grade.map(|g| g.to_string()).unwrap_or_else(|| "-".into()),
         ];
-        for (i, field) in fields.iter().enumerate() {
+        for (i, field) in FIELDS.iter().enumerate() {
             if got[i] == case.expected[i] {
                 correct[i] += 1;
-            } else {
+            } else if show == Show::Misses {
                 misses.push(format!(
                     "  line {} {field}: expected {} got {} | {}",
                     case.line, case.expected[i], got[i], case.text
@@ -58,7 +91,7 @@ fn accuracy(name: &str, cases: &[Case]) -> [f64; 4] {
         }
     }
     println!("{name}: {} texts", cases.len());
-    for (i, field) in fields.iter().enumerate() {
+    for (i, field) in FIELDS.iter().enumerate() {
         println!(
             "  {field:<12} {:>5.1}% ({}/{})",
             100.0 * correct[i] as f64 / cases.len() as f64,
@@ -72,20 +105,98 @@ fn accuracy(name: &str, cases: &[Case]) -> [f64; 4] {
     correct.map(|c| c as f64 / cases.len() as f64)
 }
 
+fn require(name: &str, figures: [f64; 4], floor: f64) {
+    for (field, accuracy) in FIELDS.iter().zip(figures) {
+        if accuracy < GOAL {
+            println!(
+                "  {name}: {field} {:.1}% is short of the {:.0}% goal",
+                accuracy * 100.0,
+                GOAL * 100.0
+            );
+        }
+        assert!(
+            accuracy >= floor,
+            "{name}: {field} accuracy {:.1}% is below its floor of {:.0}%",
+            accuracy * 100.0,
+            floor * 100.0
+        );
+    }
+}
+
 #[test]
-fn corpus_accuracy_is_at_least_95_percent_per_field() {
-    let mut all = cases(CORPUS);
-    let held_out = cases(HELD_OUT);
-    // The held-out texts were not used to tune the keywords: their figure is the honest one.
-    accuracy("held-out texts", &held_out);
+fn the_fresh_test_half_holds_its_floor_toward_95_percent() {
+    let test = cases(FRESH_TEST);
+    assert!(test.len() >= 200, "the test half has {} texts", test.len());
+    require(
+        "fresh test half",
+        accuracy("fresh test half", &test, Show::FiguresOnly),
+        TEST_HALF_FLOOR,
+    );
+}
+
+#[test]
+fn the_further_development_texts_hold_their_floor() {
+    let dev = cases(FRESH_DEV_MORE);
+    require(
+        "further development texts",
+        accuracy("further development texts", &dev, Show::Misses),
+        DEVELOPMENT_FLOOR,
+    );
+}
+
+#[test]
+fn the_fresh_development_half_holds_its_floor() {
+    let dev = cases(FRESH_DEV);
+    assert!(
+        dev.len() >= 200,
+        "the development half has {} texts",
+        dev.len()
+    );
+    require(
+        "fresh development half",
+        accuracy("fresh development half", &dev, Show::Misses),
+        DEVELOPMENT_FLOOR,
+    );
+}
+
+#[test]
+fn the_first_corpus_is_at_least_95_percent_per_field() {
+    let mut all = cases(FIRST);
+    let held_out = cases(FIRST_HELD_OUT);
+    accuracy("first corpus, its held-out texts", &held_out, Show::Misses);
     all.extend(held_out);
     assert!(all.len() >= 150, "the corpus has {} texts", all.len());
-    let fields = ["kind", "category", "subcategory", "grade"];
-    for (field, accuracy) in fields.iter().zip(accuracy("whole corpus", &all)) {
-        assert!(
-            accuracy >= REQUIRED,
-            "{field} accuracy {:.1}% is below 95%",
-            accuracy * 100.0
-        );
+    require(
+        "first corpus",
+        accuracy("first corpus", &all, Show::Misses),
+        FIRST_CORPUS_FLOOR,
+    );
+}
+
+/// Every label in the corpora is one the rule table knows, so a typo in a
+/// label cannot pass for a miss of the engine.
+#[test]
+fn every_label_is_a_code_of_the_table() {
+    use gridcare_core::domain::rules::{CATEGORY_CODES, KIND_CODES, SUBCATEGORY_CODES};
+    for corpus in [FIRST, FIRST_HELD_OUT, FRESH_DEV, FRESH_DEV_MORE, FRESH_TEST] {
+        for case in cases(corpus) {
+            let [kind, category, sub, grade] = case.expected;
+            assert!(KIND_CODES.contains(&kind), "line {}: {kind}", case.line);
+            assert!(
+                CATEGORY_CODES.contains(&category),
+                "line {}: {category}",
+                case.line
+            );
+            assert!(
+                sub == "-" || SUBCATEGORY_CODES.contains(&sub),
+                "line {}: {sub}",
+                case.line
+            );
+            assert!(
+                ["1", "2", "3", "-"].contains(&grade),
+                "line {}: {grade}",
+                case.line
+            );
+        }
     }
 }

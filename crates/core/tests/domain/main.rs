@@ -3,6 +3,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 mod calendar;
+mod candidates;
 mod clocks;
 mod corpus;
 mod drill;

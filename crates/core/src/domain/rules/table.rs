@@ -14,12 +14,7 @@ pub(super) const SHIPPED: &str = include_str!("../data/rules.json");
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Keyword(pub String, pub f64);
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Bilingual {
-    pub zh: String,
-    pub en: String,
-}
+pub use crate::i18n::Bilingual;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -32,6 +27,14 @@ pub struct RuleTable {
     pub high_frequency: HighFrequency,
     pub site_arrival_profile: String,
     pub negation: Negation,
+    /// Colloquial, regional and Cantonese forms read as standard Mandarin
+    /// before matching (俺 → 我, 咋 → 怎么, 冇 → 没有).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variants: Option<Variants>,
+    /// Which kind wins when the text shows several intents (dissatisfaction
+    /// and a question, praise and a repair).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intent_order: Option<IntentOrder>,
     pub kinds: Vec<KindRule>,
     pub kind_without_cue: KindDefault,
     pub categories: Vec<CategoryRule>,
@@ -69,6 +72,43 @@ pub struct Negation {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct Variants {
+    pub id: String,
+    pub source: String,
+    /// (as people write it, as the keywords are written); the longest
+    /// form found at a place is the one read.
+    pub pairs: Vec<(String, String)>,
+}
+
+/// The order of intents (spec §1): a kind whose cues in the text reach
+/// `asserted_at` is asserted; of the kinds asserted, the one first in
+/// `order` wins, whatever another's score. With none asserted, the highest
+/// score wins as before.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IntentOrder {
+    pub id: String,
+    pub source: String,
+    pub order: Vec<String>,
+    pub asserted_at: f64,
+}
+
+/// Two (or three) cues in this order, each at most `within` characters
+/// after the one before ("说 … 明天 … 没见人影"): a phrase that a list of
+/// words cannot express.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sequence {
+    pub first: Vec<String>,
+    pub then: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub finally: Vec<String>,
+    pub within: usize,
+    pub weight: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct KindRule {
     pub id: String,
     pub code: String,
@@ -88,6 +128,16 @@ pub struct KindRule {
     #[serde(default = "yes", skip_serializing_if = "is_true")]
     pub topic: bool,
     pub keywords: Vec<Keyword>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sequences: Vec<Sequence>,
+    /// The score at which this kind's cues assert it (the intent order's
+    /// threshold when unset).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asserted_at: Option<f64>,
+    /// Topics that mean another for this kind: a consultation about the
+    /// steps of a connection is a policy inquiry, not a cumbersome process.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub topic_instead: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -128,6 +178,8 @@ pub struct SubcategoryRule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind_without_cue: Option<String>,
     pub keywords: Vec<Keyword>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sequences: Vec<Sequence>,
 }
 
 /// How a fact is found in free text. Exactly one of the extractors is set.
@@ -194,6 +246,10 @@ pub struct GradeRule {
     pub source: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Applies to a ticket of any kind, not only the graded ones (a hazard
+    /// to people is 一级 whatever the caller asked for: spec §1).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub every_kind: bool,
     pub when: Condition,
 }
 
@@ -249,6 +305,9 @@ pub struct ClockRule {
     pub zh: String,
     pub en: String,
     pub source: String,
+    /// Why the rule reads as it does, where the reference leaves a choice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     pub applies: Condition,
     /// The milestone the clock starts at (see `clock::Milestone`).
     pub start: String,

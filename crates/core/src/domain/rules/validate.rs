@@ -48,9 +48,26 @@ impl Check {
         for (i, Keyword(text, weight)) in keywords.iter().enumerate() {
             self.text(text, format!("{at}[{i}]"));
             self.require(
-                *weight > 0.0 && weight.is_finite(),
+                *weight != 0.0 && weight.is_finite(),
                 format!("{at}[{i}]"),
-                "weight must be a positive number",
+                "weight must be a number other than zero (a negative one counts against)",
+            );
+        }
+    }
+
+    fn sequences(&mut self, sequences: &[Sequence], at: &str) {
+        for (i, q) in sequences.iter().enumerate() {
+            let at = format!("{at}[{i}]");
+            self.words(&q.first, &format!("{at}.first"));
+            self.words(&q.then, &format!("{at}.then"));
+            for (j, word) in q.finally.iter().enumerate() {
+                self.text(word, format!("{at}.finally[{j}]"));
+            }
+            self.require(q.within > 0, format!("{at}.within"), "must be at least 1");
+            self.require(
+                q.weight != 0.0 && q.weight.is_finite(),
+                format!("{at}.weight"),
+                "weight must be a number other than zero",
             );
         }
     }
@@ -261,6 +278,24 @@ pub(super) fn validate(t: &RuleTable) -> Vec<Problem> {
         c.text(&k.zh, format!("{at}.zh"));
         c.text(&k.en, format!("{at}.en"));
         c.keywords(&k.keywords, &format!("{at}.keywords"));
+        c.sequences(&k.sequences, &format!("{at}.sequences"));
+        if let Some(score) = k.asserted_at {
+            c.require(
+                score > 0.0 && score.is_finite(),
+                format!("{at}.asserted_at"),
+                "must be a positive number",
+            );
+        }
+        for (from, to) in &k.topic_instead {
+            for code in [from, to] {
+                c.one_of(
+                    code,
+                    &SUBCATEGORY_CODES,
+                    format!("{at}.topic_instead"),
+                    "subcategory",
+                );
+            }
+        }
         if let Some(sub) = &k.fixed_subcategory {
             c.one_of(
                 sub,
@@ -276,6 +311,31 @@ pub(super) fn validate(t: &RuleTable) -> Vec<Problem> {
             "kinds",
             format!("kind '{code}' is missing"),
         );
+    }
+    if let Some(order) = &t.intent_order {
+        c.text(&order.id, "intent_order.id".into());
+        c.text(&order.source, "intent_order.source".into());
+        for (i, code) in order.order.iter().enumerate() {
+            c.one_of(
+                code,
+                &KIND_CODES,
+                format!("intent_order.order[{i}]"),
+                "kind",
+            );
+        }
+        c.require(
+            order.asserted_at > 0.0 && order.asserted_at.is_finite(),
+            "intent_order.asserted_at",
+            "must be a positive number",
+        );
+    }
+    if let Some(variants) = &t.variants {
+        c.text(&variants.id, "variants.id".into());
+        c.text(&variants.source, "variants.source".into());
+        for (i, (from, to)) in variants.pairs.iter().enumerate() {
+            c.text(from, format!("variants.pairs[{i}][0]"));
+            c.text(to, format!("variants.pairs[{i}][1]"));
+        }
     }
     c.one_of(
         &t.kind_without_cue.with_topic,
@@ -323,6 +383,7 @@ pub(super) fn validate(t: &RuleTable) -> Vec<Problem> {
             }
             c.text(&sub.source, format!("{at}.source"));
             c.keywords(&sub.keywords, &format!("{at}.keywords"));
+            c.sequences(&sub.sequences, &format!("{at}.sequences"));
             if let Some(kind) = &sub.kind_without_cue {
                 c.one_of(kind, &KIND_CODES, format!("{at}.kind_without_cue"), "kind");
             }
