@@ -71,8 +71,12 @@ fn classify_writes_one_json_line_per_input_line() {
         .iter()
         .any(|r| r["id"] == "grade.1.joint_supply_quality" && r["source"] == "003 §八"));
     assert_eq!(lines[1]["kind"], "fault_repair");
-    assert_eq!(lines[1]["grade"], Value::Null, "fault repair is not graded");
     assert_eq!(lines[1]["facts"]["safety_hazard"], true);
+    assert_eq!(
+        lines[1]["grade"], 1,
+        "a repair with a hazard to people is 一级 (spec §1, updated)"
+    );
+    assert_eq!(lines[1]["emergency"], true);
     assert_eq!(lines[2]["kind"], "consultation");
     assert_eq!(lines[2]["grade"], Value::Null);
 }

@@ -138,77 +138,171 @@ pub fn DrillPage() -> impl IntoView {
     view! {
         <h1>{i18n.t(Key::Drill)}</h1>
         <p class="meta">{i18n.t(Key::DrillIntro)}</p>
-        <label>{i18n.t(Key::Trainee)} " "
-            <input type="text" maxlength="40" data-testid="trainee" prop:value=move || trainee.get() on:input=move |ev| trainee.set(event_target_value(&ev))/>
+        <label>
+            {i18n.t(Key::Trainee)} " "
+            <input
+                type="text"
+                maxlength="40"
+                data-testid="trainee"
+                prop:value=move || trainee.get()
+                on:input=move |ev| trainee.set(event_target_value(&ev))
+            />
         </label>
         <Show when=move || !finished()>
             <section class="drill-question" data-testid="drill-question">
                 <h2>{i18n.t(Key::Scenario)} " " {move || step.get() + 1} " / " {ROUND}</h2>
-                <p class="ticket-text" data-testid="drill-text">{move || round.with(|r| r.get(step.get()).map(|s| s.text.clone()).unwrap_or_default())}</p>
+                <p class="ticket-text" data-testid="drill-text">
+                    {move || {
+                        round
+                            .with(|r| r.get(step.get()).map(|s| s.text.clone()).unwrap_or_default())
+                    }}
+                </p>
                 <form class="row" on:submit=submit.clone()>
-                    <label>{i18n.t(Term::Kind)}
-                        <select data-testid="drill-kind" prop:value=move || kind.get() on:change=move |ev| kind.set(event_target_value(&ev))>
-                            <option value="">"—"</option>{options(kinds.clone())}
-                        </select>
-                    </label>
-                    <label>{i18n.t(Term::Category)}
-                        <select data-testid="drill-category" prop:value=move || category.get() on:change=move |ev| category.set(event_target_value(&ev))>
-                            <option value="">"—"</option>{options(categories.clone())}
-                        </select>
-                    </label>
-                    <label>{i18n.t(Term::Grade)}
-                        <select data-testid="drill-grade" prop:value=move || grade.get() on:change=move |ev| grade.set(event_target_value(&ev))>
-                            <option value="">{i18n.t(Key::NoGrade)}</option>
-                            {(1..=3u8).map(|g| view! { <option value=g.to_string()>{i18n.t(grade_key(g))}</option> }).collect_view()}
-                        </select>
-                    </label>
-                    <label>{i18n.t(Key::DrillDeadline)}
-                        <select data-testid="drill-deadline" prop:value=move || clock.get() on:change=move |ev| clock.set(event_target_value(&ev))>
-                            <option value="">{i18n.t(Key::NoResolutionClock)}</option>{options(clocks.clone())}
-                        </select>
-                    </label>
-                    <label>{i18n.t(Key::Template)}
-                        <select data-testid="drill-template" prop:value=move || template.get() on:change=move |ev| template.set(event_target_value(&ev))>
+                    <label>
+                        {i18n.t(Term::Kind)}
+                        <select
+                            data-testid="drill-kind"
+                            prop:value=move || kind.get()
+                            on:change=move |ev| kind.set(event_target_value(&ev))
+                        >
                             <option value="">"—"</option>
-                            {template_ids.iter().map(|id| view! { <option value=id.clone()>{id.clone()}</option> }).collect_view()}
+                            {options(kinds.clone())}
                         </select>
                     </label>
-                    <button type="submit" class="primary" disabled=answered>{i18n.t(Key::CheckAnswer)}</button>
+                    <label>
+                        {i18n.t(Term::Category)}
+                        <select
+                            data-testid="drill-category"
+                            prop:value=move || category.get()
+                            on:change=move |ev| category.set(event_target_value(&ev))
+                        >
+                            <option value="">"—"</option>
+                            {options(categories.clone())}
+                        </select>
+                    </label>
+                    <label>
+                        {i18n.t(Term::Grade)}
+                        <select
+                            data-testid="drill-grade"
+                            prop:value=move || grade.get()
+                            on:change=move |ev| grade.set(event_target_value(&ev))
+                        >
+                            <option value="">{i18n.t(Key::NoGrade)}</option>
+                            {(1..=3u8)
+                                .map(|g| {
+                                    view! {
+                                        <option value=g.to_string()>{i18n.t(grade_key(g))}</option>
+                                    }
+                                })
+                                .collect_view()}
+                        </select>
+                    </label>
+                    <label>
+                        {i18n.t(Key::DrillDeadline)}
+                        <select
+                            data-testid="drill-deadline"
+                            prop:value=move || clock.get()
+                            on:change=move |ev| clock.set(event_target_value(&ev))
+                        >
+                            <option value="">{i18n.t(Key::NoResolutionClock)}</option>
+                            {options(clocks.clone())}
+                        </select>
+                    </label>
+                    <label>
+                        {i18n.t(Key::Template)}
+                        <select
+                            data-testid="drill-template"
+                            prop:value=move || template.get()
+                            on:change=move |ev| template.set(event_target_value(&ev))
+                        >
+                            <option value="">"—"</option>
+                            {template_ids
+                                .iter()
+                                .map(|id| view! { <option value=id.clone()>{id.clone()}</option> })
+                                .collect_view()}
+                        </select>
+                    </label>
+                    <button type="submit" class="primary" disabled=answered>
+                        {i18n.t(Key::CheckAnswer)}
+                    </button>
                 </form>
-                {move || answered().then(|| scores.with(|all| all.get(step.get()).cloned())).flatten().map(|score| {
-                    let points = score.points;
-                    view! {
-                        <div class="drill-score" data-testid="drill-score" data-points=points>
-                            <ScoreLines score=score/>
-                            <button type="button" on:click=next>{i18n.t(Key::NextScenario)}</button>
-                        </div>
-                    }
-                })}
+                {move || {
+                    answered()
+                        .then(|| scores.with(|all| all.get(step.get()).cloned()))
+                        .flatten()
+                        .map(|score| {
+                            let points = score.points;
+                            view! {
+                                <div
+                                    class="drill-score"
+                                    data-testid="drill-score"
+                                    data-points=points
+                                >
+                                    <ScoreLines score=score />
+                                    <button type="button" on:click=next>
+                                        {i18n.t(Key::NextScenario)}
+                                    </button>
+                                </div>
+                            }
+                        })
+                }}
             </section>
         </Show>
         <Show when=finished>
             <section data-testid="drill-result">
-                <h2>{i18n.t(Key::DrillDone)} " "
-                    <span data-testid="drill-total">{move || scores.with(|all| format!("{} / {}", all.iter().map(|s| s.points).sum::<u32>(), all.iter().map(|s| s.out_of).sum::<u32>()))}</span>
+                <h2>
+                    {i18n.t(Key::DrillDone)} " "
+                    <span data-testid="drill-total">
+                        {move || {
+                            scores
+                                .with(|all| {
+                                    format!(
+                                        "{} / {}",
+                                        all.iter().map(|s| s.points).sum::<u32>(),
+                                        all.iter().map(|s| s.out_of).sum::<u32>(),
+                                    )
+                                })
+                        }}
+                    </span>
                 </h2>
                 // Every scenario of the round with its marks, the last one included.
                 <ol class="drill-review">
-                    {move || round.get().into_iter().zip(scores.get()).enumerate().map(|(i, (s, score))| {
-                        let points = score.points;
-                        view! {
-                            <li data-item=i data-points=points>
-                                <p class="ticket-text">{s.text}</p>
-                                <ScoreLines score=score/>
-                            </li>
-                        }
-                    }).collect_view()}
+                    {move || {
+                        round
+                            .get()
+                            .into_iter()
+                            .zip(scores.get())
+                            .enumerate()
+                            .map(|(i, (s, score))| {
+                                let points = score.points;
+                                view! {
+                                    <li data-item=i data-points=points>
+                                        <p class="ticket-text">{s.text}</p>
+                                        <ScoreLines score=score />
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    }}
                 </ol>
-                <button type="button" on:click=again>{i18n.t(Key::DrillAgain)}</button>
+                <button type="button" on:click=again>
+                    {i18n.t(Key::DrillAgain)}
+                </button>
             </section>
         </Show>
         <h2>{i18n.t(Key::DrillHistory)}</h2>
         <ol data-testid="drill-history">
-            {move || history.get().into_iter().map(|r| view! { <li>{r.at} " · " {r.trainee} " · " {r.points} " / " {r.out_of}</li> }).collect_view()}
+            {move || {
+                history
+                    .get()
+                    .into_iter()
+                    .map(|r| {
+                        view! {
+                            <li>{r.at} " · " {r.trainee} " · " {r.points} " / " {r.out_of}</li>
+                        }
+                    })
+                    .collect_view()
+            }}
         </ol>
     }
 }
@@ -218,14 +312,32 @@ pub fn DrillPage() -> impl IntoView {
 fn ScoreLines(score: Score) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <p><strong>{score.points} " / " {score.out_of}</strong></p>
+        <p>
+            <strong>{score.points} " / " {score.out_of}</strong>
+        </p>
         <ul>
-            {score.marks.into_iter().map(|m| view! {
-                <li class:right=m.correct class:wrong=!m.correct data-part=m.part.clone()>
-                    {i18n.t(part_key(&m.part))} ": " {if m.correct { "✓".to_string() } else { format!("✗ {} → {}", m.given, m.expected) }}
-                    " · " <code>{m.rule}</code> " (" {m.source} ")"
-                </li>
-            }).collect_view()}
+            {score
+                .marks
+                .into_iter()
+                .map(|m| {
+                    view! {
+                        <li class:right=m.correct class:wrong=!m.correct data-part=m.part.clone()>
+                            {i18n.t(part_key(&m.part))}
+                            ": "
+                            {if m.correct {
+                                "✓".to_string()
+                            } else {
+                                format!("✗ {} → {}", m.given, m.expected)
+                            }}
+                            " · "
+                            <code>{m.rule}</code>
+                            " ("
+                            {m.source}
+                            ")"
+                        </li>
+                    }
+                })
+                .collect_view()}
         </ul>
     }
 }

@@ -19,7 +19,7 @@ pub fn Home() -> impl IntoView {
     view! {
         <h1>{i18n.t(Key::AppName)}</h1>
         <Show when=empty>
-            <DemoOffer/>
+            <DemoOffer />
         </Show>
         <ul class="entry-tiles">
             {entries

@@ -34,28 +34,26 @@ pub fn App() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <Router>
-            {sync::provide_import_state()}
-            <a class="skip-link" href="#main">{i18n.t(Key::SkipToContent)}</a>
-            <Header/>
-            <main id="main" tabindex="-1">
+            {sync::provide_import_state()} <a class="skip-link" href="#main">
+                {i18n.t(Key::SkipToContent)}
+            </a> <Header /> <main id="main" tabindex="-1">
                 // Screens are rebuilt when the rules or calendar in force change.
                 {move || {
                     engine.0.track();
                     view! {
-                    <Routes fallback=|| view! { <Placeholder title=Key::NotFound/> }>
-                        <Route path=path!("/") view=Home/>
-                        <Route path=path!("/crew") view=crew::CrewPage/>
-                        <Route path=path!("/crew/t/:id") view=crew::ticket::TicketPage/>
-                        <Route path=path!("/crew/new") view=crew::new_ticket::NewTicketPage/>
-                        <Route path=path!("/supervisor") view=supervisor::SupervisorPage/>
-                        <Route path=path!("/rules") view=RulesPage/>
-                        <Route path=path!("/tariff") view=tariff::TariffPage/>
-                        <Route path=path!("/drill") view=drill::DrillPage/>
-                    </Routes>
+                        <Routes fallback=|| view! { <Placeholder title=Key::NotFound /> }>
+                            <Route path=path!("/") view=Home />
+                            <Route path=path!("/crew") view=crew::CrewPage />
+                            <Route path=path!("/crew/t/:id") view=crew::ticket::TicketPage />
+                            <Route path=path!("/crew/new") view=crew::new_ticket::NewTicketPage />
+                            <Route path=path!("/supervisor") view=supervisor::SupervisorPage />
+                            <Route path=path!("/rules") view=RulesPage />
+                            <Route path=path!("/tariff") view=tariff::TariffPage />
+                            <Route path=path!("/drill") view=drill::DrillPage />
+                        </Routes>
                     }
                 }}
-            </main>
-            <StatusBar/>
+            </main> <StatusBar />
         </Router>
     }
 }
@@ -70,14 +68,14 @@ pub fn KioskApp() -> impl IntoView {
     data::Data::provide(engine);
     kiosk::leave_notices_for_the_home();
     view! {
-        <shell::KioskHeader/>
+        <shell::KioskHeader />
         <main id="main" tabindex="-1">
             {move || {
                 engine.0.track();
-                view! { <kiosk::KioskPage/> }
+                view! { <kiosk::KioskPage /> }
             }}
         </main>
-        <StatusBar/>
+        <StatusBar />
     }
 }
 
@@ -87,11 +85,11 @@ pub fn KioskApp() -> impl IntoView {
 pub fn KioskHomeApp() -> impl IntoView {
     provide_i18n();
     view! {
-        <shell::KioskHeader/>
+        <shell::KioskHeader />
         <main id="main" tabindex="-1">
-            <kiosk::KioskHomePage/>
+            <kiosk::KioskHomePage />
         </main>
-        <StatusBar saves=false/>
+        <StatusBar saves=false />
     }
 }
 

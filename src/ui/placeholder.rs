@@ -16,6 +16,8 @@ pub fn Placeholder(title: Key) -> impl IntoView {
     view! {
         <h1>{i18n.t(title)}</h1>
         <p>{i18n.t(body)}</p>
-        <p><A href="/">{i18n.t(Key::BackHome)}</A></p>
+        <p>
+            <A href="/">{i18n.t(Key::BackHome)}</A>
+        </p>
     }
 }

@@ -14,16 +14,18 @@ pub fn Header() -> impl IntoView {
     view! {
         <header class="app-header">
             <A href="/" attr:class="brand">
-                <img src="/static/icon.svg" alt="" width="32" height="32"/>
+                <img src="/static/icon.svg" alt="" width="32" height="32" />
                 <span>{i18n.t(Key::AppName)}</span>
             </A>
             <nav aria-label=i18n.t(Key::Home)>
-                <a href="/kiosk" rel="external">{i18n.t(Key::Kiosk)}</a>
+                <a href="/kiosk" rel="external">
+                    {i18n.t(Key::Kiosk)}
+                </a>
                 <A href="/crew">{i18n.t(Key::Crew)}</A>
                 <A href="/supervisor">{i18n.t(Key::Supervisor)}</A>
                 <A href="/rules">{i18n.t(Key::Rules)}</A>
             </nav>
-            <LanguageSwitch/>
+            <LanguageSwitch />
         </header>
     }
 }
@@ -36,10 +38,10 @@ pub fn KioskHeader() -> impl IntoView {
     view! {
         <header class="app-header">
             <span class="brand">
-                <img src="/static/icon.svg" alt="" width="32" height="32"/>
+                <img src="/static/icon.svg" alt="" width="32" height="32" />
                 <span>{i18n.t(Key::AppName)}</span>
             </span>
-            <LanguageSwitch/>
+            <LanguageSwitch />
         </header>
     }
 }
@@ -93,7 +95,7 @@ pub fn StatusBar(#[prop(default = true)] saves: bool) -> impl IntoView {
             >
                 {move || if online.get() { i18n.t(Key::Online)() } else { i18n.t(Key::Offline)() }}
             </span>
-            {saves.then(|| view! { <SaveIndicator/> })}
+            {saves.then(|| view! { <SaveIndicator /> })}
             <Show when=move || update_ready.get()>
                 <span class="update">
                     {i18n.t(Key::NewVersion)}
@@ -113,13 +115,17 @@ fn SaveIndicator() -> impl IntoView {
     let i18n = use_i18n();
     let data = use_data();
     view! {
-        <span class="save" data-testid="save-state" data-state=move || match data.save.get() {
-            SaveState::Loading => "loading",
-            SaveState::Saving => "saving",
-            SaveState::Saved => "saved",
-            SaveState::QuotaExceeded => "quota",
-            SaveState::Failed(_) => "failed",
-        }>
+        <span
+            class="save"
+            data-testid="save-state"
+            data-state=move || match data.save.get() {
+                SaveState::Loading => "loading",
+                SaveState::Saving => "saving",
+                SaveState::Saved => "saved",
+                SaveState::QuotaExceeded => "quota",
+                SaveState::Failed(_) => "failed",
+            }
+        >
             {move || match data.save.get() {
                 SaveState::Loading => i18n.t(Key::LoadingData)().to_string(),
                 SaveState::Saving => i18n.t(Key::Saving)().to_string(),
@@ -129,7 +135,9 @@ fn SaveIndicator() -> impl IntoView {
             }}
         </span>
         <Show when=move || data.fallback.get()>
-            <span class="warning" role="alert">{i18n.t(Key::FallbackWarning)}</span>
+            <span class="warning" role="alert">
+                {i18n.t(Key::FallbackWarning)}
+            </span>
         </Show>
     }
 }

@@ -65,9 +65,25 @@ fn tier_chart(
             from = to;
             view! {
                 <g>
-                    <rect class=format!("bar s{}", i % 6) x=x0 y="30" width=(x1 - x0).max(0.0) height="24" opacity="0.35"></rect>
-                    <text class="label" x=(x0 + x1) / 2.0 y="47" text-anchor="middle">{label}</text>
-                    {edge.map(|e| view! { <text class="value" x=x1 y="72" text-anchor="middle">{e}</text> })}
+                    <rect
+                        class=format!("bar s{}", i % 6)
+                        x=x0
+                        y="30"
+                        width=(x1 - x0).max(0.0)
+                        height="24"
+                        opacity="0.35"
+                    ></rect>
+                    <text class="label" x=(x0 + x1) / 2.0 y="47" text-anchor="middle">
+                        {label}
+                    </text>
+                    {edge
+                        .map(|e| {
+                            view! {
+                                <text class="value" x=x1 y="72" text-anchor="middle">
+                                    {e}
+                                </text>
+                            }
+                        })}
                 </g>
             }
         })
@@ -81,7 +97,9 @@ fn tier_chart(
             view! {
                 <g>
                     <line class="marker" x1=mx y1="24" x2=mx y2="60"></line>
-                    <text class="value" x=mx y=if i == 0 { y } else { 90.0 } text-anchor="middle">{format!("{who} {kwh}")}</text>
+                    <text class="value" x=mx y=if i == 0 { y } else { 90.0 } text-anchor="middle">
+                        {format!("{who} {kwh}")}
+                    </text>
                 </g>
             }
         })
@@ -99,18 +117,38 @@ fn tier_chart(
 fn bill_table(bill: &Bill, table: &TariffTable, lang: Lang, testid: &'static str) -> impl IntoView {
     view! {
         <table class="figures bill" data-testid=testid>
-            <thead><tr><th>{Key::BillLine.text(lang)}</th><th>{Key::KwhColumn.text(lang)}</th><th>{Key::PriceColumn.text(lang)}</th><th>{Key::AmountColumn.text(lang)}</th></tr></thead>
+            <thead>
+                <tr>
+                    <th>{Key::BillLine.text(lang)}</th>
+                    <th>{Key::KwhColumn.text(lang)}</th>
+                    <th>{Key::PriceColumn.text(lang)}</th>
+                    <th>{Key::AmountColumn.text(lang)}</th>
+                </tr>
+            </thead>
             <tbody>
-                {bill.lines.iter().map(|l| view! {
-                    <tr>
-                        <td>{line_label(&l.what, table, lang)}</td>
-                        <td class="num">{l.kwh.to_string()}</td>
-                        <td class="num">{l.price.to_string()}</td>
-                        <td class="num">{l.amount.to_string()}</td>
-                    </tr>
-                }).collect_view()}
+                {bill
+                    .lines
+                    .iter()
+                    .map(|l| {
+                        view! {
+                            <tr>
+                                <td>{line_label(&l.what, table, lang)}</td>
+                                <td class="num">{l.kwh.to_string()}</td>
+                                <td class="num">{l.price.to_string()}</td>
+                                <td class="num">{l.amount.to_string()}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
             </tbody>
-            <tfoot><tr><th colspan="3">{Key::BillTotal.text(lang)}</th><th class="num" data-field="total">{bill.total.to_string()}</th></tr></tfoot>
+            <tfoot>
+                <tr>
+                    <th colspan="3">{Key::BillTotal.text(lang)}</th>
+                    <th class="num" data-field="total">
+                        {bill.total.to_string()}
+                    </th>
+                </tr>
+            </tfoot>
         </table>
     }
 }
@@ -124,11 +162,19 @@ fn KwhInput(label: Key, value: RwSignal<String>, testid: &'static str) -> impl I
         !v.trim().is_empty() && Kwh::parse(&v).is_err()
     };
     view! {
-        <label>{i18n.t(label)}
-            <input type="text" inputmode="decimal" data-testid=testid prop:value=move || value.get()
-                aria-invalid=move || bad().to_string() on:input=move |ev| value.set(event_target_value(&ev))/>
-            <Show when=bad>
-                <span class="field-error" role="alert">{i18n.t(Key::KwhInvalid)}</span>
+        <label>
+            {i18n.t(label)}
+            <input
+                type="text"
+                inputmode="decimal"
+                data-testid=testid
+                prop:value=move || value.get()
+                aria-invalid=move || bad().to_string()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            /> <Show when=bad>
+                <span class="field-error" role="alert">
+                    {i18n.t(Key::KwhInvalid)}
+                </span>
             </Show>
         </label>
     }
@@ -170,47 +216,106 @@ pub fn TariffCalculator(#[prop(optional)] prefill: Option<Kwh>) -> impl IntoView
         let tier_text = |bill: &Bill| tier_name(bill.top_tier, lang);
         Some(view! {
             <div class="bill-result" data-testid="bill" data-top-tier=mine.top_tier>
-                <p class="lede">{Key::YourBill.text(lang)} " " <strong data-testid="bill-total">{mine.total.to_string()}</strong> " " {Key::Yuan.text(lang)}
-                    " · " {Key::ReachesTier.text(lang)} " " <strong>{tier_text(&mine)}</strong></p>
+                <p class="lede">
+                    {Key::YourBill.text(lang)} " "
+                    <strong data-testid="bill-total">{mine.total.to_string()}</strong> " "
+                    {Key::Yuan.text(lang)} " · " {Key::ReachesTier.text(lang)} " "
+                    <strong>{tier_text(&mine)}</strong>
+                </p>
                 {bill_table(&mine, &table, lang, "bill-lines")}
                 {tier_chart(&table, b, &usages, lang)}
-                {theirs.map(|t| view! {
-                    <div class="compare" data-testid="compare">
-                        <h3>{Key::Comparison.text(lang)}</h3>
-                        <p>
-                            {format!("{} {} kWh → {} · {} {}", you, mine.usage, tier_text(&mine), mine.total, Key::Yuan.text(lang))}<br/>
-                            {format!("{} {} kWh → {} · {} {}", Key::OtherUsage.text(lang), t.usage, tier_text(&t), t.total, Key::Yuan.text(lang))}
-                        </p>
-                        <p class="meta">{Key::CompareExplain.text(lang)}</p>
-                        {bill_table(&t, &table, lang, "compare-lines")}
-                    </div>
-                })}
+                {theirs
+                    .map(|t| {
+                        view! {
+                            <div class="compare" data-testid="compare">
+                                <h3>{Key::Comparison.text(lang)}</h3>
+                                <p>
+                                    {format!(
+                                        "{} {} kWh → {} · {} {}",
+                                        you,
+                                        mine.usage,
+                                        tier_text(&mine),
+                                        mine.total,
+                                        Key::Yuan.text(lang),
+                                    )}<br />
+                                    {format!(
+                                        "{} {} kWh → {} · {} {}",
+                                        Key::OtherUsage.text(lang),
+                                        t.usage,
+                                        tier_text(&t),
+                                        t.total,
+                                        Key::Yuan.text(lang),
+                                    )}
+                                </p>
+                                <p class="meta">{Key::CompareExplain.text(lang)}</p>
+                                {bill_table(&t, &table, lang, "compare-lines")}
+                            </div>
+                        }
+                    })}
             </div>
         })
     };
     view! {
         <section class="tariff" data-testid="tariff">
             <h2>{i18n.t(Key::BillCalculator)}</h2>
-            {sample.then(|| view! { <p class="warning" role="note" data-testid="tariff-sample">{i18n.t(Key::SampleTariff)}</p> })}
-            <p class="meta">{move || i18n.lang.get().pick(&title.0, &title.1).to_string()} " · " {version.clone()}</p>
+            {sample
+                .then(|| {
+                    view! {
+                        <p class="warning" role="note" data-testid="tariff-sample">
+                            {i18n.t(Key::SampleTariff)}
+                        </p>
+                    }
+                })}
+            <p class="meta">
+                {move || i18n.lang.get().pick(&title.0, &title.1).to_string()} " · "
+                {version.clone()}
+            </p>
             <div class="row" role="group" aria-label=i18n.t(Key::BillCalculator)>
-                <button type="button" aria-pressed=move || (mode.get() == Mode::Tiered).to_string() on:click=move |_| mode.set(Mode::Tiered)>{i18n.t(Key::TieredMode)}</button>
-                <button type="button" data-testid="tou-mode" aria-pressed=move || (mode.get() == Mode::TimeOfUse).to_string() on:click=move |_| mode.set(Mode::TimeOfUse)>{i18n.t(Key::TouMode)}</button>
-                <label>{i18n.t(Key::Period)}
-                    <select on:change=move |ev| basis.set(if event_target_value(&ev) == "year" { Basis::Year } else { Basis::Month })>
+                <button
+                    type="button"
+                    aria-pressed=move || (mode.get() == Mode::Tiered).to_string()
+                    on:click=move |_| mode.set(Mode::Tiered)
+                >
+                    {i18n.t(Key::TieredMode)}
+                </button>
+                <button
+                    type="button"
+                    data-testid="tou-mode"
+                    aria-pressed=move || (mode.get() == Mode::TimeOfUse).to_string()
+                    on:click=move |_| mode.set(Mode::TimeOfUse)
+                >
+                    {i18n.t(Key::TouMode)}
+                </button>
+                <label>
+                    {i18n.t(Key::Period)}
+                    <select on:change=move |ev| {
+                        basis
+                            .set(
+                                if event_target_value(&ev) == "year" {
+                                    Basis::Year
+                                } else {
+                                    Basis::Month
+                                },
+                            )
+                    }>
                         <option value="month">{i18n.t(Key::PerMonth)}</option>
                         <option value="year">{i18n.t(Key::PerYear)}</option>
                     </select>
                 </label>
             </div>
             <div class="row">
-                <Show when=move || mode.get() == Mode::Tiered fallback=move || view! {
-                    <KwhInput label=Key::PeakKwh value=peak testid="peak-kwh"/>
-                    <KwhInput label=Key::ValleyKwh value=valley testid="valley-kwh"/>
-                }>
-                    <KwhInput label=Key::UsageKwh value=usage testid="usage-kwh"/>
+                <Show
+                    when=move || mode.get() == Mode::Tiered
+                    fallback=move || {
+                        view! {
+                            <KwhInput label=Key::PeakKwh value=peak testid="peak-kwh" />
+                            <KwhInput label=Key::ValleyKwh value=valley testid="valley-kwh" />
+                        }
+                    }
+                >
+                    <KwhInput label=Key::UsageKwh value=usage testid="usage-kwh" />
                 </Show>
-                <KwhInput label=Key::OtherKwh value=other testid="other-kwh"/>
+                <KwhInput label=Key::OtherKwh value=other testid="other-kwh" />
             </div>
             {result}
         </section>
@@ -224,5 +329,5 @@ pub fn TariffPage() -> impl IntoView {
     let prefill = query
         .with_untracked(|q| q.get("kwh"))
         .and_then(|k| Kwh::parse(&k).ok());
-    view! { <TariffCalculator prefill=prefill.unwrap_or_default()/> }
+    view! { <TariffCalculator prefill=prefill.unwrap_or_default() /> }
 }

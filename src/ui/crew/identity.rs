@@ -65,14 +65,44 @@ pub fn IdentityForm() -> impl IntoView {
     let names = ["name", "team", "station", "area"];
     view! {
         <details class="identity" prop:open=missing data-testid="identity">
-            <summary>{i18n.t(Key::WhoIAm)} " " {move || data.device.get().and_then(|d| d.crew).map(|c| format!("· {} · {}", c.name, c.team))}</summary>
-            <Show when=missing><p>{i18n.t(Key::WhoIAmPrompt)}</p></Show>
+            <summary>
+                {i18n.t(Key::WhoIAm)} " "
+                {move || {
+                    data.device
+                        .get()
+                        .and_then(|d| d.crew)
+                        .map(|c| format!("· {} · {}", c.name, c.team))
+                }}
+            </summary>
+            <Show when=missing>
+                <p>{i18n.t(Key::WhoIAmPrompt)}</p>
+            </Show>
             <form class="identity-form" on:submit=save>
-                {labels.into_iter().zip(names).zip(fields).map(|((label, name), signal)| view! {
-                    <label>{i18n.t(label)} <input name=name prop:value=move || signal.get() on:input=move |ev| signal.set(event_target_value(&ev))/></label>
-                }).collect_view()}
-                <Show when=move || error.get()><p class="error" role="alert">{i18n.t(Key::Required)}</p></Show>
-                <button type="submit" class="primary">{i18n.t(Key::Save)}</button>
+                {labels
+                    .into_iter()
+                    .zip(names)
+                    .zip(fields)
+                    .map(|((label, name), signal)| {
+                        view! {
+                            <label>
+                                {i18n.t(label)}
+                                <input
+                                    name=name
+                                    prop:value=move || signal.get()
+                                    on:input=move |ev| signal.set(event_target_value(&ev))
+                                />
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+                <Show when=move || error.get()>
+                    <p class="error" role="alert">
+                        {i18n.t(Key::Required)}
+                    </p>
+                </Show>
+                <button type="submit" class="primary">
+                    {i18n.t(Key::Save)}
+                </button>
             </form>
         </details>
     }

@@ -328,39 +328,70 @@ fn QueueRow(r: Arc<Row>, position: usize, now: RwSignal<DateTime<Utc>>) -> impl 
             <td>
                 // A plain link (the router still navigates in the page): the
                 // router's <A> costs more per row, and rows are redrawn as you scroll.
-                <a href=format!("/crew/t/{}", r.id)><code>{number}</code></a>
-                {r.conflict.then(|| view! { " " <span class="badge warn" data-testid="conflict">{i18n.t(Term::Conflict)}</span> })}
+                <a href=format!("/crew/t/{}", r.id)>
+                    <code>{number}</code>
+                </a>
+                {r
+                    .conflict
+                    .then(|| {
+                        view! {
+                            " "
+                            <span class="badge warn" data-testid="conflict">
+                                {i18n.t(Term::Conflict)}
+                            </span>
+                        }
+                    })}
             </td>
             <td>{move || kind.pick(i18n.lang.get()).to_string()}</td>
             <td>{grade.map(|g| view! { <span class=format!("badge grade-{g}")>{g}</span> })}</td>
             <td data-field="status">{i18n.t(status_key(r.status))}</td>
             <td data-field="next">
                 {match next {
-                    Some(NextDue { due, state, clock }) => view! {
-                        <span class=move || {
-                            // Past its deadline it is overdue now, even before the next save recomputes it.
-                            let state = if now.get() > due && state != ClockState::Paused { ClockState::Overdue } else { state };
-                            format!("clock {}", clock_class(state))
-                        }>
-                            {move || {
-                                let state = if now.get() > due && state != ClockState::Paused { ClockState::Overdue } else { state };
-                                i18n.t(clock_key(state))()
-                            }}
-                        </span>
-                        " " <span class="countdown" data-testid="countdown">{move || countdown(due, now.get(), i18n.lang.get())}</span>
-                        " " {move || clock.pick(i18n.lang.get()).to_string()} " "
-                        <time datetime=due.to_rfc3339()>{due.with_timezone(&china()).format("%m-%d %H:%M").to_string()}</time>
+                    Some(NextDue { due, state, clock }) => {
+                        view! {
+                            <span class=move || {
+                                let state = if now.get() > due && state != ClockState::Paused {
+                                    ClockState::Overdue
+                                } else {
+                                    state
+                                };
+                                format!("clock {}", clock_class(state))
+                            }>
+                                {move || {
+                                    let state = if now.get() > due && state != ClockState::Paused {
+                                        ClockState::Overdue
+                                    } else {
+                                        state
+                                    };
+                                    i18n.t(clock_key(state))()
+                                }}
+                            </span>
+                            " "
+                            <span class="countdown" data-testid="countdown">
+                                {move || countdown(due, now.get(), i18n.lang.get())}
+                            </span>
+                            " "
+                            {move || clock.pick(i18n.lang.get()).to_string()}
+                            " "
+                            <time datetime=due
+                                .to_rfc3339()>
+                                {due.with_timezone(&china()).format("%m-%d %H:%M").to_string()}
+                            </time>
+                        }
+                            .into_any()
                     }
-                    .into_any(),
-                    None => view! { <span class="meta">{i18n.t(Key::NoRunningClock)}</span> }.into_any(),
+                    None => {
+                        view! { <span class="meta">{i18n.t(Key::NoRunningClock)}</span> }.into_any()
+                    }
                 }}
             </td>
             <td class="text">{r.text.clone()}</td>
             <td>
-                {(r.status == Status::Received).then(|| {
-                    let id = r.id.clone();
-                    view! { <RespondButton ticket=id/> }
-                })}
+                {(r.status == Status::Received)
+                    .then(|| {
+                        let id = r.id.clone();
+                        view! { <RespondButton ticket=id /> }
+                    })}
             </td>
         </tr>
     }
@@ -387,7 +418,9 @@ fn RespondButton(ticket: String) -> impl IntoView {
         record.dispatch_local((ticket.clone(), body));
     };
     view! {
-        <button type="button" on:click=respond disabled=move || busy.get()>{i18n.t(Key::RecordResponse)}</button>
+        <button type="button" on:click=respond disabled=move || busy.get()>
+            {i18n.t(Key::RecordResponse)}
+        </button>
     }
 }
 

@@ -154,12 +154,23 @@ pub fn NewTicketPage() -> impl IntoView {
     };
     let error_for = move |field: &'static str| {
         move || {
-            errors.get().into_iter().find(|(f, _)| *f == field).map(|(_, k)| view! { <p class="error" role="alert" data-error-for=field>{i18n.t(k)}</p> })
+            errors
+                .get()
+                .into_iter()
+                .find(|(f, _)| *f == field)
+                .map(|(_, k)| {
+                    view! {
+                        <p class="error" role="alert" data-error-for=field>
+                            {i18n.t(k)}
+                        </p>
+                    }
+                })
         }
     };
     let flag_select = move |label: Key, signal: RwSignal<String>, field: &'static str| {
         view! {
-            <label>{i18n.t(label)}
+            <label>
+                {i18n.t(label)}
                 <select name=field on:change=move |ev| signal.set(event_target_value(&ev))>
                     <option value="">{i18n.t(Key::Auto)}</option>
                     <option value="yes">{i18n.t(Term::Yes)}</option>
@@ -174,53 +185,127 @@ pub fn NewTicketPage() -> impl IntoView {
         <div class="new-ticket">
             <form class="action-form" on:submit=submit novalidate data-testid="new-ticket">
                 <label for="nt-channel">{i18n.t(Key::ChannelLabel)}</label>
-                <select id="nt-channel" on:change=move |ev| channel.set(event_target_value(&ev).parse().unwrap_or(0))>
-                    {CHANNELS.iter().enumerate().map(|(i, (_, k))| view! { <option value=i.to_string()>{i18n.t(*k)}</option> }).collect_view()}
+                <select
+                    id="nt-channel"
+                    on:change=move |ev| channel.set(event_target_value(&ev).parse().unwrap_or(0))
+                >
+                    {CHANNELS
+                        .iter()
+                        .enumerate()
+                        .map(|(i, (_, k))| {
+                            view! { <option value=i.to_string()>{i18n.t(*k)}</option> }
+                        })
+                        .collect_view()}
                 </select>
                 <label for="nt-text">{i18n.t(Key::TypeComplaint)}</label>
-                <textarea id="nt-text" on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                <textarea
+                    id="nt-text"
+                    on:input=move |ev| text.set(event_target_value(&ev))
+                ></textarea>
                 {error_for("text")}
                 <label for="nt-phone">{i18n.t(Key::Phone)}</label>
-                <input id="nt-phone" type="tel" on:input=move |ev| phone.set(event_target_value(&ev))/>
+                <input
+                    id="nt-phone"
+                    type="tel"
+                    on:input=move |ev| phone.set(event_target_value(&ev))
+                />
                 {error_for("phone")}
                 <label for="nt-name">{i18n.t(Key::CustomerName)}</label>
-                <input id="nt-name" on:input=move |ev| name.set(event_target_value(&ev))/>
+                <input id="nt-name" on:input=move |ev| name.set(event_target_value(&ev)) />
                 <label for="nt-address">{i18n.t(Key::Address)}</label>
-                <input id="nt-address" on:input=move |ev| address.set(event_target_value(&ev))/>
+                <input id="nt-address" on:input=move |ev| address.set(event_target_value(&ev)) />
                 <fieldset>
                     <legend>{i18n.t(Key::FactsByHand)}</legend>
                     {flag_select(Key::FactSafety, flags[0], "safety_hazard")}
                     {flag_select(Key::FactImportant, flags[1], "important_customer")}
                     {flag_select(Key::FactDamage, flags[2], "equipment_damage")}
-                    <label>{i18n.t(Key::FactHouseholds)} <input name="households" inputmode="numeric" on:input=move |ev| households.set(event_target_value(&ev))/></label>
-                    <label>{i18n.t(Key::FactHours)} <input name="hours" inputmode="decimal" on:input=move |ev| hours.set(event_target_value(&ev))/></label>
-                    <label>{i18n.t(Term::AreaLabel)}
-                        <select name="area" on:change=move |ev| area.set(event_target_value(&ev).parse().unwrap_or(0))>
-                            {AREAS.iter().enumerate().map(|(i, (_, k))| view! { <option value=i.to_string()>{i18n.t(*k)}</option> }).collect_view()}
+                    <label>
+                        {i18n.t(Key::FactHouseholds)}
+                        <input
+                            name="households"
+                            inputmode="numeric"
+                            on:input=move |ev| households.set(event_target_value(&ev))
+                        />
+                    </label>
+                    <label>
+                        {i18n.t(Key::FactHours)}
+                        <input
+                            name="hours"
+                            inputmode="decimal"
+                            on:input=move |ev| hours.set(event_target_value(&ev))
+                        />
+                    </label>
+                    <label>
+                        {i18n.t(Term::AreaLabel)}
+                        <select
+                            name="area"
+                            on:change=move |ev| {
+                                area.set(event_target_value(&ev).parse().unwrap_or(0))
+                            }
+                        >
+                            {AREAS
+                                .iter()
+                                .enumerate()
+                                .map(|(i, (_, k))| {
+                                    view! { <option value=i.to_string()>{i18n.t(*k)}</option> }
+                                })
+                                .collect_view()}
                         </select>
                     </label>
                 </fieldset>
                 <fieldset>
                     <legend>{i18n.t(Key::Correct)}</legend>
-                    <label>{i18n.t(Term::Kind)}
+                    <label>
+                        {i18n.t(Term::Kind)}
                         <select name="kind" on:change=move |ev| kind.set(event_target_value(&ev))>
                             <option value="">{i18n.t(Key::ByRule)}</option>
-                            {KIND_CODES.iter().map(|code| {
-                                let names = engine.table().kind(code).map(|k| (k.zh.clone(), k.en.clone())).unwrap_or_default();
-                                view! { <option value=*code>{move || i18n.lang.get().pick(&names.0, &names.1).to_string()}</option> }
-                            }).collect_view()}
+                            {KIND_CODES
+                                .iter()
+                                .map(|code| {
+                                    let names = engine
+                                        .table()
+                                        .kind(code)
+                                        .map(|k| (k.zh.clone(), k.en.clone()))
+                                        .unwrap_or_default();
+                                    view! {
+                                        <option value=*code>
+                                            {move || {
+                                                i18n.lang.get().pick(&names.0, &names.1).to_string()
+                                            }}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()}
                         </select>
                     </label>
-                    <label>{i18n.t(Term::Subcategory)}
-                        <select name="subcategory" on:change=move |ev| subcategory.set(event_target_value(&ev))>
+                    <label>
+                        {i18n.t(Term::Subcategory)}
+                        <select
+                            name="subcategory"
+                            on:change=move |ev| subcategory.set(event_target_value(&ev))
+                        >
                             <option value="">{i18n.t(Key::ByRule)}</option>
-                            {SUBCATEGORY_CODES.iter().map(|code| {
-                                let names = engine.table().subcategory(code).map(|(_, s)| (s.zh.clone(), s.en.clone())).unwrap_or_default();
-                                view! { <option value=*code>{move || i18n.lang.get().pick(&names.0, &names.1).to_string()}</option> }
-                            }).collect_view()}
+                            {SUBCATEGORY_CODES
+                                .iter()
+                                .map(|code| {
+                                    let names = engine
+                                        .table()
+                                        .subcategory(code)
+                                        .map(|(_, s)| (s.zh.clone(), s.en.clone()))
+                                        .unwrap_or_default();
+                                    view! {
+                                        <option value=*code>
+                                            {move || {
+                                                i18n.lang.get().pick(&names.0, &names.1).to_string()
+                                            }}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()}
                         </select>
                     </label>
-                    <label>{i18n.t(Term::Grade)}
+                    <label>
+                        {i18n.t(Term::Grade)}
                         <select name="grade" on:change=move |ev| grade.set(event_target_value(&ev))>
                             <option value="">{i18n.t(Key::ByRule)}</option>
                             <option value="1">{i18n.t(Term::GradeN1)}</option>
@@ -230,17 +315,34 @@ pub fn NewTicketPage() -> impl IntoView {
                     </label>
                     <Show when=corrected>
                         <label for="nt-reason">{i18n.t(Key::OverrideReason)}</label>
-                        <textarea id="nt-reason" name="reason" on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+                        <textarea
+                            id="nt-reason"
+                            name="reason"
+                            on:input=move |ev| reason.set(event_target_value(&ev))
+                        ></textarea>
                     </Show>
                     {error_for("reason")}
                 </fieldset>
                 <div class="actions">
-                    <button type="submit" class="primary" disabled=move || busy.get()>{i18n.t(Key::CreateTicket)}</button>
-                    {move || failed().map(|e| view! { <p class="error" role="alert">{i18n.t(Key::SaveFailed)} " " {e.message(i18n.lang.get())}</p> })}
+                    <button type="submit" class="primary" disabled=move || busy.get()>
+                        {i18n.t(Key::CreateTicket)}
+                    </button>
+                    {move || {
+                        failed()
+                            .map(|e| {
+                                view! {
+                                    <p class="error" role="alert">
+                                        {i18n.t(Key::SaveFailed)}
+                                        " "
+                                        {e.message(i18n.lang.get())}
+                                    </p>
+                                }
+                            })
+                    }}
                 </div>
             </form>
             <aside class="live-classification" aria-live="polite">
-                {move || live.get().map(|c| view! { <ClassificationView c=c/> })}
+                {move || live.get().map(|c| view! { <ClassificationView c=c /> })}
             </aside>
         </div>
     }

@@ -75,7 +75,7 @@ pub fn ComplaintForm(tile: Tile, screen: RwSignal<Screen>) -> impl IntoView {
 
     view! {
         <h1>{move || i18n.lang.get().pick(zh, en).to_string()}</h1>
-        <FrequentAnswers tile=tile description=description screen=screen/>
+        <FrequentAnswers tile=tile description=description screen=screen />
         <form class="kiosk-form" on:submit=submit novalidate>
             {questions
                 .iter()
@@ -108,7 +108,12 @@ pub fn ComplaintForm(tile: Tile, screen: RwSignal<Screen>) -> impl IntoView {
                 })
                 .collect_view()}
             <label for="kiosk-description">{i18n.t(Key::Description)}</label>
-            <textarea id="kiosk-description" maxlength="500" prop:value=move || description.get() on:input=move |ev| description.set(event_target_value(&ev))></textarea>
+            <textarea
+                id="kiosk-description"
+                maxlength="500"
+                prop:value=move || description.get()
+                on:input=move |ev| description.set(event_target_value(&ev))
+            ></textarea>
             <label for="kiosk-phone">{i18n.t(Key::Phone)}</label>
             <input
                 id="kiosk-phone"
@@ -123,7 +128,9 @@ pub fn ComplaintForm(tile: Tile, screen: RwSignal<Screen>) -> impl IntoView {
             />
             <small id="kiosk-phone-hint">{i18n.t(Key::PhoneHint)}</small>
             <Show when=move || phone_error.get()>
-                <p id="kiosk-phone-error" class="error" role="alert">{i18n.t(Key::PhoneInvalid)}</p>
+                <p id="kiosk-phone-error" class="error" role="alert">
+                    {i18n.t(Key::PhoneInvalid)}
+                </p>
             </Show>
             <fieldset>
                 <legend>{i18n.t(Term::AreaLabel)}</legend>
@@ -133,7 +140,11 @@ pub fn ComplaintForm(tile: Tile, screen: RwSignal<Screen>) -> impl IntoView {
                         .enumerate()
                         .map(|(i, (_, key))| {
                             view! {
-                                <button type="button" aria-pressed=move || (area.get() == i).to_string() on:click=move |_| area.set(i)>
+                                <button
+                                    type="button"
+                                    aria-pressed=move || (area.get() == i).to_string()
+                                    on:click=move |_| area.set(i)
+                                >
                                     {i18n.t(*key)}
                                 </button>
                             }
@@ -141,11 +152,26 @@ pub fn ComplaintForm(tile: Tile, screen: RwSignal<Screen>) -> impl IntoView {
                         .collect_view()}
                 </div>
             </fieldset>
-            {move || failed().map(|why| view! { <p class="error" role="alert">{i18n.t(Key::SaveFailed)} " " {why}</p> })}
+            {move || {
+                failed()
+                    .map(|why| {
+                        view! {
+                            <p class="error" role="alert">
+                                {i18n.t(Key::SaveFailed)}
+                                " "
+                                {why}
+                            </p>
+                        }
+                    })
+            }}
             <div class="actions">
-                <button type="button" on:click=move |_| screen.set(Screen::Home)>{i18n.t(Key::Back)}</button>
+                <button type="button" on:click=move |_| screen.set(Screen::Home)>
+                    {i18n.t(Key::Back)}
+                </button>
                 <button type="submit" class="primary" disabled=move || busy.get()>
-                    {move || if busy.get() { i18n.t(Key::Submitting)() } else { i18n.t(Key::Submit)() }}
+                    {move || {
+                        if busy.get() { i18n.t(Key::Submitting)() } else { i18n.t(Key::Submit)() }
+                    }}
                 </button>
             </div>
         </form>
@@ -220,21 +246,42 @@ fn FrequentAnswers(
         <Show when=move || !dismissed.get() && !matches.with(Vec::is_empty)>
             <aside class="faq" data-testid="faq" aria-label=i18n.t(Key::FrequentQuestions)>
                 <h2>{i18n.t(Key::FrequentQuestions)}</h2>
-                {move || matches.get().into_iter().map(|entry| {
-                    let (q, a) = (entry.question.clone(), entry.answer.clone());
-                    let id = entry.id.clone();
-                    view! {
-                        <details data-faq=id>
-                            <summary>{move || i18n.lang.get().pick(&q.zh, &q.en).to_string()}</summary>
-                            <p>{move || i18n.lang.get().pick(&a.zh, &a.en).to_string()}</p>
-                            <button type="button" class="primary" disabled=move || busy.get() on:click={
-                                let entry = entry.clone();
-                                move |_| solved(entry.clone())
-                            }>{i18n.t(Key::ThisSolvedIt)}</button>
-                        </details>
-                    }
-                }).collect_view()}
-                <button type="button" data-testid="still-file" on:click=move |_| dismissed.set(true)>{i18n.t(Key::StillWantToFile)}</button>
+                {move || {
+                    matches
+                        .get()
+                        .into_iter()
+                        .map(|entry| {
+                            let (q, a) = (entry.question.clone(), entry.answer.clone());
+                            let id = entry.id.clone();
+                            view! {
+                                <details data-faq=id>
+                                    <summary>
+                                        {move || i18n.lang.get().pick(&q.zh, &q.en).to_string()}
+                                    </summary>
+                                    <p>{move || i18n.lang.get().pick(&a.zh, &a.en).to_string()}</p>
+                                    <button
+                                        type="button"
+                                        class="primary"
+                                        disabled=move || busy.get()
+                                        on:click={
+                                            let entry = entry.clone();
+                                            move |_| solved(entry.clone())
+                                        }
+                                    >
+                                        {i18n.t(Key::ThisSolvedIt)}
+                                    </button>
+                                </details>
+                            }
+                        })
+                        .collect_view()
+                }}
+                <button
+                    type="button"
+                    data-testid="still-file"
+                    on:click=move |_| dismissed.set(true)
+                >
+                    {i18n.t(Key::StillWantToFile)}
+                </button>
             </aside>
         </Show>
     }

@@ -179,27 +179,95 @@ pub fn StaffExit() -> impl IntoView {
 
     view! {
         <div class="staff-exit no-print">
-            <button type="button" class="quiet" on:click=move |_| { message.set(Message::None); open.set(true) }>{i18n.t(Key::StaffExit)}</button>
-            <form class="pin-dialog" role="dialog" aria-labelledby="pin-title" on:submit=submit data-testid="pin-dialog" hidden=move || !open.get()>
-                    <p id="pin-title">{move || if first_use() { i18n.t(Key::SetPin)() } else { i18n.t(Key::EnterPin)() }}</p>
-                    <input type="password" inputmode="numeric" autocomplete="off" aria-label=i18n.t(Key::EnterPin) data-testid="pin"
-                        prop:value=move || pin.get() on:input=move |ev| pin.set(event_target_value(&ev))/>
-                    <Show when=first_use>
-                        <input type="password" inputmode="numeric" autocomplete="off" aria-label=i18n.t(Key::PinRepeat) data-testid="pin-repeat"
-                            prop:value=move || repeat.get() on:input=move |ev| repeat.set(event_target_value(&ev))/>
-                    </Show>
-                    {move || match message.get() {
-                        Message::None => ().into_any(),
-                        Message::Mismatch => view! { <p class="error" role="alert">{i18n.t(Key::PinMismatch)}</p> }.into_any(),
-                        Message::Shape => view! { <p class="error" role="alert">{i18n.t(Key::PinShape)}</p> }.into_any(),
-                        Message::Wrong => view! { <p class="error" role="alert">{i18n.t(Key::PinWrong)}</p> }.into_any(),
-                        Message::Locked(s) => view! { <p class="error" role="alert" data-testid="pin-locked">{i18n.t(Key::PinLocked)} " " {s}</p> }.into_any(),
+            <button
+                type="button"
+                class="quiet"
+                on:click=move |_| {
+                    message.set(Message::None);
+                    open.set(true)
+                }
+            >
+                {i18n.t(Key::StaffExit)}
+            </button>
+            <form
+                class="pin-dialog"
+                role="dialog"
+                aria-labelledby="pin-title"
+                on:submit=submit
+                data-testid="pin-dialog"
+                hidden=move || !open.get()
+            >
+                <p id="pin-title">
+                    {move || {
+                        if first_use() { i18n.t(Key::SetPin)() } else { i18n.t(Key::EnterPin)() }
                     }}
-                    <div class="actions">
-                        <button type="button" on:click=move |_| close()>{i18n.t(Key::Cancel)}</button>
-                        <button type="submit" class="primary">{i18n.t(Key::Confirm)}</button>
-                    </div>
-                </form>
+                </p>
+                <input
+                    type="password"
+                    inputmode="numeric"
+                    autocomplete="off"
+                    aria-label=i18n.t(Key::EnterPin)
+                    data-testid="pin"
+                    prop:value=move || pin.get()
+                    on:input=move |ev| pin.set(event_target_value(&ev))
+                />
+                <Show when=first_use>
+                    <input
+                        type="password"
+                        inputmode="numeric"
+                        autocomplete="off"
+                        aria-label=i18n.t(Key::PinRepeat)
+                        data-testid="pin-repeat"
+                        prop:value=move || repeat.get()
+                        on:input=move |ev| repeat.set(event_target_value(&ev))
+                    />
+                </Show>
+                {move || match message.get() {
+                    Message::None => ().into_any(),
+                    Message::Mismatch => {
+                        view! {
+                            <p class="error" role="alert">
+                                {i18n.t(Key::PinMismatch)}
+                            </p>
+                        }
+                            .into_any()
+                    }
+                    Message::Shape => {
+                        view! {
+                            <p class="error" role="alert">
+                                {i18n.t(Key::PinShape)}
+                            </p>
+                        }
+                            .into_any()
+                    }
+                    Message::Wrong => {
+                        view! {
+                            <p class="error" role="alert">
+                                {i18n.t(Key::PinWrong)}
+                            </p>
+                        }
+                            .into_any()
+                    }
+                    Message::Locked(s) => {
+                        view! {
+                            <p class="error" role="alert" data-testid="pin-locked">
+                                {i18n.t(Key::PinLocked)}
+                                " "
+                                {s}
+                            </p>
+                        }
+                            .into_any()
+                    }
+                }}
+                <div class="actions">
+                    <button type="button" on:click=move |_| close()>
+                        {i18n.t(Key::Cancel)}
+                    </button>
+                    <button type="submit" class="primary">
+                        {i18n.t(Key::Confirm)}
+                    </button>
+                </div>
+            </form>
         </div>
     }
 }

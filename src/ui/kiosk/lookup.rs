@@ -115,28 +115,79 @@ pub fn Lookup(screen: RwSignal<Screen>) -> impl IntoView {
         <h1>{i18n.t(Key::LookUpMyTicket)}</h1>
         <form class="kiosk-form" on:submit=search>
             <label for="lookup-number">{i18n.t(Key::ReceiptNumber)}</label>
-            <input id="lookup-number" autocomplete="off" prop:value=move || number.get() on:input=move |ev| number.set(event_target_value(&ev))/>
+            <input
+                id="lookup-number"
+                autocomplete="off"
+                prop:value=move || number.get()
+                on:input=move |ev| number.set(event_target_value(&ev))
+            />
             <label for="lookup-digits">{i18n.t(Key::LastFour)}</label>
-            <input id="lookup-digits" inputmode="numeric" maxlength="4" autocomplete="off" prop:value=move || last_four.get() on:input=move |ev| last_four.set(event_target_value(&ev))/>
+            <input
+                id="lookup-digits"
+                inputmode="numeric"
+                maxlength="4"
+                autocomplete="off"
+                prop:value=move || last_four.get()
+                on:input=move |ev| last_four.set(event_target_value(&ev))
+            />
             <div class="actions">
-                <button type="button" on:click=move |_| screen.set(Screen::Home)>{i18n.t(Key::Back)}</button>
-                <button type="submit" class="primary">{i18n.t(Key::Search)}</button>
+                <button type="button" on:click=move |_| screen.set(Screen::Home)>
+                    {i18n.t(Key::Back)}
+                </button>
+                <button type="submit" class="primary">
+                    {i18n.t(Key::Search)}
+                </button>
             </div>
         </form>
-        {move || result.get().map(|r| match r {
-            Ok(found) => view! {
-                <section class="lookup-result" data-testid="lookup-result">
-                    <h2>{i18n.t(Key::TicketStatus)} ": " <span data-testid="lookup-status">{i18n.t(status_key(found.status))}</span></h2>
-                    <p><code>{found.number}</code> " · " {found.phone}</p>
-                    <h3>{i18n.t(Key::Timeline)}</h3>
-                    <ol>
-                        {found.timeline.into_iter().map(|(at, key)| view! { <li>{at} " " {i18n.t(key)}</li> }).collect_view()}
-                    </ol>
-                </section>
-            }
-            .into_any(),
-            Err(None) => view! { <p class="error" role="alert" data-testid="lookup-none">{i18n.t(Key::LookupNotFound)}</p> }.into_any(),
-            Err(Some(wait)) => view! { <p class="error" role="alert" data-testid="lookup-wait">{i18n.t(Key::LookupWait)} " " {wait}</p> }.into_any(),
-        })}
+        {move || {
+            result
+                .get()
+                .map(|r| match r {
+                    Ok(found) => {
+                        view! {
+                            <section class="lookup-result" data-testid="lookup-result">
+                                <h2>
+                                    {i18n.t(Key::TicketStatus)} ": "
+                                    <span data-testid="lookup-status">
+                                        {i18n.t(status_key(found.status))}
+                                    </span>
+                                </h2>
+                                <p>
+                                    <code>{found.number}</code>
+                                    " · "
+                                    {found.phone}
+                                </p>
+                                <h3>{i18n.t(Key::Timeline)}</h3>
+                                <ol>
+                                    {found
+                                        .timeline
+                                        .into_iter()
+                                        .map(|(at, key)| view! { <li>{at} " " {i18n.t(key)}</li> })
+                                        .collect_view()}
+                                </ol>
+                            </section>
+                        }
+                            .into_any()
+                    }
+                    Err(None) => {
+                        view! {
+                            <p class="error" role="alert" data-testid="lookup-none">
+                                {i18n.t(Key::LookupNotFound)}
+                            </p>
+                        }
+                            .into_any()
+                    }
+                    Err(Some(wait)) => {
+                        view! {
+                            <p class="error" role="alert" data-testid="lookup-wait">
+                                {i18n.t(Key::LookupWait)}
+                                " "
+                                {wait}
+                            </p>
+                        }
+                            .into_any()
+                    }
+                })
+        }}
     }
 }

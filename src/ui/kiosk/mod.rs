@@ -46,23 +46,47 @@ pub fn KioskPage() -> impl IntoView {
     view! {
         <div class="kiosk">
             {move || match screen.get() {
-                Screen::Home => view! { <KioskHome notices=notices on_choose=move |next| screen.set(next)/> }.into_any(),
-                Screen::Form(tile) => view! { <form::ComplaintForm tile=tile screen=screen/> }.into_any(),
-                Screen::Receipt(ticket) => view! { <receipt::Receipt ticket=ticket screen=screen/> }.into_any(),
-                Screen::Lookup => view! { <lookup::Lookup screen=screen/> }.into_any(),
-                Screen::Answered => view! {
-                    <section class="kiosk-answered" role="status" data-testid="answered">
-                        <h1>{i18n.t(Key::GladItHelped)}</h1>
-                        <p>{i18n.t(Key::GladItHelpedMore)}</p>
-                        <button type="button" class="primary" on:click=move |_| screen.set(Screen::Home)>{i18n.t(Key::Back)}</button>
-                    </section>
-                }.into_any(),
-                Screen::Tariff => view! {
-                    <crate::ui::tariff::TariffCalculator/>
-                    <button type="button" class="kiosk-back" on:click=move |_| screen.set(Screen::Home)>{i18n.t(Key::Back)}</button>
-                }.into_any(),
-            }}
-            <guard::StaffExit/>
+                Screen::Home => {
+                    view! { <KioskHome notices=notices on_choose=move |next| screen.set(next) /> }
+                        .into_any()
+                }
+                Screen::Form(tile) => {
+                    view! { <form::ComplaintForm tile=tile screen=screen /> }.into_any()
+                }
+                Screen::Receipt(ticket) => {
+                    view! { <receipt::Receipt ticket=ticket screen=screen /> }.into_any()
+                }
+                Screen::Lookup => view! { <lookup::Lookup screen=screen /> }.into_any(),
+                Screen::Answered => {
+                    view! {
+                        <section class="kiosk-answered" role="status" data-testid="answered">
+                            <h1>{i18n.t(Key::GladItHelped)}</h1>
+                            <p>{i18n.t(Key::GladItHelpedMore)}</p>
+                            <button
+                                type="button"
+                                class="primary"
+                                on:click=move |_| screen.set(Screen::Home)
+                            >
+                                {i18n.t(Key::Back)}
+                            </button>
+                        </section>
+                    }
+                        .into_any()
+                }
+                Screen::Tariff => {
+                    view! {
+                        <crate::ui::tariff::TariffCalculator />
+                        <button
+                            type="button"
+                            class="kiosk-back"
+                            on:click=move |_| screen.set(Screen::Home)
+                        >
+                            {i18n.t(Key::Back)}
+                        </button>
+                    }
+                        .into_any()
+                }
+            }} <guard::StaffExit />
         </div>
         <p class="sr-only">{i18n.t(Key::Kiosk)}</p>
     }
@@ -77,8 +101,8 @@ pub fn KioskHomePage() -> impl IntoView {
     let notices = Signal::stored(notices::left_for_the_home());
     view! {
         <div class="kiosk">
-            <KioskHome notices=notices on_choose=handover::go/>
-            <guard::StaffExit/>
+            <KioskHome notices=notices on_choose=handover::go />
+            <guard::StaffExit />
         </div>
         <p class="sr-only">{i18n.t(Key::Kiosk)}</p>
     }
@@ -92,23 +116,38 @@ fn KioskHome(
     let i18n = use_i18n();
     view! {
         <h1>{i18n.t(Key::KioskWelcome)}</h1>
-        <notices::NoticeList notices=notices/>
+        <notices::NoticeList notices=notices />
         <div class="kiosk-tiles">
             {Tile::ALL
                 .into_iter()
                 .map(|tile| {
                     let (zh, en) = tile.label();
                     view! {
-                        <button type="button" class="kiosk-tile" data-tile=tile.code() on:click=move |_| on_choose(Screen::Form(tile))>
+                        <button
+                            type="button"
+                            class="kiosk-tile"
+                            data-tile=tile.code()
+                            on:click=move |_| on_choose(Screen::Form(tile))
+                        >
                             {move || i18n.lang.get().pick(zh, en).to_string()}
                         </button>
                     }
                 })
                 .collect_view()}
-            <button type="button" class="kiosk-tile lookup" data-tile="lookup" on:click=move |_| on_choose(Screen::Lookup)>
+            <button
+                type="button"
+                class="kiosk-tile lookup"
+                data-tile="lookup"
+                on:click=move |_| on_choose(Screen::Lookup)
+            >
                 {i18n.t(Key::LookUpMyTicket)}
             </button>
-            <button type="button" class="kiosk-tile lookup" data-tile="tariff" on:click=move |_| on_choose(Screen::Tariff)>
+            <button
+                type="button"
+                class="kiosk-tile lookup"
+                data-tile="tariff"
+                on:click=move |_| on_choose(Screen::Tariff)
+            >
                 {i18n.t(Key::BillCalculator)}
             </button>
         </div>

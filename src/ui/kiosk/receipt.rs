@@ -106,23 +106,52 @@ pub fn Receipt(ticket: String, screen: RwSignal<Screen>) -> impl IntoView {
         <article class="receipt" data-testid="receipt">
             <h1>{i18n.t(Key::ReceiptTitle)}</h1>
             <Show when=move || grade == Some(1)>
-                <p class="escalated" role="alert" data-testid="escalated">{i18n.t(Key::EscalatedNotice)}</p>
+                <p class="escalated" role="alert" data-testid="escalated">
+                    {i18n.t(Key::EscalatedNotice)}
+                </p>
             </Show>
             <dl>
                 <dt>{i18n.t(Key::ReceiptNumber)}</dt>
-                <dd class="number" data-testid="receipt-number">{number}</dd>
+                <dd class="number" data-testid="receipt-number">
+                    {number}
+                </dd>
                 <dt>{i18n.t(Key::ClassifiedAs)}</dt>
-                <dd data-testid="receipt-class" data-grade=grade.map(|g| g.to_string()).unwrap_or_default()>
-                    {move || pick(&kind_name)} " · " {move || pick(&category_name)}
-                    {sub_name.clone().map(|s| view! { " / " {move || pick(&s)} })}
-                    {grade_key.map(|k| view! { " · " {i18n.t(k)} })}
+                <dd
+                    data-testid="receipt-class"
+                    data-grade=grade.map(|g| g.to_string()).unwrap_or_default()
+                >
+                    {move || pick(&kind_name)}
+                    " · "
+                    {move || pick(&category_name)}
+                    {sub_name
+                        .clone()
+                        .map(|s| {
+                            view! {
+                                " / "
+                                {move || pick(&s)}
+                            }
+                        })}
+                    {grade_key
+                        .map(|k| {
+                            view! {
+                                " · "
+                                {i18n.t(k)}
+                            }
+                        })}
                 </dd>
                 <dt>{i18n.t(Key::Because)}</dt>
                 <dd>
                     <ul>
                         {why
                             .into_iter()
-                            .map(|(zh, en, source)| view! { <li>{move || i18n.lang.get().pick(&zh, &en).to_string()} " (" {source} ")"</li> })
+                            .map(|(zh, en, source)| {
+                                view! {
+                                    <li>
+                                        {move || i18n.lang.get().pick(&zh, &en).to_string()} " ("
+                                        {source} ")"
+                                    </li>
+                                }
+                            })
                             .collect_view()}
                     </ul>
                 </dd>
@@ -131,8 +160,13 @@ pub fn Receipt(ticket: String, screen: RwSignal<Screen>) -> impl IntoView {
                     <ul data-testid="promises">
                         {promises
                             .into_iter()
-                            .map(|(zh, en, due, id)| view! {
-                                <li data-clock=id>{move || i18n.lang.get().pick(&zh, &en).to_string()} ": " <strong>{due}</strong></li>
+                            .map(|(zh, en, due, id)| {
+                                view! {
+                                    <li data-clock=id>
+                                        {move || i18n.lang.get().pick(&zh, &en).to_string()} ": "
+                                        <strong>{due}</strong>
+                                    </li>
+                                }
                             })
                             .collect_view()}
                     </ul>
@@ -141,8 +175,17 @@ pub fn Receipt(ticket: String, screen: RwSignal<Screen>) -> impl IntoView {
             <div class="qr" aria-hidden="true" inner_html=qr></div>
             <p>{i18n.t(Key::KeepNumber)}</p>
             <div class="actions no-print">
-                <button type="button" on:click=|_| { let _ = window().print(); }>{i18n.t(Key::PrintReceipt)}</button>
-                <button type="button" class="primary" on:click=move |_| screen.set(Screen::Home)>{i18n.t(Key::Done)}</button>
+                <button
+                    type="button"
+                    on:click=|_| {
+                        let _ = window().print();
+                    }
+                >
+                    {i18n.t(Key::PrintReceipt)}
+                </button>
+                <button type="button" class="primary" on:click=move |_| screen.set(Screen::Home)>
+                    {i18n.t(Key::Done)}
+                </button>
             </div>
         </article>
     }

@@ -52,41 +52,86 @@ pub fn CandidateKeywords() -> impl IntoView {
         <section aria-labelledby="candidates-heading" data-testid="candidates">
             <h2 id="candidates-heading">{i18n.t(Key::CandidateKeywords)}</h2>
             <p class="meta">{i18n.t(Key::CandidateKeywordsHint)}</p>
-            {move || added.get().map(|(word, version)| view! {
-                <p role="status" class="saved-note" data-testid="candidate-added">
-                    {move || Key::CandidateAdded.fill(i18n.lang.get(), &[("word", &word), ("version", &version)])}
-                </p>
-            })}
-            {move || failed().map(|e| view! { <p class="error" role="alert">{move || e.message(i18n.lang.get())}</p> })}
+            {move || {
+                added
+                    .get()
+                    .map(|(word, version)| {
+                        view! {
+                            <p role="status" class="saved-note" data-testid="candidate-added">
+                                {move || {
+                                    Key::CandidateAdded
+                                        .fill(
+                                            i18n.lang.get(),
+                                            &[("word", &word), ("version", &version)],
+                                        )
+                                }}
+                            </p>
+                        }
+                    })
+            }}
+            {move || {
+                failed()
+                    .map(|e| {
+                        view! {
+                            <p class="error" role="alert">
+                                {move || e.message(i18n.lang.get())}
+                            </p>
+                        }
+                    })
+            }}
             <Show when=move || groups.with(Vec::is_empty)>
                 <p>{i18n.t(Key::NoCandidates)}</p>
             </Show>
             {move || {
                 let name = name.clone();
-                groups.get().into_iter().map(|g| {
-                    let sub = g.subcategory.clone();
-                    let title = name(&sub);
-                    view! {
-                        <article class="candidate-group" data-subcategory=sub.clone()>
-                            <h3>{title} " · " {move || Key::CorrectedTickets.fill(i18n.lang.get(), &[("n", &g.corrected_tickets)])}</h3>
-                            <ul>
-                                {g.words.into_iter().map(|c| {
-                                    let pair = (sub.clone(), c.word.clone());
-                                    view! {
-                                        <li data-word=c.word.clone()>
-                                            <strong>{c.word.clone()}</strong> " × " {c.count}
-                                            " · " <span class="meta">{c.examples.join("、")}</span> " "
-                                            <button type="button" class="secondary" disabled=move || add.pending().get()
-                                                on:click=move |_| { add.dispatch_local(pair.clone()); }>
-                                                {i18n.t(Key::AddCandidate)}
-                                            </button>
-                                        </li>
-                                    }
-                                }).collect_view()}
-                            </ul>
-                        </article>
-                    }
-                }).collect_view()
+                groups
+                    .get()
+                    .into_iter()
+                    .map(|g| {
+                        let sub = g.subcategory.clone();
+                        let title = name(&sub);
+                        view! {
+                            <article class="candidate-group" data-subcategory=sub.clone()>
+                                <h3>
+                                    {title} " · "
+                                    {move || {
+                                        Key::CorrectedTickets
+                                            .fill(i18n.lang.get(), &[("n", &g.corrected_tickets)])
+                                    }}
+                                </h3>
+                                <ul>
+                                    {g
+                                        .words
+                                        .into_iter()
+                                        .map(|c| {
+                                            let pair = (sub.clone(), c.word.clone());
+                                            view! {
+                                                <li data-word=c.word.clone()>
+                                                    <strong>{c.word.clone()}</strong>
+                                                    " × "
+                                                    {c.count}
+                                                    " · "
+                                                    <span class="meta">{c.examples.join("、")}</span>
+                                                    " "
+                                                    <button
+                                                        type="button"
+                                                        class="secondary"
+                                                        disabled=move || add.pending().get()
+                                                        on:click=move |_| {
+                                                            add.dispatch_local(pair.clone());
+                                                        }
+                                                    >
+                                                        {i18n.t(Key::AddCandidate)}
+                                                    </button>
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            </article>
+                        }
+                    })
+                    .collect_view()
             }}
         </section>
     }

@@ -201,9 +201,17 @@ pub fn RulesEditor() -> impl IntoView {
     };
     let number_input = move |f: Field, testid: &'static str| {
         view! {
-            <label>{f.label}
-                <input type="number" min="0" step="any" inputmode="decimal" data-testid=testid
-                    prop:value=move || f.value.get() on:input=move |ev| f.value.set(event_target_value(&ev))/>
+            <label>
+                {f.label}
+                <input
+                    type="number"
+                    min="0"
+                    step="any"
+                    inputmode="decimal"
+                    data-testid=testid
+                    prop:value=move || f.value.get()
+                    on:input=move |ev| f.value.set(event_target_value(&ev))
+                />
             </label>
         }
     };
@@ -218,51 +226,122 @@ pub fn RulesEditor() -> impl IntoView {
                     {move || {
                         let l = |k: Key| k.text(lang.get());
                         view! {
-                            {number_input(Field { label: l(Key::HighFrequencyShare), value: hf_share }, "hf-share")}
-                            {number_input(Field { label: l(Key::HighFrequencyMin), value: hf_min }, "hf-min")}
-                            {number_input(Field { label: l(Key::DueSoonAt), value: due_soon }, "due-soon")}
-                            {number_input(Field { label: l(Key::SatisfactionThresholdLabel), value: satisfied }, "satisfied")}
+                            {number_input(
+                                Field {
+                                    label: l(Key::HighFrequencyShare),
+                                    value: hf_share,
+                                },
+                                "hf-share",
+                            )}
+                            {number_input(
+                                Field {
+                                    label: l(Key::HighFrequencyMin),
+                                    value: hf_min,
+                                },
+                                "hf-min",
+                            )}
+                            {number_input(
+                                Field {
+                                    label: l(Key::DueSoonAt),
+                                    value: due_soon,
+                                },
+                                "due-soon",
+                            )}
+                            {number_input(
+                                Field {
+                                    label: l(Key::SatisfactionThresholdLabel),
+                                    value: satisfied,
+                                },
+                                "satisfied",
+                            )}
                         }
                     }}
                 </fieldset>
                 <details>
                     <summary>{i18n.t(Key::ClockSpans)}</summary>
                     <div class="row">
-                        {spans.into_iter().map(|(i, zh, en, unit, value)| view! {
-                            <label>{move || lang.get().pick(&zh, &en).to_string()} " (" {i18n.t(unit)} ")"
-                                <input type="number" min="0" step="1" data-clock=i prop:value=move || value.get()
-                                    on:input=move |ev| value.set(event_target_value(&ev))/>
-                            </label>
-                        }).collect_view()}
+                        {spans
+                            .into_iter()
+                            .map(|(i, zh, en, unit, value)| {
+                                view! {
+                                    <label>
+                                        {move || lang.get().pick(&zh, &en).to_string()} " ("
+                                        {i18n.t(unit)} ")"
+                                        <input
+                                            type="number"
+                                            min="0"
+                                            step="1"
+                                            data-clock=i
+                                            prop:value=move || value.get()
+                                            on:input=move |ev| value.set(event_target_value(&ev))
+                                        />
+                                    </label>
+                                }
+                            })
+                            .collect_view()}
                     </div>
                 </details>
                 <details>
                     <summary>{i18n.t(Key::TopicKeywords)}</summary>
-                    {keywords.into_iter().map(|(_, _, zh, en, value)| {
-                        let code = en.clone();
-                        view! {
-                        <label class="wide">{move || lang.get().pick(&zh, &en).to_string()}
-                            <input type="text" data-keywords=code prop:value=move || value.get()
-                                on:input=move |ev| value.set(event_target_value(&ev))/>
-                        </label>
-                        }
-                    }).collect_view()}
+                    {keywords
+                        .into_iter()
+                        .map(|(_, _, zh, en, value)| {
+                            let code = en.clone();
+                            view! {
+                                <label class="wide">
+                                    {move || lang.get().pick(&zh, &en).to_string()}
+                                    <input
+                                        type="text"
+                                        data-keywords=code
+                                        prop:value=move || value.get()
+                                        on:input=move |ev| value.set(event_target_value(&ev))
+                                    />
+                                </label>
+                            }
+                        })
+                        .collect_view()}
                 </details>
-                <label class="wide">{i18n.t(Key::ChangeReason)}
-                    <input type="text" data-testid="rules-reason" maxlength="500" prop:value=move || reason.get()
-                        on:input=move |ev| reason.set(event_target_value(&ev))/>
+                <label class="wide">
+                    {i18n.t(Key::ChangeReason)}
+                    <input
+                        type="text"
+                        data-testid="rules-reason"
+                        maxlength="500"
+                        prop:value=move || reason.get()
+                        on:input=move |ev| reason.set(event_target_value(&ev))
+                    />
                 </label>
-                <button type="submit" class="primary">{i18n.t(Key::PublishRules)}</button>
+                <button type="submit" class="primary">
+                    {i18n.t(Key::PublishRules)}
+                </button>
             </form>
             <Show when=move || !problems.with(Vec::is_empty)>
                 <div class="error" role="alert" data-testid="rules-problems">
-                    <ul>{move || problems.get().into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
+                    <ul>
+                        {move || {
+                            problems
+                                .get()
+                                .into_iter()
+                                .map(|p| view! { <li>{p}</li> })
+                                .collect_view()
+                        }}
+                    </ul>
                 </div>
             </Show>
-            {move || published.get().map(|v| view! {
-                <p role="status" data-testid="rules-published">{i18n.t(Key::RulesPublishedAs)} " " <strong>{v}</strong></p>
-            })}
-            <Publications/>
+            {move || {
+                published
+                    .get()
+                    .map(|v| {
+                        view! {
+                            <p role="status" data-testid="rules-published">
+                                {i18n.t(Key::RulesPublishedAs)}
+                                " "
+                                <strong>{v}</strong>
+                            </p>
+                        }
+                    })
+            }}
+            <Publications />
         </section>
     }
 }
@@ -280,19 +359,53 @@ fn Publications() -> impl IntoView {
         } else {
             view! {
                 <ol class="publications" data-testid="publications">
-                    {list.into_iter().rev().map(|p| view! {
-                        <li><strong>{p.version}</strong> " · " {p.author} " · "
-                            {p.at.with_timezone(&crate::domain::time::china()).format("%Y-%m-%d %H:%M").to_string()} " · " {p.reason}</li>
-                    }).collect_view()}
+                    {list
+                        .into_iter()
+                        .rev()
+                        .map(|p| {
+                            view! {
+                                <li>
+                                    <strong>{p.version}</strong>
+                                    " · "
+                                    {p.author}
+                                    " · "
+                                    {p
+                                        .at
+                                        .with_timezone(&crate::domain::time::china())
+                                        .format("%Y-%m-%d %H:%M")
+                                        .to_string()}
+                                    " · "
+                                    {p.reason}
+                                </li>
+                            }
+                        })
+                        .collect_view()}
                 </ol>
-            }.into_any()
+            }
+                .into_any()
         }}
-        {(!rejected.is_empty()).then(|| view! {
-            <div class="error" role="alert">
-                <p>{i18n.t(Key::SettingsRejected)}</p>
-                <ul>{rejected.into_iter().map(|r| view! { <li><code>{r.event.chars().take(19).collect::<String>()}</code> " " {r.why}</li> }).collect_view()}</ul>
-            </div>
-        })}
+        {(!rejected.is_empty())
+            .then(|| {
+                view! {
+                    <div class="error" role="alert">
+                        <p>{i18n.t(Key::SettingsRejected)}</p>
+                        <ul>
+                            {rejected
+                                .into_iter()
+                                .map(|r| {
+                                    view! {
+                                        <li>
+                                            <code>{r.event.chars().take(19).collect::<String>()}</code>
+                                            " "
+                                            {r.why}
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    </div>
+                }
+            })}
     }
 }
 
@@ -362,22 +475,68 @@ pub fn CalendarEditor() -> impl IntoView {
             <h3>{i18n.t(Key::EditCalendar)}</h3>
             <label class="file-button button secondary">
                 {i18n.t(Key::ImportCalendarYear)}
-                <input type="file" accept=".json,application/json" data-testid="calendar-file" on:change=import/>
+                <input
+                    type="file"
+                    accept=".json,application/json"
+                    data-testid="calendar-file"
+                    on:change=import
+                />
             </label>
             <form class="row" on:submit=set_day>
-                <label>{i18n.t(Key::Day)}
-                    <input type="date" data-testid="calendar-day" prop:value=move || day.get() on:input=move |ev| day.set(event_target_value(&ev))/>
+                <label>
+                    {i18n.t(Key::Day)}
+                    <input
+                        type="date"
+                        data-testid="calendar-day"
+                        prop:value=move || day.get()
+                        on:input=move |ev| day.set(event_target_value(&ev))
+                    />
                 </label>
-                <label class="check"><input type="radio" name="day-kind" prop:checked=move || !working.get() on:change=move |_| working.set(false)/>{i18n.t(Key::RestDay)}</label>
-                <label class="check"><input type="radio" name="day-kind" data-testid="day-working" prop:checked=move || working.get() on:change=move |_| working.set(true)/>{i18n.t(Key::WorkDay)}</label>
-                <label>{i18n.t(Key::HolidayName)}
-                    <input type="text" maxlength="40" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
+                <label class="check">
+                    <input
+                        type="radio"
+                        name="day-kind"
+                        prop:checked=move || !working.get()
+                        on:change=move |_| working.set(false)
+                    />
+                    {i18n.t(Key::RestDay)}
+                </label>
+                <label class="check">
+                    <input
+                        type="radio"
+                        name="day-kind"
+                        data-testid="day-working"
+                        prop:checked=move || working.get()
+                        on:change=move |_| working.set(true)
+                    />
+                    {i18n.t(Key::WorkDay)}
+                </label>
+                <label>
+                    {i18n.t(Key::HolidayName)}
+                    <input
+                        type="text"
+                        maxlength="40"
+                        prop:value=move || name.get()
+                        on:input=move |ev| name.set(event_target_value(&ev))
+                    />
                 </label>
                 <button type="submit">{i18n.t(Key::SaveDay)}</button>
             </form>
-            {move || message.get().map(|(ok, text)| view! {
-                <p class=if ok { "saved-note" } else { "error" } role="status" data-testid="calendar-message">{text}</p>
-            })}
+            {move || {
+                message
+                    .get()
+                    .map(|(ok, text)| {
+                        view! {
+                            <p
+                                class=if ok { "saved-note" } else { "error" }
+                                role="status"
+                                data-testid="calendar-message"
+                            >
+                                {text}
+                            </p>
+                        }
+                    })
+            }}
         </section>
     }
 }
@@ -425,15 +584,41 @@ pub fn TariffEditor() -> impl IntoView {
     view! {
         <section class="tariff-editor" data-testid="tariff-editor">
             <h2>{i18n.t(Key::BillCalculator)}</h2>
-            <p>{i18n.t(Key::TariffInForce)} " " <strong data-testid="tariff-version">{current}</strong>
-                {sample.then(|| view! { " · " <span class="badge warn">{i18n.t(Key::SampleBadge)}</span> })}</p>
+            <p>
+                {i18n.t(Key::TariffInForce)} " "
+                <strong data-testid="tariff-version">{current}</strong>
+                {sample
+                    .then(|| {
+                        view! {
+                            " · "
+                            <span class="badge warn">{i18n.t(Key::SampleBadge)}</span>
+                        }
+                    })}
+            </p>
             <label class="file-button button secondary">
                 {i18n.t(Key::ImportTariff)}
-                <input type="file" accept=".json,application/json" data-testid="tariff-file" on:change=import/>
+                <input
+                    type="file"
+                    accept=".json,application/json"
+                    data-testid="tariff-file"
+                    on:change=import
+                />
             </label>
-            {move || message.get().map(|(ok, text)| view! {
-                <p class=if ok { "saved-note" } else { "error" } role="status" data-testid="tariff-message">{text}</p>
-            })}
+            {move || {
+                message
+                    .get()
+                    .map(|(ok, text)| {
+                        view! {
+                            <p
+                                class=if ok { "saved-note" } else { "error" }
+                                role="status"
+                                data-testid="tariff-message"
+                            >
+                                {text}
+                            </p>
+                        }
+                    })
+            }}
         </section>
     }
 }

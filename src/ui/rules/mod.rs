@@ -37,22 +37,24 @@ pub fn RulesPage() -> impl IntoView {
     view! {
         <h1>{i18n.t(Key::Rules)}</h1>
         <p class="lede">
-            {i18n.t(Key::RuleTableVersion)} " " <strong data-testid="rule-version">{version}</strong> " · "
+            {i18n.t(Key::RuleTableVersion)} " "
+            <strong data-testid="rule-version">{version}</strong> " · "
             {move || i18n.lang.get().pick(&title_zh, &title_en).to_string()}
         </p>
         <p class="meta">
-            {i18n.t(Key::DueSoonAt)} ": " {ratio} " · " {i18n.t(Key::HighFrequency)} ": " {high_frequency}
+            {i18n.t(Key::DueSoonAt)} ": " {ratio} " · " {i18n.t(Key::HighFrequency)} ": "
+            {high_frequency}
         </p>
-        <TryClassifier/>
-        <GradeRules/>
-        <Categories/>
-        <Kinds/>
-        <ClockRules/>
-        <candidates::CandidateKeywords/>
-        <editor::RulesEditor/>
-        <CalendarView/>
-        <editor::CalendarEditor/>
-        <editor::TariffEditor/>
+        <TryClassifier />
+        <GradeRules />
+        <Categories />
+        <Kinds />
+        <ClockRules />
+        <candidates::CandidateKeywords />
+        <editor::RulesEditor />
+        <CalendarView />
+        <editor::CalendarEditor />
+        <editor::TariffEditor />
     }
 }
 
@@ -74,7 +76,7 @@ fn TryClassifier() -> impl IntoView {
                 prop:value=move || text.get()
                 on:input=move |ev| text.set(event_target_value(&ev))
             ></textarea>
-            {move || result.get().map(|c| view! { <ClassificationView c=c/> })}
+            {move || result.get().map(|c| view! { <ClassificationView c=c /> })}
         </section>
     }
 }
@@ -88,7 +90,7 @@ fn GradeRules() -> impl IntoView {
         <section>
             <h2>{i18n.t(Key::GradeRules)}</h2>
             <table data-testid="grade-rules">
-                <TableHead keys=crate::labels![Key::Rule, Term::Grade, Key::Decided, Key::Source]/>
+                <TableHead keys=crate::labels![Key::Rule, Term::Grade, Key::Decided, Key::Source] />
                 <tbody>
                     {rows
                         .into_iter()
@@ -96,9 +98,13 @@ fn GradeRules() -> impl IntoView {
                             let text = (r.zh.clone(), r.en.clone());
                             view! {
                                 <tr>
-                                    <td><code>{r.id.clone()}</code></td>
+                                    <td>
+                                        <code>{r.id.clone()}</code>
+                                    </td>
                                     <td>{i18n.t(grade_key(r.grade))}</td>
-                                    <td>{move || i18n.lang.get().pick(&text.0, &text.1).to_string()}</td>
+                                    <td>
+                                        {move || i18n.lang.get().pick(&text.0, &text.1).to_string()}
+                                    </td>
                                     <td>{r.source.clone()}</td>
                                 </tr>
                             }
@@ -124,16 +130,26 @@ fn Categories() -> impl IntoView {
         <section>
             <h2>{i18n.t(Key::Categories)}</h2>
             <table>
-                <TableHead keys=crate::labels![Term::Category, Term::Subcategory, Key::Keywords, Key::Source]/>
+                <TableHead keys=crate::labels![
+                    Term::Category, Term::Subcategory, Key::Keywords, Key::Source
+                ] />
                 <tbody>
                     {rows
                         .into_iter()
                         .map(|(c, s)| {
-                            let words: Vec<String> = s.keywords.iter().map(|k| k.0.clone()).collect();
+                            let words: Vec<String> = s
+                                .keywords
+                                .iter()
+                                .map(|k| k.0.clone())
+                                .collect();
                             view! {
                                 <tr>
-                                    <td>{move || i18n.lang.get().pick(&c.zh, &c.en).to_string()}</td>
-                                    <td>{move || i18n.lang.get().pick(&s.zh, &s.en).to_string()}</td>
+                                    <td>
+                                        {move || i18n.lang.get().pick(&c.zh, &c.en).to_string()}
+                                    </td>
+                                    <td>
+                                        {move || i18n.lang.get().pick(&s.zh, &s.en).to_string()}
+                                    </td>
                                     <td class="keywords">{words.join("、")}</td>
                                     <td>{s.source.clone()}</td>
                                 </tr>
@@ -172,34 +188,49 @@ fn Kinds() -> impl IntoView {
     view! {
         <section>
             <h2>{i18n.t(Key::Kinds)}</h2>
-            {order.map(|(names, source)| view! {
-                <p data-testid="intent-order">
-                    {i18n.t(Key::IntentOrder)} ": "
-                    {move || names.iter().map(|(zh, en)| i18n.lang.get().pick(zh, en).to_string()).collect::<Vec<_>>().join(" → ")}
-                    " · " <small>{source}</small>
-                </p>
-            })}
-            {variants.map(|list| view! {
-                <details>
-                    <summary>{i18n.t(Key::Variants)}</summary>
-                    <p class="keywords">{list}</p>
-                </details>
-            })}
+            {order
+                .map(|(names, source)| {
+                    view! {
+                        <p data-testid="intent-order">
+                            {i18n.t(Key::IntentOrder)} ": "
+                            {move || {
+                                names
+                                    .iter()
+                                    .map(|(zh, en)| i18n.lang.get().pick(zh, en).to_string())
+                                    .collect::<Vec<_>>()
+                                    .join(" → ")
+                            }} " · " <small>{source}</small>
+                        </p>
+                    }
+                })}
+            {variants
+                .map(|list| {
+                    view! {
+                        <details>
+                            <summary>{i18n.t(Key::Variants)}</summary>
+                            <p class="keywords">{list}</p>
+                        </details>
+                    }
+                })}
             <table>
-                <TableHead keys=crate::labels![Term::Kind, Key::Keywords, Key::Source]/>
+                <TableHead keys=crate::labels![Term::Kind, Key::Keywords, Key::Source] />
                 <tbody>
                     {kinds
                         .into_iter()
                         .map(|k| {
-                            // A negative weight counts against the kind ("说我偷" is no report).
                             let words: Vec<String> = k
                                 .keywords
                                 .iter()
-                                .map(|w| if w.1 < 0.0 { format!("−{}", w.0) } else { w.0.clone() })
+                                .map(|w| {
+                                    if w.1 < 0.0 { format!("−{}", w.0) } else { w.0.clone() }
+                                })
                                 .collect();
+                            // A negative weight counts against the kind ("说我偷" is no report).
                             view! {
                                 <tr>
-                                    <td>{move || i18n.lang.get().pick(&k.zh, &k.en).to_string()}</td>
+                                    <td>
+                                        {move || i18n.lang.get().pick(&k.zh, &k.en).to_string()}
+                                    </td>
                                     <td class="keywords">{words.join("、")}</td>
                                     <td>{k.source.clone()}</td>
                                 </tr>
@@ -263,7 +294,7 @@ fn ClockRules() -> impl IntoView {
         <section>
             <h2>{i18n.t(Key::Clocks)}</h2>
             <table data-testid="clock-rules">
-                <TableHead keys=crate::labels![Key::Rule, Key::StartsAt, Key::Span, Key::Source]/>
+                <TableHead keys=crate::labels![Key::Rule, Key::StartsAt, Key::Span, Key::Source] />
                 <tbody>
                     {rows
                         .into_iter()
@@ -274,12 +305,36 @@ fn ClockRules() -> impl IntoView {
                             let flags = (clock.recurring, clock.pausable);
                             view! {
                                 <tr>
-                                    <td>{move || i18n.lang.get().pick(&names.0, &names.1).to_string()}</td>
-                                    <td><code>{clock.start.clone()}</code></td>
                                     <td>
-                                        {move || describe_span(&span, engine.table(), i18n.lang.get())}
-                                        {flags.0.then(|| view! { " · " {i18n.t(Key::Recurring)} })}
-                                        {flags.1.then(|| view! { <br/><small>{i18n.t(Key::Paused)}</small> })}
+                                        {move || {
+                                            i18n.lang.get().pick(&names.0, &names.1).to_string()
+                                        }}
+                                    </td>
+                                    <td>
+                                        <code>{clock.start.clone()}</code>
+                                    </td>
+                                    <td>
+                                        {move || describe_span(
+                                            &span,
+                                            engine.table(),
+                                            i18n.lang.get(),
+                                        )}
+                                        {flags
+                                            .0
+                                            .then(|| {
+                                                view! {
+                                                    " · "
+                                                    {i18n.t(Key::Recurring)}
+                                                }
+                                            })}
+                                        {flags
+                                            .1
+                                            .then(|| {
+                                                view! {
+                                                    <br />
+                                                    <small>{i18n.t(Key::Paused)}</small>
+                                                }
+                                            })}
                                     </td>
                                     <td>{clock.source.clone()}</td>
                                 </tr>
@@ -329,7 +384,14 @@ fn CalendarView() -> impl IntoView {
 
 fn special_days(calendar: &Calendar, year: i32, lang: Lang) -> impl IntoView {
     if !calendar.knows_year(year) {
-        return view! { <p class="warning" role="alert">{year} ": " {Key::CalendarMissing.text(lang)}</p> }.into_any();
+        return view! {
+            <p class="warning" role="alert">
+                {year}
+                ": "
+                {Key::CalendarMissing.text(lang)}
+            </p>
+        }
+        .into_any();
     }
     let days: Vec<_> = calendar.special_days(year).cloned().collect();
     view! {

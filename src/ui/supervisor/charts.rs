@@ -37,9 +37,20 @@ pub fn BarChart(title: String, bars: Vec<Bar>) -> impl IntoView {
                     let w = (b.value / max * span).max(if b.value > 0.0 { 2.0 } else { 0.0 });
                     view! {
                         <g>
-                            <text class="label" x=LABEL - 8.0 y=y + 17.0 text-anchor="end">{b.label}</text>
-                            <rect class="bar s0" x=LABEL y=y + 3.0 width=w height=ROW - 8.0 rx="2"></rect>
-                            <text class="value" x=LABEL + w + 6.0 y=y + 17.0>{b.shown}</text>
+                            <text class="label" x=LABEL - 8.0 y=y + 17.0 text-anchor="end">
+                                {b.label}
+                            </text>
+                            <rect
+                                class="bar s0"
+                                x=LABEL
+                                y=y + 3.0
+                                width=w
+                                height=ROW - 8.0
+                                rx="2"
+                            ></rect>
+                            <text class="value" x=LABEL + w + 6.0 y=y + 17.0>
+                                {b.shown}
+                            </text>
                         </g>
                     }
                 })
@@ -82,8 +93,12 @@ pub fn LineChart(title: String, points: Vec<(String, f64)>) -> impl IntoView {
                     view! {
                         <g>
                             <circle class="dot" cx=x cy=y r="4"></circle>
-                            <text class="value" x=x y=y - 8.0 text-anchor="middle">{format!("{v}")}</text>
-                            <text class="label" x=x y=height - bottom + 18.0 text-anchor="middle">{label}</text>
+                            <text class="value" x=x y=y - 8.0 text-anchor="middle">
+                                {format!("{v}")}
+                            </text>
+                            <text class="label" x=x y=height - bottom + 18.0 text-anchor="middle">
+                                {label}
+                            </text>
                         </g>
                     }
                 })
@@ -114,8 +129,16 @@ pub fn StackedBars(
                     let x = 8.0 + i as f64 * 155.0;
                     view! {
                         <g>
-                            <rect class=format!("bar s{}", i % 6) x=x y="4" width="12" height="12"></rect>
-                            <text class="label" x=x + 16.0 y="15">{name}</text>
+                            <rect
+                                class=format!("bar s{}", i % 6)
+                                x=x
+                                y="4"
+                                width="12"
+                                height="12"
+                            ></rect>
+                            <text class="label" x=x + 16.0 y="15">
+                                {name}
+                            </text>
                         </g>
                     }
                 })
@@ -132,16 +155,28 @@ pub fn StackedBars(
                         .enumerate()
                         .map(|(s, v)| {
                             let w = v / max * span;
-                            let segment = view! { <rect class=format!("bar s{}", s % 6) x=x y=y + 3.0 width=w height=ROW - 8.0></rect> };
+                            let segment = view! {
+                                <rect
+                                    class=format!("bar s{}", s % 6)
+                                    x=x
+                                    y=y + 3.0
+                                    width=w
+                                    height=ROW - 8.0
+                                ></rect>
+                            };
                             x += w;
                             segment
                         })
                         .collect_view();
                     view! {
                         <g>
-                            <text class="label" x=LABEL - 8.0 y=y + 17.0 text-anchor="end">{label}</text>
+                            <text class="label" x=LABEL - 8.0 y=y + 17.0 text-anchor="end">
+                                {label}
+                            </text>
                             {segments}
-                            <text class="value" x=x + 6.0 y=y + 17.0>{total.to_string()}</text>
+                            <text class="value" x=x + 6.0 y=y + 17.0>
+                                {total.to_string()}
+                            </text>
                         </g>
                     }
                 })

@@ -76,28 +76,69 @@ pub fn EmergencyView() -> impl IntoView {
             <h2>{i18n.t(Key::DeclareIncident)}</h2>
             <p class="meta">{i18n.t(Key::EmergencyHint)}</p>
             <form class="row" on:submit=declare novalidate>
-                <label>{i18n.t(Key::StationColumn)}
-                    <input type="text" list="incident-stations" data-testid="incident-station" prop:value=move || station.get() on:input=move |ev| station.set(event_target_value(&ev))/>
+                <label>
+                    {i18n.t(Key::StationColumn)}
+                    <input
+                        type="text"
+                        list="incident-stations"
+                        data-testid="incident-station"
+                        prop:value=move || station.get()
+                        on:input=move |ev| station.set(event_target_value(&ev))
+                    />
                     <datalist id="incident-stations">
-                        {move || stations.get().into_iter().map(|s| view! { <option value=s/> }).collect_view()}
+                        {move || {
+                            stations
+                                .get()
+                                .into_iter()
+                                .map(|s| view! { <option value=s /> })
+                                .collect_view()
+                        }}
                     </datalist>
                 </label>
-                <label>{i18n.t(Key::IncidentCause)}
-                    <input type="text" maxlength="200" data-testid="incident-cause" prop:value=move || cause.get() on:input=move |ev| cause.set(event_target_value(&ev))/>
+                <label>
+                    {i18n.t(Key::IncidentCause)}
+                    <input
+                        type="text"
+                        maxlength="200"
+                        data-testid="incident-cause"
+                        prop:value=move || cause.get()
+                        on:input=move |ev| cause.set(event_target_value(&ev))
+                    />
                 </label>
-                <label>{i18n.t(Key::ExpectedRestoration)}
-                    <input type="datetime-local" data-testid="incident-expected" prop:value=move || expected.get() on:input=move |ev| expected.set(event_target_value(&ev))/>
+                <label>
+                    {i18n.t(Key::ExpectedRestoration)}
+                    <input
+                        type="datetime-local"
+                        data-testid="incident-expected"
+                        prop:value=move || expected.get()
+                        on:input=move |ev| expected.set(event_target_value(&ev))
+                    />
                 </label>
-                <button type="submit" class="primary">{i18n.t(Key::Declare)}</button>
+                <button type="submit" class="primary">
+                    {i18n.t(Key::Declare)}
+                </button>
             </form>
-            {move || error.get().map(|k| view! { <p class="error" role="alert">{i18n.t(k)}</p> })}
+            {move || {
+                error
+                    .get()
+                    .map(|k| {
+                        view! {
+                            <p class="error" role="alert">
+                                {i18n.t(k)}
+                            </p>
+                        }
+                    })
+            }}
             <h2>{i18n.t(Key::Incidents)}</h2>
             {move || {
                 let list = all.get();
                 if list.is_empty() {
                     view! { <p class="meta">{i18n.t(Key::NoneFound)}</p> }.into_any()
                 } else {
-                    list.into_iter().map(|i| view! { <IncidentCard incident=i/> }).collect_view().into_any()
+                    list.into_iter()
+                        .map(|i| view! { <IncidentCard incident=i /> })
+                        .collect_view()
+                        .into_any()
                 }
             }}
         </section>
@@ -191,28 +232,68 @@ fn IncidentCard(incident: Incident) -> impl IntoView {
         <article class="incident" class:ended=!active data-testid="incident">
             <h3>{incident.station.clone()} " · " {incident.cause.clone()}</h3>
             <p>
-                {i18n.t(Key::ExpectedRestoration)} " " <strong>{local(incident.expected_restoration)}</strong>
-                " · " {i18n.t(Key::LinkedTickets)} " " <strong data-testid="linked-count">{incident.tickets.len()}</strong>
-                {(!active).then(|| view! { " · " <span class="badge">{i18n.t(Key::IncidentEndedLabel)}</span> })}
+                {i18n.t(Key::ExpectedRestoration)} " "
+                <strong>{local(incident.expected_restoration)}</strong> " · "
+                {i18n.t(Key::LinkedTickets)} " "
+                <strong data-testid="linked-count">{incident.tickets.len()}</strong>
+                {(!active)
+                    .then(|| {
+                        view! {
+                            " · "
+                            <span class="badge">{i18n.t(Key::IncidentEndedLabel)}</span>
+                        }
+                    })}
             </p>
             <ol class="notices">
-                {incident.notices.iter().map(|n| view! { <li><time>{local(n.at)}</time> " " {n.text.clone()}</li> }).collect_view()}
+                {incident
+                    .notices
+                    .iter()
+                    .map(|n| {
+                        view! {
+                            <li>
+                                <time>{local(n.at)}</time>
+                                " "
+                                {n.text.clone()}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
             </ol>
-            {active.then(|| view! {
-                <p class="actions">
-                    <button type="button" data-testid="link-tickets" on:click=link disabled=move || candidates.with(Vec::is_empty)>
-                        {i18n.t(Key::LinkOpenTickets)} " (" {move || candidates.with(Vec::len)} ")"
-                    </button>
-                    " "
-                    <button type="button" class="secondary" on:click=end>{i18n.t(Key::EndIncident)}</button>
-                </p>
-                <form class="row" on:submit=send>
-                    <label class="wide">{i18n.t(Key::ProgressNotice)}
-                        <input type="text" maxlength="500" data-testid="incident-notice" prop:value=move || notice.get() on:input=move |ev| notice.set(event_target_value(&ev))/>
-                    </label>
-                    <button type="submit">{i18n.t(Key::SendNotice)}</button>
-                </form>
-            })}
+            {active
+                .then(|| {
+                    view! {
+                        <p class="actions">
+                            <button
+                                type="button"
+                                data-testid="link-tickets"
+                                on:click=link
+                                disabled=move || candidates.with(Vec::is_empty)
+                            >
+                                {i18n.t(Key::LinkOpenTickets)}
+                                " ("
+                                {move || candidates.with(Vec::len)}
+                                ")"
+                            </button>
+                            " "
+                            <button type="button" class="secondary" on:click=end>
+                                {i18n.t(Key::EndIncident)}
+                            </button>
+                        </p>
+                        <form class="row" on:submit=send>
+                            <label class="wide">
+                                {i18n.t(Key::ProgressNotice)}
+                                <input
+                                    type="text"
+                                    maxlength="500"
+                                    data-testid="incident-notice"
+                                    prop:value=move || notice.get()
+                                    on:input=move |ev| notice.set(event_target_value(&ev))
+                                />
+                            </label>
+                            <button type="submit">{i18n.t(Key::SendNotice)}</button>
+                        </form>
+                    }
+                })}
         </article>
     }
 }

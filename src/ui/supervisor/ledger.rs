@@ -57,12 +57,26 @@ fn Choice(
 ) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <select aria-label=i18n.t(label) data-testid=testid on:change=move |ev| value.set(event_target_value(&ev))>
+        <select
+            aria-label=i18n.t(label)
+            data-testid=testid
+            on:change=move |ev| value.set(event_target_value(&ev))
+        >
             <option value="">{i18n.t(all)}</option>
-            {move || options.get().into_iter().map(|(v, shown)| {
-                let selected = value.get_untracked() == v;
-                view! { <option value=v selected=selected>{shown}</option> }
-            }).collect_view()}
+            {move || {
+                options
+                    .get()
+                    .into_iter()
+                    .map(|(v, shown)| {
+                        let selected = value.get_untracked() == v;
+                        view! {
+                            <option value=v selected=selected>
+                                {shown}
+                            </option>
+                        }
+                    })
+                    .collect_view()
+            }}
         </select>
     }
 }
@@ -289,7 +303,11 @@ fn LedgerLine(r: LedgerRow, position: usize) -> impl IntoView {
     let number = r.number.clone();
     view! {
         <tr data-ticket=r.number.clone() aria-rowindex=position + 2 class:conflict=r.conflict>
-            <td><A href=format!("/crew/t/{}", r.id)><code>{number}</code></A></td>
+            <td>
+                <A href=format!("/crew/t/{}", r.id)>
+                    <code>{number}</code>
+                </A>
+            </td>
             <td>{r.received.with_timezone(&china()).format("%m-%d %H:%M").to_string()}</td>
             <td>{move || names().0}</td>
             <td>{move || names2().1}</td>
@@ -299,7 +317,13 @@ fn LedgerLine(r: LedgerRow, position: usize) -> impl IntoView {
             <td>{r.station.clone()}</td>
             <td class="num">{r.handling_hours.map(|h| format!("{h:.1}"))}</td>
             <td class="num">{r.satisfaction}</td>
-            <td>{r.overdue().then(|| view! { <span class="clock overdue">{i18n.t(Term::ClockOverdue)}</span> })}</td>
+            <td>
+                {r
+                    .overdue()
+                    .then(|| {
+                        view! { <span class="clock overdue">{i18n.t(Term::ClockOverdue)}</span> }
+                    })}
+            </td>
         </tr>
     }
 }

@@ -137,49 +137,68 @@ pub fn SupervisorPage() -> impl IntoView {
         </Show>
         <Show when=empty>
             <p>{i18n.t(Key::NoTicketsYet)}</p>
-            <crate::ui::widgets::DemoOffer/>
+            <crate::ui::widgets::DemoOffer />
         </Show>
         <Show when=move || !rows.with(|r| r.is_empty())>
             <div class="desk-bar no-print">
                 <nav class="tabs" aria-label=i18n.t(Key::SupViews)>
                     {Tab::ALL
                         .into_iter()
-                        .map(|(t, key, id)| view! {
-                            <button type="button" data-tab=id aria-pressed=move || (tab.get() == t).to_string() on:click=move |_| go.with_value(|go| go(t, month.get_untracked()))>
-                                {i18n.t(key)}
-                            </button>
+                        .map(|(t, key, id)| {
+                            view! {
+                                <button
+                                    type="button"
+                                    data-tab=id
+                                    aria-pressed=move || (tab.get() == t).to_string()
+                                    on:click=move |_| {
+                                        go.with_value(|go| go(t, month.get_untracked()))
+                                    }
+                                >
+                                    {i18n.t(key)}
+                                </button>
+                            }
                         })
                         .collect_view()}
                 </nav>
                 <label class="month">
                     {i18n.t(Key::Month)} " "
-                    <select data-testid="month" prop:value=move || month.get() on:change=move |ev| go.with_value(|go| go(tab.get_untracked(), event_target_value(&ev)))>
+                    <select
+                        data-testid="month"
+                        prop:value=move || month.get()
+                        on:change=move |ev| {
+                            go.with_value(|go| go(tab.get_untracked(), event_target_value(&ev)))
+                        }
+                    >
                         {move || {
                             let mut list = months.get();
                             let current = this_month.get_value();
                             if !list.contains(&current) {
                                 list.insert(0, current);
                             }
-                            list.into_iter().map(|m| view! { <option value=m.clone()>{m.clone()}</option> }).collect_view()
+                            list.into_iter()
+                                .map(|m| view! { <option value=m.clone()>{m.clone()}</option> })
+                                .collect_view()
                         }}
                     </select>
                 </label>
-                <button type="button" class="secondary" on:click=move |_| print_page()>{i18n.t(Key::Print)}</button>
+                <button type="button" class="secondary" on:click=move |_| print_page()>
+                    {i18n.t(Key::Print)}
+                </button>
             </div>
             <p class="print-only">{i18n.t(Key::Month)} " " {move || month.get()}</p>
             {move || match tab.get() {
-                Tab::Ledger => view! { <ledger::LedgerView desk=desk/> }.into_any(),
-                Tab::Analysis => view! { <views::AnalysisView desk=desk/> }.into_any(),
-                Tab::Alerts => view! { <views::AlertsView desk=desk/> }.into_any(),
-                Tab::Audit => view! { <views::AuditView desk=desk/> }.into_any(),
-                Tab::Teams => view! { <views::TeamsView desk=desk/> }.into_any(),
-                Tab::Topics => view! { <views::TopicsView desk=desk/> }.into_any(),
-                Tab::Bulletins => view! { <views::BulletinsView desk=desk/> }.into_any(),
-                Tab::Emergency => view! { <emergency::EmergencyView/> }.into_any(),
+                Tab::Ledger => view! { <ledger::LedgerView desk=desk /> }.into_any(),
+                Tab::Analysis => view! { <views::AnalysisView desk=desk /> }.into_any(),
+                Tab::Alerts => view! { <views::AlertsView desk=desk /> }.into_any(),
+                Tab::Audit => view! { <views::AuditView desk=desk /> }.into_any(),
+                Tab::Teams => view! { <views::TeamsView desk=desk /> }.into_any(),
+                Tab::Topics => view! { <views::TopicsView desk=desk /> }.into_any(),
+                Tab::Bulletins => view! { <views::BulletinsView desk=desk /> }.into_any(),
+                Tab::Emergency => view! { <emergency::EmergencyView /> }.into_any(),
             }}
         </Show>
         <div class="no-print">
-            <SyncPanel/>
+            <SyncPanel />
         </div>
     }
 }

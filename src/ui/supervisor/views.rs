@@ -58,14 +58,22 @@ fn CountsFigure(
             .collect::<Vec<_>>();
         let rows = counts
             .iter()
-            .map(|c| view! { <tr><td>{key_name(&c.key, lang)}</td><td class="num">{c.count}</td><td class="num">{percent(c.share)}</td></tr> })
+            .map(|c| {
+                view! {
+                    <tr>
+                        <td>{key_name(&c.key, lang)}</td>
+                        <td class="num">{c.count}</td>
+                        <td class="num">{percent(c.share)}</td>
+                    </tr>
+                }
+            })
             .collect_view();
         view! {
             <figure data-testid=testid>
                 <figcaption>{title.text(lang)}</figcaption>
-                <BarChart title=title.text(lang).to_string() bars=bars/>
+                <BarChart title=title.text(lang).to_string() bars=bars />
                 <table class="figures">
-                    <TableHead keys=crate::labels![head, Key::CountColumn, Key::ShareColumn]/>
+                    <TableHead keys=crate::labels![head, Key::CountColumn, Key::ShareColumn] />
                     <tbody>{rows}</tbody>
                 </table>
             </figure>
@@ -91,9 +99,19 @@ pub fn AnalysisView(desk: Desk) -> impl IntoView {
             .iter()
             .map(|t| (t.month.clone(), f64::from(t.complaints)))
             .collect();
-        let trend_rows = r.trend.iter().map(|t| view! {
-            <tr><td>{t.month.clone()}</td><td class="num">{t.complaints}</td><td class="num">{t.change_percent.map(|c| format!("{c:+.1}%"))}</td></tr>
-        }).collect_view();
+        let trend_rows = r
+            .trend
+            .iter()
+            .map(|t| {
+                view! {
+                    <tr>
+                        <td>{t.month.clone()}</td>
+                        <td class="num">{t.complaints}</td>
+                        <td class="num">{t.change_percent.map(|c| format!("{c:+.1}%"))}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
         let on_time: Vec<_> = r
             .on_time
             .iter()
@@ -108,9 +126,20 @@ pub fn AnalysisView(desk: Desk) -> impl IntoView {
                 shown: o.rate.map(percent).unwrap_or_default(),
             })
             .collect::<Vec<_>>();
-        let on_time_rows = on_time.iter().map(|o| view! {
-            <tr><td>{key_name(&o.clock, lang)}</td><td class="num">{o.met}</td><td class="num">{o.late}</td><td class="num">{o.overdue}</td><td class="num">{o.rate.map(percent)}</td></tr>
-        }).collect_view();
+        let on_time_rows = on_time
+            .iter()
+            .map(|o| {
+                view! {
+                    <tr>
+                        <td>{key_name(&o.clock, lang)}</td>
+                        <td class="num">{o.met}</td>
+                        <td class="num">{o.late}</td>
+                        <td class="num">{o.overdue}</td>
+                        <td class="num">{o.rate.map(percent)}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
         let hours = Key::HoursUnit.text(lang);
         let bucket_label = |b: Option<u32>, previous: u32| match b {
             Some(b) => format!("{previous}–{b} {hours}"),
@@ -130,7 +159,17 @@ pub fn AnalysisView(desk: Desk) -> impl IntoView {
                 }
             })
             .collect();
-        let handling_rows = handling.iter().map(|b| view! { <tr><td>{b.label.clone()}</td><td class="num">{b.shown.clone()}</td></tr> }).collect_view();
+        let handling_rows = handling
+            .iter()
+            .map(|b| {
+                view! {
+                    <tr>
+                        <td>{b.label.clone()}</td>
+                        <td class="num">{b.shown.clone()}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
         // Stations split by category, categories in rule-table order.
         let categories: Vec<String> = engine
             .table()
@@ -161,9 +200,17 @@ pub fn AnalysisView(desk: Desk) -> impl IntoView {
                 (s.key.clone(), parts)
             })
             .collect();
-        let station_rows = stations.iter().map(|(name, parts)| view! {
-            <tr><td>{name.clone()}</td>{parts.iter().map(|p| view! { <td class="num">{*p}</td> }).collect_view()}</tr>
-        }).collect_view();
+        let station_rows = stations
+            .iter()
+            .map(|(name, parts)| {
+                view! {
+                    <tr>
+                        <td>{name.clone()}</td>
+                        {parts.iter().map(|p| view! { <td class="num">{*p}</td> }).collect_view()}
+                    </tr>
+                }
+            })
+            .collect_view();
         let category_heads = categories
             .iter()
             .map(|c| view! { <th>{key_name(c, lang)}</th> })
@@ -172,39 +219,123 @@ pub fn AnalysisView(desk: Desk) -> impl IntoView {
             <section data-testid="analysis">
                 <h2>{Key::SupAnalysis.text(lang)} " " {r.month.clone()}</h2>
                 <dl class="summary">
-                    <div><dt>{Key::TicketsOfMonth.text(lang)}</dt><dd data-field="tickets">{r.tickets}</dd></div>
-                    <div><dt>{Key::ComplaintsCount.text(lang)}</dt><dd data-field="complaints">{r.complaints}</dd></div>
-                    <div><dt>{Key::SelfServiceCount.text(lang)}</dt><dd data-field="self-service">{r.self_service}</dd></div>
-                    <div><dt>{Key::MomChange.text(lang)}</dt><dd>{last.map(|c| format!("{c:+.1}%")).unwrap_or_else(|| "–".into())}</dd></div>
-                    <div><dt>{Key::MedianHandling.text(lang)}</dt><dd>{r.median_handling_hours.map(|h| format!("{h:.1} {hours}")).unwrap_or_else(|| "–".into())}</dd></div>
-                    <div><dt>{Key::SatisfactionMean.text(lang)}</dt><dd>{r.satisfaction.mean.map(|m| format!("{m:.1}")).unwrap_or_else(|| "–".into())}</dd></div>
-                    <div><dt>{Key::SatisfiedShare.text(lang)}</dt><dd>{r.satisfaction.satisfied_share.map(percent).unwrap_or_else(|| "–".into())}</dd></div>
-                    <div><dt>{Key::RuleVersionUsed.text(lang)}</dt><dd>{r.rule_table_version.clone()}</dd></div>
+                    <div>
+                        <dt>{Key::TicketsOfMonth.text(lang)}</dt>
+                        <dd data-field="tickets">{r.tickets}</dd>
+                    </div>
+                    <div>
+                        <dt>{Key::ComplaintsCount.text(lang)}</dt>
+                        <dd data-field="complaints">{r.complaints}</dd>
+                    </div>
+                    <div>
+                        <dt>{Key::SelfServiceCount.text(lang)}</dt>
+                        <dd data-field="self-service">{r.self_service}</dd>
+                    </div>
+                    <div>
+                        <dt>{Key::MomChange.text(lang)}</dt>
+                        <dd>{last.map(|c| format!("{c:+.1}%")).unwrap_or_else(|| "–".into())}</dd>
+                    </div>
+                    <div>
+                        <dt>{Key::MedianHandling.text(lang)}</dt>
+                        <dd>
+                            {r
+                                .median_handling_hours
+                                .map(|h| format!("{h:.1} {hours}"))
+                                .unwrap_or_else(|| "–".into())}
+                        </dd>
+                    </div>
+                    <div>
+                        <dt>{Key::SatisfactionMean.text(lang)}</dt>
+                        <dd>
+                            {r
+                                .satisfaction
+                                .mean
+                                .map(|m| format!("{m:.1}"))
+                                .unwrap_or_else(|| "–".into())}
+                        </dd>
+                    </div>
+                    <div>
+                        <dt>{Key::SatisfiedShare.text(lang)}</dt>
+                        <dd>
+                            {r
+                                .satisfaction
+                                .satisfied_share
+                                .map(percent)
+                                .unwrap_or_else(|| "–".into())}
+                        </dd>
+                    </div>
+                    <div>
+                        <dt>{Key::RuleVersionUsed.text(lang)}</dt>
+                        <dd>{r.rule_table_version.clone()}</dd>
+                    </div>
                 </dl>
                 <div class="figures-grid">
-                    <CountsFigure title=Key::ChartByCategory head=Term::Category counts=r.by_category.clone() testid="by-category"/>
+                    <CountsFigure
+                        title=Key::ChartByCategory
+                        head=Term::Category
+                        counts=r.by_category.clone()
+                        testid="by-category"
+                    />
                     <figure data-testid="trend">
                         <figcaption>{Key::ChartTrend.text(lang)}</figcaption>
-                        <LineChart title=Key::ChartTrend.text(lang).to_string() points=trend_points/>
-                        <table class="figures"><TableHead keys=crate::labels![Key::Month, Key::ComplaintsCount, Key::MomChange]/><tbody>{trend_rows}</tbody></table>
+                        <LineChart
+                            title=Key::ChartTrend.text(lang).to_string()
+                            points=trend_points
+                        />
+                        <table class="figures">
+                            <TableHead keys=crate::labels![
+                                Key::Month, Key::ComplaintsCount, Key::MomChange
+                            ] />
+                            <tbody>{trend_rows}</tbody>
+                        </table>
                     </figure>
                     <figure data-testid="on-time">
                         <figcaption>{Key::ChartOnTime.text(lang)}</figcaption>
-                        <BarChart title=Key::ChartOnTime.text(lang).to_string() bars=on_time_bars/>
-                        <table class="figures"><TableHead keys=crate::labels![Key::NextDeadline, Key::MetColumn, Key::LateColumn, Key::OverdueColumn, Key::RateColumn]/><tbody>{on_time_rows}</tbody></table>
+                        <BarChart title=Key::ChartOnTime.text(lang).to_string() bars=on_time_bars />
+                        <table class="figures">
+                            <TableHead keys=crate::labels![
+                                Key::NextDeadline, Key::MetColumn, Key::LateColumn, Key::OverdueColumn, Key::RateColumn
+                            ] />
+                            <tbody>{on_time_rows}</tbody>
+                        </table>
                     </figure>
                     <figure data-testid="handling">
                         <figcaption>{Key::ChartHandling.text(lang)}</figcaption>
-                        <BarChart title=Key::ChartHandling.text(lang).to_string() bars=handling/>
-                        <table class="figures"><TableHead keys=crate::labels![Term::HandlingHours, Key::CountColumn]/><tbody>{handling_rows}</tbody></table>
+                        <BarChart title=Key::ChartHandling.text(lang).to_string() bars=handling />
+                        <table class="figures">
+                            <TableHead keys=crate::labels![Term::HandlingHours, Key::CountColumn] />
+                            <tbody>{handling_rows}</tbody>
+                        </table>
                     </figure>
                     <figure data-testid="by-station">
                         <figcaption>{Key::ChartByStation.text(lang)}</figcaption>
-                        <StackedBars title=Key::ChartByStation.text(lang).to_string() series=categories.iter().map(|c| key_name(c, lang)).collect() rows=stations.clone()/>
-                        <table class="figures"><thead><tr><th>{Key::StationColumn.text(lang)}</th>{category_heads}</tr></thead><tbody>{station_rows}</tbody></table>
+                        <StackedBars
+                            title=Key::ChartByStation.text(lang).to_string()
+                            series=categories.iter().map(|c| key_name(c, lang)).collect()
+                            rows=stations.clone()
+                        />
+                        <table class="figures">
+                            <thead>
+                                <tr>
+                                    <th>{Key::StationColumn.text(lang)}</th>
+                                    {category_heads}
+                                </tr>
+                            </thead>
+                            <tbody>{station_rows}</tbody>
+                        </table>
                     </figure>
-                    <CountsFigure title=Key::ChartByTeam head=Term::FieldTeam counts=r.by_team.clone() testid="by-team"/>
-                    <CountsFigure title=Key::ChartByArea head=Term::AreaLabel counts=r.by_area.clone() testid="by-area"/>
+                    <CountsFigure
+                        title=Key::ChartByTeam
+                        head=Term::FieldTeam
+                        counts=r.by_team.clone()
+                        testid="by-team"
+                    />
+                    <CountsFigure
+                        title=Key::ChartByArea
+                        head=Term::AreaLabel
+                        counts=r.by_area.clone()
+                        testid="by-area"
+                    />
                 </div>
             </section>
         }
@@ -236,7 +367,18 @@ fn ticket_links(desk: Desk, numbers: Vec<String>, lang: Lang) -> AnyView {
     });
     view! {
         <ul class="ticket-list">
-            {ids.into_iter().map(|(id, n)| view! { <li><A href=format!("/crew/t/{id}")><code>{n}</code></A></li> }).collect_view()}
+            {ids
+                .into_iter()
+                .map(|(id, n)| {
+                    view! {
+                        <li>
+                            <A href=format!("/crew/t/{id}")>
+                                <code>{n}</code>
+                            </A>
+                        </li>
+                    }
+                })
+                .collect_view()}
         </ul>
         {more.then(|| view! { <p class="meta">{Key::MoreInLedger.text(lang)}</p> })}
     }
@@ -269,42 +411,100 @@ pub fn AlertsView(desk: Desk) -> impl IntoView {
                 numbers(&|r| r.returns + r.reopens > 1),
             )
         });
-        let alert_rows = alerts.iter().map(|a| {
-            let scope: Label = match a.scope { Scope::Area => Term::AreaLabel.into(), Scope::Station => Key::StationColumn.into() };
-            let place = a.place.parse::<String>().ok().map(|p| key_name(&p, lang)).unwrap_or_default();
-            view! {
-                <tr>
-                    <td>{scope.text(lang)}</td><td>{place}</td><td>{key_name(&a.category, lang)}</td>
-                    <td class="num">{format!("{} / {}", a.count, a.of)}</td><td class="num">{percent(a.share)}</td>
-                    <td><code>{a.rule.clone()}</code> " " {a.source.clone()}</td>
-                </tr>
-            }
-        }).collect_view();
-        let repeat_rows = repeats.iter().map(|r| view! {
-            <tr><td>{mask_phone(&r.phone)}</td><td class="num">{r.tickets.len()}</td><td>{r.tickets.join("、")}</td></tr>
-        }).collect_view();
+        let alert_rows = alerts
+            .iter()
+            .map(|a| {
+                let scope: Label = match a.scope {
+                    Scope::Area => Term::AreaLabel.into(),
+                    Scope::Station => Key::StationColumn.into(),
+                };
+                let place = a
+                    .place
+                    .parse::<String>()
+                    .ok()
+                    .map(|p| key_name(&p, lang))
+                    .unwrap_or_default();
+                view! {
+                    <tr>
+                        <td>{scope.text(lang)}</td>
+                        <td>{place}</td>
+                        <td>{key_name(&a.category, lang)}</td>
+                        <td class="num">{format!("{} / {}", a.count, a.of)}</td>
+                        <td class="num">{percent(a.share)}</td>
+                        <td>
+                            <code>{a.rule.clone()}</code>
+                            " "
+                            {a.source.clone()}
+                        </td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        let repeat_rows = repeats
+            .iter()
+            .map(|r| {
+                view! {
+                    <tr>
+                        <td>{mask_phone(&r.phone)}</td>
+                        <td class="num">{r.tickets.len()}</td>
+                        <td>{r.tickets.join("、")}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
         let (n_over, n_soon, n_g1, n_ret) =
             (overdue.len(), due_soon.len(), grade1.len(), returned.len());
         view! {
             <section data-testid="alerts">
-                <h2>{Key::HighFrequencyTitle.text(lang)} " (" <span data-testid="high-frequency-count">{alerts.len()}</span> ")"</h2>
-                <p class="meta">{Key::HighFrequencyRule.text(lang)} {format!(" ({} > {}, ≥ {})", Key::ShareColumn.text(lang), percent(rule.share), rule.min_count)}</p>
-                {if alerts.is_empty() { view! { <p class="meta">{Key::NoneFound.text(lang)}</p> }.into_any() } else { view! {
-                    <table class="figures" data-testid="high-frequency">
-                        <TableHead keys=crate::labels![Key::ScopeColumn, Key::PlaceColumn, Term::Category, Key::CountColumn, Key::ShareColumn, Key::RulesFired]/>
-                        <tbody>{alert_rows}</tbody>
-                    </table>
-                }.into_any() }}
-                <h2>{Key::OverdueTickets.text(lang)} " (" <span data-testid="overdue-count">{n_over}</span> ")"</h2>
+                <h2>
+                    {Key::HighFrequencyTitle.text(lang)} " ("
+                    <span data-testid="high-frequency-count">{alerts.len()}</span> ")"
+                </h2>
+                <p class="meta">
+                    {Key::HighFrequencyRule.text(lang)}
+                    {format!(
+                        " ({} > {}, ≥ {})",
+                        Key::ShareColumn.text(lang),
+                        percent(rule.share),
+                        rule.min_count,
+                    )}
+                </p>
+                {if alerts.is_empty() {
+                    view! { <p class="meta">{Key::NoneFound.text(lang)}</p> }.into_any()
+                } else {
+                    view! {
+                        <table class="figures" data-testid="high-frequency">
+                            <TableHead keys=crate::labels![
+                                Key::ScopeColumn, Key::PlaceColumn, Term::Category, Key::CountColumn, Key::ShareColumn, Key::RulesFired
+                            ] />
+                            <tbody>{alert_rows}</tbody>
+                        </table>
+                    }
+                        .into_any()
+                }}
+                <h2>
+                    {Key::OverdueTickets.text(lang)} " ("
+                    <span data-testid="overdue-count">{n_over}</span> ")"
+                </h2>
                 {ticket_links(desk, overdue, lang)}
                 <h2>{Key::DueSoonTickets.text(lang)} " (" {n_soon} ")"</h2>
                 {ticket_links(desk, due_soon, lang)}
                 <h2>{Key::OpenGrade1.text(lang)} " (" {n_g1} ")"</h2>
                 {ticket_links(desk, grade1, lang)}
                 <h2>{Key::RepeatComplainants.text(lang)} " (" {repeats.len()} ")"</h2>
-                {if repeats.is_empty() { view! { <p class="meta">{Key::NoneFound.text(lang)}</p> }.into_any() } else { view! {
-                    <table class="figures"><TableHead keys=crate::labels![Key::PhoneColumn, Key::CountColumn, Key::Tickets]/><tbody>{repeat_rows}</tbody></table>
-                }.into_any() }}
+                {if repeats.is_empty() {
+                    view! { <p class="meta">{Key::NoneFound.text(lang)}</p> }.into_any()
+                } else {
+                    view! {
+                        <table class="figures">
+                            <TableHead keys=crate::labels![
+                                Key::PhoneColumn, Key::CountColumn, Key::Tickets
+                            ] />
+                            <tbody>{repeat_rows}</tbody>
+                        </table>
+                    }
+                        .into_any()
+                }}
                 <h2>{Key::ReturnedTickets.text(lang)} " (" {n_ret} ")"</h2>
                 {ticket_links(desk, returned, lang)}
             </section>
@@ -336,11 +536,27 @@ pub fn AuditView(desk: Desk) -> impl IntoView {
         let passed = a.sample.iter().filter(|s| s.passed()).count();
         let lines = a.sample.iter().map(|s| view! {
             <tr data-ticket=s.number.clone()>
-                <td><code>{s.number.clone()}</code></td>
+                <td>
+                    <code>{s.number.clone()}</code>
+                </td>
                 <td>{s.team.clone()}</td>
-                <td>{if s.passed() { view! { <span class="clock running">{Key::PassedCount.text(lang)}</span> }.into_any() } else {
-                    view! { <ul class="findings">{s.findings.iter().map(|f| view! { <li>{finding_text(f, lang)}</li> }).collect_view()}</ul> }.into_any()
-                }}</td>
+                <td>
+                    {if s.passed() {
+                        view! { <span class="clock running">{Key::PassedCount.text(lang)}</span> }
+                            .into_any()
+                    } else {
+                        view! {
+                            <ul class="findings">
+                                {s
+                                    .findings
+                                    .iter()
+                                    .map(|f| view! { <li>{finding_text(f, lang)}</li> })
+                                    .collect_view()}
+                            </ul>
+                        }
+                            .into_any()
+                    }}
+                </td>
             </tr>
         }).collect_view();
         view! {
@@ -348,12 +564,23 @@ pub fn AuditView(desk: Desk) -> impl IntoView {
                 <h2>{Key::AuditTitle.text(lang)}</h2>
                 <p class="meta">{Key::AuditNote.text(lang)}</p>
                 <dl class="summary">
-                    <div><dt>{Key::Population.text(lang)}</dt><dd data-field="population">{a.population}</dd></div>
-                    <div><dt>{Key::Sampled.text(lang)}</dt><dd data-field="sampled">{a.sample.len()}</dd></div>
-                    <div><dt>{Key::PassedCount.text(lang)}</dt><dd>{passed}</dd></div>
+                    <div>
+                        <dt>{Key::Population.text(lang)}</dt>
+                        <dd data-field="population">{a.population}</dd>
+                    </div>
+                    <div>
+                        <dt>{Key::Sampled.text(lang)}</dt>
+                        <dd data-field="sampled">{a.sample.len()}</dd>
+                    </div>
+                    <div>
+                        <dt>{Key::PassedCount.text(lang)}</dt>
+                        <dd>{passed}</dd>
+                    </div>
                 </dl>
                 <table class="figures" data-testid="audit-sample">
-                    <TableHead keys=crate::labels![Term::TicketNumber, Term::FieldTeam, Key::Findings]/>
+                    <TableHead keys=crate::labels![
+                        Term::TicketNumber, Term::FieldTeam, Key::Findings
+                    ] />
                     <tbody>{lines}</tbody>
                 </table>
             </section>
@@ -367,11 +594,23 @@ fn team_table(teams: Vec<TeamRecord>, lang: Lang, testid: &'static str) -> AnyVi
     }
     view! {
         <table class="figures" data-testid=testid>
-            <TableHead keys=crate::labels![Term::FieldTeam, Key::ComplaintsCount, Key::RatedColumn, Key::SatisfiedColumn]/>
+            <TableHead keys=crate::labels![
+                Term::FieldTeam, Key::ComplaintsCount, Key::RatedColumn, Key::SatisfiedColumn
+            ] />
             <tbody>
-                {teams.into_iter().map(|t| view! {
-                    <tr><td>{t.team}</td><td class="num">{t.complaints}</td><td class="num">{t.rated}</td><td class="num">{t.satisfied}</td></tr>
-                }).collect_view()}
+                {teams
+                    .into_iter()
+                    .map(|t| {
+                        view! {
+                            <tr>
+                                <td>{t.team}</td>
+                                <td class="num">{t.complaints}</td>
+                                <td class="num">{t.rated}</td>
+                                <td class="num">{t.satisfied}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
             </tbody>
         </table>
     }
@@ -413,14 +652,27 @@ pub fn TopicsView(desk: Desk) -> impl IntoView {
             <section data-testid="topics">
                 <h2>{Key::SupTopics.text(lang)}</h2>
                 <table class="figures">
-                    <TableHead keys=crate::labels![Key::StationColumn, Key::TermsColumn]/>
+                    <TableHead keys=crate::labels![Key::StationColumn, Key::TermsColumn] />
                     <tbody>
-                        {topics.get().into_iter().map(|t| view! {
-                            <tr>
-                                <td>{t.station}</td>
-                                <td>{t.terms.iter().map(|c| format!("{} ({})", c.key, c.count)).collect::<Vec<_>>().join("、")}</td>
-                            </tr>
-                        }).collect_view()}
+                        {topics
+                            .get()
+                            .into_iter()
+                            .map(|t| {
+                                view! {
+                                    <tr>
+                                        <td>{t.station}</td>
+                                        <td>
+                                            {t
+                                                .terms
+                                                .iter()
+                                                .map(|c| format!("{} ({})", c.key, c.count))
+                                                .collect::<Vec<_>>()
+                                                .join("、")}
+                                        </td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
                     </tbody>
                 </table>
             </section>
@@ -452,7 +704,8 @@ pub fn BulletinsView(desk: Desk) -> impl IntoView {
             .map(|t| {
                 view! {
                     <tr>
-                        <td>{t.team}</td><td class="num">{t.complaints}</td>
+                        <td>{t.team}</td>
+                        <td class="num">{t.complaints}</td>
                         <td class="num">{t.on_time.map(percent)}</td>
                         <td class="num">{t.satisfaction.map(|s| format!("{s:.1}"))}</td>
                         <td class="num">{t.returns}</td>
@@ -471,28 +724,82 @@ pub fn BulletinsView(desk: Desk) -> impl IntoView {
         view! {
             <section data-testid="bulletins">
                 <h2>{Key::DailyBulletin.text(lang)}</h2>
-                <label class="no-print">{Key::Day.text(lang)} " "
-                    <input type="date" data-testid="bulletin-day" prop:value=move || day.get().to_string()
-                        on:change=move |ev| if let Ok(d) = NaiveDate::parse_from_str(&event_target_value(&ev), "%Y-%m-%d") { day.set(d) }/>
+                <label class="no-print">
+                    {Key::Day.text(lang)} " "
+                    <input
+                        type="date"
+                        data-testid="bulletin-day"
+                        prop:value=move || day.get().to_string()
+                        on:change=move |ev| {
+                            if let Ok(d) = NaiveDate::parse_from_str(
+                                &event_target_value(&ev),
+                                "%Y-%m-%d",
+                            ) {
+                                day.set(d)
+                            }
+                        }
+                    />
                 </label>
                 <dl class="summary" data-testid="daily">
-                    <div><dt>{Key::Day.text(lang)}</dt><dd>{b.day.to_string()}</dd></div>
-                    <div><dt>{Key::NewToday.text(lang)}</dt><dd data-field="new">{b.new.len()}</dd></div>
-                    <div><dt>{Key::OverdueTickets.text(lang)}</dt><dd data-field="overdue">{b.overdue.len()}</dd></div>
-                    <div><dt>{Key::OpenGrade1.text(lang)}</dt><dd data-field="grade1">{b.open_grade_1.len()}</dd></div>
+                    <div>
+                        <dt>{Key::Day.text(lang)}</dt>
+                        <dd>{b.day.to_string()}</dd>
+                    </div>
+                    <div>
+                        <dt>{Key::NewToday.text(lang)}</dt>
+                        <dd data-field="new">{b.new.len()}</dd>
+                    </div>
+                    <div>
+                        <dt>{Key::OverdueTickets.text(lang)}</dt>
+                        <dd data-field="overdue">{b.overdue.len()}</dd>
+                    </div>
+                    <div>
+                        <dt>{Key::OpenGrade1.text(lang)}</dt>
+                        <dd data-field="grade1">{b.open_grade_1.len()}</dd>
+                    </div>
                 </dl>
                 {ticket_links(desk, b.open_grade_1.clone(), lang)}
                 <h2>{Key::MonthlyFeedback.text(lang)} " " {month.clone()}</h2>
                 <dl class="summary">
-                    <div><dt>{Key::ComplaintsCount.text(lang)}</dt><dd>{report.complaints}</dd></div>
-                    <div><dt>{Key::MomChange.text(lang)}</dt><dd>{report.trend.last().and_then(|t| t.change_percent).map(|c| format!("{c:+.1}%")).unwrap_or_else(|| "–".into())}</dd></div>
-                    <div><dt>{Key::ChartByCategory.text(lang)}</dt><dd>{top(&report.by_category)}</dd></div>
-                    <div><dt>{Key::ChartByStation.text(lang)}</dt><dd>{top(&report.by_station)}</dd></div>
-                    <div><dt>{Key::SatisfiedShare.text(lang)}</dt><dd>{report.satisfaction.satisfied_share.map(percent).unwrap_or_else(|| "–".into())}</dd></div>
+                    <div>
+                        <dt>{Key::ComplaintsCount.text(lang)}</dt>
+                        <dd>{report.complaints}</dd>
+                    </div>
+                    <div>
+                        <dt>{Key::MomChange.text(lang)}</dt>
+                        <dd>
+                            {report
+                                .trend
+                                .last()
+                                .and_then(|t| t.change_percent)
+                                .map(|c| format!("{c:+.1}%"))
+                                .unwrap_or_else(|| "–".into())}
+                        </dd>
+                    </div>
+                    <div>
+                        <dt>{Key::ChartByCategory.text(lang)}</dt>
+                        <dd>{top(&report.by_category)}</dd>
+                    </div>
+                    <div>
+                        <dt>{Key::ChartByStation.text(lang)}</dt>
+                        <dd>{top(&report.by_station)}</dd>
+                    </div>
+                    <div>
+                        <dt>{Key::SatisfiedShare.text(lang)}</dt>
+                        <dd>
+                            {report
+                                .satisfaction
+                                .satisfied_share
+                                .map(percent)
+                                .unwrap_or_else(|| "–".into())}
+                        </dd>
+                    </div>
                 </dl>
                 <h2>{Key::QuarterlyEvaluation.text(lang)} {format!(" {year} Q{quarter}")}</h2>
                 <table class="figures" data-testid="quarterly">
-                    <TableHead keys=crate::labels![Term::FieldTeam, Key::ComplaintsCount, Key::RateColumn, Key::SatisfactionMean, Key::ReturnsSum]/>
+                    <TableHead keys=crate::labels![
+                        Term::FieldTeam, Key::ComplaintsCount, Key::RateColumn, Key::SatisfactionMean, Key::ReturnsSum
+                    ] />
                     <tbody>{team_rows}</tbody>
                 </table>
             </section>

@@ -165,80 +165,198 @@ pub fn SyncPanel() -> impl IntoView {
         <section class="sync-panel" aria-labelledby="sync-heading">
             <h2 id="sync-heading">{i18n.t(Key::Sync)}</h2>
             <p data-testid="export-state">
-                {i18n.t(Key::ThisDevice)} " " <code>{move || data.device.get().map(|d| d.id).unwrap_or_default()}</code>
-                " · " {i18n.t(Key::LastExport)} ": "
+                {i18n.t(Key::ThisDevice)} " "
+                <code>{move || data.device.get().map(|d| d.id).unwrap_or_default()}</code> " · "
+                {i18n.t(Key::LastExport)} ": "
                 {move || last_export().unwrap_or_else(|| i18n.t(Key::NeverExported)().to_string())}
                 " · " <strong data-testid="unexported">{move || data.unexported()}</strong> " "
                 {i18n.t(Key::NotExported)}
-                {move || usage.get().flatten().map(|(used, quota)| view! {
-                    " · " {i18n.t(Key::StorageUse)} " " {format!("{:.1} MB / {:.0} MB", used / 1e6, quota / 1e6)}
-                })}
+                {move || {
+                    usage
+                        .get()
+                        .flatten()
+                        .map(|(used, quota)| {
+                            view! {
+                                " · "
+                                {i18n.t(Key::StorageUse)}
+                                " "
+                                {format!("{:.1} MB / {:.0} MB", used / 1e6, quota / 1e6)}
+                            }
+                        })
+                }}
             </p>
             <div class="actions">
-                <button type="button" class="primary" on:click=export disabled=move || !data.loaded() || export_file.pending().get()>
+                <button
+                    type="button"
+                    class="primary"
+                    on:click=export
+                    disabled=move || !data.loaded() || export_file.pending().get()
+                >
                     {i18n.t(Key::ExportAll)}
                 </button>
                 <label class="button file-button">
                     {i18n.t(Key::ImportFile)}
-                    <input type="file" accept=".json,application/json" on:change=choose data-testid="import-file"/>
+                    <input
+                        type="file"
+                        accept=".json,application/json"
+                        on:change=choose
+                        data-testid="import-file"
+                    />
                 </label>
             </div>
-            {move || export_failed().map(|why| view! { <p class="error" role="alert" data-testid="export-error">{why}</p> })}
+            {move || {
+                export_failed()
+                    .map(|why| {
+                        view! {
+                            <p class="error" role="alert" data-testid="export-error">
+                                {why}
+                            </p>
+                        }
+                    })
+            }}
             <details class="export-options">
                 <summary>{i18n.t(Key::ExportOptions)}</summary>
                 <label class="check">
-                    <input type="checkbox" prop:checked=move || only_unexported.get() on:change=move |ev| only_unexported.set(event_target_checked(&ev))/>
+                    <input
+                        type="checkbox"
+                        prop:checked=move || only_unexported.get()
+                        on:change=move |ev| only_unexported.set(event_target_checked(&ev))
+                    />
                     {i18n.t(Key::OnlyUnexported)}
                 </label>
                 <label class="check">
-                    <input type="checkbox" prop:checked=move || anonymised.get() on:change=move |ev| anonymised.set(event_target_checked(&ev))/>
+                    <input
+                        type="checkbox"
+                        prop:checked=move || anonymised.get()
+                        on:change=move |ev| anonymised.set(event_target_checked(&ev))
+                    />
                     {i18n.t(Key::Anonymise)}
                 </label>
                 <div class="row">
-                    <label>{i18n.t(Key::FromDate)} <input type="date" on:change=move |ev| from.set(event_target_value(&ev))/></label>
-                    <label>{i18n.t(Key::ToDate)} <input type="date" on:change=move |ev| to.set(event_target_value(&ev))/></label>
-                    <label>{i18n.t(Term::StationFilter)} <input type="text" on:change=move |ev| station.set(event_target_value(&ev))/></label>
+                    <label>
+                        {i18n.t(Key::FromDate)}
+                        <input type="date" on:change=move |ev| from.set(event_target_value(&ev)) />
+                    </label>
+                    <label>
+                        {i18n.t(Key::ToDate)}
+                        <input type="date" on:change=move |ev| to.set(event_target_value(&ev)) />
+                    </label>
+                    <label>
+                        {i18n.t(Term::StationFilter)}
+                        <input
+                            type="text"
+                            on:change=move |ev| station.set(event_target_value(&ev))
+                        />
+                    </label>
                 </div>
             </details>
             {move || match state.get() {
                 ImportState::Idle => ().into_any(),
-                ImportState::Checking(p) => view! {
-                    <div class="checking" role="status" data-testid="import-progress">
-                        <label for="import-progress">{move || Key::Checking.fill(i18n.lang.get(), &[("checked", &p.checked), ("total", &p.total)])}</label>
-                        <progress id="import-progress" max=p.total.max(1) value=p.checked></progress>
-                        " "
-                        <button type="button" on:click=move |_| cancel.set(true)>{i18n.t(Key::Cancel)}</button>
-                    </div>
+                ImportState::Checking(p) => {
+                    view! {
+                        <div class="checking" role="status" data-testid="import-progress">
+                            <label for="import-progress">
+                                {move || {
+                                    Key::Checking
+                                        .fill(
+                                            i18n.lang.get(),
+                                            &[("checked", &p.checked), ("total", &p.total)],
+                                        )
+                                }}
+                            </label>
+                            <progress
+                                id="import-progress"
+                                max=p.total.max(1)
+                                value=p.checked
+                            ></progress>
+                            " "
+                            <button type="button" on:click=move |_| cancel.set(true)>
+                                {i18n.t(Key::Cancel)}
+                            </button>
+                        </div>
+                    }
+                        .into_any()
                 }
-                .into_any(),
-                ImportState::Reading => view! { <p role="status" data-testid="import-reading">{i18n.t(Key::ReadingFile)}</p> }.into_any(),
-                ImportState::Importing => view! { <p role="status" data-testid="import-writing">{i18n.t(Key::Saving)}</p> }.into_any(),
-                ImportState::Cancelled => view! { <p role="status" data-testid="import-cancelled">{i18n.t(Key::Cancelled)}</p> }.into_any(),
-                ImportState::Refused(message) => view! {
-                    <p class="error" role="alert" data-testid="import-error">
-                        {i18n.t(Key::ImportRefused)} " " {message}
-                    </p>
+                ImportState::Reading => {
+                    view! {
+                        <p role="status" data-testid="import-reading">
+                            {i18n.t(Key::ReadingFile)}
+                        </p>
+                    }
+                        .into_any()
                 }
-                .into_any(),
-                ImportState::Done(0) => view! { <p role="status" data-testid="import-done">{i18n.t(Key::NothingNew)}</p> }.into_any(),
-                ImportState::Done(n) => view! {
-                    <p role="status" data-testid="import-done">{move || Key::ImportedN.fill(i18n.lang.get(), &[("n", &n)])}</p>
+                ImportState::Importing => {
+                    view! {
+                        <p role="status" data-testid="import-writing">
+                            {i18n.t(Key::Saving)}
+                        </p>
+                    }
+                        .into_any()
                 }
-                .into_any(),
-                ImportState::Preview(p) => view! {
-                    <div class="preview" role="dialog" aria-labelledby="preview-heading" data-testid="import-preview">
-                        <h3 id="preview-heading">{i18n.t(Key::ImportPreview)} ": " {p.bundle.device.clone()}</h3>
-                        <dl>
-                            <dt>{i18n.t(Key::NewEvents)}</dt><dd data-field="new">{p.new_events}</dd>
-                            <dt>{i18n.t(Key::TicketsAffected)}</dt><dd data-field="tickets">{p.tickets_affected}</dd>
-                            <dt>{i18n.t(Key::ConflictsAfter)}</dt><dd data-field="conflicts">{p.conflicts_after}</dd>
-                        </dl>
-                        <button type="button" class="primary" on:click=confirm>{i18n.t(Key::ConfirmImport)}</button>
-                        " "
-                        <button type="button" on:click=move |_| state.set(ImportState::Idle)>{i18n.t(Key::Cancel)}</button>
-                    </div>
+                ImportState::Cancelled => {
+                    view! {
+                        <p role="status" data-testid="import-cancelled">
+                            {i18n.t(Key::Cancelled)}
+                        </p>
+                    }
+                        .into_any()
                 }
-                .into_any(),
+                ImportState::Refused(message) => {
+                    view! {
+                        <p class="error" role="alert" data-testid="import-error">
+                            {i18n.t(Key::ImportRefused)}
+                            " "
+                            {message}
+                        </p>
+                    }
+                        .into_any()
+                }
+                ImportState::Done(0) => {
+                    view! {
+                        <p role="status" data-testid="import-done">
+                            {i18n.t(Key::NothingNew)}
+                        </p>
+                    }
+                        .into_any()
+                }
+                ImportState::Done(n) => {
+                    view! {
+                        <p role="status" data-testid="import-done">
+                            {move || Key::ImportedN.fill(i18n.lang.get(), &[("n", &n)])}
+                        </p>
+                    }
+                        .into_any()
+                }
+                ImportState::Preview(p) => {
+                    view! {
+                        <div
+                            class="preview"
+                            role="dialog"
+                            aria-labelledby="preview-heading"
+                            data-testid="import-preview"
+                        >
+                            <h3 id="preview-heading">
+                                {i18n.t(Key::ImportPreview)} ": " {p.bundle.device.clone()}
+                            </h3>
+                            <dl>
+                                <dt>{i18n.t(Key::NewEvents)}</dt>
+                                <dd data-field="new">{p.new_events}</dd>
+                                <dt>{i18n.t(Key::TicketsAffected)}</dt>
+                                <dd data-field="tickets">{p.tickets_affected}</dd>
+                                <dt>{i18n.t(Key::ConflictsAfter)}</dt>
+                                <dd data-field="conflicts">{p.conflicts_after}</dd>
+                            </dl>
+                            <button type="button" class="primary" on:click=confirm>
+                                {i18n.t(Key::ConfirmImport)}
+                            </button>
+                            " "
+                            <button type="button" on:click=move |_| state.set(ImportState::Idle)>
+                                {i18n.t(Key::Cancel)}
+                            </button>
+                        </div>
+                    }
+                        .into_any()
+                }
             }}
         </section>
     }

@@ -61,11 +61,20 @@ pub fn ClassificationView(c: Classification) -> impl IntoView {
     view! {
         <dl class="classification" data-testid="classification">
             <dt>{i18n.t(Term::Kind)}</dt>
-            <dd data-field="kind" data-code=c.kind.clone()>{move || pick(&kind)}</dd>
+            <dd data-field="kind" data-code=c.kind.clone()>
+                {move || pick(&kind)}
+            </dd>
             <dt>{i18n.t(Term::Category)}</dt>
             <dd data-field="category" data-code=c.category.clone()>
                 {move || pick(&category)}
-                {sub.clone().map(|sub| view! { " / " {move || pick(&sub)} })}
+                {sub
+                    .clone()
+                    .map(|sub| {
+                        view! {
+                            " / "
+                            {move || pick(&sub)}
+                        }
+                    })}
             </dd>
             <dt>{i18n.t(Term::Grade)}</dt>
             <dd data-field="grade" data-code=grade.map(|g| g.to_string()).unwrap_or_default()>
@@ -73,23 +82,34 @@ pub fn ClassificationView(c: Classification) -> impl IntoView {
                     Some(g) => i18n.t(grade_key(g))(),
                     None => i18n.t(Key::NotGraded)(),
                 }}
-                {c.emergency.then(|| view! { " " <strong class="badge danger">{i18n.t(Key::Emergency)}</strong> })}
+                {c
+                    .emergency
+                    .then(|| {
+                        view! {
+                            " "
+                            <strong class="badge danger">{i18n.t(Key::Emergency)}</strong>
+                        }
+                    })}
             </dd>
             <dt>{i18n.t(Key::Confidence)}</dt>
             <dd data-field="confidence">{i18n.t(confidence)}</dd>
             <dt>{i18n.t(Key::Facts)}</dt>
-            <dd data-field="facts"><code>{facts}</code></dd>
+            <dd data-field="facts">
+                <code>{facts}</code>
+            </dd>
         </dl>
         <h3>{i18n.t(Key::RulesFired)}</h3>
         <table class="rules-fired">
-            <TableHead keys=crate::labels![Key::Rule, Key::Decided, Key::Matched, Key::Source]/>
+            <TableHead keys=crate::labels![Key::Rule, Key::Decided, Key::Matched, Key::Source] />
             <tbody>
                 {rules
                     .into_iter()
                     .map(|r| {
                         view! {
                             <tr>
-                                <td><code>{r.id}</code></td>
+                                <td>
+                                    <code>{r.id}</code>
+                                </td>
                                 <td>{r.decided}</td>
                                 <td>{r.matched.join("、")}</td>
                                 <td>{r.source}</td>
@@ -104,11 +124,17 @@ pub fn ClassificationView(c: Classification) -> impl IntoView {
             {deadlines
                 .into_iter()
                 .map(|clock| {
-                    let due = clock.due.map(|d| d.with_timezone(&china()).format("%Y-%m-%d %H:%M").to_string());
+                    let due = clock
+                        .due
+                        .map(|d| d.with_timezone(&china()).format("%Y-%m-%d %H:%M").to_string());
                     let names = (clock.zh.clone(), clock.en.clone());
                     view! {
                         <li data-clock=clock.id.clone()>
-                            <strong>{move || pick(&names)}</strong> " " {due} " · " <small>{clock.source.clone()}</small>
+                            <strong>{move || pick(&names)}</strong>
+                            " "
+                            {due}
+                            " · "
+                            <small>{clock.source.clone()}</small>
                         </li>
                     }
                 })

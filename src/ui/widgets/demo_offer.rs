@@ -14,7 +14,11 @@ pub fn DemoOffer() -> impl IntoView {
     };
     view! {
         <div class="demo-offer" data-testid="demo-offer">
-            <p><strong>{i18n.t(Key::EmptyStore)}</strong> " " {i18n.t(Key::DemoBlurb)}</p>
+            <p>
+                <strong>{i18n.t(Key::EmptyStore)}</strong>
+                " "
+                {i18n.t(Key::DemoBlurb)}
+            </p>
             <button type="button" class="primary" on:click=load disabled=move || busy.get()>
                 {i18n.t(Key::LoadDemo)}
             </button>

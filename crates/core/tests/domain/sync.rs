@@ -872,3 +872,118 @@ mod export {
         ));
     }
 }
+
+/// Recomputes the ids and checksum of a file edited as JSON, as a forger
+/// with the documented format would.
+fn resealed_json(mut value: Value) -> String {
+    for event in value["events"].as_array_mut().unwrap() {
+        let mut without = event.clone();
+        without.as_object_mut().unwrap().remove("id");
+        event["id"] = json!(sha256_id(
+            gridcare_core::domain::event::canonical(&without).as_bytes()
+        ));
+    }
+    let mut without = value.clone();
+    without.as_object_mut().unwrap().remove("checksum");
+    value["checksum"] = json!(sha256_id(
+        gridcare_core::domain::event::canonical(&without).as_bytes()
+    ));
+    serde_json::to_string(&value).unwrap()
+}
+
+#[test]
+fn hostile_files_are_refused_with_a_message_never_a_panic() {
+    let base: Value = serde_json::from_str(&bundle("tab-A").to_json()).unwrap();
+    let edited = |edit: &dyn Fn(&mut Value)| {
+        let mut v = base.clone();
+        edit(&mut v);
+        resealed_json(v)
+    };
+    let nested = |levels: usize| {
+        let mut inner = json!(1);
+        for _ in 0..levels {
+            inner = json!({ "x": inner });
+        }
+        inner
+    };
+    let deep_130 = edited(&|v| v["events"][0]["facts"]["deep"] = nested(130));
+    // 100,000 levels: built as text, a tree that deep would overflow the
+    // stack of this test itself.
+    let deep_100k = {
+        let text = base.to_string();
+        let at = text.find("\"facts\":{").unwrap() + "\"facts\":{".len();
+        format!(
+            "{}\"deep\":{}1{}{}",
+            &text[..at],
+            "[".repeat(100_000),
+            "]".repeat(100_000),
+            if text[at..].starts_with('}') { "" } else { "," }
+        ) + &text[at..]
+    };
+    let cases: Vec<(&str, String, fn(&BundleError) -> bool)> = vec![
+        ("130 levels inside an event", deep_130, |e| {
+            matches!(e, BundleError::TooDeep { .. })
+        }),
+        ("100,000 levels", deep_100k, |e| {
+            matches!(e, BundleError::TooDeep { .. })
+        }),
+        (
+            "satisfaction 101",
+            edited(&|v| {
+                let events = v["events"].as_array_mut().unwrap();
+                let confirmed = events.iter_mut().find(|e| e["type"] == "confirmed");
+                match confirmed {
+                    Some(e) => e["satisfaction"] = json!(101),
+                    None => {
+                        events[0]["type"] = json!("confirmed");
+                        events[0]["satisfaction"] = json!(101);
+                    }
+                }
+            }),
+            |e| {
+                matches!(e, BundleError::OutOfRange { field, .. } if field == "satisfaction")
+                    || matches!(e, BundleError::UnknownField { .. })
+            },
+        ),
+        (
+            "a huge number of hours",
+            edited(&|v| v["events"][0]["facts"]["outage_hours"] = json!(1e300)),
+            |e| matches!(e, BundleError::OutOfRange { field, .. } if field == "facts.outage_hours"),
+        ),
+        (
+            "sequence zero",
+            edited(&|v| v["events"][0]["seq"] = json!(0)),
+            |e| matches!(e, BundleError::OutOfRange { field, .. } if field == "seq"),
+        ),
+        (
+            "a clock far in the future",
+            edited(&|v| v["events"][0]["hlc"]["ms"] = json!(9_000_000_000_000_i64)),
+            |e| matches!(e, BundleError::OutOfRange { field, .. } if field == "hlc.ms"),
+        ),
+        (
+            "an unknown variant",
+            edited(&|v| v["events"][0]["channel"] = json!("hacked")),
+            |e| matches!(e, BundleError::BadEvent { problem: EventProblem::BadValue(f), .. } if f == "channel"),
+        ),
+        (
+            "a float where a count goes",
+            edited(&|v| v["events"][0]["facts"]["households_affected"] = json!(1e300)),
+            |e| matches!(e, BundleError::BadEvent { .. }),
+        ),
+    ];
+    for (name, text, expected) in cases {
+        let err = std::panic::catch_unwind(|| Bundle::parse(&text, now()))
+            .unwrap_or_else(|_| panic!("{name}: panicked"))
+            .expect_err(name);
+        assert!(expected(&err), "{name}: {err:?}");
+        for lang in [Lang::Zh, Lang::En] {
+            let message = err.message(lang);
+            assert!(
+                !message.contains("invalid type")
+                    && !message.contains("unknown variant")
+                    && !message.contains("recursion"),
+                "{name}: {message}"
+            );
+        }
+    }
+}

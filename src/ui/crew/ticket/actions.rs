@@ -287,7 +287,11 @@ fn choice(
     let i18n = use_i18n();
     view! {
         <select id=id name=name on:change=move |ev| set(event_target_value(&ev))>
-            {options.into_iter().enumerate().map(|(i, k)| view! { <option value=i.to_string()>{i18n.t(k)}</option> }).collect_view()}
+            {options
+                .into_iter()
+                .enumerate()
+                .map(|(i, k)| view! { <option value=i.to_string()>{i18n.t(k)}</option> })
+                .collect_view()}
         </select>
     }
     .into_any()
@@ -342,45 +346,176 @@ pub fn Actions(ticket: String, status: Status) -> impl IntoView {
         <section class="actions-panel" aria-labelledby="actions-heading">
             <h2 id="actions-heading">{i18n.t(Key::Actions)}</h2>
             <div class="action-buttons">
-                {available.into_iter().map(|action| view! {
-                    <button type="button" data-action=format!("{action:?}") aria-pressed=move || (chosen.get() == Some(action)).to_string()
-                        disabled=move || busy.get() on:click=move |_| choose(action)>
-                        {i18n.t(label(action))}
-                    </button>
-                }).collect_view()}
-            </div>
-            {move || failed().map(|e| view! { <p class="error" role="alert" data-testid="action-failed">{i18n.t(Key::SaveFailed)} " " {move || e.message(i18n.lang.get())}</p> })}
-            {move || chosen.get().filter(|a| !fields(*a).is_empty()).map(|action| view! {
-                <form class="action-form" data-testid="action-form" on:submit=move |ev| { ev.prevent_default(); save() } novalidate>
-                    <h3>{i18n.t(label(action))}</h3>
-                    {fields(action).iter().map(|f| {
-                        let name = f.name;
-                        let id = format!("field-{name}");
-                        let error = move || problems.get().into_iter().find(|(n, _)| *n == name).map(|(_, k)| k);
-                        let set = move |value: String| values.update(|v| { v.insert(name, value); });
-                        let input = match f.kind {
-                            FieldKind::Line => view! { <input id=id.clone() name=name on:input=move |ev| set(event_target_value(&ev))/> }.into_any(),
-                            FieldKind::DateTime => view! { <input id=id.clone() name=name type="datetime-local" on:input=move |ev| set(event_target_value(&ev))/> }.into_any(),
-                            FieldKind::Percent => view! { <input id=id.clone() name=name inputmode="numeric" on:input=move |ev| set(event_target_value(&ev))/> }.into_any(),
-                            FieldKind::Area => view! { <textarea id=id.clone() name=name on:input=move |ev| set(event_target_value(&ev))></textarea> }.into_any(),
-                            FieldKind::Check => view! { <input id=id.clone() name=name type="checkbox" on:change=move |ev| set(event_target_checked(&ev).to_string())/> }.into_any(),
-                            FieldKind::Cause => choice(id.clone(), name, CauseClass::ALL.map(cause_key).to_vec(), set),
-                            FieldKind::Method => choice(id.clone(), name, ContactMethod::ALL.map(contact_method_key).to_vec(), set),
-                        };
+                {available
+                    .into_iter()
+                    .map(|action| {
                         view! {
-                            <div class="field" class:invalid=move || error().is_some()>
-                                <label for=id.clone()>{i18n.t(f.label)}</label>
-                                {input}
-                                {move || error().map(|k| view! { <p class="error" role="alert" data-error-for=name>{i18n.t(k)}</p> })}
-                            </div>
+                            <button
+                                type="button"
+                                data-action=format!("{action:?}")
+                                aria-pressed=move || (chosen.get() == Some(action)).to_string()
+                                disabled=move || busy.get()
+                                on:click=move |_| choose(action)
+                            >
+                                {i18n.t(label(action))}
+                            </button>
                         }
-                    }).collect_view()}
-                    <div class="actions">
-                        <button type="button" on:click=move |_| chosen.set(None)>{i18n.t(Key::Cancel)}</button>
-                        <button type="submit" class="primary" disabled=move || busy.get()>{i18n.t(Key::Record)}</button>
-                    </div>
-                </form>
-            })}
+                    })
+                    .collect_view()}
+            </div>
+            {move || {
+                failed()
+                    .map(|e| {
+                        view! {
+                            <p class="error" role="alert" data-testid="action-failed">
+                                {i18n.t(Key::SaveFailed)}
+                                " "
+                                {move || e.message(i18n.lang.get())}
+                            </p>
+                        }
+                    })
+            }}
+            {move || {
+                chosen
+                    .get()
+                    .filter(|a| !fields(*a).is_empty())
+                    .map(|action| {
+                        view! {
+                            <form
+                                class="action-form"
+                                data-testid="action-form"
+                                on:submit=move |ev| {
+                                    ev.prevent_default();
+                                    save()
+                                }
+                                novalidate
+                            >
+                                <h3>{i18n.t(label(action))}</h3>
+                                {fields(action)
+                                    .iter()
+                                    .map(|f| {
+                                        let name = f.name;
+                                        let id = format!("field-{name}");
+                                        let error = move || {
+                                            problems
+                                                .get()
+                                                .into_iter()
+                                                .find(|(n, _)| *n == name)
+                                                .map(|(_, k)| k)
+                                        };
+                                        let set = move |value: String| {
+                                            values
+                                                .update(|v| {
+                                                    v.insert(name, value);
+                                                })
+                                        };
+                                        let input = match f.kind {
+                                            FieldKind::Line => {
+                                                view! {
+                                                    <input
+                                                        id=id.clone()
+                                                        name=name
+                                                        on:input=move |ev| set(event_target_value(&ev))
+                                                    />
+                                                }
+                                                    .into_any()
+                                            }
+                                            FieldKind::DateTime => {
+                                                view! {
+                                                    <input
+                                                        id=id.clone()
+                                                        name=name
+                                                        type="datetime-local"
+                                                        on:input=move |ev| set(event_target_value(&ev))
+                                                    />
+                                                }
+                                                    .into_any()
+                                            }
+                                            FieldKind::Percent => {
+                                                view! {
+                                                    <input
+                                                        id=id.clone()
+                                                        name=name
+                                                        inputmode="numeric"
+                                                        on:input=move |ev| set(event_target_value(&ev))
+                                                    />
+                                                }
+                                                    .into_any()
+                                            }
+                                            FieldKind::Area => {
+                                                view! {
+                                                    <textarea
+                                                        id=id.clone()
+                                                        name=name
+                                                        on:input=move |ev| set(event_target_value(&ev))
+                                                    ></textarea>
+                                                }
+                                                    .into_any()
+                                            }
+                                            FieldKind::Check => {
+                                                view! {
+                                                    <input
+                                                        id=id.clone()
+                                                        name=name
+                                                        type="checkbox"
+                                                        on:change=move |ev| set(
+                                                            event_target_checked(&ev).to_string(),
+                                                        )
+                                                    />
+                                                }
+                                                    .into_any()
+                                            }
+                                            FieldKind::Cause => {
+                                                choice(
+                                                    id.clone(),
+                                                    name,
+                                                    CauseClass::ALL.map(cause_key).to_vec(),
+                                                    set,
+                                                )
+                                            }
+                                            FieldKind::Method => {
+                                                choice(
+                                                    id.clone(),
+                                                    name,
+                                                    ContactMethod::ALL.map(contact_method_key).to_vec(),
+                                                    set,
+                                                )
+                                            }
+                                        };
+                                        view! {
+                                            <div class="field" class:invalid=move || error().is_some()>
+                                                <label for=id.clone()>{i18n.t(f.label)}</label>
+                                                {input}
+                                                {move || {
+                                                    error()
+                                                        .map(|k| {
+                                                            view! {
+                                                                <p class="error" role="alert" data-error-for=name>
+                                                                    {i18n.t(k)}
+                                                                </p>
+                                                            }
+                                                        })
+                                                }}
+                                            </div>
+                                        }
+                                    })
+                                    .collect_view()}
+                                <div class="actions">
+                                    <button type="button" on:click=move |_| chosen.set(None)>
+                                        {i18n.t(Key::Cancel)}
+                                    </button>
+                                    <button
+                                        type="submit"
+                                        class="primary"
+                                        disabled=move || busy.get()
+                                    >
+                                        {i18n.t(Key::Record)}
+                                    </button>
+                                </div>
+                            </form>
+                        }
+                    })
+            }}
         </section>
     }
 }

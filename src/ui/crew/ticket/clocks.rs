@@ -49,20 +49,36 @@ pub fn Clocks(t: TicketState, events: Memo<Vec<Event>>) -> impl IntoView {
         <section>
             <h2>{i18n.t(Key::Clocks)}</h2>
             <table data-testid="clocks">
-                <TableHead keys=crate::labels![Key::Rule, Key::ClockState, Key::Due, Key::Source]/>
+                <TableHead keys=crate::labels![Key::Rule, Key::ClockState, Key::Due, Key::Source] />
                 <tbody>
-                    {move || rows.get().into_iter().map(|c| {
-                        let names = (c.zh.clone(), c.en.clone());
-                        let due = c.due.map(|d| d.with_timezone(&china()).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default();
-                        view! {
-                            <tr data-clock=c.id.clone() data-state=format!("{:?}", c.state)>
-                                <td>{move || i18n.lang.get().pick(&names.0, &names.1).to_string()}</td>
-                                <td>{i18n.t(clock_state_key(c.state))}</td>
-                                <td>{due}</td>
-                                <td>{c.source.clone()}</td>
-                            </tr>
-                        }
-                    }).collect_view()}
+                    {move || {
+                        rows.get()
+                            .into_iter()
+                            .map(|c| {
+                                let names = (c.zh.clone(), c.en.clone());
+                                let due = c
+                                    .due
+                                    .map(|d| {
+                                        d.with_timezone(&china())
+                                            .format("%Y-%m-%d %H:%M")
+                                            .to_string()
+                                    })
+                                    .unwrap_or_default();
+                                view! {
+                                    <tr data-clock=c.id.clone() data-state=format!("{:?}", c.state)>
+                                        <td>
+                                            {move || {
+                                                i18n.lang.get().pick(&names.0, &names.1).to_string()
+                                            }}
+                                        </td>
+                                        <td>{i18n.t(clock_state_key(c.state))}</td>
+                                        <td>{due}</td>
+                                        <td>{c.source.clone()}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()
+                    }}
                 </tbody>
             </table>
         </section>

@@ -33,40 +33,60 @@ pub fn ConflictChoices(
     });
     view! {
         <ul class="conflict-choices">
-            {choices.into_iter().map(|e| {
-                let summary = match &e.body {
-                    EventBody::Resolved { cause, solution, improvement, .. } => format!("{cause} / {solution} / {improvement}"),
-                    EventBody::Classified { kind, subcategory, grade, .. } | EventBody::Reclassified { kind, subcategory, grade, .. } => {
-                        format!("{kind} / {} / {}", subcategory.clone().unwrap_or_default(), grade.map(|g| g.to_string()).unwrap_or_default())
+            {choices
+                .into_iter()
+                .map(|e| {
+                    let summary = match &e.body {
+                        EventBody::Resolved { cause, solution, improvement, .. } => {
+                            format!("{cause} / {solution} / {improvement}")
+                        }
+                        EventBody::Classified { kind, subcategory, grade, .. }
+                        | EventBody::Reclassified { kind, subcategory, grade, .. } => {
+                            format!(
+                                "{kind} / {} / {}",
+                                subcategory.clone().unwrap_or_default(),
+                                grade.map(|g| g.to_string()).unwrap_or_default(),
+                            )
+                        }
+                        EventBody::Confirmed { satisfaction } => format!("{satisfaction}"),
+                        other => other.type_name().to_string(),
+                    };
+                    let settled = match &e.body {
+                        EventBody::Classified { kind, category, subcategory, grade, .. } => {
+                            EventBody::Reclassified {
+                                kind: kind.clone(),
+                                category: category.clone(),
+                                subcategory: subcategory.clone(),
+                                grade: *grade,
+                                reason: "解决同步冲突 / conflict settled".into(),
+                            }
+                        }
+                        EventBody::Reclassified { kind, category, subcategory, grade, .. } => {
+                            EventBody::Reclassified {
+                                kind: kind.clone(),
+                                category: category.clone(),
+                                subcategory: subcategory.clone(),
+                                grade: *grade,
+                                reason: "解决同步冲突 / conflict settled".into(),
+                            }
+                        }
+                        other => other.clone(),
+                    };
+                    view! {
+                        <li data-conflict-event=e.id.clone()>
+                            <span>{i18n.t(event_key(&e.body))} ": " {summary}</span>
+                            " · "
+                            {i18n.t(Key::FromDevice)}
+                            " "
+                            <code>{e.device.clone()}</code>
+                            " "
+                            <button type="button" on:click=move |_| settle(settled.clone())>
+                                {i18n.t(Key::SettleConflict)}
+                            </button>
+                        </li>
                     }
-                    EventBody::Confirmed { satisfaction } => format!("{satisfaction}"),
-                    other => other.type_name().to_string(),
-                };
-                let settled = match &e.body {
-                    EventBody::Classified { kind, category, subcategory, grade, .. } => EventBody::Reclassified {
-                        kind: kind.clone(),
-                        category: category.clone(),
-                        subcategory: subcategory.clone(),
-                        grade: *grade,
-                        reason: "解决同步冲突 / conflict settled".into(),
-                    },
-                    EventBody::Reclassified { kind, category, subcategory, grade, .. } => EventBody::Reclassified {
-                        kind: kind.clone(),
-                        category: category.clone(),
-                        subcategory: subcategory.clone(),
-                        grade: *grade,
-                        reason: "解决同步冲突 / conflict settled".into(),
-                    },
-                    other => other.clone(),
-                };
-                view! {
-                    <li data-conflict-event=e.id.clone()>
-                        <span>{i18n.t(event_key(&e.body))} ": " {summary}</span>
-                        " · " {i18n.t(Key::FromDevice)} " " <code>{e.device.clone()}</code> " "
-                        <button type="button" on:click=move |_| settle(settled.clone())>{i18n.t(Key::SettleConflict)}</button>
-                    </li>
-                }
-            }).collect_view()}
+                })
+                .collect_view()}
         </ul>
     }
 }

@@ -31,11 +31,13 @@ pub fn TicketPage() -> impl IntoView {
     let ticket = Memo::new(move |_| data.tickets.with(|all| all.get(&id()).cloned()));
     let events = Memo::new(move |_| data.events_of(&id()));
     view! {
-        <p><A href="/crew">{i18n.t(Key::BackToQueue)}</A></p>
+        <p>
+            <A href="/crew">{i18n.t(Key::BackToQueue)}</A>
+        </p>
         {move || match ticket.get() {
             None if data.loaded() => view! { <p>{i18n.t(Key::NotFound)}</p> }.into_any(),
             None => view! { <p role="status">{i18n.t(Key::LoadingData)}</p> }.into_any(),
-            Some(t) => view! { <TicketView t=t events=events/> }.into_any(),
+            Some(t) => view! { <TicketView t=t events=events /> }.into_any(),
         }}
     }
 }
@@ -68,13 +70,34 @@ fn TicketView(t: TicketState, events: Memo<Vec<Event>>) -> impl IntoView {
     let status = t.status;
     let conflicts = t.conflicts.clone();
     view! {
-        <h1>{i18n.t(Key::TicketPage)} " " <code data-testid="ticket-number">{t.number.clone()}</code></h1>
+        <h1>
+            {i18n.t(Key::TicketPage)} " "
+            <code data-testid="ticket-number">{t.number.clone()}</code>
+        </h1>
         <p class="lede">
             <span data-testid="ticket-status">{i18n.t(status_key(status))}</span>
-            {c.as_ref().and_then(|c| c.grade).map(|g| view! { " " <span class=format!("badge grade-{g}")>{g}</span> })}
-            " · " {move || i18n.lang.get().pick(&kind.0, &kind.1).to_string()}
-            " / " {move || i18n.lang.get().pick(&sub.0, &sub.1).to_string()}
-            {c.as_ref().filter(|c| c.overridden).map(|_| view! { " · " {i18n.t(Key::Overridden)} })}
+            {c
+                .as_ref()
+                .and_then(|c| c.grade)
+                .map(|g| {
+                    view! {
+                        " "
+                        <span class=format!("badge grade-{g}")>{g}</span>
+                    }
+                })}
+            " · "
+            {move || i18n.lang.get().pick(&kind.0, &kind.1).to_string()}
+            " / "
+            {move || i18n.lang.get().pick(&sub.0, &sub.1).to_string()}
+            {c
+                .as_ref()
+                .filter(|c| c.overridden)
+                .map(|_| {
+                    view! {
+                        " · "
+                        {i18n.t(Key::Overridden)}
+                    }
+                })}
         </p>
         <p class="ticket-text">{t.text.clone()}</p>
         <dl class="classification">
@@ -83,25 +106,58 @@ fn TicketView(t: TicketState, events: Memo<Vec<Event>>) -> impl IntoView {
             <dt>{i18n.t(Key::ContactPhone)}</dt>
             <dd>{t.contact.phone.clone().unwrap_or_default()}</dd>
             <dt>{i18n.t(Key::Facts)}</dt>
-            <dd><code>{facts}</code></dd>
+            <dd>
+                <code>{facts}</code>
+            </dd>
             <dt>{i18n.t(Key::Classification)}</dt>
-            <dd>{why.into_iter().map(|(id, source)| view! { <code>{id}</code> " (" {source} ") " }).collect_view()}</dd>
+            <dd>
+                {why
+                    .into_iter()
+                    .map(|(id, source)| {
+                        view! {
+                            <code>{id}</code>
+                            " ("
+                            {source}
+                            ") "
+                        }
+                    })
+                    .collect_view()}
+            </dd>
             <dt>{i18n.t(Key::RuleVersionUsed)}</dt>
-            <dd data-testid="decided-by">{c.as_ref().and_then(|c| c.rule_table_version.clone()).unwrap_or_else(|| i18n.t(Key::Overridden)().to_string())}</dd>
+            <dd data-testid="decided-by">
+                {c
+                    .as_ref()
+                    .and_then(|c| c.rule_table_version.clone())
+                    .unwrap_or_else(|| i18n.t(Key::Overridden)().to_string())}
+            </dd>
         </dl>
-        {(!conflicts.is_empty()).then(|| view! {
-            <section class="warning" role="alert" data-testid="conflict-notice">
-                <p>{i18n.t(Key::ConflictNotice)} " " {conflicts.iter().map(|c| c.aspect.clone()).collect::<Vec<_>>().join(", ")}</p>
-                <conflicts::ConflictChoices ticket=t.id.clone() conflicts=conflicts.clone() events=events/>
-            </section>
-        })}
-        <actions::Actions ticket=t.id.clone() status=status/>
-        <photos::Photos ticket=t.id.clone() open=t.is_open() events=events/>
-        <replies::ReplyTemplates t=t.clone() events=events/>
-        <signatures::Signatures ticket=t.id.clone() open=t.is_open() events=events/>
+        {(!conflicts.is_empty())
+            .then(|| {
+                view! {
+                    <section class="warning" role="alert" data-testid="conflict-notice">
+                        <p>
+                            {i18n.t(Key::ConflictNotice)} " "
+                            {conflicts
+                                .iter()
+                                .map(|c| c.aspect.clone())
+                                .collect::<Vec<_>>()
+                                .join(", ")}
+                        </p>
+                        <conflicts::ConflictChoices
+                            ticket=t.id.clone()
+                            conflicts=conflicts.clone()
+                            events=events
+                        />
+                    </section>
+                }
+            })}
+        <actions::Actions ticket=t.id.clone() status=status />
+        <photos::Photos ticket=t.id.clone() open=t.is_open() events=events />
+        <replies::ReplyTemplates t=t.clone() events=events />
+        <signatures::Signatures ticket=t.id.clone() open=t.is_open() events=events />
         {calculator_link(&t)}
-        <clocks::Clocks t=t.clone() events=events/>
-        <timeline::Timeline events=events/>
+        <clocks::Clocks t=t.clone() events=events />
+        <timeline::Timeline events=events />
     }
 }
 
@@ -118,6 +174,12 @@ pub fn calculator_link(t: &TicketState) -> Option<impl IntoView> {
             Some(kwh) => format!("/tariff?kwh={kwh}"),
             None => "/tariff".to_string(),
         };
-        view! { <p><A href=href attr:class="button secondary" attr:data-testid="open-calculator">{i18n.t(Key::OpenCalculator)}</A></p> }
+        view! {
+            <p>
+                <A href=href attr:class="button secondary" attr:data-testid="open-calculator">
+                    {i18n.t(Key::OpenCalculator)}
+                </A>
+            </p>
+        }
     })
 }

@@ -63,15 +63,42 @@ pub fn Photos(ticket: String, open: bool, events: Memo<Vec<Event>>) -> impl Into
     view! {
         <section>
             <h2>{i18n.t(Key::Photos)}</h2>
-            {open.then(|| view! {
-                <label class="button file-button">
-                    {i18n.t(Key::AddPhoto)}
-                    <input type="file" accept="image/*" capture="environment" data-testid="photo-input" on:change=choose disabled=move || busy.get()/>
-                </label>
-            })}
-            {move || failed().map(|why| view! { <p class="error" role="alert">{why}</p> })}
+            {open
+                .then(|| {
+                    view! {
+                        <label class="button file-button">
+                            {i18n.t(Key::AddPhoto)}
+                            <input
+                                type="file"
+                                accept="image/*"
+                                capture="environment"
+                                data-testid="photo-input"
+                                on:change=choose
+                                disabled=move || busy.get()
+                            />
+                        </label>
+                    }
+                })}
+            {move || {
+                failed()
+                    .map(|why| {
+                        view! {
+                            <p class="error" role="alert">
+                                {why}
+                            </p>
+                        }
+                    })
+            }}
             <div class="photos" data-testid="photos">
-                {move || urls.get().unwrap_or_default().into_iter().map(|(hash, url)| view! { <img src=url alt=i18n.t(Key::Photos) data-hash=hash/> }).collect_view()}
+                {move || {
+                    urls.get()
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|(hash, url)| {
+                            view! { <img src=url alt=i18n.t(Key::Photos) data-hash=hash /> }
+                        })
+                        .collect_view()
+                }}
             </div>
         </section>
     }

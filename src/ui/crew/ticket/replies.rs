@@ -135,42 +135,95 @@ pub fn ReplyTemplates(t: TicketState, events: Memo<Vec<Event>>) -> impl IntoView
         reply_action.dispatch_local(body);
     };
     let fill_now = fill.clone();
-    open.then(move || view! {
+    open.then(move || {
+        view! {
             <section class="reply-templates" data-testid="templates">
                 <h2>{i18n.t(Key::ReplyTemplates)}</h2>
                 <div class="row">
-                    <label>{i18n.t(Key::Step)}
-                        <select data-testid="template-step" on:change={
-                            let fill = fill.clone();
-                            move |ev| { step.set(event_target_value(&ev)); chosen.set(0); fill() }
-                        }>
-                            {STEPS.iter().map(|(code, key)| view! { <option value=*code>{i18n.t(*key)}</option> }).collect_view()}
+                    <label>
+                        {i18n.t(Key::Step)}
+                        <select
+                            data-testid="template-step"
+                            on:change={
+                                let fill = fill.clone();
+                                move |ev| {
+                                    step.set(event_target_value(&ev));
+                                    chosen.set(0);
+                                    fill()
+                                }
+                            }
+                        >
+                            {STEPS
+                                .iter()
+                                .map(|(code, key)| {
+                                    view! { <option value=*code>{i18n.t(*key)}</option> }
+                                })
+                                .collect_view()}
                         </select>
                     </label>
-                    <label>{i18n.t(Key::Template)}
-                        <select data-testid="template" on:change={
-                            let fill = fill.clone();
-                            move |ev| { chosen.set(event_target_value(&ev).parse().unwrap_or(0)); fill() }
-                        }>
+                    <label>
+                        {i18n.t(Key::Template)}
+                        <select
+                            data-testid="template"
+                            on:change={
+                                let fill = fill.clone();
+                                move |ev| {
+                                    chosen.set(event_target_value(&ev).parse().unwrap_or(0));
+                                    fill()
+                                }
+                            }
+                        >
                             {
                                 let options = options.clone();
-                                move || options().into_iter().enumerate().map(|(i, t)| view! { <option value=i.to_string()>{t.id}</option> }).collect_view()
+                                move || {
+                                    options()
+                                        .into_iter()
+                                        .enumerate()
+                                        .map(|(i, t)| {
+                                            view! { <option value=i.to_string()>{t.id}</option> }
+                                        })
+                                        .collect_view()
+                                }
                             }
                         </select>
                     </label>
-                    <button type="button" data-testid="use-template" on:click=move |_| fill_now()>{i18n.t(Key::UseTemplate)}</button>
+                    <button type="button" data-testid="use-template" on:click=move |_| fill_now()>
+                        {i18n.t(Key::UseTemplate)}
+                    </button>
                 </div>
                 <label for="reply-text">{i18n.t(Key::ReplyText)}</label>
-                <textarea id="reply-text" data-testid="reply-text" prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                <textarea
+                    id="reply-text"
+                    data-testid="reply-text"
+                    prop:value=move || text.get()
+                    on:input=move |ev| text.set(event_target_value(&ev))
+                ></textarea>
                 <Show when=move || !missing.with(Vec::is_empty)>
-                    <p class="warning" role="status" data-testid="template-missing">{i18n.t(Key::FillTheMarked)}</p>
+                    <p class="warning" role="status" data-testid="template-missing">
+                        {i18n.t(Key::FillTheMarked)}
+                    </p>
                 </Show>
                 <p class="actions">
-                    <button type="button" on:click=move |_| record(false)>{i18n.t(Key::RecordAsResponse)}</button>
+                    <button type="button" on:click=move |_| record(false)>
+                        {i18n.t(Key::RecordAsResponse)}
+                    </button>
                     " "
-                    <button type="button" on:click=move |_| record(true)>{i18n.t(Key::RecordAsProgress)}</button>
+                    <button type="button" on:click=move |_| record(true)>
+                        {i18n.t(Key::RecordAsProgress)}
+                    </button>
                 </p>
-                {move || saved.get().map(|k| view! { <p role="status" data-testid="reply-status">{i18n.t(k)}</p> })}
+                {move || {
+                    saved
+                        .get()
+                        .map(|k| {
+                            view! {
+                                <p role="status" data-testid="reply-status">
+                                    {i18n.t(k)}
+                                </p>
+                            }
+                        })
+                }}
             </section>
+        }
     })
 }

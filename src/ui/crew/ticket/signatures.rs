@@ -78,37 +78,113 @@ pub fn Signatures(ticket: String, open: bool, events: Memo<Vec<Event>>) -> impl 
         <section class="signatures" data-testid="signatures">
             <h2>{i18n.t(Key::Signatures)}</h2>
             <ul class="signature-list">
-                {move || stored.get().into_iter().map(|(hash, name, role)| {
-                    let h = hash.clone();
-                    let url = LocalResource::new(move || data.photo_url(h.clone()));
-                    let role_key = match role { SignerRole::Investigation => Key::RoleInvestigation, SignerRole::Customer => Key::RoleCustomer };
-                    view! {
-                        <li>
-                            {move || url.get().flatten().map(|u| view! { <img src=u alt=i18n.t(Key::Signatures) data-hash=hash.clone()/> })}
-                            <span>{name} " · " {i18n.t(role_key)}</span>
-                        </li>
-                    }
-                }).collect_view()}
+                {move || {
+                    stored
+                        .get()
+                        .into_iter()
+                        .map(|(hash, name, role)| {
+                            let h = hash.clone();
+                            let url = LocalResource::new(move || data.photo_url(h.clone()));
+                            let role_key = match role {
+                                SignerRole::Investigation => Key::RoleInvestigation,
+                                SignerRole::Customer => Key::RoleCustomer,
+                            };
+                            view! {
+                                <li>
+                                    {move || {
+                                        url.get()
+                                            .flatten()
+                                            .map(|u| {
+                                                view! {
+                                                    <img
+                                                        src=u
+                                                        alt=i18n.t(Key::Signatures)
+                                                        data-hash=hash.clone()
+                                                    />
+                                                }
+                                            })
+                                    }} <span>{name} " · " {i18n.t(role_key)}</span>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
             </ul>
-            {open.then(|| view! {
-                <div class="signature-pad">
-                    <canvas node_ref=canvas width="600" height="200" data-testid="signature-canvas" aria-label=i18n.t(Key::SignHere)></canvas>
-                    <div class="row">
-                        <label>{i18n.t(Key::Signer)}
-                            <input type="text" maxlength="40" data-testid="signer" prop:value=move || signer.get() on:input=move |ev| signer.set(event_target_value(&ev))/>
-                        </label>
-                        <label>{i18n.t(Key::SignatureRole)}
-                            <select on:change=move |ev| role.set(if event_target_value(&ev) == "investigation" { SignerRole::Investigation } else { SignerRole::Customer })>
-                                <option value="customer">{i18n.t(Key::RoleCustomer)}</option>
-                                <option value="investigation">{i18n.t(Key::RoleInvestigation)}</option>
-                            </select>
-                        </label>
-                        <button type="button" class="secondary" on:click=move |_| if let Some(c) = canvas.get_untracked() { signature::clear_pad(&c) }>{i18n.t(Key::ClearSignature)}</button>
-                        <button type="button" class="primary" data-testid="save-signature" on:click=save>{i18n.t(Key::SaveSignature)}</button>
-                    </div>
-                    {move || problem.get().map(|k| view! { <p class="error" role="alert">{i18n.t(k)}</p> })}
-                </div>
-            })}
+            {open
+                .then(|| {
+                    view! {
+                        <div class="signature-pad">
+                            <canvas
+                                node_ref=canvas
+                                width="600"
+                                height="200"
+                                data-testid="signature-canvas"
+                                aria-label=i18n.t(Key::SignHere)
+                            ></canvas>
+                            <div class="row">
+                                <label>
+                                    {i18n.t(Key::Signer)}
+                                    <input
+                                        type="text"
+                                        maxlength="40"
+                                        data-testid="signer"
+                                        prop:value=move || signer.get()
+                                        on:input=move |ev| signer.set(event_target_value(&ev))
+                                    />
+                                </label>
+                                <label>
+                                    {i18n.t(Key::SignatureRole)}
+                                    <select on:change=move |ev| {
+                                        role.set(
+                                            if event_target_value(&ev) == "investigation" {
+                                                SignerRole::Investigation
+                                            } else {
+                                                SignerRole::Customer
+                                            },
+                                        )
+                                    }>
+                                        <option value="customer">
+                                            {i18n.t(Key::RoleCustomer)}
+                                        </option>
+                                        <option value="investigation">
+                                            {i18n.t(Key::RoleInvestigation)}
+                                        </option>
+                                    </select>
+                                </label>
+                                <button
+                                    type="button"
+                                    class="secondary"
+                                    on:click=move |_| {
+                                        if let Some(c) = canvas.get_untracked() {
+                                            signature::clear_pad(&c)
+                                        }
+                                    }
+                                >
+                                    {i18n.t(Key::ClearSignature)}
+                                </button>
+                                <button
+                                    type="button"
+                                    class="primary"
+                                    data-testid="save-signature"
+                                    on:click=save
+                                >
+                                    {i18n.t(Key::SaveSignature)}
+                                </button>
+                            </div>
+                            {move || {
+                                problem
+                                    .get()
+                                    .map(|k| {
+                                        view! {
+                                            <p class="error" role="alert">
+                                                {i18n.t(k)}
+                                            </p>
+                                        }
+                                    })
+                            }}
+                        </div>
+                    }
+                })}
         </section>
     }
 }

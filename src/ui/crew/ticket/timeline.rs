@@ -14,13 +14,39 @@ pub fn Timeline(events: Memo<Vec<Event>>) -> impl IntoView {
         <section>
             <h2>{i18n.t(Key::Timeline)}</h2>
             <ol class="timeline" data-testid="timeline">
-                {move || events.get().into_iter().map(|e| view! {
-                    <li data-type=e.body.type_name()>
-                        <time>{e.at.with_timezone(&china()).format("%m-%d %H:%M").to_string()}</time> " "
-                        <strong>{i18n.t(event_key(&e.body))}</strong> " · " {e.author.clone()}
-                        {let texts = e.body.texts().join(" / "); (!texts.is_empty()).then(|| view! { <br/><span class="text">{texts}</span> })}
-                    </li>
-                }).collect_view()}
+                {move || {
+                    events
+                        .get()
+                        .into_iter()
+                        .map(|e| {
+                            view! {
+                                <li data-type=e.body.type_name()>
+                                    <time>
+                                        {e
+                                            .at
+                                            .with_timezone(&china())
+                                            .format("%m-%d %H:%M")
+                                            .to_string()}
+                                    </time>
+                                    " "
+                                    <strong>{i18n.t(event_key(&e.body))}</strong>
+                                    " · "
+                                    {e.author.clone()}
+                                    {
+                                        let texts = e.body.texts().join(" / ");
+                                        (!texts.is_empty())
+                                            .then(|| {
+                                                view! {
+                                                    <br />
+                                                    <span class="text">{texts}</span>
+                                                }
+                                            })
+                                    }
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
             </ol>
         </section>
     }

@@ -72,6 +72,10 @@ pub enum BundleError {
         column: usize,
     },
     NotObject,
+    /// Nested deeper than any event does, from this line on.
+    TooDeep {
+        line: usize,
+    },
     WrongFormat {
         found: String,
     },
@@ -105,6 +109,12 @@ pub enum BundleError {
     TextTooLong {
         index: usize,
     },
+    /// A number outside the range the format allows (`satisfaction`,
+    /// `seq`, `hlc.ms`, `facts.outage_hours` …).
+    OutOfRange {
+        index: usize,
+        field: String,
+    },
     SequenceReused {
         device: String,
         seq: u64,
@@ -133,6 +143,14 @@ impl BundleError {
                 format!("The file is not valid JSON: error at line {line}, column {column}; it may be truncated."),
             ),
             E::NotObject => pick("文件内容不是同步文件的格式。".into(), "The file is not a sync bundle.".into()),
+            E::TooDeep { line } => pick(
+                format!("文件第 {line} 行起嵌套层数过多，不是本应用导出的同步文件。"),
+                format!("The file nests too deeply from line {line} on; it is not a sync file this app exported."),
+            ),
+            E::OutOfRange { index, field } => pick(
+                format!("第 {} 条事件的“{field}”超出允许的范围。", index + 1),
+                format!("Event {} has \"{field}\" outside the allowed range.", index + 1),
+            ),
             E::WrongFormat { found } => pick(
                 format!("这不是 gridcare 同步文件（格式标记为“{found}”）。"),
                 format!("This is not a gridcare sync file (format tag \"{found}\")."),

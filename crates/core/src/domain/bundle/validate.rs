@@ -68,6 +68,11 @@ impl<'a> Validation<'a> {
         if text.trim().is_empty() {
             return Err(BundleError::Empty);
         }
+        // A hostile file nests deeper than any event does: refused before a
+        // parser recurses into it.
+        if let Some(line) = too_deep(text.as_bytes(), MAX_DEPTH) {
+            return Err(BundleError::TooDeep { line });
+        }
         // One pass over the text: the events stay slices of it for now.
         let TopLevel {
             header: map,
@@ -621,7 +626,141 @@ fn event_problem(raw: &Value) -> EventProblem {
             format!("{within}.{field}")
         });
     }
-    EventProblem::BadValue(path.trim_start_matches('.').to_string())
+    let path = path.trim_start_matches('.').to_string();
+    if !path.is_empty() {
+        return EventProblem::BadValue(path);
+    }
+    // The body is tagged inside and flattened, so serde reads it through a
+    // buffer and loses the path: read the body again tagged outside (as the
+    // store lays it out), where the path survives.
+    EventProblem::BadValue(body_field(map).unwrap_or_default())
+}
+
+/// The field of an event's body that does not read, found through the
+/// body's outside-tagged form (`{"created": {…}}`).
+fn body_field(map: &Map<String, Value>) -> Option<String> {
+    const HEADER: [&str; 9] = [
+        "id", "ticket", "device", "seq", "at", "hlc", "author", "parents", "type",
+    ];
+    let kind = map.get("type")?.as_str()?.to_string();
+    let fields: Map<String, Value> = map
+        .iter()
+        .filter(|(k, _)| !HEADER.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let outside = Value::Object(Map::from_iter([(kind.clone(), Value::Object(fields))]));
+    let mut track = serde_path_to_error::Track::new();
+    let de = serde_path_to_error::Deserializer::new(outside, &mut track);
+    if crate::domain::event::TaggedOutside::deserialize(de).is_ok() {
+        return None;
+    }
+    let path = track.path().to_string();
+    let field = path
+        .trim_start_matches('.')
+        .trim_start_matches(kind.as_str());
+    Some(field.trim_start_matches('.').to_string()).filter(|f| !f.is_empty())
+}
+
+/// How deep a file may nest: a bundle is an object holding a list of
+/// events, an event holds `facts` or `hlc`, and nothing goes deeper than a
+/// few levels more.
+pub const MAX_DEPTH: usize = 16;
+
+/// The line where `text` first nests deeper than `limit`, brackets inside
+/// strings not counted; `None` when it never does. One pass over the bytes.
+pub(super) fn too_deep(text: &[u8], limit: usize) -> Option<usize> {
+    let (mut depth, mut line) = (0usize, 1usize);
+    let (mut in_string, mut escaped) = (false, false);
+    for &byte in text {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                b'\n' => line += 1,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > limit {
+                    return Some(line);
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            b'\n' => line += 1,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The largest values the schema allows: a hostile file cannot push a
+/// number past what any screen or sum expects.
+const MAX_SEQ: u64 = 1 << 53;
+const MAX_HLC_COUNTER: u32 = 1_000_000;
+const MAX_HOUSEHOLDS: u32 = 10_000_000;
+const MAX_OUTAGE_HOURS: f64 = 100_000.0;
+
+/// Numbers an event may carry: within the schema's ranges.
+fn check_ranges(index: usize, event: &Event, now: DateTime<Utc>) -> Result<(), BundleError> {
+    use crate::domain::event::EventBody as B;
+    let out = |field: &str| BundleError::OutOfRange {
+        index,
+        field: field.to_string(),
+    };
+    if event.seq == 0 || event.seq > MAX_SEQ {
+        return Err(out("seq"));
+    }
+    let earliest_ms = Utc
+        .with_ymd_and_hms(2000, 1, 1, 0, 0, 0)
+        .unwrap()
+        .timestamp_millis();
+    let latest_ms = (now + Duration::days(1)).timestamp_millis();
+    if event.hlc.ms < earliest_ms || event.hlc.ms > latest_ms {
+        return Err(out("hlc.ms"));
+    }
+    if event.hlc.n > MAX_HLC_COUNTER {
+        return Err(out("hlc.n"));
+    }
+    let facts = match &event.body {
+        B::Created { facts, .. } | B::Classified { facts, .. } => Some(facts),
+        _ => None,
+    };
+    if let Some(f) = facts {
+        if f.households_affected.is_some_and(|n| n > MAX_HOUSEHOLDS) {
+            return Err(out("facts.households_affected"));
+        }
+        if f.joint_households.is_some_and(|n| n > MAX_HOUSEHOLDS) {
+            return Err(out("facts.joint_households"));
+        }
+        if f.outage_hours
+            .is_some_and(|h| !h.is_finite() || !(0.0..=MAX_OUTAGE_HOURS).contains(&h))
+        {
+            return Err(out("facts.outage_hours"));
+        }
+    }
+    match &event.body {
+        B::Confirmed { satisfaction } | B::Revisited { satisfaction, .. }
+            if *satisfaction > 100 =>
+        {
+            Err(out("satisfaction"))
+        }
+        B::Classified { grade: Some(g), .. } | B::Reclassified { grade: Some(g), .. }
+            if !(1..=3).contains(g) =>
+        {
+            Err(out("grade"))
+        }
+        B::PhotoAttached { bytes, .. } | B::SignatureAttached { bytes, .. }
+            if *bytes > MAX_ATTACHMENT_BYTES as u64 =>
+        {
+            Err(out("bytes"))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Times and text lengths an event may have.
@@ -646,7 +785,7 @@ pub(super) fn check_limits(
     {
         return Err(BundleError::TextTooLong { index });
     }
-    Ok(())
+    check_ranges(index, event, now)
 }
 
 /// A key of `raw` that `understood` lacks and that holds more than an empty default.
