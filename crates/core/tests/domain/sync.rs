@@ -920,7 +920,8 @@ fn hostile_files_are_refused_with_a_message_never_a_panic() {
             if text[at..].starts_with('}') { "" } else { "," }
         ) + &text[at..]
     };
-    let cases: Vec<(&str, String, fn(&BundleError) -> bool)> = vec![
+    type Expected = fn(&BundleError) -> bool;
+    let cases: Vec<(&str, String, Expected)> = vec![
         ("130 levels inside an event", deep_130, |e| {
             matches!(e, BundleError::TooDeep { .. })
         }),
