@@ -334,7 +334,7 @@ fn validate_and_merge_refuse_damaged_files_without_panicking() {
         ("empty.json", String::new(), "empty"),
         (
             "future.json",
-            text.replacen("\"version\":1", "\"version\":9", 1),
+            text.replacen("\"version\":2", "\"version\":9", 1),
             "newer version",
         ),
     ];

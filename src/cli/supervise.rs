@@ -109,11 +109,12 @@ fn load(source: &Source) -> Result<(Vec<LedgerRow>, Engine), Failure> {
             .with_timezone(&Utc),
         None => Utc::now(),
     };
-    let bundles = bundle_files(&source.inputs)?
+    let files = bundle_files(&source.inputs)?;
+    let bundles = files
         .iter()
         .map(|p| read(p))
         .collect::<Result<Vec<_>, _>>()?;
-    let merged = merge_bundles(&bundles);
+    let merged = merge_bundles(&bundles).map_err(|e| super::sync::merge_failure(&files, e))?;
     let engine = Engine::from_events(&merged.events);
     let rows = ledger(
         &fold_all(&merged.events),

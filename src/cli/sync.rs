@@ -2,9 +2,9 @@
 //! validate and merge with the browser (`domain::bundle`).
 
 use super::Failure;
-use crate::domain::bundle::{merge_bundles, Bundle};
+use crate::domain::bundle::{merge_bundles, Bundle, MergeError};
 use crate::domain::classify::Classifier;
-use crate::domain::demo::{demo_events, DemoOptions};
+use crate::domain::demo::{demo_chains, demo_events, DemoOptions};
 use crate::domain::rules::RuleTable;
 use crate::domain::ticket::fold_all;
 use chrono::{DateTime, Utc};
@@ -83,9 +83,31 @@ pub fn demo(args: DemoArgs) -> Result<ExitCode, Failure> {
         anchor,
     };
     let events = demo_events(&classifier, &options);
-    let bundle = Bundle::new(&args.device, anchor, events, BTreeMap::new());
+    // Demo devices sign with the demo's well-known keys: the file checks
+    // like any other, and its devices show as demo devices.
+    let chains = demo_chains(&events);
+    let bundle = Bundle::new(&args.device, anchor, events, BTreeMap::new()).with_chains(chains);
     write(args.output.as_ref(), &bundle.to_json())?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A merge refused, naming the file that carried the second version.
+pub fn merge_failure(files: &[PathBuf], e: MergeError) -> Failure {
+    let (file, what) = match &e {
+        MergeError::SequenceReused { file, device, seq } => (
+            *file,
+            format!("a second version of event {seq} of device \"{device}\"; refused"),
+        ),
+        MergeError::KeyChanged { file, device } => (
+            *file,
+            format!("device \"{device}\" signed with another key than in an earlier file; refused"),
+        ),
+    };
+    let name = files
+        .get(file)
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    Failure(format!("{name}: {what}"))
 }
 
 pub fn merge(args: MergeArgs) -> Result<ExitCode, Failure> {
@@ -94,7 +116,8 @@ pub fn merge(args: MergeArgs) -> Result<ExitCode, Failure> {
         .iter()
         .map(read_bundle)
         .collect::<Result<Vec<_>, _>>()?;
-    write(args.output.as_ref(), &merge_bundles(&bundles).to_json())?;
+    let merged = merge_bundles(&bundles).map_err(|e| merge_failure(&args.files, e))?;
+    write(args.output.as_ref(), &merged.to_json())?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -91,7 +91,7 @@ test('corrected tickets teach the table: a candidate keyword is added in one ste
   assert.match(await page.locator('[data-testid="candidates"]').innerText(), /暂无候选关键词/);
   const before = await page.textContent('[data-testid="rule-version"]');
   // Two hotline tickets in words no rule knows, corrected to rude attitude.
-  for (const text of ['营业员嘴巴毒得很，句句夹枪带棒', '那个收费员嘴巴毒，听得人难受']) {
+  for (const text of ['营业员嘴巴毒得很，句句夹枪带棒', '那个师傅嘴巴毒，听得人难受']) {
     await page.goto(server.url + '/crew/new');
     await appReady(page);
     await page.fill('#nt-text', text);

@@ -88,12 +88,12 @@ pub struct DemoOptions<'a> {
     pub anchor: DateTime<Utc>,
 }
 
-const HOTLINE: &str = "hotline";
+/// The demo's fictional 95598 hotline, which takes every base ticket.
+pub const HOTLINE: &str = "hotline";
 
 /// The base tickets of a seed and this device's follow-ups on about half of them.
 pub fn demo_events(classifier: &Classifier, options: &DemoOptions) -> Vec<Event> {
-    let mut events = Vec::new();
-    let mut device_seq = 0;
+    let mut drafts: Vec<Draft> = Vec::new();
     for i in 0..options.tickets {
         let mut rng = Rng::new(options.seed.wrapping_mul(1_000_003).wrapping_add(i as u64));
         let received = options.anchor - Duration::minutes(rng.below(30 * 24 * 60) as i64 + 60);
@@ -107,17 +107,13 @@ pub fn demo_events(classifier: &Classifier, options: &DemoOptions) -> Vec<Event>
             received.with_timezone(&china()).format("%Y%m%d"),
             i + 1
         );
-        let created = NewEvent {
+        let created = Draft {
             ticket: ticket.clone(),
             device: HOTLINE.into(),
-            seq: 2 * i as u64 + 1,
             at: received,
-            hlc: Hlc {
-                ms: received.timestamp_millis(),
-                n: 0,
-            },
+            n: 0,
             author: "95598坐席".into(),
-            parents: vec![],
+            parent: None,
             body: EventBody::Created {
                 number,
                 channel: Channel::Hotline,
@@ -131,26 +127,19 @@ pub fn demo_events(classifier: &Classifier, options: &DemoOptions) -> Vec<Event>
                 station: Some(station.into()),
                 team: Some(team.into()),
             },
-        }
-        .seal();
+        };
+        drafts.push(created);
         let c = classifier.classify(&text, &Facts::default());
-        let classified = NewEvent {
+        drafts.push(Draft {
             ticket: ticket.clone(),
             device: HOTLINE.into(),
-            seq: 2 * i as u64 + 2,
             at: received,
-            hlc: Hlc {
-                ms: received.timestamp_millis(),
-                n: 1,
-            },
+            n: 1,
             author: "95598坐席".into(),
-            parents: vec![created.id.clone()],
+            parent: Some(drafts.len() - 1),
             body: EventBody::classified(c),
-        }
-        .seal();
-        let mut parent = classified.id.clone();
-        events.push(created);
-        events.push(classified);
+        });
+        let mut parent = drafts.len() - 1;
 
         // This device works on about half of the tickets; which half depends on the device.
         let mut mine = Rng::new(
@@ -224,44 +213,96 @@ pub fn demo_events(classifier: &Classifier, options: &DemoOptions) -> Vec<Event>
                     note: None,
                 },
             };
-            device_seq += 1;
-            let event = NewEvent {
+            drafts.push(Draft {
                 ticket: ticket.clone(),
                 device: options.device.into(),
-                seq: device_seq,
                 at,
-                hlc: Hlc {
-                    ms: at.timestamp_millis(),
-                    n: 0,
-                },
+                n: 0,
                 author: format!("{team}·{}", options.device),
-                parents: vec![parent.clone()],
+                parent: Some(parent),
                 body,
-            }
-            .seal();
-            parent = event.id.clone();
-            events.push(event);
+            });
+            parent = drafts.len() - 1;
             // A revisited ticket is closed a little later, so supervision has closed tickets to audit.
             if step == 5 && at + Duration::minutes(30) <= options.anchor {
-                device_seq += 1;
-                let closed = NewEvent {
+                drafts.push(Draft {
                     ticket: ticket.clone(),
                     device: options.device.into(),
-                    seq: device_seq,
                     at: at + Duration::minutes(30),
-                    hlc: Hlc {
-                        ms: (at + Duration::minutes(30)).timestamp_millis(),
-                        n: 0,
-                    },
+                    n: 0,
                     author: format!("{team}·{}", options.device),
-                    parents: vec![parent.clone()],
+                    parent: Some(parent),
                     body: EventBody::Closed,
-                }
-                .seal();
-                parent = closed.id.clone();
-                events.push(closed);
+                });
+                parent = drafts.len() - 1;
             }
         }
     }
+    seal_in_time_order(drafts)
+}
+
+/// An event before its sequence number and id are known.
+struct Draft {
+    ticket: String,
+    device: String,
+    at: DateTime<Utc>,
+    /// The HLC counter at `at` (created 0, classified 1).
+    n: u32,
+    author: String,
+    /// The draft this one follows on its ticket.
+    parent: Option<usize>,
+    body: EventBody,
+}
+
+/// Numbers each device's events in the order they happened (so time never
+/// runs back along a device's chain) and seals them, parents first.
+fn seal_in_time_order(drafts: Vec<Draft>) -> Vec<Event> {
+    let mut order: Vec<usize> = (0..drafts.len()).collect();
+    order.sort_by_key(|&i| (drafts[i].at, drafts[i].n, i));
+    let mut seqs: std::collections::BTreeMap<&str, u64> = Default::default();
+    let mut ids: Vec<Option<String>> = vec![None; drafts.len()];
+    let mut events = Vec::with_capacity(drafts.len());
+    for i in order {
+        let d = &drafts[i];
+        let seq = seqs.entry(d.device.as_str()).or_default();
+        *seq += 1;
+        let parents = d.parent.and_then(|p| ids[p].clone()).into_iter().collect();
+        let event = NewEvent {
+            ticket: d.ticket.clone(),
+            device: d.device.clone(),
+            seq: *seq,
+            at: d.at,
+            hlc: Hlc {
+                ms: d.at.timestamp_millis(),
+                n: d.n,
+            },
+            author: d.author.clone(),
+            parents,
+            body: d.body.clone(),
+        }
+        .seal();
+        ids[i] = Some(event.id.clone());
+        events.push(event);
+    }
     events
+}
+
+/// Each device's chain in `events` signed with the demo's well-known key
+/// for that device (demo files only: anyone can sign with these keys).
+pub fn demo_chains(
+    events: &[Event],
+) -> std::collections::BTreeMap<String, Vec<crate::domain::trust::ChainRecord>> {
+    let mut by_device: std::collections::BTreeMap<&str, Vec<&Event>> = Default::default();
+    for e in events {
+        by_device.entry(e.device.as_str()).or_default().push(e);
+    }
+    by_device
+        .into_iter()
+        .filter_map(|(device, mut mine)| {
+            mine.sort_by_key(|e| e.seq);
+            let (seq, head) = crate::domain::trust::chain::fold_chain(device, mine)?;
+            let key = crate::domain::trust::DeviceKey::demo(device);
+            Some((device.to_string(), vec![key.sign_chain(device, seq, head)]))
+        })
+        .collect()
 }

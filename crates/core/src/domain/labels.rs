@@ -122,3 +122,41 @@ pub fn event_key(body: &EventBody) -> Term {
         }
     }
 }
+
+/// The words for an event's `type` (as files and messages name it).
+pub fn type_term(type_name: &str) -> Option<Term> {
+    Some(match type_name {
+        "created" => Term::EventCreated,
+        "classified" => Term::EventClassified,
+        "reclassified" => Term::EventReclassified,
+        "responded" => Term::EventResponded,
+        "dispatched" => Term::EventDispatched,
+        "arrived" => Term::EventArrived,
+        "pending_customer" => Term::EventPending,
+        "resumed" => Term::EventResumed,
+        "progress_reported" => Term::EventProgress,
+        "resolved" => Term::EventResolved,
+        "feedback_given" => Term::EventFeedback,
+        "confirmed" => Term::EventConfirmed,
+        "revisited" => Term::EventRevisited,
+        "reopened" => Term::EventReopened,
+        "reassigned" => Term::EventReassigned,
+        "closed" => Term::EventClosed,
+        "voided" => Term::EventVoided,
+        "note" => Term::EventNote,
+        "records_pulled" => Term::EventRecords,
+        "apology_made" => Term::EventApology,
+        "photo_attached" => Term::EventPhoto,
+        "incident_linked" => Term::EventIncidentLinked,
+        "incident_declared" => Term::EventIncidentDeclared,
+        "incident_notice" => Term::EventIncidentNotice,
+        "incident_ended" => Term::EventIncidentEnded,
+        "rules_published" => Term::EventRulesPublished,
+        "tariff_published" => Term::EventTariffPublished,
+        "self_service_answered" => Term::EventSelfService,
+        "delay_notified" => Term::EventDelayNotified,
+        "signature_attached" => Term::EventSignature,
+        "calendar_year_set" | "calendar_day_set" => Term::EventCalendarChanged,
+        _ => return None,
+    })
+}

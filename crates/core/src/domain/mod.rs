@@ -30,4 +30,5 @@ pub mod tariff;
 pub mod templates;
 pub mod ticket;
 pub mod time;
+pub mod trust;
 pub mod workload;

@@ -16,3 +16,4 @@ mod settings;
 mod supervision;
 mod sync;
 mod tariff;
+mod trust;

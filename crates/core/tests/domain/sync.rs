@@ -148,7 +148,7 @@ fn the_bad_file_corpus_is_refused_each_with_a_message_in_both_languages() {
         ),
         (
             "future version",
-            refused(&with(&|v| v["version"] = json!(2))),
+            refused(&with(&|v| v["version"] = json!(3))),
         ),
         (
             "version of the wrong type",
@@ -200,7 +200,7 @@ fn the_bad_file_corpus_is_refused_each_with_a_message_in_both_languages() {
         matches!(cases[1].1, BundleError::NotJson { .. }),
         matches!(cases[2].1, BundleError::NotJson { .. }),
         matches!(cases[3].1, BundleError::WrongFormat { .. }),
-        matches!(cases[4].1, BundleError::NewerVersion { found: 2 }),
+        matches!(cases[4].1, BundleError::NewerVersion { found: 3 }),
         matches!(cases[5].1, BundleError::BadField { .. }),
         matches!(cases[6].1, BundleError::BadField { .. }),
         matches!(cases[7].1, BundleError::BadEvent { index: 0, .. }),

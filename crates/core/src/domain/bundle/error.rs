@@ -4,6 +4,7 @@
 //! shows them.
 
 use super::MAX_TEXT_CHARS;
+use crate::domain::trust::ChainError;
 use crate::i18n::Lang;
 
 /// What a header field of the file should have held.
@@ -13,6 +14,8 @@ pub enum Expected {
     Rfc3339Time,
     EventList,
     AttachmentMap,
+    /// A map from devices to lists of chain records.
+    ChainMap,
     Text,
     /// The field is not part of the format.
     Nothing,
@@ -29,6 +32,8 @@ impl Expected {
             (Expected::EventList, Lang::En) => "a list of events",
             (Expected::AttachmentMap, Lang::Zh) => "附件表",
             (Expected::AttachmentMap, Lang::En) => "a map of attachments",
+            (Expected::ChainMap, Lang::Zh) => "各设备的签名链",
+            (Expected::ChainMap, Lang::En) => "the devices' signed chains",
             (Expected::Text, Lang::Zh) => "文字",
             (Expected::Text, Lang::En) => "text",
             (Expected::Nothing, Lang::Zh) => "不存在（未知字段）",
@@ -115,9 +120,36 @@ pub enum BundleError {
         index: usize,
         field: String,
     },
+    /// A second, different event for a `(device, seq)` already held or
+    /// already in the file.
     SequenceReused {
         device: String,
         seq: u64,
+        ticket: String,
+        kind: &'static str,
+    },
+    /// A signing device's events do not match its signed chain.
+    ChainBroken {
+        device: String,
+        ticket: String,
+        kind: &'static str,
+        reason: ChainError,
+    },
+    /// An unsigned event in the name of a device known to sign.
+    Unsigned {
+        device: String,
+        ticket: String,
+        kind: &'static str,
+    },
+    /// A device arrives with another key than the one already trusted.
+    KeyChanged {
+        device: String,
+    },
+    /// An event claims a time before the one its device wrote before it.
+    Backdated {
+        device: String,
+        ticket: String,
+        kind: &'static str,
     },
     BadAttachment {
         hash: String,
@@ -204,9 +236,25 @@ impl BundleError {
                 format!("第 {} 条事件的文字超过 {MAX_TEXT_CHARS} 字。", index + 1),
                 format!("Event {} has a text longer than {MAX_TEXT_CHARS} characters.", index + 1),
             ),
-            E::SequenceReused { device, seq } => pick(
-                format!("设备“{device}”的第 {seq} 号事件出现了两个不同的版本。"),
-                format!("Device \"{device}\" has two different events numbered {seq}."),
+            E::SequenceReused { device, seq, ticket, kind } => pick(
+                format!("设备“{device}”的第 {seq} 号事件（工单 {ticket} 的“{}”）出现了两个不同的版本：文件中的这一条是改动过的或伪造的。", event_words(kind, lang)),
+                format!("Device \"{device}\" has two different events numbered {seq} (\"{}\" on ticket {ticket}): the one in the file was changed or forged.", event_words(kind, lang)),
+            ),
+            E::ChainBroken { device, ticket, kind, reason } => pick(
+                format!("设备“{device}”的签名与文件中它的记录不符（工单 {ticket} 的“{}”等）：文件被改动，或有人以该设备的名义伪造记录。（{}）", event_words(kind, lang), chain_words(reason, lang)),
+                format!("Device \"{device}\"'s signature does not match its records in the file (\"{}\" on ticket {ticket} and others): the file was changed, or records were forged in the device's name. ({})", event_words(kind, lang), chain_words(reason, lang)),
+            ),
+            E::Unsigned { device, ticket, kind } => pick(
+                format!("设备“{device}”已启用签名，但文件中它的记录（工单 {ticket} 的“{}”）没有签名：不予接受。", event_words(kind, lang)),
+                format!("Device \"{device}\" signs its records, but its record in the file (\"{}\" on ticket {ticket}) is unsigned: refused.", event_words(kind, lang)),
+            ),
+            E::KeyChanged { device } => pick(
+                format!("设备“{device}”的密钥与本机已知的不同，可能是冒名设备。若该设备确已更换，请由督办在设备名册中重新登记。"),
+                format!("Device \"{device}\" arrives with another key than the one this device knows: it may be an impostor. If the device was really replaced, a supervisor must enrol its new key in the roster."),
+            ),
+            E::Backdated { device, ticket, kind } => pick(
+                format!("设备“{device}”的一条记录（工单 {ticket} 的“{}”）的时间早于该设备之前的记录，判为倒填时间，不予接受。", event_words(kind, lang)),
+                format!("A record of device \"{device}\" (\"{}\" on ticket {ticket}) claims a time before the device's previous record: backdated, refused.", event_words(kind, lang)),
             ),
             E::BadAttachment { hash, problem } => {
                 let short = &hash[..hash.len().min(19)];
@@ -224,6 +272,51 @@ impl BundleError {
                 "校验和不符：文件在导出后被改动或损坏。".into(),
                 "The checksum does not match: the file was changed or damaged after export.".into(),
             ),
+        }
+    }
+}
+
+/// An event's kind in words (`arrived` → "到达现场").
+fn event_words(kind: &str, lang: Lang) -> String {
+    crate::domain::labels::type_term(kind)
+        .map(|t| t.text(lang).to_string())
+        .unwrap_or_else(|| kind.to_string())
+}
+
+fn chain_words(reason: &ChainError, lang: Lang) -> String {
+    let zh = lang == Lang::Zh;
+    match reason {
+        ChainError::BadKey | ChainError::BadSignatureForm | ChainError::BadId => if zh {
+            "签名格式错误"
+        } else {
+            "malformed signature"
+        }
+        .into(),
+        ChainError::Gap { seq } => {
+            if zh {
+                format!("缺少第 {seq} 号记录")
+            } else {
+                format!("record {seq} is missing")
+            }
+        }
+        ChainError::HeadMismatch => if zh {
+            "记录与签名的链不符"
+        } else {
+            "the records do not fold to the signed chain"
+        }
+        .into(),
+        ChainError::SignatureMismatch => if zh {
+            "签名不符"
+        } else {
+            "the signature does not match"
+        }
+        .into(),
+        ChainError::Uncovered { seq, from, signed } => {
+            if zh {
+                format!("第 {seq} 号记录不在签名范围 {from}–{signed} 内")
+            } else {
+                format!("record {seq} lies outside the signed range {from}-{signed}")
+            }
         }
     }
 }

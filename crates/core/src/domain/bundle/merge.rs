@@ -2,8 +2,10 @@
 
 use super::Bundle;
 use crate::domain::event::Event;
+use crate::domain::trust::ChainRecord;
 use chrono::Utc;
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::BTreeMap;
 
 /// The order of events in every exported or merged file.
 pub fn sort_canonical(events: &mut Vec<Event>) {
@@ -25,9 +27,55 @@ pub fn merge_events<'a>(sets: impl IntoIterator<Item = &'a [Event]>) -> Vec<Even
     merged
 }
 
-/// Several validated bundles as one: union of events and attachments; the
-/// export time is the latest of theirs, so the same inputs give the same file.
-pub fn merge_bundles(bundles: &[Bundle]) -> Bundle {
+/// Why files cannot be merged.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum MergeError {
+    /// File `file` (counted from 0) holds a second, different event for a
+    /// `(device, seq)` an earlier file holds: never both.
+    #[error("file {} holds a second version of event {seq} of device \"{device}\"", file + 1)]
+    SequenceReused {
+        file: usize,
+        device: String,
+        seq: u64,
+    },
+    /// File `file` signs a device with another key than an earlier file.
+    #[error("file {} signs device \"{device}\" with another key than an earlier file", file + 1)]
+    KeyChanged { file: usize, device: String },
+}
+
+/// Several validated bundles as one: union of events, attachments and
+/// chain records; the export time is the latest of theirs, so the same
+/// inputs give the same file. A `(device, seq)` that two files give
+/// different events, or a device two files sign with different keys, is
+/// refused, naming the later file.
+pub fn merge_bundles(bundles: &[Bundle]) -> Result<Bundle, MergeError> {
+    let mut by_seq: FxHashMap<(&str, u64), &str> = FxHashMap::default();
+    let mut keys: FxHashMap<&str, &str> = FxHashMap::default();
+    for (file, bundle) in bundles.iter().enumerate() {
+        for e in &bundle.events {
+            if let Some(other) = by_seq.insert((e.device.as_str(), e.seq), e.id.as_str()) {
+                if other != e.id {
+                    return Err(MergeError::SequenceReused {
+                        file,
+                        device: e.device.clone(),
+                        seq: e.seq,
+                    });
+                }
+            }
+        }
+        for (device, records) in &bundle.chains {
+            for record in records {
+                if let Some(key) = keys.insert(device.as_str(), record.key.as_str()) {
+                    if key != record.key {
+                        return Err(MergeError::KeyChanged {
+                            file,
+                            device: device.clone(),
+                        });
+                    }
+                }
+            }
+        }
+    }
     let events = merge_events(bundles.iter().map(|b| b.events.as_slice()));
     let attachments = bundles.iter().flat_map(|b| b.attachments.clone()).collect();
     let exported_at = bundles
@@ -35,5 +83,21 @@ pub fn merge_bundles(bundles: &[Bundle]) -> Bundle {
         .map(|b| b.exported_at)
         .max()
         .unwrap_or_else(Utc::now);
-    Bundle::new("merged", exported_at, events, attachments)
+    // Each file's records, once each; a record stays valid in the union
+    // because the union holds every event it covers that its file held.
+    let mut chains: BTreeMap<String, Vec<ChainRecord>> = BTreeMap::new();
+    for bundle in bundles {
+        for (device, records) in &bundle.chains {
+            let list = chains.entry(device.clone()).or_default();
+            for record in records {
+                if !list.contains(record) {
+                    list.push(record.clone());
+                }
+            }
+        }
+    }
+    for list in chains.values_mut() {
+        list.sort_by_key(|r| (r.from, r.seq));
+    }
+    Ok(Bundle::new("merged", exported_at, events, attachments).with_chains(chains))
 }

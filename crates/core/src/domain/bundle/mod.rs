@@ -34,13 +34,16 @@ mod merge;
 mod scan;
 #[cfg(test)]
 mod tests;
+pub mod trust;
 mod validate;
 
 pub use error::{AttachmentProblem, BundleError, EventProblem, Expected};
-pub use merge::{merge_bundles, merge_events, sort_canonical};
+pub use merge::{merge_bundles, merge_events, sort_canonical, MergeError};
+pub use trust::{Held, NothingHeld, Signed};
 pub use validate::{ChecksumPart, IdsChecked, Progress, Validation};
 
 use crate::domain::event::Event;
+use crate::domain::trust::ChainRecord;
 use checksum::close_checksum;
 use chrono::{DateTime, Utc};
 use scan::{hash_canonical, own_canonical, write};
@@ -51,7 +54,9 @@ use std::collections::BTreeMap;
 use validate::canonical_around_events;
 
 pub const FORMAT: &str = "gridcare-bundle";
-pub const VERSION: u64 = 1;
+/// 2 adds the devices' signed chains (`chains`); files of version 1 are
+/// still read, their events unsigned.
+pub const VERSION: u64 = 2;
 /// Longest free text in one field of an event, in characters.
 pub const MAX_TEXT_CHARS: usize = 5_000;
 /// Largest attachment (photo, signature) after base64 decoding.
@@ -76,6 +81,9 @@ pub struct Bundle {
     pub events: Vec<Event>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub attachments: BTreeMap<String, Attachment>,
+    /// Each signing device's chain records, covering its events in the file.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub chains: BTreeMap<String, Vec<ChainRecord>>,
     pub checksum: String,
 }
 
@@ -96,10 +104,19 @@ impl Bundle {
             anonymised: false,
             events,
             attachments,
+            chains: BTreeMap::new(),
             checksum: String::new(),
         };
         bundle.seal();
         bundle
+    }
+
+    /// The file with these chain records (a device's own, signed now; the
+    /// others' it keeps), resealed.
+    pub fn with_chains(mut self, chains: BTreeMap<String, Vec<ChainRecord>>) -> Bundle {
+        self.chains = chains;
+        self.seal();
+        self
     }
 
     /// Recomputes the checksum after a change.

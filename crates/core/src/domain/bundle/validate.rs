@@ -5,10 +5,12 @@ use super::checksum::{
 };
 use super::error::{AttachmentProblem, EventProblem, Expected};
 use super::scan::{hash_canonical, own_canonical, read_own_form, write, writes_exactly, OwnForm};
+use super::trust::{Held, NothingHeld};
 use super::{
     Attachment, Bundle, BundleError, FORMAT, MAX_ATTACHMENT_BYTES, MAX_TEXT_CHARS, VERSION,
 };
 use crate::domain::event::{canonical, sha256_id, Event, EVENT_TYPES};
+use crate::domain::trust::ChainRecord;
 use base64::Engine as _;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use rustc_hash::FxHashMap;
@@ -55,6 +57,8 @@ pub struct Validation<'a> {
     canonical: Vec<u8>,
     /// Events the device already holds, by id (see `knowing`).
     known: Option<HeldEvents<'a>>,
+    /// What the device holds, for the trust checks (see `holding`).
+    held: Option<Box<dyn Held + 'a>>,
     /// The new events whose ids are left to the caller (`ids_elsewhere`):
     /// where each is in the checksum's bytes, and how many in all.
     id_spans: Option<Vec<u32>>,
@@ -131,9 +135,17 @@ impl<'a> Validation<'a> {
             scratch: Vec::new(),
             canonical: Vec::new(),
             known: None,
+            held: None,
             id_spans: None,
             ids_left_to_caller: 0,
         })
+    }
+
+    /// Checks the file's signatures and sequence numbers against what the
+    /// device holds (known keys, events by `(device, seq)`).
+    pub fn holding(mut self, held: impl Held + 'a) -> Self {
+        self.held = Some(Box::new(held));
+        self
     }
 
     /// Lets the validation take events the device already holds from
@@ -336,8 +348,12 @@ impl<'a> Validation<'a> {
                 left: self.ids_left_to_caller.saturating_sub(ids.checked),
             });
         }
-        check_sequences(&self.events)?;
         let attachments = parse_attachments(self.header.get("attachments"))?;
+        let chains: BTreeMap<String, Vec<ChainRecord>> = match self.header.get("chains") {
+            None => BTreeMap::new(),
+            Some(value) => serde_json::from_value(value.clone())
+                .map_err(|_| bad("chains", Expected::ChainMap))?,
+        };
         let checksum = match std::mem::replace(&mut self.checksum, Checksum::Hashed(Sha256::new()))
         {
             Checksum::Hashed(hasher) => close_checksum(hasher, &self.tail),
@@ -351,6 +367,11 @@ impl<'a> Validation<'a> {
         if claimed != checksum {
             return Err(BundleError::ChecksumMismatch);
         }
+        // Shape, ids and checksum hold: now whether the events agree with
+        // each other and whether their devices signed them.
+        check_sequences(&self.events)?;
+        let held: &dyn Held = self.held.as_deref().unwrap_or(&NothingHeld);
+        super::trust::check(&self.events, &chains, held)?;
         Ok(Bundle {
             format: FORMAT.to_string(),
             version: header
@@ -374,12 +395,13 @@ impl<'a> Validation<'a> {
                 .unwrap_or(false),
             events: self.events,
             attachments,
+            chains,
             checksum,
         })
     }
 }
 
-pub(super) const TOP_LEVEL_KEYS: [&str; 8] = [
+pub(super) const TOP_LEVEL_KEYS: [&str; 9] = [
     "format",
     "version",
     "exported_at",
@@ -387,6 +409,7 @@ pub(super) const TOP_LEVEL_KEYS: [&str; 8] = [
     "anonymised",
     "events",
     "attachments",
+    "chains",
     "checksum",
 ];
 
@@ -821,6 +844,8 @@ pub(super) fn check_sequences(events: &[Event]) -> Result<(), BundleError> {
                 return Err(BundleError::SequenceReused {
                     device: e.device.clone(),
                     seq: e.seq,
+                    ticket: e.ticket.clone(),
+                    kind: e.body.type_name(),
                 });
             }
         }

@@ -1,0 +1,167 @@
+//! The trust checks of a file, after its shape, ids and checksum: every
+//! event of a device that signs must be covered by that device's signed
+//! chain; a device this one already knows must still sign with the same
+//! key; no `(device, seq)` may name another event than the one held; and
+//! no event may claim a time before the event its device wrote before it.
+//! See `domain::trust::chain` for the chain itself.
+
+use super::BundleError;
+use crate::domain::event::Event;
+use crate::domain::trust::chain::{ChainError, ChainRecord};
+use chrono::{DateTime, Utc};
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
+
+/// What the receiving device holds, for checking a file against it.
+pub trait Held {
+    /// The key this device already trusts for `device` (a chain it checked
+    /// before, or the roster's).
+    fn key_of(&self, device: &str) -> Option<String>;
+    /// The id of the event `(device, seq)` this device holds.
+    fn id_at(&self, device: &str, seq: u64) -> Option<String>;
+    /// When the held event `(device, seq)` claims to have happened.
+    fn at_of(&self, device: &str, seq: u64) -> Option<DateTime<Utc>>;
+}
+
+/// A device that holds nothing yet (the CLI reading files on their own).
+pub struct NothingHeld;
+
+impl Held for NothingHeld {
+    fn key_of(&self, _: &str) -> Option<String> {
+        None
+    }
+    fn id_at(&self, _: &str, _: u64) -> Option<String> {
+        None
+    }
+    fn at_of(&self, _: &str, _: u64) -> Option<DateTime<Utc>> {
+        None
+    }
+}
+
+/// How a file's events of one device stand.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Signed {
+    /// Covered by the device's signature with this key.
+    By(String),
+    /// The device does not sign (recorded before signing, by an older app).
+    Unsigned,
+}
+
+/// Checks `events` (in canonical order) against `chains` and what the
+/// device already holds. Returns how each device's events stand.
+pub fn check(
+    events: &[Event],
+    chains: &BTreeMap<String, Vec<ChainRecord>>,
+    held: &dyn Held,
+) -> Result<BTreeMap<String, Signed>, BundleError> {
+    let mut by_device: BTreeMap<&str, Vec<&Event>> = BTreeMap::new();
+    for event in events {
+        by_device
+            .entry(event.device.as_str())
+            .or_default()
+            .push(event);
+    }
+    let mut verdicts = BTreeMap::new();
+    for (device, mut mine) in by_device {
+        mine.sort_by_key(|e| e.seq);
+        let name = |e: &Event| (e.ticket.clone(), e.body.type_name());
+        // A second version of an event this device holds: never both.
+        for e in &mine {
+            if let Some(held_id) = held.id_at(device, e.seq) {
+                if held_id != e.id {
+                    let (ticket, kind) = name(e);
+                    return Err(BundleError::SequenceReused {
+                        device: device.to_string(),
+                        seq: e.seq,
+                        ticket,
+                        kind,
+                    });
+                }
+            }
+        }
+        // Time never runs back along a device's own chain.
+        let by_seq: FxHashMap<u64, &Event> = mine.iter().map(|e| (e.seq, *e)).collect();
+        for e in &mine {
+            let before = e.seq.checked_sub(1).and_then(|s| {
+                by_seq
+                    .get(&s)
+                    .map(|p| p.at)
+                    .or_else(|| held.at_of(device, s))
+            });
+            if before.is_some_and(|at| e.at < at) {
+                let (ticket, kind) = name(e);
+                return Err(BundleError::Backdated {
+                    device: device.to_string(),
+                    ticket,
+                    kind,
+                });
+            }
+        }
+        let first = mine[0];
+        let verdict = match chains.get(device).filter(|records| !records.is_empty()) {
+            Some(records) => {
+                let broken = |reason: ChainError, e: &Event| {
+                    let (ticket, kind) = name(e);
+                    BundleError::ChainBroken {
+                        device: device.to_string(),
+                        ticket,
+                        kind,
+                        reason,
+                    }
+                };
+                let key = &records[0].key;
+                let trusted = held.key_of(device);
+                for record in records {
+                    // One device, one key: the one this device trusts, if any.
+                    if &record.key != key || trusted.as_ref().is_some_and(|k| k != &record.key) {
+                        return Err(BundleError::KeyChanged {
+                            device: device.to_string(),
+                        });
+                    }
+                    record
+                        .verify(device, |seq| {
+                            by_seq
+                                .get(&seq)
+                                .map(|e| e.id.clone())
+                                .or_else(|| held.id_at(device, seq))
+                        })
+                        .map_err(|reason| {
+                            let e = mine
+                                .iter()
+                                .find(|e| record.covers(e.seq))
+                                .copied()
+                                .unwrap_or(first);
+                            broken(reason, e)
+                        })?;
+                }
+                if let Some(outside) = mine
+                    .iter()
+                    .find(|e| !records.iter().any(|r| r.covers(e.seq)))
+                {
+                    let last = records.iter().map(|r| r.seq).max().unwrap_or(0);
+                    let from = records.iter().map(|r| r.from).min().unwrap_or(1);
+                    return Err(broken(
+                        ChainError::Uncovered {
+                            seq: outside.seq,
+                            from,
+                            signed: last,
+                        },
+                        outside,
+                    ));
+                }
+                Signed::By(key.clone())
+            }
+            None if held.key_of(device).is_some() => {
+                let (ticket, kind) = name(first);
+                return Err(BundleError::Unsigned {
+                    device: device.to_string(),
+                    ticket,
+                    kind,
+                });
+            }
+            None => Signed::Unsigned,
+        };
+        verdicts.insert(device.to_string(), verdict);
+    }
+    Ok(verdicts)
+}

@@ -1,0 +1,9 @@
+//! Trust between devices: every device signs its own log (its chain), a
+//! file carries each device's signed chain record, and every device checks
+//! them before it takes an event. See `docs/bundle.md` for the scheme.
+
+pub mod chain;
+pub mod keys;
+
+pub use chain::{ChainError, ChainHash, ChainRecord};
+pub use keys::{fingerprint, DeviceKey};
