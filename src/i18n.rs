@@ -444,6 +444,10 @@ gridcare_core::translations! {
     FileNotText => "该文件不是文本文件（UTF-8）。", "The file is not a text file (UTF-8).";
     FileNotOffered => "无法保存或分享该文件，请检查存储空间后重试。", "The file could not be saved or shared; check the storage and try again.";
     PhotoFailed => "照片无法读取，请换一张或重新拍摄。", "The photo could not be read; choose another or take it again.";
+        RecordedBeforeSigning => "签名前的记录", "Recorded before signing";
+        DemoDevice => "演示数据", "Demo data";
+        DeviceCannotSign => "本机无法签名，导出的记录不带签名：", "This device cannot sign; the records it exports carry no signature:";
+        ClockWentBack => "本机时钟比上一条记录早，请校准时间（新记录沿用上一条的时间）。", "This device's clock is behind its last record; please set the time (new records keep the last record's time).";
         IntentOrder => "判断顺序（文字同时有几种意图时，靠前的优先）", "Intent order (when a text shows several intents, the earlier wins)";
         Variants => "方言、口语与繁体的读法", "Regional, colloquial and traditional forms read as";
         CandidateKeywords => "候选关键词", "Candidate keywords";

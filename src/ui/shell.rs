@@ -139,5 +139,25 @@ fn SaveIndicator() -> impl IntoView {
                 {i18n.t(Key::FallbackWarning)}
             </span>
         </Show>
+        {move || {
+            data.unsigned
+                .get()
+                .map(|why| {
+                    view! {
+                        <span class="warning" role="alert" data-testid="unsigned">
+                            {i18n.t(Key::DeviceCannotSign)}
+                            " "
+                            {why}
+                        </span>
+                    }
+                })
+        }}
+        <Show when=move || {
+            data.device.with(|d| d.as_ref().is_some_and(|d| d.clock_went_back(chrono::Utc::now())))
+        }>
+            <span class="warning" role="alert" data-testid="clock-back">
+                {i18n.t(Key::ClockWentBack)}
+            </span>
+        </Show>
     }
 }

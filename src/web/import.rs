@@ -8,7 +8,7 @@
 //! The import screen only renders what this reports; writing the checked
 //! events is the app state's job (`ui::state::data::Data::import`).
 
-use crate::domain::bundle::{Bundle, BundleError, ChecksumPart, Progress, Validation};
+use crate::domain::bundle::{Bundle, BundleError, ChecksumPart, Held, Progress, Validation};
 use crate::domain::event::Event;
 use crate::web::digest::Sha256Parts;
 use crate::web::files::{self, FileError};
@@ -17,6 +17,7 @@ use crate::web::tasks;
 use crate::web::trace::{self, Phase};
 use chrono::Utc;
 use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
 
 /// Events checked per slice: small enough that the page answers a tap at once.
 const SLICE: usize = 2_000;
@@ -46,11 +47,32 @@ pub trait CheckProgress {
     fn cancelled(&self) -> bool;
 }
 
+/// What the device holds, as the trust checks ask for it: the keys it
+/// trusts, and its events by `(device, seq)`.
+struct HeldView<'a> {
+    keys: &'a BTreeMap<String, String>,
+    by_seq: FxHashMap<(&'a str, u64), &'a Event>,
+}
+
+impl Held for &HeldView<'_> {
+    fn key_of(&self, device: &str) -> Option<String> {
+        self.keys.get(device).cloned()
+    }
+    fn id_at(&self, device: &str, seq: u64) -> Option<String> {
+        self.by_seq.get(&(device, seq)).map(|e| e.id.clone())
+    }
+    fn at_of(&self, device: &str, seq: u64) -> Option<chrono::DateTime<Utc>> {
+        self.by_seq.get(&(device, seq)).map(|e| e.at)
+    }
+}
+
 /// Reads and validates `file` against the events the device holds (`held`,
-/// recognised by their content ids and not read again).
+/// recognised by their content ids and not read again) and the keys it
+/// trusts for other devices (`keys`).
 pub async fn check_file(
     file: &web_sys::File,
     held: &[Event],
+    keys: &BTreeMap<String, String>,
     progress: &impl CheckProgress,
 ) -> Result<Bundle, CheckError> {
     progress.reading();
@@ -60,12 +82,20 @@ pub async fn check_file(
     let bytes = files::read_bytes(file).await?;
     drop(read);
     let _validate = Phase::start("import: validate");
-    check_bytes(&bytes, held, helper, progress).await
+    let view = HeldView {
+        keys,
+        by_seq: held
+            .iter()
+            .map(|e| ((e.device.as_str(), e.seq), e))
+            .collect(),
+    };
+    check_bytes(&bytes, held, &view, helper, progress).await
 }
 
 async fn check_bytes(
     bytes: &[u8],
     held: &[Event],
+    view: &HeldView<'_>,
     helper: Option<IdWorker>,
     progress: &impl CheckProgress,
 ) -> Result<Bundle, CheckError> {
@@ -73,7 +103,7 @@ async fn check_bytes(
         byte: e.valid_up_to(),
     })?;
     let by_id: FxHashMap<&str, &Event> = held.iter().map(|e| (e.id.as_str(), e)).collect();
-    let validation = begin(text, &by_id)?;
+    let validation = begin(text, &by_id, view)?;
     if let Some(helper) = helper {
         if helper.ready().await {
             let mut validation = validation.ids_elsewhere();
@@ -86,19 +116,23 @@ async fn check_bytes(
             }
             // The worker failed on the way: check the file again without it.
             trace::mark(WITHOUT_HELPER);
-            return check_here(begin(text, &by_id)?, bytes.len(), progress).await;
+            return check_here(begin(text, &by_id, view)?, bytes.len(), progress).await;
         }
     }
     trace::mark(WITHOUT_HELPER);
     check_here(validation, bytes.len(), progress).await
 }
 
-/// A validation of `text` that takes the events in `held` as they are.
+/// A validation of `text` that takes the events in `held` as they are and
+/// checks the file's signatures against what the device holds (`view`).
 fn begin<'a>(
     text: &'a str,
     held: &'a FxHashMap<&'a str, &'a Event>,
+    view: &'a HeldView<'a>,
 ) -> Result<Validation<'a>, BundleError> {
-    Ok(Validation::start(text, Utc::now())?.knowing(|id| held.get(id).map(|&e| e.clone())))
+    Ok(Validation::start(text, Utc::now())?
+        .knowing(|id| held.get(id).map(|&e| e.clone()))
+        .holding(view))
 }
 
 /// The validation without a helper worker.

@@ -6,6 +6,7 @@ pub mod digest;
 pub mod files;
 pub mod id_worker;
 pub mod import;
+pub mod keys;
 pub mod network;
 pub mod photos;
 pub mod prefs;

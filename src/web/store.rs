@@ -20,10 +20,12 @@
 use crate::domain::device::Device;
 use crate::domain::event::Event;
 use crate::domain::segment;
+use crate::domain::trust::ChainRecord;
 use crate::web::trace::Phase;
 use gloo_storage::{LocalStorage, Storage};
 use idb::{Database, DatabaseEvent, Factory, KeyRange, ObjectStoreParams, Query, TransactionMode};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use wasm_bindgen::{JsCast, JsValue};
 
 pub const DB_NAME: &str = "gridcare";
@@ -37,6 +39,10 @@ const EXPORTS: &str = "exports";
 pub const SEGMENT_SIZE: usize = 1_000;
 /// Segments asked for in one request at start-up (see `load_events`).
 const READ_BATCH: usize = 4;
+/// The device's key pair (a `CryptoKeyPair`, kept as it is) in `meta`.
+const DEVICE_KEYS: &str = "device-keys";
+/// Other devices' chain records (JSON) in `meta`.
+const CHAINS: &str = "chains";
 const FALLBACK_EVENTS: &str = "gridcare.fallback.events";
 const FALLBACK_DEVICE: &str = "gridcare.fallback.device";
 
@@ -163,9 +169,15 @@ impl Store {
         }
     }
 
-    /// Appends events and the device's counters in one transaction; returns
-    /// once it has completed, so the caller may then say "saved".
-    pub async fn append(&self, events: &[Event], device: &Device) -> Result<(), StoreError> {
+    /// Appends events and the device's counters (and, after an import, the
+    /// chain records it brought) in one transaction; returns once it has
+    /// completed, so the caller may then say "saved".
+    pub async fn append(
+        &self,
+        events: &[Event],
+        device: &Device,
+        chains: Option<&BTreeMap<String, Vec<ChainRecord>>>,
+    ) -> Result<(), StoreError> {
         match &self.backend {
             Backend::IndexedDb(db) => {
                 let tx = db.transaction(&[SEGMENTS, META], TransactionMode::ReadWrite)?;
@@ -173,7 +185,13 @@ impl Store {
                 for chunk in events.chunks(SEGMENT_SIZE) {
                     segments.add(&encode_segment(chunk)?, None)?;
                 }
-                put_device(&tx.object_store(META)?, device)?;
+                let meta = tx.object_store(META)?;
+                put_device(&meta, device)?;
+                if let Some(chains) = chains {
+                    let json = serde_json::to_string(chains)
+                        .map_err(|e| StoreError::Failed(e.to_string()))?;
+                    meta.put(&JsValue::from_str(&json), Some(&JsValue::from_str(CHAINS)))?;
+                }
                 finish(tx).await
             }
             Backend::LocalStorage => {
@@ -205,7 +223,49 @@ impl Store {
     }
 
     pub async fn save_device(&self, device: &Device) -> Result<(), StoreError> {
-        self.append(&[], device).await
+        self.append(&[], device, None).await
+    }
+
+    /// Other devices' chain records this device keeps.
+    pub async fn chains(&self) -> Result<BTreeMap<String, Vec<ChainRecord>>, StoreError> {
+        let Backend::IndexedDb(db) = &self.backend else {
+            return Ok(BTreeMap::new());
+        };
+        let tx = db.transaction(&[META], TransactionMode::ReadOnly)?;
+        let value = tx
+            .object_store(META)?
+            .get(JsValue::from_str(CHAINS))?
+            .await?;
+        match value.and_then(|v| v.as_string()) {
+            Some(text) => {
+                serde_json::from_str(&text).map_err(|e| StoreError::Damaged(e.to_string()))
+            }
+            None => Ok(BTreeMap::new()),
+        }
+    }
+
+    /// The device's key pair as stored (a `CryptoKeyPair`), if it has one.
+    pub async fn device_keys(&self) -> Result<Option<JsValue>, StoreError> {
+        let Backend::IndexedDb(db) = &self.backend else {
+            return Ok(None);
+        };
+        let tx = db.transaction(&[META], TransactionMode::ReadOnly)?;
+        let value = tx
+            .object_store(META)?
+            .get(JsValue::from_str(DEVICE_KEYS))?
+            .await?;
+        Ok(value.filter(|v| v.is_object()))
+    }
+
+    /// Keeps the device's key pair (the private key stays non-extractable).
+    pub async fn save_device_keys(&self, pair: &JsValue) -> Result<(), StoreError> {
+        let Backend::IndexedDb(db) = &self.backend else {
+            return Err(StoreError::Failed("keys need IndexedDB".into()));
+        };
+        let tx = db.transaction(&[META], TransactionMode::ReadWrite)?;
+        tx.object_store(META)?
+            .put(pair, Some(&JsValue::from_str(DEVICE_KEYS)))?;
+        finish(tx).await
     }
 
     /// How many segment records there are (for compaction and tests).

@@ -3,15 +3,19 @@
 //! saved. Every change goes to IndexedDB first; the screen changes only after
 //! the transaction completed, so what is shown as saved is saved.
 
+use super::signing;
 use crate::domain::bundle::{Attachment, Bundle};
-use crate::domain::demo::{demo_events, DemoOptions};
+use crate::domain::demo::{demo_chains, demo_events, DemoOptions};
 use crate::domain::device::Device;
 use crate::domain::event::{Channel, Contact, Event, EventBody};
 use crate::domain::export::{anonymise, select, ExportFilter};
 use crate::domain::facts::Facts;
 use crate::domain::log::TicketIndex;
 use crate::domain::ticket::{fold_each, TicketState};
+use crate::domain::trust::records::{absorb, for_export};
+use crate::domain::trust::{ChainRecord, DeviceKey};
 use crate::ui::state::engine::EngineCell;
+use crate::web::keys::DeviceKeys;
 use crate::web::store::{self, ExportRecord, Store, StoreError};
 use crate::web::trace::Phase;
 use chrono::Utc;
@@ -76,6 +80,12 @@ pub struct Data {
     pub save: RwSignal<SaveState>,
     /// IndexedDB is unavailable and localStorage is used instead.
     pub fallback: RwSignal<bool>,
+    /// The device's key pair (none where the browser cannot sign).
+    keys: StoredValue<Option<DeviceKeys>, LocalStorage>,
+    /// Other devices' chain records, as checked files brought them.
+    chains: StoredValue<BTreeMap<String, Vec<ChainRecord>>, LocalStorage>,
+    /// Why this device cannot sign, when it cannot (shown on the status bar).
+    pub unsigned: RwSignal<Option<String>>,
 }
 
 /// Tickets folded ahead of a write, and how many events were held then.
@@ -108,6 +118,9 @@ impl Data {
             device: RwSignal::new(None),
             save: RwSignal::new(SaveState::Loading),
             fallback: RwSignal::new(false),
+            keys: StoredValue::new_local(None),
+            chains: StoredValue::new_local(BTreeMap::new()),
+            unsigned: RwSignal::new(None),
         };
         provide_context(data);
         leptos::task::spawn_local(async move { data.load().await });
@@ -126,7 +139,7 @@ impl Data {
             }
         };
         drop(read);
-        let device = match store.device().await {
+        let mut device = match store.device().await {
             Ok(Some(device)) => device,
             _ => {
                 let device = Device::new(random_id());
@@ -134,6 +147,35 @@ impl Data {
                 device
             }
         };
+        self.chains
+            .set_value(store.chains().await.unwrap_or_default());
+        // The device signs what it wrote, from its first event: a log kept
+        // before signatures is signed now, once.
+        match signing::device_keys(&store).await {
+            Ok(keys) => {
+                if device.last_at.is_none() {
+                    device.last_at = events
+                        .iter()
+                        .filter(|e| e.device == device.id)
+                        .map(|e| e.at)
+                        .max();
+                }
+                let behind = device
+                    .chain
+                    .as_ref()
+                    .is_none_or(|c| c.seq != device.seq || c.key != keys.public);
+                if behind {
+                    let id = device.id.clone();
+                    let own = || own_events(&events, &id);
+                    let signed = signing::sign(&keys, &mut device, &[], own).await;
+                    if signed.is_ok() {
+                        let _ = store.save_device(&device).await;
+                    }
+                }
+                self.keys.set_value(Some(keys));
+            }
+            Err(e) => self.unsigned.set(Some(e.to_string())),
+        }
         // Many small segments (one per action) slow the next start: fold them
         // into large ones now and then, in one transaction, nothing lost.
         let needed = events.len().div_ceil(store::SEGMENT_SIZE) as u32;
@@ -214,7 +256,7 @@ impl Data {
 
     /// Writes events (and the device's counters) in one transaction, then shows them.
     async fn commit(self, new: Vec<Event>, device: Device) -> Result<(), StoreError> {
-        self.commit_with(new, device, None).await
+        self.commit_with(new, device, None, None).await
     }
 
     /// As `commit`; `folded` holds the touched tickets already folded (by an
@@ -224,16 +266,29 @@ impl Data {
         new: Vec<Event>,
         device: Device,
         folded: Option<Folded>,
+        chains: Option<BTreeMap<String, Vec<ChainRecord>>>,
     ) -> Result<(), StoreError> {
         let Some(store) = self.store.get_value() else {
             return Err(StoreError::NotReady);
         };
         self.save.set(SaveState::Saving);
+        let mut device = device;
+        if let Some(keys) = self.keys.get_value() {
+            let id = device.id.clone();
+            let own = move || self.events.with_untracked(|all| own_events(all, &id));
+            if let Err(e) = signing::sign(&keys, &mut device, &new, own).await {
+                self.unsigned.set(Some(e.to_string()));
+            }
+        }
+        let chains = self.absorb_chains(&new, chains, &device.id);
         let write = Phase::start("save: write to IndexedDB");
-        let written = store.append(&new, &device).await;
+        let written = store.append(&new, &device, chains.as_ref()).await;
         drop(write);
         match written {
             Ok(()) => {
+                if let Some(chains) = chains {
+                    self.chains.set_value(chains);
+                }
                 let _show = Phase::start("save: add to the log and refold");
                 let settings = new.iter().any(crate::domain::settings::is_settings);
                 self.append_events(new, settings, folded);
@@ -379,9 +434,13 @@ impl Data {
             device: &device.id,
             anchor: Utc::now(),
         };
-        let new = self.unseen(demo_events(&engine.classifier, &options));
+        let events = demo_events(&engine.classifier, &options);
+        // The fictional hotline signs with the demo's well-known key; this
+        // device signs its own follow-ups with its own.
+        let chains = demo_chains(&events);
+        let new = self.unseen(events);
         device.observe(&new);
-        self.commit(new, device).await
+        self.commit_with(new, device, None, Some(chains)).await
     }
 
     /// The events of `incoming` that this device does not hold yet.
@@ -431,6 +490,7 @@ impl Data {
         let unseen = Phase::start("import: pick the new events");
         // Moved, not copied, when nothing else holds the bundle.
         let bundle = Arc::try_unwrap(preview.bundle).unwrap_or_else(|shared| (*shared).clone());
+        let brought = bundle.chains;
         let new = self.unseen(bundle.events);
         let count = new.len();
         drop(unseen);
@@ -443,9 +503,65 @@ impl Data {
                     .await?;
             }
         }
-        self.commit_with(new, device, Some(preview.folded))
+        self.commit_with(new, device, Some(preview.folded), Some(brought))
             .await
             .map(|()| count)
+    }
+
+    /// The chain records to keep after `new` events are saved with the
+    /// records a checked file `brought` (none when nothing was brought):
+    /// other devices' records only; this device's own it signs itself.
+    fn absorb_chains(
+        self,
+        new: &[Event],
+        brought: Option<BTreeMap<String, Vec<ChainRecord>>>,
+        own: &str,
+    ) -> Option<BTreeMap<String, Vec<ChainRecord>>> {
+        let brought = brought?;
+        let mut kept = self.chains.get_value();
+        let devices: rustc_hash::FxHashSet<&str> = new.iter().map(|e| e.device.as_str()).collect();
+        for (device, records) in brought {
+            if device != own && (devices.contains(device.as_str()) || kept.contains_key(&device)) {
+                absorb(kept.entry(device).or_default(), &records);
+            }
+        }
+        Some(kept)
+    }
+
+    /// The keys this device trusts for each device it has heard from: its
+    /// own, and the ones their checked chains were signed with.
+    pub fn known_keys(self) -> BTreeMap<String, String> {
+        let mut keys: BTreeMap<String, String> = self.chains.with_value(|chains| {
+            chains
+                .iter()
+                .filter_map(|(d, records)| Some((d.clone(), records.first()?.key.clone())))
+                .collect()
+        });
+        if let (Some(device), Some(own)) = (
+            self.device.get_untracked(),
+            self.keys
+                .with_value(|k| k.as_ref().map(|k| k.public.clone())),
+        ) {
+            keys.insert(device.id, own);
+        }
+        keys
+    }
+
+    /// How a device's events stand: signed by this device, by another with
+    /// this key, or not signed.
+    pub fn signer_of(self, device: &str) -> Signer {
+        if self
+            .device
+            .with_untracked(|d| d.as_ref().is_some_and(|d| d.id == device))
+        {
+            return Signer::ThisDevice;
+        }
+        self.chains
+            .with_value(|chains| match chains.get(device).and_then(|r| r.first()) {
+                Some(r) if r.key == DeviceKey::demo(device).public() => Signer::Demo,
+                Some(r) => Signer::Key(r.key.clone()),
+                None => Signer::Unsigned,
+            })
     }
 
     /// Stores a file (photo, signature) under its content hash, before any
@@ -530,6 +646,8 @@ impl Data {
         let now = Utc::now();
         let chosen = self.events.with_untracked(|events| select(events, &filter));
         let bundle = if anonymised {
+            // Masked events are no longer what their devices signed: an
+            // anonymised file travels unsigned (and is never merged back).
             let mut bundle = Bundle::new(&device.id, now, anonymise(&chosen), BTreeMap::new());
             bundle.anonymised = true;
             bundle.seal();
@@ -537,7 +655,14 @@ impl Data {
         } else {
             // Photos travel with their events (not in anonymised files: they may show people).
             let attachments = self.attachments_of(&chosen).await;
-            Bundle::new(&device.id, now, chosen, attachments)
+            let mut kept = self.chains.get_value();
+            if let Some(own) = &device.chain {
+                kept.insert(device.id.clone(), vec![own.clone()]);
+            }
+            let chains = self
+                .events
+                .with_untracked(|all| for_export(&chosen, all, &kept));
+            Bundle::new(&device.id, now, chosen, attachments).with_chains(chains)
         };
         if let Some(store) = self.store.get_value() {
             let record = ExportRecord {
@@ -588,6 +713,27 @@ impl Data {
                 .count()
         })
     }
+}
+
+/// Who vouches for a device's events.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Signer {
+    ThisDevice,
+    /// Another device, with this public key.
+    Key(String),
+    /// The demo's well-known key: demo data, not evidence.
+    Demo,
+    /// Recorded before signing (or by a device that cannot sign).
+    Unsigned,
+}
+
+/// A device's own events among `events`.
+fn own_events(events: &[Event], device: &str) -> Vec<Event> {
+    events
+        .iter()
+        .filter(|e| e.device == device)
+        .cloned()
+        .collect()
 }
 
 pub fn use_data() -> Data {

@@ -7,6 +7,7 @@
 pub mod data;
 pub mod engine;
 pub mod i18n;
+mod signing;
 
 pub use data::{use_data, Data};
 pub use engine::use_engine;

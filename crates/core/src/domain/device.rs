@@ -29,6 +29,14 @@ pub struct Device {
     /// Sequence number up to which this device's own events were exported.
     pub exported_seq: u64,
     pub exported_at: Option<String>,
+    /// This device's own signed chain record (from its first event), renewed
+    /// after every save. `None` on a device that does not sign (yet).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chain: Option<crate::domain::trust::ChainRecord>,
+    /// The latest `at` this device gave an event: a later one never claims
+    /// an earlier time (a clock set back shows as a warning).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_at: Option<DateTime<Utc>>,
 }
 
 /// The crew member using this device.
@@ -71,6 +79,9 @@ impl Device {
 
     /// A new event of this device on `ticket`: the next sequence number, an
     /// HLC reading after everything the device has seen, sealed with its id.
+    /// Time never runs back along a device's chain: an event minted while
+    /// the clock is behind the device's last event takes that event's time
+    /// (and `clock_went_back` tells the screen).
     pub fn mint(
         &mut self,
         ticket: &str,
@@ -79,6 +90,8 @@ impl Device {
         body: EventBody,
         now: DateTime<Utc>,
     ) -> Event {
+        let now = self.last_at.map_or(now, |last| last.max(now));
+        self.last_at = Some(now);
         let hlc = self.hlc().tick(now.timestamp_millis());
         self.seq += 1;
         (self.hlc_ms, self.hlc_n) = (hlc.ms, hlc.n);
@@ -105,9 +118,16 @@ impl Device {
             newest = newest.max(event.hlc);
             if event.device == self.id {
                 self.seq = self.seq.max(event.seq);
+                self.last_at = Some(self.last_at.map_or(event.at, |t| t.max(event.at)));
             }
         }
         (self.hlc_ms, self.hlc_n) = (newest.ms, newest.n);
+    }
+
+    /// Whether `now` is before the last time this device gave an event: its
+    /// clock was set back.
+    pub fn clock_went_back(&self, now: DateTime<Utc>) -> bool {
+        self.last_at.is_some_and(|last| now < last)
     }
 
     /// Who is recorded as the author of this device's actions.

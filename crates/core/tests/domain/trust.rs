@@ -364,3 +364,49 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn records_for_an_export_cover_exactly_what_it_carries() {
+    use gridcare_core::domain::trust::records::{absorb, extend, for_export};
+    let mut device = Device::new("dev-aaaa0001".into());
+    let events = tablet_events(&mut device);
+    let key = key_a();
+    // Signed after the first two, then extended over the next two.
+    let (seq, head) = extend(
+        &device.id,
+        None,
+        &events[..2].iter().collect::<Vec<_>>(),
+        Vec::new,
+    )
+    .unwrap();
+    let first = key.sign_chain(&device.id, seq, head);
+    let (seq, head) = extend(
+        &device.id,
+        Some(&first),
+        &events[2..].iter().collect::<Vec<_>>(),
+        Vec::new,
+    )
+    .unwrap();
+    assert_eq!(seq, 4);
+    assert_eq!((seq, head), fold_chain(&device.id, events.iter()).unwrap());
+    let record = key.sign_chain(&device.id, seq, head);
+    // A later record covers the earlier one: only it is kept.
+    let mut kept = vec![first];
+    absorb(&mut kept, std::slice::from_ref(&record));
+    assert_eq!(kept, vec![record.clone()]);
+    let kept = BTreeMap::from([(device.id.clone(), kept)]);
+    // Every subset of the events makes a file that checks.
+    for mask in 1u8..16 {
+        let chosen: Vec<Event> = events
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| mask & (1 << i) != 0)
+            .map(|(_, e)| e.clone())
+            .collect();
+        let chains = for_export(&chosen, &events, &kept);
+        let r = &chains[&device.id][0];
+        assert_eq!(r.from, chosen[0].seq, "starts at the first event carried");
+        let file = Bundle::new(&device.id, now(), chosen, BTreeMap::new()).with_chains(chains);
+        check(&file.to_json(), &Holding::default()).unwrap_or_else(|e| panic!("{mask:04b}: {e:?}"));
+    }
+}

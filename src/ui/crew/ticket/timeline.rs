@@ -4,12 +4,21 @@ use crate::domain::event::Event;
 use crate::domain::labels::event_key;
 use crate::domain::time::china;
 use crate::i18n::Key;
-use crate::ui::state::use_i18n;
+use crate::ui::state::data::Signer;
+use crate::ui::state::{use_data, use_i18n};
 use leptos::prelude::*;
 
 #[component]
 pub fn Timeline(events: Memo<Vec<Event>>) -> impl IntoView {
     let i18n = use_i18n();
+    let data = use_data();
+    // Records no device vouches for are marked: a person can tell evidence
+    // from what was recorded before signing, or demo data.
+    let mark = move |device: &str| match data.signer_of(device) {
+        Signer::Unsigned => Some((Key::RecordedBeforeSigning, "unsigned")),
+        Signer::Demo => Some((Key::DemoDevice, "demo")),
+        Signer::ThisDevice | Signer::Key(_) => None,
+    };
     view! {
         <section>
             <h2>{i18n.t(Key::Timeline)}</h2>
@@ -32,6 +41,15 @@ pub fn Timeline(events: Memo<Vec<Event>>) -> impl IntoView {
                                     <strong>{i18n.t(event_key(&e.body))}</strong>
                                     " · "
                                     {e.author.clone()}
+                                    {mark(&e.device)
+                                        .map(|(key, state)| {
+                                            view! {
+                                                " "
+                                                <span class="badge muted" data-signed=state>
+                                                    {i18n.t(key)}
+                                                </span>
+                                            }
+                                        })}
                                     {
                                         let texts = e.body.texts().join(" / ");
                                         (!texts.is_empty())

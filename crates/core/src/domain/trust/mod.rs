@@ -4,6 +4,7 @@
 
 pub mod chain;
 pub mod keys;
+pub mod records;
 
 pub use chain::{ChainError, ChainHash, ChainRecord};
 pub use keys::{fingerprint, DeviceKey};

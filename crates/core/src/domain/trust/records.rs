@@ -1,0 +1,128 @@
+//! The chain records a device keeps and sends: its own, extended and
+//! re-signed after every save; the others', as files brought them; and
+//! for an export, the records that cover exactly the events it carries.
+
+use super::chain::{fold_chain, ChainHash, ChainRecord};
+use crate::domain::event::Event;
+use rustc_hash::FxHashMap;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The running hash after `new` events of `device` follow a chain whose
+/// last signed record is `last` (none: the device has signed nothing yet,
+/// and `all_own` are every event it wrote). `None` when the numbers do not
+/// follow on (a gap in the device's own log).
+pub fn extend(
+    device: &str,
+    last: Option<&ChainRecord>,
+    new: &[&Event],
+    all_own: impl FnOnce() -> Vec<Event>,
+) -> Option<(u64, ChainHash)> {
+    let mut mine: Vec<&Event> = new.iter().copied().filter(|e| e.device == device).collect();
+    mine.sort_by_key(|e| e.seq);
+    match last {
+        Some(record) if record.from == 1 => {
+            let mut hash = ChainHash::parse(&record.head)?;
+            let mut seq = record.seq;
+            for e in mine {
+                if e.seq != seq + 1 {
+                    return None;
+                }
+                seq = e.seq;
+                hash = hash.next(seq, &e.id)?;
+            }
+            Some((seq, hash))
+        }
+        _ => {
+            let mut own = all_own();
+            own.retain(|e| e.device == device);
+            own.extend(mine.into_iter().cloned());
+            own.sort_by_key(|e| e.seq);
+            own.dedup_by(|a, b| a.id == b.id);
+            fold_chain(device, own.iter())
+        }
+    }
+}
+
+/// Adds records a checked file brought to the ones kept for a device,
+/// dropping any that another covers entirely.
+pub fn absorb(kept: &mut Vec<ChainRecord>, incoming: &[ChainRecord]) {
+    for record in incoming {
+        if !kept.contains(record) {
+            kept.push(record.clone());
+        }
+    }
+    let covered = |a: &ChainRecord, b: &ChainRecord| {
+        a != b && b.from <= a.from && b.seq >= a.seq && b.omitted.is_empty()
+    };
+    let all = kept.clone();
+    kept.retain(|a| !all.iter().any(|b| covered(a, b)));
+    kept.sort_by_key(|r| (r.from, r.seq));
+}
+
+/// The chain records a file carrying `chosen` needs: for every device of
+/// the chosen events with kept records, each record that covers some of
+/// them, starting at the first one it covers and listing by id the events
+/// in its range that the file leaves out. Devices without records travel
+/// unsigned.
+pub fn for_export(
+    chosen: &[Event],
+    held: &[Event],
+    kept: &BTreeMap<String, Vec<ChainRecord>>,
+) -> BTreeMap<String, Vec<ChainRecord>> {
+    let mut chosen_by_device: BTreeMap<&str, BTreeSet<u64>> = BTreeMap::new();
+    for e in chosen {
+        chosen_by_device
+            .entry(e.device.as_str())
+            .or_default()
+            .insert(e.seq);
+    }
+    let mut out = BTreeMap::new();
+    for (device, seqs) in chosen_by_device {
+        let Some(records) = kept.get(device) else {
+            continue;
+        };
+        let ids: FxHashMap<u64, &str> = held
+            .iter()
+            .filter(|e| e.device == device)
+            .map(|e| (e.seq, e.id.as_str()))
+            .collect();
+        let mut left: BTreeSet<u64> = seqs.clone();
+        let mut list = Vec::new();
+        for record in records {
+            let Some(&first) = left.range(record.from..=record.seq).next() else {
+                continue;
+            };
+            let id_at = |seq: u64| {
+                ids.get(&seq)
+                    .map(|id| id.to_string())
+                    .or_else(|| record.omitted.get(&seq).cloned())
+            };
+            // Start at the first event carried: fold the hash up to it.
+            let mut before = match &record.before {
+                Some(text) => ChainHash::parse(text),
+                None => Some(ChainHash::start(device)),
+            };
+            for seq in record.from..first {
+                before = before.and_then(|h| h.next(seq, &id_at(seq)?));
+            }
+            let Some(before) = before else {
+                continue; // An id is missing here: the record cannot be cut there.
+            };
+            let omitted: BTreeMap<u64, String> = (first..=record.seq)
+                .filter(|seq| !seqs.contains(seq))
+                .filter_map(|seq| id_at(seq).map(|id| (seq, id)))
+                .collect();
+            list.push(ChainRecord {
+                from: first,
+                before: (first > 1).then(|| before.text()),
+                omitted,
+                ..record.clone()
+            });
+            left.retain(|s| !record.covers(*s));
+        }
+        if !list.is_empty() {
+            out.insert(device.to_string(), list);
+        }
+    }
+    out
+}
