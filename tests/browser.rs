@@ -100,8 +100,8 @@ mod store {
             seq: 42,
             ..Device::default()
         };
-        store.append(&written[..10], &device).await.unwrap();
-        store.append(&written[10..], &device).await.unwrap();
+        store.append(&written[..10], &device, None).await.unwrap();
+        store.append(&written[10..], &device, None).await.unwrap();
         drop(store);
 
         let reopened = Store::open(&name).await;
@@ -119,7 +119,7 @@ mod store {
         assert_eq!(written.len(), 37);
         for event in &written {
             store
-                .append(std::slice::from_ref(event), &Device::default())
+                .append(std::slice::from_ref(event), &Device::default(), None)
                 .await
                 .unwrap();
         }
@@ -144,8 +144,8 @@ mod store {
             seq: 3,
             ..Device::default()
         };
-        store.append(&written[..4], &device).await.unwrap();
-        store.append(&written[4..], &device).await.unwrap();
+        store.append(&written[..4], &device, None).await.unwrap();
+        store.append(&written[4..], &device, None).await.unwrap();
         let again = Store::in_local_storage();
         assert_eq!(again.load_events().await.unwrap(), written);
         assert_eq!(again.device().await.unwrap(), Some(device));
@@ -163,7 +163,10 @@ mod store {
         let store = Store::open(&unique("segments")).await;
         let written = events(400, "tab-B");
         assert!(written.len() > 1_000);
-        store.append(&written, &Device::default()).await.unwrap();
+        store
+            .append(&written, &Device::default(), None)
+            .await
+            .unwrap();
         let expected_segments = written.len().div_ceil(1_000) as u32;
         assert_eq!(store.segment_count().await.unwrap(), expected_segments);
         // Many small user actions, then compaction.
@@ -171,7 +174,7 @@ mod store {
         assert!(more.len() >= 25);
         for event in more.iter().take(25) {
             store
-                .append(std::slice::from_ref(event), &Device::default())
+                .append(std::slice::from_ref(event), &Device::default(), None)
                 .await
                 .unwrap();
         }
@@ -326,5 +329,58 @@ mod checksum_by_web_crypto {
             validated(&tampered).await.unwrap_err(),
             BundleError::ChecksumMismatch
         );
+    }
+}
+
+/// The device's key pair: made by WebCrypto, kept in IndexedDB across a
+/// reopening, its private key not extractable, and its signatures checked
+/// by the core's Ed25519 (the same check every other device makes).
+mod keys {
+    use gridcare::domain::trust::chain::{fold_chain, signed_message};
+    use gridcare::domain::trust::ChainRecord;
+    use gridcare::web::keys;
+    use gridcare::web::store::Store;
+    use wasm_bindgen::JsValue;
+    use wasm_bindgen_test::*;
+
+    #[wasm_bindgen_test]
+    async fn a_key_pair_survives_reopening_and_its_signatures_verify() {
+        let name = "gridcare-test-keys";
+        let _ = idb::Factory::new().unwrap().delete(name).unwrap().await;
+        let made = {
+            let store = Store::open(name).await;
+            let made = keys::generate().await.expect("Ed25519 in WebCrypto");
+            store.save_device_keys(&made.stored).await.unwrap();
+            made.public.clone()
+        };
+        // Opened again: the same pair, and it still signs.
+        let store = Store::open(name).await;
+        let stored = store.device_keys().await.unwrap().expect("kept");
+        let again = keys::from_stored(stored).await.unwrap();
+        assert_eq!(again.public, made);
+        // The private key cannot be read out.
+        let extractable =
+            js_sys::Reflect::get(&again.private, &JsValue::from_str("extractable")).unwrap();
+        assert_eq!(extractable.as_bool(), Some(false));
+        let device = "dev-web0001";
+        let (seq, head) = fold_chain(device, std::iter::empty()).unwrap();
+        let signature = again
+            .sign(&signed_message(device, seq, head))
+            .await
+            .unwrap();
+        let record = ChainRecord {
+            key: again.public.clone(),
+            seq,
+            head: head.text(),
+            signature: signature.clone(),
+            from: 1,
+            before: None,
+            omitted: Default::default(),
+        };
+        record
+            .verify(device, |_| None)
+            .expect("a WebCrypto signature checks in the core");
+        // Another device's name with the same signature does not.
+        assert!(record.verify("dev-web0002", |_| None).is_err());
     }
 }

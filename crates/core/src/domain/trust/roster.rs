@@ -1,0 +1,203 @@
+//! The roster: which devices belong to the utility, at which station, in
+//! which role, with which key; and which were revoked. Supervisors enrol and
+//! revoke devices with events on the `roster` stream, which travel like
+//! every other event and fold alike on every device.
+//!
+//! The root of trust is a short list of supervisor keys a device trusts
+//! without asking anyone: shipped with the build (`data/trust.json`, the
+//! utility's own), or, where the build ships none, the first supervisor
+//! that enrolled itself in a file this device took (trust on first use;
+//! its fingerprint shows in "who I am" to compare). A roster event counts
+//! only when signed by a root or by a supervisor a counted event enrolled
+//! and no counted event revoked; so do settings (rule tables, calendars,
+//! tariffs) and incident notices, so nothing a stranger writes changes a
+//! deadline or reaches a kiosk's banner.
+
+use crate::domain::event::{Event, EventBody};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The stream (`ticket` field) that roster events are written to.
+pub const ROSTER_STREAM: &str = "roster";
+
+/// What a device is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceRole {
+    Crew,
+    Kiosk,
+    Supervisor,
+    Hotline,
+}
+
+impl DeviceRole {
+    pub const ALL: [DeviceRole; 4] = [
+        DeviceRole::Crew,
+        DeviceRole::Kiosk,
+        DeviceRole::Supervisor,
+        DeviceRole::Hotline,
+    ];
+}
+
+/// A device as the roster knows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Enrolment {
+    pub key: String,
+    pub name: String,
+    pub station: String,
+    pub role: DeviceRole,
+    /// When and why it was revoked, if it was.
+    pub revoked: Option<(DateTime<Utc>, String)>,
+    /// The event that enrolled it (or last replaced its key).
+    pub event: String,
+}
+
+/// A roster event that did not count, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refused {
+    pub event: String,
+    pub device: String,
+}
+
+/// How a device stands with the roster.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Standing<'a> {
+    Enrolled(&'a Enrolment),
+    /// Enrolled once, revoked since.
+    Revoked(&'a Enrolment),
+    /// Signed, but no counted event enrolled it (or with another key).
+    Unenrolled,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Roster {
+    /// Keys trusted without asking anyone.
+    pub roots: Vec<String>,
+    pub devices: BTreeMap<String, Enrolment>,
+    /// Roster events signed by nobody the roster trusts.
+    pub refused: Vec<Refused>,
+}
+
+impl Roster {
+    /// Folds the roster events among `events` (in the order every device
+    /// folds them). `key_of` gives the key a device's events were verified
+    /// with (none for unsigned devices).
+    pub fn fold<'a>(
+        roots: &[String],
+        events: impl IntoIterator<Item = &'a Event>,
+        key_of: impl Fn(&str) -> Option<String>,
+    ) -> Roster {
+        let mut ours: Vec<&Event> = events
+            .into_iter()
+            .filter(|e| e.ticket == ROSTER_STREAM)
+            .collect();
+        ours.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+        ours.dedup_by(|a, b| a.id == b.id);
+        let mut roster = Roster {
+            roots: roots.to_vec(),
+            ..Roster::default()
+        };
+        for event in ours {
+            let signer = key_of(&event.device);
+            if !roster.may_govern(&event.device, signer.as_deref()) {
+                roster.refused.push(Refused {
+                    event: event.id.clone(),
+                    device: event.device.clone(),
+                });
+                continue;
+            }
+            match &event.body {
+                EventBody::DeviceEnrolled {
+                    device,
+                    key,
+                    name,
+                    station,
+                    role,
+                } => {
+                    roster.devices.insert(
+                        device.clone(),
+                        Enrolment {
+                            key: key.clone(),
+                            name: name.clone(),
+                            station: station.clone(),
+                            role: *role,
+                            revoked: None,
+                            event: event.id.clone(),
+                        },
+                    );
+                }
+                EventBody::DeviceRevoked { device, reason } => {
+                    if let Some(e) = roster.devices.get_mut(device) {
+                        e.revoked = Some((event.at, reason.clone()));
+                    }
+                }
+                _ => {}
+            }
+        }
+        roster
+    }
+
+    /// Whether `device`, whose events were verified with `key`, may write
+    /// roster and settings events: a root, or an enrolled supervisor not
+    /// revoked, with that key.
+    pub fn may_govern(&self, device: &str, key: Option<&str>) -> bool {
+        let Some(key) = key else {
+            return false;
+        };
+        if self.roots.iter().any(|r| r == key) {
+            return true;
+        }
+        matches!(
+            self.devices.get(device),
+            Some(e) if e.key == key && e.role == DeviceRole::Supervisor && e.revoked.is_none()
+        )
+    }
+
+    /// How `device`, verified with `key`, stands.
+    pub fn standing(&self, device: &str, key: Option<&str>) -> Standing<'_> {
+        match self.devices.get(device) {
+            Some(e) if Some(e.key.as_str()) == key && e.revoked.is_some() => Standing::Revoked(e),
+            Some(e) if Some(e.key.as_str()) == key => Standing::Enrolled(e),
+            _ => Standing::Unenrolled,
+        }
+    }
+
+    /// The key the roster gives `device`, if it enrolled it: a device that
+    /// comes back with this key is trusted even if it was known with
+    /// another (its key was replaced).
+    pub fn key_of(&self, device: &str) -> Option<&str> {
+        self.devices.get(device).map(|e| e.key.as_str())
+    }
+
+    /// When `device` was revoked, if it was.
+    pub fn revoked_at(&self, device: &str) -> Option<DateTime<Utc>> {
+        self.devices
+            .get(device)
+            .and_then(|e| e.revoked.as_ref().map(|(at, _)| *at))
+    }
+}
+
+/// The first supervisor that enrolled itself, signed with its own key:
+/// whom a device with no root yet trusts on first use.
+pub fn self_enrolled_supervisor<'a>(
+    events: impl IntoIterator<Item = &'a Event>,
+    key_of: impl Fn(&str) -> Option<String>,
+) -> Option<String> {
+    let mut ours: Vec<&Event> = events
+        .into_iter()
+        .filter(|e| e.ticket == ROSTER_STREAM)
+        .collect();
+    ours.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+    ours.into_iter().find_map(|e| match &e.body {
+        EventBody::DeviceEnrolled {
+            device,
+            key,
+            role: DeviceRole::Supervisor,
+            ..
+        } if device == &e.device && key_of(device).as_deref() == Some(key.as_str()) => {
+            Some(key.clone())
+        }
+        _ => None,
+    })
+}
