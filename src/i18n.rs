@@ -151,6 +151,11 @@ gridcare_core::translations! {
     PinMismatch => "两次输入不一致。", "The two entries differ.";
     PinShape => "密码须为4–8位数字。", "The PIN must be 4–8 digits.";
     PinWrong => "密码错误。", "Wrong PIN.";
+    StaffLocked => "本机为营业厅自助设备，工作人员页面已锁定", "This device is a service-hall kiosk: the staff screens are locked";
+    Unlock => "解锁", "Unlock";
+    PinLockedFor => "错误次数过多，已锁定，请在 {s} 秒后再试。", "Too many wrong PINs; locked, try again in {s} seconds.";
+    LockUnreadable => "无法读取本机的锁定记录，工作人员页面保持锁定。", "This device's lock record cannot be read; the staff screens stay locked.";
+    BackToKiosk => "返回自助模式", "Back to kiosk mode";
     PinLocked => "错误次数过多，已锁定，请稍后再试（秒）：", "Too many wrong PINs; locked (seconds):";
     Confirm => "确定", "OK";
     EventOther => "处理中", "In progress";

@@ -291,7 +291,7 @@ fn demo_bundles_from_two_devices_merge_in_either_order_to_the_same_file() {
     );
     let summary = stdout(&gridcare(&["validate", merged.to_str().unwrap()], ""));
     assert!(
-        summary.contains("devices: hotline, tab-A, tab-B"),
+        summary.contains("devices: hotline-11-40, tab-A, tab-B"),
         "{summary}"
     );
     // The same seed gives the same base tickets.

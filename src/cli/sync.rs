@@ -7,6 +7,7 @@ use crate::domain::classify::Classifier;
 use crate::domain::demo::{demo_chains, demo_events, DemoOptions};
 use crate::domain::rules::RuleTable;
 use crate::domain::ticket::fold_all;
+use crate::domain::trust::{fingerprint, DeviceKey};
 use chrono::{DateTime, Utc};
 use clap::Args;
 use std::collections::{BTreeMap, BTreeSet};
@@ -147,8 +148,19 @@ pub fn validate(args: ValidateArgs) -> Result<ExitCode, Failure> {
     );
     println!(
         "  devices: {}",
-        devices.into_iter().collect::<Vec<_>>().join(", ")
+        devices.iter().copied().collect::<Vec<_>>().join(", ")
     );
+    // Who vouches for each device's events (the file has been checked).
+    for device in &devices {
+        let standing = match bundle.chains.get(*device).and_then(|r| r.first()) {
+            Some(r) if r.key == DeviceKey::demo(device).public() => {
+                "signed with the demo's well-known key (demo data)".to_string()
+            }
+            Some(r) => format!("signed, key {}", fingerprint(&r.key)),
+            None => "unsigned (recorded before signing)".to_string(),
+        };
+        println!("    {device}: {standing}");
+    }
     if let (Some(first), Some(last)) = (first, last) {
         println!(
             "  events from {} to {}",

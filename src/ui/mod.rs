@@ -5,6 +5,7 @@ mod crew;
 mod drill;
 mod home;
 mod kiosk;
+mod lock;
 mod placeholder;
 mod rules;
 mod shell;
@@ -31,29 +32,48 @@ pub fn App() -> impl IntoView {
     let engine = engine::provide_engine();
     data::Data::provide(engine);
     kiosk::leave_notices_for_the_home();
+    let gate = lock::provide_gate();
     let i18n = use_i18n();
     view! {
         <Router>
             {sync::provide_import_state()} <a class="skip-link" href="#main">
                 {i18n.t(Key::SkipToContent)}
             </a> <Header /> <main id="main" tabindex="-1">
-                // Screens are rebuilt when the rules or calendar in force change.
-                {move || {
-                    engine.0.track();
-                    view! {
-                        <Routes fallback=|| view! { <Placeholder title=Key::NotFound /> }>
-                            <Route path=path!("/") view=Home />
-                            <Route path=path!("/crew") view=crew::CrewPage />
-                            <Route path=path!("/crew/t/:id") view=crew::ticket::TicketPage />
-                            <Route path=path!("/crew/new") view=crew::new_ticket::NewTicketPage />
-                            <Route path=path!("/supervisor") view=supervisor::SupervisorPage />
-                            <Route path=path!("/rules") view=RulesPage />
-                            <Route path=path!("/tariff") view=tariff::TariffPage />
-                            <Route path=path!("/drill") view=drill::DrillPage />
-                        </Routes>
-                    }
-                }}
-            </main> <StatusBar />
+                // On a kiosk, every staff screen is behind the staff PIN.
+                <lock::StaffGate>
+                    // Screens are rebuilt when the rules or calendar in force change.
+                    {move || {
+                        engine.0.track();
+                        view! {
+                            <Routes fallback=|| view! { <Placeholder title=Key::NotFound /> }>
+                                <Route path=path!("/") view=Home />
+                                <Route path=path!("/crew") view=crew::CrewPage />
+                                <Route path=path!("/crew/t/:id") view=crew::ticket::TicketPage />
+                                <Route
+                                    path=path!("/crew/new")
+                                    view=crew::new_ticket::NewTicketPage
+                                />
+                                <Route path=path!("/supervisor") view=supervisor::SupervisorPage />
+                                <Route path=path!("/rules") view=RulesPage />
+                                <Route path=path!("/tariff") view=tariff::TariffPage />
+                                <Route path=path!("/drill") view=drill::DrillPage />
+                            </Routes>
+                        }
+                    }}
+                </lock::StaffGate>
+            </main>
+            <Show when=move || gate.is_kiosk() && matches!(gate.0.get(), lock::Gate::Unlocked(_))>
+                <p class="back-to-kiosk no-print">
+                    <button
+                        type="button"
+                        class="secondary"
+                        data-testid="back-to-kiosk"
+                        on:click=move |_| gate.back_to_kiosk()
+                    >
+                        {i18n.t(Key::BackToKiosk)}
+                    </button>
+                </p>
+            </Show> <StatusBar />
         </Router>
     }
 }

@@ -9,6 +9,7 @@ pub mod import;
 pub mod keys;
 pub mod network;
 pub mod photos;
+pub mod pin;
 pub mod prefs;
 pub mod service_worker;
 pub mod signature;

@@ -19,6 +19,7 @@
 
 use crate::domain::device::Device;
 use crate::domain::event::Event;
+use crate::domain::lock::PinRecord;
 use crate::domain::segment;
 use crate::domain::trust::ChainRecord;
 use crate::web::trace::Phase;
@@ -43,6 +44,8 @@ const READ_BATCH: usize = 4;
 const DEVICE_KEYS: &str = "device-keys";
 /// Other devices' chain records (JSON) in `meta`.
 const CHAINS: &str = "chains";
+/// The staff PIN's record (JSON) in `meta`: a device with one is a kiosk.
+const PIN_RECORD: &str = "kiosk-pin";
 const FALLBACK_EVENTS: &str = "gridcare.fallback.events";
 const FALLBACK_DEVICE: &str = "gridcare.fallback.device";
 
@@ -242,6 +245,44 @@ impl Store {
             }
             None => Ok(BTreeMap::new()),
         }
+    }
+
+    /// The staff PIN's record, if the device has one (it is then a kiosk).
+    /// An error, not `None`, when it cannot be read: the caller locks.
+    pub async fn pin_record(&self) -> Result<Option<PinRecord>, StoreError> {
+        let Backend::IndexedDb(db) = &self.backend else {
+            return Ok(LocalStorage::get(PIN_RECORD).ok());
+        };
+        let tx = db.transaction(&[META], TransactionMode::ReadOnly)?;
+        let value = tx
+            .object_store(META)?
+            .get(JsValue::from_str(PIN_RECORD))?
+            .await?;
+        match value {
+            None => Ok(None),
+            Some(v) => {
+                let text = v
+                    .as_string()
+                    .ok_or_else(|| StoreError::Damaged("the PIN record is not text".into()))?;
+                serde_json::from_str(&text)
+                    .map(Some)
+                    .map_err(|e| StoreError::Damaged(e.to_string()))
+            }
+        }
+    }
+
+    /// Keeps the staff PIN's record (its hash and its failure count).
+    pub async fn save_pin_record(&self, record: &PinRecord) -> Result<(), StoreError> {
+        let json = serde_json::to_string(record).map_err(|e| StoreError::Failed(e.to_string()))?;
+        let Backend::IndexedDb(db) = &self.backend else {
+            return LocalStorage::set(PIN_RECORD, record).map_err(|_| StoreError::QuotaExceeded);
+        };
+        let tx = db.transaction(&[META], TransactionMode::ReadWrite)?;
+        tx.object_store(META)?.put(
+            &JsValue::from_str(&json),
+            Some(&JsValue::from_str(PIN_RECORD)),
+        )?;
+        finish(tx).await
     }
 
     /// The device's key pair as stored (a `CryptoKeyPair`), if it has one.

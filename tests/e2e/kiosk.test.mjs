@@ -163,9 +163,10 @@ test('after a minute idle the kiosk goes home and forgets what was typed', async
   await context.close();
 });
 
-test('leaving kiosk mode needs the staff PIN, set on first use; wrong PINs lock it', async () => {
+test('the staff PIN, set on first use, locks every staff screen of a kiosk; wrong PINs lock it longer', async () => {
   const { context, page } = await kiosk({ clock: true });
   assert.equal(await page.locator('.app-header nav').isVisible(), false, 'no way out but the PIN');
+  // Before a PIN is set this is no kiosk yet: staff set one here.
   await page.getByRole('button', { name: '工作人员' }).click();
   await page.fill('[data-testid="pin"]', '2468');
   await page.fill('[data-testid="pin-repeat"]', '2469');
@@ -174,23 +175,65 @@ test('leaving kiosk mode needs the staff PIN, set on first use; wrong PINs lock 
   await page.fill('[data-testid="pin"]', '2468');
   await page.fill('[data-testid="pin-repeat"]', '2468');
   await page.getByRole('button', { name: '确定' }).click();
-  const stored = await page.evaluate(() => localStorage.getItem('gridcare.kiosk.pin'));
-  assert.doesNotMatch(stored, /2468/, 'only a salted hash is stored');
+  // The staff screens ask for it now, and only its stretched hash is kept.
+  await page.waitForSelector('[data-testid="staff-lock"]');
+  const record = await page.evaluate(() => new Promise((resolve) => {
+    const open = indexedDB.open('gridcare');
+    open.onsuccess = () => {
+      const get = open.result.transaction('meta').objectStore('meta').get('kiosk-pin');
+      get.onsuccess = () => resolve(get.result);
+    };
+  }));
+  assert.match(record, /"iterations":600000/);
+  assert.doesNotMatch(record, /2468/);
+  assert.equal(await page.evaluate(() => localStorage.getItem('gridcare.kiosk.pin')), null);
+
+  // Three wrong PINs are told as wrong; the fourth locks for 30 s.
   for (let i = 0; i < 3; i += 1) {
-    await page.getByRole('button', { name: '工作人员' }).click();
-    await page.fill('[data-testid="pin"]', '1111');
-    await page.getByRole('button', { name: '确定' }).click();
+    await page.fill('[data-testid="staff-pin"]', '1111');
+    await page.getByRole('button', { name: '解锁' }).click();
+    await page.waitForFunction(() => /密码错误/.test(document.querySelector('[data-testid="staff-lock-error"]')?.innerText ?? ''));
+    await page.evaluate(() => { document.querySelector('[data-testid="staff-lock-error"]').remove(); });
   }
-  await page.waitForSelector('[data-testid="pin-locked"]');
-  await page.fill('[data-testid="pin"]', '2468');
-  await page.getByRole('button', { name: '确定' }).click();
-  assert.match(await page.locator('[data-testid="pin-locked"]').innerText(), /已锁定/);
-  assert.match(page.url(), /\/kiosk$/);
-  await page.clock.runFor(121_000);
-  await page.fill('[data-testid="pin"]', '2468');
-  await page.getByRole('button', { name: '确定' }).click();
-  await page.waitForURL(server.url + '/');
-  assert.equal(await page.locator('.app-header nav').isVisible(), true);
+  await page.fill('[data-testid="staff-pin"]', '1111');
+  await page.getByRole('button', { name: '解锁' }).click();
+  await page.waitForFunction(() => /30 秒/.test(document.querySelector('[data-testid="staff-lock-error"]')?.innerText ?? ''));
+  // Clearing local storage and reloading does not undo the lock.
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
+  await page.waitForSelector('[data-testid="staff-lock"]');
+  await page.fill('[data-testid="staff-pin"]', '2468');
+  await page.getByRole('button', { name: '解锁' }).click();
+  await page.waitForFunction(() => /秒后再试/.test(document.querySelector('[data-testid="staff-lock-error"]')?.innerText ?? ''));
+  await page.clock.runFor(31_000);
+  await page.fill('[data-testid="staff-pin"]', '2468');
+  await page.getByRole('button', { name: '解锁' }).click();
+  await page.waitForSelector('.app-header nav');
+  assert.equal(await page.locator('[data-testid="staff-lock"]').count(), 0);
+
+  // Unlocked: a minute without a touch locks it again.
+  await page.clock.runFor(61_000);
+  await page.waitForSelector('[data-testid="staff-lock"]');
+
+  // Every staff address, deep links and the back button ask for the PIN.
+  for (const path of ['/', '/crew', '/crew/new', '/crew/t/anything', '/supervisor', '/supervisor?tab=ledger', '/rules', '/tariff', '/drill']) {
+    await page.goto(server.url + path);
+    await page.waitForSelector('[data-testid="staff-lock"]');
+    assert.equal(await page.locator('[data-testid="queue"], [data-testid="new-ticket"], .desk-bar').count(), 0, path);
+  }
+  await page.goto(server.url + '/kiosk');
+  await page.waitForSelector('.kiosk-tiles');
+  await page.goBack();
+  await page.waitForSelector('[data-testid="staff-lock"]');
+
+  // Staff unlock, then hand the device back: locked again, at the kiosk.
+  await page.fill('[data-testid="staff-pin"]', '2468');
+  await page.getByRole('button', { name: '解锁' }).click();
+  await page.getByRole('button', { name: '返回自助模式' }).click();
+  await page.waitForURL(server.url + '/kiosk');
+  await page.goto(server.url + '/crew');
+  await page.waitForSelector('[data-testid="staff-lock"]');
+  await screenshot(page, 'kiosk-staff-lock');
   await context.close();
 });
 

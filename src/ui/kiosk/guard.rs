@@ -1,22 +1,16 @@
 //! What keeps a kiosk private: it returns home after a minute without a touch,
-//! customers cannot navigate away, and leaving kiosk mode needs the staff PIN
-//! (set on first use, stored only as a salted hash; repeated wrong PINs lock it
-//! for a while).
+//! customers cannot navigate away, and the staff screens need the staff PIN
+//! (set here on first use; checked, counted and locked by `ui::lock`).
 
 use super::{Screen, IDLE_SECONDS};
-use crate::domain::event::sha256_id;
+use crate::domain::lock::valid_pin;
 use crate::i18n::Key;
 use crate::ui::state::use_i18n;
-use gloo_storage::{LocalStorage, Storage};
+use crate::web::pin;
+use crate::web::store::{self, Store};
 use leptos::ev;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 use std::time::Duration;
-
-const PIN_KEY: &str = "gridcare.kiosk.pin";
-const LOCK_KEY: &str = "gridcare.kiosk.pin_lock";
-const PIN_TRIES: u32 = 3;
-const LOCK_SECONDS: f64 = 120.0;
 
 fn now_ms() -> f64 {
     js_sys::Date::now()
@@ -64,55 +58,19 @@ pub fn kiosk_mode() {
     });
 }
 
-#[derive(Clone, Serialize, Deserialize)]
-struct StoredPin {
-    salt: String,
-    hash: String,
-}
-
-#[derive(Clone, Copy, Default, Serialize, Deserialize)]
-struct Lock {
-    failures: u32,
-    until_ms: f64,
-}
-
-fn hash(salt: &str, pin: &str) -> String {
-    sha256_id(format!("{salt}:{pin}").as_bytes())
-}
-
-fn random_salt() -> String {
-    let mut bytes = [0u8; 16];
-    let crypto = window().crypto().ok();
-    if crypto
-        .and_then(|c| c.get_random_values_with_u8_array(&mut bytes).ok())
-        .is_none()
-    {
-        for b in &mut bytes {
-            *b = (js_sys::Math::random() * 256.0) as u8;
-        }
-    }
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn valid_pin(pin: &str) -> bool {
-    (4..=8).contains(&pin.len()) && pin.chars().all(|c| c.is_ascii_digit())
-}
-
-fn locked_for() -> Option<u64> {
-    let lock: Lock = LocalStorage::get(LOCK_KEY).unwrap_or_default();
-    let left = (lock.until_ms - now_ms()) / 1000.0;
-    (left > 0.0).then(|| left.ceil() as u64)
-}
-
 #[derive(Clone, Copy, PartialEq)]
 enum Message {
     None,
     Mismatch,
     Shape,
-    Wrong,
-    Locked(u64),
+    /// The PIN could not be kept: the kiosk stays as it was.
+    Failed,
 }
 
+/// "工作人员": on first use, staff set the PIN that makes this device a
+/// kiosk (its stretched hash kept in IndexedDB); from then on the button
+/// leads to the staff screens, which ask for the PIN themselves (one place
+/// checks it, counts failures and locks).
 #[component]
 pub fn StaffExit() -> impl IntoView {
     let i18n = use_i18n();
@@ -120,9 +78,30 @@ pub fn StaffExit() -> impl IntoView {
     let pin = RwSignal::new(String::new());
     let repeat = RwSignal::new(String::new());
     let message = RwSignal::new(Message::None);
-    let has_pin = RwSignal::new(LocalStorage::get::<StoredPin>(PIN_KEY).is_ok());
-    let first_use = move || !has_pin.get();
-
+    let has_pin = LocalResource::new(|| async {
+        let store = Store::open(store::DB_NAME).await;
+        // Unreadable counts as set: the staff screens then stay locked.
+        !matches!(store.pin_record().await, Ok(None))
+    });
+    let to_staff_screens = || {
+        // The kiosk is its own module: the staff screens load anew, locked.
+        let _ = window().location().assign("/");
+    };
+    let set_pin = Action::new_local(move |entered: &String| {
+        let entered = entered.clone();
+        async move {
+            let store = Store::open(store::DB_NAME).await;
+            let saved = match pin::record_for(&entered).await {
+                Ok(record) => store.save_pin_record(&record).await.is_ok(),
+                Err(_) => false,
+            };
+            if saved {
+                to_staff_screens();
+            } else {
+                message.set(Message::Failed);
+            }
+        }
+    });
     let close = move || {
         open.set(false);
         pin.set(String::new());
@@ -131,62 +110,26 @@ pub fn StaffExit() -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let entered = pin.get_untracked();
-        if let Some(wait) = locked_for() {
-            message.set(Message::Locked(wait));
-            return;
+        if !valid_pin(&entered) {
+            return message.set(Message::Shape);
         }
-        match LocalStorage::get::<StoredPin>(PIN_KEY) {
-            Err(_) => {
-                if !valid_pin(&entered) {
-                    return message.set(Message::Shape);
-                }
-                if entered != repeat.get_untracked() {
-                    return message.set(Message::Mismatch);
-                }
-                let salt = random_salt();
-                let _ = LocalStorage::set(
-                    PIN_KEY,
-                    StoredPin {
-                        hash: hash(&salt, &entered),
-                        salt,
-                    },
-                );
-                has_pin.set(true);
-                message.set(Message::None);
-                close();
-            }
-            Ok(stored) if hash(&stored.salt, &entered) == stored.hash => {
-                LocalStorage::delete(LOCK_KEY);
-                close();
-                // The kiosk is its own module: the staff screens load anew.
-                let _ = window().location().assign("/");
-            }
-            Ok(_) => {
-                let mut lock: Lock = LocalStorage::get(LOCK_KEY).unwrap_or_default();
-                lock.failures += 1;
-                if lock.failures >= PIN_TRIES {
-                    lock.failures = 0;
-                    lock.until_ms = now_ms() + LOCK_SECONDS * 1000.0;
-                    message.set(Message::Locked(LOCK_SECONDS as u64));
-                } else {
-                    message.set(Message::Wrong);
-                }
-                let _ = LocalStorage::set(LOCK_KEY, lock);
-                pin.set(String::new());
-            }
+        if entered != repeat.get_untracked() {
+            return message.set(Message::Mismatch);
         }
+        message.set(Message::None);
+        set_pin.dispatch_local(entered);
+    };
+    let staff = move |_| match has_pin.get() {
+        Some(false) => {
+            message.set(Message::None);
+            open.set(true);
+        }
+        _ => to_staff_screens(),
     };
 
     view! {
         <div class="staff-exit no-print">
-            <button
-                type="button"
-                class="quiet"
-                on:click=move |_| {
-                    message.set(Message::None);
-                    open.set(true)
-                }
-            >
+            <button type="button" class="quiet" on:click=staff>
                 {i18n.t(Key::StaffExit)}
             </button>
             <form
@@ -197,11 +140,7 @@ pub fn StaffExit() -> impl IntoView {
                 data-testid="pin-dialog"
                 hidden=move || !open.get()
             >
-                <p id="pin-title">
-                    {move || {
-                        if first_use() { i18n.t(Key::SetPin)() } else { i18n.t(Key::EnterPin)() }
-                    }}
-                </p>
+                <p id="pin-title">{i18n.t(Key::SetPin)}</p>
                 <input
                     type="password"
                     inputmode="numeric"
@@ -211,59 +150,35 @@ pub fn StaffExit() -> impl IntoView {
                     prop:value=move || pin.get()
                     on:input=move |ev| pin.set(event_target_value(&ev))
                 />
-                <Show when=first_use>
-                    <input
-                        type="password"
-                        inputmode="numeric"
-                        autocomplete="off"
-                        aria-label=i18n.t(Key::PinRepeat)
-                        data-testid="pin-repeat"
-                        prop:value=move || repeat.get()
-                        on:input=move |ev| repeat.set(event_target_value(&ev))
-                    />
-                </Show>
-                {move || match message.get() {
-                    Message::None => ().into_any(),
-                    Message::Mismatch => {
+                <input
+                    type="password"
+                    inputmode="numeric"
+                    autocomplete="off"
+                    aria-label=i18n.t(Key::PinRepeat)
+                    data-testid="pin-repeat"
+                    prop:value=move || repeat.get()
+                    on:input=move |ev| repeat.set(event_target_value(&ev))
+                />
+                {move || {
+                    let key = match message.get() {
+                        Message::None => return None,
+                        Message::Mismatch => Key::PinMismatch,
+                        Message::Shape => Key::PinShape,
+                        Message::Failed => Key::LockUnreadable,
+                    };
+                    Some(
                         view! {
                             <p class="error" role="alert">
-                                {i18n.t(Key::PinMismatch)}
+                                {i18n.t(key)}
                             </p>
-                        }
-                            .into_any()
-                    }
-                    Message::Shape => {
-                        view! {
-                            <p class="error" role="alert">
-                                {i18n.t(Key::PinShape)}
-                            </p>
-                        }
-                            .into_any()
-                    }
-                    Message::Wrong => {
-                        view! {
-                            <p class="error" role="alert">
-                                {i18n.t(Key::PinWrong)}
-                            </p>
-                        }
-                            .into_any()
-                    }
-                    Message::Locked(s) => {
-                        view! {
-                            <p class="error" role="alert" data-testid="pin-locked">
-                                {i18n.t(Key::PinLocked)}
-                                " "
-                                {s}
-                            </p>
-                        }
-                            .into_any()
-                    }
+                        },
+                    )
                 }}
                 <div class="actions">
                     <button type="button" on:click=move |_| close()>
                         {i18n.t(Key::Cancel)}
                     </button>
-                    <button type="submit" class="primary">
+                    <button type="submit" class="primary" disabled=move || set_pin.pending().get()>
                         {i18n.t(Key::Confirm)}
                     </button>
                 </div>

@@ -6,44 +6,22 @@ use super::Screen;
 use crate::domain::export::mask_phone;
 use crate::domain::intake::phone_matches;
 use crate::domain::labels::{event_key, status_key};
+use crate::domain::lock::{normalise_ticket_number, LookupThrottle};
 use crate::domain::time::china;
 use crate::i18n::{Key, Term};
 use crate::ui::state::data::use_data;
 use crate::ui::state::use_i18n;
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 const FAILURES_KEY: &str = "gridcare.kiosk.lookup";
-/// Free tries before waiting starts.
-const FREE_TRIES: u32 = 3;
 
-#[derive(Clone, Copy, Default, Serialize, Deserialize)]
-struct Failures {
-    count: u32,
-    /// Epoch milliseconds until which a new try is refused.
-    until_ms: f64,
+fn now_ms() -> i64 {
+    js_sys::Date::now() as i64
 }
 
-fn now_ms() -> f64 {
-    js_sys::Date::now()
-}
-
-/// Seconds the customer must still wait, if any.
-fn wait_seconds() -> Option<u64> {
-    let failures: Failures = LocalStorage::get(FAILURES_KEY).unwrap_or_default();
-    let left = (failures.until_ms - now_ms()) / 1000.0;
-    (left > 0.0).then(|| left.ceil() as u64)
-}
-
-fn record_failure() {
-    let mut failures: Failures = LocalStorage::get(FAILURES_KEY).unwrap_or_default();
-    failures.count += 1;
-    if failures.count >= FREE_TRIES {
-        let seconds = (5u64 << (failures.count - FREE_TRIES).min(6)) as f64;
-        failures.until_ms = now_ms() + seconds * 1000.0;
-    }
-    let _ = LocalStorage::set(FAILURES_KEY, failures);
+fn throttle() -> LookupThrottle {
+    LocalStorage::get(FAILURES_KEY).unwrap_or_default()
 }
 
 #[derive(Clone)]
@@ -64,23 +42,26 @@ pub fn Lookup(screen: RwSignal<Screen>) -> impl IntoView {
 
     let search = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if let Some(wait) = wait_seconds() {
-            result.set(Some(Err(Some(wait))));
+        let wanted = normalise_ticket_number(&number.get_untracked());
+        let mut counts = throttle();
+        if let Some(wait) = counts.wait_ms(&wanted, now_ms()) {
+            result.set(Some(Err(Some((wait as u64).div_ceil(1000)))));
             return;
         }
-        let wanted = number.get_untracked().trim().to_uppercase();
         let digits = last_four.get_untracked();
         let found = data.tickets.with_untracked(|tickets| {
             tickets
                 .values()
                 .find(|t| {
-                    t.number.to_uppercase() == wanted
+                    normalise_ticket_number(&t.number) == wanted
                         && phone_matches(t.contact.phone.as_deref(), &digits)
                 })
                 .cloned()
         });
         match found {
             Some(t) => {
+                counts.succeeded(&wanted);
+                let _ = LocalStorage::set(FAILURES_KEY, &counts);
                 let timeline = untrack(|| data.events_of(&t.id))
                     .iter()
                     .map(|e| {
@@ -105,7 +86,8 @@ pub fn Lookup(screen: RwSignal<Screen>) -> impl IntoView {
                 })));
             }
             None => {
-                record_failure();
+                counts.failed(&wanted, now_ms());
+                let _ = LocalStorage::set(FAILURES_KEY, &counts);
                 result.set(Some(Err(None)));
             }
         }

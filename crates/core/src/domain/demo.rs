@@ -88,12 +88,17 @@ pub struct DemoOptions<'a> {
     pub anchor: DateTime<Utc>,
 }
 
-/// The demo's fictional 95598 hotline, which takes every base ticket.
-pub const HOTLINE: &str = "hotline";
+/// The demo's fictional 95598 hotline, which takes every base ticket: one
+/// per seed and number of tickets, so that demo files made with other
+/// settings never give one hotline two different histories.
+pub fn hotline(options: &DemoOptions) -> String {
+    format!("hotline-{}-{}", options.seed, options.tickets)
+}
 
 /// The base tickets of a seed and this device's follow-ups on about half of them.
 pub fn demo_events(classifier: &Classifier, options: &DemoOptions) -> Vec<Event> {
     let mut drafts: Vec<Draft> = Vec::new();
+    let hotline = hotline(options);
     for i in 0..options.tickets {
         let mut rng = Rng::new(options.seed.wrapping_mul(1_000_003).wrapping_add(i as u64));
         let received = options.anchor - Duration::minutes(rng.below(30 * 24 * 60) as i64 + 60);
@@ -109,7 +114,7 @@ pub fn demo_events(classifier: &Classifier, options: &DemoOptions) -> Vec<Event>
         );
         let created = Draft {
             ticket: ticket.clone(),
-            device: HOTLINE.into(),
+            device: hotline.clone(),
             at: received,
             n: 0,
             author: "95598坐席".into(),
@@ -132,7 +137,7 @@ pub fn demo_events(classifier: &Classifier, options: &DemoOptions) -> Vec<Event>
         let c = classifier.classify(&text, &Facts::default());
         drafts.push(Draft {
             ticket: ticket.clone(),
-            device: HOTLINE.into(),
+            device: hotline.clone(),
             at: received,
             n: 1,
             author: "95598坐席".into(),

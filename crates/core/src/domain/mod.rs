@@ -19,6 +19,7 @@ pub mod incident;
 pub mod intake;
 pub mod labels;
 pub mod lifecycle;
+pub mod lock;
 pub mod log;
 pub mod normalise;
 pub mod numbers;
