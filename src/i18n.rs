@@ -150,7 +150,8 @@ gridcare_core::translations! {
     PinRepeat => "再输入一次", "Enter it again";
     PinMismatch => "两次输入不一致。", "The two entries differ.";
     PinShape => "密码须为4–8位数字。", "The PIN must be 4–8 digits.";
-    PinWrong => "密码错误。", "Wrong PIN.";
+    PinWrongTries => "密码错误，还可再试 {n} 次。", "Wrong PIN: {n} more tries.";
+    PinWrongLast => "密码错误。再错一次将锁定 {s} 秒。", "Wrong PIN. One more and it locks for {s} seconds.";
     StaffLocked => "本机为营业厅自助设备，工作人员页面已锁定", "This device is a service-hall kiosk: the staff screens are locked";
     Unlock => "解锁", "Unlock";
     PinLockedFor => "错误次数过多，已锁定，请在 {s} 秒后再试。", "Too many wrong PINs; locked, try again in {s} seconds.";

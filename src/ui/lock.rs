@@ -6,7 +6,7 @@
 //! hash, failures, lock) is read from IndexedDB before any staff screen
 //! shows; if it cannot be read, the screens stay locked.
 
-use crate::domain::lock::PinRecord;
+use crate::domain::lock::{self, PinRecord};
 use crate::i18n::Key;
 use crate::ui::state::use_i18n;
 use crate::web::pin;
@@ -95,6 +95,11 @@ impl GateCell {
         )
     }
 
+    /// Whether staff screens (and the ways to them) may show now.
+    pub fn staff_open(self) -> bool {
+        matches!(self.0.get(), Gate::Open | Gate::Unlocked(_))
+    }
+
     /// Locks again and hands the device back to customers.
     pub fn back_to_kiosk(self) {
         if let Gate::Unlocked(record) = self.0.get_untracked() {
@@ -126,7 +131,8 @@ pub fn StaffGate(children: ChildrenFn) -> impl IntoView {
 
 #[derive(Clone, Copy, PartialEq)]
 enum Outcome {
-    Wrong,
+    /// Wrong, with this many more wrong PINs taken before a wait.
+    Wrong(u32),
     Wait(u64),
     Failed,
 }
@@ -166,7 +172,7 @@ fn PinPrompt(record: PinRecord) -> impl IntoView {
             }
             Some(match r.wait(now) {
                 Some(wait) => Outcome::Wait(wait),
-                None => Outcome::Wrong,
+                None => Outcome::Wrong(r.tries_before_wait()),
             })
         }
     });
@@ -198,7 +204,13 @@ fn PinPrompt(record: PinRecord) -> impl IntoView {
                     .flatten()
                     .map(|outcome| {
                         let text = move || match outcome {
-                            Outcome::Wrong => i18n.t(Key::PinWrong)().to_string(),
+                            Outcome::Wrong(0) => {
+                                Key::PinWrongLast
+                                    .fill(i18n.lang.get(), &[("s", &lock::FIRST_WAIT_SECONDS)])
+                            }
+                            Outcome::Wrong(n) => {
+                                Key::PinWrongTries.fill(i18n.lang.get(), &[("n", &n)])
+                            }
                             Outcome::Wait(s) => {
                                 Key::PinLockedFor.fill(i18n.lang.get(), &[("s", &s)])
                             }

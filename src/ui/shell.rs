@@ -11,20 +11,25 @@ use leptos_router::components::A;
 #[component]
 pub fn Header() -> impl IntoView {
     let i18n = use_i18n();
+    // A locked kiosk shows customers no way into the staff screens.
+    let gate = use_context::<crate::ui::lock::GateCell>();
+    let staff_open = move || gate.is_none_or(|g| g.staff_open());
     view! {
         <header class="app-header">
             <A href="/" attr:class="brand">
                 <img src="/static/icon.svg" alt="" width="32" height="32" />
                 <span>{i18n.t(Key::AppName)}</span>
             </A>
-            <nav aria-label=i18n.t(Key::Home)>
-                <a href="/kiosk" rel="external">
-                    {i18n.t(Key::Kiosk)}
-                </a>
-                <A href="/crew">{i18n.t(Key::Crew)}</A>
-                <A href="/supervisor">{i18n.t(Key::Supervisor)}</A>
-                <A href="/rules">{i18n.t(Key::Rules)}</A>
-            </nav>
+            <Show when=staff_open>
+                <nav aria-label=i18n.t(Key::Home)>
+                    <a href="/kiosk" rel="external">
+                        {i18n.t(Key::Kiosk)}
+                    </a>
+                    <A href="/crew">{i18n.t(Key::Crew)}</A>
+                    <A href="/supervisor">{i18n.t(Key::Supervisor)}</A>
+                    <A href="/rules">{i18n.t(Key::Rules)}</A>
+                </nav>
+            </Show>
             <LanguageSwitch />
         </header>
     }

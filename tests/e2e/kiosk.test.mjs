@@ -133,7 +133,8 @@ test('look-up shows only the one ticket, and only with the right digits', async 
     await page.getByRole('button', { name: '返回' }).click();
     return text;
   };
-  const found = await lookUp(number, '5678');
+  // Typed as a customer may type it: lower case, spaces for hyphens.
+  const found = await lookUp(number.toLowerCase().replaceAll('-', ' '), '5678');
   assert.match(found, /工单进度: 已受理/);
   assert.match(found, /139\*\*\*\*5678/, 'the phone is masked');
   assert.doesNotMatch(found, /13912345678/);
@@ -142,9 +143,12 @@ test('look-up shows only the one ticket, and only with the right digits', async 
   const sameMessage = /没有找到匹配的工单/;
   assert.match(wrongDigits, sameMessage);
   assert.match(unknown, sameMessage);
-  // A third failure starts the wait, and even the right pair must wait now.
+  // A third failure on this number starts its wait, and even the right
+  // pair must wait now; another number is not held up by it.
   await lookUp(number, '0000');
+  await lookUp(number, '2222');
   assert.match(await lookUp(number, '5678'), /尝试次数过多，请稍候再试/);
+  assert.match(await lookUp('XXXX-20261123-0008', '5678'), sameMessage);
   await context.close();
 });
 
@@ -188,28 +192,29 @@ test('the staff PIN, set on first use, locks every staff screen of a kiosk; wron
   assert.doesNotMatch(record, /2468/);
   assert.equal(await page.evaluate(() => localStorage.getItem('gridcare.kiosk.pin')), null);
 
-  // Three wrong PINs are told as wrong; the fourth locks for 30 s.
-  for (let i = 0; i < 3; i += 1) {
+  // Three wrong PINs are told as wrong, with what is left before a wait;
+  // the fourth locks for 30 s.
+  const lockMessage = (pattern) => page.waitForFunction(
+    (source) => new RegExp(source).test(document.querySelector('[data-testid="staff-lock-error"]')?.innerText ?? ''),
+    pattern.source,
+  );
+  for (const told of [/还可再试 2 次/, /还可再试 1 次/, /再错一次将锁定 30 秒/, /已锁定，请在 30 秒后再试/]) {
     await page.fill('[data-testid="staff-pin"]', '1111');
     await page.getByRole('button', { name: '解锁' }).click();
-    await page.waitForFunction(() => /密码错误/.test(document.querySelector('[data-testid="staff-lock-error"]')?.innerText ?? ''));
-    await page.evaluate(() => { document.querySelector('[data-testid="staff-lock-error"]').remove(); });
+    await lockMessage(told);
   }
-  await page.fill('[data-testid="staff-pin"]', '1111');
-  await page.getByRole('button', { name: '解锁' }).click();
-  await page.waitForFunction(() => /30 秒/.test(document.querySelector('[data-testid="staff-lock-error"]')?.innerText ?? ''));
   // Clearing local storage and reloading does not undo the lock.
   await page.evaluate(() => localStorage.clear());
   await page.reload();
   await page.waitForSelector('[data-testid="staff-lock"]');
   await page.fill('[data-testid="staff-pin"]', '2468');
   await page.getByRole('button', { name: '解锁' }).click();
-  await page.waitForFunction(() => /秒后再试/.test(document.querySelector('[data-testid="staff-lock-error"]')?.innerText ?? ''));
+  await lockMessage(/秒后再试/);
   await page.clock.runFor(31_000);
   await page.fill('[data-testid="staff-pin"]', '2468');
   await page.getByRole('button', { name: '解锁' }).click();
-  await page.waitForSelector('.app-header nav');
-  assert.equal(await page.locator('[data-testid="staff-lock"]').count(), 0);
+  await page.waitForSelector('[data-testid="staff-lock"]', { state: 'detached' });
+  assert.ok(await page.locator('.app-header nav').isVisible(), 'the staff links are back');
 
   // Unlocked: a minute without a touch locks it again.
   await page.clock.runFor(61_000);
@@ -233,6 +238,7 @@ test('the staff PIN, set on first use, locks every staff screen of a kiosk; wron
   await page.waitForURL(server.url + '/kiosk');
   await page.goto(server.url + '/crew');
   await page.waitForSelector('[data-testid="staff-lock"]');
+  assert.equal(await page.locator('.app-header nav').count(), 0, 'no staff links while locked');
   await screenshot(page, 'kiosk-staff-lock');
   await context.close();
 });

@@ -74,7 +74,7 @@ test('bad files are refused with a message and change nothing', async () => {
     'truncated.json': [text.slice(0, text.length / 2), /不是有效的 JSON/],
     'tampered.json': [text.replace('客户反映', '客户声称'), /内容与其编号不符/],
     'other.json': ['{"format": "something-else"}', /不是 gridcare 同步文件/],
-    'future.json': [text.replace('"version":1', '"version":7'), /请先更新本应用/],
+    'future.json': [text.replace(/"version":\d+/, '"version":7'), /请先更新本应用/],
   };
   const context = await browser.newContext();
   const page = await openPage(context);

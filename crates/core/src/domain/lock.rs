@@ -15,7 +15,7 @@ pub const PIN_ITERATIONS: u32 = 600_000;
 pub const FREE_TRIES: u32 = 3;
 
 /// The first wait, in seconds; it doubles with each further failure.
-const FIRST_WAIT_SECONDS: u64 = 30;
+pub const FIRST_WAIT_SECONDS: u64 = 30;
 
 /// The longest wait: an hour.
 const LONGEST_WAIT_SECONDS: u64 = 3_600;
@@ -60,6 +60,12 @@ impl PinRecord {
         }
     }
 
+    /// Wrong PINs still taken before one starts a wait: what a user is told
+    /// after a wrong PIN, so the lock never comes as a surprise.
+    pub fn tries_before_wait(&self) -> u32 {
+        FREE_TRIES.saturating_sub(self.failures)
+    }
+
     /// After the right PIN.
     pub fn succeeded(&mut self) {
         self.failures = 0;
@@ -80,9 +86,9 @@ pub struct LookupThrottle {
     recent: Vec<i64>,
 }
 
-/// Free tries per ticket number before the first wait (5 s, doubling, up
-/// to 10 minutes): with four digits of the phone to guess, five tries give
-/// one chance in two thousand.
+/// Tries per ticket number; the last of them starts a wait (5 s, doubling, up
+/// to 10 minutes): with four digits of the phone to guess, three tries give
+/// three chances in ten thousand.
 const LOOKUP_FREE_TRIES: u32 = 3;
 const LOOKUP_LONGEST_WAIT_MS: i64 = 600_000;
 /// Failures over all numbers within `SWEEP_WINDOW_MS` that stop every look-up.
@@ -118,8 +124,8 @@ impl LookupThrottle {
     pub fn failed(&mut self, number: &str, now_ms: i64) {
         let entry = self.numbers.entry(number.to_string()).or_insert((0, 0));
         entry.0 += 1;
-        if entry.0 > LOOKUP_FREE_TRIES {
-            let doublings = (entry.0 - LOOKUP_FREE_TRIES - 1).min(16);
+        if entry.0 >= LOOKUP_FREE_TRIES {
+            let doublings = (entry.0 - LOOKUP_FREE_TRIES).min(16);
             entry.1 = now_ms + (5_000_i64 << doublings).min(LOOKUP_LONGEST_WAIT_MS);
         }
         self.recent.retain(|&t| now_ms - t < SWEEP_WINDOW_MS);
@@ -157,12 +163,18 @@ mod tests {
     #[test]
     fn three_free_tries_then_waits_that_double_up_to_an_hour() {
         let mut r = record();
-        let mut waits = Vec::new();
+        let (mut waits, mut warnings) = (Vec::new(), Vec::new());
         for _ in 0..12 {
             r.failed(0);
             waits.push(r.wait(0).unwrap_or(0));
+            warnings.push(r.tries_before_wait());
         }
         assert_eq!(&waits[..6], &[0, 0, 0, 30, 60, 120]);
+        assert_eq!(
+            &warnings[..5],
+            &[2, 1, 0, 0, 0],
+            "told before the first wait"
+        );
         assert_eq!(*waits.last().unwrap(), 3_600);
         assert_eq!(r.wait(3_600_000), None);
         r.succeeded();
