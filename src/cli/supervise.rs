@@ -4,6 +4,7 @@
 use super::Failure;
 use crate::domain::bundle::{merge_bundles, Bundle};
 use crate::domain::engine::Engine;
+use crate::domain::settings::Why;
 use crate::domain::supervision::audit::{audit_sample, AuditSample};
 use crate::domain::supervision::export::{sheet, to_csv, to_xlsx};
 use crate::domain::supervision::ledger::LedgerFilter;
@@ -13,6 +14,7 @@ use crate::domain::supervision::report::{
 };
 use crate::domain::supervision::{ledger, parse_month, LedgerRow};
 use crate::domain::ticket::fold_all;
+use crate::domain::trust::roster::Authority;
 use crate::i18n::Lang;
 use chrono::{DateTime, Utc};
 use clap::{Args, ValueEnum};
@@ -115,7 +117,19 @@ fn load(source: &Source) -> Result<(Vec<LedgerRow>, Engine), Failure> {
         .map(|p| read(p))
         .collect::<Result<Vec<_>, _>>()?;
     let merged = merge_bundles(&bundles).map_err(|e| super::sync::merge_failure(&files, e))?;
-    let engine = Engine::from_events(&merged.events);
+    let authority = Authority::for_reader(&merged.events, &merged.chains);
+    for refused in &authority.roster.refused {
+        eprintln!(
+            "roster: an enrolment by device {} is not signed by a supervisor this build trusts; ignored",
+            refused.device
+        );
+    }
+    let engine = Engine::from_events(&merged.events, &authority);
+    for r in &engine.rejected {
+        if let Why::NotSupervisor { device } = &r.why {
+            eprintln!("settings: event {} by device {device} is not signed by an enrolled supervisor; not applied", r.event);
+        }
+    }
     let rows = ledger(
         &fold_all(&merged.events),
         &merged.events,

@@ -7,6 +7,7 @@ use crate::domain::classify::Classifier;
 use crate::domain::demo::{demo_chains, demo_events, DemoOptions};
 use crate::domain::rules::RuleTable;
 use crate::domain::ticket::fold_all;
+use crate::domain::trust::roster::{Authority, Standing};
 use crate::domain::trust::{fingerprint, DeviceKey};
 use chrono::{DateTime, Utc};
 use clap::Args;
@@ -150,8 +151,19 @@ pub fn validate(args: ValidateArgs) -> Result<ExitCode, Failure> {
         "  devices: {}",
         devices.iter().copied().collect::<Vec<_>>().join(", ")
     );
-    // Who vouches for each device's events (the file has been checked).
+    // Who vouches for each device's events (the file has been checked), and
+    // how the roster the file carries stands them.
+    let authority = Authority::for_reader(&bundle.events, &bundle.chains);
     for device in &devices {
+        let roster = match (authority.standing(device), authority.key_of(device)) {
+            (Standing::Enrolled(e), _) => format!("; enrolled: {:?}, {}", e.role, e.station),
+            (Standing::Revoked(_), _) => "; revoked".to_string(),
+            (_, Some(key)) if authority.roster.roots.iter().any(|r| r == key) => {
+                "; root supervisor".to_string()
+            }
+            (_, Some(_)) => "; not enrolled".to_string(),
+            (_, None) => String::new(),
+        };
         let standing = match bundle.chains.get(*device).and_then(|r| r.first()) {
             Some(r) if r.key == DeviceKey::demo(device).public() => {
                 "signed with the demo's well-known key (demo data)".to_string()
@@ -159,7 +171,7 @@ pub fn validate(args: ValidateArgs) -> Result<ExitCode, Failure> {
             Some(r) => format!("signed, key {}", fingerprint(&r.key)),
             None => "unsigned (recorded before signing)".to_string(),
         };
-        println!("    {device}: {standing}");
+        println!("    {device}: {standing}{roster}");
     }
     if let (Some(first), Some(last)) = (first, last) {
         println!(

@@ -15,7 +15,7 @@ use crate::web::files::{self, FileError};
 use crate::web::id_worker::IdWorker;
 use crate::web::tasks;
 use crate::web::trace::{self, Phase};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 
@@ -47,32 +47,47 @@ pub trait CheckProgress {
     fn cancelled(&self) -> bool;
 }
 
-/// What the device holds, as the trust checks ask for it: the keys it
-/// trusts, and its events by `(device, seq)`.
+/// Whom the device trusts, as a file is checked: the key of each device it
+/// knows, and when the roster revoked a device.
+#[derive(Clone, Debug, Default)]
+pub struct Trusted {
+    pub keys: BTreeMap<String, String>,
+    pub revoked: BTreeMap<String, DateTime<Utc>>,
+}
+
+/// What the device holds, as the trust checks ask for it: whom it trusts,
+/// and its events by `(device, seq)` and by id.
 struct HeldView<'a> {
-    keys: &'a BTreeMap<String, String>,
+    trusted: &'a Trusted,
     by_seq: FxHashMap<(&'a str, u64), &'a Event>,
+    by_id: FxHashMap<&'a str, &'a Event>,
 }
 
 impl Held for &HeldView<'_> {
     fn key_of(&self, device: &str) -> Option<String> {
-        self.keys.get(device).cloned()
+        self.trusted.keys.get(device).cloned()
+    }
+    fn at_of_event(&self, id: &str) -> Option<DateTime<Utc>> {
+        self.by_id.get(id).map(|e| e.at)
+    }
+    fn revoked_at(&self, device: &str) -> Option<DateTime<Utc>> {
+        self.trusted.revoked.get(device).copied()
     }
     fn id_at(&self, device: &str, seq: u64) -> Option<String> {
         self.by_seq.get(&(device, seq)).map(|e| e.id.clone())
     }
-    fn at_of(&self, device: &str, seq: u64) -> Option<chrono::DateTime<Utc>> {
+    fn at_of(&self, device: &str, seq: u64) -> Option<DateTime<Utc>> {
         self.by_seq.get(&(device, seq)).map(|e| e.at)
     }
 }
 
 /// Reads and validates `file` against the events the device holds (`held`,
-/// recognised by their content ids and not read again) and the keys it
-/// trusts for other devices (`keys`).
+/// recognised by their content ids and not read again) and whom it trusts
+/// (`trusted`).
 pub async fn check_file(
     file: &web_sys::File,
     held: &[Event],
-    keys: &BTreeMap<String, String>,
+    trusted: &Trusted,
     progress: &impl CheckProgress,
 ) -> Result<Bundle, CheckError> {
     progress.reading();
@@ -83,18 +98,18 @@ pub async fn check_file(
     drop(read);
     let _validate = Phase::start("import: validate");
     let view = HeldView {
-        keys,
+        trusted,
         by_seq: held
             .iter()
             .map(|e| ((e.device.as_str(), e.seq), e))
             .collect(),
+        by_id: held.iter().map(|e| (e.id.as_str(), e)).collect(),
     };
-    check_bytes(&bytes, held, &view, helper, progress).await
+    check_bytes(&bytes, &view, helper, progress).await
 }
 
 async fn check_bytes(
     bytes: &[u8],
-    held: &[Event],
     view: &HeldView<'_>,
     helper: Option<IdWorker>,
     progress: &impl CheckProgress,
@@ -102,8 +117,8 @@ async fn check_bytes(
     let text = std::str::from_utf8(bytes).map_err(|e| BundleError::NotUtf8 {
         byte: e.valid_up_to(),
     })?;
-    let by_id: FxHashMap<&str, &Event> = held.iter().map(|e| (e.id.as_str(), e)).collect();
-    let validation = begin(text, &by_id, view)?;
+    let by_id = &view.by_id;
+    let validation = begin(text, by_id, view)?;
     if let Some(helper) = helper {
         if helper.ready().await {
             let mut validation = validation.ids_elsewhere();
@@ -116,7 +131,7 @@ async fn check_bytes(
             }
             // The worker failed on the way: check the file again without it.
             trace::mark(WITHOUT_HELPER);
-            return check_here(begin(text, &by_id, view)?, bytes.len(), progress).await;
+            return check_here(begin(text, by_id, view)?, bytes.len(), progress).await;
         }
     }
     trace::mark(WITHOUT_HELPER);

@@ -79,6 +79,17 @@ test('an edited rule table is validated, versioned, applied, and travels to anot
   await page.setInputFiles('[data-testid="calendar-file"]', { name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"year": 2027, "days": [{"name": "x", "date": "2027-03-03", "isOffDay": false}]}') });
   await page.waitForFunction(() => /未导入/.test(document.querySelector('[data-testid="calendar-message"]')?.innerText ?? ''));
   await saved(page);
+  // Other devices take settings only from a supervisor they trust: this
+  // device becomes the root supervisor, trusted on first use elsewhere.
+  await page.goto(server.url + '/supervisor?tab=devices');
+  await appReady(page);
+  assert.match(await page.textContent('[data-testid="governs"]'), /不是已登记的主管设备/);
+  await page.fill('[data-testid="become-root"] [data-testid="device-name"]', '主任的电脑');
+  await page.fill('[data-testid="become-root"] [data-testid="device-station"]', '城东供电所');
+  await page.getByRole('button', { name: '设为根主管设备' }).click();
+  await page.waitForFunction(() => /根主管设备/.test(document.querySelector('[data-testid="governs"]')?.innerText ?? ''));
+  const fingerprint = await page.textContent('[data-testid="own-fingerprint"]');
+  await saved(page);
   await page.goto(server.url + '/crew');
   await appReady(page);
   const file = await exportAll(page, 'rules.json');
@@ -95,6 +106,12 @@ test('an edited rule table is validated, versioned, applied, and travels to anot
   await page2.goto(server.url + '/rules');
   await page2.waitForFunction((v) => document.querySelector('[data-testid="rule-version"]')?.innerText === `${v}.e1`, shipped);
   assert.match(await page2.textContent('[data-testid="special-days"]'), /台风停工/);
+  // It trusts the supervisor's key on first use, shown to compare.
+  await page2.goto(server.url + '/supervisor?tab=devices');
+  await appReady(page2);
+  const root = page2.locator('[data-testid="device-table"] tr[data-standing="Root"]');
+  await root.waitFor();
+  assert.match(await root.innerText(), new RegExp(fingerprint.replaceAll('-', '.')));
   // A hotline ticket there is decided by the new version, which stays with it.
   await page2.goto(server.url + '/crew/new');
   await appReady(page2);

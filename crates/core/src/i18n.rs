@@ -206,6 +206,12 @@ translations! {
     EventIncidentEnded => "事件结束", "Incident ended";
     EventRulesPublished => "发布规则表", "Rule table published";
     EventCalendarChanged => "修改节假日日历", "Calendar changed";
+    EventDeviceEnrolled => "登记设备", "Device enrolled";
+    EventDeviceRevoked => "吊销设备", "Device revoked";
+    RoleCrew => "抢修班组", "Repair crew";
+    RoleKiosk => "营业厅自助终端", "Service-hall kiosk";
+    RoleSupervisor => "主管", "Supervisor";
+    RoleHotline => "热线", "Hotline";
     Handler => "处理人", "Handler";
     HandlingHours => "处理时长（小时）", "Handling time (h)";
     SatisfactionColumn => "满意度", "Satisfaction";

@@ -104,6 +104,23 @@ pub fn IdentityForm() -> impl IntoView {
                     {i18n.t(Key::Save)}
                 </button>
             </form>
+            // The key a supervisor enrols, read aloud or compared on screen.
+            {move || {
+                {
+                    data.device.track();
+                    data.own_key()
+                }
+                    .map(|key| {
+                        // The key is read with the device, after the store opened.
+                        view! {
+                            <p class="meta" data-testid="identity-fingerprint">
+                                {i18n.t(Key::KeyFingerprint)}
+                                " "
+                                <code>{crate::domain::trust::fingerprint(&key)}</code>
+                            </p>
+                        }
+                    })
+            }}
         </details>
     }
 }

@@ -32,7 +32,8 @@ fn notices(data: Data) -> Vec<Notice> {
             .and_then(|d| d.crew.as_ref())
             .map(|c| c.station.clone())
     });
-    let all = data.events.with(|e| incidents(e));
+    let authority = data.authority.get();
+    let all = data.events.with(|e| incidents(e, &authority));
     for_station(&all, station.as_deref().filter(|s| !s.is_empty()))
         .into_iter()
         .map(|i| Notice {

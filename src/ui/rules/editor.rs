@@ -5,7 +5,7 @@
 
 use crate::domain::event::EventBody;
 use crate::domain::rules::{Keyword, RuleTable, Span};
-use crate::domain::settings::{next_version, SETTINGS_STREAM};
+use crate::domain::settings::{next_version, Why, SETTINGS_STREAM};
 use crate::i18n::Key;
 use crate::ui::state::data::use_data;
 use crate::ui::state::engine::use_engine;
@@ -393,11 +393,18 @@ fn Publications() -> impl IntoView {
                             {rejected
                                 .into_iter()
                                 .map(|r| {
+                                    let why = match r.why {
+                                        Why::Invalid(text) => text,
+                                        Why::NotSupervisor { device } => {
+                                            Key::NotFromSupervisor
+                                                .fill(i18n.lang.get_untracked(), &[("device", &device)])
+                                        }
+                                    };
                                     view! {
                                         <li>
                                             <code>{r.event.chars().take(19).collect::<String>()}</code>
                                             " "
-                                            {r.why}
+                                            {why}
                                         </li>
                                     }
                                 })

@@ -13,6 +13,9 @@ use crate::domain::facts::Facts;
 use crate::domain::log::TicketIndex;
 use crate::domain::ticket::{fold_each, TicketState};
 use crate::domain::trust::records::{absorb, for_export};
+use crate::domain::trust::roster::{
+    self_enrolled_supervisor, shipped_roots, Authority, DeviceRole, Standing, ROSTER_STREAM,
+};
 use crate::domain::trust::{ChainRecord, DeviceKey};
 use crate::ui::state::engine::EngineCell;
 use crate::web::keys::DeviceKeys;
@@ -86,6 +89,8 @@ pub struct Data {
     chains: StoredValue<BTreeMap<String, Vec<ChainRecord>>, LocalStorage>,
     /// Why this device cannot sign, when it cannot (shown on the status bar).
     pub unsigned: RwSignal<Option<String>>,
+    /// Who may change what this device applies (roster, roots, keys).
+    pub authority: RwSignal<Arc<Authority>>,
 }
 
 /// Tickets folded ahead of a write, and how many events were held then.
@@ -121,6 +126,7 @@ impl Data {
             keys: StoredValue::new_local(None),
             chains: StoredValue::new_local(BTreeMap::new()),
             unsigned: RwSignal::new(None),
+            authority: RwSignal::new(Arc::new(Authority::default())),
         };
         provide_context(data);
         leptos::task::spawn_local(async move { data.load().await });
@@ -196,8 +202,9 @@ impl Data {
     /// saved action.
     fn set_events(self, events: Vec<Event>, settings_may_change: bool) {
         let _fold = Phase::start("start: index and fold every ticket");
+        self.judge_authority(&events);
         if settings_may_change {
-            self.engine.follow(&events);
+            self.engine.follow(&events, &self.authority.get_untracked());
         }
         let index = TicketIndex::build(&events);
         self.tickets.set(Arc::new(index.fold_all(&events)));
@@ -216,7 +223,8 @@ impl Data {
         self.events.update(|all| Arc::make_mut(all).extend(new));
         self.events.with_untracked(|all| {
             if settings_may_change {
-                self.engine.follow(all);
+                self.judge_authority(all);
+                self.engine.follow(all, &self.authority.get_untracked());
             }
             self.index.update_value(|index| index.extend(all, from));
             self.tickets.update(|tickets| {
@@ -281,6 +289,8 @@ impl Data {
             }
         }
         let chains = self.absorb_chains(&new, chains, &device.id);
+        let chains_changed = chains.is_some();
+        self.adopt_root(&mut device, &new, chains.as_ref());
         let write = Phase::start("save: write to IndexedDB");
         let written = store.append(&new, &device, chains.as_ref()).await;
         drop(write);
@@ -290,9 +300,14 @@ impl Data {
                     self.chains.set_value(chains);
                 }
                 let _show = Phase::start("save: add to the log and refold");
-                let settings = new.iter().any(crate::domain::settings::is_settings);
-                self.append_events(new, settings, folded);
+                // New keys or roster events may change whose settings count.
+                let settings = chains_changed
+                    || new.iter().any(|e| {
+                        crate::domain::settings::is_settings(e) || e.ticket == ROSTER_STREAM
+                    });
+                // The device first: its adopted roots decide whose settings count.
                 self.device.set(Some(device));
+                self.append_events(new, settings, folded);
                 self.save.set(SaveState::Saved);
                 Ok(())
             }
@@ -528,6 +543,118 @@ impl Data {
         Some(kept)
     }
 
+    /// Folds who may govern here: the shipped roots and those this device
+    /// adopted, the roster among `events`, and the keys it verified.
+    fn judge_authority(self, events: &[Event]) {
+        let Some(device) = self.device.get_untracked() else {
+            return;
+        };
+        let mut roots = shipped_roots();
+        roots.extend(device.roots.iter().cloned());
+        let authority = Authority::new(&roots, events, self.known_keys(), Some(device.id));
+        self.authority.set(Arc::new(authority));
+    }
+
+    /// Trust on first use: where the build ships no root and this device
+    /// adopted none, the first supervisor that enrolled itself (with the key
+    /// its log is signed with) in what arrives now becomes this device's
+    /// root, kept with the device and shown by fingerprint to compare.
+    fn adopt_root(
+        self,
+        device: &mut Device,
+        new: &[Event],
+        chains: Option<&BTreeMap<String, Vec<ChainRecord>>>,
+    ) {
+        if !device.roots.is_empty()
+            || !shipped_roots().is_empty()
+            || !new.iter().any(|e| e.ticket == ROSTER_STREAM)
+        {
+            return;
+        }
+        let mut keys = self.known_keys();
+        for (d, records) in chains.into_iter().flatten() {
+            if let Some(r) = records.first() {
+                keys.entry(d.clone()).or_insert_with(|| r.key.clone());
+            }
+        }
+        let found = self.events.with_untracked(|held| {
+            self_enrolled_supervisor(held.iter().chain(new), |d| keys.get(d).cloned())
+        });
+        device.roots.extend(found);
+    }
+
+    /// This device's public key (none where the browser cannot sign).
+    pub fn own_key(self) -> Option<String> {
+        self.keys
+            .with_value(|k| k.as_ref().map(|k| k.public.clone()))
+    }
+
+    /// Makes this device the root supervisor of a roster that has none:
+    /// it enrols itself, and other devices that take its file trust it on
+    /// first use (or a utility lists its key in `data/trust.json`).
+    pub async fn become_root(self, name: String, station: String) -> Result<(), StoreError> {
+        let (Some(mut device), Some(key)) = (self.device.get_untracked(), self.own_key()) else {
+            return Err(StoreError::NotReady);
+        };
+        if !device.roots.contains(&key) {
+            device.roots.push(key.clone());
+        }
+        let body = EventBody::DeviceEnrolled {
+            subject: device.id.clone(),
+            key,
+            name,
+            station,
+            role: DeviceRole::Supervisor,
+        };
+        let author = self.author();
+        let event = device.mint(ROSTER_STREAM, &author, vec![], body, Utc::now());
+        self.commit(vec![event], device).await
+    }
+
+    /// Enrols (or re-keys) a device in the roster.
+    pub async fn enrol(
+        self,
+        device: String,
+        key: String,
+        name: String,
+        station: String,
+        role: DeviceRole,
+    ) -> Result<(), StoreError> {
+        let body = EventBody::DeviceEnrolled {
+            subject: device,
+            key,
+            name,
+            station,
+            role,
+        };
+        self.record(ROSTER_STREAM, &self.author(), body).await
+    }
+
+    /// Revokes a device (lost, stolen, retired).
+    pub async fn revoke(self, device: String, reason: String) -> Result<(), StoreError> {
+        let body = EventBody::DeviceRevoked {
+            subject: device,
+            reason,
+        };
+        self.record(ROSTER_STREAM, &self.author(), body).await
+    }
+
+    /// What an import checks a file's signatures against: the keys this
+    /// device trusts (the roster's where it replaced one), when devices were
+    /// revoked.
+    pub fn trusted(self) -> crate::web::import::Trusted {
+        let authority = self.authority.get_untracked();
+        let mut keys = self.known_keys();
+        let mut revoked = BTreeMap::new();
+        for (device, e) in &authority.roster.devices {
+            keys.insert(device.clone(), e.key.clone());
+            if let Some((at, _)) = &e.revoked {
+                revoked.insert(device.clone(), *at);
+            }
+        }
+        crate::web::import::Trusted { keys, revoked }
+    }
+
     /// The keys this device trusts for each device it has heard from: its
     /// own, and the ones their checked chains were signed with.
     pub fn known_keys(self) -> BTreeMap<String, String> {
@@ -556,10 +683,21 @@ impl Data {
         {
             return Signer::ThisDevice;
         }
+        let standing = |key: &str| {
+            let authority = self.authority.get_untracked();
+            match authority.roster.standing(device, Some(key)) {
+                Standing::Enrolled(_) => Signer::Key(key.to_string()),
+                Standing::Revoked(_) => Signer::Revoked,
+                Standing::Unenrolled if authority.roster.roots.iter().any(|r| r == key) => {
+                    Signer::Key(key.to_string())
+                }
+                Standing::Unenrolled => Signer::Unenrolled,
+            }
+        };
         self.chains
             .with_value(|chains| match chains.get(device).and_then(|r| r.first()) {
                 Some(r) if r.key == DeviceKey::demo(device).public() => Signer::Demo,
-                Some(r) => Signer::Key(r.key.clone()),
+                Some(r) => standing(&r.key),
                 None => Signer::Unsigned,
             })
     }
@@ -719,8 +857,12 @@ impl Data {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Signer {
     ThisDevice,
-    /// Another device, with this public key.
+    /// Another device, enrolled (or a root), with this public key.
     Key(String),
+    /// Signed by a device no supervisor enrolled.
+    Unenrolled,
+    /// Signed by a device the roster revoked.
+    Revoked,
     /// The demo's well-known key: demo data, not evidence.
     Demo,
     /// Recorded before signing (or by a device that cannot sign).

@@ -5,6 +5,7 @@
 
 pub use crate::domain::engine::Engine;
 use crate::domain::event::Event;
+use crate::domain::trust::roster::Authority;
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -13,10 +14,11 @@ use std::sync::Arc;
 pub struct EngineCell(pub RwSignal<Arc<Engine>>);
 
 impl EngineCell {
-    /// Rebuilds the engine if the settings events among `events` changed.
-    pub fn follow(self, events: &[Event]) {
-        if self.0.with_untracked(|e| e.is_stale_for(events)) {
-            self.0.set(Arc::new(Engine::from_events(events)));
+    /// Rebuilds the engine if the settings events among `events` changed,
+    /// or `authority` now counts other ones.
+    pub fn follow(self, events: &[Event], authority: &Authority) {
+        if self.0.with_untracked(|e| e.is_stale_for(events, authority)) {
+            self.0.set(Arc::new(Engine::from_events(events, authority)));
         }
     }
 }

@@ -16,7 +16,10 @@ use std::collections::BTreeSet;
 pub fn EmergencyView() -> impl IntoView {
     let i18n = use_i18n();
     let data = use_data();
-    let all = Memo::new(move |_| data.events.with(|e| incidents(e)));
+    let all = Memo::new(move |_| {
+        let authority = data.authority.get();
+        data.events.with(|e| incidents(e, &authority))
+    });
     let stations = Memo::new(move |_| {
         data.tickets.with(|t| {
             t.values()

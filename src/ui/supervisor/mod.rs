@@ -6,6 +6,7 @@
 mod charts;
 mod emergency;
 mod ledger;
+mod roster;
 mod views;
 
 use crate::domain::supervision::{ledger as build_ledger, parse_month, LedgerRow};
@@ -31,6 +32,7 @@ enum Tab {
     Topics,
     Bulletins,
     Emergency,
+    Devices,
 }
 
 impl Tab {
@@ -41,7 +43,7 @@ impl Tab {
             .map(|(t, _, _)| *t)
     }
 
-    const ALL: [(Tab, Key, &'static str); 8] = [
+    const ALL: [(Tab, Key, &'static str); 9] = [
         (Tab::Ledger, Key::SupLedger, "ledger"),
         (Tab::Analysis, Key::SupAnalysis, "analysis"),
         (Tab::Alerts, Key::SupAlerts, "alerts"),
@@ -50,6 +52,7 @@ impl Tab {
         (Tab::Topics, Key::SupTopics, "topics"),
         (Tab::Bulletins, Key::SupBulletins, "bulletins"),
         (Tab::Emergency, Key::SupEmergency, "emergency"),
+        (Tab::Devices, Key::SupDevices, "devices"),
     ];
 }
 
@@ -139,7 +142,8 @@ pub fn SupervisorPage() -> impl IntoView {
             <p>{i18n.t(Key::NoTicketsYet)}</p>
             <crate::ui::widgets::DemoOffer />
         </Show>
-        <Show when=move || !rows.with(|r| r.is_empty())>
+        // The tabs show with no ticket too: devices and emergencies need none.
+        <Show when=move || data.loaded()>
             <div class="desk-bar no-print">
                 <nav class="tabs" aria-label=i18n.t(Key::SupViews)>
                     {Tab::ALL
@@ -195,6 +199,7 @@ pub fn SupervisorPage() -> impl IntoView {
                 Tab::Topics => view! { <views::TopicsView desk=desk /> }.into_any(),
                 Tab::Bulletins => view! { <views::BulletinsView desk=desk /> }.into_any(),
                 Tab::Emergency => view! { <emergency::EmergencyView /> }.into_any(),
+                Tab::Devices => view! { <roster::DevicesView /> }.into_any(),
             }}
         </Show>
         <div class="no-print">

@@ -129,9 +129,9 @@ pub fn SyncPanel() -> impl IntoView {
         leptos::task::spawn_local(async move {
             let lang = i18n.lang.get_untracked();
             let held = data.events.get_untracked();
-            let keys = data.known_keys();
+            let trusted = data.trusted();
             let screen = ImportScreen { state, cancel };
-            state.set(match check_file(&file, &held, &keys, &screen).await {
+            state.set(match check_file(&file, &held, &trusted, &screen).await {
                 Ok(bundle) if bundle.anonymised => {
                     ImportState::Refused(i18n.t(Key::AnonymisedRefused)().to_string())
                 }

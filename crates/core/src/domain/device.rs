@@ -37,6 +37,10 @@ pub struct Device {
     /// an earlier time (a clock set back shows as a warning).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_at: Option<DateTime<Utc>>,
+    /// Supervisor keys this device took as roots of trust on first use
+    /// (where the build ships none): see `trust::roster`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roots: Vec<String>,
 }
 
 /// The crew member using this device.

@@ -12,6 +12,7 @@ use crate::domain::rules::RuleTable;
 use crate::domain::settings::{is_settings, settings, Publication, Rejected};
 use crate::domain::tariff::TariffTable;
 use crate::domain::templates::Templates;
+use crate::domain::trust::roster::Authority;
 
 pub struct Engine {
     pub classifier: Classifier,
@@ -30,11 +31,15 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// The engine of the shipped data and every settings event among `events`.
-    pub fn from_events<'a>(events: impl IntoIterator<Item = &'a Event>) -> Engine {
-        let s = settings(events);
-        let mut fingerprint = s.fingerprint;
-        fingerprint.sort();
+    /// The engine of the shipped data and every settings event among
+    /// `events` that `authority` counts.
+    pub fn from_events<'a>(
+        events: impl IntoIterator<Item = &'a Event>,
+        authority: &Authority,
+    ) -> Engine {
+        let s = settings(events, authority);
+        let fingerprint =
+            Engine::fingerprint_of(s.fingerprint.iter().map(String::as_str), authority);
         Engine {
             classifier: Classifier::new(s.table),
             calendar: s.calendar,
@@ -49,7 +54,7 @@ impl Engine {
 
     /// The engine of the shipped data alone.
     pub fn shipped() -> Engine {
-        Engine::from_events(&[])
+        Engine::from_events(&[], &Authority::default())
     }
 
     pub fn table(&self) -> &RuleTable {
@@ -57,17 +62,36 @@ impl Engine {
     }
 
     /// Whether `events` hold other settings events than this engine was built
-    /// from (then it must be rebuilt).
-    pub fn is_stale_for(&self, events: &[Event]) -> bool {
-        let mut ids: Vec<&str> = events
+    /// from, or `authority` now judges them otherwise (then it must be rebuilt).
+    pub fn is_stale_for(&self, events: &[Event], authority: &Authority) -> bool {
+        let ids = events
             .iter()
             .filter(|e| is_settings(e))
-            .map(|e| e.id.as_str())
-            .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        !ids.iter()
-            .copied()
-            .eq(self.fingerprint.iter().map(String::as_str))
+            .map(|e| e.id.as_str());
+        Engine::fingerprint_of(ids, authority) != self.fingerprint
+    }
+
+    /// The settings events' ids, sorted, with the signer each counted or
+    /// refused by: the same events judged alike give the same fingerprint.
+    fn fingerprint_of<'a>(
+        ids: impl Iterator<Item = &'a str>,
+        authority: &Authority,
+    ) -> Vec<String> {
+        let mut out: Vec<String> = ids.map(str::to_string).collect();
+        out.sort_unstable();
+        out.dedup();
+        // Who governs changes which of them count: fold that in too.
+        let mut governors: Vec<String> = authority.roster.roots.clone();
+        governors.extend(
+            authority
+                .roster
+                .devices
+                .iter()
+                .map(|(d, e)| format!("{d}\0{}\0{:?}\0{:?}", e.key, e.role, e.revoked)),
+        );
+        governors.extend(authority.keys.iter().map(|(d, k)| format!("{d}\0{k}")));
+        governors.extend(authority.own.iter().cloned());
+        out.push(governors.join("\n"));
+        out
     }
 }

@@ -311,11 +311,29 @@ pub enum EventBody {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         name: Option<String>,
     },
+    /// A supervisor enrols a device (on the `roster` stream): its public key
+    /// (base64, Ed25519), what it is called, its station and role. Enrolling
+    /// a known device again with another key replaces its key.
+    DeviceEnrolled {
+        /// The device enrolled (`device` is the event's writer).
+        subject: String,
+        key: String,
+        name: String,
+        station: String,
+        role: crate::domain::trust::roster::DeviceRole,
+    },
+    /// A supervisor revokes a device (lost, stolen, retired): what it signs
+    /// after this moment no longer counts as a supervisor's.
+    DeviceRevoked {
+        /// The device revoked.
+        subject: String,
+        reason: String,
+    },
 }
 }
 
 /// Every `type` an event can have (what [`EventBody::type_name`] gives).
-pub const EVENT_TYPES: [&str; 32] = [
+pub const EVENT_TYPES: [&str; 34] = [
     "created",
     "classified",
     "reclassified",
@@ -348,6 +366,8 @@ pub const EVENT_TYPES: [&str; 32] = [
     "self_service_answered",
     "delay_notified",
     "signature_attached",
+    "device_enrolled",
+    "device_revoked",
 ];
 
 impl EventBody {
@@ -398,6 +418,8 @@ impl EventBody {
             EventBody::SelfServiceAnswered { .. } => "self_service_answered",
             EventBody::DelayNotified { .. } => "delay_notified",
             EventBody::SignatureAttached { .. } => "signature_attached",
+            EventBody::DeviceEnrolled { .. } => "device_enrolled",
+            EventBody::DeviceRevoked { .. } => "device_revoked",
         }
     }
 
@@ -443,6 +465,13 @@ impl EventBody {
                 vec![reason]
             }
             EventBody::SignatureAttached { signer, .. } => vec![signer],
+            EventBody::DeviceEnrolled {
+                subject,
+                name,
+                station,
+                ..
+            } => vec![subject, name, station],
+            EventBody::DeviceRevoked { subject, reason } => vec![subject, reason],
             EventBody::Resolved {
                 cause,
                 solution,
@@ -682,6 +711,17 @@ mod tests {
                 working: false,
                 name: Some(text()),
             },
+            DeviceEnrolled {
+                subject: text(),
+                key: text(),
+                name: text(),
+                station: text(),
+                role: crate::domain::trust::roster::DeviceRole::Supervisor,
+            },
+            DeviceRevoked {
+                subject: text(),
+                reason: text(),
+            },
         ]
     }
 
@@ -722,6 +762,8 @@ mod tests {
             SignatureAttached { .. } => 29,
             CalendarYearSet { .. } => 30,
             CalendarDaySet { .. } => 31,
+            DeviceEnrolled { .. } => 32,
+            DeviceRevoked { .. } => 33,
         }
     }
 
@@ -729,7 +771,7 @@ mod tests {
     fn every_body_reads_back_from_both_of_its_json_forms() {
         let bodies = every_body();
         let kinds: Vec<usize> = bodies.iter().map(kind_index).collect();
-        assert_eq!(kinds, (0..=31).collect::<Vec<_>>());
+        assert_eq!(kinds, (0..=33).collect::<Vec<_>>());
         let mut names: Vec<&str> = bodies.iter().map(EventBody::type_name).collect();
         let mut listed = EVENT_TYPES.to_vec();
         names.sort_unstable();
@@ -750,6 +792,16 @@ mod tests {
             let tag = inside["type"].as_str().unwrap();
             let mut fields = inside.as_object().unwrap().clone();
             fields.remove("type");
+            // A body's fields sit beside the event's own in a file: a body
+            // field named like one of them would be written twice.
+            for envelope in [
+                "id", "ticket", "device", "seq", "at", "hlc", "author", "parents",
+            ] {
+                assert!(
+                    !fields.contains_key(envelope),
+                    "{tag} has a field named {envelope}"
+                );
+            }
             match &outside {
                 serde_json::Value::String(unit) => assert!(unit == tag && fields.is_empty()),
                 _ => assert_eq!(outside[tag], serde_json::Value::Object(fields)),

@@ -6,6 +6,7 @@
 //! an `incident_linked` event on the ticket's stream.
 
 use crate::domain::event::{Event, EventBody};
+use crate::domain::trust::roster::Authority;
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -50,12 +51,15 @@ pub fn is_incident_stream(ticket: &str) -> bool {
     ticket.starts_with(INCIDENT_PREFIX)
 }
 
-/// Every incident, newest first, folded from events in any order.
-pub fn incidents(events: &[Event]) -> Vec<Incident> {
+/// Every incident, newest first, folded from events in any order. Only what
+/// `authority` counts is folded: a declaration, notice or end signed by a
+/// device that is no supervisor here never reaches a kiosk's banner.
+pub fn incidents(events: &[Event], authority: &Authority) -> Vec<Incident> {
     let mut ordered: Vec<&Event> = events
         .iter()
         .filter(|e| {
-            is_incident_stream(&e.ticket) || matches!(e.body, EventBody::IncidentLinked { .. })
+            (is_incident_stream(&e.ticket) && authority.counts(e).is_ok())
+                || matches!(e.body, EventBody::IncidentLinked { .. })
         })
         .collect();
     ordered.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
@@ -193,9 +197,18 @@ mod tests {
                 },
             ),
         ];
-        let forwards = incidents(&events);
+        // Folded on the supervisor's own device.
+        let here = Authority {
+            own: Some("sup".into()),
+            ..Authority::default()
+        };
+        let forwards = incidents(&events, &here);
         events.reverse();
-        assert_eq!(incidents(&events), forwards);
+        assert_eq!(incidents(&events, &here), forwards);
+        assert!(
+            incidents(&events, &Authority::default()).is_empty(),
+            "elsewhere, nobody enrolled it"
+        );
         let i = &forwards[0];
         assert_eq!(i.tickets.len(), 2);
         assert_eq!(i.latest_notice().unwrap().text, "预计 16 点恢复");
@@ -203,7 +216,7 @@ mod tests {
         assert_eq!(for_station(&forwards, Some("城西供电所")).len(), 0);
         assert_eq!(for_station(&forwards, None).len(), 1);
         events.push(event(id, 5, EventBody::IncidentEnded));
-        let ended = incidents(&events);
+        let ended = incidents(&events, &here);
         assert!(!ended[0].is_active());
         assert!(for_station(&ended, None).is_empty());
     }

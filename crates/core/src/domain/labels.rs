@@ -56,6 +56,16 @@ pub fn contact_method_key(method: ContactMethod) -> Term {
     }
 }
 
+pub fn role_key(role: crate::domain::trust::roster::DeviceRole) -> Term {
+    use crate::domain::trust::roster::DeviceRole;
+    match role {
+        DeviceRole::Crew => Term::RoleCrew,
+        DeviceRole::Kiosk => Term::RoleKiosk,
+        DeviceRole::Supervisor => Term::RoleSupervisor,
+        DeviceRole::Hotline => Term::RoleHotline,
+    }
+}
+
 pub fn cause_key(cause: CauseClass) -> Term {
     match cause {
         CauseClass::InternalManagement => Term::CauseInternal,
@@ -120,6 +130,8 @@ pub fn event_key(body: &EventBody) -> Term {
         EventBody::CalendarYearSet { .. } | EventBody::CalendarDaySet { .. } => {
             Term::EventCalendarChanged
         }
+        EventBody::DeviceEnrolled { .. } => Term::EventDeviceEnrolled,
+        EventBody::DeviceRevoked { .. } => Term::EventDeviceRevoked,
     }
 }
 
@@ -157,6 +169,8 @@ pub fn type_term(type_name: &str) -> Option<Term> {
         "delay_notified" => Term::EventDelayNotified,
         "signature_attached" => Term::EventSignature,
         "calendar_year_set" | "calendar_day_set" => Term::EventCalendarChanged,
+        "device_enrolled" => Term::EventDeviceEnrolled,
+        "device_revoked" => Term::EventDeviceRevoked,
         _ => return None,
     })
 }

@@ -9,6 +9,7 @@ use crate::domain::calendar::Calendar;
 use crate::domain::event::{Event, EventBody};
 use crate::domain::rules::RuleTable;
 use crate::domain::tariff::TariffTable;
+use crate::domain::trust::roster::{Authority, NotGoverning};
 use chrono::{DateTime, Utc};
 
 /// The stream (`ticket` field) that settings events are written to.
@@ -26,7 +27,16 @@ pub struct Publication {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Rejected {
     pub event: String,
-    pub why: String,
+    pub why: Why,
+}
+
+/// Why a settings event was not applied.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Why {
+    /// Its content does not validate (the validator's words).
+    Invalid(String),
+    /// Not signed by a supervisor this device trusts.
+    NotSupervisor { device: String },
 }
 
 #[derive(Clone, Debug)]
@@ -39,7 +49,7 @@ pub struct Settings {
     pub publications: Vec<Publication>,
     pub calendar_changes: usize,
     pub rejected: Vec<Rejected>,
-    /// Ids of the settings events folded, for "did anything change".
+    /// Ids of the settings events seen (applied or not), for "did anything change".
     pub fingerprint: Vec<String>,
 }
 
@@ -47,19 +57,35 @@ pub fn is_settings(e: &Event) -> bool {
     e.ticket == SETTINGS_STREAM
 }
 
-/// Folds the settings events (in any order) over the shipped table and calendar.
-pub fn settings<'a>(events: impl IntoIterator<Item = &'a Event>) -> Settings {
+/// Folds the settings events (in any order) over the shipped table and
+/// calendar; those `authority` does not count are listed as rejected.
+pub fn settings<'a>(
+    events: impl IntoIterator<Item = &'a Event>,
+    authority: &Authority,
+) -> Settings {
     let mut ours: Vec<&Event> = events.into_iter().filter(|e| is_settings(e)).collect();
     ours.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
     ours.dedup_by(|a, b| a.id == b.id);
+    let fingerprint = ours.iter().map(|e| e.id.clone()).collect();
+    let mut refused = vec![];
+    ours.retain(|e| match authority.counts(e) {
+        Ok(()) => true,
+        Err(NotGoverning::NotSupervisor { device }) => {
+            refused.push(Rejected {
+                event: e.id.clone(),
+                why: Why::NotSupervisor { device },
+            });
+            false
+        }
+    });
     let mut s = Settings {
         table: RuleTable::shipped(),
         calendar: Calendar::shipped(),
         tariff: TariffTable::shipped(),
         publications: vec![],
         calendar_changes: 0,
-        rejected: vec![],
-        fingerprint: ours.iter().map(|e| e.id.clone()).collect(),
+        rejected: refused,
+        fingerprint,
     };
     for e in ours {
         match &e.body {
@@ -76,21 +102,21 @@ pub fn settings<'a>(events: impl IntoIterator<Item = &'a Event>) -> Settings {
                 }
                 Err(problems) => s.rejected.push(Rejected {
                     event: e.id.clone(),
-                    why: problems.to_string(),
+                    why: Why::Invalid(problems.to_string()),
                 }),
             },
             EventBody::TariffPublished { tariff, .. } => match TariffTable::from_json(tariff) {
                 Ok(t) => s.tariff = t,
                 Err(why) => s.rejected.push(Rejected {
                     event: e.id.clone(),
-                    why: why.to_string(),
+                    why: Why::Invalid(why.to_string()),
                 }),
             },
             EventBody::CalendarYearSet { year } => match s.calendar.import_holiday_cn(year) {
                 Ok(_) => s.calendar_changes += 1,
                 Err(why) => s.rejected.push(Rejected {
                     event: e.id.clone(),
-                    why: why.to_string(),
+                    why: Why::Invalid(why.to_string()),
                 }),
             },
             EventBody::CalendarDaySet {

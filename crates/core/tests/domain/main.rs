@@ -10,6 +10,7 @@ mod drill;
 mod grading;
 mod lifecycle;
 mod properties;
+mod roster;
 mod rule_table;
 mod self_service;
 mod settings;

@@ -5,7 +5,26 @@
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use gridcare_core::domain::event::{Event, EventBody, Hlc, NewEvent};
 use gridcare_core::domain::rules::RuleTable;
-use gridcare_core::domain::settings::{next_version, settings, SETTINGS_STREAM};
+use gridcare_core::domain::settings::{next_version, settings, Why, SETTINGS_STREAM};
+use gridcare_core::domain::trust::roster::Authority;
+use gridcare_core::domain::trust::DeviceKey;
+
+/// A device whose roots are the supervisors that publish in these tests
+/// (who may publish is tested in `trust.rs`).
+fn trusted() -> Authority {
+    let keys: std::collections::BTreeMap<String, String> = ["sup", "sup-a", "sup-b"]
+        .into_iter()
+        .enumerate()
+        .map(|(n, d)| {
+            (
+                d.to_string(),
+                DeviceKey::from_seed([n as u8 + 1; 32]).public(),
+            )
+        })
+        .collect();
+    let roots: Vec<String> = keys.values().cloned().collect();
+    Authority::new(&roots, &[], keys, None)
+}
 
 fn event(device: &str, minutes: i64, body: EventBody) -> Event {
     let at = Utc.with_ymd_and_hms(2026, 11, 20, 2, 0, 0).unwrap() + Duration::minutes(minutes);
@@ -41,7 +60,7 @@ fn publish(device: &str, minutes: i64, edit: impl Fn(&mut RuleTable)) -> Event {
 #[test]
 fn the_latest_valid_publication_is_in_force_on_every_device() {
     let shipped = RuleTable::shipped();
-    assert_eq!(settings(&[]).table, shipped);
+    assert_eq!(settings(&[], &trusted()).table, shipped);
     let first = publish("sup-a", 1, |t| {
         t.version = next_version(&t.version);
         t.high_frequency.min_count = 5;
@@ -55,7 +74,7 @@ fn the_latest_valid_publication_is_in_force_on_every_device() {
         t.high_frequency.share = 2.0;
     });
     let events = vec![first.clone(), second.clone(), broken.clone()];
-    let s = settings(&events);
+    let s = settings(&events, &trusted());
     assert_eq!(
         s.table.high_frequency.min_count, 7,
         "the later publication wins"
@@ -64,11 +83,15 @@ fn the_latest_valid_publication_is_in_force_on_every_device() {
     assert_eq!(s.publications.len(), 2);
     assert_eq!(s.rejected.len(), 1);
     assert_eq!(s.rejected[0].event, broken.id);
-    assert!(s.rejected[0].why.contains("share"), "{}", s.rejected[0].why);
+    assert!(
+        matches!(&s.rejected[0].why, Why::Invalid(why) if why.contains("share")),
+        "{:?}",
+        s.rejected[0].why
+    );
     // Another order, duplicates: the same result.
     let mut shuffled = vec![broken, second.clone(), first.clone(), second];
     shuffled.rotate_left(1);
-    let t = settings(&shuffled);
+    let t = settings(&shuffled, &trusted());
     assert_eq!(t.table, s.table);
     assert_eq!(t.publications, s.publications);
 }
@@ -105,7 +128,7 @@ fn calendar_changes_travel_as_events() {
             },
         ),
     ];
-    let s = settings(&events);
+    let s = settings(&events, &trusted());
     assert!(s.calendar.knows_year(2027));
     assert!(
         !s.calendar
@@ -135,7 +158,7 @@ fn calendar_changes_travel_as_events() {
             name: None,
         },
     ));
-    let day = settings(&more)
+    let day = settings(&more, &trusted())
         .calendar
         .day(NaiveDate::from_ymd_opt(2026, 11, 25).unwrap());
     assert!(day.working && day.name.is_none());
@@ -173,7 +196,7 @@ fn a_published_tariff_replaces_the_sample() {
             },
         ),
     ];
-    let s = settings(&events);
+    let s = settings(&events, &trusted());
     assert!(!s.tariff.sample, "{:?}", s.rejected);
     assert_eq!(s.tariff.version, "本地-2027.01");
     assert_eq!(

@@ -92,6 +92,7 @@ fn genuine() -> (Bundle, Vec<Event>) {
 struct Holding {
     keys: HashMap<String, String>,
     events: HashMap<(String, u64), Event>,
+    revoked: HashMap<String, DateTime<Utc>>,
 }
 
 impl Held for &Holding {
@@ -105,6 +106,9 @@ impl Held for &Holding {
     }
     fn at_of(&self, device: &str, seq: u64) -> Option<DateTime<Utc>> {
         self.events.get(&(device.to_string(), seq)).map(|e| e.at)
+    }
+    fn revoked_at(&self, device: &str) -> Option<DateTime<Utc>> {
+        self.revoked.get(device).copied()
     }
 }
 
@@ -256,6 +260,7 @@ fn every_kind_of_forgery_is_refused_naming_device_and_event() {
             .iter()
             .map(|e| ((e.device.clone(), e.seq), e.clone()))
             .collect(),
+        ..Holding::default()
     };
     let second = forged(
         &bundle,
@@ -285,6 +290,65 @@ fn every_kind_of_forgery_is_refused_naming_device_and_event() {
         "{}",
         err.message(Lang::Zh)
     );
+
+    // 7. Signed by a revoked device after its revocation: refused; what it
+    //    wrote before stays good.
+    let revoked_at = |minutes| Holding {
+        keys: knows_a.keys.clone(),
+        revoked: HashMap::from([(device.to_string(), at(minutes))]),
+        ..Holding::default()
+    };
+    let err = check(&bundle.to_json(), &revoked_at(100)).unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            BundleError::Revoked {
+                kind: "arrived",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.message(Lang::Zh).contains("吊销"));
+    assert!(check(&bundle.to_json(), &revoked_at(200)).is_ok());
+}
+
+/// A second device's arrival on the tablet's ticket, `minutes` after the
+/// start, signed with its own key, in one file with the tablet's events.
+fn with_arrival_of_another_device(minutes: i64) -> String {
+    let (bundle, events) = genuine();
+    let mut other = Device::new("dev-bbbb0002".into());
+    other.observe(events.iter());
+    let arrived = other.mint(
+        "t-1",
+        "李工",
+        vec![events[0].id.clone()],
+        EventBody::Arrived { note: None },
+        at(minutes),
+    );
+    let mut chains = bundle.chains.clone();
+    chains.extend(signed(
+        &other.id,
+        std::slice::from_ref(&arrived),
+        &DeviceKey::from_seed([3; 32]),
+    ));
+    let mut all = events.clone();
+    all.push(arrived);
+    Bundle::new("dev-aaaa0001", now(), all, BTreeMap::new())
+        .with_chains(chains)
+        .to_json()
+}
+
+#[test]
+fn an_event_may_not_claim_a_time_well_before_the_event_it_follows() {
+    // The ticket was created at minute 0 on another device.
+    let err = check(&with_arrival_of_another_device(-60), &Holding::default()).unwrap_err();
+    assert!(
+        matches!(&err, BundleError::Backdated { device, kind: "arrived", .. } if device == "dev-bbbb0002"),
+        "{err:?}"
+    );
+    // Two honest clocks a few minutes apart are not a forgery.
+    assert!(check(&with_arrival_of_another_device(-3), &Holding::default()).is_ok());
 }
 
 #[test]

@@ -13,10 +13,13 @@ pub fn Timeline(events: Memo<Vec<Event>>) -> impl IntoView {
     let i18n = use_i18n();
     let data = use_data();
     // Records no device vouches for are marked: a person can tell evidence
-    // from what was recorded before signing, or demo data.
+    // from what was recorded before signing, demo data, or a device no
+    // supervisor enrolled (or one revoked since).
     let mark = move |device: &str| match data.signer_of(device) {
         Signer::Unsigned => Some((Key::RecordedBeforeSigning, "unsigned")),
         Signer::Demo => Some((Key::DemoDevice, "demo")),
+        Signer::Unenrolled => Some((Key::UnenrolledDevice, "unenrolled")),
+        Signer::Revoked => Some((Key::RevokedDevice, "revoked")),
         Signer::ThisDevice | Signer::Key(_) => None,
     };
     view! {

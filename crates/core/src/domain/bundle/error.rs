@@ -151,6 +151,12 @@ pub enum BundleError {
         ticket: String,
         kind: &'static str,
     },
+    /// An event of a device the roster revoked, written after it was.
+    Revoked {
+        device: String,
+        ticket: String,
+        kind: &'static str,
+    },
     BadAttachment {
         hash: String,
         problem: AttachmentProblem,
@@ -253,8 +259,12 @@ impl BundleError {
                 format!("Device \"{device}\" arrives with another key than the one this device knows: it may be an impostor. If the device was really replaced, a supervisor must enrol its new key in the roster."),
             ),
             E::Backdated { device, ticket, kind } => pick(
-                format!("设备“{device}”的一条记录（工单 {ticket} 的“{}”）的时间早于该设备之前的记录，判为倒填时间，不予接受。", event_words(kind, lang)),
-                format!("A record of device \"{device}\" (\"{}\" on ticket {ticket}) claims a time before the device's previous record: backdated, refused.", event_words(kind, lang)),
+                format!("设备“{device}”的一条记录（工单 {ticket} 的“{}”）的时间早于该设备之前的记录或它所接续的记录，判为倒填时间，不予接受。", event_words(kind, lang)),
+                format!("A record of device \"{device}\" (\"{}\" on ticket {ticket}) claims a time before the device's previous record or the record it follows: backdated, refused.", event_words(kind, lang)),
+            ),
+            E::Revoked { device, ticket, kind } => pick(
+                format!("设备“{device}”已被主管吊销，此后它写下的记录（工单 {ticket} 的“{}”）不予接受。", event_words(kind, lang)),
+                format!("Device \"{device}\" was revoked by a supervisor; what it wrote since (\"{}\" on ticket {ticket}) is refused.", event_words(kind, lang)),
             ),
             E::BadAttachment { hash, problem } => {
                 let short = &hash[..hash.len().min(19)];

@@ -21,7 +21,20 @@ pub trait Held {
     fn id_at(&self, device: &str, seq: u64) -> Option<String>;
     /// When the held event `(device, seq)` claims to have happened.
     fn at_of(&self, device: &str, seq: u64) -> Option<DateTime<Utc>>;
+    /// When the held event with this id claims to have happened.
+    fn at_of_event(&self, _id: &str) -> Option<DateTime<Utc>> {
+        None
+    }
+    /// When the roster revoked `device`, if it did.
+    fn revoked_at(&self, _device: &str) -> Option<DateTime<Utc>> {
+        None
+    }
 }
+
+/// How far an event's time may lie before the time of an event it builds on
+/// (its parents, often another device's): two honest devices' clocks may
+/// disagree by this much, no more.
+pub const CLOCK_TOLERANCE_MINUTES: i64 = 5;
 
 /// A device that holds nothing yet (the CLI reading files on their own).
 pub struct NothingHeld;
@@ -61,6 +74,9 @@ pub fn check(
             .or_default()
             .push(event);
     }
+    let at_of_id: FxHashMap<&str, DateTime<Utc>> =
+        events.iter().map(|e| (e.id.as_str(), e.at)).collect();
+    let tolerance = chrono::Duration::minutes(CLOCK_TOLERANCE_MINUTES);
     let mut verdicts = BTreeMap::new();
     for (device, mut mine) in by_device {
         mine.sort_by_key(|e| e.seq);
@@ -88,9 +104,28 @@ pub fn check(
                     .map(|p| p.at)
                     .or_else(|| held.at_of(device, s))
             });
-            if before.is_some_and(|at| e.at < at) {
+            // Nor before what it builds on, beyond clocks' honest disagreement.
+            let parent_later = e.parents.iter().any(|p| {
+                at_of_id
+                    .get(p.as_str())
+                    .copied()
+                    .or_else(|| held.at_of_event(p))
+                    .is_some_and(|at| e.at + tolerance < at)
+            });
+            if before.is_some_and(|at| e.at < at) || parent_later {
                 let (ticket, kind) = name(e);
                 return Err(BundleError::Backdated {
+                    device: device.to_string(),
+                    ticket,
+                    kind,
+                });
+            }
+        }
+        // A revoked device's word counts up to its revocation only.
+        if let Some(revoked) = held.revoked_at(device) {
+            if let Some(e) = mine.iter().find(|e| e.at > revoked) {
+                let (ticket, kind) = name(e);
+                return Err(BundleError::Revoked {
                     device: device.to_string(),
                     ticket,
                     kind,

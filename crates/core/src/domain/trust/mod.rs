@@ -5,6 +5,7 @@
 pub mod chain;
 pub mod keys;
 pub mod records;
+pub mod roster;
 
 pub use chain::{ChainError, ChainHash, ChainRecord};
 pub use keys::{fingerprint, DeviceKey};

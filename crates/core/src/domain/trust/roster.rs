@@ -14,9 +14,25 @@
 //! deadline or reaches a kiosk's banner.
 
 use crate::domain::event::{Event, EventBody};
+use crate::domain::incident::is_incident_stream;
+use crate::domain::settings::is_settings;
+use crate::domain::trust::ChainRecord;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+
+const SHIPPED: &str = include_str!("../data/trust.json");
+
+/// The root keys shipped with this build (`data/trust.json`).
+pub fn shipped_roots() -> Vec<String> {
+    #[derive(Deserialize)]
+    struct Shipped {
+        roots: Vec<String>,
+    }
+    serde_json::from_str::<Shipped>(SHIPPED)
+        .map(|s| s.roots)
+        .unwrap_or_default()
+}
 
 /// The stream (`ticket` field) that roster events are written to.
 pub const ROSTER_STREAM: &str = "roster";
@@ -100,7 +116,7 @@ impl Roster {
         };
         for event in ours {
             let signer = key_of(&event.device);
-            if !roster.may_govern(&event.device, signer.as_deref()) {
+            if !roster.may_govern_at(&event.device, signer.as_deref(), Some(event.at)) {
                 roster.refused.push(Refused {
                     event: event.id.clone(),
                     device: event.device.clone(),
@@ -109,7 +125,7 @@ impl Roster {
             }
             match &event.body {
                 EventBody::DeviceEnrolled {
-                    device,
+                    subject: device,
                     key,
                     name,
                     station,
@@ -127,7 +143,10 @@ impl Roster {
                         },
                     );
                 }
-                EventBody::DeviceRevoked { device, reason } => {
+                EventBody::DeviceRevoked {
+                    subject: device,
+                    reason,
+                } => {
                     if let Some(e) = roster.devices.get_mut(device) {
                         e.revoked = Some((event.at, reason.clone()));
                     }
@@ -142,6 +161,17 @@ impl Roster {
     /// roster and settings events: a root, or an enrolled supervisor not
     /// revoked, with that key.
     pub fn may_govern(&self, device: &str, key: Option<&str>) -> bool {
+        self.may_govern_at(device, key, None)
+    }
+
+    /// As [`Roster::may_govern`], for an event written at `at`: what a
+    /// revoked supervisor signed before its revocation still counts.
+    pub fn may_govern_at(
+        &self,
+        device: &str,
+        key: Option<&str>,
+        at: Option<DateTime<Utc>>,
+    ) -> bool {
         let Some(key) = key else {
             return false;
         };
@@ -150,7 +180,9 @@ impl Roster {
         }
         matches!(
             self.devices.get(device),
-            Some(e) if e.key == key && e.role == DeviceRole::Supervisor && e.revoked.is_none()
+            Some(e) if e.key == key
+                && e.role == DeviceRole::Supervisor
+                && e.revoked.as_ref().is_none_or(|(revoked, _)| at.is_some_and(|at| at < *revoked))
         )
     }
 
@@ -191,7 +223,7 @@ pub fn self_enrolled_supervisor<'a>(
     ours.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
     ours.into_iter().find_map(|e| match &e.body {
         EventBody::DeviceEnrolled {
-            device,
+            subject: device,
             key,
             role: DeviceRole::Supervisor,
             ..
@@ -200,4 +232,85 @@ pub fn self_enrolled_supervisor<'a>(
         }
         _ => None,
     })
+}
+
+/// Who may change what every device applies, as this device sees it: the
+/// roster folded over its roots, the key each device's events were
+/// verified with, and this device itself (whose own settings always apply
+/// here, where it wrote them; other devices judge them by the roster).
+#[derive(Clone, Debug, Default)]
+pub struct Authority {
+    pub roster: Roster,
+    /// The key each device's chain was verified with.
+    pub keys: BTreeMap<String, String>,
+    /// This device, if the authority is a device's (none for the CLI).
+    pub own: Option<String>,
+}
+
+/// Why a settings or incident event was not applied.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NotGoverning {
+    /// The device is not an enrolled supervisor (or its key is not the one
+    /// enrolled), or it was revoked before it wrote the event.
+    NotSupervisor { device: String },
+}
+
+impl Authority {
+    /// The authority of `roots` (shipped and adopted) over `events`, given
+    /// the verified key of each device.
+    pub fn new<'a>(
+        roots: &[String],
+        events: impl IntoIterator<Item = &'a Event>,
+        keys: BTreeMap<String, String>,
+        own: Option<String>,
+    ) -> Authority {
+        let roster = Roster::fold(roots, events, |d| keys.get(d).cloned());
+        Authority { roster, keys, own }
+    }
+
+    /// Whether `e` is one that needs a supervisor's signature: settings,
+    /// incidents (declared, notices, ended) and the roster itself.
+    pub fn is_governed(e: &Event) -> bool {
+        is_settings(e) || e.ticket == ROSTER_STREAM || is_incident_stream(&e.ticket)
+    }
+
+    /// Whether a governed event counts here (always true for other events).
+    pub fn counts(&self, e: &Event) -> Result<(), NotGoverning> {
+        if !Authority::is_governed(e)
+            || self.own.as_deref() == Some(e.device.as_str())
+            || self
+                .roster
+                .may_govern_at(&e.device, self.key_of(&e.device), Some(e.at))
+        {
+            return Ok(());
+        }
+        Err(NotGoverning::NotSupervisor {
+            device: e.device.clone(),
+        })
+    }
+
+    pub fn key_of(&self, device: &str) -> Option<&str> {
+        self.keys.get(device).map(String::as_str)
+    }
+
+    /// The authority of a reader with no device of its own (the command
+    /// line reading files): the shipped roots, or, where the build ships
+    /// none, the first supervisor that enrolled itself with the key its
+    /// log is signed with (trust on first use; say so to the user).
+    pub fn for_reader(events: &[Event], chains: &BTreeMap<String, Vec<ChainRecord>>) -> Authority {
+        let keys: BTreeMap<String, String> = chains
+            .iter()
+            .filter_map(|(device, records)| Some((device.clone(), records.first()?.key.clone())))
+            .collect();
+        let mut roots = shipped_roots();
+        if roots.is_empty() {
+            roots.extend(self_enrolled_supervisor(events, |d| keys.get(d).cloned()));
+        }
+        Authority::new(&roots, events, keys, None)
+    }
+
+    /// How `device` stands with the roster (this device is never marked).
+    pub fn standing(&self, device: &str) -> Standing<'_> {
+        self.roster.standing(device, self.key_of(device))
+    }
 }
