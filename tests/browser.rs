@@ -384,3 +384,106 @@ mod keys {
         assert!(record.verify("dev-web0002", |_| None).is_err());
     }
 }
+
+/// Customers' data sealed with WebCrypto: what the store keeps holds no
+/// phone number, the vault survives reopening, the right passphrase opens
+/// it and a wrong one does not.
+mod vault {
+    use chrono::{TimeZone, Utc};
+    use gridcare::domain::classify::Classifier;
+    use gridcare::domain::demo::{demo_events, DemoOptions};
+    use gridcare::domain::device::Device;
+    use gridcare::domain::event::EventBody;
+    use gridcare::domain::personal;
+    use gridcare::domain::rules::RuleTable;
+    use gridcare::web::store::Store;
+    use gridcare::web::vault::{self, VaultError};
+    use wasm_bindgen_test::*;
+
+    #[wasm_bindgen_test]
+    async fn sealed_data_survives_reopening_and_opens_only_with_the_passphrase() {
+        let name = format!("gridcare-test-vault-{}", js_sys::Math::random());
+        let events = demo_events(
+            &Classifier::new(RuleTable::shipped()),
+            &DemoOptions {
+                tickets: 20,
+                seed: 9,
+                device: "tab-V",
+                anchor: Utc.with_ymd_and_hms(2026, 11, 20, 0, 0, 0).unwrap(),
+            },
+        );
+        let phones: Vec<String> = events
+            .iter()
+            .filter_map(|e| match &e.body {
+                EventBody::Created { contact, .. } => contact.phone.clone(),
+                _ => None,
+            })
+            .collect();
+        assert!(!phones.is_empty());
+        {
+            let store = Store::open(&name).await;
+            let (record, sealer, _) = vault::create()
+                .await
+                .expect("ECDH and AES-GCM in WebCrypto");
+            let record = record.with_passphrase(None, "晚班口令2468").await.unwrap();
+            store.save_vault(&record).await.unwrap();
+            store.set_sealer(sealer);
+            store
+                .append(&events, &Device::new("tab-V".into()), None)
+                .await
+                .unwrap();
+            store
+                .put_attachment("sha256:photo", "image/jpeg", "AAEC")
+                .await
+                .unwrap();
+        }
+        let store = Store::open(&name).await;
+        let log = store.load_log().await.unwrap();
+        // What is stored shows masked numbers only.
+        let kept = serde_json::to_string(&log.events).unwrap();
+        for phone in &phones {
+            assert!(!kept.contains(phone.as_str()), "{phone} stored as it is");
+        }
+        assert!(personal::any_masked(&log.events));
+        assert!(!log.plain_personal);
+        // Locked: a photo cannot be read.
+        assert_eq!(
+            store.attachment("sha256:photo").await,
+            Err(gridcare::web::store::StoreError::Locked)
+        );
+        let record = store.vault().await.unwrap().expect("the vault is kept");
+        assert!(record.has_passphrase());
+        assert!(matches!(record.open_without_passphrase().await, Ok(None)));
+        assert!(matches!(
+            record.unlock("wrong").await.err(),
+            Some(VaultError::WrongPassphrase)
+        ));
+        let opener = record
+            .unlock("晚班口令2468")
+            .await
+            .expect("the right passphrase");
+        let data = vault::open_personal(&opener, &log.sealed).await.unwrap();
+        let mut restored = log.events.clone();
+        personal::restore(&mut restored, &data);
+        assert_eq!(restored, events);
+        store.set_opener(opener);
+        assert_eq!(
+            store.attachment("sha256:photo").await.unwrap(),
+            Some(("image/jpeg".to_string(), "AAEC".to_string()))
+        );
+        // A passphrase-protected export opens with its passphrase only.
+        let sealed = vault::encrypt_with_passphrase("导出口令", b"{\"format\":1}")
+            .await
+            .unwrap();
+        assert_eq!(
+            vault::decrypt_with_passphrase("导出口令", &sealed)
+                .await
+                .unwrap(),
+            b"{\"format\":1}"
+        );
+        assert_eq!(
+            vault::decrypt_with_passphrase("别的", &sealed).await,
+            Err(VaultError::WrongPassphrase)
+        );
+    }
+}

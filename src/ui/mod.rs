@@ -13,6 +13,7 @@ pub mod state;
 mod supervisor;
 mod sync;
 mod tariff;
+mod vault;
 mod widgets;
 
 use home::Home;
@@ -30,7 +31,8 @@ use crate::i18n::Key;
 pub fn App() -> impl IntoView {
     provide_i18n();
     let engine = engine::provide_engine();
-    data::Data::provide(engine);
+    // The kiosk seals what customers type without the staff passphrase.
+    data::Data::provide(engine).allow_writes_while_locked();
     kiosk::leave_notices_for_the_home();
     let gate = lock::provide_gate();
     let i18n = use_i18n();
@@ -41,6 +43,8 @@ pub fn App() -> impl IntoView {
             </a> <Header /> <main id="main" tabindex="-1">
                 // On a kiosk, every staff screen is behind the staff PIN.
                 <lock::StaffGate>
+                    // Customers' data: locked, unprotected, or "lock now".
+                    <vault::VaultBar />
                     // Screens are rebuilt when the rules or calendar in force change.
                     {move || {
                         engine.0.track();
@@ -85,7 +89,8 @@ pub fn App() -> impl IntoView {
 pub fn KioskApp() -> impl IntoView {
     provide_i18n();
     let engine = engine::provide_engine();
-    data::Data::provide(engine);
+    // The kiosk seals what customers type without the staff passphrase.
+    data::Data::provide(engine).allow_writes_while_locked();
     kiosk::leave_notices_for_the_home();
     view! {
         <shell::KioskHeader />

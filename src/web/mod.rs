@@ -16,3 +16,4 @@ pub mod signature;
 pub mod store;
 pub mod tasks;
 pub mod trace;
+pub mod vault;

@@ -19,3 +19,18 @@ pub fn load_lang() -> Lang {
 pub fn save_lang(lang: Lang) {
     let _ = LocalStorage::set(LANG_KEY, lang.tag());
 }
+
+const LOCK_MINUTES_KEY: &str = "gridcare.lock.minutes";
+
+/// Minutes without a touch after which customers' data is locked again
+/// (30 by default). Not a secret: losing it only restores the default.
+pub fn lock_minutes() -> u32 {
+    LocalStorage::get::<u32>(LOCK_MINUTES_KEY)
+        .ok()
+        .filter(|m| (1..=480).contains(m))
+        .unwrap_or(30)
+}
+
+pub fn save_lock_minutes(minutes: u32) {
+    let _ = LocalStorage::set(LOCK_MINUTES_KEY, minutes);
+}

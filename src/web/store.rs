@@ -14,18 +14,27 @@
 //! many small segments into large ones. Ticket states are not stored: they
 //! are folds over the events, rebuilt at start-up.
 //!
+//! Customers' personal data is sealed (`web::vault`): a segment whose events
+//! hold any is stored with those fields masked (`domain::personal`) and the
+//! originals sealed beside them, and a photo or signature is stored sealed.
+//! Sealing happens before the transaction opens (IndexedDB ends a
+//! transaction left waiting on anything else).
+//!
 //! Where IndexedDB is unavailable the same log is kept in localStorage (small
-//! and slower) and the app warns about it.
+//! and slower, nothing sealed) and the app warns about it.
 
 use crate::domain::device::Device;
 use crate::domain::event::Event;
 use crate::domain::lock::PinRecord;
+use crate::domain::personal;
 use crate::domain::segment;
 use crate::domain::trust::ChainRecord;
 use crate::web::trace::Phase;
+use crate::web::vault::{Opener, Sealed, Sealer, VaultRecord};
 use gloo_storage::{LocalStorage, Storage};
 use idb::{Database, DatabaseEvent, Factory, KeyRange, ObjectStoreParams, Query, TransactionMode};
 use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -46,6 +55,8 @@ const DEVICE_KEYS: &str = "device-keys";
 const CHAINS: &str = "chains";
 /// The staff PIN's record (JSON) in `meta`: a device with one is a kiosk.
 const PIN_RECORD: &str = "kiosk-pin";
+/// The meta key of the device's vault (`web::vault::VaultRecord`).
+const VAULT: &str = "vault";
 const FALLBACK_EVENTS: &str = "gridcare.fallback.events";
 const FALLBACK_DEVICE: &str = "gridcare.fallback.device";
 
@@ -62,6 +73,11 @@ pub enum StoreError {
     Failed(String),
     #[error("stored data is damaged: {0}")]
     Damaged(String),
+    /// Customers' data is sealed and the device is locked.
+    #[error("the device is locked")]
+    Locked,
+    #[error("wrong passphrase")]
+    WrongPassphrase,
 }
 
 impl StoreError {
@@ -71,6 +87,8 @@ impl StoreError {
         match self {
             StoreError::QuotaExceeded => Key::QuotaFull.text(lang).to_string(),
             StoreError::NotReady => Key::LoadingData.text(lang).to_string(),
+            StoreError::Locked => Key::VaultLockedAction.text(lang).to_string(),
+            StoreError::WrongPassphrase => Key::WrongPassphrase.text(lang).to_string(),
             StoreError::Failed(detail) | StoreError::Damaged(detail) => {
                 format!("{} {detail}", Key::StorageFailed.text(lang))
             }
@@ -106,6 +124,19 @@ pub enum Backend {
 
 pub struct Store {
     backend: Backend,
+    /// Seals personal data as it is written (none: written as it is).
+    sealer: RefCell<Option<Sealer>>,
+    /// Opens sealed photos (none while the device is locked).
+    opener: RefCell<Option<Opener>>,
+}
+
+/// The log as stored: events, with personal data masked where it was
+/// sealed, and the sealed personal data.
+pub struct StoredLog {
+    pub events: Vec<Event>,
+    pub sealed: Vec<Sealed>,
+    /// Some segment holds personal data unsealed (written before sealing).
+    pub plain_personal: bool,
 }
 
 impl Store {
@@ -114,6 +145,8 @@ impl Store {
         match open_indexed_db(name).await {
             Ok(db) => Store {
                 backend: Backend::IndexedDb(db),
+                sealer: RefCell::new(None),
+                opener: RefCell::new(None),
             },
             Err(_) => Store::in_local_storage(),
         }
@@ -123,15 +156,103 @@ impl Store {
     pub fn in_local_storage() -> Store {
         Store {
             backend: Backend::LocalStorage,
+            sealer: RefCell::new(None),
+            opener: RefCell::new(None),
         }
+    }
+
+    /// From now on personal data is sealed with `sealer` as it is written.
+    pub fn set_sealer(&self, sealer: Sealer) {
+        *self.sealer.borrow_mut() = Some(sealer);
+    }
+
+    /// Sealed photos are opened with `opener` (the device was unlocked).
+    pub fn set_opener(&self, opener: Opener) {
+        *self.opener.borrow_mut() = Some(opener);
+    }
+
+    /// The device's vault, if it made one.
+    pub async fn vault(&self) -> Result<Option<VaultRecord>, StoreError> {
+        self.meta_json(VAULT).await
+    }
+
+    pub async fn save_vault(&self, record: &VaultRecord) -> Result<(), StoreError> {
+        self.put_meta_json(VAULT, record).await
+    }
+
+    async fn meta_json<T: serde::de::DeserializeOwned>(
+        &self,
+        key: &str,
+    ) -> Result<Option<T>, StoreError> {
+        let Backend::IndexedDb(db) = &self.backend else {
+            return Ok(None);
+        };
+        let tx = db.transaction(&[META], TransactionMode::ReadOnly)?;
+        let value = tx.object_store(META)?.get(JsValue::from_str(key))?.await?;
+        value
+            .and_then(|v| v.as_string())
+            .map(|text| serde_json::from_str(&text).map_err(|e| StoreError::Damaged(e.to_string())))
+            .transpose()
+    }
+
+    async fn put_meta_json<T: Serialize>(&self, key: &str, value: &T) -> Result<(), StoreError> {
+        let Backend::IndexedDb(db) = &self.backend else {
+            return Err(StoreError::Failed("the vault needs IndexedDB".into()));
+        };
+        let json = serde_json::to_string(value).map_err(|e| StoreError::Failed(e.to_string()))?;
+        let tx = db.transaction(&[META], TransactionMode::ReadWrite)?;
+        tx.object_store(META)?
+            .put(&JsValue::from_str(&json), Some(&JsValue::from_str(key)))?;
+        finish(tx).await
+    }
+
+    /// The segments to write for `events`: personal data masked and sealed
+    /// where a sealer is set. `extra` sealed data rides on the first one.
+    async fn segment_values(
+        &self,
+        events: &[Event],
+        extra: Vec<Sealed>,
+    ) -> Result<Vec<JsValue>, StoreError> {
+        let sealer = self.sealer.borrow().clone();
+        let mut extra = Some(extra).filter(|e| !e.is_empty());
+        let mut values = Vec::with_capacity(events.len().div_ceil(SEGMENT_SIZE));
+        for chunk in events.chunks(SEGMENT_SIZE) {
+            let mut sealed = extra.take().unwrap_or_default();
+            let value = match &sealer {
+                Some(sealer) => {
+                    let mut masked = chunk.to_vec();
+                    let data = personal::redact(&mut masked);
+                    if !data.is_empty() {
+                        let json = serde_json::to_vec(&data)
+                            .map_err(|e| StoreError::Failed(e.to_string()))?;
+                        sealed.push(
+                            sealer
+                                .seal(&json)
+                                .await
+                                .map_err(|e| StoreError::Failed(e.to_string()))?,
+                        );
+                    }
+                    sealed_segment(&masked, &sealed)?
+                }
+                None => sealed_segment(chunk, &sealed)?,
+            };
+            values.push(value);
+        }
+        Ok(values)
     }
 
     pub fn is_fallback(&self) -> bool {
         matches!(self.backend, Backend::LocalStorage)
     }
 
-    /// Every stored event, in storage order (fold order is the fold's business).
+    /// Every stored event, in storage order (fold order is the fold's
+    /// business), personal data masked where it is sealed.
     pub async fn load_events(&self) -> Result<Vec<Event>, StoreError> {
+        Ok(self.load_log().await?.events)
+    }
+
+    /// The stored log: events and sealed personal data.
+    pub async fn load_log(&self) -> Result<StoredLog, StoreError> {
         match &self.backend {
             Backend::IndexedDb(db) => {
                 let mut read = Some(Phase::start("start: read the first segments (IndexedDB)"));
@@ -149,6 +270,8 @@ impl Store {
                     })
                     .collect::<Result<Vec<_>, _>>()?;
                 let mut segments = Vec::with_capacity(keys.len());
+                let mut sealed = Vec::new();
+                let mut plain_personal = false;
                 let mut decode = None;
                 for batch in batches {
                     let records = batch.await?;
@@ -157,7 +280,11 @@ impl Store {
                         Phase::start("start: decode the segments (the rest read meanwhile)")
                     });
                     for record in records {
-                        segments.push(decode_segment(record)?);
+                        let (events, seals) = decode_segment(record)?;
+                        // Checked only where nothing is sealed: older segments.
+                        plain_personal |= seals.is_empty() && personal::holds_personal(&events);
+                        sealed.extend(seals);
+                        segments.push(events);
                     }
                 }
                 // Exactly the room needed: growing by doubling would briefly
@@ -166,9 +293,17 @@ impl Store {
                 for segment in segments {
                     events.extend(segment);
                 }
-                Ok(events)
+                Ok(StoredLog {
+                    events,
+                    sealed,
+                    plain_personal,
+                })
             }
-            Backend::LocalStorage => Ok(LocalStorage::get(FALLBACK_EVENTS).unwrap_or_default()),
+            Backend::LocalStorage => Ok(StoredLog {
+                events: LocalStorage::get(FALLBACK_EVENTS).unwrap_or_default(),
+                sealed: Vec::new(),
+                plain_personal: false,
+            }),
         }
     }
 
@@ -183,10 +318,11 @@ impl Store {
     ) -> Result<(), StoreError> {
         match &self.backend {
             Backend::IndexedDb(db) => {
+                let values = self.segment_values(events, Vec::new()).await?;
                 let tx = db.transaction(&[SEGMENTS, META], TransactionMode::ReadWrite)?;
                 let segments = tx.object_store(SEGMENTS)?;
-                for chunk in events.chunks(SEGMENT_SIZE) {
-                    segments.add(&encode_segment(chunk)?, None)?;
+                for value in &values {
+                    segments.add(value, None)?;
                 }
                 let meta = tx.object_store(META)?;
                 put_device(&meta, device)?;
@@ -321,17 +457,19 @@ impl Store {
     }
 
     /// Rewrites every segment as segments of `SEGMENT_SIZE` events, in one
-    /// transaction: all of it or nothing.
+    /// transaction: all of it or nothing. Personal data still kept unsealed
+    /// (by a version before sealing) is sealed on the way.
     pub async fn compact(&self) -> Result<(), StoreError> {
         let Backend::IndexedDb(db) = &self.backend else {
             return Ok(());
         };
-        let events = self.load_events().await?;
+        let log = self.load_log().await?;
+        let values = self.segment_values(&log.events, log.sealed).await?;
         let tx = db.transaction(&[SEGMENTS], TransactionMode::ReadWrite)?;
         let segments = tx.object_store(SEGMENTS)?;
         segments.clear()?;
-        for chunk in events.chunks(SEGMENT_SIZE) {
-            segments.add(&encode_segment(chunk)?, None)?;
+        for value in &values {
+            segments.add(value, None)?;
         }
         finish(tx).await
     }
@@ -379,16 +517,25 @@ impl Store {
         let Some(text) = value.and_then(|v| v.as_string()) else {
             return Ok(None);
         };
-        let record: serde_json::Value =
+        let record: StoredAttachment =
             serde_json::from_str(&text).map_err(|e| StoreError::Damaged(e.to_string()))?;
-        let field = |k: &str| {
-            record
-                .get(k)
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .to_string()
+        let data = match (record.data, record.sealed) {
+            (Some(data), _) => data,
+            (None, Some(sealed)) => {
+                let opener = self.opener.borrow().clone().ok_or(StoreError::Locked)?;
+                let bytes = opener
+                    .open(&sealed)
+                    .await
+                    .map_err(|e| StoreError::Damaged(e.to_string()))?;
+                String::from_utf8(bytes).map_err(|e| StoreError::Damaged(e.to_string()))?
+            }
+            (None, None) => {
+                return Err(StoreError::Damaged(format!(
+                    "attachment {hash} holds nothing"
+                )))
+            }
         };
-        Ok(Some((field("mime"), field("data"))))
+        Ok(Some((record.mime, data)))
     }
 
     /// Keeps an attachment (photo, signature) by its hash.
@@ -401,12 +548,56 @@ impl Store {
         let Backend::IndexedDb(db) = &self.backend else {
             return Err(StoreError::Failed("photos need IndexedDB".into()));
         };
+        // Photos and signatures may show people: sealed like contacts.
+        let sealer = self.sealer.borrow().clone();
+        let record = match sealer {
+            Some(sealer) => StoredAttachment {
+                mime: mime.to_string(),
+                data: None,
+                sealed: Some(
+                    sealer
+                        .seal(base64.as_bytes())
+                        .await
+                        .map_err(|e| StoreError::Failed(e.to_string()))?,
+                ),
+            },
+            None => StoredAttachment {
+                mime: mime.to_string(),
+                data: Some(base64.to_string()),
+                sealed: None,
+            },
+        };
+        let record =
+            serde_json::to_string(&record).map_err(|e| StoreError::Failed(e.to_string()))?;
         let tx = db.transaction(&[ATTACHMENTS], TransactionMode::ReadWrite)?;
-        let record = serde_json::json!({ "mime": mime, "data": base64 }).to_string();
         tx.object_store(ATTACHMENTS)?
             .put(&JsValue::from_str(&record), Some(&JsValue::from_str(hash)))?;
         finish(tx).await
     }
+}
+
+/// An attachment as stored: its bytes (base64) as they are, or sealed.
+#[derive(Serialize, Deserialize)]
+struct StoredAttachment {
+    mime: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    data: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sealed: Option<Sealed>,
+}
+
+/// A segment with sealed personal data: `{events: bytes, sealed: "[…]"}`;
+/// without any, the bytes alone, as before sealing.
+fn sealed_segment(events: &[Event], sealed: &[Sealed]) -> Result<JsValue, StoreError> {
+    let bytes = encode_segment(events)?;
+    if sealed.is_empty() {
+        return Ok(bytes);
+    }
+    let json = serde_json::to_string(sealed).map_err(|e| StoreError::Failed(e.to_string()))?;
+    let record = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&record, &"events".into(), &bytes);
+    let _ = js_sys::Reflect::set(&record, &"sealed".into(), &JsValue::from_str(&json));
+    Ok(record.into())
 }
 
 /// A segment as stored: the events in `domain::segment`'s binary layout.
@@ -417,8 +608,23 @@ fn encode_segment(events: &[Event]) -> Result<JsValue, StoreError> {
 }
 
 /// Reads a segment written as bytes (binary, or JSON by earlier versions), or
-/// as text by the first versions.
-fn decode_segment(record: JsValue) -> Result<Vec<Event>, StoreError> {
+/// as text by the first versions, or with sealed personal data beside it.
+fn decode_segment(record: JsValue) -> Result<(Vec<Event>, Vec<Sealed>), StoreError> {
+    if record.is_object() && !record.is_instance_of::<js_sys::Uint8Array>() {
+        let events = js_sys::Reflect::get(&record, &"events".into())
+            .map_err(|_| StoreError::Damaged("a sealed segment has no events".into()))?;
+        let sealed = js_sys::Reflect::get(&record, &"sealed".into())
+            .ok()
+            .and_then(|s| s.as_string())
+            .map(|s| serde_json::from_str(&s).map_err(|e| StoreError::Damaged(e.to_string())))
+            .transpose()?
+            .unwrap_or_default();
+        return Ok((decode_events(events)?, sealed));
+    }
+    Ok((decode_events(record)?, Vec::new()))
+}
+
+fn decode_events(record: JsValue) -> Result<Vec<Event>, StoreError> {
     let bytes = match record.as_string() {
         Some(text) => text.into_bytes(),
         None => record

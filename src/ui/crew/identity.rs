@@ -104,6 +104,7 @@ pub fn IdentityForm() -> impl IntoView {
                     {i18n.t(Key::Save)}
                 </button>
             </form>
+            <crate::ui::vault::PassphraseForm />
             // The key a supervisor enrols, read aloud or compared on screen.
             {move || {
                 {

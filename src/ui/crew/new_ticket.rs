@@ -204,16 +204,27 @@ pub fn NewTicketPage() -> impl IntoView {
                 ></textarea>
                 {error_for("text")}
                 <label for="nt-phone">{i18n.t(Key::Phone)}</label>
+                // Customers' details are never kept by the browser's autofill
+                // (its database is plain text on disk).
                 <input
                     id="nt-phone"
                     type="tel"
+                    autocomplete="off"
                     on:input=move |ev| phone.set(event_target_value(&ev))
                 />
                 {error_for("phone")}
                 <label for="nt-name">{i18n.t(Key::CustomerName)}</label>
-                <input id="nt-name" on:input=move |ev| name.set(event_target_value(&ev)) />
+                <input
+                    id="nt-name"
+                    autocomplete="off"
+                    on:input=move |ev| name.set(event_target_value(&ev))
+                />
                 <label for="nt-address">{i18n.t(Key::Address)}</label>
-                <input id="nt-address" on:input=move |ev| address.set(event_target_value(&ev)) />
+                <input
+                    id="nt-address"
+                    autocomplete="off"
+                    on:input=move |ev| address.set(event_target_value(&ev))
+                />
                 <fieldset>
                     <legend>{i18n.t(Key::FactsByHand)}</legend>
                     {flag_select(Key::FactSafety, flags[0], "safety_hazard")}

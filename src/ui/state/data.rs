@@ -21,6 +21,7 @@ use crate::ui::state::engine::EngineCell;
 use crate::web::keys::DeviceKeys;
 use crate::web::store::{self, ExportRecord, Store, StoreError};
 use crate::web::trace::Phase;
+use crate::web::vault::{self, Sealed, VaultRecord};
 use chrono::Utc;
 use leptos::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -91,6 +92,28 @@ pub struct Data {
     pub unsigned: RwSignal<Option<String>>,
     /// Who may change what this device applies (roster, roots, keys).
     pub authority: RwSignal<Arc<Authority>>,
+    /// Whether customers' data is sealed, and shown.
+    pub vault: RwSignal<VaultState>,
+    vault_record: StoredValue<Option<VaultRecord>, LocalStorage>,
+    /// Sealed personal data not yet opened (the device is locked).
+    sealed: StoredValue<Vec<Sealed>, LocalStorage>,
+    /// A kiosk takes customers' complaints while locked (it seals them
+    /// without the passphrase); staff screens do not act while locked.
+    writes_while_locked: StoredValue<bool>,
+}
+
+/// How customers' personal data stands on this device.
+#[derive(Clone, Debug, PartialEq)]
+pub enum VaultState {
+    Loading,
+    /// Sealed, but no passphrase set: the key to open it is kept as it is.
+    Unprotected,
+    /// Sealed and not opened: masked data shows, staff actions wait.
+    Locked,
+    /// Opened with the passphrase for this session.
+    Unlocked,
+    /// This browser cannot seal (no IndexedDB or no ECDH): kept as it is.
+    Unavailable(String),
 }
 
 /// Tickets folded ahead of a write, and how many events were held then.
@@ -127,6 +150,10 @@ impl Data {
             chains: StoredValue::new_local(BTreeMap::new()),
             unsigned: RwSignal::new(None),
             authority: RwSignal::new(Arc::new(Authority::default())),
+            vault: RwSignal::new(VaultState::Loading),
+            vault_record: StoredValue::new_local(None),
+            sealed: StoredValue::new_local(Vec::new()),
+            writes_while_locked: StoredValue::new(false),
         };
         provide_context(data);
         leptos::task::spawn_local(async move { data.load().await });
@@ -137,14 +164,20 @@ impl Data {
         let store = Rc::new(Store::open(store::DB_NAME).await);
         self.fallback.set(store.is_fallback());
         let read = Phase::start("start: read and decode the events");
-        let events = match store.load_events().await {
-            Ok(events) => events,
+        let log = match store.load_log().await {
+            Ok(log) => log,
             Err(e) => {
                 self.save.set(SaveState::Failed(e.to_string()));
-                Vec::new()
+                store::StoredLog {
+                    events: Vec::new(),
+                    sealed: Vec::new(),
+                    plain_personal: false,
+                }
             }
         };
         drop(read);
+        let mut events = log.events;
+        self.open_vault(&store, log.sealed, &mut events).await;
         let mut device = match store.device().await {
             Ok(Some(device)) => device,
             _ => {
@@ -184,8 +217,13 @@ impl Data {
         }
         // Many small segments (one per action) slow the next start: fold them
         // into large ones now and then, in one transaction, nothing lost.
+        // Compaction also seals personal data an older version kept as it was.
         let needed = events.len().div_ceil(store::SEGMENT_SIZE) as u32;
-        if store.segment_count().await.unwrap_or(0) > needed + COMPACT_AFTER_EXTRA_SEGMENTS {
+        let sealable =
+            log.plain_personal && !matches!(self.vault.get_untracked(), VaultState::Unavailable(_));
+        if sealable
+            || store.segment_count().await.unwrap_or(0) > needed + COMPACT_AFTER_EXTRA_SEGMENTS
+        {
             let _ = store.compact().await;
         }
         self.store.set_value(Some(store));
@@ -195,6 +233,124 @@ impl Data {
             self.save.set(SaveState::Saved);
         }
         store::request_persistence().await;
+    }
+
+    /// Opens (or makes) the device's vault: from now on personal data is
+    /// sealed as it is written; without a passphrase it is opened at once,
+    /// with one the device starts locked, the sealed data kept for `unlock`.
+    async fn open_vault(self, store: &Store, sealed: Vec<Sealed>, events: &mut [Event]) {
+        if store.is_fallback() {
+            self.vault
+                .set(VaultState::Unavailable("localStorage".into()));
+            return;
+        }
+        let record = match store.vault().await {
+            Ok(Some(record)) => Ok(record),
+            Ok(None) => match vault::create().await {
+                Ok((record, _, _)) => store
+                    .save_vault(&record)
+                    .await
+                    .map(|()| record)
+                    .map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            },
+            Err(e) => Err(e.to_string()),
+        };
+        let record = match record {
+            Ok(record) => record,
+            Err(why) => {
+                self.vault.set(VaultState::Unavailable(why));
+                return;
+            }
+        };
+        match record.sealer().await {
+            Ok(sealer) => store.set_sealer(sealer),
+            Err(e) => {
+                self.vault.set(VaultState::Unavailable(e.to_string()));
+                return;
+            }
+        }
+        let opened = match record.open_without_passphrase().await {
+            Ok(Some(opener)) => vault::open_personal(&opener, &sealed)
+                .await
+                .map(|data| (opener, data)),
+            Ok(None) => {
+                self.sealed.set_value(sealed);
+                self.vault_record.set_value(Some(record));
+                self.vault.set(VaultState::Locked);
+                return;
+            }
+            Err(e) => Err(e),
+        };
+        match opened {
+            Ok((opener, data)) => {
+                crate::domain::personal::restore(events, &data);
+                store.set_opener(opener);
+                self.vault.set(VaultState::Unprotected);
+            }
+            Err(e) => self.vault.set(VaultState::Unavailable(e.to_string())),
+        }
+        self.vault_record.set_value(Some(record));
+    }
+
+    /// Opens customers' data with the device's passphrase, for this session.
+    pub async fn unlock(self, passphrase: &str) -> Result<(), StoreError> {
+        let (Some(record), Some(store)) = (self.vault_record.get_value(), self.store.get_value())
+        else {
+            return Err(StoreError::NotReady);
+        };
+        let opener = record.unlock(passphrase).await.map_err(|e| match e {
+            vault::VaultError::WrongPassphrase => StoreError::WrongPassphrase,
+            other => StoreError::Damaged(other.to_string()),
+        })?;
+        let sealed = self.sealed.get_value();
+        let data = vault::open_personal(&opener, &sealed)
+            .await
+            .map_err(|e| StoreError::Damaged(e.to_string()))?;
+        let mut events = self.events.get_untracked().as_ref().clone();
+        crate::domain::personal::restore(&mut events, &data);
+        store.set_opener(opener);
+        self.sealed.set_value(Vec::new());
+        self.set_events(events, false);
+        self.vault.set(VaultState::Unlocked);
+        Ok(())
+    }
+
+    /// Sets (or changes) the passphrase that keeps the vault's key.
+    pub async fn set_passphrase(self, current: &str, new: &str) -> Result<(), StoreError> {
+        let (Some(record), Some(store)) = (self.vault_record.get_value(), self.store.get_value())
+        else {
+            return Err(StoreError::NotReady);
+        };
+        let old = record.has_passphrase().then_some(current);
+        let protected = record
+            .with_passphrase(old, new)
+            .await
+            .map_err(|e| match e {
+                vault::VaultError::WrongPassphrase => StoreError::WrongPassphrase,
+                other => StoreError::Failed(other.to_string()),
+            })?;
+        store.save_vault(&protected).await?;
+        self.vault_record.set_value(Some(protected));
+        if self.vault.get_untracked() == VaultState::Unprotected {
+            self.vault.set(VaultState::Unlocked);
+        }
+        Ok(())
+    }
+
+    /// Locks customers' data now: the page starts again, holding no key and
+    /// no personal data in memory (every save is complete before "saved").
+    pub fn lock_now(self) {
+        let _ = window().location().reload();
+    }
+
+    /// This app takes customers' complaints while locked (the kiosk).
+    pub fn allow_writes_while_locked(self) {
+        self.writes_while_locked.set_value(true);
+    }
+
+    fn refuses_writes(self) -> bool {
+        self.vault.get_untracked() == VaultState::Locked && !self.writes_while_locked.get_value()
     }
 
     /// Shows `events`; the rules engine is rebuilt only when settings events
@@ -279,6 +435,9 @@ impl Data {
         let Some(store) = self.store.get_value() else {
             return Err(StoreError::NotReady);
         };
+        if self.refuses_writes() {
+            return Err(StoreError::Locked);
+        }
         self.save.set(SaveState::Saving);
         let mut device = device;
         if let Some(keys) = self.keys.get_value() {
@@ -781,6 +940,10 @@ impl Data {
         let Some(mut device) = self.device.get_untracked() else {
             return Err(StoreError::NotReady);
         };
+        // A locked device holds customers' data masked: nothing to export.
+        if self.vault.get_untracked() == VaultState::Locked {
+            return Err(StoreError::Locked);
+        }
         let now = Utc::now();
         let chosen = self.events.with_untracked(|events| select(events, &filter));
         let bundle = if anonymised {

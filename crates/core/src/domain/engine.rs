@@ -37,9 +37,9 @@ impl Engine {
         events: impl IntoIterator<Item = &'a Event>,
         authority: &Authority,
     ) -> Engine {
-        let s = settings(events, authority);
-        let fingerprint =
-            Engine::fingerprint_of(s.fingerprint.iter().map(String::as_str), authority);
+        let ours: Vec<&Event> = events.into_iter().filter(|e| is_settings(e)).collect();
+        let fingerprint = Engine::fingerprint_of(ours.iter().copied(), authority);
+        let s = settings(ours, authority);
         Engine {
             classifier: Classifier::new(s.table),
             calendar: s.calendar,
@@ -62,36 +62,23 @@ impl Engine {
     }
 
     /// Whether `events` hold other settings events than this engine was built
-    /// from, or `authority` now judges them otherwise (then it must be rebuilt).
+    /// from, or `authority` now counts other ones (then it must be rebuilt).
     pub fn is_stale_for(&self, events: &[Event], authority: &Authority) -> bool {
-        let ids = events
-            .iter()
-            .filter(|e| is_settings(e))
-            .map(|e| e.id.as_str());
-        Engine::fingerprint_of(ids, authority) != self.fingerprint
+        let ours = events.iter().filter(|e| is_settings(e));
+        Engine::fingerprint_of(ours, authority) != self.fingerprint
     }
 
-    /// The settings events' ids, sorted, with the signer each counted or
-    /// refused by: the same events judged alike give the same fingerprint.
+    /// Each settings event's id with whether it counts, sorted: the same
+    /// events judged alike give the same engine.
     fn fingerprint_of<'a>(
-        ids: impl Iterator<Item = &'a str>,
+        events: impl Iterator<Item = &'a Event>,
         authority: &Authority,
     ) -> Vec<String> {
-        let mut out: Vec<String> = ids.map(str::to_string).collect();
+        let mut out: Vec<String> = events
+            .map(|e| format!("{}:{}", e.id, authority.counts(e).is_ok()))
+            .collect();
         out.sort_unstable();
         out.dedup();
-        // Who governs changes which of them count: fold that in too.
-        let mut governors: Vec<String> = authority.roster.roots.clone();
-        governors.extend(
-            authority
-                .roster
-                .devices
-                .iter()
-                .map(|(d, e)| format!("{d}\0{}\0{:?}\0{:?}", e.key, e.role, e.revoked)),
-        );
-        governors.extend(authority.keys.iter().map(|(d, k)| format!("{d}\0{k}")));
-        governors.extend(authority.own.iter().cloned());
-        out.push(governors.join("\n"));
         out
     }
 }

@@ -75,7 +75,7 @@ pub fn mask_phone(phone: &str) -> String {
     }
 }
 
-fn mask_name(name: &str) -> String {
+pub fn mask_name(name: &str) -> String {
     let mut chars = name.chars();
     chars
         .next()

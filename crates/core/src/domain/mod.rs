@@ -23,6 +23,7 @@ pub mod lock;
 pub mod log;
 pub mod normalise;
 pub mod numbers;
+pub mod personal;
 pub mod rules;
 pub mod segment;
 pub mod settings;

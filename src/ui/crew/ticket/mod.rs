@@ -104,7 +104,13 @@ fn TicketView(t: TicketState, events: Memo<Vec<Event>>) -> impl IntoView {
             <dt>{i18n.t(Term::Received)}</dt>
             <dd>{t.received.with_timezone(&china()).format("%Y-%m-%d %H:%M").to_string()}</dd>
             <dt>{i18n.t(Key::ContactPhone)}</dt>
-            <dd>{t.contact.phone.clone().unwrap_or_default()}</dd>
+            <dd data-testid="ticket-phone">
+                {t.contact.phone.clone().unwrap_or_default()}
+                // Masked while the device is locked: say why.
+                <Show when=move || {
+                    use_data().vault.get() == crate::ui::state::data::VaultState::Locked
+                }>" " <span class="badge muted">{i18n.t(Key::HiddenWhileLocked)}</span></Show>
+            </dd>
             <dt>{i18n.t(Key::Facts)}</dt>
             <dd>
                 <code>{facts}</code>

@@ -127,6 +127,7 @@ pub fn Signatures(ticket: String, open: bool, events: Memo<Vec<Event>>) -> impl 
                                     <input
                                         type="text"
                                         maxlength="40"
+                                        autocomplete="off"
                                         data-testid="signer"
                                         prop:value=move || signer.get()
                                         on:input=move |ev| signer.set(event_target_value(&ev))
