@@ -2,7 +2,10 @@
 // static host would: the headers from dist/_headers, index.html for the app's
 // routes (/kiosk, /crew, ...), gzip when the browser asks for it.
 //   node .ci/serve.mjs [dist] [port]      (port 0 picks a free one)
-import { createServer } from 'node:http';
+// With COUCH_URL set (http://127.0.0.1:5984), /couchdb/... is passed to that
+// CouchDB-protocol server: the app and its sync server share one origin, as
+// behind a production reverse proxy, so no CORS is needed.
+import { createServer, request as forward } from 'node:http';
 import { readFileSync, existsSync, statSync } from 'node:fs';
 import { join, normalize, extname } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -36,8 +39,27 @@ function loadHeaders() {
 const headerRules = loadHeaders();
 const gzipCache = new Map();
 
+const couch = process.env.COUCH_URL ? new URL(process.env.COUCH_URL) : null;
+
+function proxy(req, res) {
+  const upstream = forward({
+    hostname: couch.hostname, port: couch.port, method: req.method,
+    path: req.url.replace(/^\/couchdb/, '') || '/',
+    headers: { ...req.headers, host: couch.host },
+  }, (answer) => {
+    res.writeHead(answer.statusCode, answer.headers);
+    answer.pipe(res);
+  });
+  upstream.on('error', () => {
+    if (!res.headersSent) res.writeHead(502, { 'Content-Type': 'application/json' });
+    res.end('{"error":"unreachable","reason":"the sync server does not answer"}');
+  });
+  req.pipe(upstream);
+}
+
 const server = createServer((req, res) => {
   const url = new URL(req.url, 'http://localhost');
+  if (couch && (url.pathname === '/couchdb' || url.pathname.startsWith('/couchdb/'))) return proxy(req, res);
   let path = decodeURIComponent(url.pathname);
   if (path.endsWith('/')) path += 'index.html';
   let file = normalize(join(root, path));

@@ -451,3 +451,19 @@ fn ledger_and_report_over_a_folder_of_crews_files() {
     assert_clean_failure(&none);
     assert!(stderr(&none).contains("no .json files"));
 }
+
+#[test]
+fn output_into_a_closed_pipe_ends_quietly() {
+    // `gridcare demo | head -c 10`: the reader goes away after a few bytes.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gridcare"))
+        .args(["demo", "--tickets", "2000"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 10];
+    std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+}

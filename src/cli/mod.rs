@@ -2,6 +2,7 @@
 //! check the engine from outside. Bad input gives a message naming the line or
 //! argument and a non-zero exit, never a panic.
 
+mod couch;
 mod engine;
 mod supervise;
 mod sync;
@@ -40,6 +41,12 @@ enum Command {
     Ledger(supervise::LedgerArgs),
     /// Print a month's figures as JSON: counts, trend, on-time rates, alerts, lists, audit sample.
     Report(supervise::ReportArgs),
+    /// Send the events of sync files that a CouchDB database lacks.
+    Push(couch::PushArgs),
+    /// Every valid event of a CouchDB database as one sync file (refused documents on stderr, exit 2).
+    Pull(couch::PullArgs),
+    /// Create a station's CouchDB database if missing; install its design document and security.
+    CouchSetup(couch::SetupArgs),
 }
 
 /// An error for the user: what went wrong, in words.
@@ -52,6 +59,13 @@ impl<E: std::fmt::Display> From<E> for Failure {
 }
 
 pub fn main() -> ExitCode {
+    // Rust ignores SIGPIPE, so a print into a closed pipe (`gridcare report
+    // | head`) would panic; the default action ends the process quietly.
+    #[cfg(unix)]
+    // SAFETY: set once, before any thread starts or anything is printed.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Classify(args) => engine::classify(args),
@@ -63,6 +77,9 @@ pub fn main() -> ExitCode {
         Command::Validate(args) => sync::validate(args),
         Command::Ledger(args) => supervise::ledger_file(args),
         Command::Report(args) => supervise::report(args),
+        Command::Push(args) => couch::push(args),
+        Command::Pull(args) => couch::pull(args),
+        Command::CouchSetup(args) => couch::setup(args),
     };
     match result {
         Ok(code) => code,

@@ -36,7 +36,9 @@ pub enum Language {
 
 #[derive(Args)]
 pub struct Source {
-    /// Bundles, or folders whose *.json files are all read.
+    /// Bundles, folders whose *.json files are all read, or CouchDB databases
+    /// (http(s)://host:port/db; user from GRIDCARE_COUCH_USER, password from
+    /// GRIDCARE_COUCH_PASSWORD).
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
     /// The month, YYYY-MM (China time).
@@ -91,6 +93,9 @@ fn bundle_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
 }
 
 fn read(path: &Path) -> Result<Bundle, Failure> {
+    if let Some(url) = path.to_str().filter(|p| super::couch::is_database(p)) {
+        return super::couch::read_database(url);
+    }
     let bytes = std::fs::read(path).map_err(|e| Failure(format!("{}: {e}", path.display())))?;
     Bundle::parse_bytes(&bytes, Utc::now()).map_err(|e| Failure(format!("{}: {e}", path.display())))
 }

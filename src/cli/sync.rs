@@ -48,7 +48,7 @@ pub struct ValidateArgs {
     file: PathBuf,
 }
 
-fn write(output: Option<&PathBuf>, text: &str) -> Result<(), Failure> {
+pub(super) fn write(output: Option<&PathBuf>, text: &str) -> Result<(), Failure> {
     match output {
         Some(path) => {
             std::fs::write(path, text).map_err(|e| Failure(format!("{}: {e}", path.display())))

@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod candidates;
 pub mod classify;
 pub mod clock;
+pub mod couch;
 pub mod demo;
 pub mod device;
 pub mod drill;

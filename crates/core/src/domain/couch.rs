@@ -1,0 +1,457 @@
+//! How the event log lies in a CouchDB database (Apache CouchDB 3, or
+//! pouchdb-server, which speaks the same HTTP API and replication protocol).
+//! Pure: the HTTP itself is the app's (`fetch`) or the CLI's.
+//!
+//! ## Layout
+//!
+//! One database per station, `gridcare-<station>`. Every document is made
+//! once and never updated or deleted (the design document in
+//! `data/couch_design.json` refuses anything else):
+//!
+//! - `ev:<device>:<signed>:<from>:<to>` (numbers zero-padded to 10 digits):
+//!   the events `from..=to` of one device, in sequence order, each kept as
+//!   the JSON **text** this app writes (a string survives CouchDB's and
+//!   PouchDB's re-serialisation of numbers, so every id still checks after
+//!   the round trip), and the device's signed chain record that covers
+//!   them, cut to start at the group's first event. `signed` is the sequence
+//!   number that record signs (0 for a device that does not sign).
+//! - `att:sha256:<hex>`: one photo or signature, content-addressed.
+//!
+//! A **group** is the documents of one device sharing `signed`: one push
+//! of that device's events under one signature, cut into documents of at
+//! most [`CHUNK`] events. A signature covers a whole group, so a reader
+//! checks a group at once, with the same checks as a file import
+//! (shape, ids, signatures, no second version of an event), and fetches
+//! all of it with one `_all_docs` range over the group's id prefix.
+//!
+//! Documents are deterministic (the same events under the same signature
+//! make the same document, and its revision `1-<hash of the content>` is
+//! the same wherever it is made), so two devices pushing the same events
+//! write the same document, and replication between servers never
+//! conflicts. A reader takes the union by event id of whatever documents
+//! it finds. Because the ids name the events they carry, the `_changes`
+//! feed alone tells a device which events the server has ([`Coverage`]).
+
+use crate::domain::event::Event;
+use crate::domain::trust::records::for_export;
+use crate::domain::trust::ChainRecord;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+/// The `type` of an event document.
+pub const EVENTS_TYPE: &str = "gridcare-events";
+/// The `type` of an attachment document.
+pub const ATTACHMENT_TYPE: &str = "gridcare-attachment";
+/// The layout's version, in every document.
+pub const LAYOUT: u64 = 1;
+/// Most events in one document: about 200 KB, well under CouchDB's
+/// default `max_document_size` of 8 MB.
+pub const CHUNK: usize = 1000;
+
+/// The design document and security object `gridcare couch-setup` installs.
+pub const DESIGN: &str = include_str!("data/couch_design.json");
+
+/// A station's database name: `gridcare-` and the station in CouchDB's
+/// allowed letters (lower-case a–z, digits, `_$()+-/`); other characters
+/// become their code point in hex, so two stations never share a name.
+pub fn database_for(station: &str) -> String {
+    let mut name = String::from("gridcare-");
+    for c in station.trim().chars() {
+        match c {
+            'a'..='z' | '0'..='9' | '_' | '-' => name.push(c),
+            'A'..='Z' => name.push(c.to_ascii_lowercase()),
+            _ => name.push_str(&format!("u{:x}", c as u32)),
+        }
+    }
+    if name.len() == "gridcare-".len() {
+        name.push_str("default");
+    }
+    name
+}
+
+/// An event document.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventDoc {
+    #[serde(rename = "_id")]
+    pub id: String,
+    #[serde(rename = "_rev", default, skip_serializing_if = "Option::is_none")]
+    pub rev: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub layout: u64,
+    pub device: String,
+    pub signed: u64,
+    pub from: u64,
+    pub to: u64,
+    /// Each event as JSON text, in sequence order.
+    pub events: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chain: Option<ChainRecord>,
+}
+
+/// An attachment document.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentDoc {
+    #[serde(rename = "_id")]
+    pub id: String,
+    #[serde(rename = "_rev", default, skip_serializing_if = "Option::is_none")]
+    pub rev: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub layout: u64,
+    pub mime: String,
+    /// base64, as in a sync file.
+    pub data: String,
+}
+
+/// What an event document's id says it holds.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DocRange {
+    pub device: String,
+    pub signed: u64,
+    pub from: u64,
+    pub to: u64,
+}
+
+impl DocRange {
+    pub fn doc_id(&self) -> String {
+        format!(
+            "ev:{}:{:010}:{:010}:{:010}",
+            self.device, self.signed, self.from, self.to
+        )
+    }
+
+    /// Reads `ev:<device>:<signed>:<from>:<to>`; the device may itself
+    /// hold colons, so the numbers are read from the right.
+    pub fn parse(id: &str) -> Option<DocRange> {
+        let rest = id.strip_prefix("ev:")?;
+        let mut parts = rest.rsplitn(4, ':');
+        let to = parts.next()?.parse().ok()?;
+        let from = parts.next()?.parse().ok()?;
+        let signed = parts.next()?.parse().ok()?;
+        let device = parts.next()?.to_string();
+        (!device.is_empty() && from >= 1 && from <= to).then_some(DocRange {
+            device,
+            signed,
+            from,
+            to,
+        })
+    }
+
+    /// The `_all_docs` key range of this document's group.
+    pub fn group_keys(&self) -> (String, String) {
+        let prefix = format!("ev:{}:{:010}:", self.device, self.signed);
+        (prefix.clone(), format!("{prefix}\u{fff0}"))
+    }
+}
+
+/// `1-<32 hex digits>` from the document's content: the same content gets
+/// the same revision on every device (pushed with `new_edits: false`).
+pub fn revision_of(content: &serde_json::Value) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(content.to_string().as_bytes());
+    let digest = hasher.finalize();
+    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    format!("1-{hex}")
+}
+
+impl EventDoc {
+    /// The document's JSON with its deterministic revision.
+    pub fn to_value(&self) -> serde_json::Value {
+        let mut doc = self.clone();
+        doc.rev = None;
+        let mut value = serde_json::to_value(&doc).expect("a document serialises");
+        let rev = revision_of(&value);
+        value["_rev"] = serde_json::Value::String(rev);
+        value
+    }
+
+    pub fn range(&self) -> DocRange {
+        DocRange {
+            device: self.device.clone(),
+            signed: self.signed,
+            from: self.from,
+            to: self.to,
+        }
+    }
+}
+
+impl AttachmentDoc {
+    pub fn new(hash: &str, mime: &str, data: &str) -> AttachmentDoc {
+        AttachmentDoc {
+            id: format!("att:{hash}"),
+            rev: None,
+            kind: ATTACHMENT_TYPE.into(),
+            layout: LAYOUT,
+            mime: mime.into(),
+            data: data.into(),
+        }
+    }
+
+    pub fn to_value(&self) -> serde_json::Value {
+        let mut doc = self.clone();
+        doc.rev = None;
+        let mut value = serde_json::to_value(&doc).expect("a document serialises");
+        let rev = revision_of(&value);
+        value["_rev"] = serde_json::Value::String(rev);
+        value
+    }
+
+    /// The attachment's hash, `sha256:<hex>`.
+    pub fn hash(&self) -> &str {
+        self.id.strip_prefix("att:").unwrap_or(&self.id)
+    }
+}
+
+/// Which events of which device a server holds, as the ids of its event
+/// documents told: per device, sorted disjoint ranges of sequence numbers.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Coverage {
+    pub devices: BTreeMap<String, Vec<(u64, u64)>>,
+}
+
+impl Coverage {
+    pub fn add(&mut self, device: &str, from: u64, to: u64) {
+        let ranges = self.devices.entry(device.to_string()).or_default();
+        ranges.push((from, to));
+        ranges.sort_unstable();
+        let mut merged: Vec<(u64, u64)> = Vec::with_capacity(ranges.len());
+        for &(a, b) in ranges.iter() {
+            match merged.last_mut() {
+                Some(last) if a <= last.1.saturating_add(1) => last.1 = last.1.max(b),
+                _ => merged.push((a, b)),
+            }
+        }
+        *ranges = merged;
+    }
+
+    /// Notes what a document id says (ids of other forms say nothing).
+    pub fn add_doc_id(&mut self, id: &str) {
+        if let Some(r) = DocRange::parse(id) {
+            self.add(&r.device, r.from, r.to);
+        }
+    }
+
+    pub fn covers(&self, device: &str, seq: u64) -> bool {
+        self.devices.get(device).is_some_and(|ranges| {
+            let i = ranges.partition_point(|&(_, to)| to < seq);
+            ranges.get(i).is_some_and(|&(from, _)| from <= seq)
+        })
+    }
+}
+
+/// The documents that carry `to_send` (events the server lacks), given
+/// every event this device holds and the chain records it keeps. Each
+/// device's events are grouped by the signed record that covers them and
+/// cut into documents of at most [`CHUNK`] consecutive events.
+pub fn documents_for(
+    to_send: &[Event],
+    held: &[Event],
+    kept: &BTreeMap<String, Vec<ChainRecord>>,
+) -> Vec<EventDoc> {
+    let records = for_export(to_send, held, kept);
+    let mut by_device: BTreeMap<&str, Vec<&Event>> = BTreeMap::new();
+    for e in to_send {
+        by_device.entry(e.device.as_str()).or_default().push(e);
+    }
+    let mut docs = Vec::new();
+    for (device, mut events) in by_device {
+        events.sort_by_key(|e| e.seq);
+        events.dedup_by_key(|e| e.seq);
+        let device_records = records.get(device).map(Vec::as_slice).unwrap_or(&[]);
+        // Events of one group: covered by the same record (or by none).
+        let mut groups: BTreeMap<Option<usize>, Vec<&Event>> = BTreeMap::new();
+        for e in events {
+            let record = device_records.iter().position(|r| r.covers(e.seq));
+            groups.entry(record).or_default().push(e);
+        }
+        for (record, group) in groups {
+            let chain = record.map(|i| device_records[i].clone());
+            let signed = chain.as_ref().map_or(0, |r| r.seq);
+            // Consecutive runs, each cut into chunks.
+            let mut run: Vec<&Event> = Vec::new();
+            let mut flush = |run: &mut Vec<&Event>| {
+                for chunk in run.chunks(CHUNK) {
+                    let (from, to) = (chunk[0].seq, chunk[chunk.len() - 1].seq);
+                    let range = DocRange {
+                        device: device.to_string(),
+                        signed,
+                        from,
+                        to,
+                    };
+                    docs.push(EventDoc {
+                        id: range.doc_id(),
+                        rev: None,
+                        kind: EVENTS_TYPE.into(),
+                        layout: LAYOUT,
+                        device: device.to_string(),
+                        signed,
+                        from,
+                        to,
+                        events: chunk
+                            .iter()
+                            .map(|e| serde_json::to_string(e).expect("an event serialises"))
+                            .collect(),
+                        chain: chain.clone(),
+                    });
+                }
+                run.clear();
+            };
+            for e in group {
+                if run.last().is_some_and(|last| last.seq + 1 != e.seq) {
+                    flush(&mut run);
+                }
+                run.push(e);
+            }
+            flush(&mut run);
+        }
+    }
+    docs
+}
+
+/// Why a document from the server was not taken, before the checks of a
+/// file import (which say why in their own words).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DocProblem {
+    #[error("not a gridcare document of this layout")]
+    Layout,
+    #[error("the id does not match what the document holds")]
+    IdMismatch,
+    #[error("event {index} is not readable JSON")]
+    Unreadable { index: usize },
+    #[error("the events are not {from} to {to} of device {device}")]
+    Range { device: String, from: u64, to: u64 },
+}
+
+/// Reads an event document fetched from a server and checks that it holds
+/// what its id says; the events' own checks come after, with the group.
+pub fn read_event_doc(value: &serde_json::Value) -> Result<(EventDoc, Vec<Event>), DocProblem> {
+    let doc: EventDoc = serde_json::from_value(value.clone()).map_err(|_| DocProblem::Layout)?;
+    if doc.kind != EVENTS_TYPE || doc.layout != LAYOUT {
+        return Err(DocProblem::Layout);
+    }
+    if DocRange::parse(&doc.id).as_ref() != Some(&doc.range()) {
+        return Err(DocProblem::IdMismatch);
+    }
+    let mut events = Vec::with_capacity(doc.events.len());
+    for (index, text) in doc.events.iter().enumerate() {
+        let event: Event =
+            serde_json::from_str(text).map_err(|_| DocProblem::Unreadable { index })?;
+        events.push(event);
+    }
+    let expected = doc.from..=doc.to;
+    let in_order = events.len() as u64 == doc.to - doc.from + 1
+        && events
+            .iter()
+            .zip(expected)
+            .all(|(e, seq)| e.seq == seq && e.device == doc.device);
+    if !in_order {
+        return Err(DocProblem::Range {
+            device: doc.device.clone(),
+            from: doc.from,
+            to: doc.to,
+        });
+    }
+    Ok((doc, events))
+}
+
+/// The chain records a group's documents carry, one of each.
+pub fn group_chains(docs: &[EventDoc]) -> BTreeMap<String, Vec<ChainRecord>> {
+    let mut out: BTreeMap<String, Vec<ChainRecord>> = BTreeMap::new();
+    for doc in docs {
+        if let Some(record) = &doc.chain {
+            let list = out.entry(doc.device.clone()).or_default();
+            if !list.contains(record) {
+                list.push(record.clone());
+            }
+        }
+    }
+    for list in out.values_mut() {
+        list.sort_by_key(|r| (r.from, r.seq));
+    }
+    out
+}
+
+/// Where a replication stands with one database, kept on the device and,
+/// as `_local/<replication id>`, on the server.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Checkpoint {
+    /// The server's `_changes` sequence up to which everything is taken.
+    pub pulled_since: serde_json::Value,
+    /// What the server holds, as far as this device has seen.
+    #[serde(default)]
+    pub coverage: Coverage,
+}
+
+/// The replication id of a device with a database: the same device and
+/// database always get the same `_local` document.
+pub fn replication_id(device: &str, url: &str) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(b"gridcare-replication-v1\0");
+    hasher.update(device.as_bytes());
+    hasher.update([0]);
+    hasher.update(url.trim_end_matches('/').as_bytes());
+    let digest = hasher.finalize();
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_name_their_range_and_read_back_even_with_colons_in_the_device() {
+        let range = DocRange {
+            device: "站:A".into(),
+            signed: 12,
+            from: 3,
+            to: 12,
+        };
+        assert_eq!(range.doc_id(), "ev:站:A:0000000012:0000000003:0000000012");
+        assert_eq!(DocRange::parse(&range.doc_id()), Some(range));
+        assert_eq!(DocRange::parse("ev:a:1:5:4"), None, "from after to");
+        assert_eq!(DocRange::parse("att:sha256:00"), None);
+        assert_eq!(DocRange::parse("ev::1:1:1"), None, "no device");
+    }
+
+    #[test]
+    fn coverage_merges_ranges_and_answers_per_sequence_number() {
+        let mut c = Coverage::default();
+        c.add("a", 5, 9);
+        c.add("a", 1, 3);
+        c.add("a", 4, 4);
+        c.add("a", 20, 30);
+        assert_eq!(c.devices["a"], vec![(1, 9), (20, 30)]);
+        assert!(c.covers("a", 1) && c.covers("a", 9) && c.covers("a", 25));
+        assert!(!c.covers("a", 10) && !c.covers("a", 31) && !c.covers("b", 1));
+    }
+
+    #[test]
+    fn station_databases_have_couchdb_names_and_never_collide() {
+        assert_eq!(database_for("S01"), "gridcare-s01");
+        assert_eq!(database_for(""), "gridcare-default");
+        let a = database_for("城东供电所");
+        assert!(a.starts_with("gridcare-") && a.is_ascii());
+        assert_ne!(a, database_for("城西供电所"));
+    }
+
+    #[test]
+    fn the_same_content_gets_the_same_revision() {
+        let doc = AttachmentDoc::new("sha256:ab", "image/png", "AAAA");
+        assert_eq!(doc.to_value()["_rev"], doc.clone().to_value()["_rev"]);
+        let other = AttachmentDoc::new("sha256:ab", "image/png", "AAAB");
+        assert_ne!(doc.to_value()["_rev"], other.to_value()["_rev"]);
+        assert!(doc.to_value()["_rev"].as_str().unwrap().starts_with("1-"));
+    }
+
+    #[test]
+    fn the_design_document_is_valid_json_with_a_validation_function() {
+        let design: serde_json::Value = serde_json::from_str(DESIGN).unwrap();
+        assert_eq!(design["design"]["_id"], "_design/gridcare");
+        assert!(design["design"]["validate_doc_update"]
+            .as_str()
+            .unwrap()
+            .contains("never changed"));
+    }
+}
