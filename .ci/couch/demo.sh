@@ -14,6 +14,9 @@ password=$(cat "$secret")
 curl -fs -X PUT "$url/_config/admins/gridcare-admin" -d "\"$password\"" >/dev/null \
   || curl -fs -u "gridcare-admin:$password" -X PUT "$url/_config/admins/gridcare-admin" -d "\"$password\"" >/dev/null
 auth=(-u "gridcare-admin:$password")
+# Sessions survive a restart of the server (CouchDB keeps this in local.ini).
+grep -qs '"secret"' .couch-data/config.json \
+  || curl -fs "${auth[@]}" -X PUT "$url/_config/couch_httpd_auth/secret" -d "\"$(head -c 18 /dev/urandom | base64 | tr -d '/+=')\"" >/dev/null
 user='{"name":"demo","password":"demo","type":"user","roles":["gridcare-demo","gridcare-supervisor"]}'
 if ! curl -fs "${auth[@]}" "$url/_users/org.couchdb.user:demo" >/dev/null; then
   curl -fs "${auth[@]}" -X PUT "$url/_users/org.couchdb.user:demo" -H 'Content-Type: application/json' -d "$user" >/dev/null

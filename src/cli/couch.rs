@@ -7,8 +7,7 @@ use super::sync::{merge_failure, write};
 use super::Failure;
 use crate::domain::bundle::{merge_bundles, Bundle, BundleError, Held, Validation};
 use crate::domain::couch::{
-    documents_for, group_chains, read_event_doc, AttachmentDoc, Coverage, DocRange, EventDoc,
-    ATTACHMENT_TYPE, DESIGN,
+    documents_for, read_group, AttachmentDoc, Coverage, DocRange, EventDoc, ATTACHMENT_TYPE, DESIGN,
 };
 use crate::domain::event::Event;
 use crate::domain::trust::records::absorb;
@@ -379,38 +378,25 @@ pub struct Refusal {
 
 /// Checks one group's documents as a file import checks a file, against
 /// what was taken before; takes its events, or says which documents fail.
-/// A document that fails alone (unreadable, an id that does not match its
-/// event) is named and left out, and the rest of the group is checked
-/// again without it; a group whose signature then does not hold is refused
-/// whole, since nothing of it can be told genuine.
-fn take_group(docs: &[Value], taken: &mut Taken, now: DateTime<Utc>) -> Vec<Refusal> {
-    let mut refused = Vec::new();
-    let mut readable = Vec::new();
-    for value in docs {
-        let id = value["_id"].as_str().unwrap_or("?").to_string();
-        match read_event_doc(value) {
-            Ok((doc, _)) => readable.push(doc),
-            Err(problem) => refused.push(Refusal {
-                doc: id,
-                why: problem.to_string(),
-            }),
-        }
-    }
-    let (alone, fine): (Vec<EventDoc>, Vec<EventDoc>) = readable
+/// A document that fails alone is named and left out, and the rest of the
+/// group is checked without it; a group whose signature then does not hold
+/// is refused whole, since nothing of it can be told genuine.
+fn take_group(values: &[Value], taken: &mut Taken, now: DateTime<Utc>) -> Vec<Refusal> {
+    let read = read_group(values, now);
+    let culprit = read.refused.first().map(|(id, _)| id.clone());
+    let mut refused: Vec<Refusal> = read
+        .refused
         .into_iter()
-        .partition(|doc| fails_alone(doc, now).is_some());
-    for doc in &alone {
-        refused.push(Refusal {
-            doc: doc.id.clone(),
-            why: fails_alone(doc, now).unwrap_or_default(),
-        });
-    }
-    if fine.is_empty() {
+        .map(|(doc, why)| Refusal {
+            doc,
+            why: why.to_string(),
+        })
+        .collect();
+    let Some(bundle) = read.bundle else {
         return refused;
-    }
-    if let Err(e) = check_group(&fine, taken, now) {
-        let culprit = alone.first().map(|d| d.id.clone());
-        for doc in &fine {
+    };
+    if let Err(e) = check_group(&bundle.to_json(), taken, now) {
+        for doc in &read.docs {
             let why = match &culprit {
                 Some(bad) => format!("{e} (its group cannot be checked without document {bad})"),
                 None => e.to_string(),
@@ -424,28 +410,8 @@ fn take_group(docs: &[Value], taken: &mut Taken, now: DateTime<Utc>) -> Vec<Refu
     refused
 }
 
-/// The events of documents of one group, in sequence order, one per number.
-fn group_events(docs: &[EventDoc]) -> Vec<Event> {
-    let mut events: BTreeMap<u64, Event> = BTreeMap::new();
-    for doc in docs {
-        for text in &doc.events {
-            if let Ok(e) = serde_json::from_str::<Event>(text) {
-                events.entry(e.seq).or_insert(e);
-            }
-        }
-    }
-    events.into_values().collect()
-}
-
-fn check_group(
-    docs: &[EventDoc],
-    taken: &mut Taken,
-    now: DateTime<Utc>,
-) -> Result<(), BundleError> {
-    let text = Bundle::new("couchdb", now, group_events(docs), BTreeMap::new())
-        .with_chains(group_chains(docs))
-        .to_json();
-    let mut validation = Validation::start(&text, now)?;
+fn check_group(text: &str, taken: &mut Taken, now: DateTime<Utc>) -> Result<(), BundleError> {
+    let mut validation = Validation::start(text, now)?;
     while !validation.step(usize::MAX)?.is_done() {}
     let bundle = validation.holding(&*taken).finish()?;
     for (device, records) in &bundle.chains {
@@ -455,19 +421,6 @@ fn check_group(
         taken.events.insert((e.device.clone(), e.seq), e);
     }
     Ok(())
-}
-
-/// Why a document's events fail the checks that need no signature (shape,
-/// limits, ids), if they do.
-fn fails_alone(doc: &EventDoc, now: DateTime<Utc>) -> Option<String> {
-    let text = Bundle::new(
-        "couchdb",
-        now,
-        group_events(std::slice::from_ref(doc)),
-        BTreeMap::new(),
-    )
-    .to_json();
-    Bundle::parse(&text, now).err().map(|e| e.to_string())
 }
 
 /// Every valid event of a database as one checked sync file, and the

@@ -32,7 +32,10 @@ pub fn App() -> impl IntoView {
     provide_i18n();
     let engine = engine::provide_engine();
     // The kiosk seals what customers type without the staff passphrase.
-    data::Data::provide(engine).allow_writes_while_locked();
+    let data = data::Data::provide(engine);
+    data.allow_writes_while_locked();
+    // Live sync through a CouchDB server, once one is set and logged in.
+    state::replication::provide_replication(data).start();
     kiosk::leave_notices_for_the_home();
     let gate = lock::provide_gate();
     let i18n = use_i18n();
@@ -90,7 +93,10 @@ pub fn KioskApp() -> impl IntoView {
     provide_i18n();
     let engine = engine::provide_engine();
     // The kiosk seals what customers type without the staff passphrase.
-    data::Data::provide(engine).allow_writes_while_locked();
+    let data = data::Data::provide(engine);
+    data.allow_writes_while_locked();
+    // Live sync through a CouchDB server, once one is set and logged in.
+    state::replication::provide_replication(data).start();
     kiosk::leave_notices_for_the_home();
     view! {
         <shell::KioskHeader />

@@ -101,6 +101,7 @@ pub fn StatusBar(#[prop(default = true)] saves: bool) -> impl IntoView {
                 {move || if online.get() { i18n.t(Key::Online)() } else { i18n.t(Key::Offline)() }}
             </span>
             {saves.then(|| view! { <SaveIndicator /> })}
+            {saves.then(|| view! { <SyncIndicator /> })}
             <Show when=move || update_ready.get()>
                 <span class="update">
                     {i18n.t(Key::NewVersion)}
@@ -165,4 +166,34 @@ fn SaveIndicator() -> impl IntoView {
             </span>
         </Show>
     }
+}
+
+/// "已同步 3 分钟前" or what waits to go up, while a sync server is set.
+#[component]
+fn SyncIndicator() -> impl IntoView {
+    use crate::ui::state::replication::use_replication;
+    let i18n = use_i18n();
+    let Some(replication) = use_replication() else {
+        return ().into_any();
+    };
+    // "3 minutes ago" moves on by itself.
+    let tick = RwSignal::new(0u32);
+    let handle = leptos::prelude::set_interval_with_handle(
+        move || tick.update(|t| *t += 1),
+        std::time::Duration::from_secs(20),
+    );
+    on_cleanup(move || {
+        if let Ok(h) = handle {
+            h.clear();
+        }
+    });
+    view! {
+        <span class="sync" data-testid="sync-indicator">
+            {move || {
+                tick.track();
+                replication.status.with(|s| crate::ui::sync::status_words(s, i18n.lang.get()))
+            }}
+        </span>
+    }
+    .into_any()
 }

@@ -194,3 +194,21 @@ async fn step_all(
         }
     }
 }
+
+/// Checks a small sync file already in memory (a group of documents pulled
+/// from a CouchDB server) with the same checks as a chosen file: shape,
+/// ids, checksum, signatures against what the device holds and trusts.
+pub fn check_text(text: &str, held: &[Event], trusted: &Trusted) -> Result<Bundle, BundleError> {
+    let view = HeldView {
+        trusted,
+        by_seq: held
+            .iter()
+            .map(|e| ((e.device.as_str(), e.seq), e))
+            .collect(),
+        by_id: held.iter().map(|e| (e.id.as_str(), e)).collect(),
+    };
+    let by_id = &view.by_id;
+    let mut validation = begin(text, by_id, &view)?;
+    while !validation.step(usize::MAX)?.is_done() {}
+    validation.finish()
+}

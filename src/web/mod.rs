@@ -2,6 +2,7 @@
 //! the service worker). It depends on the pure domain, never the reverse.
 
 pub mod bench;
+pub mod couch;
 pub mod digest;
 pub mod files;
 pub mod id_worker;

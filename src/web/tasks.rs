@@ -23,3 +23,14 @@ pub async fn yield_to_browser() {
     let _ = JsFuture::from(promise).await;
     drop(channel);
 }
+
+/// Resolves after `ms` milliseconds (a timer: throttled in background tabs,
+/// which is what a retry wants).
+pub async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+}

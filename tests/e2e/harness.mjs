@@ -20,9 +20,9 @@ export const CHROMIUM_ARGS = [
 ];
 
 /** Starts the static server on a free port; resolves to { url, stop }. */
-export function startServer(dist = join(root, 'dist')) {
+export function startServer(dist = join(root, 'dist'), env = {}) {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [join(root, '.ci', 'serve.mjs'), dist, '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [join(root, '.ci', 'serve.mjs'), dist, '0'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
     child.on('error', reject);
     child.stdout.on('data', (chunk) => {
       const match = /http:\/\/127\.0\.0\.1:(\d+)\//.exec(chunk.toString());
@@ -159,4 +159,40 @@ export async function queueRow(page, number) {
   const row = page.locator(`tr[data-ticket="${number}"]`);
   await row.waitFor();
   return row;
+}
+
+/**
+ * Starts pouchdb-server (the CouchDB-protocol server from npm) on a free
+ * 127.0.0.1 port with its data in `dir`, an administrator "admin"/"admin",
+ * the user "demo"/"demo" of the demo station, and the station's database
+ * set up by `gridcare couch-setup`. Resolves to { url, db, stop, restart }.
+ */
+export async function startCouch(dir) {
+  const { createServer } = await import('node:net');
+  const { execFileSync } = await import('node:child_process');
+  const port = await new Promise((ok) => { const s = createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => ok(p)); }); });
+  const url = `http://127.0.0.1:${port}`;
+  const bin = join(root, '.ci', 'couch', 'node_modules', '.bin', 'pouchdb-server');
+  let child;
+  const up = async () => {
+    child = spawn(bin, ['--host', '127.0.0.1', '--port', String(port), '--dir', dir], { cwd: dir, stdio: 'ignore' });
+    for (let i = 0; i < 150; i++) {
+      try { if ((await fetch(url + '/')).ok) return; } catch { /* not yet */ }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error('pouchdb-server did not start');
+  };
+  await up();
+  const admin = { Authorization: 'Basic ' + Buffer.from('admin:admin').toString('base64') };
+  await fetch(`${url}/_config/admins/admin`, { method: 'PUT', body: '"admin"' });
+  // A kept session secret, as CouchDB keeps it in local.ini: sessions
+  // survive a restart of the server (pouchdb-server otherwise makes a new one).
+  await fetch(`${url}/_config/couch_httpd_auth/secret`, { method: 'PUT', headers: admin, body: '"e2e-session-secret"' });
+  await fetch(`${url}/_users/org.couchdb.user:demo`, {
+    method: 'PUT', headers: { ...admin, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name: 'demo', password: 'demo', type: 'user', roles: ['gridcare-demo'] }),
+  });
+  execFileSync(join(root, 'target', 'debug', 'gridcare'), ['couch-setup', `${url}/gridcare-demo`, '--user', 'admin'], { env: { ...process.env, GRIDCARE_COUCH_PASSWORD: 'admin' } });
+  const stop = () => new Promise((ok) => { child.once('exit', ok); child.kill('SIGTERM'); });
+  return { url, db: `${url}/gridcare-demo`, admin, stop, restart: up };
 }

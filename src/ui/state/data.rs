@@ -932,6 +932,32 @@ impl Data {
 
     /// A bundle of what `filter` selects (everything by default); remembers
     /// what was exported unless the file is anonymised or a subset of tickets.
+    /// What a push to a sync server needs: this device's id and every
+    /// chain record it keeps, its own included. `None` before the device is
+    /// loaded, or while customers' data is locked (the events in memory are
+    /// masked then, and would not match their ids).
+    pub fn sync_material(self) -> Option<(String, BTreeMap<String, Vec<ChainRecord>>)> {
+        let device = self.device.get_untracked()?;
+        if self.vault.get_untracked() == VaultState::Locked {
+            return None;
+        }
+        let mut kept = self.chains.get_value();
+        if let Some(own) = &device.chain {
+            kept.insert(device.id.clone(), vec![own.clone()]);
+        }
+        Some((device.id, kept))
+    }
+
+    /// Takes a bundle that passed the checks of an import (a group pulled
+    /// from a sync server): its new events in one transaction.
+    pub async fn take_checked(self, bundle: Bundle) -> Result<usize, StoreError> {
+        let preview = self.preview(bundle);
+        if preview.new_events == 0 {
+            return Ok(0);
+        }
+        self.import(preview).await
+    }
+
     pub async fn export(
         self,
         filter: ExportFilter,

@@ -7,6 +7,7 @@
 pub mod data;
 pub mod engine;
 pub mod i18n;
+pub mod replication;
 mod signing;
 
 pub use data::{use_data, Data};

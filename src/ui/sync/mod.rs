@@ -1,5 +1,8 @@
 //! Export and import, one tap away, with a preview before anything is written.
 
+mod server;
+pub use server::status_words;
+
 use crate::domain::bundle::Progress;
 use crate::domain::export::ExportFilter;
 use crate::i18n::{Key, Term};
@@ -165,6 +168,7 @@ pub fn SyncPanel() -> impl IntoView {
     view! {
         <section class="sync-panel" aria-labelledby="sync-heading">
             <h2 id="sync-heading">{i18n.t(Key::Sync)}</h2>
+            <server::ServerSync />
             <p data-testid="export-state">
                 {i18n.t(Key::ThisDevice)} " "
                 <code>{move || data.device.get().map(|d| d.id).unwrap_or_default()}</code> " · "

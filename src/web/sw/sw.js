@@ -34,6 +34,8 @@ self.addEventListener('fetch', (event) => {
   if (request.method !== 'GET') return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
+  // The sync server behind /couchdb: always the network, never a cache.
+  if (url.pathname === '/couchdb' || url.pathname.startsWith('/couchdb/')) return;
 
   if (request.mode === 'navigate') {
     // Every route is one of the shells, so each works offline like /.

@@ -373,6 +373,94 @@ pub fn group_chains(docs: &[EventDoc]) -> BTreeMap<String, Vec<ChainRecord>> {
     out
 }
 
+/// Why a document was refused, in both languages.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Refusal {
+    Doc(DocProblem),
+    Checks(crate::domain::bundle::BundleError),
+}
+
+impl Refusal {
+    pub fn message(&self, lang: crate::i18n::Lang) -> String {
+        use crate::i18n::Lang;
+        match (self, lang) {
+            (Refusal::Checks(e), _) => e.message(lang),
+            (Refusal::Doc(DocProblem::Layout), Lang::Zh) => "不是本系统格式的文档".into(),
+            (Refusal::Doc(DocProblem::IdMismatch), Lang::Zh) => "文档编号与内容不符".into(),
+            (Refusal::Doc(DocProblem::Unreadable { index }), Lang::Zh) => {
+                format!("第 {} 个事件无法读取", index + 1)
+            }
+            (Refusal::Doc(DocProblem::Range { device, from, to }), Lang::Zh) => {
+                format!("内容不是设备 {device} 的第 {from}–{to} 号事件")
+            }
+            (Refusal::Doc(p), Lang::En) => p.to_string(),
+        }
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(crate::i18n::Lang::En))
+    }
+}
+
+/// A group's documents as read from a server: the documents refused on
+/// their own (unreadable, or an event whose id does not match it), and a
+/// sync file of the rest (events in sequence order, the group's chain
+/// records) for the caller to check against what it holds, as it checks a
+/// file, before it takes anything.
+pub struct GroupRead {
+    pub refused: Vec<(String, Refusal)>,
+    pub docs: Vec<EventDoc>,
+    pub bundle: Option<crate::domain::bundle::Bundle>,
+}
+
+pub fn read_group(values: &[serde_json::Value], now: chrono::DateTime<chrono::Utc>) -> GroupRead {
+    use crate::domain::bundle::Bundle;
+    let mut refused = Vec::new();
+    let mut docs = Vec::new();
+    for value in values {
+        let id = value["_id"].as_str().unwrap_or("?").to_string();
+        match read_event_doc(value) {
+            Ok((doc, _)) => {
+                let alone = Bundle::new(
+                    "couchdb",
+                    now,
+                    group_events(std::slice::from_ref(&doc)),
+                    BTreeMap::new(),
+                );
+                match Bundle::parse(&alone.to_json(), now) {
+                    Ok(_) => docs.push(doc),
+                    Err(e) => refused.push((id, Refusal::Checks(e))),
+                }
+            }
+            Err(problem) => refused.push((id, Refusal::Doc(problem))),
+        }
+    }
+    let bundle = (!docs.is_empty()).then(|| {
+        Bundle::new("couchdb", now, group_events(&docs), BTreeMap::new())
+            .with_chains(group_chains(&docs))
+    });
+    GroupRead {
+        refused,
+        docs,
+        bundle,
+    }
+}
+
+/// The events of documents of one group, in sequence order, one per number.
+fn group_events(docs: &[EventDoc]) -> Vec<Event> {
+    let mut events: BTreeMap<u64, Event> = BTreeMap::new();
+    for doc in docs {
+        for text in &doc.events {
+            if let Ok(e) = serde_json::from_str::<Event>(text) {
+                events.entry(e.seq).or_insert(e);
+            }
+        }
+    }
+    events.into_values().collect()
+}
+
 /// Where a replication stands with one database, kept on the device and,
 /// as `_local/<replication id>`, on the server.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

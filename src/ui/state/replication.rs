@@ -1,0 +1,404 @@
+//! Live sync with a CouchDB database (CouchDB's replication protocol, as
+//! its own replicator and PouchDB run it): read the server's `_changes`
+//! since the last checkpoint, fetch the groups of documents this device
+//! lacks and take them only after the checks of a file import, send what
+//! the server lacks (`_revs_diff`, then `_bulk_docs`), and keep the
+//! checkpoint on both sides (`_local/<replication id>` on the server), so
+//! an interrupted run resumes where it stopped. While online it runs again
+//! whenever the server's feed moves (a long poll) or this device saves;
+//! on errors it waits longer each time; offline it waits for the network.
+//!
+//! The layout is `domain::couch`'s; HTTP is `web::couch`'s; the screen
+//! (`ui::sync`) only shows [`SyncStatus`] and calls [`Replication`].
+
+use super::data::Data;
+use crate::domain::couch::{
+    documents_for, read_group, replication_id, Checkpoint, DocRange, EventDoc, Refusal,
+};
+use crate::domain::event::Event;
+use crate::web::couch::{self, CouchError, Remote, SyncTarget};
+use crate::web::{import, network, tasks};
+use chrono::{DateTime, Utc};
+use gloo_storage::{LocalStorage, Storage};
+use leptos::prelude::*;
+use rustc_hash::FxHashSet;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// `_changes` rows per page.
+const PAGE: usize = 500;
+/// Documents per `_bulk_docs` request.
+const PUSH_BATCH: usize = 50;
+/// How long a long poll waits for the server's feed to move, in ms.
+const LONG_POLL_MS: u32 = 25_000;
+/// The longest wait between retries after errors, in seconds.
+const MAX_BACKOFF_S: i32 = 60;
+
+const TARGET_KEY: &str = "gridcare.sync.target";
+const LAST_KEY: &str = "gridcare.sync.last";
+fn checkpoint_key(id: &str) -> String {
+    format!("gridcare.sync.checkpoint.{id}")
+}
+
+/// What the sync screen and the status bar show.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SyncStatus {
+    pub target: SyncTarget,
+    /// A session is open with the server (as far as the last answer said).
+    pub session: bool,
+    pub running: bool,
+    pub last_synced: Option<DateTime<Utc>>,
+    /// Events this device holds that the server does not, as last counted.
+    pub waiting: usize,
+    pub last_error: Option<CouchError>,
+    /// Documents the checks refused in the last run, and why.
+    pub refused: Vec<(String, Refusal)>,
+    /// Events taken from the server and sent to it, since the page loaded.
+    pub pulled: usize,
+    pub pushed: usize,
+    /// Customers' data is locked: nothing goes up or comes down until unlocked.
+    pub locked: bool,
+}
+
+/// The replication of this device with one database; shared as context.
+#[derive(Clone, Copy)]
+pub struct Replication {
+    pub status: RwSignal<SyncStatus>,
+    data: Data,
+    /// Bumped to wake the loop (a save, a login, "sync now").
+    wake: RwSignal<u64>,
+    started: StoredValue<bool>,
+}
+
+pub fn provide_replication(data: Data) -> Replication {
+    let target: SyncTarget = LocalStorage::get(TARGET_KEY).unwrap_or_default();
+    let last_synced = LocalStorage::get::<String>(LAST_KEY)
+        .ok()
+        .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+        .map(|t| t.with_timezone(&Utc));
+    let replication = Replication {
+        status: RwSignal::new(SyncStatus {
+            target,
+            last_synced,
+            ..SyncStatus::default()
+        }),
+        data,
+        wake: RwSignal::new(0),
+        started: StoredValue::new(false),
+    };
+    provide_context(replication);
+    replication
+}
+
+pub fn use_replication() -> Option<Replication> {
+    use_context::<Replication>()
+}
+
+impl Replication {
+    /// Starts the loop once, when the log has loaded.
+    pub fn start(self) {
+        if self.started.get_value() {
+            return;
+        }
+        self.started.set_value(true);
+        // A save on this device wakes the loop, so it goes up at once.
+        let data = self.data;
+        Effect::new(move |_| {
+            let n = data.events.with(|e| e.len());
+            if n > 0 {
+                self.wake.update(|w| *w += 1);
+            }
+        });
+        leptos::task::spawn_local(self.run());
+    }
+
+    /// Remembers where to sync (no password: that goes to the server only).
+    pub fn set_target(self, target: SyncTarget) {
+        let _ = LocalStorage::set(TARGET_KEY, &target);
+        self.status.update(|s| {
+            s.target = target;
+            s.session = false;
+            s.last_error = None;
+        });
+    }
+
+    /// Logs in with the password typed now and syncs.
+    pub async fn log_in(self, password: String) -> Result<(), CouchError> {
+        let target = self.status.get_untracked().target;
+        match couch::log_in(&target, &password).await {
+            Ok(()) => {
+                self.status.update(|s| {
+                    s.session = true;
+                    s.last_error = None;
+                });
+                self.sync_now();
+                Ok(())
+            }
+            Err(e) => {
+                self.status.update(|s| s.last_error = Some(e.clone()));
+                Err(e)
+            }
+        }
+    }
+
+    pub async fn log_out(self) {
+        let target = self.status.get_untracked().target;
+        couch::log_out(&target).await;
+        self.status.update(|s| s.session = false);
+    }
+
+    pub fn sync_now(self) {
+        self.wake.update(|w| *w += 1);
+    }
+
+    async fn run(self) {
+        // An open session from before (the cookie survives reloads).
+        let target = self.status.get_untracked().target;
+        if target.is_set() {
+            if let Ok(Some(_)) = couch::session_user(&target).await {
+                self.status.update(|s| s.session = true);
+            }
+        }
+        let mut backoff = 0;
+        loop {
+            let status = self.status.get_untracked();
+            let ready = self.data.loaded() && status.target.is_set() && status.session;
+            if !ready || !network::is_online() {
+                self.wait_for_wake(2_000).await;
+                continue;
+            }
+            match self.sync_once().await {
+                Ok(since) => {
+                    backoff = 0;
+                    self.wait_for_change(&status.target, since).await;
+                }
+                Err(CouchError::NeedLogin | CouchError::WrongPassword) => {
+                    self.status.update(|s| s.session = false);
+                }
+                Err(_) => {
+                    backoff = (backoff * 2).clamp(2, MAX_BACKOFF_S);
+                    self.wait_for_wake(backoff * 1_000).await;
+                }
+            }
+        }
+    }
+
+    /// Waits until the server's feed moves (a long poll), this device saves,
+    /// someone taps "sync now", or [`LONG_POLL_MS`] pass.
+    async fn wait_for_change(self, target: &SyncTarget, since: Value) {
+        let seen = self.wake.get_untracked();
+        let Ok(controller) = web_sys::AbortController::new() else {
+            return self.wait_for_wake(1_000).await;
+        };
+        let done = std::rc::Rc::new(std::cell::Cell::new(false));
+        let remote = Remote::new(target);
+        let signal = controller.signal();
+        let finished = done.clone();
+        leptos::task::spawn_local(async move {
+            remote.wait_for_change(&since, LONG_POLL_MS, &signal).await;
+            finished.set(true);
+        });
+        let mut waited = 0;
+        while !done.get() && self.wake.get_untracked() == seen && waited < LONG_POLL_MS as i32 {
+            tasks::sleep(100).await;
+            waited += 100;
+        }
+        controller.abort();
+    }
+
+    /// Sleeps `ms`, or less when woken.
+    async fn wait_for_wake(self, ms: i32) {
+        let seen = self.wake.get_untracked();
+        let mut left = ms;
+        while left > 0 && self.wake.get_untracked() == seen {
+            tasks::sleep(250).await;
+            left -= 250;
+        }
+    }
+
+    /// One pull and one push; the `_changes` sequence it reached.
+    pub async fn sync_once(self) -> Result<Value, CouchError> {
+        let Some((device, _)) = self.data.sync_material() else {
+            self.status.update(|s| s.locked = true);
+            return Err(CouchError::Server {
+                status: 0,
+                reason: "locked".into(),
+            });
+        };
+        self.status.update(|s| {
+            s.running = true;
+            s.locked = false;
+        });
+        let result = self.pull_then_push(&device).await;
+        self.status.update(|s| {
+            s.running = false;
+            match &result {
+                Ok(_) => {
+                    let now = Utc::now();
+                    s.last_synced = Some(now);
+                    s.last_error = None;
+                    let _ = LocalStorage::set(LAST_KEY, now.to_rfc3339());
+                }
+                Err(e) => s.last_error = Some(e.clone()),
+            }
+        });
+        result
+    }
+
+    async fn pull_then_push(self, device: &str) -> Result<Value, CouchError> {
+        let target = self.status.get_untracked().target;
+        let remote = Remote::new(&target);
+        remote.info().await?;
+        let rep = replication_id(device, &target.label());
+        let mut checkpoint = self.checkpoint(&remote, &rep).await?;
+        self.status.update(|s| s.refused.clear());
+        // Pull: the feed a page at a time; the checkpoint after each page.
+        loop {
+            let page = remote.changes(&checkpoint.pulled_since, PAGE, None).await?;
+            let mut wanted: BTreeMap<(String, u64), DocRange> = BTreeMap::new();
+            let held = self.held_seqs();
+            for id in &page.ids {
+                checkpoint.coverage.add_doc_id(id);
+                if let Some(range) = DocRange::parse(id) {
+                    let lacking = (range.from..=range.to)
+                        .any(|seq| !held.contains(&(range.device.clone(), seq)));
+                    if lacking {
+                        wanted.insert((range.device.clone(), range.signed), range);
+                    }
+                }
+            }
+            for range in wanted.values() {
+                let docs = remote.group(range).await?;
+                self.take_group(&docs).await;
+            }
+            checkpoint.pulled_since = page.last_seq.clone();
+            self.save_checkpoint(&remote, &rep, &checkpoint).await?;
+            if page.ids.len() < PAGE {
+                break;
+            }
+        }
+        // Push: what the server's documents do not cover.
+        let Some((_, kept)) = self.data.sync_material() else {
+            return Ok(checkpoint.pulled_since);
+        };
+        let docs: Vec<EventDoc> = self.data.events.with_untracked(|all| {
+            let to_send: Vec<Event> = all
+                .iter()
+                .filter(|e| !checkpoint.coverage.covers(&e.device, e.seq))
+                .cloned()
+                .collect();
+            documents_for(&to_send, all, &kept)
+        });
+        let waiting: usize = docs.iter().map(|d| d.events.len()).sum();
+        self.status.update(|s| s.waiting = waiting);
+        for batch in docs.chunks(PUSH_BATCH) {
+            let values: Vec<Value> = batch.iter().map(EventDoc::to_value).collect();
+            let revs: Vec<(String, String)> = values
+                .iter()
+                .map(|v| {
+                    (
+                        v["_id"].as_str().unwrap_or_default().to_string(),
+                        v["_rev"].as_str().unwrap_or_default().to_string(),
+                    )
+                })
+                .collect();
+            let missing: FxHashSet<String> = remote.missing(&revs).await?.into_iter().collect();
+            let to_put: Vec<Value> = values
+                .into_iter()
+                .filter(|v| v["_id"].as_str().is_some_and(|id| missing.contains(id)))
+                .collect();
+            if !to_put.is_empty() {
+                let refused = remote.put_all(&to_put).await?;
+                if let Some((id, why)) = refused.first() {
+                    return Err(CouchError::Server {
+                        status: 403,
+                        reason: format!("{id}: {why}"),
+                    });
+                }
+            }
+            let sent: usize = batch.iter().map(|d| d.events.len()).sum();
+            for doc in batch {
+                checkpoint.coverage.add(&doc.device, doc.from, doc.to);
+            }
+            self.status.update(|s| {
+                s.pushed += sent;
+                s.waiting = s.waiting.saturating_sub(sent);
+            });
+            self.save_checkpoint(&remote, &rep, &checkpoint).await?;
+        }
+        Ok(checkpoint.pulled_since)
+    }
+
+    /// `(device, seq)` of every event this device holds.
+    fn held_seqs(self) -> FxHashSet<(String, u64)> {
+        self.data
+            .events
+            .with_untracked(|all| all.iter().map(|e| (e.device.clone(), e.seq)).collect())
+    }
+
+    /// Checks a group as an import checks a file; takes it or notes why not.
+    async fn take_group(self, docs: &[Value]) {
+        let now = Utc::now();
+        let read = read_group(docs, now);
+        let mut refused = read.refused;
+        if let Some(bundle) = read.bundle {
+            let trusted = self.data.trusted();
+            let text = bundle.to_json();
+            let checked = self
+                .data
+                .events
+                .with_untracked(|held| import::check_text(&text, held, &trusted));
+            match checked {
+                Ok(bundle) => match self.data.take_checked(bundle).await {
+                    Ok(n) => self.status.update(|s| s.pulled += n),
+                    Err(e) => {
+                        self.status.update(|s| {
+                            s.last_error = Some(CouchError::Server {
+                                status: 0,
+                                reason: e.to_string(),
+                            })
+                        });
+                    }
+                },
+                Err(e) => {
+                    for doc in &read.docs {
+                        refused.push((doc.id.clone(), Refusal::Checks(e.clone())));
+                    }
+                }
+            }
+        }
+        if !refused.is_empty() {
+            self.status.update(|s| s.refused.extend(refused));
+        }
+    }
+
+    /// The checkpoint kept here, if the server's `_local` copy agrees with
+    /// it; otherwise a fresh start (the server was replaced or restored: its
+    /// feed may no longer mean what the old sequence meant).
+    async fn checkpoint(self, remote: &Remote, rep: &str) -> Result<Checkpoint, CouchError> {
+        let mine: Option<Checkpoint> = LocalStorage::get(checkpoint_key(rep)).ok();
+        let theirs = remote.local(rep).await?;
+        Ok(match (mine, theirs) {
+            (Some(mine), Some(theirs)) if theirs["pulled_since"] == mine.pulled_since => mine,
+            _ => Checkpoint {
+                pulled_since: Value::from(0),
+                ..Checkpoint::default()
+            },
+        })
+    }
+
+    async fn save_checkpoint(
+        self,
+        remote: &Remote,
+        rep: &str,
+        checkpoint: &Checkpoint,
+    ) -> Result<(), CouchError> {
+        let _ = LocalStorage::set(checkpoint_key(rep), checkpoint);
+        remote
+            .set_local(
+                rep,
+                serde_json::json!({ "pulled_since": checkpoint.pulled_since }),
+            )
+            .await
+    }
+}

@@ -1,0 +1,336 @@
+//! Talking to a CouchDB database from the browser with `fetch`: the
+//! session (CouchDB's `_session` cookie; the password is sent once and
+//! never kept), and the few endpoints the replication uses. The layout of
+//! the documents and what they mean are `domain::couch`'s; what is taken
+//! into the log is decided by the app state after the checks of an import.
+
+use crate::domain::couch::DocRange;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+/// Where to sync: a server (absolute, or a path on this origin such as
+/// `/couchdb`), a database, the user name. Kept in localStorage: no secret.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncTarget {
+    pub server: String,
+    pub database: String,
+    pub user: String,
+}
+
+impl SyncTarget {
+    pub fn is_set(&self) -> bool {
+        !self.server.trim().is_empty() && !self.database.trim().is_empty()
+    }
+
+    fn server(&self) -> String {
+        self.server.trim().trim_end_matches('/').to_string()
+    }
+
+    fn db_url(&self) -> String {
+        format!("{}/{}", self.server(), self.database.trim())
+    }
+
+    /// The database's address, as checkpoints and status name it.
+    pub fn label(&self) -> String {
+        self.db_url()
+    }
+}
+
+/// Why a request did not do what it should, in terms the screen words.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CouchError {
+    #[error("the server does not answer")]
+    Unreachable,
+    #[error("wrong user name or password")]
+    WrongPassword,
+    #[error("the session ended: log in again")]
+    NeedLogin,
+    #[error("this account has no permission for the database")]
+    NoPermission,
+    #[error("the database does not exist")]
+    NoDatabase,
+    #[error("the server answered {status}: {reason}")]
+    Server { status: u16, reason: String },
+}
+
+/// One answer: its status and JSON body (null when it has none).
+async fn call(method: &str, url: &str, body: Option<&Value>) -> Result<(u16, Value), CouchError> {
+    call_until(method, url, body, None).await
+}
+
+/// As [`call`]; `abort` ends the request early (a long poll no longer needed).
+async fn call_until(
+    method: &str,
+    url: &str,
+    body: Option<&Value>,
+    abort: Option<&web_sys::AbortSignal>,
+) -> Result<(u16, Value), CouchError> {
+    let init = web_sys::RequestInit::new();
+    if let Some(signal) = abort {
+        init.set_signal(Some(signal));
+    }
+    init.set_method(method);
+    init.set_credentials(web_sys::RequestCredentials::Include);
+    init.set_cache(web_sys::RequestCache::NoStore);
+    let headers = web_sys::Headers::new().map_err(|_| CouchError::Unreachable)?;
+    let _ = headers.set("Accept", "application/json");
+    if let Some(body) = body {
+        let _ = headers.set("Content-Type", "application/json");
+        init.set_body(&JsValue::from_str(&body.to_string()));
+    }
+    init.set_headers(&headers);
+    let request =
+        web_sys::Request::new_with_str_and_init(url, &init).map_err(|_| CouchError::Unreachable)?;
+    let window = web_sys::window().ok_or(CouchError::Unreachable)?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .map_err(|_| CouchError::Unreachable)?
+        .unchecked_into();
+    let status = response.status();
+    let text = match response.text() {
+        Ok(promise) => JsFuture::from(promise)
+            .await
+            .ok()
+            .and_then(|t| t.as_string())
+            .unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    let value: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+    // A reverse proxy whose server is down answers 502/503/504.
+    if matches!(status, 502..=504) {
+        return Err(CouchError::Unreachable);
+    }
+    Ok((status, value))
+}
+
+fn reason(value: &Value) -> String {
+    value["reason"]
+        .as_str()
+        .or(value["error"].as_str())
+        .unwrap_or("")
+        .to_string()
+}
+
+/// Maps the usual failures; `Ok` for 2xx.
+fn judged(status: u16, value: Value) -> Result<Value, CouchError> {
+    match status {
+        200..=299 => Ok(value),
+        401 if reason(&value).contains("assword") => Err(CouchError::WrongPassword),
+        401 => Err(CouchError::NeedLogin),
+        403 => Err(CouchError::NoPermission),
+        404 => Err(CouchError::NoDatabase),
+        _ => Err(CouchError::Server {
+            status,
+            reason: reason(&value),
+        }),
+    }
+}
+
+/// Logs in: CouchDB sets its session cookie; the password goes no further.
+pub async fn log_in(target: &SyncTarget, password: &str) -> Result<(), CouchError> {
+    let url = format!("{}/_session", target.server());
+    let (status, value) = call(
+        "POST",
+        &url,
+        Some(&json!({"name": target.user.trim(), "password": password})),
+    )
+    .await?;
+    match status {
+        401 => Err(CouchError::WrongPassword),
+        _ => judged(status, value).map(|_| ()),
+    }
+}
+
+/// Ends the session on the server.
+pub async fn log_out(target: &SyncTarget) {
+    let _ = call("DELETE", &format!("{}/_session", target.server()), None).await;
+}
+
+/// The user the session belongs to, if it is still open.
+pub async fn session_user(target: &SyncTarget) -> Result<Option<String>, CouchError> {
+    let (status, value) = call("GET", &format!("{}/_session", target.server()), None).await?;
+    let value = judged(status, value)?;
+    Ok(value["userCtx"]["name"].as_str().map(str::to_string))
+}
+
+/// A database on a server, with the session of the browser.
+pub struct Remote {
+    url: String,
+}
+
+/// A page of the `_changes` feed: document ids and where it ends.
+pub struct Changes {
+    pub ids: Vec<String>,
+    pub last_seq: Value,
+    pub pending: u64,
+}
+
+fn encode(text: &str) -> String {
+    js_sys::encode_uri_component(text).into()
+}
+
+impl Remote {
+    pub fn new(target: &SyncTarget) -> Remote {
+        Remote {
+            url: target.db_url(),
+        }
+    }
+
+    async fn get(&self, path: &str) -> Result<Value, CouchError> {
+        let (status, value) = call("GET", &format!("{}/{path}", self.url), None).await?;
+        judged(status, value)
+    }
+
+    async fn send(&self, method: &str, path: &str, body: &Value) -> Result<Value, CouchError> {
+        let (status, value) = call(method, &format!("{}/{path}", self.url), Some(body)).await?;
+        judged(status, value)
+    }
+
+    /// `GET /db`: the database is there and this session may read it.
+    pub async fn info(&self) -> Result<Value, CouchError> {
+        let (status, value) = call("GET", &self.url, None).await?;
+        judged(status, value)
+    }
+
+    /// Waits until the feed moves past `since` (a long poll), at most
+    /// `wait` ms by the server's clock, or until `abort` is signalled.
+    /// pouchdb-server ignores `timeout` and holds the request open with
+    /// heartbeats, so the caller aborts it itself.
+    pub async fn wait_for_change(&self, since: &Value, wait: u32, abort: &web_sys::AbortSignal) {
+        let since = match since {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        let url = format!(
+            "{}/_changes?since={}&limit=1&feed=longpoll&timeout={wait}",
+            self.url,
+            encode(&since)
+        );
+        let _ = call_until("GET", &url, None, Some(abort)).await;
+    }
+
+    /// One page of changes after `since`.
+    pub async fn changes(
+        &self,
+        since: &Value,
+        limit: usize,
+        wait: Option<u32>,
+    ) -> Result<Changes, CouchError> {
+        let since = match since {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        let mut path = format!("_changes?since={}&limit={limit}", encode(&since));
+        if let Some(ms) = wait {
+            path.push_str(&format!("&feed=longpoll&timeout={ms}"));
+        }
+        let value = self.get(&path).await?;
+        let ids = value["results"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|row| row["deleted"] != Value::Bool(true))
+            .filter_map(|row| row["id"].as_str().map(str::to_string))
+            .collect();
+        Ok(Changes {
+            ids,
+            last_seq: value["last_seq"].clone(),
+            pending: value["pending"].as_u64().unwrap_or(0),
+        })
+    }
+
+    /// Every document of the group `range` belongs to.
+    pub async fn group(&self, range: &DocRange) -> Result<Vec<Value>, CouchError> {
+        let (start, end) = range.group_keys();
+        let path = format!(
+            "_all_docs?include_docs=true&startkey={}&endkey={}",
+            encode(&Value::from(start).to_string()),
+            encode(&Value::from(end).to_string())
+        );
+        let value = self.get(&path).await?;
+        Ok(value["rows"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|row| row["doc"].is_object())
+            .map(|row| row["doc"].clone())
+            .collect())
+    }
+
+    /// Documents by id (attachments).
+    pub async fn docs(&self, ids: &[String]) -> Result<Vec<Value>, CouchError> {
+        let value = self
+            .send(
+                "POST",
+                "_all_docs?include_docs=true",
+                &json!({ "keys": ids }),
+            )
+            .await?;
+        Ok(value["rows"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|row| row["doc"].is_object())
+            .map(|row| row["doc"].clone())
+            .collect())
+    }
+
+    /// Which of these (id, revision) pairs the server lacks.
+    pub async fn missing(&self, revs: &[(String, String)]) -> Result<Vec<String>, CouchError> {
+        let mut body = serde_json::Map::new();
+        for (id, rev) in revs {
+            body.insert(id.clone(), json!([rev]));
+        }
+        let value = self
+            .send("POST", "_revs_diff", &Value::Object(body))
+            .await?;
+        Ok(value
+            .as_object()
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default())
+    }
+
+    /// Writes documents as they are (`new_edits: false`); the ids refused,
+    /// with the server's reason.
+    pub async fn put_all(&self, docs: &[Value]) -> Result<Vec<(String, String)>, CouchError> {
+        let value = self
+            .send(
+                "POST",
+                "_bulk_docs",
+                &json!({"new_edits": false, "docs": docs}),
+            )
+            .await?;
+        Ok(value
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|row| row["error"].is_string())
+            .map(|row| (row["id"].as_str().unwrap_or("?").to_string(), reason(row)))
+            .collect())
+    }
+
+    /// A `_local` document (a checkpoint), if there is one.
+    pub async fn local(&self, id: &str) -> Result<Option<Value>, CouchError> {
+        match self.get(&format!("_local/{}", encode(id))).await {
+            Ok(value) => Ok(Some(value)),
+            Err(CouchError::NoDatabase) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Writes a `_local` document over the revision read before.
+    pub async fn set_local(&self, id: &str, mut value: Value) -> Result<(), CouchError> {
+        if let Some(Some(rev)) = self
+            .local(id)
+            .await?
+            .map(|old| old["_rev"].as_str().map(str::to_string))
+        {
+            value["_rev"] = Value::from(rev);
+        }
+        self.send("PUT", &format!("_local/{}", encode(id)), &value)
+            .await
+            .map(|_| ())
+    }
+}
