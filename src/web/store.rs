@@ -43,6 +43,8 @@ pub const DB_NAME: &str = "gridcare";
 pub const DB_VERSION: u32 = 2;
 const SEGMENTS: &str = "segments";
 const META: &str = "meta";
+/// The meta key of the sync state.
+const SYNC: &str = "sync";
 const ATTACHMENTS: &str = "attachments";
 const EXPORTS: &str = "exports";
 /// Events per segment written by an import or a compaction.
@@ -171,6 +173,19 @@ impl Store {
         *self.opener.borrow_mut() = Some(opener);
     }
 
+    /// Where this device syncs and how far (`ui::state::replication`):
+    /// kept in IndexedDB, which survives a killed browser, unlike
+    /// localStorage's lazily written copy.
+    pub async fn sync_state<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<Option<T>, StoreError> {
+        self.meta_json(SYNC).await
+    }
+
+    pub async fn save_sync_state<T: Serialize>(&self, state: &T) -> Result<(), StoreError> {
+        self.put_meta_json(SYNC, state).await
+    }
+
     /// The device's vault, if it made one.
     pub async fn vault(&self) -> Result<Option<VaultRecord>, StoreError> {
         self.meta_json(VAULT).await
@@ -197,7 +212,7 @@ impl Store {
 
     async fn put_meta_json<T: Serialize>(&self, key: &str, value: &T) -> Result<(), StoreError> {
         let Backend::IndexedDb(db) = &self.backend else {
-            return Err(StoreError::Failed("the vault needs IndexedDB".into()));
+            return Err(StoreError::Failed("this needs IndexedDB".into()));
         };
         let json = serde_json::to_string(value).map_err(|e| StoreError::Failed(e.to_string()))?;
         let tx = db.transaction(&[META], TransactionMode::ReadWrite)?;

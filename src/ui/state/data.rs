@@ -932,6 +932,11 @@ impl Data {
 
     /// A bundle of what `filter` selects (everything by default); remembers
     /// what was exported unless the file is anonymised or a subset of tickets.
+    /// The device's store, once loaded (the sync state lives there).
+    pub fn store(self) -> Option<Rc<Store>> {
+        self.store.get_value()
+    }
+
     /// What a push to a sync server needs: this device's id and every
     /// chain record it keeps, its own included. `None` before the device is
     /// loaded, or while customers' data is locked (the events in memory are

@@ -19,9 +19,9 @@ use crate::domain::event::Event;
 use crate::web::couch::{self, CouchError, Remote, SyncTarget};
 use crate::web::{import, network, tasks};
 use chrono::{DateTime, Utc};
-use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 use rustc_hash::FxHashSet;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -34,10 +34,13 @@ const LONG_POLL_MS: u32 = 25_000;
 /// The longest wait between retries after errors, in seconds.
 const MAX_BACKOFF_S: i32 = 60;
 
-const TARGET_KEY: &str = "gridcare.sync.target";
-const LAST_KEY: &str = "gridcare.sync.last";
-fn checkpoint_key(id: &str) -> String {
-    format!("gridcare.sync.checkpoint.{id}")
+/// What is kept of the sync on the device (IndexedDB): where, since when,
+/// and each replication's checkpoint. No password.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+struct SyncRecord {
+    target: SyncTarget,
+    last_synced: Option<DateTime<Utc>>,
+    checkpoints: BTreeMap<String, Checkpoint>,
 }
 
 /// What the sync screen and the status bar show.
@@ -68,23 +71,16 @@ pub struct Replication {
     /// Bumped to wake the loop (a save, a login, "sync now").
     wake: RwSignal<u64>,
     started: StoredValue<bool>,
+    kept: StoredValue<SyncRecord>,
 }
 
 pub fn provide_replication(data: Data) -> Replication {
-    let target: SyncTarget = LocalStorage::get(TARGET_KEY).unwrap_or_default();
-    let last_synced = LocalStorage::get::<String>(LAST_KEY)
-        .ok()
-        .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
-        .map(|t| t.with_timezone(&Utc));
     let replication = Replication {
-        status: RwSignal::new(SyncStatus {
-            target,
-            last_synced,
-            ..SyncStatus::default()
-        }),
+        status: RwSignal::new(SyncStatus::default()),
         data,
         wake: RwSignal::new(0),
         started: StoredValue::new(false),
+        kept: StoredValue::new(SyncRecord::default()),
     };
     provide_context(replication);
     replication
@@ -114,7 +110,8 @@ impl Replication {
 
     /// Remembers where to sync (no password: that goes to the server only).
     pub fn set_target(self, target: SyncTarget) {
-        let _ = LocalStorage::set(TARGET_KEY, &target);
+        self.kept.update_value(|k| k.target = target.clone());
+        leptos::task::spawn_local(self.keep());
         self.status.update(|s| {
             s.target = target;
             s.session = false;
@@ -151,12 +148,38 @@ impl Replication {
         self.wake.update(|w| *w += 1);
     }
 
+    /// Writes what is kept to IndexedDB; a failure only costs a re-read of
+    /// the server's feed next time.
+    async fn keep(self) {
+        if let Some(store) = self.data.store() {
+            let _ = store.save_sync_state(&self.kept.get_value()).await;
+        }
+    }
+
     async fn run(self) {
+        while !self.data.loaded() {
+            tasks::sleep(100).await;
+        }
+        if let Some(store) = self.data.store() {
+            if let Ok(Some(kept)) = store.sync_state::<SyncRecord>().await {
+                self.status.update(|s| {
+                    s.target = kept.target.clone();
+                    s.last_synced = kept.last_synced;
+                });
+                self.kept.set_value(kept);
+            }
+        }
         // An open session from before (the cookie survives reloads).
         let target = self.status.get_untracked().target;
         if target.is_set() {
-            if let Ok(Some(_)) = couch::session_user(&target).await {
-                self.status.update(|s| s.session = true);
+            match couch::session_user(&target).await {
+                Ok(Some(_)) => self.status.update(|s| s.session = true),
+                // The browser ended the session (a restart clears session
+                // cookies): ask for the password again, and say so.
+                Ok(None) => self
+                    .status
+                    .update(|s| s.last_error = Some(CouchError::NeedLogin)),
+                Err(e) => self.status.update(|s| s.last_error = Some(e)),
             }
         }
         let mut backoff = 0;
@@ -230,6 +253,10 @@ impl Replication {
             s.locked = false;
         });
         let result = self.pull_then_push(&device).await;
+        if result.is_ok() {
+            self.kept.update_value(|k| k.last_synced = Some(Utc::now()));
+            self.keep().await;
+        }
         self.status.update(|s| {
             s.running = false;
             match &result {
@@ -237,7 +264,7 @@ impl Replication {
                     let now = Utc::now();
                     s.last_synced = Some(now);
                     s.last_error = None;
-                    let _ = LocalStorage::set(LAST_KEY, now.to_rfc3339());
+                    self.kept.update_value(|k| k.last_synced = Some(now));
                 }
                 Err(e) => s.last_error = Some(e.clone()),
             }
@@ -376,7 +403,7 @@ impl Replication {
     /// it; otherwise a fresh start (the server was replaced or restored: its
     /// feed may no longer mean what the old sequence meant).
     async fn checkpoint(self, remote: &Remote, rep: &str) -> Result<Checkpoint, CouchError> {
-        let mine: Option<Checkpoint> = LocalStorage::get(checkpoint_key(rep)).ok();
+        let mine: Option<Checkpoint> = self.kept.with_value(|k| k.checkpoints.get(rep).cloned());
         let theirs = remote.local(rep).await?;
         Ok(match (mine, theirs) {
             (Some(mine), Some(theirs)) if theirs["pulled_since"] == mine.pulled_since => mine,
@@ -393,7 +420,9 @@ impl Replication {
         rep: &str,
         checkpoint: &Checkpoint,
     ) -> Result<(), CouchError> {
-        let _ = LocalStorage::set(checkpoint_key(rep), checkpoint);
+        self.kept
+            .update_value(|k| drop(k.checkpoints.insert(rep.to_string(), checkpoint.clone())));
+        self.keep().await;
         remote
             .set_local(
                 rep,

@@ -53,6 +53,16 @@ pub fn ServerSync() -> impl IntoView {
     let database = RwSignal::new(start.database);
     let user = RwSignal::new(start.user);
     let password = RwSignal::new(String::new());
+    // The saved target arrives from IndexedDB after the first render.
+    let saved = Memo::new(move |_| status.with(|s| s.target.clone()));
+    Effect::new(move |_| {
+        let target = saved.get();
+        if target.is_set() {
+            server.set(target.server);
+            database.set(target.database);
+            user.set(target.user);
+        }
+    });
     let log_in = Action::new_local(move |password: &String| {
         let password = password.clone();
         async move { replication.log_in(password).await }
