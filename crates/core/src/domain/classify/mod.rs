@@ -9,11 +9,17 @@
 
 use crate::domain::facts::{Area, Facts};
 use crate::domain::normalise::Normaliser;
-use crate::domain::numbers::{numbers, Number};
+use crate::domain::numbers::numbers;
 use crate::domain::rules::{Condition, Keyword, RuleTable, Sequence};
 use aho_corasick::{AhoCorasick, MatchKind};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+
+mod text;
+use text::{
+    followed_by_more, format_number, hours_of, span_text, starts_with_at, unit_at,
+    unit_with_value_at,
+};
 
 /// How sure the classifier is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -831,61 +837,6 @@ fn fired(id: &str, source: &str, decided: String, matched: Vec<String>) -> Fired
         source: source.to_string(),
         decided,
         matched,
-    }
-}
-
-fn span_text(chars: &[char], start: usize, end: usize) -> String {
-    chars[start..end.min(chars.len())].iter().collect()
-}
-
-fn starts_with_at(chars: &[char], at: usize, word: &str) -> bool {
-    (at..)
-        .zip(word.chars())
-        .all(|(i, c)| chars.get(i) == Some(&c))
-}
-
-/// The longest of `units` that stands at `at`.
-fn unit_at<'a>(chars: &[char], at: usize, units: &'a [String]) -> Option<&'a str> {
-    units
-        .iter()
-        .filter(|u| starts_with_at(chars, at, u))
-        .max_by_key(|u| u.chars().count())
-        .map(String::as_str)
-}
-
-/// The longest unit at `at`, as (its length in characters, its value).
-fn unit_with_value_at(chars: &[char], at: usize, units: &[(String, f64)]) -> Option<(usize, f64)> {
-    let at = if chars.get(at) == Some(&' ') {
-        at + 1
-    } else {
-        at
-    };
-    units
-        .iter()
-        .filter(|(u, _)| starts_with_at(chars, at, u))
-        .max_by_key(|(u, _)| u.chars().count())
-        .map(|(u, v)| (u.chars().count(), *v))
-}
-
-fn followed_by_more(chars: &[char], at: usize) -> bool {
-    matches!(chars.get(at), Some('多') | Some('余')) || starts_with_at(chars, at, "以上")
-}
-
-/// A duration in hours; "more than" adds half a unit so that "超过24小时" is over 24.
-fn hours_of(n: &Number, unit_hours: f64, more: bool) -> f64 {
-    let value = n.value * unit_hours;
-    if more {
-        value + unit_hours / 2.0
-    } else {
-        value
-    }
-}
-
-fn format_number(value: f64) -> String {
-    if value.fract() == 0.0 {
-        format!("{value:.0}")
-    } else {
-        format!("{value}")
     }
 }
 
