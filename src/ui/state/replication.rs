@@ -190,10 +190,12 @@ impl Replication {
                 self.wait_for_wake(2_000).await;
                 continue;
             }
+            // A save while this run goes on must start the next one at once.
+            let seen = self.wake.get_untracked();
             match self.sync_once().await {
                 Ok(since) => {
                     backoff = 0;
-                    self.wait_for_change(&status.target, since).await;
+                    self.wait_for_change(&status.target, since, seen).await;
                 }
                 Err(CouchError::NeedLogin | CouchError::WrongPassword) => {
                     self.status.update(|s| s.session = false);
@@ -208,8 +210,7 @@ impl Replication {
 
     /// Waits until the server's feed moves (a long poll), this device saves,
     /// someone taps "sync now", or [`LONG_POLL_MS`] pass.
-    async fn wait_for_change(self, target: &SyncTarget, since: Value) {
-        let seen = self.wake.get_untracked();
+    async fn wait_for_change(self, target: &SyncTarget, since: Value, seen: u64) {
         let Ok(controller) = web_sys::AbortController::new() else {
             return self.wait_for_wake(1_000).await;
         };
