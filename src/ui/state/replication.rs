@@ -54,7 +54,8 @@ pub struct SyncStatus {
     /// Events this device holds that the server does not, as last counted.
     pub waiting: usize,
     pub last_error: Option<CouchError>,
-    /// Documents the checks refused in the last run, and why.
+    /// Documents the checks refused since the page loaded (or the target
+    /// changed), and why.
     pub refused: Vec<(String, Refusal)>,
     /// Events taken from the server and sent to it, since the page loaded.
     pub pulled: usize,
@@ -116,6 +117,7 @@ impl Replication {
             s.target = target;
             s.session = false;
             s.last_error = None;
+            s.refused.clear();
         });
     }
 
@@ -279,7 +281,6 @@ impl Replication {
         remote.info().await?;
         let rep = replication_id(device, &target.label());
         let mut checkpoint = self.checkpoint(&remote, &rep).await?;
-        self.status.update(|s| s.refused.clear());
         // Pull: the feed a page at a time; the checkpoint after each page.
         loop {
             let page = remote.changes(&checkpoint.pulled_since, PAGE, None).await?;
@@ -395,8 +396,16 @@ impl Replication {
                 }
             }
         }
+        // Kept for the session: the checkpoint moves past a refused
+        // document, so later runs do not meet it again.
         if !refused.is_empty() {
-            self.status.update(|s| s.refused.extend(refused));
+            self.status.update(|s| {
+                for (doc, why) in refused {
+                    if !s.refused.iter().any(|(d, _)| d == &doc) {
+                        s.refused.push((doc, why));
+                    }
+                }
+            });
         }
     }
 
