@@ -252,6 +252,18 @@ fn the_design_document_refuses_changes_and_a_forged_document_is_named() {
     assert_eq!(status, 403, "a deletion is refused");
     let (status, _) = http("PUT", &format!("{db}/junk"), Some(&json!({"hello": 1})));
     assert_eq!(status, 403, "a document of no known layout is refused");
+    // Nor a document claiming more events than one may hold (it would make
+    // a range look held to every device).
+    let huge = json!({
+        "_id": "ev:X:0000000000:0000000001:0000002000", "type": "gridcare-events", "layout": 1,
+        "device": "X", "signed": 0, "from": 1, "to": 2000, "events": vec![""; 2000],
+    });
+    let (status, _) = http(
+        "PUT",
+        &format!("{db}/{}", enc("ev:X:0000000000:0000000001:0000002000")),
+        Some(&huge),
+    );
+    assert_eq!(status, 403, "at most 1,000 events a document");
 
     // A document written by hand, in the layout but with an event changed
     // (another time of arrival, same id): the pull names it and takes the rest.

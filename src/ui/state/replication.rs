@@ -230,6 +230,10 @@ impl Replication {
             waited += 100;
         }
         controller.abort();
+        // A poll answered at once (an error, a proxy) must not spin the loop.
+        if waited < 1_000 && self.wake.get_untracked() == seen {
+            tasks::sleep(1_000 - waited).await;
+        }
     }
 
     /// Sleeps `ms`, or less when woken.
@@ -284,7 +288,9 @@ impl Replication {
         // Pull: the feed a page at a time; the checkpoint after each page.
         loop {
             let page = remote.changes(&checkpoint.pulled_since, PAGE, None).await?;
-            let mut wanted: BTreeMap<(String, u64), DocRange> = BTreeMap::new();
+            // Groups with events this device lacks, and the ids the page
+            // names in each (a group's fetch must return every one of them).
+            let mut wanted: BTreeMap<(String, u64), (DocRange, Vec<String>)> = BTreeMap::new();
             let held = self.held_seqs();
             for id in &page.ids {
                 checkpoint.coverage.add_doc_id(id);
@@ -292,16 +298,44 @@ impl Replication {
                     let lacking = (range.from..=range.to)
                         .any(|seq| !held.contains(&(range.device.clone(), seq)));
                     if lacking {
-                        wanted.insert((range.device.clone(), range.signed), range);
+                        wanted
+                            .entry((range.device.clone(), range.signed))
+                            .or_insert_with(|| (range.clone(), Vec::new()))
+                            .1
+                            .push(id.clone());
                     }
                 }
             }
-            for range in wanted.values() {
-                let docs = remote.group(range).await?;
-                self.take_group(&docs).await;
+            for (range, ids) in wanted.values() {
+                let docs: Vec<Value> = remote
+                    .group(range)
+                    .await?
+                    .into_iter()
+                    // Only this group's documents (a device named like
+                    // `A:0000000000` shares the id prefix of another's).
+                    .filter(|d| {
+                        d["_id"]
+                            .as_str()
+                            .and_then(DocRange::parse)
+                            .is_some_and(|r| r.device == range.device && r.signed == range.signed)
+                    })
+                    .collect();
+                // A node of a cluster that has not seen the document yet:
+                // try again later rather than move the checkpoint past it.
+                let fetched: FxHashSet<&str> =
+                    docs.iter().filter_map(|d| d["_id"].as_str()).collect();
+                if let Some(missing) = ids.iter().find(|id| !fetched.contains(id.as_str())) {
+                    return Err(CouchError::Server {
+                        status: 404,
+                        reason: format!("{missing}: listed in _changes but not returned yet"),
+                    });
+                }
+                self.take_group(&docs).await?;
             }
-            checkpoint.pulled_since = page.last_seq.clone();
-            self.save_checkpoint(&remote, &rep, &checkpoint).await?;
+            if checkpoint.pulled_since != page.last_seq || !page.ids.is_empty() {
+                checkpoint.pulled_since = page.last_seq.clone();
+                self.save_checkpoint(&remote, &rep, &checkpoint).await?;
+            }
             if page.ids.len() < PAGE {
                 break;
             }
@@ -366,7 +400,9 @@ impl Replication {
     }
 
     /// Checks a group as an import checks a file; takes it or notes why not.
-    async fn take_group(self, docs: &[Value]) {
+    /// A failure to write (locked, storage full) ends the run before the
+    /// checkpoint moves, so the group is fetched again next time.
+    async fn take_group(self, docs: &[Value]) -> Result<(), CouchError> {
         let now = Utc::now();
         let read = read_group(docs, now);
         let mut refused = read.refused;
@@ -381,12 +417,10 @@ impl Replication {
                 Ok(bundle) => match self.data.take_checked(bundle).await {
                     Ok(n) => self.status.update(|s| s.pulled += n),
                     Err(e) => {
-                        self.status.update(|s| {
-                            s.last_error = Some(CouchError::Server {
-                                status: 0,
-                                reason: e.to_string(),
-                            })
-                        });
+                        return Err(CouchError::Server {
+                            status: 0,
+                            reason: e.message(crate::i18n::Lang::Zh),
+                        })
                     }
                 },
                 Err(e) => {
@@ -407,6 +441,7 @@ impl Replication {
                 }
             });
         }
+        Ok(())
     }
 
     /// The checkpoint kept here, if the server's `_local` copy agrees with

@@ -260,6 +260,10 @@ pub fn documents_for(
         events.sort_by_key(|e| e.seq);
         events.dedup_by_key(|e| e.seq);
         let device_records = records.get(device).map(Vec::as_slice).unwrap_or(&[]);
+        // A device that signs: its events go up only under a record that
+        // covers them, or every reader that knows its key would refuse them
+        // as unsigned, and the server would seem to hold them already.
+        let signs = kept.get(device).is_some_and(|r| !r.is_empty());
         // Events of one group: covered by the same record (or by none).
         let mut groups: BTreeMap<Option<usize>, Vec<&Event>> = BTreeMap::new();
         for e in events {
@@ -267,6 +271,9 @@ pub fn documents_for(
             groups.entry(record).or_default().push(e);
         }
         for (record, group) in groups {
+            if record.is_none() && signs {
+                continue;
+            }
             let chain = record.map(|i| device_records[i].clone());
             let signed = chain.as_ref().map_or(0, |r| r.seq);
             // Consecutive runs, each cut into chunks.
@@ -531,6 +538,51 @@ mod tests {
         let other = AttachmentDoc::new("sha256:ab", "image/png", "AAAB");
         assert_ne!(doc.to_value()["_rev"], other.to_value()["_rev"]);
         assert!(doc.to_value()["_rev"].as_str().unwrap().starts_with("1-"));
+    }
+
+    #[test]
+    fn a_signing_devices_events_go_up_only_under_a_record_that_covers_them() {
+        use crate::domain::classify::Classifier;
+        use crate::domain::demo::{demo_chains, demo_events, DemoOptions};
+        use crate::domain::rules::RuleTable;
+        let events = demo_events(
+            &Classifier::new(RuleTable::shipped()),
+            &DemoOptions {
+                tickets: 3,
+                seed: 1,
+                device: "tab",
+                anchor: chrono::Utc::now(),
+            },
+        );
+        let all = demo_chains(&events);
+        let (device, records) = all.iter().next().unwrap();
+        let mine: Vec<Event> = events
+            .iter()
+            .filter(|e| &e.device == device)
+            .cloned()
+            .collect();
+        assert!(mine.len() > 3);
+        // All signed: every event goes up, under its record.
+        let docs = documents_for(&mine, &events, &all);
+        let carried: usize = docs.iter().map(|d| d.events.len()).sum();
+        assert_eq!(carried, mine.len());
+        assert!(docs
+            .iter()
+            .all(|d| d.chain.is_some() && d.signed == records[0].seq));
+        // Signed only up to 2 (a record kept from an older file): 3.. wait.
+        let mut short = records[0].clone();
+        short.seq = 2;
+        let kept = BTreeMap::from([(device.clone(), vec![short])]);
+        let docs = documents_for(&mine, &events, &kept);
+        assert_eq!(docs.len(), 1);
+        assert_eq!((docs[0].from, docs[0].to, docs[0].signed), (1, 2, 2));
+        // A device that never signed goes up unsigned.
+        let docs = documents_for(&mine, &events, &BTreeMap::new());
+        assert!(docs.iter().all(|d| d.chain.is_none() && d.signed == 0));
+        assert_eq!(
+            docs.iter().map(|d| d.events.len()).sum::<usize>(),
+            mine.len()
+        );
     }
 
     #[test]
