@@ -75,9 +75,20 @@ fn fnv1a(text: &str) -> u64 {
 
 /// A realistic complaint text.
 pub fn text(rng: &mut Rng) -> String {
-    let problem =
-        PROBLEMS[rng.below(PROBLEMS.len())].replace("{n}", &(1 + rng.below(60)).to_string());
-    format!("客户反映：{}{}", PLACES[rng.below(PLACES.len())], problem)
+    text_with_problem(rng).1
+}
+
+/// A complaint text and which of the demo's problems it states.
+pub fn text_with_problem(rng: &mut Rng) -> (usize, String) {
+    let which = rng.below(PROBLEMS.len());
+    let problem = PROBLEMS[which].replace("{n}", &(1 + rng.below(60)).to_string());
+    let text = format!("客户反映：{}{}", PLACES[rng.below(PLACES.len())], problem);
+    (which, text)
+}
+
+/// How many different problems the demo's texts state.
+pub fn problem_count() -> usize {
+    PROBLEMS.len()
 }
 
 pub struct DemoOptions<'a> {

@@ -4,7 +4,7 @@
 //! difference is explained with the rule and the clause it comes from.
 
 use crate::domain::classify::{Classification, Classifier, Subject};
-use crate::domain::demo::{text, Rng};
+use crate::domain::demo::{problem_count, text_with_problem, Rng};
 use crate::domain::facts::Facts;
 use crate::domain::rules::RuleTable;
 use crate::domain::templates::Templates;
@@ -49,15 +49,21 @@ pub struct Score {
 }
 
 /// `n` scenarios from the demo generator; the same seed gives the same drill.
+/// No problem is asked twice in one round while the demo has enough.
 pub fn scenarios(classifier: &Classifier, seed: u64, n: usize) -> Vec<Scenario> {
     let mut rng = Rng::new(seed ^ 0x000D_1211);
-    (0..n)
-        .map(|_| {
-            let text = text(&mut rng);
+    let mut asked = std::collections::BTreeSet::new();
+    let mut out = Vec::with_capacity(n);
+    while out.len() < n {
+        let (problem, text) = text_with_problem(&mut rng);
+        // Once every problem was asked, any may come again (a long round).
+        let fresh = asked.len() >= problem_count() || asked.insert(problem);
+        if fresh {
             let expected = classifier.classify(&text, &Facts::default());
-            Scenario { text, expected }
-        })
-        .collect()
+            out.push(Scenario { text, expected });
+        }
+    }
+    out
 }
 
 /// The resolution clock rules a trainee chooses among.

@@ -85,3 +85,27 @@ fn every_generated_scenario_can_be_marked_with_any_answer() {
         }
     }
 }
+
+#[test]
+fn a_round_never_asks_the_same_problem_twice() {
+    let classifier = Classifier::new(RuleTable::shipped());
+    for seed in 0..200 {
+        let round = scenarios(&classifier, seed, 10);
+        let mut problems: Vec<String> = round
+            .iter()
+            // The problem is what follows the place; numbers vary.
+            .map(|s| {
+                s.text
+                    .chars()
+                    .filter(|c| !c.is_ascii_digit())
+                    .collect::<String>()
+            })
+            .collect();
+        let texts: std::collections::BTreeSet<&str> =
+            round.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(texts.len(), 10, "seed {seed}: the same question twice");
+        problems.sort();
+        problems.dedup();
+        assert_eq!(problems.len(), 10, "seed {seed}");
+    }
+}
