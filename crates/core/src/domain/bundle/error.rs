@@ -54,6 +54,9 @@ pub enum EventProblem {
     /// The value at this path (`facts.outage_hours`, `hlc.ms`) is of the
     /// wrong kind or out of range.
     BadValue(String),
+    /// A number too large for any field (`1e400`): valid JSON syntax, but
+    /// no value to read.
+    NumberOutOfRange,
 }
 
 /// What is wrong with an attachment.
@@ -215,6 +218,10 @@ impl BundleError {
                     EventProblem::UnknownType(kind) => pick(
                         format!("第 {n} 条事件的类型“{kind}”未知，可能来自更新版本的应用。"),
                         format!("Event {n} has an unknown type \"{kind}\"; it may come from a newer version of the app."),
+                    ),
+                    EventProblem::NumberOutOfRange => pick(
+                        format!("第 {n} 条事件含有超出范围的数字。"),
+                        format!("Event {n} holds a number out of range."),
                     ),
                     EventProblem::BadValue(path) => pick(
                         format!("第 {n} 条事件的字段“{path}”的值无效或超出范围。"),

@@ -129,3 +129,41 @@ fn the_top_level_is_read_in_one_pass_and_events_must_be_a_list() {
         Err(BundleError::NotJson { .. })
     ));
 }
+
+/// A number beyond f64 inside an event (`1e400`) is valid JSON syntax: the
+/// file is refused with a message, never a panic (found by the changed-byte
+/// property test).
+#[test]
+fn a_number_out_of_range_in_an_event_is_refused_not_a_panic() {
+    let classifier = Classifier::new(RuleTable::shipped());
+    let events = demo_events(
+        &classifier,
+        &DemoOptions {
+            tickets: 2,
+            seed: 3,
+            device: "tab-A",
+            anchor: Utc.with_ymd_and_hms(2026, 11, 20, 0, 0, 0).unwrap(),
+        },
+    );
+    let now = Utc.with_ymd_and_hms(2026, 11, 21, 0, 0, 0).unwrap();
+    let text = Bundle::new("tab-A", now, events, BTreeMap::new()).to_json();
+    // Pretty-print the first event's hlc so it leaves the fast path, with
+    // its number out of range.
+    let at = text.find("\"hlc\":{\"ms\":").unwrap();
+    let end = at + text[at..].find('}').unwrap() + 1;
+    let changed = format!(
+        "{}\"hlc\": {{\"ms\": 1e400, \"n\": 0}}{}",
+        &text[..at],
+        &text[end..]
+    );
+    let refused = Bundle::parse(&changed, now).unwrap_err();
+    assert!(
+        matches!(
+            refused,
+            BundleError::BadEvent { .. }
+                | BundleError::BadField { .. }
+                | BundleError::NotJson { .. }
+        ),
+        "{refused:?}"
+    );
+}

@@ -308,7 +308,12 @@ impl<'a> Validation<'a> {
     /// Any other way of writing an event (pretty-printed, other key order,
     /// other escapes, unknown or missing fields): read through a JSON tree.
     fn check_any_form(&mut self, index: usize, text: &str) -> Result<Event, BundleError> {
-        let raw: Value = serde_json::from_str(text).expect("already parsed as JSON once");
+        // The syntax was checked once already; a number beyond f64 (`1e400`)
+        // passes that check but has no value to read.
+        let raw: Value = serde_json::from_str(text).map_err(|_| BundleError::BadEvent {
+            index,
+            problem: EventProblem::NumberOutOfRange,
+        })?;
         let id_of_raw = hash_canonical(&raw, &mut self.checksum, &mut self.scratch);
         let held = match (&self.known, raw.get("id").and_then(Value::as_str)) {
             (Some(known), Some(id)) if id_of_raw.as_deref() == Some(id) => known(id),
