@@ -310,6 +310,76 @@ fn demo_bundles_from_two_devices_merge_in_either_order_to_the_same_file() {
     assert_eq!(stdout(&a2).trim(), std::fs::read_to_string(&a).unwrap());
 }
 
+fn gridcare_with_passphrase(args: &[&str], passphrase: &str) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gridcare"))
+        .args(args)
+        .env("GRIDCARE_PASSPHRASE", passphrase)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_sealed_file_opens_with_its_passphrase_only_and_reads_as_the_plain_one() {
+    let dir = temp_dir("sealed");
+    let plain = dir.join("plain.json");
+    let sealed = dir.join("plain.sealed.json");
+    let (plain_s, sealed_s) = (plain.to_str().unwrap(), sealed.to_str().unwrap());
+    let o = gridcare(&["demo", "--tickets", "8", "-o", plain_s], "");
+    assert!(o.status.success());
+    let secret = "夜班口令-2468";
+    let short = gridcare_with_passphrase(&["seal", plain_s, "-o", sealed_s], "short");
+    assert_clean_failure(&short);
+    assert!(stderr(&short).contains("at least 8"));
+    let o = gridcare_with_passphrase(&["seal", plain_s, "-o", sealed_s], secret);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&sealed).unwrap();
+    assert!(text.starts_with(r#"{"format":"gridcare-sealed","version":1,"#));
+    assert!(!text.contains("客户"), "no event text in the clear");
+
+    // Read with the passphrase, a protected file is the plain one.
+    let merged =
+        |file: &str, passphrase: &str| gridcare_with_passphrase(&["merge", file], passphrase);
+    let opened = merged(sealed_s, secret);
+    assert!(opened.status.success(), "{}", stderr(&opened));
+    assert_eq!(stdout(&opened), stdout(&merged(plain_s, "")));
+
+    let without = merged(sealed_s, "");
+    assert_clean_failure(&without);
+    assert!(
+        stderr(&without).contains("GRIDCARE_PASSPHRASE"),
+        "{}",
+        stderr(&without)
+    );
+    let wrong = merged(sealed_s, "夜班口令-2469");
+    assert_clean_failure(&wrong);
+    assert!(
+        stderr(&wrong).contains("Wrong passphrase"),
+        "{}",
+        stderr(&wrong)
+    );
+
+    // One ciphertext character changed: refused by GCM's tag, not misread.
+    let mut envelope: Value = serde_json::from_str(&text).unwrap();
+    let ciphertext = envelope["ciphertext"].as_str().unwrap().to_string();
+    let flipped = if ciphertext.starts_with('A') {
+        "B"
+    } else {
+        "A"
+    };
+    envelope["ciphertext"] = Value::String(format!("{flipped}{}", &ciphertext[1..]));
+    let damaged = dir.join("damaged.sealed.json");
+    std::fs::write(&damaged, envelope.to_string()).unwrap();
+    let o = merged(damaged.to_str().unwrap(), secret);
+    assert_clean_failure(&o);
+    assert!(stderr(&o).contains("Wrong passphrase (or the file is damaged)"));
+    // A hostile envelope asking for billions of rounds is refused at once.
+    envelope["kdf"]["iterations"] = Value::from(4_000_000_000u64);
+    std::fs::write(&damaged, envelope.to_string()).unwrap();
+    let o = merged(damaged.to_str().unwrap(), secret);
+    assert_clean_failure(&o);
+    assert!(stderr(&o).contains("kdf.iterations"), "{}", stderr(&o));
+}
+
 #[test]
 fn validate_and_merge_refuse_damaged_files_without_panicking() {
     let dir = temp_dir("bad");

@@ -281,12 +281,7 @@ fn encode(value: &Value) -> String {
 fn read_files(files: &[PathBuf]) -> Result<Bundle, Failure> {
     let bundles = files
         .iter()
-        .map(|path| {
-            let bytes =
-                std::fs::read(path).map_err(|e| Failure(format!("{}: {e}", path.display())))?;
-            Bundle::parse_bytes(&bytes, Utc::now())
-                .map_err(|e| Failure(format!("{}: {e}", path.display())))
-        })
+        .map(|path| super::sealed::read_bundle(path))
         .collect::<Result<Vec<_>, _>>()?;
     merge_bundles(&bundles).map_err(|e| merge_failure(files, e))
 }

@@ -4,6 +4,7 @@
 
 mod couch;
 mod engine;
+mod sealed;
 mod supervise;
 mod sync;
 
@@ -37,6 +38,8 @@ enum Command {
     Merge(sync::MergeArgs),
     /// Validate a bundle: a summary and exit 0, or what is wrong and exit 1.
     Validate(sync::ValidateArgs),
+    /// Write a copy of a sync file protected with the passphrase in GRIDCARE_PASSPHRASE.
+    Seal(sealed::SealArgs),
     /// Write a month's complaint ledger (台账) of one or more bundles as CSV or XLSX.
     Ledger(supervise::LedgerArgs),
     /// Print a month's figures as JSON: counts, trend, on-time rates, alerts, lists, audit sample.
@@ -75,6 +78,7 @@ pub fn main() -> ExitCode {
         Command::Demo(args) => sync::demo(args),
         Command::Merge(args) => sync::merge(args),
         Command::Validate(args) => sync::validate(args),
+        Command::Seal(args) => sealed::seal_file(args),
         Command::Ledger(args) => supervise::ledger_file(args),
         Command::Report(args) => supervise::report(args),
         Command::Push(args) => couch::push(args),

@@ -7,7 +7,7 @@ use crate::domain::engine::Engine;
 use crate::domain::settings::Why;
 use crate::domain::supervision::audit::{audit_sample, AuditSample};
 use crate::domain::supervision::export::{sheet, to_csv, to_xlsx};
-use crate::domain::supervision::ledger::LedgerFilter;
+use crate::domain::supervision::ledger::{mark_strangers, LedgerFilter};
 use crate::domain::supervision::report::{
     high_frequency, hot_topics, monthly_report, repeat_complainants, team_lists, HighFrequency,
     HotTopics, MonthlyReport, RepeatComplainant, TeamLists,
@@ -96,8 +96,7 @@ fn read(path: &Path) -> Result<Bundle, Failure> {
     if let Some(url) = path.to_str().filter(|p| super::couch::is_database(p)) {
         return super::couch::read_database(url);
     }
-    let bytes = std::fs::read(path).map_err(|e| Failure(format!("{}: {e}", path.display())))?;
-    Bundle::parse_bytes(&bytes, Utc::now()).map_err(|e| Failure(format!("{}: {e}", path.display())))
+    super::sealed::read_bundle(path)
 }
 
 /// The merged ledger of every input, and the rules engine its settings
@@ -135,13 +134,19 @@ fn load(source: &Source) -> Result<(Vec<LedgerRow>, Engine), Failure> {
             eprintln!("settings: event {} by device {device} is not signed by an enrolled supervisor; not applied", r.event);
         }
     }
-    let rows = ledger(
+    let mut rows = ledger(
         &fold_all(&merged.events),
         &merged.events,
         engine.table(),
         &engine.calendar,
         at,
     );
+    mark_strangers(&mut rows, |device| {
+        authority
+            .roster
+            .voucher(device, authority.key_of(device))
+            .is_stranger()
+    });
     Ok((rows, engine))
 }
 

@@ -1,6 +1,7 @@
 //! Subcommands over sync bundles: demo, merge, validate. They share parse,
 //! validate and merge with the browser (`domain::bundle`).
 
+use super::sealed::read_bundle;
 use super::Failure;
 use crate::domain::bundle::{merge_bundles, Bundle, MergeError};
 use crate::domain::classify::Classifier;
@@ -60,11 +61,6 @@ pub(super) fn write(output: Option<&PathBuf>, text: &str) -> Result<(), Failure>
     }
 }
 
-fn read_bundle(path: &PathBuf) -> Result<Bundle, Failure> {
-    let bytes = std::fs::read(path).map_err(|e| Failure(format!("{}: {e}", path.display())))?;
-    Bundle::parse_bytes(&bytes, Utc::now()).map_err(|e| Failure(format!("{}: {e}", path.display())))
-}
-
 pub fn demo(args: DemoArgs) -> Result<ExitCode, Failure> {
     let anchor = DateTime::parse_from_rfc3339(&args.anchor)
         .map_err(|_| {
@@ -116,7 +112,7 @@ pub fn merge(args: MergeArgs) -> Result<ExitCode, Failure> {
     let bundles = args
         .files
         .iter()
-        .map(read_bundle)
+        .map(|p| read_bundle(p))
         .collect::<Result<Vec<_>, _>>()?;
     let merged = merge_bundles(&bundles).map_err(|e| merge_failure(&args.files, e))?;
     write(args.output.as_ref(), &merged.to_json())?;

@@ -48,6 +48,8 @@ pub fn App() -> impl IntoView {
                 <lock::StaffGate>
                     // Customers' data: locked, unprotected, or "lock now".
                     <vault::VaultBar />
+                    // Tickets sync brought that need this crew now.
+                    <widgets::ArrivalsBanner />
                     // Screens are rebuilt when the rules or calendar in force change.
                     {move || {
                         engine.0.track();

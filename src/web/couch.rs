@@ -17,6 +17,10 @@ pub struct SyncTarget {
     pub server: String,
     pub database: String,
     pub user: String,
+    /// Other stations' databases on the same server that this device (a
+    /// supervisor's) follows: pulled and checked like its own, never written.
+    #[serde(default)]
+    pub follow: Vec<String>,
 }
 
 impl SyncTarget {
@@ -35,6 +39,29 @@ impl SyncTarget {
     /// The database's address, as checkpoints and status name it.
     pub fn label(&self) -> String {
         self.db_url()
+    }
+
+    /// Each followed database as a target of its own (none twice, not the
+    /// device's own database, no empty names).
+    pub fn followed(&self) -> Vec<SyncTarget> {
+        let mut seen = vec![self.database.trim().to_string()];
+        self.follow
+            .iter()
+            .map(|d| d.trim().to_string())
+            .filter(|d| {
+                let new = !d.is_empty() && !seen.contains(d);
+                if new {
+                    seen.push(d.clone());
+                }
+                new
+            })
+            .map(|database| SyncTarget {
+                server: self.server.clone(),
+                database,
+                user: self.user.clone(),
+                follow: Vec::new(),
+            })
+            .collect()
     }
 }
 

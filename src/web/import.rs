@@ -5,9 +5,14 @@
 //! starts; where it cannot (or stops half-way), the page hashes them itself,
 //! the checksum with Web Crypto where the browser offers it.
 //!
+//! A file protected with a passphrase is recognised before any check: the
+//! screen asks for the passphrase, and `check_sealed` opens it with Web
+//! Crypto and checks what it holds the same way.
+//!
 //! The import screen only renders what this reports; writing the checked
 //! events is the app state's job (`ui::state::data::Data::import`).
 
+use crate::domain::bundle::sealed::{looks_sealed, Sealed as SealedFile, SealedProblem};
 use crate::domain::bundle::{Bundle, BundleError, ChecksumPart, Held, Progress, Validation};
 use crate::domain::event::Event;
 use crate::web::digest::Sha256Parts;
@@ -15,9 +20,11 @@ use crate::web::files::{self, FileError};
 use crate::web::id_worker::IdWorker;
 use crate::web::tasks;
 use crate::web::trace::{self, Phase};
+use crate::web::vault::{self, VaultError};
 use chrono::{DateTime, Utc};
 use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Events checked per slice: small enough that the page answers a tap at once.
 const SLICE: usize = 2_000;
@@ -35,6 +42,13 @@ pub enum CheckError {
     Unreadable(#[from] FileError),
     #[error(transparent)]
     Refused(#[from] BundleError),
+    /// The file is protected with a passphrase: ask for it, then
+    /// `check_sealed`.
+    #[error("protected with a passphrase")]
+    Sealed(Arc<SealedFile>),
+    /// The browser could not derive the key or decrypt (no Web Crypto).
+    #[error("this browser cannot open protected files: {0}")]
+    CannotOpen(String),
 }
 
 /// What a check tells the screen as it goes.
@@ -96,6 +110,42 @@ pub async fn check_file(
     let read = Phase::start("import: read the file");
     let bytes = files::read_bytes(file).await?;
     drop(read);
+    if looks_sealed(&bytes) {
+        return Err(CheckError::Sealed(Arc::new(SealedFile::parse(&bytes)?)));
+    }
+    check_plain(&bytes, held, trusted, helper, progress).await
+}
+
+/// Opens a protected file with `passphrase`, then checks it as `check_file` does.
+pub async fn check_sealed(
+    sealed: &SealedFile,
+    passphrase: &str,
+    held: &[Event],
+    trusted: &Trusted,
+    progress: &impl CheckProgress,
+) -> Result<Bundle, CheckError> {
+    progress.reading();
+    let helper = IdWorker::start();
+    let opening = Phase::start("import: open the protected file");
+    let bytes = vault::open_file(sealed, passphrase)
+        .await
+        .map_err(|e| match e {
+            VaultError::WrongPassphrase | VaultError::Damaged => {
+                CheckError::Refused(BundleError::Sealed(SealedProblem::WrongPassphrase))
+            }
+            VaultError::Unsupported(why) => CheckError::CannotOpen(why),
+        })?;
+    drop(opening);
+    check_plain(&bytes, held, trusted, helper, progress).await
+}
+
+async fn check_plain(
+    bytes: &[u8],
+    held: &[Event],
+    trusted: &Trusted,
+    helper: Option<IdWorker>,
+    progress: &impl CheckProgress,
+) -> Result<Bundle, CheckError> {
     let _validate = Phase::start("import: validate");
     let view = HeldView {
         trusted,
@@ -105,7 +155,7 @@ pub async fn check_file(
             .collect(),
         by_id: held.iter().map(|e| (e.id.as_str(), e)).collect(),
     };
-    check_bytes(&bytes, &view, helper, progress).await
+    check_bytes(bytes, &view, helper, progress).await
 }
 
 async fn check_bytes(

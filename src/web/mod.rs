@@ -9,6 +9,7 @@ pub mod id_worker;
 pub mod import;
 pub mod keys;
 pub mod network;
+pub mod notify;
 pub mod photos;
 pub mod pin;
 pub mod prefs;

@@ -38,13 +38,16 @@ fn js_text(e: JsValue) -> String {
         .unwrap_or_else(|| format!("{e:?}"))
 }
 
-/// Random bytes from the browser's generator.
-pub fn random_bytes<const N: usize>() -> [u8; N] {
+/// Random bytes from the browser's generator; an error where it has none
+/// (zeros would silently reuse salts and IVs).
+pub fn random_bytes<const N: usize>() -> Result<[u8; N], PinError> {
     let mut bytes = [0u8; N];
-    if let Some(crypto) = web_sys::window().and_then(|w| w.crypto().ok()) {
-        let _ = crypto.get_random_values_with_u8_array(&mut bytes);
-    }
-    bytes
+    web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .ok_or_else(|| PinError::Unsupported("no crypto.getRandomValues".into()))?
+        .get_random_values_with_u8_array(&mut bytes)
+        .map_err(|e| PinError::Unsupported(js_text(e)))?;
+    Ok(bytes)
 }
 
 /// PBKDF2-SHA-256 of `secret` with `salt`, `bits` long.
@@ -94,7 +97,7 @@ fn b64(bytes: &[u8]) -> String {
 
 /// A new record for `pin`, with a fresh salt.
 pub async fn record_for(pin: &str) -> Result<PinRecord, PinError> {
-    let salt: [u8; 16] = random_bytes();
+    let salt: [u8; 16] = random_bytes()?;
     let hash = pbkdf2(pin, &salt, PIN_ITERATIONS, 256).await?;
     Ok(PinRecord {
         salt: b64(&salt),

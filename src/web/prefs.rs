@@ -34,3 +34,15 @@ pub fn lock_minutes() -> u32 {
 pub fn save_lock_minutes(minutes: u32) {
     let _ = LocalStorage::set(LOCK_MINUTES_KEY, minutes);
 }
+
+const NOTIFY_ASKED_KEY: &str = "gridcare.notify.asked";
+
+/// Whether this device already offered to turn on notifications: the
+/// browser's permission is asked for once, with its reason, never nagged.
+pub fn notify_asked() -> bool {
+    LocalStorage::get::<bool>(NOTIFY_ASKED_KEY).unwrap_or(false)
+}
+
+pub fn save_notify_asked() {
+    let _ = LocalStorage::set(NOTIFY_ASKED_KEY, true);
+}

@@ -14,6 +14,9 @@
 //! A passphrase-protected export is the file's bytes under AES-GCM-256 with a
 //! key PBKDF2 derives from the export's passphrase (`SealedFile`).
 
+use crate::domain::bundle::sealed::{
+    Sealed as SealedFile, ITERATIONS as FILE_ITERATIONS, IV_BYTES, SALT_BYTES,
+};
 use crate::domain::lock::PIN_ITERATIONS;
 use crate::web::pin::{pbkdf2, random_bytes, PinError};
 use base64::engine::general_purpose::STANDARD as B64;
@@ -233,8 +236,8 @@ pub async fn encrypt_with_passphrase(
     passphrase: &str,
     data: &[u8],
 ) -> Result<Encrypted, VaultError> {
-    let salt: [u8; 16] = random_bytes();
-    let iv: [u8; 12] = random_bytes();
+    let salt: [u8; 16] = random_bytes()?;
+    let iv: [u8; 12] = random_bytes()?;
     let key = passphrase_key(passphrase, &salt, PIN_ITERATIONS).await?;
     let sealed = aes_gcm(&key, &iv, data, true).await?;
     Ok(Encrypted {
@@ -262,6 +265,30 @@ pub async fn decrypt_with_passphrase(
         VaultError::Damaged => VaultError::WrongPassphrase,
         other => other,
     })
+}
+
+/// A sync file's bytes sealed under `passphrase`, a fresh salt and IV.
+pub async fn seal_file(bytes: &[u8], passphrase: &str) -> Result<SealedFile, VaultError> {
+    let salt: [u8; SALT_BYTES] = random_bytes()?;
+    let iv: [u8; IV_BYTES] = random_bytes()?;
+    let key = passphrase_key(passphrase, &salt, FILE_ITERATIONS).await?;
+    Ok(SealedFile {
+        salt: salt.to_vec(),
+        iterations: FILE_ITERATIONS,
+        iv: iv.to_vec(),
+        ciphertext: aes_gcm(&key, &iv, bytes, true).await?,
+    })
+}
+
+/// The file inside `sealed`, if `passphrase` is the one it was sealed with.
+pub async fn open_file(sealed: &SealedFile, passphrase: &str) -> Result<Vec<u8>, VaultError> {
+    let key = passphrase_key(passphrase, &sealed.salt, sealed.iterations).await?;
+    aes_gcm(&key, &sealed.iv, &sealed.ciphertext, false)
+        .await
+        .map_err(|e| match e {
+            VaultError::Damaged => VaultError::WrongPassphrase,
+            other => other,
+        })
 }
 
 /// A new vault, its private key kept open until a passphrase is set.
@@ -354,7 +381,7 @@ impl Sealer {
         };
         let (eph_public, eph_private) = (get("publicKey")?, get("privateKey")?);
         let key = shared(&eph_private, &self.public).await?;
-        let iv: [u8; 12] = random_bytes();
+        let iv: [u8; 12] = random_bytes()?;
         let data = aes_gcm(&key, &iv, data, true).await?;
         Ok(Sealed {
             eph: B64.encode(export("raw", &eph_public).await?),

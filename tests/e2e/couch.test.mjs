@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { root, startServer, startCouch, launchBrowser, openPage, appReady, saved, screenshot, queueRows, queueRow } from './harness.mjs';
@@ -39,6 +39,11 @@ async function importFile(page, path) {
 async function logIn(page, password = 'demo') {
   await page.fill('[data-testid="sync-password"]', password);
   await page.click('[data-testid="sync-login"]');
+}
+
+/** Waits until a sync run has ended well (the panel shows when). */
+async function synced(page) {
+  await page.waitForFunction(() => /\d{4}-\d\d-\d\d/.test(document.querySelector('[data-testid="sync-last"]')?.innerText ?? ''), null, { timeout: 60_000 });
 }
 
 async function tablet(file) {
@@ -177,4 +182,121 @@ test('with the server stopped the app keeps working and says so; it catches up b
   await b.page.waitForFunction((n) => document.querySelector(`tr[data-ticket="${n}"] [data-field="status"]`)?.innerText === '已响应', number, { timeout: 60_000 });
   await a.context.close();
   await b.context.close();
+});
+
+test('sync tells a crew at once of an urgent ticket and of one sent to its team, not of history', async () => {
+  // History on the server, urgent tickets among them.
+  const history = join(work, 'tab-history.json');
+  gridcare('demo', '--tickets', '30', '--seed', '8', '--device', 'tab-H', '-o', history);
+  assert.ok(JSON.parse(readFileSync(history, 'utf8')).events.some((e) => e.grade === 1), 'the history holds an urgent ticket');
+  execFileSync(join(root, 'target', 'debug', 'gridcare'), ['push', history, '--to', couch.db, '--user', 'admin'], { env: { ...process.env, GRIDCARE_COUCH_PASSWORD: 'admin' } });
+  // The crew's tablet lets the app notify (as after "开启提醒").
+  const crewContext = await browser.newContext({ permissions: ['notifications'] });
+  const crew = await openPage(crewContext);
+  await crew.goto(server.url + '/crew');
+  await appReady(crew);
+  await crew.fill('[data-testid="identity"] [name="name"]', '李工');
+  await crew.fill('[data-testid="identity"] [name="team"]', '抢修一班');
+  await crew.fill('[data-testid="identity"] [name="station"]', '城东供电所');
+  await crew.getByRole('button', { name: '保存' }).click();
+  await saved(crew);
+  await logIn(crew);
+  // The first pull brings the earlier tests' tickets, urgent ones among them:
+  // history, not news.
+  await crew.waitForFunction(() => /已收到 [1-9]/.test(document.querySelector('[data-testid="sync-counts"]')?.innerText ?? ''), null, { timeout: 60_000 });
+  await synced(crew);
+  assert.equal(await crew.locator('[data-testid="arrivals"]').count(), 0);
+
+  const hotlineContext = await browser.newContext();
+  const hotline = await openPage(hotlineContext);
+  await hotline.goto(server.url + '/crew');
+  await appReady(hotline);
+  await logIn(hotline);
+  await synced(hotline);
+  const file = async (text) => {
+    await hotline.goto(server.url + '/crew/new');
+    await appReady(hotline);
+    await hotline.fill('#nt-text', text);
+    await hotline.fill('#nt-phone', '13700005555');
+    await hotline.getByRole('button', { name: '建立工单' }).click();
+    await hotline.waitForURL(/\/crew\/t\//);
+    await saved(hotline);
+  };
+  // A safety hazard to people: 一级.
+  await file('电线杆被车撞断，电线掉在人行道上，旁边有小孩，随时可能触电');
+  const urgent = crew.locator('[data-testid="arrivals"] li[data-why~="Urgent"]');
+  await urgent.waitFor({ timeout: 30_000 });
+  // The app is in front: a tone, and the banner links to the ticket.
+  assert.ok(await crew.evaluate(() => performance.getEntriesByName('arrivals: chime').length >= 1));
+  await screenshot(crew, 'sync-arrivals');
+
+  // In the background (as the page is told when the tablet shows another
+  // app), a ticket sent to this team is a system notification instead.
+  await crew.evaluate(() => Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' }));
+  const chimes = await crew.evaluate(() => performance.getEntriesByName('arrivals: chime').length);
+  await file('抄表员说我家电表箱门坏了，请派人来修一下');
+  await hotline.click('[data-action="Dispatch"]');
+  await hotline.fill('[data-testid="action-form"] [name="team"]', '抢修一班');
+  await hotline.locator('[data-testid="action-form"]').getByRole('button', { name: '记录' }).click();
+  await saved(hotline);
+  const sent = crew.locator('[data-testid="arrivals"] li[data-why~="ToMyTeam"]');
+  await sent.waitFor({ state: 'attached', timeout: 30_000 });
+  const number = await sent.getAttribute('data-ticket');
+  const shown = await crew.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body, url: n.data?.url })));
+  const notice = shown.find((n) => n.title === `新工单 ${number}`);
+  assert.ok(notice, JSON.stringify(shown));
+  assert.equal(notice.body, '派给本班组');
+  assert.match(notice.url, /^\/crew\/t\//);
+  assert.ok(!JSON.stringify(shown).includes('电表箱'), 'no customer words on a locked screen');
+  assert.equal(await crew.evaluate(() => performance.getEntriesByName('arrivals: chime').length), chimes, 'no tone in the background');
+  await crew.evaluate(() => delete document.visibilityState);
+  await crew.getByRole('button', { name: '知道了' }).click();
+  assert.equal(await crew.locator('[data-testid="arrivals"]').count(), 0);
+
+  await crewContext.close();
+  await hotlineContext.close();
+});
+
+test('a supervisor follows a second station: its tickets arrive, nothing is written to it', async () => {
+  const s02 = `${couch.url}/gridcare-s02`;
+  const asAdmin = { encoding: 'utf8', env: { ...process.env, GRIDCARE_COUCH_PASSWORD: 'admin' } };
+  const cli = join(root, 'target', 'debug', 'gridcare');
+  execFileSync(cli, ['couch-setup', s02, '--user', 'admin'], asAdmin);
+  const file = join(work, 'tab-s02.json');
+  gridcare('demo', '--tickets', '12', '--seed', '21', '--device', 'tab-S02', '-o', file);
+  execFileSync(cli, ['push', file, '--to', s02, '--user', 'admin'], asAdmin);
+  const docCount = async () => (await (await fetch(s02, { headers: couch.admin })).json()).doc_count;
+  const before = await docCount();
+  const number = JSON.parse(readFileSync(file, 'utf8')).events.find((e) => e.type === 'created').number;
+
+  const sup = await tablet(null);
+  // A record of its own, which must go to its own database only.
+  await sup.page.goto(server.url + '/crew/new');
+  await appReady(sup.page);
+  await sup.page.fill('#nt-text', '主管在营业厅登记的来访意见');
+  await sup.page.fill('#nt-phone', '13700006666');
+  await sup.page.getByRole('button', { name: '建立工单' }).click();
+  await sup.page.waitForURL(/\/crew\/t\//);
+  await saved(sup.page);
+  await sup.page.goto(server.url + '/crew');
+  await appReady(sup.page);
+  await sup.page.fill('[data-testid="sync-user"]', 'admin');
+  await sup.page.fill('[data-testid="sync-follow"]', 'gridcare-s02');
+  await logIn(sup.page, 'admin');
+  await synced(sup.page);
+  assert.ok(await queueRow(sup.page, number), `the followed station's ticket ${number} is in the queue`);
+  // The supervisor's own record went up to its own database only.
+  await sup.page.waitForFunction(() => Number(document.querySelector('[data-testid="sync-waiting"]')?.dataset.n) === 0 && /已上传 [1-9]/.test(document.querySelector('[data-testid="sync-counts"]')?.innerText ?? ''), null, { timeout: 30_000 });
+  assert.equal(await docCount(), before, 'nothing written to a followed database');
+  const range = `startkey=${encodeURIComponent('"ev:tab-S02:"')}&endkey=${encodeURIComponent('"ev:tab-S02:\ufff0"')}`;
+  const copied = await (await fetch(`${couch.db}/_all_docs?${range}`, { headers: couch.admin })).json();
+  assert.equal(copied.rows.length, 0, 'the followed station\'s events are not copied into the supervisor\'s own database');
+
+  // A followed database that does not exist: said, and named.
+  await sup.page.fill('[data-testid="sync-follow"]', 'gridcare-s02, gridcare-nope');
+  await logIn(sup.page, 'admin');
+  const error = sup.page.locator('[data-testid="sync-error"]');
+  await error.waitFor({ timeout: 30_000 });
+  assert.match(await error.innerText(), /gridcare-nope/);
+  await sup.context.close();
 });

@@ -5,7 +5,7 @@
 // still checks.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -95,6 +95,14 @@ test('a kiosk shows outage notices only from a supervisor it trusts; forged and 
   const stranger = await browser.newContext({ acceptDownloads: true });
   const evil = await openPage(stranger);
   await declareIncident(evil, '停电补偿：请扫码领取退费');
+  // And a ticket of its own: kept on other devices, but marked as a stranger's.
+  await evil.goto(server.url + '/crew/new');
+  await appReady(evil);
+  await evil.fill('#nt-text', '陌生设备记录的投诉 STRANGER-7');
+  await evil.fill('#nt-phone', '13700007777');
+  await evil.getByRole('button', { name: '建立工单' }).click();
+  await evil.waitForURL(/\/crew\/t\//);
+  await saved(evil);
   const scam = await exportAll(evil, 'stranger.json');
   const strangerId = JSON.parse(readFileSync(scam, 'utf8')).events[0].device;
 
@@ -134,6 +142,17 @@ test('a kiosk shows outage notices only from a supervisor it trusts; forged and 
   assert.match(shown, /10kV 城东线故障跳闸/);
   assert.doesNotMatch(shown, /扫码/, 'the stranger\'s notice never reaches the kiosk');
 
+  // The stranger's ticket is in the kiosk's ledger, marked; the
+  // supervisor's own records are not.
+  await kiosk.goto(server.url + '/supervisor?tab=ledger&month=' + new Date().toISOString().slice(0, 7));
+  await appReady(kiosk);
+  await kiosk.locator('[data-testid="all-months"]').check();
+  await kiosk.locator('[data-testid="ledger"] tbody tr[data-ticket]').first().waitFor();
+  const strangerRows = kiosk.locator('[data-testid="ledger"] tbody tr[data-ticket]', { has: kiosk.locator('[data-testid="ledger-stranger"]') });
+  assert.equal(await strangerRows.count(), 1, 'only the stranger\'s ticket is marked');
+  assert.match(await strangerRows.first().innerText(), /未登记设备/);
+  assert.equal(await strangerRows.first().locator('[data-testid="ledger-stranger"]').getAttribute('title'), strangerId);
+
   // The stranger's device is listed, unenrolled.
   await kiosk.goto(server.url + '/supervisor?tab=devices');
   await appReady(kiosk);
@@ -158,4 +177,90 @@ test('a kiosk shows outage notices only from a supervisor it trusts; forged and 
   await supervisor.close();
   await stranger.close();
   await kioskContext.close();
+});
+
+test('an export under a passphrase holds no customer data in the clear and opens only with it, in the app and the CLI', async () => {
+  const secret = '夜班口令-2468';
+  const withSecret = (pass) => ({ ...process.env, GRIDCARE_PASSPHRASE: pass });
+  const crewContext = await browser.newContext({ acceptDownloads: true });
+  const crew = await openPage(crewContext);
+  await crew.goto(server.url + '/crew/new');
+  await appReady(crew);
+  await crew.fill('#nt-text', '表箱门锁坏了 SEALED-42');
+  await crew.fill('#nt-phone', '13700004242');
+  await crew.getByRole('button', { name: '建立工单' }).click();
+  await crew.waitForURL(/\/crew\/t\//);
+  await saved(crew);
+
+  await crew.goto(server.url + '/crew');
+  await appReady(crew);
+  await crew.getByText('导出选项').click();
+  const exportButton = crew.getByRole('button', { name: '导出全部数据' });
+  // Two different passphrases, then a short one: said, and no file.
+  await crew.fill('[data-testid="export-passphrase-first"]', secret);
+  await crew.fill('[data-testid="export-passphrase-again"]', secret + 'x');
+  await exportButton.click();
+  assert.match(await crew.locator('[data-testid="export-error"]').innerText(), /不一致/);
+  await crew.fill('[data-testid="export-passphrase-first"]', '短口令');
+  await crew.fill('[data-testid="export-passphrase-again"]', '短口令');
+  await exportButton.click();
+  await crew.locator('[data-testid="export-error"]', { hasText: '至少 8' }).waitFor();
+  await crew.fill('[data-testid="export-passphrase-first"]', secret);
+  await crew.fill('[data-testid="export-passphrase-again"]', secret);
+  const [download] = await Promise.all([crew.waitForEvent('download'), exportButton.click()]);
+  assert.match(download.suggestedFilename(), /\.sealed\.json$/);
+  const sealedPath = join(work, download.suggestedFilename());
+  await download.saveAs(sealedPath);
+  const text = readFileSync(sealedPath, 'utf8');
+  const envelope = JSON.parse(text);
+  assert.equal(envelope.format, 'gridcare-sealed');
+  assert.equal(envelope.kdf.iterations, 600000);
+  for (const clear of ['13700004242', 'SEALED-42', 'created']) assert.ok(!text.includes(clear), clear);
+
+  // The command line opens the app's file with the passphrase, and only with it.
+  const checked = execFileSync(join(root, 'target', 'debug', 'gridcare'), ['validate', sealedPath], { encoding: 'utf8', env: withSecret(secret) });
+  assert.match(checked, /valid gridcare bundle/);
+  const wrong = spawnSync(join(root, 'target', 'debug', 'gridcare'), ['validate', sealedPath], { encoding: 'utf8', env: withSecret('not-the-one') });
+  assert.equal(wrong.status, 1);
+  assert.match(wrong.stderr, /Wrong passphrase/);
+  const none = spawnSync(join(root, 'target', 'debug', 'gridcare'), ['validate', sealedPath], { encoding: 'utf8', env: withSecret('') });
+  assert.equal(none.status, 1);
+  assert.match(none.stderr, /GRIDCARE_PASSPHRASE/);
+
+  // Another device: asked for the passphrase, told when it is wrong, then
+  // shown the usual preview.
+  const otherContext = await browser.newContext();
+  const other = await openPage(otherContext);
+  await other.goto(server.url + '/crew');
+  await appReady(other);
+  await other.setInputFiles('[data-testid="import-file"]', sealedPath);
+  await other.waitForSelector('[data-testid="import-passphrase"]');
+  await other.fill('[data-testid="import-passphrase-input"]', 'not-the-one');
+  await other.getByRole('button', { name: '打开文件' }).click();
+  await other.waitForSelector('[data-testid="import-passphrase-wrong"]');
+  await screenshot(other, 'import-protected-wrong');
+  await other.fill('[data-testid="import-passphrase-input"]', secret);
+  await other.getByRole('button', { name: '打开文件' }).click();
+  await other.waitForSelector('[data-testid="import-preview"]');
+  await other.getByRole('button', { name: '确认导入' }).click();
+  await other.waitForSelector('[data-testid="import-done"]');
+  await saved(other);
+  await other.goto(server.url + '/crew');
+  await appReady(other);
+  await other.getByText('SEALED-42').first().waitFor();
+
+  // And a file the command line protected opens in the app.
+  const plain = join(work, 'cli-demo.json');
+  const cliSealed = join(work, 'cli-demo.sealed.json');
+  gridcare('demo', '--tickets', '5', '--seed', '31', '--device', 'tab-cli', '-o', plain);
+  execFileSync(join(root, 'target', 'debug', 'gridcare'), ['seal', plain, '-o', cliSealed], { encoding: 'utf8', env: withSecret(secret) });
+  await other.setInputFiles('[data-testid="import-file"]', cliSealed);
+  await other.waitForSelector('[data-testid="import-passphrase"]');
+  await other.fill('[data-testid="import-passphrase-input"]', secret);
+  await other.getByRole('button', { name: '打开文件' }).click();
+  await other.waitForSelector('[data-testid="import-preview"]');
+  assert.ok(Number(await other.locator('[data-testid="import-preview"] [data-field="new"]').innerText()) > 5);
+
+  await crewContext.close();
+  await otherContext.close();
 });

@@ -217,6 +217,7 @@ translations! {
     SatisfactionColumn => "满意度", "Satisfaction";
     ReturnsColumn => "退单次数", "Returns";
     ReopensColumn => "重开次数", "Reopens";
+    StrangersColumn => "未登记设备", "Unenrolled devices";
 }
 }
 

@@ -13,7 +13,7 @@
 
 use super::data::Data;
 use crate::domain::couch::{
-    documents_for, read_group, replication_id, Checkpoint, DocRange, EventDoc, Refusal,
+    documents_for, read_group, replication_id, Checkpoint, Coverage, DocRange, EventDoc, Refusal,
 };
 use crate::domain::event::Event;
 use crate::web::couch::{self, CouchError, Remote, SyncTarget};
@@ -62,6 +62,8 @@ pub struct SyncStatus {
     pub pushed: usize,
     /// Customers' data is locked: nothing goes up or comes down until unlocked.
     pub locked: bool,
+    /// The followed database `last_error` came from (none: the device's own).
+    pub error_database: Option<String>,
 }
 
 /// The replication of this device with one database; shared as context.
@@ -162,6 +164,10 @@ impl Replication {
         while !self.data.loaded() {
             tasks::sleep(100).await;
         }
+        // Two tabs of one profile would move one checkpoint both ways: one
+        // replicates, the other takes over when it closes (the log they
+        // share in IndexedDB shows both the same records).
+        tasks::hold_lock_for_life("gridcare-replication").await;
         if let Some(store) = self.data.store() {
             if let Ok(Some(kept)) = store.sync_state::<SyncRecord>().await {
                 self.status.update(|s| {
@@ -260,18 +266,18 @@ impl Replication {
             s.locked = false;
         });
         let result = self.pull_then_push(&device).await;
+        let now = Utc::now();
         if result.is_ok() {
-            self.kept.update_value(|k| k.last_synced = Some(Utc::now()));
+            self.kept.update_value(|k| k.last_synced = Some(now));
             self.keep().await;
         }
         self.status.update(|s| {
             s.running = false;
             match &result {
                 Ok(_) => {
-                    let now = Utc::now();
                     s.last_synced = Some(now);
                     s.last_error = None;
-                    self.kept.update_value(|k| k.last_synced = Some(now));
+                    s.error_database = None;
                 }
                 Err(e) => s.last_error = Some(e.clone()),
             }
@@ -285,6 +291,48 @@ impl Replication {
         remote.info().await?;
         let rep = replication_id(device, &target.label());
         let mut checkpoint = self.checkpoint(&remote, &rep).await?;
+        self.status.update(|s| s.error_database = None);
+        self.pull(&remote, &rep, &mut checkpoint).await?;
+        // Other stations a supervisor follows: taken with the same checks,
+        // never written to, and what they hold is not copied into this
+        // device's own database either. Their feeds are read on each run
+        // (the long poll watches the device's own database only).
+        let mut elsewhere = Vec::new();
+        for followed in target.followed() {
+            let name = followed.database.clone();
+            let result = async {
+                let remote = Remote::new(&followed);
+                remote.info().await?;
+                let rep = replication_id(device, &followed.label());
+                let mut checkpoint = self.checkpoint(&remote, &rep).await?;
+                self.pull(&remote, &rep, &mut checkpoint).await?;
+                Ok(checkpoint.coverage)
+            }
+            .await;
+            match result {
+                Ok(coverage) => elsewhere.push(coverage),
+                Err(e) => {
+                    self.status.update(|s| s.error_database = Some(name));
+                    return Err(e);
+                }
+            }
+        }
+        self.push(&remote, &rep, checkpoint, &elsewhere).await
+    }
+
+    /// Takes what the server's feed lists and this device lacks, a page at a
+    /// time, moving `checkpoint` after each page.
+    async fn pull(
+        self,
+        remote: &Remote,
+        rep: &str,
+        checkpoint: &mut Checkpoint,
+    ) -> Result<(), CouchError> {
+        // What arrives after this device's first catch-up with this
+        // database is news for the crew (even if the server's checkpoint
+        // was lost since and the feed is read again: only what the device
+        // lacks is taken).
+        let announce = self.kept.with_value(|k| k.checkpoints.contains_key(rep));
         // Pull: the feed a page at a time; the checkpoint after each page.
         loop {
             let page = remote.changes(&checkpoint.pulled_since, PAGE, None).await?;
@@ -330,24 +378,37 @@ impl Replication {
                         reason: format!("{missing}: listed in _changes but not returned yet"),
                     });
                 }
-                self.take_group(&docs).await?;
+                self.take_group(&docs, announce).await?;
             }
             if checkpoint.pulled_since != page.last_seq || !page.ids.is_empty() {
                 checkpoint.pulled_since = page.last_seq.clone();
-                self.save_checkpoint(&remote, &rep, &checkpoint).await?;
+                self.save_checkpoint(remote, rep, checkpoint).await?;
             }
             if page.ids.len() < PAGE {
-                break;
+                return Ok(());
             }
         }
-        // Push: what the server's documents do not cover.
+    }
+
+    /// Sends what the server's documents do not cover (nor a followed
+    /// station's: `elsewhere`); the `_changes` sequence the pull reached.
+    async fn push(
+        self,
+        remote: &Remote,
+        rep: &str,
+        mut checkpoint: Checkpoint,
+        elsewhere: &[Coverage],
+    ) -> Result<Value, CouchError> {
         let Some((_, kept)) = self.data.sync_material() else {
             return Ok(checkpoint.pulled_since);
         };
         let docs: Vec<EventDoc> = self.data.events.with_untracked(|all| {
             let to_send: Vec<Event> = all
                 .iter()
-                .filter(|e| !checkpoint.coverage.covers(&e.device, e.seq))
+                .filter(|e| {
+                    !checkpoint.coverage.covers(&e.device, e.seq)
+                        && !elsewhere.iter().any(|c| c.covers(&e.device, e.seq))
+                })
                 .cloned()
                 .collect();
             documents_for(&to_send, all, &kept)
@@ -387,7 +448,7 @@ impl Replication {
                 s.pushed += sent;
                 s.waiting = s.waiting.saturating_sub(sent);
             });
-            self.save_checkpoint(&remote, &rep, &checkpoint).await?;
+            self.save_checkpoint(remote, rep, &checkpoint).await?;
         }
         Ok(checkpoint.pulled_since)
     }
@@ -402,7 +463,7 @@ impl Replication {
     /// Checks a group as an import checks a file; takes it or notes why not.
     /// A failure to write (locked, storage full) ends the run before the
     /// checkpoint moves, so the group is fetched again next time.
-    async fn take_group(self, docs: &[Value]) -> Result<(), CouchError> {
+    async fn take_group(self, docs: &[Value], announce: bool) -> Result<(), CouchError> {
         let now = Utc::now();
         let read = read_group(docs, now);
         let mut refused = read.refused;
@@ -414,7 +475,7 @@ impl Replication {
                 .events
                 .with_untracked(|held| import::check_text(&text, held, &trusted));
             match checked {
-                Ok(bundle) => match self.data.take_checked(bundle).await {
+                Ok(bundle) => match self.data.take_checked(bundle, announce).await {
                     Ok(n) => self.status.update(|s| s.pulled += n),
                     Err(e) => {
                         return Err(CouchError::Server {

@@ -323,6 +323,19 @@ fn LedgerLine(r: LedgerRow, position: usize) -> impl IntoView {
                     .then(|| {
                         view! { <span class="clock overdue">{i18n.t(Term::ClockOverdue)}</span> }
                     })}
+                {(!r.strangers.is_empty())
+                    .then(|| {
+                        view! {
+                            " "
+                            <span
+                                class="badge muted"
+                                data-testid="ledger-stranger"
+                                title=r.strangers.join(", ")
+                            >
+                                {i18n.t(Key::UnenrolledDevice)}
+                            </span>
+                        }
+                    })}
             </td>
         </tr>
     }

@@ -9,6 +9,7 @@ mod ledger;
 mod roster;
 mod views;
 
+use crate::domain::supervision::ledger::mark_strangers;
 use crate::domain::supervision::{ledger as build_ledger, parse_month, LedgerRow};
 use crate::domain::time::china;
 use crate::i18n::Key;
@@ -71,13 +72,17 @@ pub fn SupervisorPage() -> impl IntoView {
     let rows = Memo::new(move |_| {
         let tickets = data.tickets.get();
         let events = data.events.get();
-        Arc::new(build_ledger(
+        let mut rows = build_ledger(
             &tickets,
             &events,
             engine.table(),
             &engine.calendar,
             Utc::now(),
-        ))
+        );
+        // Marked with the roster this device folds (re-marked when it changes).
+        data.authority.track();
+        mark_strangers(&mut rows, |device| data.signer_of(device).is_stranger());
+        Arc::new(rows)
     });
     let months = Memo::new(move |_| {
         let mut months: Vec<String> = rows.with(|r| r.iter().map(|r| r.month.clone()).collect());

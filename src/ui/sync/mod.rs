@@ -1,18 +1,23 @@
 //! Export and import, one tap away, with a preview before anything is written.
 
+mod protect;
 mod server;
 pub use server::status_words;
 
-use crate::domain::bundle::Progress;
+use crate::domain::bundle::sealed::{sealed_name, Sealed as SealedFile, SealedProblem};
+use crate::domain::bundle::{Bundle, BundleError, Progress};
 use crate::domain::export::ExportFilter;
 use crate::i18n::{Key, Term};
 use crate::ui::state::data::{use_data, ImportPreview};
 use crate::ui::state::use_i18n;
 use crate::web::files;
-use crate::web::import::{check_file, CheckError, CheckProgress};
+use crate::web::import::{check_file, check_sealed, CheckError, CheckProgress};
 use crate::web::trace::Phase;
+use crate::web::vault;
 use chrono::{DateTime, NaiveDate};
 use leptos::prelude::*;
+use protect::{chosen_passphrase, ExportPassphrase, OpenProtected};
+use std::sync::Arc;
 
 /// What the import area shows.
 #[derive(Clone)]
@@ -21,6 +26,11 @@ enum ImportState {
     /// A file chosen, being read (a previous outcome no longer shows).
     Reading,
     Checking(Progress),
+    /// A protected file: its passphrase is asked for (again, if `wrong`).
+    Passphrase {
+        sealed: Arc<SealedFile>,
+        wrong: bool,
+    },
     Cancelled,
     Preview(ImportPreview),
     /// Confirmed: being written.
@@ -94,16 +104,33 @@ pub fn SyncPanel() -> impl IntoView {
     let from = RwSignal::new(String::new());
     let to = RwSignal::new(String::new());
     let station = RwSignal::new(String::new());
-    // Build the file, then share or download it; a failure is said, not dropped.
+    let passphrase = RwSignal::new(String::new());
+    let passphrase_again = RwSignal::new(String::new());
+    // Build the file (protected, when a passphrase is given), then share or
+    // download it; a failure is said, not dropped.
     let export_file = Action::new_local(move |(filter, anonymised): &(ExportFilter, bool)| {
         let (filter, anonymised) = (filter.clone(), *anonymised);
         async move {
             let lang = i18n.lang.get_untracked();
+            let protect = chosen_passphrase(
+                &passphrase.get_untracked(),
+                &passphrase_again.get_untracked(),
+            )
+            .map_err(|key| key.text(lang).to_string())?;
             let bundle = data
                 .export(filter, anonymised)
                 .await
                 .map_err(|e| e.message(lang))?;
-            files::share_or_download(&bundle.file_name(), &bundle.to_json())
+            let (name, text) = match protect {
+                None => (bundle.file_name(), bundle.to_json()),
+                Some(secret) => {
+                    let sealed = vault::seal_file(bundle.to_json().as_bytes(), &secret)
+                        .await
+                        .map_err(|_| i18n.t(Key::CannotOpenProtected)().to_string())?;
+                    (sealed_name(&bundle.file_name()), sealed.to_json())
+                }
+            };
+            files::share_or_download(&name, &text)
                 .await
                 .map(|_| ())
                 .map_err(|e| e.message(lang))
@@ -124,28 +151,59 @@ pub fn SyncPanel() -> impl IntoView {
         export_file.dispatch_local((filter, anonymised.get_untracked()));
     };
 
+    // What the import area shows once a file's check ends.
+    let outcome = move |result: Result<Bundle, CheckError>| {
+        let lang = i18n.lang.get_untracked();
+        match result {
+            Ok(bundle) if bundle.anonymised => {
+                ImportState::Refused(i18n.t(Key::AnonymisedRefused)().to_string())
+            }
+            Ok(bundle) => {
+                let _preview = Phase::start("import: preview (fold touched tickets)");
+                ImportState::Preview(data.preview(bundle))
+            }
+            Err(CheckError::Cancelled) => ImportState::Cancelled,
+            Err(CheckError::Sealed(sealed)) => ImportState::Passphrase {
+                sealed,
+                wrong: false,
+            },
+            Err(CheckError::Refused(e)) => ImportState::Refused(e.message(lang)),
+            Err(CheckError::Unreadable(e)) => ImportState::Refused(e.message(lang)),
+            Err(CheckError::CannotOpen(_)) => {
+                ImportState::Refused(i18n.t(Key::CannotOpenProtected)().to_string())
+            }
+        }
+    };
     let choose = move |ev: leptos::ev::Event| {
         let Some(file) = files::take_chosen_file(&ev) else {
             return;
         };
         cancel.set(false);
         leptos::task::spawn_local(async move {
-            let lang = i18n.lang.get_untracked();
             let held = data.events.get_untracked();
             let trusted = data.trusted();
             let screen = ImportScreen { state, cancel };
-            state.set(match check_file(&file, &held, &trusted, &screen).await {
-                Ok(bundle) if bundle.anonymised => {
-                    ImportState::Refused(i18n.t(Key::AnonymisedRefused)().to_string())
-                }
-                Ok(bundle) => {
-                    let _preview = Phase::start("import: preview (fold touched tickets)");
-                    ImportState::Preview(data.preview(bundle))
-                }
-                Err(CheckError::Cancelled) => ImportState::Cancelled,
-                Err(CheckError::Refused(e)) => ImportState::Refused(e.message(lang)),
-                Err(CheckError::Unreadable(e)) => ImportState::Refused(e.message(lang)),
-            });
+            state.set(outcome(check_file(&file, &held, &trusted, &screen).await));
+        });
+    };
+    // The passphrase of a protected file: opened and checked, or asked again.
+    let open = move |sealed: Arc<SealedFile>, secret: String| {
+        cancel.set(false);
+        leptos::task::spawn_local(async move {
+            let held = data.events.get_untracked();
+            let trusted = data.trusted();
+            let screen = ImportScreen { state, cancel };
+            state.set(
+                match check_sealed(&sealed, &secret, &held, &trusted, &screen).await {
+                    Err(CheckError::Refused(BundleError::Sealed(
+                        SealedProblem::WrongPassphrase,
+                    ))) => ImportState::Passphrase {
+                        sealed,
+                        wrong: true,
+                    },
+                    other => outcome(other),
+                },
+            );
         });
     };
 
@@ -254,6 +312,7 @@ pub fn SyncPanel() -> impl IntoView {
                         />
                     </label>
                 </div>
+                <ExportPassphrase first=passphrase again=passphrase_again />
             </details>
             {move || match state.get() {
                 ImportState::Idle => ().into_any(),
@@ -295,6 +354,16 @@ pub fn SyncPanel() -> impl IntoView {
                         <p role="status" data-testid="import-writing">
                             {i18n.t(Key::Saving)}
                         </p>
+                    }
+                        .into_any()
+                }
+                ImportState::Passphrase { sealed, wrong } => {
+                    view! {
+                        <OpenProtected
+                            wrong=wrong
+                            on_open=Callback::new(move |secret| open(sealed.clone(), secret))
+                            on_cancel=Callback::new(move |()| state.set(ImportState::Idle))
+                        />
                     }
                         .into_any()
                 }

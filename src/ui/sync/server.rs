@@ -16,6 +16,31 @@ fn default_target(station: Option<&str>) -> SyncTarget {
         server: "/couchdb".into(),
         database: station.map_or_else(|| "gridcare-demo".into(), database_for),
         user: "demo".into(),
+        follow: Vec::new(),
+    }
+}
+
+/// A labelled one-line field bound to `value`.
+#[component]
+fn TextField(
+    label: Key,
+    testid: &'static str,
+    value: RwSignal<String>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(default = "off")] autocomplete: &'static str,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <label>
+            {i18n.t(label)}
+            <input
+                type=kind
+                data-testid=testid
+                autocomplete=autocomplete
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+        </label>
     }
 }
 
@@ -53,6 +78,7 @@ pub fn ServerSync() -> impl IntoView {
     let database = RwSignal::new(start.database);
     let user = RwSignal::new(start.user);
     let password = RwSignal::new(String::new());
+    let follow = RwSignal::new(start.follow.join(", "));
     // The saved target arrives from IndexedDB after the first render.
     let saved = Memo::new(move |_| status.with(|s| s.target.clone()));
     Effect::new(move |_| {
@@ -61,6 +87,7 @@ pub fn ServerSync() -> impl IntoView {
             server.set(target.server);
             database.set(target.database);
             user.set(target.user);
+            follow.set(target.follow.join(", "));
         }
     });
     let log_in = Action::new_local(move |password: &String| {
@@ -73,6 +100,13 @@ pub fn ServerSync() -> impl IntoView {
             server: server.get_untracked().trim().to_string(),
             database: database.get_untracked().trim().to_string(),
             user: user.get_untracked().trim().to_string(),
+            follow: follow
+                .get_untracked()
+                .split([',', '，', ' ', '\n'])
+                .map(str::trim)
+                .filter(|d| !d.is_empty())
+                .map(str::to_string)
+                .collect(),
         });
         log_in.dispatch_local(password.get_untracked());
         password.set(String::new());
@@ -82,47 +116,24 @@ pub fn ServerSync() -> impl IntoView {
             <h3 id="server-sync-heading">{i18n.t(Key::ServerSync)}</h3>
             <p class="hint">{i18n.t(Key::ServerSyncHint)}</p>
             <form class="server-form" on:submit=submit data-testid="sync-form">
-                <label>
-                    {i18n.t(Key::ServerAddress)}
-                    <input
-                        type="text"
-                        data-testid="sync-server"
-                        autocomplete="off"
-                        prop:value=move || server.get()
-                        on:input=move |ev| server.set(event_target_value(&ev))
-                    />
-                </label>
-                <label>
-                    {i18n.t(Key::DatabaseName)}
-                    <input
-                        type="text"
-                        data-testid="sync-database"
-                        autocomplete="off"
-                        prop:value=move || database.get()
-                        on:input=move |ev| database.set(event_target_value(&ev))
-                    />
-                </label>
-                <label>
-                    {i18n.t(Key::UserName)}
-                    <input
-                        type="text"
-                        data-testid="sync-user"
-                        autocomplete="username"
-                        prop:value=move || user.get()
-                        on:input=move |ev| user.set(event_target_value(&ev))
-                    />
-                </label>
-                <label>
-                    {i18n.t(Key::AccountPassword)}
-                    <input
-                        type="password"
-                        data-testid="sync-password"
-                        autocomplete="current-password"
-                        prop:value=move || password.get()
-                        on:input=move |ev| password.set(event_target_value(&ev))
-                    />
-                </label>
+                <TextField label=Key::ServerAddress testid="sync-server" value=server />
+                <TextField label=Key::DatabaseName testid="sync-database" value=database />
+                <TextField
+                    label=Key::UserName
+                    testid="sync-user"
+                    value=user
+                    autocomplete="username"
+                />
+                <TextField
+                    label=Key::AccountPassword
+                    testid="sync-password"
+                    value=password
+                    kind="password"
+                    autocomplete="current-password"
+                />
                 <p class="hint">{i18n.t(Key::PasswordNotKept)}</p>
+                <TextField label=Key::FollowDatabases testid="sync-follow" value=follow />
+                <p class="hint">{i18n.t(Key::FollowDatabasesHint)}</p>
                 <div class="actions">
                     <button
                         type="submit"
@@ -151,6 +162,10 @@ pub fn ServerSync() -> impl IntoView {
                 </div>
             </form>
             <SyncState replication />
+            // Logged in: sync can now bring tickets the crew must hear of.
+            <Show when=move || status.with(|s| s.session)>
+                <crate::ui::widgets::NotifyOffer />
+            </Show>
         </section>
     }
     .into_any()
@@ -208,10 +223,14 @@ fn SyncState(replication: Replication) -> impl IntoView {
                     .with(|s| s.last_error.clone())
                     .filter(|_| !status.with(|s| s.locked))
                     .map(|e| {
-                        let detail = match &e {
+                        let mut detail = match &e {
                             CouchError::Server { reason, .. } => reason.clone(),
                             _ => String::new(),
                         };
+                        if let Some(database) = status.with(|s| s.error_database.clone()) {
+                            detail = format!("{detail} ({database})");
+                        }
+                        // An error of a followed station names its database.
                         view! {
                             <p
                                 class="error"

@@ -53,3 +53,19 @@ self.addEventListener('fetch', (event) => {
     return fetch(request);
   })());
 });
+
+// A notification of a ticket that arrived by sync (src/web/notify.rs): a tap
+// brings the app to the front on that ticket, opening it where none is open.
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const target = new URL(event.notification.data?.url ?? '/crew', self.location.origin).href;
+  event.waitUntil((async () => {
+    const open = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+    const client = open.find((c) => new URL(c.url).origin === self.location.origin);
+    if (client) {
+      await client.focus();
+      return client.navigate(target).catch(() => client);
+    }
+    return self.clients.openWindow(target);
+  })());
+});

@@ -2,6 +2,7 @@
 //! types and no I/O, so it compiles and tests natively and runs unchanged in
 //! the browser.
 
+pub mod arrivals;
 pub mod bundle;
 pub mod calendar;
 pub mod candidates;

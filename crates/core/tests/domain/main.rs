@@ -2,6 +2,7 @@
 //! per area, each on the pure core with no browser and no files but its own.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod arrivals;
 mod calendar;
 mod candidates;
 mod clocks;

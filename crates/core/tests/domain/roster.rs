@@ -10,7 +10,7 @@ use gridcare_core::domain::incident::{for_station, incidents};
 use gridcare_core::domain::rules::RuleTable;
 use gridcare_core::domain::settings::{settings, Why, SETTINGS_STREAM};
 use gridcare_core::domain::trust::roster::{
-    self_enrolled_supervisor, Authority, DeviceRole, Standing, ROSTER_STREAM,
+    self_enrolled_supervisor, Authority, DeviceRole, Standing, Voucher, ROSTER_STREAM,
 };
 use gridcare_core::domain::trust::DeviceKey;
 use std::collections::BTreeMap;
@@ -188,6 +188,50 @@ fn a_revoked_supervisor_counts_before_its_revocation_only() {
     assert_eq!(s.rejected.len(), 1);
     assert!(matches!(here.standing("sup-2"), Standing::Revoked(_)));
     assert_eq!(here.roster.revoked_at("sup-2"), Some(at(10)));
+}
+
+#[test]
+fn the_voucher_tells_enrolled_root_stranger_revoked_demo_and_unsigned_apart() {
+    let mut w = world();
+    let events = vec![
+        enrol(&mut w.hq, "sup-2", key(2), 0),
+        w.hq.mint(
+            ROSTER_STREAM,
+            "主任",
+            vec![],
+            EventBody::DeviceRevoked {
+                subject: "sup-2".into(),
+                reason: "平板丢失".into(),
+            },
+            at(10),
+        ),
+        enrol(&mut w.hq, "tab-3", key(4), 11),
+    ];
+    let roster = authority(&w, &events, None).roster;
+    let v = |device: &str, key: Option<&str>| roster.voucher(device, key);
+    assert_eq!(v("hq", Some(&key(1))), Voucher::Enrolled, "a root");
+    assert_eq!(v("tab-3", Some(&key(4))), Voucher::Enrolled);
+    assert_eq!(
+        v("tab-3", Some(&key(5))),
+        Voucher::Unenrolled,
+        "enrolled with another key"
+    );
+    assert_eq!(v("sup-2", Some(&key(2))), Voucher::Revoked);
+    assert_eq!(v("evil", Some(&key(3))), Voucher::Unenrolled);
+    let demo = DeviceKey::demo("tab-demo").public();
+    assert_eq!(v("tab-demo", Some(&demo)), Voucher::Demo);
+    assert_eq!(v("old", None), Voucher::Unsigned);
+    let strangers: Vec<bool> = [
+        Voucher::Unenrolled,
+        Voucher::Revoked,
+        Voucher::Enrolled,
+        Voucher::Demo,
+        Voucher::Unsigned,
+    ]
+    .iter()
+    .map(|v| v.is_stranger())
+    .collect();
+    assert_eq!(strangers, [true, true, false, false, false]);
 }
 
 #[test]

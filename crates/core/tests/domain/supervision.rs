@@ -11,7 +11,7 @@ use gridcare_core::domain::facts::{Area, Facts};
 use gridcare_core::domain::rules::RuleTable;
 use gridcare_core::domain::supervision::audit::{audit_sample, Finding};
 use gridcare_core::domain::supervision::export::{sheet, to_csv, to_xlsx};
-use gridcare_core::domain::supervision::ledger::{ClockOutcome, LedgerFilter};
+use gridcare_core::domain::supervision::ledger::{mark_strangers, ClockOutcome, LedgerFilter};
 use gridcare_core::domain::supervision::report::{
     bulletin, high_frequency, monthly_report, quarterly, repeat_complainants, team_lists, Scope,
 };
@@ -64,6 +64,8 @@ fn complaint(number: &str, month: &str, day: u32, category: &str) -> LedgerRow {
         delays: 0,
         rule_table_version: Some("2026.11-1".into()),
         text: String::new(),
+        devices: vec![],
+        strangers: vec![],
     }
 }
 
@@ -434,8 +436,17 @@ fn the_ledger_is_built_from_events_and_filters() {
     push(1_500, "王主任", EventBody::Closed);
     let tickets = fold_all(&events);
     let now = received + Duration::days(20);
-    let rows = ledger(&tickets, &events, &table, &Calendar::shipped(), now);
+    let mut rows = ledger(&tickets, &events, &table, &Calendar::shipped(), now);
     assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].devices, ["tab-1"]);
+    assert!(
+        rows[0].strangers.is_empty(),
+        "nobody marked before the roster"
+    );
+    mark_strangers(&mut rows, |d| d == "tab-1");
+    assert_eq!(rows[0].strangers, ["tab-1"]);
+    mark_strangers(&mut rows, |d| d == "tab-9");
+    assert!(rows[0].strangers.is_empty(), "marked afresh each time");
     let r = &rows[0];
     assert_eq!(r.month, "2026-11");
     assert_eq!(r.status, Status::Closed);

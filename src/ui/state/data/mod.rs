@@ -7,6 +7,7 @@ mod personal;
 mod trust;
 
 use super::signing;
+use crate::domain::arrivals::{arrivals, Arrival};
 use crate::domain::bundle::{Attachment, Bundle};
 use crate::domain::demo::{demo_chains, demo_events, DemoOptions};
 use crate::domain::device::Device;
@@ -17,9 +18,9 @@ use crate::domain::log::TicketIndex;
 use crate::domain::ticket::{fold_each, TicketState};
 use crate::domain::trust::records::{absorb, for_export};
 use crate::domain::trust::roster::{
-    self_enrolled_supervisor, shipped_roots, Authority, DeviceRole, Standing, ROSTER_STREAM,
+    self_enrolled_supervisor, shipped_roots, Authority, DeviceRole, Voucher, ROSTER_STREAM,
 };
-use crate::domain::trust::{ChainRecord, DeviceKey};
+use crate::domain::trust::ChainRecord;
 use crate::ui::state::engine::EngineCell;
 use crate::web::keys::DeviceKeys;
 use crate::web::store::{self, ExportRecord, Store, StoreError};
@@ -95,6 +96,9 @@ pub struct Data {
     pub unsigned: RwSignal<Option<String>>,
     /// Who may change what this device applies (roster, roots, keys).
     pub authority: RwSignal<Arc<Authority>>,
+    /// Tickets sync brought that the crew must hear of (urgent, or sent to
+    /// its team), until dismissed.
+    pub arrived: RwSignal<Vec<Arrival>>,
     /// Whether customers' data is sealed, and shown.
     pub vault: RwSignal<VaultState>,
     vault_record: StoredValue<Option<VaultRecord>, LocalStorage>,
@@ -131,6 +135,8 @@ pub struct ImportPreview {
     pub new_events: usize,
     pub tickets_affected: usize,
     pub conflicts_after: usize,
+    /// What the new events make worth announcing to this crew.
+    pub arrivals: Vec<Arrival>,
 }
 
 fn random_id() -> String {
@@ -152,6 +158,7 @@ impl Data {
             keys: StoredValue::new_local(None),
             chains: StoredValue::new_local(BTreeMap::new()),
             unsigned: RwSignal::new(None),
+            arrived: RwSignal::new(Vec::new()),
             authority: RwSignal::new(Arc::new(Authority::default())),
             vault: RwSignal::new(VaultState::Loading),
             vault_record: StoredValue::new_local(None),
@@ -516,23 +523,35 @@ impl Data {
     /// What importing a validated bundle would change. The tickets it
     /// touches are folded here once and reused by the import.
     pub fn preview(self, bundle: Bundle) -> ImportPreview {
-        let (held, new_events, tickets_affected, folded) = self.events.with_untracked(|events| {
-            let known: FxHashSet<&str> = events.iter().map(|e| e.id.as_str()).collect();
-            let new: Vec<&Event> = bundle
-                .events
-                .iter()
-                .filter(|e| !known.contains(e.id.as_str()))
-                .collect();
-            let affected: FxHashSet<&str> = new.iter().map(|e| e.ticket.as_str()).collect();
-            let folded = fold_each(
-                events
-                    .iter()
-                    .chain(&bundle.events)
-                    .filter(|e| affected.contains(e.ticket.as_str())),
-            );
-            (events.len(), new.len(), affected.len(), folded)
+        let (own, team) = self.device.with_untracked(|d| {
+            let d = d.as_ref();
+            (
+                d.map(|d| d.id.clone()).unwrap_or_default(),
+                d.and_then(|d| d.crew.as_ref()).map(|c| c.team.clone()),
+            )
         });
+        let (held, new_events, tickets_affected, folded, arrivals) =
+            self.events.with_untracked(|events| {
+                let known: FxHashSet<&str> = events.iter().map(|e| e.id.as_str()).collect();
+                let new: Vec<&Event> = bundle
+                    .events
+                    .iter()
+                    .filter(|e| !known.contains(e.id.as_str()))
+                    .collect();
+                let affected: FxHashSet<&str> = new.iter().map(|e| e.ticket.as_str()).collect();
+                let folded = fold_each(
+                    events
+                        .iter()
+                        .chain(&bundle.events)
+                        .filter(|e| affected.contains(e.ticket.as_str())),
+                );
+                let arrivals = arrivals(new.iter().copied(), &own, team.as_deref(), |id| {
+                    folded.get(id)
+                });
+                (events.len(), new.len(), affected.len(), folded, arrivals)
+            });
         ImportPreview {
+            arrivals,
             new_events,
             tickets_affected,
             conflicts_after: folded.values().map(|t| t.conflicts.len()).sum(),
@@ -660,13 +679,24 @@ impl Data {
     }
 
     /// Takes a bundle that passed the checks of an import (a group pulled
-    /// from a sync server): its new events in one transaction.
-    pub async fn take_checked(self, bundle: Bundle) -> Result<usize, StoreError> {
+    /// from a sync server): its new events in one transaction. With
+    /// `announce`, the tickets they make urgent or send to this crew's team
+    /// join `arrived` (not during a device's first catch-up).
+    pub async fn take_checked(self, bundle: Bundle, announce: bool) -> Result<usize, StoreError> {
         let preview = self.preview(bundle);
         if preview.new_events == 0 {
             return Ok(0);
         }
-        self.import(preview).await
+        let arrivals = preview.arrivals.clone();
+        let count = self.import(preview).await?;
+        if announce && !arrivals.is_empty() {
+            // A ticket announced again replaces its earlier entry.
+            self.arrived.update(|kept| {
+                kept.retain(|k| !arrivals.iter().any(|a| a.ticket == k.ticket));
+                kept.extend(arrivals);
+            });
+        }
+        Ok(count)
     }
 
     pub async fn export(
@@ -767,6 +797,13 @@ pub enum Signer {
     Demo,
     /// Recorded before signing (or by a device that cannot sign).
     Unsigned,
+}
+
+impl Signer {
+    /// Whether the ledger marks the device's records (see `Voucher::is_stranger`).
+    pub fn is_stranger(&self) -> bool {
+        matches!(self, Signer::Unenrolled | Signer::Revoked)
+    }
 }
 
 /// A device's own events among `events`.

@@ -165,22 +165,21 @@ impl Data {
         {
             return Signer::ThisDevice;
         }
-        let standing = |key: &str| {
-            let authority = self.authority.get_untracked();
-            match authority.roster.standing(device, Some(key)) {
-                Standing::Enrolled(_) => Signer::Key(key.to_string()),
-                Standing::Revoked(_) => Signer::Revoked,
-                Standing::Unenrolled if authority.roster.roots.iter().any(|r| r == key) => {
-                    Signer::Key(key.to_string())
-                }
-                Standing::Unenrolled => Signer::Unenrolled,
-            }
-        };
-        self.chains
-            .with_value(|chains| match chains.get(device).and_then(|r| r.first()) {
-                Some(r) if r.key == DeviceKey::demo(device).public() => Signer::Demo,
-                Some(r) => standing(&r.key),
-                None => Signer::Unsigned,
-            })
+        let key = self.chains.with_value(|chains| {
+            chains
+                .get(device)
+                .and_then(|r| r.first())
+                .map(|r| r.key.clone())
+        });
+        let voucher = self
+            .authority
+            .with_untracked(|a| a.roster.voucher(device, key.as_deref()));
+        match (voucher, key) {
+            (Voucher::Enrolled, Some(key)) => Signer::Key(key),
+            (Voucher::Revoked, _) => Signer::Revoked,
+            (Voucher::Demo, _) => Signer::Demo,
+            (Voucher::Unenrolled, _) => Signer::Unenrolled,
+            (Voucher::Unsigned | Voucher::Enrolled, _) => Signer::Unsigned,
+        }
     }
 }

@@ -3,6 +3,7 @@
 //! language. No variant carries a parser's own words, so a screen never
 //! shows them.
 
+use super::sealed::SealedProblem;
 use super::MAX_TEXT_CHARS;
 use crate::domain::trust::ChainError;
 use crate::i18n::Lang;
@@ -165,6 +166,8 @@ pub enum BundleError {
         problem: AttachmentProblem,
     },
     ChecksumMismatch,
+    /// A file protected with a passphrase that could not be opened.
+    Sealed(SealedProblem),
 }
 
 impl BundleError {
@@ -288,6 +291,18 @@ impl BundleError {
             E::ChecksumMismatch => pick(
                 "校验和不符：文件在导出后被改动或损坏。".into(),
                 "The checksum does not match: the file was changed or damaged after export.".into(),
+            ),
+            E::Sealed(SealedProblem::PassphraseNeeded) => pick(
+                "此文件已用口令保护，请输入导出时设定的口令。".into(),
+                "This file is protected with a passphrase: enter the one set when it was exported.".into(),
+            ),
+            E::Sealed(SealedProblem::WrongPassphrase) => pick(
+                "口令不对（或文件已损坏），无法打开。".into(),
+                "Wrong passphrase (or the file is damaged): it cannot be opened.".into(),
+            ),
+            E::Sealed(SealedProblem::BadField(field)) => pick(
+                format!("受口令保护的文件格式不对：“{field}”无效。"),
+                format!("The protected file is not in the expected format: “{field}” is not valid."),
             ),
         }
     }

@@ -27,11 +27,13 @@
 //!   helper worker), and the checks of ids hashed elsewhere.
 //! - [`merge`]: the canonical order and the set union of events.
 //! - [`error`]: why a file was refused, in both languages.
+//! - [`sealed`]: the envelope of a file exported under a passphrase.
 
 mod checksum;
 mod error;
 mod merge;
 mod scan;
+pub mod sealed;
 #[cfg(test)]
 mod tests;
 pub mod trust;

@@ -75,8 +75,9 @@ pub fn sheet(rows: &[LedgerRow], table: &RuleTable, lang: Lang) -> Sheet {
         t(Term::Conflict),
         t(Term::ReturnsColumn),
         t(Term::ReopensColumn),
+        t(Term::StrangersColumn),
     ]);
-    widths.extend([8.0, 8.0, 8.0, 8.0]);
+    widths.extend([8.0, 8.0, 8.0, 8.0, 16.0]);
     let yes = t(Term::Yes);
     let body = rows
         .iter()
@@ -119,6 +120,7 @@ pub fn sheet(rows: &[LedgerRow], table: &RuleTable, lang: Lang) -> Sheet {
                 },
                 Cell::Number(f64::from(r.returns)),
                 Cell::Number(f64::from(r.reopens)),
+                Cell::text(r.strangers.join(", ")),
             ]);
             cells
         })

@@ -66,6 +66,12 @@ pub struct LedgerRow {
     pub delays: u32,
     pub rule_table_version: Option<String>,
     pub text: String,
+    /// The devices that recorded the ticket's events, sorted.
+    pub devices: Vec<String>,
+    /// Those of `devices` no enrolled supervisor vouches for (unenrolled or
+    /// revoked): their records count, but the ledger says whose they are.
+    /// Empty until `mark_strangers` is given the reader's roster.
+    pub strangers: Vec<String>,
 }
 
 impl LedgerRow {
@@ -191,6 +197,30 @@ pub fn row(
         delays: t.delays,
         rule_table_version: c.and_then(|c| c.rule_table_version.clone()),
         text: t.text.clone(),
+        devices: devices_of(events),
+        strangers: Vec::new(),
+    }
+}
+
+fn devices_of(events: &[&Event]) -> Vec<String> {
+    let mut devices: Vec<String> = events.iter().map(|e| e.device.clone()).collect();
+    devices.sort_unstable();
+    devices.dedup();
+    devices
+}
+
+/// Marks in each row the devices `is_stranger` says no enrolled supervisor
+/// vouches for (see `Roster::voucher`). The roster is the reader's, so the
+/// ledger's rows are built without it and marked after.
+pub fn mark_strangers(rows: &mut [LedgerRow], is_stranger: impl Fn(&str) -> bool) {
+    let mut known: HashMap<String, bool> = HashMap::new();
+    for row in rows {
+        row.strangers = row
+            .devices
+            .iter()
+            .filter(|d| *known.entry(d.to_string()).or_insert_with(|| is_stranger(d)))
+            .cloned()
+            .collect();
     }
 }
 

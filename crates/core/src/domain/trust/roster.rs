@@ -16,6 +16,7 @@
 use crate::domain::event::{Event, EventBody};
 use crate::domain::incident::is_incident_stream;
 use crate::domain::settings::is_settings;
+use crate::domain::trust::keys::DeviceKey;
 use crate::domain::trust::ChainRecord;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -84,6 +85,29 @@ pub enum Standing<'a> {
     Revoked(&'a Enrolment),
     /// Signed, but no counted event enrolled it (or with another key).
     Unenrolled,
+}
+
+/// Who vouches for a device's events, as the ticket and the ledger mark them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Voucher {
+    /// Enrolled by a supervisor this device trusts, or a root itself.
+    Enrolled,
+    /// Signed by a device no supervisor enrolled.
+    Unenrolled,
+    /// Signed by a device the roster revoked.
+    Revoked,
+    /// The demo's well-known key: demo data, not evidence.
+    Demo,
+    /// Recorded before signing (or by a device that cannot sign).
+    Unsigned,
+}
+
+impl Voucher {
+    /// Whether the ledger marks the device's records: nobody enrolled it,
+    /// or its enrolment was revoked.
+    pub fn is_stranger(self) -> bool {
+        matches!(self, Voucher::Unenrolled | Voucher::Revoked)
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -192,6 +216,24 @@ impl Roster {
             Some(e) if Some(e.key.as_str()) == key && e.revoked.is_some() => Standing::Revoked(e),
             Some(e) if Some(e.key.as_str()) == key => Standing::Enrolled(e),
             _ => Standing::Unenrolled,
+        }
+    }
+
+    /// Who vouches for `device`'s events, signed with `key` (none: they are
+    /// not signed). A root's key needs no enrolment; the demo's well-known
+    /// keys vouch for nothing but are told apart from a stranger's.
+    pub fn voucher(&self, device: &str, key: Option<&str>) -> Voucher {
+        let Some(key) = key else {
+            return Voucher::Unsigned;
+        };
+        if key == DeviceKey::demo(device).public() {
+            return Voucher::Demo;
+        }
+        match self.standing(device, Some(key)) {
+            Standing::Enrolled(_) => Voucher::Enrolled,
+            Standing::Revoked(_) => Voucher::Revoked,
+            Standing::Unenrolled if self.roots.iter().any(|r| r == key) => Voucher::Enrolled,
+            Standing::Unenrolled => Voucher::Unenrolled,
         }
     }
 
