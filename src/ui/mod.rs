@@ -100,12 +100,13 @@ pub fn KioskApp() -> impl IntoView {
     // Live sync through a CouchDB server, once one is set and logged in.
     state::replication::provide_replication(data).start();
     kiosk::leave_notices_for_the_home();
+    let screen = kiosk::first_screen();
     view! {
         <shell::KioskHeader />
         <main id="main" tabindex="-1">
             {move || {
                 engine.0.track();
-                view! { <kiosk::KioskPage /> }
+                view! { <kiosk::KioskPage screen /> }
             }}
         </main>
         <StatusBar />

@@ -29,7 +29,7 @@ use crate::domain::lock::PinRecord;
 use crate::domain::personal;
 use crate::domain::segment;
 use crate::domain::trust::ChainRecord;
-use crate::web::trace::Phase;
+use crate::web::trace::{Phase, Tally};
 use crate::web::vault::{Opener, Sealed, Sealer, VaultRecord};
 use gloo_storage::{LocalStorage, Storage};
 use idb::{Database, DatabaseEvent, Factory, KeyRange, ObjectStoreParams, Query, TransactionMode};
@@ -230,28 +230,44 @@ impl Store {
     ) -> Result<Vec<JsValue>, StoreError> {
         let sealer = self.sealer.borrow().clone();
         let mut extra = Some(extra).filter(|e| !e.is_empty());
-        let mut values = Vec::with_capacity(events.len().div_ceil(SEGMENT_SIZE));
+        let Some(sealer) = sealer else {
+            return events
+                .chunks(SEGMENT_SIZE)
+                .map(|chunk| sealed_segment(chunk, &extra.take().unwrap_or_default()))
+                .collect();
+        };
+        // Mask every segment first, then seal their personal data all at
+        // once: Web Crypto works on them side by side, not one after another.
+        let mut sealing = Tally::new("save: mask and seal customers' data");
+        let began = sealing.begin();
+        // Each masked copy is encoded at once and dropped: no second copy
+        // of the whole log lives while the seals are made.
+        let mut masked: Vec<(JsValue, Vec<u8>)> = Vec::new();
         for chunk in events.chunks(SEGMENT_SIZE) {
-            let mut sealed = extra.take().unwrap_or_default();
-            let value = match &sealer {
-                Some(sealer) => {
-                    let mut masked = chunk.to_vec();
-                    let data = personal::redact(&mut masked);
-                    if !data.is_empty() {
-                        let json = serde_json::to_vec(&data)
-                            .map_err(|e| StoreError::Failed(e.to_string()))?;
-                        sealed.push(
-                            sealer
-                                .seal(&json)
-                                .await
-                                .map_err(|e| StoreError::Failed(e.to_string()))?,
-                        );
-                    }
-                    sealed_segment(&masked, &sealed)?
-                }
-                None => sealed_segment(chunk, &sealed)?,
+            let mut plain = chunk.to_vec();
+            let data = personal::redact(&mut plain);
+            let json = if data.is_empty() {
+                Vec::new()
+            } else {
+                serde_json::to_vec(&data).map_err(|e| StoreError::Failed(e.to_string()))?
             };
-            values.push(value);
+            masked.push((encode_segment(&plain)?, json));
+        }
+        let seals = futures::future::join_all(masked.iter().map(|(_, json)| async {
+            if json.is_empty() {
+                Ok(None)
+            } else {
+                sealer.seal(json).await.map(Some)
+            }
+        }))
+        .await;
+        sealing.add_since(began);
+        drop(sealing);
+        let mut values = Vec::with_capacity(masked.len());
+        for ((bytes, _), seal) in masked.into_iter().zip(seals) {
+            let mut sealed = extra.take().unwrap_or_default();
+            sealed.extend(seal.map_err(|e| StoreError::Failed(e.to_string()))?);
+            values.push(with_sealed(bytes, &sealed)?);
         }
         Ok(values)
     }
@@ -604,7 +620,11 @@ struct StoredAttachment {
 /// A segment with sealed personal data: `{events: bytes, sealed: "[…]"}`;
 /// without any, the bytes alone, as before sealing.
 fn sealed_segment(events: &[Event], sealed: &[Sealed]) -> Result<JsValue, StoreError> {
-    let bytes = encode_segment(events)?;
+    with_sealed(encode_segment(events)?, sealed)
+}
+
+/// Encoded segment bytes with their sealed personal data beside them.
+fn with_sealed(bytes: JsValue, sealed: &[Sealed]) -> Result<JsValue, StoreError> {
     if sealed.is_empty() {
         return Ok(bytes);
     }

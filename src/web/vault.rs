@@ -405,11 +405,16 @@ pub async fn open_personal(
     opener: &Opener,
     sealed: &[Sealed],
 ) -> Result<crate::domain::personal::PersonalData, VaultError> {
+    // Every blob at once: Web Crypto opens them side by side (one after
+    // another, 190 blobs of a 50,000-ticket log took about 0.4 s).
+    let decrypting = crate::web::trace::Phase::start("start: open customers' data: decrypt");
+    let opened = futures::future::join_all(sealed.iter().map(|blob| opener.open(blob))).await;
+    drop(decrypting);
+    let _reading = crate::web::trace::Phase::start("start: open customers' data: read");
     let mut all = crate::domain::personal::PersonalData::new();
-    for blob in sealed {
-        let bytes = opener.open(blob).await?;
+    for bytes in opened {
         let part: crate::domain::personal::PersonalData =
-            serde_json::from_slice(&bytes).map_err(|_| VaultError::Damaged)?;
+            serde_json::from_slice(&bytes?).map_err(|_| VaultError::Damaged)?;
         all.extend(part);
     }
     Ok(all)

@@ -9,6 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
@@ -60,8 +61,29 @@ const fileB = join(work, 'b.json');
 execFileSync(cli, ['demo', '--tickets', String(TICKETS), '--seed', '5', '--device', 'tab-A', '-o', fileA]);
 execFileSync(cli, ['demo', '--tickets', String(TICKETS), '--seed', '5', '--device', 'tab-B', '-o', fileB]);
 const eventCount = Number(execFileSync(cli, ['validate', fileA], { encoding: 'utf8' }).match(/(\d+) events/)[1]);
+// The same file without its signed chains (as an app from before signatures
+// wrote it; the checksum recomputed as docs/bundle.md defines it): importing
+// both in the same run says what checking the signatures costs.
+const fileU = join(work, 'a-unsigned.json');
+{
+  const canonical = (v) => (Array.isArray(v)
+    ? `[${v.map(canonical).join(',')}]`
+    : v && typeof v === 'object'
+      ? `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`
+      : JSON.stringify(v));
+  const bundle = JSON.parse(readFileSync(fileA, 'utf8'));
+  delete bundle.chains;
+  delete bundle.checksum;
+  bundle.checksum = 'sha256:' + createHash('sha256').update(canonical(bundle)).digest('hex');
+  writeFileSync(fileU, JSON.stringify(bundle));
+  execFileSync(cli, ['validate', fileU]);
+}
 const bundleMb = statSync(fileA).size / 1e6;
 log(`bundle: ${TICKETS} tickets, ${eventCount} events, ${bundleMb.toFixed(1)} MB per device file; ${RUNS} runs`);
+
+// What signatures cost, signed ÷ unsigned, filled in as measured.
+const trustCost = {};
+const trustRows = [];
 
 // ---- native -------------------------------------------------------------
 log('native');
@@ -78,6 +100,14 @@ log('native');
     times.push(performance.now() - t);
   }
   record('Sync', 'validate the bundle, native CLI', times, 'ms', `gridcare validate <${TICKETS}-ticket bundle>`);
+  const unsigned = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t = performance.now();
+    execFileSync(cli, ['validate', fileU]);
+    unsigned.push(performance.now() - t);
+  }
+  record('Trust', 'validate the same bundle without its signed chains, native CLI', unsigned, 'ms', 'gridcare validate <the file, chains removed>');
+  trustCost.native = [stats(times).median, stats(unsigned).median];
 }
 
 const server = await harness.startServer();
@@ -314,7 +344,7 @@ function notePhases(step, sums) {
 
 // ---- the app with 50,000 tickets ---------------------------------------------
 log('the app with the store full');
-const app = { validateEmpty: [], importEmpty: [], validateFull: [], importFull: [], cold: [], filter: [], search: [], open: [], action: [], exportAll: [], heapLoaded: [], wasmLoaded: [], heapPeak: [], wasmPeak: [] };
+const app = { importUnsigned: [], validateUnsigned: [], validateEmpty: [], importEmpty: [], validateFull: [], importFull: [], cold: [], filter: [], search: [], open: [], action: [], exportAll: [], heapLoaded: [], wasmLoaded: [], heapPeak: [], wasmPeak: [] };
 for (let run = 0; run < RUNS; run++) {
   const { context, page } = await browser(join(work, `app-${run}`));
   const cdp = await context.newCDPSession(page);
@@ -345,6 +375,22 @@ for (let run = 0; run < RUNS; run++) {
     await page.waitForSelector('[data-testid="save-state"][data-state="saved"]', { timeout: 600_000 });
     return [validated - started, performance.now() - started];
   };
+  // The unsigned copy into an empty store first, in a profile of its own.
+  {
+    const other = await browser(join(work, `unsigned-${run}`));
+    await other.page.goto(`${url}/crew`);
+    await other.page.waitForSelector('[data-testid="demo-offer"]');
+    const started = performance.now();
+    await other.page.setInputFiles('[data-testid="import-file"]', fileU);
+    await other.page.waitForSelector('[data-testid="import-preview"]', { timeout: 600_000 });
+    app.validateUnsigned.push(performance.now() - started);
+    await other.page.getByRole('button', { name: '确认导入' }).click();
+    await other.page.waitForSelector('[data-testid="import-done"]', { timeout: 600_000 });
+    await other.page.waitForSelector('[data-testid="save-state"][data-state="saved"]', { timeout: 600_000 });
+    app.importUnsigned.push(performance.now() - started);
+    notePhases('import of the unsigned copy into an empty store', await takePhases(other.page));
+    await other.context.close();
+  }
   await page.goto(`${url}/crew`);
   await page.waitForSelector('[data-testid="demo-offer"]');
   await takePhases(page);
@@ -466,6 +512,28 @@ record('Memory', `JS heap + wasm memory with ${q} loaded`, [loaded], 'mb', 'sum 
 record('Memory', 'peak JS heap during import and export', app.heapPeak, 'mb', 'sampled every 100 ms while importing and exporting');
 record('Memory', 'wasm memory at the end of import / export', app.wasmPeak, 'mb', 'wasm memory never shrinks');
 
+// What signatures and encryption cost, measured in this run: the signed
+// file against its unsigned copy (import, and natively), and the phases in
+// which customers' data is sealed or opened against the step's whole time.
+{
+  const share = (a, b) => `${(((a - b) / b) * 100).toFixed(1)} %`;
+  const signedImport = stats(app.importEmpty).median;
+  const unsignedImport = stats(app.importUnsigned).median;
+  record('Trust', 'import-merge of the same file without its signed chains, empty store', app.importUnsigned, 'ms', 'file chosen → "saved"');
+  record('Trust', 'validate + preview of the unsigned copy', app.validateUnsigned, 'ms', 'file chosen → preview shown');
+  const phase = (name) => stats(phases.get(name) ?? [0]).median;
+  const sealing = phase('import into an empty store: save: mask and seal customers\' data');
+  const opening = phase('cold start: start: open customers\' data');
+  const coldMedian = stats(app.cold).median;
+  trustRows.push(
+    ['signatures: import into an empty store, signed vs unsigned', `${share(signedImport, unsignedImport)} more`, `${fmt.ms(signedImport)} vs ${fmt.ms(unsignedImport)}; budget ≤ 10 %`],
+    ['signatures: validate natively, signed vs unsigned', `${share(...trustCost.native)} more`, `${fmt.ms(trustCost.native[0])} vs ${fmt.ms(trustCost.native[1])}`],
+    ['encryption: masking and sealing customers\' data during the import', fmt.ms(sealing), `${((sealing / (signedImport - sealing)) * 100).toFixed(1)} % on top of the rest of the import`],
+    ['encryption: opening customers\' data at cold start', fmt.ms(opening), `${((opening / (coldMedian - opening)) * 100).toFixed(1)} % on top of the rest of the cold start; budget ≤ 15 %`],
+  );
+  for (const [name, value, note] of trustRows) log(`  ${name}: ${value} (${note})`);
+}
+
 // Where the time went, phase by phase (phases under 20 ms are not recorded).
 for (const [name, values] of phases) record('Phases', name, values, 'ms', 'User Timing measure left by the app (src/web/trace.rs)');
 
@@ -497,6 +565,8 @@ for (const r of rows) {
   const budget = r.budget ? `${r.budget.ok(r.median) ? 'met' : '**missed**'} (${r.budget.text})` : '';
   lines.push(`| ${r.section} | ${r.name} | ${f(r.median)} | ${range} | ${budget} | ${r.command} |`);
 }
+lines.push('', '## What signatures and encryption cost, in this run', '', '| figure | value | against |', '|---|---|---|');
+for (const [name, value, note] of trustRows) lines.push(`| ${name} | ${value} | ${note} |`);
 const table = lines.join('\n') + '\n';
 console.log(table);
 writeFileSync(join(root, 'tests', 'bench', 'results.md'), table);

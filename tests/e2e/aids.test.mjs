@@ -89,6 +89,8 @@ test('crew aids: a reply template, a delay notice and a signature that survives 
   const reply = await page.inputValue('[data-testid="reply-text"]');
   assert.ok(reply.includes(number), reply);
   assert.ok(reply.includes('【客户称呼】'), reply);
+  // Nobody is dispatched yet: the reply promises a time, not a crew on its way.
+  assert.doesNotMatch(reply, /已经出发/, reply);
   await page.getByRole('button', { name: '记录为首次响应' }).click();
   await page.waitForSelector('text=答复还不完整');
   await page.fill('[data-testid="reply-text"]', reply.replace('【客户称呼】', '王先生'));
@@ -107,6 +109,12 @@ test('crew aids: a reply template, a delay notice and a signature that survives 
   await page.waitForSelector('[data-testid="timeline"] li[data-type="delay_notified"]');
   const arrival = await page.locator('[data-testid="clocks"] tr', { hasText: '到达现场' }).innerText();
   assert.ok(arrival.includes(later.replace('T', ' ')), `${arrival} vs ${later}`);
+  // The delay reply names the new time just recorded, not the old deadline.
+  await page.selectOption('[data-testid="template-step"]', 'delay');
+  await page.click('[data-testid="use-template"]');
+  const delayReply = await page.inputValue('[data-testid="reply-text"]');
+  const told = later.slice(5).replace('T', ' ');
+  assert.ok(delayReply.includes(`新的预计到达时间是 ${told}`), `${delayReply} vs ${told}`);
 
   // Signature: an empty pad is refused; a drawn one is kept across a reload.
   await page.fill('[data-testid="signer"]', '王先生');

@@ -102,7 +102,18 @@ test('an edited rule table is validated, versioned, applied, and travels to anot
   assert.equal(await page2.textContent('[data-testid="rule-version"]'), shipped);
   await page2.goto(server.url + '/crew');
   await appReady(page2);
-  await importAll(page2, file);
+  // The preview says the file brings a rule table and a calendar day, and
+  // that they will apply here (the supervisor is trusted on first use).
+  await page2.setInputFiles('[data-testid="import-file"]', file);
+  const carried = page2.locator('[data-testid="preview-settings"]');
+  await carried.waitFor();
+  const carriedText = await carried.innerText();
+  assert.ok(carriedText.includes(`规则表 ${shipped}.e1`), carriedText);
+  assert.match(carriedText, /日历调整/);
+  assert.equal(await carried.locator('li[data-applies="ignored"]').count(), 0, carriedText);
+  await page2.getByRole('button', { name: '确认导入' }).click();
+  await page2.waitForSelector('[data-testid="import-done"]');
+  await saved(page2);
   await page2.goto(server.url + '/rules');
   await page2.waitForFunction((v) => document.querySelector('[data-testid="rule-version"]')?.innerText === `${v}.e1`, shipped);
   assert.match(await page2.textContent('[data-testid="special-days"]'), /台风停工/);
@@ -172,5 +183,30 @@ test('emergency mode: one incident, its tickets linked, one notice for all, show
   await banner.waitFor();
   assert.match(await banner.innerText(), /城东供电所[\s\S]*10kV 城东线故障跳闸[\s\S]*11-23 16:00[\s\S]*正在更换故障电缆/);
   await screenshot(page, 'kiosk-incident');
+  await context.close();
+});
+
+test('a kiosk holding a published rule table opens the tapped tile at the first tap', async () => {
+  const context = await browser.newContext();
+  const page = await openPage(context);
+  await page.goto(server.url + '/rules');
+  await appReady(page);
+  const shipped = await page.textContent('[data-testid="rule-version"]');
+  await page.fill('[data-testid="hf-min"]', '7');
+  await page.fill('[data-testid="rules-reason"]', '试行');
+  await page.locator('[data-testid="rules-editor"]').getByRole('button', { name: '校验并发布' }).click();
+  await page.waitForFunction((v) => document.querySelector('[data-testid="rule-version"]')?.innerText === `${v}.e1`, shipped);
+  await saved(page);
+  // The whole kiosk starts with the shipped rules, then applies the
+  // published ones; the screen the customer chose must survive that.
+  await page.goto(server.url + '/kiosk');
+  await page.waitForSelector('.kiosk-tiles');
+  await page.click('[data-tile="voltage"]');
+  await page.waitForURL(/\/kiosk\/app\//);
+  await page.waitForSelector('#kiosk-phone');
+  // Still there once the store has loaded and the rules were rebuilt.
+  await page.waitForSelector('[data-testid="save-state"][data-state="saved"]');
+  await page.waitForTimeout(1_000);
+  assert.equal(await page.locator('#kiosk-phone').count(), 1, 'the form, not the home, after one tap');
   await context.close();
 });

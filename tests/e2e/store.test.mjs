@@ -188,6 +188,10 @@ test('two tablets exchange files offline both ways and agree, conflicts flagged'
   const notice = pageA.locator('[data-testid="conflict-notice"]');
   await notice.waitFor();
   assert.ok(await notice.locator('li').count() >= 2, 'every value of the conflict is shown');
+  // In the person's words: no English field name, no device id, no code.
+  const said = await notice.innerText();
+  assert.doesNotMatch(said, /resolution|classification|satisfaction|dev-[0-9a-f]{8}|[a-z]+_[a-z]+/, said);
+  assert.match(said, /处理结果|分类|满意度/);
   await notice.locator('li').first().getByRole('button', { name: '采用这一项' }).click();
   await pageA.waitForSelector('[data-testid="conflict-notice"]', { state: 'detached' });
   await pageA.getByRole('link', { name: '返回队列' }).click();

@@ -35,11 +35,17 @@ pub enum Screen {
 /// Seconds without a touch before the kiosk resets.
 pub const IDLE_SECONDS: f64 = 60.0;
 
+/// Where the kiosk opens: where the customer was going when the kiosk's
+/// home module handed over, else its home. Kept above the screens, which
+/// are rebuilt when synced rules or settings arrive: the customer's tap
+/// must not be lost to that (it was: they had to tap twice).
+pub fn first_screen() -> RwSignal<Screen> {
+    RwSignal::new(handover::take().unwrap_or(Screen::Home))
+}
+
 #[component]
-pub fn KioskPage() -> impl IntoView {
+pub fn KioskPage(screen: RwSignal<Screen>) -> impl IntoView {
     let i18n = use_i18n();
-    // Where the customer was going when the kiosk's home module handed over.
-    let screen = RwSignal::new(handover::take().unwrap_or(Screen::Home));
     guard::reset_when_idle(screen);
     guard::kiosk_mode();
     let notices = notices::from_the_log();

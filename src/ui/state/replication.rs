@@ -164,10 +164,6 @@ impl Replication {
         while !self.data.loaded() {
             tasks::sleep(100).await;
         }
-        // Two tabs of one profile would move one checkpoint both ways: one
-        // replicates, the other takes over when it closes (the log they
-        // share in IndexedDB shows both the same records).
-        tasks::hold_lock_for_life("gridcare-replication").await;
         if let Some(store) = self.data.store() {
             if let Ok(Some(kept)) = store.sync_state::<SyncRecord>().await {
                 self.status.update(|s| {
@@ -264,6 +260,7 @@ impl Replication {
         self.status.update(|s| {
             s.running = true;
             s.locked = false;
+            s.error_database = None;
         });
         let result = self.pull_then_push(&device).await;
         let now = Utc::now();
@@ -290,34 +287,41 @@ impl Replication {
         let remote = Remote::new(&target);
         remote.info().await?;
         let rep = replication_id(device, &target.label());
-        let mut checkpoint = self.checkpoint(&remote, &rep).await?;
-        self.status.update(|s| s.error_database = None);
-        self.pull(&remote, &rep, &mut checkpoint).await?;
+        let mut checkpoint = self.checkpoint(&remote, &rep, true).await?;
+        self.pull(&remote, &rep, &mut checkpoint, true).await?;
+        // What another station's database holds (as far as this device has
+        // read any, followed now or before) is not copied into this one's;
+        // this device's own records always go up.
+        let elsewhere: Vec<Coverage> = self.kept.with_value(|k| {
+            k.checkpoints
+                .iter()
+                .filter(|(r, _)| **r != rep)
+                .map(|(_, c)| c.coverage.clone())
+                .collect()
+        });
+        let since = self
+            .push(&remote, &rep, checkpoint, &elsewhere, device)
+            .await?;
         // Other stations a supervisor follows: taken with the same checks,
-        // never written to, and what they hold is not copied into this
-        // device's own database either. Their feeds are read on each run
-        // (the long poll watches the device's own database only).
-        let mut elsewhere = Vec::new();
+        // nothing written there (their checkpoints are kept on this device
+        // only). Read on each run: the long poll watches the device's own
+        // database only. An error there comes after this device's own sync.
         for followed in target.followed() {
             let name = followed.database.clone();
             let result = async {
                 let remote = Remote::new(&followed);
                 remote.info().await?;
                 let rep = replication_id(device, &followed.label());
-                let mut checkpoint = self.checkpoint(&remote, &rep).await?;
-                self.pull(&remote, &rep, &mut checkpoint).await?;
-                Ok(checkpoint.coverage)
+                let mut checkpoint = self.checkpoint(&remote, &rep, false).await?;
+                self.pull(&remote, &rep, &mut checkpoint, false).await
             }
             .await;
-            match result {
-                Ok(coverage) => elsewhere.push(coverage),
-                Err(e) => {
-                    self.status.update(|s| s.error_database = Some(name));
-                    return Err(e);
-                }
+            if let Err(e) = result {
+                self.status.update(|s| s.error_database = Some(name));
+                return Err(e);
             }
         }
-        self.push(&remote, &rep, checkpoint, &elsewhere).await
+        Ok(since)
     }
 
     /// Takes what the server's feed lists and this device lacks, a page at a
@@ -327,6 +331,7 @@ impl Replication {
         remote: &Remote,
         rep: &str,
         checkpoint: &mut Checkpoint,
+        shared: bool,
     ) -> Result<(), CouchError> {
         // What arrives after this device's first catch-up with this
         // database is news for the crew (even if the server's checkpoint
@@ -382,7 +387,8 @@ impl Replication {
             }
             if checkpoint.pulled_since != page.last_seq || !page.ids.is_empty() {
                 checkpoint.pulled_since = page.last_seq.clone();
-                self.save_checkpoint(remote, rep, checkpoint).await?;
+                self.save_checkpoint(remote, rep, checkpoint, shared)
+                    .await?;
             }
             if page.ids.len() < PAGE {
                 return Ok(());
@@ -398,6 +404,7 @@ impl Replication {
         rep: &str,
         mut checkpoint: Checkpoint,
         elsewhere: &[Coverage],
+        device: &str,
     ) -> Result<Value, CouchError> {
         let Some((_, kept)) = self.data.sync_material() else {
             return Ok(checkpoint.pulled_since);
@@ -407,7 +414,8 @@ impl Replication {
                 .iter()
                 .filter(|e| {
                     !checkpoint.coverage.covers(&e.device, e.seq)
-                        && !elsewhere.iter().any(|c| c.covers(&e.device, e.seq))
+                        && (e.device == device
+                            || !elsewhere.iter().any(|c| c.covers(&e.device, e.seq)))
                 })
                 .cloned()
                 .collect();
@@ -448,7 +456,7 @@ impl Replication {
                 s.pushed += sent;
                 s.waiting = s.waiting.saturating_sub(sent);
             });
-            self.save_checkpoint(remote, rep, &checkpoint).await?;
+            self.save_checkpoint(remote, rep, &checkpoint, true).await?;
         }
         Ok(checkpoint.pulled_since)
     }
@@ -508,8 +516,21 @@ impl Replication {
     /// The checkpoint kept here, if the server's `_local` copy agrees with
     /// it; otherwise a fresh start (the server was replaced or restored: its
     /// feed may no longer mean what the old sequence meant).
-    async fn checkpoint(self, remote: &Remote, rep: &str) -> Result<Checkpoint, CouchError> {
+    /// `shared`: the checkpoint is kept on the server too (the device's own
+    /// database); a followed station's is kept here only.
+    async fn checkpoint(
+        self,
+        remote: &Remote,
+        rep: &str,
+        shared: bool,
+    ) -> Result<Checkpoint, CouchError> {
         let mine: Option<Checkpoint> = self.kept.with_value(|k| k.checkpoints.get(rep).cloned());
+        if !shared {
+            return Ok(mine.unwrap_or(Checkpoint {
+                pulled_since: Value::from(0),
+                ..Checkpoint::default()
+            }));
+        }
         let theirs = remote.local(rep).await?;
         Ok(match (mine, theirs) {
             (Some(mine), Some(theirs)) if theirs["pulled_since"] == mine.pulled_since => mine,
@@ -525,10 +546,14 @@ impl Replication {
         remote: &Remote,
         rep: &str,
         checkpoint: &Checkpoint,
+        shared: bool,
     ) -> Result<(), CouchError> {
         self.kept
             .update_value(|k| drop(k.checkpoints.insert(rep.to_string(), checkpoint.clone())));
         self.keep().await;
+        if !shared {
+            return Ok(());
+        }
         remote
             .set_local(
                 rep,

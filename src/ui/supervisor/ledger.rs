@@ -301,6 +301,17 @@ fn LedgerLine(r: LedgerRow, position: usize) -> impl IntoView {
     };
     let names2 = names.clone();
     let number = r.number.clone();
+    // Demo data is said to be demo data; any other stranger is unenrolled.
+    let data = crate::ui::state::use_data();
+    let mark = if r
+        .strangers
+        .iter()
+        .all(|d| data.signer_of(d) == crate::ui::state::data::Signer::Demo)
+    {
+        Key::DemoDevice
+    } else {
+        Key::UnenrolledDevice
+    };
     view! {
         <tr data-ticket=r.number.clone() aria-rowindex=position + 2 class:conflict=r.conflict>
             <td>
@@ -332,7 +343,7 @@ fn LedgerLine(r: LedgerRow, position: usize) -> impl IntoView {
                                 data-testid="ledger-stranger"
                                 title=r.strangers.join(", ")
                             >
-                                {i18n.t(Key::UnenrolledDevice)}
+                                {i18n.t(mark)}
                             </span>
                         }
                     })}

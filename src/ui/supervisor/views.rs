@@ -704,7 +704,7 @@ pub fn BulletinsView(desk: Desk) -> impl IntoView {
             .map(|t| {
                 view! {
                     <tr>
-                        <td>{t.team}</td>
+                        <td>{key_name(&t.team, lang)}</td>
                         <td class="num">{t.complaints}</td>
                         <td class="num">{t.on_time.map(percent)}</td>
                         <td class="num">{t.satisfaction.map(|s| format!("{s:.1}"))}</td>

@@ -1,5 +1,6 @@
 //! Export and import, one tap away, with a preview before anything is written.
 
+mod carried;
 mod protect;
 mod server;
 pub use server::status_words;
@@ -121,6 +122,7 @@ pub fn SyncPanel() -> impl IntoView {
                 .export(filter, anonymised)
                 .await
                 .map_err(|e| e.message(lang))?;
+            let writing = Phase::start("export: write the file");
             let (name, text) = match protect {
                 None => (bundle.file_name(), bundle.to_json()),
                 Some(secret) => {
@@ -130,6 +132,7 @@ pub fn SyncPanel() -> impl IntoView {
                     (sealed_name(&bundle.file_name()), sealed.to_json())
                 }
             };
+            drop(writing);
             files::share_or_download(&name, &text)
                 .await
                 .map(|_| ())
@@ -420,6 +423,7 @@ pub fn SyncPanel() -> impl IntoView {
                                 <dt>{i18n.t(Key::ConflictsAfter)}</dt>
                                 <dd data-field="conflicts">{p.conflicts_after}</dd>
                             </dl>
+                            <carried::CarriedSettings settings=p.settings.clone() />
                             <button type="button" class="primary" on:click=confirm>
                                 {i18n.t(Key::ConfirmImport)}
                             </button>

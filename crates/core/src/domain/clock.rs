@@ -335,17 +335,16 @@ fn reading(
             .filter_map(|m| timeline.first_at_or_after(*m, start))
             .min();
         let horizon = met.or(until).unwrap_or(now);
-        let (due, paused, open_pause) = if rule.pausable {
-            timeline.extend_for_pauses(start, base_due, horizon)
-        } else {
-            (base_due, Duration::zero(), false)
-        };
-        // A delay the customer was told of before the arrival deadline moves it (000 §一2).
-        let due = if met_by.contains(&Milestone::Arrived) {
-            timeline.rescheduled(start, due)
-        } else {
-            due
-        };
+        // Pauses push the deadline by their length; a delay the customer was
+        // told of before the arrival deadline moves it (000 §一2); both in
+        // the order they happened, so a pause after a delay still counts.
+        let (due, paused, open_pause) = timeline.moved_deadline(
+            start,
+            base_due,
+            horizon,
+            rule.pausable,
+            met_by.contains(&Milestone::Arrived),
+        );
         status.start = Some(start);
         status.due = Some(due);
         status.paused_seconds = paused.num_seconds();
@@ -403,20 +402,6 @@ struct Timeline<'a> {
 }
 
 impl<'a> Timeline<'a> {
-    /// The arrival deadline after the delay notices given in time: each notice
-    /// made before the deadline then in force may move it later, never earlier.
-    fn rescheduled(&self, start: DateTime<Utc>, due: DateTime<Utc>) -> DateTime<Utc> {
-        let mut due = due;
-        for e in &self.events {
-            if let ClockEvent::DelayNotified { new_arrival } = e.event {
-                if e.at >= start && e.at <= due {
-                    due = due.max(new_arrival);
-                }
-            }
-        }
-        due
-    }
-
     fn new(ticket: &'a ClockInput, satisfaction_threshold: u8) -> Timeline<'a> {
         let mut events: Vec<&TimedEvent> = ticket.events.iter().collect();
         events.sort_by_key(|e| e.at);
@@ -510,22 +495,29 @@ impl<'a> Timeline<'a> {
             )
     }
 
-    /// Pauses (pending customer .. resumed) that begin after `start` and before
-    /// the deadline as moved so far push the deadline by their length. Returns
-    /// the deadline, the paused time, and whether a pause is still open.
-    fn extend_for_pauses(
+    /// The deadline as the ticket's events move it, in the order they
+    /// happened: with `pausable`, pauses (pending customer .. resumed) that
+    /// begin after `start` and before the deadline then in force push it by
+    /// their length; with `delays`, each delay notice given before the
+    /// deadline then in force moves it to the new arrival time (later, never
+    /// earlier). Returns the deadline, the paused time, and whether a pause
+    /// is still open at `horizon`.
+    fn moved_deadline(
         &self,
         start: DateTime<Utc>,
         base_due: DateTime<Utc>,
         horizon: DateTime<Utc>,
+        pausable: bool,
+        delays: bool,
     ) -> (DateTime<Utc>, Duration, bool) {
         let mut due = base_due;
         let mut paused = Duration::zero();
-        let mut open = false;
         let mut pause_start: Option<DateTime<Utc>> = None;
         for e in &self.events {
             match e.event {
-                ClockEvent::PendingCustomer if pause_start.is_none() => pause_start = Some(e.at),
+                ClockEvent::PendingCustomer if pausable && pause_start.is_none() => {
+                    pause_start = Some(e.at)
+                }
                 ClockEvent::Resumed => {
                     if let Some(p0) = pause_start.take() {
                         let (from, to) = (p0.max(start), e.at.min(horizon));
@@ -535,9 +527,25 @@ impl<'a> Timeline<'a> {
                         }
                     }
                 }
+                ClockEvent::DelayNotified { new_arrival } if delays && e.at >= start => {
+                    // A pause still open counts up to the notice: the
+                    // deadline in force then is the one it is told against.
+                    if let Some(p0) = pause_start {
+                        let (from, to) = (p0.max(start), e.at.min(horizon));
+                        if from < to && from < due {
+                            paused += to - from;
+                            due += to - from;
+                        }
+                        pause_start = Some(e.at);
+                    }
+                    if e.at <= due {
+                        due = due.max(new_arrival);
+                    }
+                }
                 _ => {}
             }
         }
+        let mut open = false;
         if let Some(p0) = pause_start {
             let from = p0.max(start);
             if from < horizon && from < due {

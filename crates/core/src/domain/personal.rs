@@ -64,26 +64,35 @@ pub fn redact(events: &mut [Event]) -> PersonalData {
 }
 
 /// Puts personal data back into the events it was taken from; returns how
-/// many events were restored.
-pub fn restore(events: &mut [Event], data: &PersonalData) -> usize {
+/// many events were restored. Only the kinds of
+/// event that carry personal data are looked up: at start-up this runs over
+/// every event of the log.
+pub fn restore(events: &mut [Event], data: PersonalData) -> usize {
     if data.is_empty() {
         return 0;
     }
     let mut restored = 0;
     for event in events {
-        let Some(personal) = data.get(&event.id) else {
+        if !matches!(
+            event.body,
+            EventBody::Created { .. } | EventBody::SignatureAttached { .. }
+        ) {
+            continue;
+        }
+        // Copied, not moved: a log may hold an event twice.
+        let Some(personal) = data.get(&event.id).cloned() else {
             continue;
         };
         match &mut event.body {
             EventBody::Created { contact, .. } => {
-                if let Some(full) = &personal.contact {
-                    *contact = full.clone();
+                if let Some(full) = personal.contact {
+                    *contact = full;
                     restored += 1;
                 }
             }
             EventBody::SignatureAttached { signer, .. } => {
-                if let Some(full) = &personal.signer {
-                    *signer = full.clone();
+                if let Some(full) = personal.signer {
+                    *signer = full;
                     restored += 1;
                 }
             }
@@ -155,7 +164,7 @@ mod tests {
             }
         }
         assert_eq!(redact(&mut events), PersonalData::new(), "nothing twice");
-        restore(&mut events, &sealed);
+        restore(&mut events, sealed.clone());
         assert_eq!(events, original);
         assert!(!any_masked(&events));
     }

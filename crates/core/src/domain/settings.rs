@@ -143,3 +143,67 @@ pub fn next_version(current: &str) -> String {
         _ => format!("{current}.e1"),
     }
 }
+
+/// A change to what every device applies that a file (or a sync) brings,
+/// as the import preview names it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// A rule table, by its version (the table's own `version` field).
+    Rules(String),
+    /// A tariff table, by its version.
+    Tariff(String),
+    /// A whole calendar year.
+    CalendarYear(String),
+    /// One day made a working or a rest day.
+    CalendarDay(chrono::NaiveDate),
+}
+
+/// One carried change, and whether this device will apply it (signed by a
+/// supervisor it trusts; see `Authority`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Carried {
+    pub change: Change,
+    pub applies: bool,
+}
+
+/// The settings changes among `new` (events new to this device), in their
+/// order; one applies when `authority` counts its writer and it validates
+/// once folded with what the device holds (`held`).
+pub fn carried<'a>(held: &'a [Event], new: &[&'a Event], authority: &Authority) -> Vec<Carried> {
+    if !new.iter().any(|e| is_settings(e)) {
+        return Vec::new();
+    }
+    let rejected: Vec<String> = settings(held.iter().chain(new.iter().copied()), authority)
+        .rejected
+        .into_iter()
+        .map(|r| r.event)
+        .collect();
+    let events = new.iter().copied();
+    let version = |json: &str| {
+        serde_json::from_str::<serde_json::Value>(json)
+            .ok()
+            .and_then(|v| v["version"].as_str().map(str::to_string))
+            .unwrap_or_default()
+    };
+    events
+        .filter(|e| is_settings(e))
+        .filter_map(|e| {
+            let change = match &e.body {
+                EventBody::RulesPublished { table, .. } => Change::Rules(version(table)),
+                EventBody::TariffPublished { tariff, .. } => Change::Tariff(version(tariff)),
+                EventBody::CalendarYearSet { year } => Change::CalendarYear(
+                    serde_json::from_str::<serde_json::Value>(year)
+                        .ok()
+                        .and_then(|v| v["year"].as_i64().map(|y| y.to_string()))
+                        .unwrap_or_default(),
+                ),
+                EventBody::CalendarDaySet { date, .. } => Change::CalendarDay(*date),
+                _ => return None,
+            };
+            Some(Carried {
+                change,
+                applies: authority.counts(e).is_ok() && !rejected.contains(&e.id),
+            })
+        })
+        .collect()
+}

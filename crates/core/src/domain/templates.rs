@@ -20,6 +20,8 @@ pub struct Names {
 #[serde(deny_unknown_fields)]
 pub struct Template {
     pub id: String,
+    /// What the crew picks it by, in both languages (the id stays internal).
+    pub name: Names,
     /// `first_response`, `progress`, `resolution` or `delay`.
     pub step: String,
     pub categories: Vec<String>,

@@ -507,6 +507,73 @@ fn a_delay_told_in_time_moves_the_arrival_deadline_one_told_late_does_not() {
     );
 }
 
+#[test]
+fn a_pause_after_a_delay_notice_moves_the_new_arrival_deadline_too() {
+    let received = "2026-11-20T10:00:00+08:00";
+    let mut t = Ticket::complaint(received, "outage", 3);
+    t.facts.site_visit = Some(true);
+    // Urban: due 11:00; the customer is told 11:30 at 10:40, then asks the
+    // crew to wait 20 minutes (10:50 .. 11:10).
+    t.events.push(ev(
+        "2026-11-20T10:40:00+08:00",
+        ClockEvent::DelayNotified {
+            new_arrival: at("2026-11-20T11:30:00+08:00"),
+        },
+    ));
+    t.events
+        .push(ev("2026-11-20T10:50:00+08:00", ClockEvent::PendingCustomer));
+    t.events
+        .push(ev("2026-11-20T11:10:00+08:00", ClockEvent::Resumed));
+    let c = t.clock("clock.site_arrival", "2026-11-20T11:40:00+08:00");
+    assert_eq!(
+        due(&c),
+        "2026-11-20T11:50:00+08:00",
+        "11:30 plus the 20-minute pause"
+    );
+    assert_ne!(c.state, ClockState::Overdue);
+    // The other order: a pause first, then a delay told before the moved
+    // deadline: the new arrival time is the deadline.
+    let mut u = Ticket::complaint(received, "outage", 3);
+    u.facts.site_visit = Some(true);
+    u.events
+        .push(ev("2026-11-20T10:20:00+08:00", ClockEvent::PendingCustomer));
+    u.events
+        .push(ev("2026-11-20T10:30:00+08:00", ClockEvent::Resumed));
+    u.events.push(ev(
+        "2026-11-20T11:05:00+08:00",
+        ClockEvent::DelayNotified {
+            new_arrival: at("2026-11-20T11:40:00+08:00"),
+        },
+    ));
+    let c = u.clock("clock.site_arrival", "2026-11-20T11:20:00+08:00");
+    assert_eq!(
+        due(&c),
+        "2026-11-20T11:40:00+08:00",
+        "told at 11:05, before the paused deadline of 11:10"
+    );
+    // Told during a pause, after the original deadline but before the
+    // deadline the pause has moved so far: the notice counts.
+    let mut w = Ticket::complaint(received, "outage", 3);
+    w.facts.site_visit = Some(true);
+    w.events
+        .push(ev("2026-11-20T10:50:00+08:00", ClockEvent::PendingCustomer));
+    w.events.push(ev(
+        "2026-11-20T11:05:00+08:00",
+        ClockEvent::DelayNotified {
+            new_arrival: at("2026-11-20T11:45:00+08:00"),
+        },
+    ));
+    w.events
+        .push(ev("2026-11-20T11:20:00+08:00", ClockEvent::Resumed));
+    let c = w.clock("clock.site_arrival", "2026-11-20T11:40:00+08:00");
+    assert_eq!(
+        due(&c),
+        "2026-11-20T12:00:00+08:00",
+        "11:45, plus the 15 minutes the pause still ran after the notice"
+    );
+    assert_ne!(c.state, ClockState::Overdue);
+}
+
 /// The queue's `next_due` is the live clock due first among all of them, for
 /// every demo ticket at several moments (open, paused, overdue, closed alike).
 #[test]

@@ -231,7 +231,7 @@ fn the_voucher_tells_enrolled_root_stranger_revoked_demo_and_unsigned_apart() {
     .iter()
     .map(|v| v.is_stranger())
     .collect();
-    assert_eq!(strangers, [true, true, false, false, false]);
+    assert_eq!(strangers, [true, true, false, true, true]);
 }
 
 #[test]

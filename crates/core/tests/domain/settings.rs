@@ -210,3 +210,42 @@ fn a_published_tariff_replaces_the_sample() {
     );
     assert_eq!(bill.total.to_string(), "48.83");
 }
+
+#[test]
+fn an_import_preview_names_the_settings_a_file_carries_and_whether_they_apply() {
+    use gridcare_core::domain::settings::{carried, Carried, Change};
+    let day = NaiveDate::from_ymd_opt(2026, 12, 31).unwrap();
+    let events = vec![
+        publish("sup", 1, |t| t.high_frequency.min_count = 7),
+        event(
+            "stranger",
+            2,
+            EventBody::CalendarDaySet {
+                date: day,
+                working: false,
+                name: Some("假日".into()),
+            },
+        ),
+    ];
+    let version = RuleTable::shipped().version;
+    let new: Vec<&Event> = events.iter().collect();
+    assert_eq!(
+        carried(&[], &new, &trusted()),
+        vec![
+            Carried {
+                change: Change::Rules(version),
+                applies: true
+            },
+            Carried {
+                change: Change::CalendarDay(day),
+                applies: false
+            },
+        ]
+    );
+    // A table that does not validate is named, and said not to apply.
+    let broken = [publish("sup", 3, |t| t.high_frequency.min_count = 0)];
+    let new: Vec<&Event> = broken.iter().collect();
+    let said = carried(&events, &new, &trusted());
+    assert_eq!(said.len(), 1);
+    assert!(!said[0].applies, "{said:?}");
+}

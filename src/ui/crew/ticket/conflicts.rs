@@ -2,11 +2,22 @@
 //! and a way to keep one.
 
 use crate::domain::event::{Event, EventBody};
-use crate::domain::labels::event_key;
+use crate::domain::labels::{event_key, grade_key};
 use crate::domain::ticket::Conflict;
 use crate::i18n::Key;
-use crate::ui::state::{use_data, use_i18n};
+use crate::ui::state::{use_data, use_engine, use_i18n};
 use leptos::prelude::*;
+
+/// What a conflict is about, in the person's words (the fold names it
+/// `classification`, `resolution` or `satisfaction`).
+pub fn aspect_key(aspect: &str) -> Key {
+    match aspect {
+        "classification" => Key::AspectClassification,
+        "resolution" => Key::AspectResolution,
+        "satisfaction" => Key::AspectSatisfaction,
+        _ => Key::AspectOther,
+    }
+}
 
 /// Both (or all) values of each conflict, and a way to keep one: recording it
 /// again as a new event that knew every side settles the conflict everywhere
@@ -19,6 +30,7 @@ pub fn ConflictChoices(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let data = use_data();
+    let engine = use_engine();
     let ticket = StoredValue::new(ticket);
     let record = data.recorder();
     let settle = move |body: EventBody| {
@@ -36,20 +48,36 @@ pub fn ConflictChoices(
             {choices
                 .into_iter()
                 .map(|e| {
-                    let summary = match &e.body {
-                        EventBody::Resolved { cause, solution, improvement, .. } => {
-                            format!("{cause} / {solution} / {improvement}")
+                    let body = e.body.clone();
+                    let table = engine.table().clone();
+                    let summary = move || {
+                        let lang = i18n.lang.get();
+                        match &body {
+                            EventBody::Resolved { cause, solution, improvement, .. } => {
+                                format!("{cause} / {solution} / {improvement}")
+                            }
+                            EventBody::Classified { kind, subcategory, grade, .. }
+                            | EventBody::Reclassified { kind, subcategory, grade, .. } => {
+                                [
+                                    Some(table.name_of(kind, lang).to_string()),
+                                    subcategory
+                                        .as_ref()
+                                        .map(|s| table.name_of(s, lang).to_string()),
+                                    grade.map(|g| grade_key(g).text(lang).to_string()),
+                                ]
+                                    .into_iter()
+                                    .flatten()
+                                    .collect::<Vec<_>>()
+                                    .join(" / ")
+                            }
+                            EventBody::Confirmed { satisfaction } => format!("{satisfaction}"),
+                            _ => String::new(),
                         }
-                        EventBody::Classified { kind, subcategory, grade, .. }
-                        | EventBody::Reclassified { kind, subcategory, grade, .. } => {
-                            format!(
-                                "{kind} / {} / {}",
-                                subcategory.clone().unwrap_or_default(),
-                                grade.map(|g| g.to_string()).unwrap_or_default(),
-                            )
-                        }
-                        EventBody::Confirmed { satisfaction } => format!("{satisfaction}"),
-                        other => other.type_name().to_string(),
+                    };
+                    let who = if e.author.trim().is_empty() {
+                        e.device.clone()
+                    } else {
+                        e.author.clone()
                     };
                     let settled = match &e.body {
                         EventBody::Classified { kind, category, subcategory, grade, .. } => {
@@ -72,13 +100,19 @@ pub fn ConflictChoices(
                         }
                         other => other.clone(),
                     };
+                    // Each side in the person's words: names from the rule
+                    // table, the grade as "二级", never a code.
+                    // Who recorded it: the person, with the device's id for staff who
+                    // need to tell two tablets apart.
                     view! {
                         <li data-conflict-event=e.id.clone()>
                             <span>{i18n.t(event_key(&e.body))} ": " {summary}</span>
                             " · "
-                            {i18n.t(Key::FromDevice)}
+                            {i18n.t(Key::RecordedBy)}
                             " "
-                            <code>{e.device.clone()}</code>
+                            <span class="who" title=e.device.clone()>
+                                {who}
+                            </span>
                             " "
                             <button type="button" on:click=move |_| settle(settled.clone())>
                                 {i18n.t(Key::SettleConflict)}

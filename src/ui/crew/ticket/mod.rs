@@ -143,11 +143,20 @@ fn TicketView(t: TicketState, events: Memo<Vec<Event>>) -> impl IntoView {
                     <section class="warning" role="alert" data-testid="conflict-notice">
                         <p>
                             {i18n.t(Key::ConflictNotice)} " "
-                            {conflicts
-                                .iter()
-                                .map(|c| c.aspect.clone())
-                                .collect::<Vec<_>>()
-                                .join(", ")}
+                            {
+                                let aspects: Vec<String> = conflicts
+                                    .iter()
+                                    .map(|c| c.aspect.clone())
+                                    .collect();
+                                move || {
+                                    let lang = i18n.lang.get();
+                                    aspects
+                                        .iter()
+                                        .map(|a| conflicts::aspect_key(a).text(lang))
+                                        .collect::<Vec<_>>()
+                                        .join(lang.pick("、", ", "))
+                                }
+                            }
                         </p>
                         <conflicts::ConflictChoices
                             ticket=t.id.clone()

@@ -82,6 +82,17 @@ pub fn ReplyTemplates(t: TicketState, events: Memo<Vec<Event>>) -> impl IntoView
             {
                 v.insert("arrival", local(d));
             }
+            // A delay notice speaks of the new time as recorded with the
+            // "delay" action, never of the deadline it replaces; until one
+            // is recorded it stays marked for the crew to fill in.
+            if let Some(new_arrival) = events.with(|e| {
+                e.iter().rev().find_map(|e| match &e.body {
+                    EventBody::DelayNotified { new_arrival, .. } => Some(*new_arrival),
+                    _ => None,
+                })
+            }) {
+                v.insert("new_arrival", local(new_arrival));
+            }
             v
         }
     };
@@ -180,7 +191,16 @@ pub fn ReplyTemplates(t: TicketState, events: Memo<Vec<Event>>) -> impl IntoView
                                         .into_iter()
                                         .enumerate()
                                         .map(|(i, t)| {
-                                            view! { <option value=i.to_string()>{t.id}</option> }
+                                            let name = i18n
+                                                .lang
+                                                .get()
+                                                .pick(&t.name.zh, &t.name.en)
+                                                .to_string();
+                                            view! {
+                                                <option value=i.to_string() data-id=t.id>
+                                                    {name}
+                                                </option>
+                                            }
                                         })
                                         .collect_view()
                                 }

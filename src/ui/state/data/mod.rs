@@ -15,6 +15,7 @@ use crate::domain::event::{Channel, Contact, Event, EventBody};
 use crate::domain::export::{anonymise, select, ExportFilter};
 use crate::domain::facts::Facts;
 use crate::domain::log::TicketIndex;
+use crate::domain::settings::{carried, Carried};
 use crate::domain::ticket::{fold_each, TicketState};
 use crate::domain::trust::records::{absorb, for_export};
 use crate::domain::trust::roster::{
@@ -137,6 +138,9 @@ pub struct ImportPreview {
     pub conflicts_after: usize,
     /// What the new events make worth announcing to this crew.
     pub arrivals: Vec<Arrival>,
+    /// Rule tables, tariffs and calendar changes the file brings, and
+    /// whether this device will apply each.
+    pub settings: Vec<Carried>,
 }
 
 fn random_id() -> String {
@@ -187,7 +191,9 @@ impl Data {
         };
         drop(read);
         let mut events = log.events;
+        let opening = Phase::start("start: open customers' data");
         self.open_vault(&store, log.sealed, &mut events).await;
+        drop(opening);
         let mut device = match store.device().await {
             Ok(Some(device)) => device,
             _ => {
@@ -200,6 +206,7 @@ impl Data {
             .set_value(store.chains().await.unwrap_or_default());
         // The device signs what it wrote, from its first event: a log kept
         // before signatures is signed now, once.
+        let signing_phase = Phase::start("start: this device's key and signed chain");
         match signing::device_keys(&store).await {
             Ok(keys) => {
                 if device.last_at.is_none() {
@@ -225,6 +232,7 @@ impl Data {
             }
             Err(e) => self.unsigned.set(Some(e.to_string())),
         }
+        drop(signing_phase);
         // Many small segments (one per action) slow the next start: fold them
         // into large ones now and then, in one transaction, nothing lost.
         // Compaction also seals personal data an older version kept as it was.
@@ -548,10 +556,20 @@ impl Data {
                 let arrivals = arrivals(new.iter().copied(), &own, team.as_deref(), |id| {
                     folded.get(id)
                 });
-                (events.len(), new.len(), affected.len(), folded, arrivals)
+                let after = self.authority_after(events, &new, &bundle.chains);
+                let settings = carried(events, &new, &after);
+                (
+                    events.len(),
+                    new.len(),
+                    affected.len(),
+                    folded,
+                    (arrivals, settings),
+                )
             });
+        let (arrivals, settings) = arrivals;
         ImportPreview {
             arrivals,
+            settings,
             new_events,
             tickets_affected,
             conflicts_after: folded.values().map(|t| t.conflicts.len()).sum(),
@@ -712,7 +730,9 @@ impl Data {
             return Err(StoreError::Locked);
         }
         let now = Utc::now();
+        let choosing = Phase::start("export: choose the events");
         let chosen = self.events.with_untracked(|events| select(events, &filter));
+        drop(choosing);
         let bundle = if anonymised {
             // Masked events are no longer what their devices signed: an
             // anonymised file travels unsigned (and is never merged back).
@@ -723,6 +743,7 @@ impl Data {
         } else {
             // Photos travel with their events (not in anonymised files: they may show people).
             let attachments = self.attachments_of(&chosen).await;
+            let _chains = Phase::start("export: signed chains and checksum");
             let mut kept = self.chains.get_value();
             if let Some(own) = &device.chain {
                 kept.insert(device.id.clone(), vec![own.clone()]);
@@ -802,7 +823,7 @@ pub enum Signer {
 impl Signer {
     /// Whether the ledger marks the device's records (see `Voucher::is_stranger`).
     pub fn is_stranger(&self) -> bool {
-        matches!(self, Signer::Unenrolled | Signer::Revoked)
+        !matches!(self, Signer::ThisDevice | Signer::Key(_))
     }
 }
 

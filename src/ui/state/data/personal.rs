@@ -54,7 +54,8 @@ impl Data {
         };
         match opened {
             Ok((opener, data)) => {
-                crate::domain::personal::restore(events, &data);
+                let _restoring = Phase::start("start: open customers' data: restore");
+                crate::domain::personal::restore(events, data);
                 store.set_opener(opener);
                 self.vault.set(VaultState::Unprotected);
             }
@@ -78,7 +79,7 @@ impl Data {
             .await
             .map_err(|e| StoreError::Damaged(e.to_string()))?;
         let mut events = self.events.get_untracked().as_ref().clone();
-        crate::domain::personal::restore(&mut events, &data);
+        crate::domain::personal::restore(&mut events, data);
         store.set_opener(opener);
         self.sealed.set_value(Vec::new());
         self.set_events(events, false);

@@ -37,6 +37,33 @@ impl Data {
         self.authority.set(Arc::new(authority));
     }
 
+    /// Whom this device would trust once `new` events (from a file with
+    /// `chains`) joined `held`: what an import preview says will apply,
+    /// trust on first use included.
+    pub(super) fn authority_after(
+        self,
+        held: &[Event],
+        new: &[&Event],
+        chains: &BTreeMap<String, Vec<ChainRecord>>,
+    ) -> Authority {
+        let Some(device) = self.device.get_untracked() else {
+            return Authority::default();
+        };
+        let mut keys = self.known_keys();
+        for (d, records) in chains {
+            if let Some(r) = records.first() {
+                keys.entry(d.clone()).or_insert_with(|| r.key.clone());
+            }
+        }
+        let all = || held.iter().chain(new.iter().copied());
+        let mut roots = shipped_roots();
+        roots.extend(device.roots.iter().cloned());
+        if roots.is_empty() {
+            roots.extend(self_enrolled_supervisor(all(), |d| keys.get(d).cloned()));
+        }
+        Authority::new(&roots, all(), keys, Some(device.id))
+    }
+
     /// Trust on first use: where the build ships no root and this device
     /// adopted none, the first supervisor that enrolled itself (with the key
     /// its log is signed with) in what arrives now becomes this device's

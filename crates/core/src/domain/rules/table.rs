@@ -43,7 +43,19 @@ pub struct RuleTable {
     pub emergency_grade: u8,
     pub arrival_profiles: Vec<ArrivalProfile>,
     pub clocks: Vec<ClockRule>,
+    /// The name of a clock code several clocks share (one resolution clock
+    /// per grade): what a report's column or row of that code is headed.
+    #[serde(default)]
+    pub clock_groups: Vec<ClockGroup>,
     pub satisfaction_threshold: SatisfactionThreshold,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClockGroup {
+    pub code: String,
+    pub zh: String,
+    pub en: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -443,6 +455,14 @@ impl RuleTable {
             .map(|k| (&k.zh, &k.en))
             .or_else(|| self.category(code).map(|c| (&c.zh, &c.en)))
             .or_else(|| self.subcategory(code).map(|(_, s)| (&s.zh, &s.en)))
+            .or_else(|| {
+                // A code several clocks share is named by its group, never
+                // by its first clock ("一级闭环处理" over 二级 outcomes).
+                self.clock_groups
+                    .iter()
+                    .find(|g| g.code == code)
+                    .map(|g| (&g.zh, &g.en))
+            })
             .or_else(|| {
                 self.clocks
                     .iter()

@@ -39,7 +39,11 @@ fn clock_columns(table: &RuleTable) -> Vec<(String, String, String)> {
     let mut out: Vec<(String, String, String)> = Vec::new();
     for c in &table.clocks {
         if !out.iter().any(|(code, _, _)| code == &c.code) {
-            out.push((c.code.clone(), c.zh.clone(), c.en.clone()));
+            let (zh, en) = (
+                table.name_of(&c.code, Lang::Zh),
+                table.name_of(&c.code, Lang::En),
+            );
+            out.push((c.code.clone(), zh.to_string(), en.to_string()));
         }
     }
     out

@@ -468,10 +468,28 @@ pub fn bulletin(rows: &[LedgerRow], day: NaiveDate) -> Bulletin {
 pub struct TeamQuarter {
     pub team: String,
     pub complaints: u32,
-    /// Complaints whose clocks were all met in time, 0–1.
+    /// Of the team's clocks decided in the quarter, the share met in time, 0–1.
     pub on_time: Option<f64>,
     pub satisfaction: Option<f64>,
     pub returns: u32,
+}
+
+/// Of the clocks decided (met, met late, or overdue), the share met on
+/// time: the same measure as the month's on-time table, so a team's quarter
+/// reads as its months do (a clock still running counts neither way).
+fn on_time_share(rows: &[&LedgerRow]) -> Option<f64> {
+    let (mut met, mut decided) = (0u32, 0u32);
+    for c in rows.iter().flat_map(|r| &r.clocks) {
+        match c.state {
+            ClockState::Met => {
+                met += 1;
+                decided += 1;
+            }
+            ClockState::MetLate | ClockState::Overdue => decided += 1,
+            _ => {}
+        }
+    }
+    (decided > 0).then(|| f64::from(met) / f64::from(decided))
 }
 
 /// The quarter (1–4) of a year, per team.
@@ -501,8 +519,7 @@ pub fn quarterly(rows: &[LedgerRow], year: i32, quarter: u32) -> Vec<TeamQuarter
             TeamQuarter {
                 team: team.to_string(),
                 complaints: n,
-                on_time: (n > 0)
-                    .then(|| rows.iter().filter(|r| !r.any_late()).count() as f64 / f64::from(n)),
+                on_time: on_time_share(&rows),
                 satisfaction: (!rated.is_empty())
                     .then(|| rated.iter().sum::<f64>() / rated.len() as f64),
                 returns: rows.iter().map(|r| r.returns).sum(),

@@ -103,10 +103,12 @@ pub enum Voucher {
 }
 
 impl Voucher {
-    /// Whether the ledger marks the device's records: nobody enrolled it,
-    /// or its enrolment was revoked.
+    /// Whether the ledger marks the device's records: no enrolled
+    /// supervisor vouches for them. Unsigned records and the demo's
+    /// well-known keys are marked too: a stranger could otherwise leave its
+    /// events unsigned, or sign them with a demo key, to avoid the mark.
     pub fn is_stranger(self) -> bool {
-        matches!(self, Voucher::Unenrolled | Voucher::Revoked)
+        !matches!(self, Voucher::Enrolled)
     }
 }
 
