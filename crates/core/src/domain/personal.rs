@@ -67,7 +67,7 @@ pub fn redact(events: &mut [Event]) -> PersonalData {
 /// many events were restored. Only the kinds of
 /// event that carry personal data are looked up: at start-up this runs over
 /// every event of the log.
-pub fn restore(events: &mut [Event], data: PersonalData) -> usize {
+pub fn restore(events: &mut [Event], data: &PersonalData) -> usize {
     if data.is_empty() {
         return 0;
     }
@@ -164,7 +164,7 @@ mod tests {
             }
         }
         assert_eq!(redact(&mut events), PersonalData::new(), "nothing twice");
-        restore(&mut events, sealed.clone());
+        restore(&mut events, &sealed);
         assert_eq!(events, original);
         assert!(!any_masked(&events));
     }

@@ -55,7 +55,7 @@ impl Data {
         match opened {
             Ok((opener, data)) => {
                 let _restoring = Phase::start("start: open customers' data: restore");
-                crate::domain::personal::restore(events, data);
+                crate::domain::personal::restore(events, &data);
                 store.set_opener(opener);
                 self.vault.set(VaultState::Unprotected);
             }
@@ -79,7 +79,7 @@ impl Data {
             .await
             .map_err(|e| StoreError::Damaged(e.to_string()))?;
         let mut events = self.events.get_untracked().as_ref().clone();
-        crate::domain::personal::restore(&mut events, data);
+        crate::domain::personal::restore(&mut events, &data);
         store.set_opener(opener);
         self.sealed.set_value(Vec::new());
         self.set_events(events, false);
