@@ -180,10 +180,18 @@ impl Replication {
                 Ok(Some(_)) => self.status.update(|s| s.session = true),
                 // The browser ended the session (a restart clears session
                 // cookies): ask for the password again, and say so.
-                Ok(None) => self
-                    .status
-                    .update(|s| s.last_error = Some(CouchError::NeedLogin)),
-                Err(e) => self.status.update(|s| s.last_error = Some(e)),
+                // Unless a login typed meanwhile has already said more (a
+                // wrong password must not read as "session ended").
+                Ok(None) => self.status.update(|s| {
+                    if !s.session && s.last_error.is_none() {
+                        s.last_error = Some(CouchError::NeedLogin)
+                    }
+                }),
+                Err(e) => self.status.update(|s| {
+                    if s.last_error.is_none() {
+                        s.last_error = Some(e)
+                    }
+                }),
             }
         }
         let mut backoff = 0;
