@@ -5,7 +5,8 @@
 
 use super::Failure;
 use crate::domain::bundle::sealed::{
-    looks_sealed, Sealed, SealedProblem, ITERATIONS, IV_BYTES, MIN_PASSPHRASE_CHARS, SALT_BYTES,
+    chosen_passphrase, looks_sealed, Sealed, SealedProblem, ITERATIONS, IV_BYTES,
+    MIN_PASSPHRASE_CHARS, SALT_BYTES,
 };
 use crate::domain::bundle::{Bundle, BundleError};
 use aes_gcm::aead::rand_core::RngCore;
@@ -92,7 +93,7 @@ pub fn seal_file(args: SealArgs) -> Result<std::process::ExitCode, Failure> {
             "set {PASSPHRASE_VAR} to the passphrase (at least {MIN_PASSPHRASE_CHARS} characters)"
         )));
     };
-    if passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
+    if chosen_passphrase(&passphrase, &passphrase).is_err() {
         return Err(Failure(format!(
             "the passphrase needs at least {MIN_PASSPHRASE_CHARS} characters"
         )));

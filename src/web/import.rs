@@ -77,6 +77,19 @@ struct HeldView<'a> {
     by_id: FxHashMap<&'a str, &'a Event>,
 }
 
+impl<'a> HeldView<'a> {
+    fn new(held: &'a [Event], trusted: &'a Trusted) -> HeldView<'a> {
+        HeldView {
+            trusted,
+            by_seq: held
+                .iter()
+                .map(|e| ((e.device.as_str(), e.seq), e))
+                .collect(),
+            by_id: held.iter().map(|e| (e.id.as_str(), e)).collect(),
+        }
+    }
+}
+
 impl Held for &HeldView<'_> {
     fn key_of(&self, device: &str) -> Option<String> {
         self.trusted.keys.get(device).cloned()
@@ -147,14 +160,7 @@ async fn check_plain(
     progress: &impl CheckProgress,
 ) -> Result<Bundle, CheckError> {
     let _validate = Phase::start("import: validate");
-    let view = HeldView {
-        trusted,
-        by_seq: held
-            .iter()
-            .map(|e| ((e.device.as_str(), e.seq), e))
-            .collect(),
-        by_id: held.iter().map(|e| (e.id.as_str(), e)).collect(),
-    };
+    let view = HeldView::new(held, trusted);
     check_bytes(bytes, &view, helper, progress).await
 }
 
@@ -249,14 +255,7 @@ async fn step_all(
 /// from a CouchDB server) with the same checks as a chosen file: shape,
 /// ids, checksum, signatures against what the device holds and trusts.
 pub fn check_text(text: &str, held: &[Event], trusted: &Trusted) -> Result<Bundle, BundleError> {
-    let view = HeldView {
-        trusted,
-        by_seq: held
-            .iter()
-            .map(|e| ((e.device.as_str(), e.seq), e))
-            .collect(),
-        by_id: held.iter().map(|e| (e.id.as_str(), e)).collect(),
-    };
+    let view = HeldView::new(held, trusted);
     let by_id = &view.by_id;
     let mut validation = begin(text, by_id, &view)?;
     while !validation.step(usize::MAX)?.is_done() {}

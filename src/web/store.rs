@@ -29,7 +29,7 @@ use crate::domain::lock::PinRecord;
 use crate::domain::personal;
 use crate::domain::segment;
 use crate::domain::trust::ChainRecord;
-use crate::web::trace::{Phase, Tally};
+use crate::web::trace::Phase;
 use crate::web::vault::{Opener, Sealed, Sealer, VaultRecord};
 use gloo_storage::{LocalStorage, Storage};
 use idb::{Database, DatabaseEvent, Factory, KeyRange, ObjectStoreParams, Query, TransactionMode};
@@ -238,8 +238,7 @@ impl Store {
         };
         // Mask every segment first, then seal their personal data all at
         // once: Web Crypto works on them side by side, not one after another.
-        let mut sealing = Tally::new("save: mask and seal customers' data");
-        let began = sealing.begin();
+        let sealing = Phase::start("save: mask and seal customers' data");
         // Each masked copy is encoded at once and dropped: no second copy
         // of the whole log lives while the seals are made.
         let mut masked: Vec<(JsValue, Vec<u8>)> = Vec::new();
@@ -261,7 +260,6 @@ impl Store {
             }
         }))
         .await;
-        sealing.add_since(began);
         drop(sealing);
         let mut values = Vec::with_capacity(masked.len());
         for ((bytes, _), seal) in masked.into_iter().zip(seals) {

@@ -23,35 +23,6 @@ impl Drop for Phase {
     }
 }
 
-/// A phase done in many short pieces (one per segment, say): one measure of
-/// their sum when dropped, ending then, so it reads like any other phase.
-pub struct Tally {
-    name: &'static str,
-    total: f64,
-}
-
-impl Tally {
-    pub fn new(name: &'static str) -> Tally {
-        Tally { name, total: 0.0 }
-    }
-
-    /// A piece begins; pass what this returns to `add_since` when it ends.
-    pub fn begin(&self) -> f64 {
-        now()
-    }
-
-    pub fn add_since(&mut self, began: f64) {
-        self.total += now() - began;
-    }
-}
-
-impl Drop for Tally {
-    fn drop(&mut self) {
-        let end = now();
-        record(self.name, end - self.total, end);
-    }
-}
-
 fn record(name: &str, start: f64, end: f64) {
     let Some(performance) = web_sys::window().and_then(|w| w.performance()) else {
         return;
