@@ -5,9 +5,10 @@
 
 use super::sync::{merge_failure, write};
 use super::Failure;
-use crate::domain::bundle::{merge_bundles, Bundle, BundleError, Held, Validation};
+use crate::domain::bundle::{merge_bundles, Bundle, Held, Validation};
 use crate::domain::couch::{
-    documents_for, read_group, AttachmentDoc, Coverage, DocRange, EventDoc, ATTACHMENT_TYPE, DESIGN,
+    documents_for, AttachmentDoc, Coverage, DocRange, EventDoc, GroupFile, Refusal as CouchRefusal,
+    ATTACHMENT_TYPE, DESIGN,
 };
 use crate::domain::event::Event;
 use crate::domain::trust::records::absorb;
@@ -376,46 +377,41 @@ pub struct Refusal {
 /// A document that fails alone is named and left out, and the rest of the
 /// group is checked without it; a group whose signature then does not hold
 /// is refused whole, since nothing of it can be told genuine.
-fn take_group(values: &[Value], taken: &mut Taken, now: DateTime<Utc>) -> Vec<Refusal> {
-    let read = read_group(values, now);
-    let culprit = read.refused.first().map(|(id, _)| id.clone());
-    let mut refused: Vec<Refusal> = read
-        .refused
-        .into_iter()
-        .map(|(doc, why)| Refusal {
-            doc,
-            why: why.to_string(),
-        })
-        .collect();
-    let Some(bundle) = read.bundle else {
-        return refused;
-    };
-    if let Err(e) = check_group(&bundle.to_json(), taken, now) {
-        for doc in &read.docs {
-            let why = match &culprit {
-                Some(bad) => format!("{e} (its group cannot be checked without document {bad})"),
-                None => e.to_string(),
-            };
-            refused.push(Refusal {
-                doc: doc.id.clone(),
-                why,
-            });
+fn take_group(values: Vec<Value>, taken: &mut Taken, now: DateTime<Utc>) -> Vec<Refusal> {
+    let mut group = GroupFile::new(now);
+    for value in values {
+        group.add(value);
+    }
+    let bundle = group.check_with(|text| {
+        let mut validation = Validation::start(text, now)?.assembled();
+        while !validation.step(usize::MAX)?.is_done() {}
+        validation.holding(&*taken).finish()
+    });
+    if let Some(bundle) = bundle {
+        for (device, records) in &bundle.chains {
+            absorb(taken.chains.entry(device.clone()).or_default(), records);
+        }
+        for e in bundle.events {
+            taken.events.insert((e.device.clone(), e.seq), e);
         }
     }
+    let refused = group.take_refused();
+    let culprit = refused
+        .iter()
+        .find(|(_, why)| !matches!(why, CouchRefusal::Checks(e) if e.event_index().is_none()))
+        .map(|(doc, _)| doc.clone());
     refused
-}
-
-fn check_group(text: &str, taken: &mut Taken, now: DateTime<Utc>) -> Result<(), BundleError> {
-    let mut validation = Validation::start(text, now)?;
-    while !validation.step(usize::MAX)?.is_done() {}
-    let bundle = validation.holding(&*taken).finish()?;
-    for (device, records) in &bundle.chains {
-        absorb(taken.chains.entry(device.clone()).or_default(), records);
-    }
-    for e in bundle.events {
-        taken.events.insert((e.device.clone(), e.seq), e);
-    }
-    Ok(())
+        .into_iter()
+        .map(|(doc, why)| {
+            let why = match (&why, &culprit) {
+                (CouchRefusal::Checks(e), Some(bad)) if e.event_index().is_none() => {
+                    format!("{why} (its group cannot be checked without document {bad})")
+                }
+                _ => why.to_string(),
+            };
+            Refusal { doc, why }
+        })
+        .collect()
 }
 
 /// Every valid event of a database as one checked sync file, and the
@@ -437,7 +433,7 @@ pub fn pull_bundle(db: &Database) -> Result<(Bundle, Vec<Refusal>), Failure> {
         }
     }
     let mut taken = Taken::default();
-    for docs in groups.values() {
+    for docs in groups.into_values() {
         refused.append(&mut take_group(docs, &mut taken, now));
     }
     let mut attachments = BTreeMap::new();

@@ -268,21 +268,33 @@ impl Remote {
         })
     }
 
-    /// Every document of the group `range` belongs to.
-    pub async fn group(&self, range: &DocRange) -> Result<Vec<Value>, CouchError> {
+    /// Up to `limit` documents of the group `range` belongs to, in id
+    /// order, after the document `after` (from the first when `None`).
+    pub async fn group_page(
+        &self,
+        range: &DocRange,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Value>, CouchError> {
         let (start, end) = range.group_keys();
+        let (start, skip) = match after {
+            Some(id) => (id.to_string(), 1),
+            None => (start, 0),
+        };
         let path = format!(
-            "_all_docs?include_docs=true&startkey={}&endkey={}",
+            "_all_docs?include_docs=true&startkey={}&endkey={}&limit={limit}&skip={skip}",
             encode(&Value::from(start).to_string()),
             encode(&Value::from(end).to_string())
         );
-        let value = self.get(&path).await?;
-        Ok(value["rows"]
-            .as_array()
+        let mut value = self.get(&path).await?;
+        let rows = match value["rows"].take() {
+            Value::Array(rows) => rows,
+            _ => Vec::new(),
+        };
+        Ok(rows
             .into_iter()
-            .flatten()
-            .filter(|row| row["doc"].is_object())
-            .map(|row| row["doc"].clone())
+            .map(|mut row| row["doc"].take())
+            .filter(Value::is_object)
             .collect())
     }
 

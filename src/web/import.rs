@@ -251,13 +251,20 @@ async fn step_all(
     }
 }
 
-/// Checks a small sync file already in memory (a group of documents pulled
-/// from a CouchDB server) with the same checks as a chosen file: shape,
-/// ids, checksum, signatures against what the device holds and trusts.
-pub fn check_text(text: &str, held: &[Event], trusted: &Trusted) -> Result<Bundle, BundleError> {
+/// Checks a group of documents pulled from a sync server, put together as
+/// the text of one sync file (`couch::GroupFile`), with the same checks as a
+/// chosen file but the checksum (the text was made here), a slice at a
+/// time so that the page stays responsive.
+pub async fn check_assembled(
+    text: &str,
+    held: &[Event],
+    trusted: &Trusted,
+) -> Result<Bundle, BundleError> {
     let view = HeldView::new(held, trusted);
     let by_id = &view.by_id;
-    let mut validation = begin(text, by_id, &view)?;
-    while !validation.step(usize::MAX)?.is_done() {}
+    let mut validation = begin(text, by_id, &view)?.assembled();
+    while !validation.step(SLICE)?.is_done() {
+        tasks::yield_to_browser().await;
+    }
     validation.finish()
 }

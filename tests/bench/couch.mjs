@@ -3,10 +3,13 @@
 // (checked like an import, written to IndexedDB), in headless Chromium,
 // next to the floor: the same events as one document each, posted with
 // _bulk_docs 1,000 per request and read back with _all_docs from plain
-// JavaScript. Also the CLI's push and pull, and one action's delay from
-// tablet A to tablet B. A benchmark: it prints figures, never fails on a
-// slow one.
-//   node tests/bench/couch.mjs          (uses the build in dist/; TICKETS=50000)
+// JavaScript. Also the CLI's push and pull, one action's delay from tablet
+// A to tablet B, and the anchor: PouchDB's own browser build replicating
+// the same events (one document each) to and from the same server, with
+// its default options and with batch_size 1000. A benchmark: it prints
+// figures, never fails on a slow one.
+//   node tests/bench/couch.mjs          (uses the build in dist/; TICKETS=50000;
+//                                        POUCH=0 leaves PouchDB out)
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +21,8 @@ const require = createRequire(join(root, 'tests/e2e/package.json'));
 const { chromium } = require('playwright-core');
 const harness = await import(join(root, 'tests/e2e/harness.mjs'));
 const TICKETS = Number(process.env.TICKETS ?? 50_000);
+const POUCH = process.env.POUCH !== '0';
+const pouchScript = join(root, 'tests/bench/node_modules/pouchdb/dist/pouchdb.min.js');
 const log = (t) => process.stderr.write(`${t}\n`);
 const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
@@ -30,6 +35,7 @@ const events = JSON.parse(readFileSync(file, 'utf8')).events;
 log(`${TICKETS} tickets, ${events.length} events`);
 const rows = [];
 const row = (name, value, note = '') => { rows.push([name, value, note]); log(`  ${name}: ${value} ${note}`); };
+const took = {};
 
 // ---- the floor: plain JavaScript, one document per event ---------------
 {
@@ -54,6 +60,7 @@ const row = (name, value, note = '') => { rows.push([name, value, note]); log(` 
     startkey = page.rows.at(-1).id;
   }
   const read = performance.now() - t0;
+  took.floorWrite = write; took.floorRead = read;
   row('floor: _bulk_docs, 1,000 per request (Node)', secs(write), `${events.length} docs`);
   row('floor: _all_docs?include_docs=true read back (Node)', secs(read), `${got} docs`);
   await couch.stop();
@@ -115,12 +122,14 @@ async function until(page, done, limitMs = 1_800_000) {
   await a.page.fill('[data-testid="sync-password"]', 'demo');
   await a.page.click('[data-testid="sync-login"]');
   const push = await until(a.page, async () => (await counts(a.page)).pushed >= events.length);
+  took.push = push.ms;
   row('app push: a device\'s log to an empty database', secs(push.ms), `${events.length} events; JS heap + wasm peak ${(push.peak / 1e6).toFixed(0)} MB`);
 
   const b = await tablet();
   await b.page.fill('[data-testid="sync-password"]', 'demo');
   await b.page.click('[data-testid="sync-login"]');
   const pull = await until(b.page, async () => (await counts(b.page)).pulled >= events.length);
+  took.pull = pull.ms;
   row('app pull: into an empty device, checked like an import, in IndexedDB', secs(pull.ms), `JS heap + wasm peak ${(pull.peak / 1e6).toFixed(0)} MB (goal ≤ 300 MB)`);
 
   // Steady state: one action on A visible on B, median of 10.
@@ -139,6 +148,56 @@ async function until(page, done, limitMs = 1_800_000) {
   }
   delays.sort((x, y) => x - y);
   row('one action on A visible on B (median of 10)', `${Math.round(delays[5])} ms`, `min ${Math.round(delays[0])}, max ${Math.round(delays[9])}; goal < 2 s`);
+}
+
+// ---- the anchor: PouchDB in the same browser, one document per event ------
+// Through the same origin and proxy as the app; its IndexedDB adapter.
+async function pouchPage() {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(server.url + '/couchdb/');
+  await page.addScriptTag({ path: pouchScript });
+  return { context, page };
+}
+const replicate = (page, from, to, options) => page.evaluate(async ({ from, to, options }) => {
+  const open = (name) => name.startsWith('remote:')
+    ? new PouchDB(`${location.origin}/couchdb/${name.slice(7)}`, { auth: { username: 'admin', password: 'admin' }, skip_setup: true })
+    : new PouchDB(name);
+  const t0 = performance.now();
+  const result = await PouchDB.replicate(open(from), open(to), options);
+  return { ms: performance.now() - t0, written: result.docs_written, ok: result.ok };
+}, { from, to, options });
+if (POUCH) {
+  const admin = { ...couch.admin, 'Content-Type': 'application/json' };
+  const source = await pouchPage();
+  log('loading PouchDB\'s local database (not timed)');
+  for (let i = 0; i < events.length; i += 5000) {
+    const docs = events.slice(i, i + 5000).map((e) => ({ _id: e.id, text: JSON.stringify(e) }));
+    await source.page.evaluate(async (docs) => {
+      const r = await new PouchDB('events').bulkDocs(docs);
+      if (r.some((x) => x.error)) throw new Error('bulkDocs refused a document');
+    }, docs);
+  }
+  for (const [label, options] of [['defaults', {}], ['batch_size 1000', { batch_size: 1000 }]]) {
+    const db = `pouch-${label.replace(/\W+/g, '-')}`;
+    await fetch(`${couch.url}/${db}`, { method: 'PUT', headers: admin });
+    const push = await replicate(source.page, 'events', `remote:${db}`, options);
+    row(`PouchDB push, ${label}`, secs(push.ms), `${push.written} docs written`);
+    const sink = await pouchPage();
+    const pull = await replicate(sink.page, `remote:${db}`, 'pulled', options);
+    row(`PouchDB pull, ${label}`, secs(pull.ms), `${pull.written} docs written to IndexedDB`);
+    await sink.context.close();
+    took[`pouchPush ${label}`] = push.ms;
+    took[`pouchPull ${label}`] = pull.ms;
+  }
+  await source.context.close();
+  const best = (way) => Math.min(took[`${way} defaults`], took[`${way} batch_size 1000`]);
+  const against = (name, ours, pouch, floor) => row(
+    `${name}: gridcare ÷ PouchDB's best`, `${(ours / pouch).toFixed(3)}`,
+    `${secs(ours)} ÷ ${secs(pouch)}; goal ≤ 0.200 ${ours * 5 <= pouch ? 'met' : '**missed**'}; ÷ floor ${(ours / floor).toFixed(2)}`,
+  );
+  against('push', took.push, best('pouchPush'), took.floorWrite);
+  against('pull', took.pull, best('pouchPull'), took.floorRead);
 }
 await browser.close();
 server.stop();

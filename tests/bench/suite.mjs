@@ -4,7 +4,8 @@
 // A benchmark: it prints figures and never fails on a slow one.
 //   bash tests/bench/run                    (builds first; the README's command)
 //   node tests/bench/suite.mjs              (uses the build in dist/)
-// Settings: TICKETS (default 50000), RUNS (default 3), RULES_TICKETS (100000).
+// Settings: TICKETS (default 50000), RUNS (default 3), RULES_TICKETS (100000),
+// SYNC=0 to leave out the CouchDB sync benchmark (tests/bench/couch.mjs).
 // Writes the table to tests/bench/results.md as well.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -548,6 +549,12 @@ ratio('import-merge, full store (vs parse + write)', impF, importFloor);
 ratio('cold start (vs read-back)', cold, readFloor);
 ratio('export (vs parse + read-back)', exp, exportFloor);
 
+// ---- live sync through CouchDB, against PouchDB (tests/bench/couch.mjs) ------
+// Its own servers and browser; SYNC=0 leaves it out (it takes the longest).
+const syncTable = process.env.SYNC === '0' ? '' : execFileSync('node', [join(root, 'tests', 'bench', 'couch.mjs')], {
+  cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24,
+});
+
 // ---- the table ----------------------------------------------------------------
 const chromiumVersion = execFileSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
 const lines = [
@@ -567,6 +574,9 @@ for (const r of rows) {
 }
 lines.push('', '## What signatures and encryption cost, in this run', '', '| figure | value | against |', '|---|---|---|');
 for (const [name, value, note] of trustRows) lines.push(`| ${name} | ${value} | ${note} |`);
+// Its table only (the harness's test runner prints an empty TAP report too).
+const syncRows = syncTable.split('\n').filter((l) => l.startsWith('|'));
+if (syncRows.length) lines.push('', '## Live sync through CouchDB, in this run', '', ...syncRows);
 const table = lines.join('\n') + '\n';
 console.log(table);
 writeFileSync(join(root, 'tests', 'bench', 'results.md'), table);

@@ -13,7 +13,8 @@
 
 use super::data::Data;
 use crate::domain::couch::{
-    documents_for, read_group, replication_id, Checkpoint, Coverage, DocRange, EventDoc, Refusal,
+    documents_for, replication_id, Checkpoint, Coverage, DocRange, EventDoc, GroupFile, Refusal,
+    Verdict,
 };
 use crate::domain::event::Event;
 use crate::web::couch::{self, CouchError, Remote, SyncTarget};
@@ -29,6 +30,9 @@ use std::collections::BTreeMap;
 const PAGE: usize = 500;
 /// Documents per `_bulk_docs` request.
 const PUSH_BATCH: usize = 50;
+/// Documents per request when a group is fetched: about 10,000 events,
+/// a few megabytes, so a large group never lies in memory twice.
+const GROUP_PAGE: usize = 10;
 /// How long a long poll waits for the server's feed to move, in ms.
 const LONG_POLL_MS: u32 = 25_000;
 /// The longest wait between retries after errors, in seconds.
@@ -368,30 +372,7 @@ impl Replication {
                 }
             }
             for (range, ids) in wanted.values() {
-                let docs: Vec<Value> = remote
-                    .group(range)
-                    .await?
-                    .into_iter()
-                    // Only this group's documents (a device named like
-                    // `A:0000000000` shares the id prefix of another's).
-                    .filter(|d| {
-                        d["_id"]
-                            .as_str()
-                            .and_then(DocRange::parse)
-                            .is_some_and(|r| r.device == range.device && r.signed == range.signed)
-                    })
-                    .collect();
-                // A node of a cluster that has not seen the document yet:
-                // try again later rather than move the checkpoint past it.
-                let fetched: FxHashSet<&str> =
-                    docs.iter().filter_map(|d| d["_id"].as_str()).collect();
-                if let Some(missing) = ids.iter().find(|id| !fetched.contains(id.as_str())) {
-                    return Err(CouchError::Server {
-                        status: 404,
-                        reason: format!("{missing}: listed in _changes but not returned yet"),
-                    });
-                }
-                self.take_group(&docs, announce).await?;
+                self.take_group(remote, range, ids, announce).await?;
             }
             if checkpoint.pulled_since != page.last_seq || !page.ids.is_empty() {
                 checkpoint.pulled_since = page.last_seq.clone();
@@ -476,34 +457,79 @@ impl Replication {
             .with_untracked(|all| all.iter().map(|e| (e.device.clone(), e.seq)).collect())
     }
 
-    /// Checks a group as an import checks a file; takes it or notes why not.
+    /// Fetches the group `range` belongs to a page of documents at a time,
+    /// checks it as an import checks a file, and takes it or notes why not.
+    /// `ids`: what `_changes` listed of it, which the fetch must return.
     /// A failure to write (locked, storage full) ends the run before the
     /// checkpoint moves, so the group is fetched again next time.
-    async fn take_group(self, docs: &[Value], announce: bool) -> Result<(), CouchError> {
-        let now = Utc::now();
-        let read = read_group(docs, now);
-        let mut refused = read.refused;
-        if let Some(bundle) = read.bundle {
+    async fn take_group(
+        self,
+        remote: &Remote,
+        range: &DocRange,
+        ids: &[String],
+        announce: bool,
+    ) -> Result<(), CouchError> {
+        let mut group = GroupFile::new(Utc::now());
+        let mut fetched: FxHashSet<String> = FxHashSet::default();
+        let mut after: Option<String> = None;
+        loop {
+            let page = remote
+                .group_page(range, after.as_deref(), GROUP_PAGE)
+                .await?;
+            let full = page.len() == GROUP_PAGE;
+            after = page
+                .last()
+                .and_then(|d| d["_id"].as_str())
+                .map(str::to_string);
+            for doc in page {
+                let id = doc["_id"].as_str().unwrap_or_default();
+                // Only this group's documents (a device named like
+                // `A:0000000000` shares the id prefix of another's).
+                let mine = DocRange::parse(id)
+                    .is_some_and(|r| r.device == range.device && r.signed == range.signed);
+                if mine {
+                    fetched.insert(id.to_string());
+                    group.add(doc);
+                }
+            }
+            if !full || after.is_none() {
+                break;
+            }
+        }
+        // A node of a cluster that has not seen the document yet: try
+        // again later rather than move the checkpoint past it.
+        if let Some(missing) = ids.iter().find(|id| !fetched.contains(id.as_str())) {
+            return Err(CouchError::Server {
+                status: 404,
+                reason: format!("{missing}: listed in _changes but not returned yet"),
+            });
+        }
+        drop(fetched);
+        let mut taken = None;
+        while !group.is_empty() {
+            let held = self.data.events.get_untracked();
             let trusted = self.data.trusted();
-            let text = bundle.to_json();
-            let checked = self
-                .data
-                .events
-                .with_untracked(|held| import::check_text(&text, held, &trusted));
-            match checked {
-                Ok(bundle) => match self.data.take_checked(bundle, announce).await {
-                    Ok(n) => self.status.update(|s| s.pulled += n),
-                    Err(e) => {
-                        return Err(CouchError::Server {
-                            status: 0,
-                            reason: e.message(crate::i18n::Lang::Zh),
-                        })
-                    }
-                },
+            let checked = import::check_assembled(group.text(), &held, &trusted).await;
+            match group.judge(checked) {
+                Verdict::Taken(bundle) => {
+                    taken = Some(bundle);
+                    break;
+                }
+                Verdict::Again => {}
+                Verdict::Refused => break,
+            }
+        }
+        let refused = group.take_refused();
+        // The text goes before the events are written.
+        drop(group);
+        if let Some(bundle) = taken {
+            match self.data.take_checked(bundle, announce).await {
+                Ok(n) => self.status.update(|s| s.pulled += n),
                 Err(e) => {
-                    for doc in &read.docs {
-                        refused.push((doc.id.clone(), Refusal::Checks(e.clone())));
-                    }
+                    return Err(CouchError::Server {
+                        status: 0,
+                        reason: e.message(crate::i18n::Lang::Zh),
+                    })
                 }
             }
         }

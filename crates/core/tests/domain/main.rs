@@ -7,6 +7,7 @@ mod calendar;
 mod candidates;
 mod clocks;
 mod corpus;
+mod couch;
 mod drill;
 mod grading;
 mod lifecycle;

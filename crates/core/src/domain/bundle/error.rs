@@ -171,6 +171,37 @@ pub enum BundleError {
 }
 
 impl BundleError {
+    /// The position in the file's events of the one event at fault, when a
+    /// single event is (its shape, id, time, text or numbers).
+    pub fn event_index(&self) -> Option<usize> {
+        use BundleError as E;
+        match self {
+            E::BadEvent { index, .. }
+            | E::UnknownField { index, .. }
+            | E::IdMismatch { index }
+            | E::BadTimestamp { index, .. }
+            | E::TextTooLong { index }
+            | E::OutOfRange { index, .. } => Some(*index),
+            _ => None,
+        }
+    }
+
+    /// The same fault told of the event at `new_index` instead (a position
+    /// in a part of the file: one document of a group).
+    pub fn at_event(mut self, new_index: usize) -> BundleError {
+        use BundleError as E;
+        match &mut self {
+            E::BadEvent { index, .. }
+            | E::UnknownField { index, .. }
+            | E::IdMismatch { index }
+            | E::BadTimestamp { index, .. }
+            | E::TextTooLong { index }
+            | E::OutOfRange { index, .. } => *index = new_index,
+            _ => {}
+        }
+        self
+    }
+
     /// The message for a person, in their language.
     pub fn message(&self, lang: Lang) -> String {
         use BundleError as E;

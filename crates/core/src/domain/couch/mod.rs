@@ -32,6 +32,10 @@
 //! it finds. Because the ids name the events they carry, the `_changes`
 //! feed alone tells a device which events the server has ([`Coverage`]).
 
+mod group;
+
+pub use group::{GroupFile, Verdict};
+
 use crate::domain::event::Event;
 use crate::domain::trust::records::for_export;
 use crate::domain::trust::ChainRecord;
@@ -50,7 +54,7 @@ pub const LAYOUT: u64 = 1;
 pub const CHUNK: usize = 1000;
 
 /// The design document and security object `gridcare couch-setup` installs.
-pub const DESIGN: &str = include_str!("data/couch_design.json");
+pub const DESIGN: &str = include_str!("../data/couch_design.json");
 
 /// A station's database name: `gridcare-` and the station in CouchDB's
 /// allowed letters (lower-case a–z, digits, `_$()+-/`); other characters
@@ -331,55 +335,6 @@ pub enum DocProblem {
     Range { device: String, from: u64, to: u64 },
 }
 
-/// Reads an event document fetched from a server and checks that it holds
-/// what its id says; the events' own checks come after, with the group.
-pub fn read_event_doc(value: &serde_json::Value) -> Result<(EventDoc, Vec<Event>), DocProblem> {
-    let doc: EventDoc = serde_json::from_value(value.clone()).map_err(|_| DocProblem::Layout)?;
-    if doc.kind != EVENTS_TYPE || doc.layout != LAYOUT {
-        return Err(DocProblem::Layout);
-    }
-    if DocRange::parse(&doc.id).as_ref() != Some(&doc.range()) {
-        return Err(DocProblem::IdMismatch);
-    }
-    let mut events = Vec::with_capacity(doc.events.len());
-    for (index, text) in doc.events.iter().enumerate() {
-        let event: Event =
-            serde_json::from_str(text).map_err(|_| DocProblem::Unreadable { index })?;
-        events.push(event);
-    }
-    let expected = doc.from..=doc.to;
-    let in_order = events.len() as u64 == doc.to - doc.from + 1
-        && events
-            .iter()
-            .zip(expected)
-            .all(|(e, seq)| e.seq == seq && e.device == doc.device);
-    if !in_order {
-        return Err(DocProblem::Range {
-            device: doc.device.clone(),
-            from: doc.from,
-            to: doc.to,
-        });
-    }
-    Ok((doc, events))
-}
-
-/// The chain records a group's documents carry, one of each.
-pub fn group_chains(docs: &[EventDoc]) -> BTreeMap<String, Vec<ChainRecord>> {
-    let mut out: BTreeMap<String, Vec<ChainRecord>> = BTreeMap::new();
-    for doc in docs {
-        if let Some(record) = &doc.chain {
-            let list = out.entry(doc.device.clone()).or_default();
-            if !list.contains(record) {
-                list.push(record.clone());
-            }
-        }
-    }
-    for list in out.values_mut() {
-        list.sort_by_key(|r| (r.from, r.seq));
-    }
-    out
-}
-
 /// Why a document was refused, in both languages.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Refusal {
@@ -409,63 +364,6 @@ impl std::fmt::Display for Refusal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.message(crate::i18n::Lang::En))
     }
-}
-
-/// A group's documents as read from a server: the documents refused on
-/// their own (unreadable, or an event whose id does not match it), and a
-/// sync file of the rest (events in sequence order, the group's chain
-/// records) for the caller to check against what it holds, as it checks a
-/// file, before it takes anything.
-pub struct GroupRead {
-    pub refused: Vec<(String, Refusal)>,
-    pub docs: Vec<EventDoc>,
-    pub bundle: Option<crate::domain::bundle::Bundle>,
-}
-
-pub fn read_group(values: &[serde_json::Value], now: chrono::DateTime<chrono::Utc>) -> GroupRead {
-    use crate::domain::bundle::Bundle;
-    let mut refused = Vec::new();
-    let mut docs = Vec::new();
-    for value in values {
-        let id = value["_id"].as_str().unwrap_or("?").to_string();
-        match read_event_doc(value) {
-            Ok((doc, _)) => {
-                let alone = Bundle::new(
-                    "couchdb",
-                    now,
-                    group_events(std::slice::from_ref(&doc)),
-                    BTreeMap::new(),
-                );
-                match Bundle::parse(&alone.to_json(), now) {
-                    Ok(_) => docs.push(doc),
-                    Err(e) => refused.push((id, Refusal::Checks(e))),
-                }
-            }
-            Err(problem) => refused.push((id, Refusal::Doc(problem))),
-        }
-    }
-    let bundle = (!docs.is_empty()).then(|| {
-        Bundle::new("couchdb", now, group_events(&docs), BTreeMap::new())
-            .with_chains(group_chains(&docs))
-    });
-    GroupRead {
-        refused,
-        docs,
-        bundle,
-    }
-}
-
-/// The events of documents of one group, in sequence order, one per number.
-fn group_events(docs: &[EventDoc]) -> Vec<Event> {
-    let mut events: BTreeMap<u64, Event> = BTreeMap::new();
-    for doc in docs {
-        for text in &doc.events {
-            if let Ok(e) = serde_json::from_str::<Event>(text) {
-                events.entry(e.seq).or_insert(e);
-            }
-        }
-    }
-    events.into_values().collect()
 }
 
 /// Where a replication stands with one database, kept on the device and,
