@@ -219,3 +219,56 @@ pub fn rules(args: RulesArgs) -> Result<ExitCode, Failure> {
     }
     Ok(ExitCode::SUCCESS)
 }
+
+#[derive(Args)]
+pub struct TrainModelArgs {
+    /// Labelled corpora: kind, category, subcategory, grade, text (tab-separated).
+    #[arg(required = true)]
+    corpora: Vec<PathBuf>,
+    /// The model's version.
+    #[arg(long)]
+    version: String,
+    /// Where to write it (JSON); standard output without.
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+}
+
+/// Trains the model on the corpora with the shipped rules beside it.
+pub fn train_model(args: TrainModelArgs) -> Result<ExitCode, Failure> {
+    use crate::domain::classify::model::{read_corpus, train_model};
+    let mut corpus = Vec::new();
+    let mut names = Vec::new();
+    for path in &args.corpora {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Failure(format!("{}: {e}", path.display())))?;
+        corpus.extend(read_corpus(&text));
+        names.push(
+            path.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        );
+    }
+    let rules = Classifier::rules_only(load_table(None)?);
+    let source = format!(
+        "n-gram model trained on {} labelled texts ({})",
+        corpus.len(),
+        names.join(", ")
+    );
+    let model = train_model(&corpus, &rules, &args.version, &source);
+    let json = serde_json::to_string(&model)?;
+    match &args.output {
+        Some(path) => std::fs::write(path, json + "\n")
+            .map_err(|e| Failure(format!("{}: {e}", path.display())))?,
+        None => println!("{json}"),
+    }
+    eprintln!(
+        "kind: {} labels, {} n-grams, margin {}; subcategory: {} labels, {} n-grams, margin {}",
+        model.kind.labels.len(),
+        model.kind.grams.len(),
+        model.kind.margin,
+        model.subcategory.labels.len(),
+        model.subcategory.grams.len(),
+        model.subcategory.margin
+    );
+    Ok(ExitCode::SUCCESS)
+}

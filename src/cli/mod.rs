@@ -32,6 +32,8 @@ enum Command {
     Due(engine::DueArgs),
     /// Print the active rule table, or check one with --check FILE.
     Rules(engine::RulesArgs),
+    /// Train the n-gram model beside the rules on labelled corpora (never a test half).
+    TrainModel(engine::TrainModelArgs),
     /// Write a demo bundle: the same seed gives the same base tickets, each device its own follow-ups.
     Demo(sync::DemoArgs),
     /// Merge bundles into one (union of events, canonical order) on standard output.
@@ -75,6 +77,7 @@ pub fn main() -> ExitCode {
         Command::Calendar(args) => engine::calendar(args),
         Command::Due(args) => engine::due(args),
         Command::Rules(args) => engine::rules(args),
+        Command::TrainModel(args) => engine::train_model(args),
         Command::Demo(args) => sync::demo(args),
         Command::Merge(args) => sync::merge(args),
         Command::Validate(args) => sync::validate(args),

@@ -23,6 +23,22 @@ fn main() {
     let classifier = Classifier::new(table.clone());
     let workload = RulesWorkload::generate(tickets, 0x5eed);
 
+    // The rules alone first, for what the n-gram model beside them costs.
+    let rules_only = Classifier::rules_only(table.clone());
+    let mut alone = Vec::new();
+    for _ in 0..runs {
+        let started = Instant::now();
+        black_box(workload.run(&table, &calendar, &rules_only));
+        alone.push(tickets as f64 / started.elapsed().as_secs_f64());
+    }
+    alone.sort_by(f64::total_cmp);
+    println!(
+        "rules alone (no n-gram model): {:.0} tickets/second median (min {:.0}, max {:.0})",
+        alone[alone.len() / 2],
+        alone[0],
+        alone[alone.len() - 1]
+    );
+
     let mut rates = Vec::new();
     for _ in 0..runs {
         let started = Instant::now();

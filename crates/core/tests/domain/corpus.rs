@@ -10,6 +10,11 @@
 //! - `complaints.tsv` and `heldout.tsv`: the first corpus, written by the
 //!   hand that first wrote the keywords.
 //!
+//! The development texts also trained the n-gram model beside the rules
+//! (`classify/model.rs`), so their figures with the model are not a
+//! measure: the test half and the first corpus's held-out texts are.
+//! Each corpus prints the rules alone and then with the model.
+//!
 //! The goal is 95 % per field on the test half (issue 20). Until the
 //! engine reaches it, the test half's assertion is a floor a little under
 //! the figure reached (a regression fails the build) and the shortfall is
@@ -31,7 +36,7 @@ const FRESH_DEV_MORE: &str = include_str!("../corpus/fresh-dev-more.tsv");
 const GOAL: f64 = 0.95;
 /// Floors: the figures reached, less a little, so that a change that makes
 /// the engine worse on any corpus fails.
-const TEST_HALF_FLOOR: f64 = 0.88;
+const TEST_HALF_FLOOR: f64 = 0.90;
 const DEVELOPMENT_FLOOR: f64 = 0.94;
 const FIRST_CORPUS_FLOOR: f64 = 0.95;
 const FIELDS: [&str; 4] = ["kind", "category", "subcategory", "grade"];
@@ -66,11 +71,39 @@ enum Show {
     FiguresOnly,
 }
 
-/// Accuracy per field, printed.
+/// Accuracy per field, printed, of the rules with the model beside them;
+/// the rules' own figures are printed too, to show what the model adds.
 fn accuracy(name: &str, cases: &[Case], show: Show) -> [f64; 4] {
-    let classifier = Classifier::new(RuleTable::shipped());
-    let mut correct = [0usize; 4];
+    let alone = figures(
+        &Classifier::rules_only(RuleTable::shipped()),
+        cases,
+        &mut Vec::new(),
+    );
     let mut misses = Vec::new();
+    let classifier = Classifier::new(RuleTable::shipped());
+    let correct = figures(&classifier, cases, &mut misses);
+    println!(
+        "{name}: {} texts (rules alone → with the model)",
+        cases.len()
+    );
+    for (i, field) in FIELDS.iter().enumerate() {
+        println!(
+            "  {field:<12} {:>5.1}% → {:>5.1}% ({}/{})",
+            100.0 * alone[i] as f64 / cases.len() as f64,
+            100.0 * correct[i] as f64 / cases.len() as f64,
+            correct[i],
+            cases.len()
+        );
+    }
+    if show == Show::Misses && !misses.is_empty() {
+        println!("misses:\n{}", misses.join("\n"));
+    }
+    correct.map(|c| c as f64 / cases.len() as f64)
+}
+
+/// How many texts `classifier` gets right per field, and its misses.
+fn figures(classifier: &Classifier, cases: &[Case], misses: &mut Vec<String>) -> [usize; 4] {
+    let mut correct = [0usize; 4];
     for case in cases {
         let c = classifier.classify(case.text, &Facts::default());
         let got = [
@@ -82,7 +115,7 @@ fn accuracy(name: &str, cases: &[Case], show: Show) -> [f64; 4] {
         for (i, field) in FIELDS.iter().enumerate() {
             if got[i] == case.expected[i] {
                 correct[i] += 1;
-            } else if show == Show::Misses {
+            } else {
                 misses.push(format!(
                     "  line {} {field}: expected {} got {} | {}",
                     case.line, case.expected[i], got[i], case.text
@@ -90,19 +123,7 @@ fn accuracy(name: &str, cases: &[Case], show: Show) -> [f64; 4] {
             }
         }
     }
-    println!("{name}: {} texts", cases.len());
-    for (i, field) in FIELDS.iter().enumerate() {
-        println!(
-            "  {field:<12} {:>5.1}% ({}/{})",
-            100.0 * correct[i] as f64 / cases.len() as f64,
-            correct[i],
-            cases.len()
-        );
-    }
-    if !misses.is_empty() {
-        println!("misses:\n{}", misses.join("\n"));
-    }
-    correct.map(|c| c as f64 / cases.len() as f64)
+    correct
 }
 
 fn require(name: &str, figures: [f64; 4], floor: f64) {
@@ -170,6 +191,28 @@ fn the_first_corpus_is_at_least_95_percent_per_field() {
         "first corpus",
         accuracy("first corpus", &all, Show::Misses),
         FIRST_CORPUS_FLOOR,
+    );
+}
+
+/// The shipped model is exactly what training on the development corpora
+/// gives (the first corpus and both sets of development texts): nothing
+/// else went into it, the test halves least of all. After a change to
+/// the corpora or the rules, make it again with
+/// `gridcare train-model --version V -o crates/core/src/domain/data/model.json
+/// crates/core/tests/corpus/{complaints,fresh-dev,fresh-dev-more}.tsv`.
+#[test]
+fn the_shipped_model_is_what_the_development_corpora_teach() {
+    use gridcare_core::domain::classify::model::{read_corpus, train_model, Model};
+    let corpus: Vec<_> = [FIRST, FRESH_DEV, FRESH_DEV_MORE]
+        .iter()
+        .flat_map(|c| read_corpus(c))
+        .collect();
+    let shipped = Model::shipped();
+    let rules = Classifier::rules_only(RuleTable::shipped());
+    let trained = train_model(&corpus, &rules, &shipped.version, &shipped.source);
+    assert!(
+        trained == shipped,
+        "the shipped model is not what the corpora teach: train it again"
     );
 }
 

@@ -15,7 +15,10 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
+pub mod model;
 mod text;
+use model::{Model, Scorer};
+
 use text::{
     followed_by_more, format_number, hours_of, span_text, starts_with_at, unit_at,
     unit_with_value_at,
@@ -133,10 +136,55 @@ pub struct Classifier {
     sequences: Vec<(Target, Sequence)>,
     /// Colloquial and regional forms and the standard ones they are read as.
     variants: Option<(AhoCorasick, Vec<String>)>,
+    /// The n-gram model beside the rules, if any (see `model`).
+    model: ModelRef,
+}
+
+/// Which model a classifier consults. The shipped one is made ready once,
+/// on the first text classified, not when the engine is built at start-up.
+#[derive(Clone, Debug)]
+enum ModelRef {
+    None,
+    Shipped,
+    Own(std::sync::Arc<ModelScorers>),
+}
+
+static SHIPPED_MODEL: std::sync::OnceLock<ModelScorers> = std::sync::OnceLock::new();
+
+/// The model's two fields, ready to score.
+#[derive(Clone, Debug)]
+struct ModelScorers {
+    source: String,
+    kind: Scorer,
+    subcategory: Scorer,
+}
+
+impl ModelScorers {
+    fn new(m: &Model) -> ModelScorers {
+        ModelScorers {
+            source: format!("{} ({})", m.source, m.version),
+            kind: Scorer::new(&m.kind),
+            subcategory: Scorer::new(&m.subcategory),
+        }
+    }
 }
 
 impl Classifier {
+    /// The rules of `table` with the shipped n-gram model beside them.
     pub fn new(table: RuleTable) -> Classifier {
+        Classifier {
+            model: ModelRef::Shipped,
+            ..Classifier::with_model(table, None)
+        }
+    }
+
+    /// The rules alone (the model's training asks them, to learn where
+    /// they go wrong).
+    pub fn rules_only(table: RuleTable) -> Classifier {
+        Classifier::with_model(table, None)
+    }
+
+    pub fn with_model(table: RuleTable, model: Option<&Model>) -> Classifier {
         let normaliser = Normaliser::new();
         let mut index: HashMap<String, usize> = HashMap::new();
         let mut patterns: Vec<String> = Vec::new();
@@ -246,6 +294,21 @@ impl Classifier {
             subs,
             sequences,
             variants,
+            model: match model {
+                Some(m) => ModelRef::Own(std::sync::Arc::new(ModelScorers::new(m))),
+                None => ModelRef::None,
+            },
+        }
+    }
+
+    /// The model to consult, made ready on first use if it is the shipped one.
+    fn model(&self) -> Option<&ModelScorers> {
+        match &self.model {
+            ModelRef::None => None,
+            ModelRef::Shipped => {
+                Some(SHIPPED_MODEL.get_or_init(|| ModelScorers::new(&Model::shipped())))
+            }
+            ModelRef::Own(m) => Some(m),
         }
     }
 
@@ -285,7 +348,7 @@ impl Classifier {
         let kind_cue = self.kind_by_intent(&hits, &mut rules);
 
         // Kind: the cue that decided; without one, what the topic suggests.
-        let kind_index = match &kind_cue {
+        let mut kind_index = match &kind_cue {
             Some((i, _, words)) => {
                 let kind = &self.table.kinds[*i];
                 rules.push(fired(
@@ -321,6 +384,32 @@ impl Classifier {
                     .expect("validated kind code")
             }
         };
+        // The model overrules the rules' kind only where it is much surer.
+        let grams = match self.model() {
+            Some(_) => model::keys_of(&normalised),
+            None => Vec::new(),
+        };
+        let model_kind = self.model().and_then(|m| {
+            let reading = m.kind.sure(&grams, &self.table.kinds[kind_index].code)?;
+            let i = self
+                .table
+                .kinds
+                .iter()
+                .position(|k| k.code == reading.label)?;
+            (i != kind_index).then_some((i, reading, &m.source))
+        });
+        if let Some((i, reading, source)) = model_kind {
+            rules.push(fired(
+                "model.kind",
+                source,
+                format!(
+                    "kind={} (not {})",
+                    reading.label, self.table.kinds[kind_index].code
+                ),
+                reading.evidence,
+            ));
+            kind_index = i;
+        }
         let kind = &self.table.kinds[kind_index];
 
         // Topic: fixed by some kinds (praise, suggestion), else the strongest keywords,
@@ -361,6 +450,21 @@ impl Classifier {
                 (cat.code.clone(), Some(sub.code.clone()))
             }
             (None, None) => ("other".to_string(), None),
+        };
+        let (category, subcategory) = match self.model_topic(kind, &grams, &subcategory) {
+            Some((category, sub, reading, source)) => {
+                rules.push(fired(
+                    "model.subcategory",
+                    source,
+                    format!(
+                        "subcategory={sub} (not {})",
+                        subcategory.as_deref().unwrap_or("-")
+                    ),
+                    reading.evidence,
+                ));
+                (category, Some(sub))
+            }
+            None => (category, subcategory),
         };
 
         // An outage or voltage problem needs someone on site.
@@ -414,6 +518,34 @@ impl Classifier {
             confidence,
             rule_table_version: self.table.version.clone(),
         }
+    }
+
+    /// The model's topic where it is much surer than the rules' and the
+    /// kind takes a topic at all (not one another kind fixes: praise,
+    /// suggestions).
+    fn model_topic<'a>(
+        &'a self,
+        kind: &crate::domain::rules::KindRule,
+        grams: &[u64],
+        rules_said: &Option<String>,
+    ) -> Option<(String, String, model::Reading, &'a str)> {
+        let m = self.model()?;
+        if !kind.topic || kind.fixed_subcategory.is_some() {
+            return None;
+        }
+        let reading = m
+            .subcategory
+            .sure(grams, rules_said.as_deref().unwrap_or("-"))?;
+        let fixed_elsewhere = self
+            .table
+            .kinds
+            .iter()
+            .any(|k| k.fixed_subcategory.as_deref() == Some(reading.label.as_str()));
+        if fixed_elsewhere || rules_said.as_deref() == Some(reading.label.as_str()) {
+            return None;
+        }
+        let (category, sub) = self.table.subcategory(&reading.label)?;
+        Some((category.code.clone(), sub.code.clone(), reading, &m.source))
     }
 
     /// The grade rules that hold, and the highest grade (lowest number) among

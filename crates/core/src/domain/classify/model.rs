@@ -1,0 +1,473 @@
+//! A small statistical model beside the rules: character n-gram weights
+//! learned from the labelled development corpora (an averaged perceptron),
+//! shipped as data (`data/model.json`) with its version.
+//!
+//! The rules decide first and explain themselves. The model speaks only
+//! where it is much surer than the rules are right: when its best label
+//! leads the next by at least the field's `margin`, and the rules said
+//! something else. Its decision names the character sequences that weighed
+//! most for it, so a supervisor still sees why.
+//!
+//! Training is deterministic (`train`), so the shipped weights can be made
+//! again from the corpora (`gridcare train-model`) and a test checks that
+//! they are. The corpora's test half is never among them.
+
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+/// The n-gram lengths the model reads: single characters, pairs, triples.
+const ORDERS: [usize; 3] = [1, 2, 3];
+
+/// The shipped model.
+pub const SHIPPED: &str = include_str!("../data/model.json");
+
+/// What the model learned, for each field it may decide.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Model {
+    pub version: String,
+    /// What it was trained on, in words (shown with every decision it makes).
+    pub source: String,
+    pub kind: FieldModel,
+    pub subcategory: FieldModel,
+}
+
+/// One field's labels and each n-gram's weight for them.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FieldModel {
+    pub labels: Vec<String>,
+    /// How far the best label must lead the next before it may overrule
+    /// the rules.
+    pub margin: i32,
+    /// n-gram → (label index, weight), weights that matter only.
+    pub grams: std::collections::BTreeMap<String, Vec<(u16, i32)>>,
+}
+
+/// The model's reading of one text for one field.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reading {
+    pub label: String,
+    /// How far it leads the next label.
+    pub lead: i32,
+    /// The n-grams that weighed most for it, strongest first.
+    pub evidence: Vec<String>,
+}
+
+/// A field model ready to score texts: each n-gram by its packed key
+/// (`keys_of`), so that reading a text hashes numbers, not strings.
+#[derive(Clone, Debug, Default)]
+pub struct Scorer {
+    labels: Vec<String>,
+    margin: i32,
+    /// Where each n-gram's weights are in `weights` (start, count): one
+    /// probe of the map and one read of a flat list per n-gram.
+    grams: FxHashMap<u64, (u32, u32)>,
+    weights: Vec<(u16, i32)>,
+}
+
+impl Model {
+    /// The model shipped with this build.
+    pub fn shipped() -> Model {
+        serde_json::from_str(SHIPPED).expect("the shipped model reads")
+    }
+}
+
+impl Scorer {
+    pub fn new(field: &FieldModel) -> Scorer {
+        let mut grams = FxHashMap::default();
+        grams.reserve(field.grams.len());
+        let mut weights = Vec::new();
+        for (gram, list) in &field.grams {
+            if let (Some(key), Ok(start), Ok(count)) = (
+                key_of(gram),
+                u32::try_from(weights.len()),
+                u32::try_from(list.len()),
+            ) {
+                grams.insert(key, (start, count));
+                weights.extend_from_slice(list);
+            }
+        }
+        Scorer {
+            labels: field.labels.clone(),
+            margin: field.margin,
+            grams,
+            weights,
+        }
+    }
+
+    /// The weights of one n-gram (none for one the model does not know).
+    fn of(&self, key: &u64) -> &[(u16, i32)] {
+        match self.grams.get(key) {
+            Some(&(start, count)) => &self.weights[start as usize..start as usize + count as usize],
+            None => &[],
+        }
+    }
+
+    /// The best label for a text of these n-grams (`keys_of`), when it
+    /// leads the next by the field's margin and is not `unless` (what the
+    /// rules said); `None` otherwise.
+    /// (The n-grams behind it are found only when `unless` is not its label:
+    /// the usual case, the model agreeing with the rules, costs no more.)
+    pub fn sure(&self, keys: &[u64], unless: &str) -> Option<Reading> {
+        let (best, lead) = self.best(keys)?;
+        (lead >= self.margin && self.labels[best] != unless).then(|| self.reading(keys, best, lead))
+    }
+
+    /// The best label for a text of these n-grams and by how much it leads.
+    pub fn read(&self, keys: &[u64]) -> Option<Reading> {
+        let (best, lead) = self.best(keys)?;
+        Some(self.reading(keys, best, lead))
+    }
+
+    fn best(&self, keys: &[u64]) -> Option<(usize, i32)> {
+        if self.labels.len() < 2 {
+            return None;
+        }
+        let mut all = [0i64; 64];
+        let scores = all.get_mut(..self.labels.len())?;
+        for key in keys {
+            for &(label, weight) in self.of(key) {
+                scores[usize::from(label)] += i64::from(weight);
+            }
+        }
+        let best = (0..scores.len()).max_by_key(|&i| (scores[i], std::cmp::Reverse(i)))?;
+        let second = (0..scores.len())
+            .filter(|&i| i != best)
+            .map(|i| scores[i])
+            .max()?;
+        Some((
+            best,
+            i32::try_from(scores[best] - second).unwrap_or(i32::MAX),
+        ))
+    }
+
+    /// The reading, with the n-grams that weighed most for `best`.
+    fn reading(&self, keys: &[u64], best: usize, lead: i32) -> Reading {
+        let weight_for = |key: &u64| -> i32 {
+            self.of(key)
+                .iter()
+                .find(|(l, _)| usize::from(*l) == best)
+                .map_or(0, |(_, w)| *w)
+        };
+        let mut evidence: Vec<(i32, String)> = keys
+            .iter()
+            .map(|k| (weight_for(k), gram_of(*k)))
+            .filter(|(w, _)| *w > 0)
+            .collect();
+        evidence.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        evidence.dedup_by(|a, b| a.1 == b.1);
+        Reading {
+            label: self.labels[best].clone(),
+            lead,
+            evidence: evidence.into_iter().take(5).map(|(_, g)| g).collect(),
+        }
+    }
+}
+
+/// Bits of one character in a packed n-gram: every code point fits.
+const CHAR_BITS: u32 = 21;
+
+/// The packed key of an n-gram of one to three characters.
+fn key_of(gram: &str) -> Option<u64> {
+    let chars: Vec<char> = gram.chars().collect();
+    (ORDERS.contains(&chars.len()) && !chars.contains(&'\0')).then(|| {
+        chars
+            .iter()
+            .fold(0u64, |k, &c| (k << CHAR_BITS) | u64::from(c))
+    })
+}
+
+/// The n-gram a packed key stands for.
+fn gram_of(mut key: u64) -> String {
+    let mut chars = Vec::with_capacity(3);
+    while key != 0 {
+        chars.push(char::from_u32((key & ((1 << CHAR_BITS) - 1)) as u32).unwrap_or('?'));
+        key >>= CHAR_BITS;
+    }
+    chars.iter().rev().collect()
+}
+
+/// Every distinct n-gram of the text (white space left out), as packed
+/// keys, sorted: one pass over the characters, no strings made. (Whether
+/// an n-gram occurs, not how often: counting them did worse in training.)
+pub fn keys_of(normalised: &str) -> Vec<u64> {
+    let mut keys = Vec::with_capacity(normalised.len());
+    let (mut one, mut two) = (0u64, 0u64);
+    for c in normalised
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\0')
+    {
+        let c = u64::from(c);
+        keys.push(c);
+        if one != 0 {
+            keys.push((one << CHAR_BITS) | c);
+        }
+        if two != 0 {
+            keys.push((two << (2 * CHAR_BITS)) | (one << CHAR_BITS) | c);
+        }
+        (one, two) = (c, one);
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+/// One label's weight for one n-gram while training: now, summed over the
+/// steps before `since`, for the average.
+#[cfg(not(target_arch = "wasm32"))]
+#[derive(Clone)]
+struct Weight {
+    label: usize,
+    now: i64,
+    sum: i64,
+    since: u64,
+}
+
+/// Trains one field: an averaged perceptron over n-grams, `epochs` passes
+/// in a fixed pseudo-random order, weights scaled to whole numbers and
+/// those under `keep_above` in size dropped (they never decide).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn train(examples: &[(String, String)], epochs: usize, keep_above: i32) -> FieldModel {
+    let mut labels: Vec<String> = examples.iter().map(|(_, y)| y.clone()).collect();
+    labels.sort();
+    labels.dedup();
+    let label_of: FxHashMap<&str, usize> = labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.as_str(), i))
+        .collect();
+    // Each n-gram by number; per n-gram, its labels' weights.
+    let mut ids: FxHashMap<u64, usize> = FxHashMap::default();
+    let mut names: Vec<u64> = Vec::new();
+    let data: Vec<(Vec<usize>, usize)> = examples
+        .iter()
+        .map(|(text, y)| {
+            let grams = keys_of(text)
+                .into_iter()
+                .map(|key| {
+                    *ids.entry(key).or_insert_with(|| {
+                        names.push(key);
+                        names.len() - 1
+                    })
+                })
+                .collect();
+            (grams, label_of[y.as_str()])
+        })
+        .collect();
+    let mut weights: Vec<Vec<Weight>> = vec![Vec::new(); names.len()];
+    let mut step: u64 = 1;
+    let mut order: Vec<usize> = (0..data.len()).collect();
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut scores = vec![0i64; labels.len()];
+    for _ in 0..epochs {
+        // Fisher–Yates with a fixed xorshift: the same order on every machine.
+        for i in (1..order.len()).rev() {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            order.swap(i, (seed % (i as u64 + 1)) as usize);
+        }
+        for &i in &order {
+            let (grams, truth) = &data[i];
+            scores.iter_mut().for_each(|s| *s = 0);
+            for &g in grams {
+                for w in &weights[g] {
+                    scores[w.label] += w.now;
+                }
+            }
+            let guess = (0..labels.len())
+                .max_by_key(|&l| (scores[l], std::cmp::Reverse(l)))
+                .unwrap_or(0);
+            if guess != *truth {
+                for &g in grams {
+                    for (label, delta) in [(*truth, 1i64), (guess, -1)] {
+                        let list = &mut weights[g];
+                        let at = match list.iter().position(|w| w.label == label) {
+                            Some(at) => at,
+                            None => {
+                                list.push(Weight {
+                                    label,
+                                    now: 0,
+                                    sum: 0,
+                                    since: step,
+                                });
+                                list.len() - 1
+                            }
+                        };
+                        let w = &mut list[at];
+                        // Catch the running sum up to now, then change.
+                        w.sum += w.now * (step - w.since) as i64;
+                        w.since = step;
+                        w.now += delta;
+                    }
+                }
+            }
+            step += 1;
+        }
+    }
+    let mut grams: std::collections::BTreeMap<String, Vec<(u16, i32)>> = Default::default();
+    for (g, list) in weights.into_iter().enumerate() {
+        for w in list {
+            let total = w.sum + w.now * (step - w.since) as i64;
+            // The average weight, in hundredths.
+            let Ok(average) = i32::try_from((total * 100) / step as i64) else {
+                continue;
+            };
+            if average.abs() > keep_above {
+                grams
+                    .entry(gram_of(names[g]))
+                    .or_default()
+                    .push((u16::try_from(w.label).unwrap_or(u16::MAX), average));
+            }
+        }
+    }
+    for list in grams.values_mut() {
+        list.sort_unstable();
+    }
+    FieldModel {
+        labels,
+        margin: 0,
+        grams,
+    }
+}
+
+/// One labelled text of a corpus.
+#[derive(Clone, Debug)]
+pub struct Labelled {
+    pub kind: String,
+    pub subcategory: String,
+    pub text: String,
+}
+
+/// Reads a corpus file: `kind category subcategory grade text`, tab-separated,
+/// `#` lines and blank lines skipped.
+pub fn read_corpus(tsv: &str) -> Vec<Labelled> {
+    tsv.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| {
+            let cols: Vec<&str> = l.splitn(5, '\t').collect();
+            (cols.len() == 5).then(|| Labelled {
+                kind: cols[0].to_string(),
+                subcategory: cols[2].to_string(),
+                text: cols[4].to_string(),
+            })
+        })
+        .collect()
+}
+
+/// Passes over the corpus while training.
+#[cfg(not(target_arch = "wasm32"))]
+const EPOCHS: usize = 10;
+/// Weights at or under this size (hundredths) are dropped from the shipped model.
+#[cfg(not(target_arch = "wasm32"))]
+const KEEP_ABOVE: i32 = 80;
+/// Folds of the cross-validation that picks each field's margin.
+#[cfg(not(target_arch = "wasm32"))]
+const FOLDS: usize = 5;
+/// The margins tried (hundredths); `i32::MAX` is "never overrule".
+#[cfg(not(target_arch = "wasm32"))]
+const MARGINS: [i32; 12] = [
+    0,
+    250,
+    500,
+    750,
+    1000,
+    1500,
+    2000,
+    3000,
+    4000,
+    6000,
+    8000,
+    i32::MAX,
+];
+
+/// Trains the model on `corpus` and picks each field's margin by
+/// cross-validation against the rules (`rules`: the classifier without a
+/// model): the margin at which overruling the rules with the model's held-out
+/// readings gets the most right, the higher margin on a tie.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn train_model(
+    corpus: &[Labelled],
+    rules: &super::Classifier,
+    version: &str,
+    source: &str,
+) -> Model {
+    let normalised: Vec<String> = corpus.iter().map(|c| rules.normalise(&c.text)).collect();
+    let examples = |pick: fn(&Labelled) -> &String, keep: &dyn Fn(usize) -> bool| {
+        corpus
+            .iter()
+            .zip(&normalised)
+            .enumerate()
+            .filter(|(i, _)| keep(*i))
+            .map(|(_, (c, n))| (n.clone(), pick(c).clone()))
+            .collect::<Vec<_>>()
+    };
+    let kind_of: fn(&Labelled) -> &String = |c| &c.kind;
+    let sub_of: fn(&Labelled) -> &String = |c| &c.subcategory;
+    // Held-out readings: (truth, rules' answer, model's reading) per field.
+    let mut kinds = Vec::new();
+    let mut subs = Vec::new();
+    for fold in 0..FOLDS {
+        let train_on = |i: usize| i % FOLDS != fold;
+        let kind = Scorer::new(&train(&examples(kind_of, &train_on), EPOCHS, KEEP_ABOVE));
+        let sub = Scorer::new(&train(&examples(sub_of, &train_on), EPOCHS, KEEP_ABOVE));
+        for (i, c) in corpus.iter().enumerate().filter(|(i, _)| !train_on(*i)) {
+            let said = rules.classify(&c.text, &crate::domain::facts::Facts::default());
+            let said_sub = said.subcategory.clone().unwrap_or_else(|| "-".into());
+            let keys = keys_of(&normalised[i]);
+            if let Some(reading) = kind.read(&keys) {
+                kinds.push((c.kind.clone(), said.kind.clone(), reading));
+            }
+            // The topic only where the rules' kind was right: the kind's own
+            // margin speaks for the rest.
+            if said.kind == c.kind {
+                if let Some(reading) = sub.read(&keys) {
+                    subs.push((c.subcategory.clone(), said_sub, reading));
+                }
+            }
+        }
+    }
+    let fixed: Vec<String> = rules
+        .table()
+        .kinds
+        .iter()
+        .filter_map(|k| k.fixed_subcategory.clone())
+        .collect();
+    let right_at = |held: &[(String, String, Reading)], allowed: &dyn Fn(&str) -> bool, m: i32| {
+        held.iter()
+            .filter(|(truth, said, r)| {
+                let overrule = r.lead >= m && &r.label != said && allowed(&r.label);
+                let answer = if overrule { &r.label } else { said };
+                answer == truth
+            })
+            .count()
+    };
+    let best_margin = |held: &[(String, String, Reading)], allowed: &dyn Fn(&str) -> bool| {
+        let m = MARGINS
+            .iter()
+            .copied()
+            .max_by_key(|&m| (right_at(held, allowed, m), m))
+            .unwrap_or(i32::MAX);
+        if std::env::var_os("GRIDCARE_TRAIN_REPORT").is_some() {
+            eprintln!(
+                "  cross-validated: rules alone {}/{}, with the model at margin {m}: {}/{}",
+                right_at(held, allowed, i32::MAX),
+                held.len(),
+                right_at(held, allowed, m),
+                held.len()
+            );
+        }
+        m
+    };
+    let mut kind = train(&examples(kind_of, &|_| true), EPOCHS, KEEP_ABOVE);
+    kind.margin = best_margin(&kinds, &|_| true);
+    let mut subcategory = train(&examples(sub_of, &|_| true), EPOCHS, KEEP_ABOVE);
+    subcategory.margin = best_margin(&subs, &|label| {
+        !fixed.iter().any(|f| f == label) && rules.table().subcategory(label).is_some()
+    });
+    Model {
+        version: version.to_string(),
+        source: source.to_string(),
+        kind,
+        subcategory,
+    }
+}
