@@ -228,7 +228,8 @@ pub struct TrainModelArgs {
     /// The model's version.
     #[arg(long)]
     version: String,
-    /// Where to write it (JSON); standard output without.
+    /// Where to write it: JSON, gzip-compressed when the name ends in .gz
+    /// (as the shipped data/model.json.gz); standard output without.
     #[arg(short, long)]
     output: Option<PathBuf>,
 }
@@ -255,11 +256,15 @@ pub fn train_model(args: TrainModelArgs) -> Result<ExitCode, Failure> {
         names.join(", ")
     );
     let model = train_model(&corpus, &rules, &args.version, &source);
-    let json = serde_json::to_string(&model)?;
     match &args.output {
-        Some(path) => std::fs::write(path, json + "\n")
+        // `data/model.json.gz`: what the build ships.
+        Some(path) if path.extension().is_some_and(|e| e == "gz") => {
+            std::fs::write(path, model.to_gzip())
+                .map_err(|e| Failure(format!("{}: {e}", path.display())))?
+        }
+        Some(path) => std::fs::write(path, serde_json::to_string(&model)? + "\n")
             .map_err(|e| Failure(format!("{}: {e}", path.display())))?,
-        None => println!("{json}"),
+        None => println!("{}", serde_json::to_string(&model)?),
     }
     eprintln!(
         "kind: {} labels, {} n-grams, margin {}; subcategory: {} labels, {} n-grams, margin {}",

@@ -198,7 +198,7 @@ fn the_first_corpus_is_at_least_95_percent_per_field() {
 /// gives (the first corpus and both sets of development texts): nothing
 /// else went into it, the test halves least of all. After a change to
 /// the corpora or the rules, make it again with
-/// `gridcare train-model --version V -o crates/core/src/domain/data/model.json
+/// `gridcare train-model --version V -o crates/core/src/domain/data/model.json.gz
 /// crates/core/tests/corpus/{complaints,fresh-dev,fresh-dev-more}.tsv`.
 #[test]
 fn the_shipped_model_is_what_the_development_corpora_teach() {
