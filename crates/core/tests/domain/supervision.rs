@@ -548,6 +548,16 @@ fn the_ledger_is_built_from_events_and_filters() {
         Some(&Data::Float(10.0))
     );
     assert_eq!(range.get((1, col("满意度"))), Some(&Data::Float(95.0)));
+    // Received: a real date cell (a supervisor filters and computes by
+    // date in Excel), 09:00 China time on 2 November.
+    match range.get((1, col("受理时间"))) {
+        Some(Data::DateTime(when)) => {
+            // Excel's serial day: days since 1899-12-30, the hour a fraction.
+            let day = f64::from(46_328) + 9.0 / 24.0;
+            assert!((when.as_f64() - day).abs() < 1e-6, "{}", when.as_f64());
+        }
+        other => panic!("受理时间 is not a date cell: {other:?}"),
+    }
     assert_eq!(
         range.get((1, col("首次响应"))),
         Some(&Data::String("按时完成".into()))

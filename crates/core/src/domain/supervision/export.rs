@@ -7,13 +7,16 @@ use crate::domain::labels::{area_key, cause_key, clock_state_key, grade_key, sta
 use crate::domain::rules::RuleTable;
 use crate::domain::time::china;
 use crate::i18n::{Lang, Term};
-use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
 
 /// One cell of the ledger.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Cell {
     Text(String),
     Number(f64),
+    /// A moment in China time: a real date cell in a workbook (so it sorts,
+    /// filters and computes as a date), `YYYY-MM-DD HH:MM` in a CSV.
+    Time(chrono::NaiveDateTime),
     Empty,
 }
 
@@ -88,12 +91,7 @@ pub fn sheet(rows: &[LedgerRow], table: &RuleTable, lang: Lang) -> Sheet {
         .map(|r| {
             let mut cells = vec![
                 Cell::text(&r.number),
-                Cell::text(
-                    r.received
-                        .with_timezone(&china())
-                        .format("%Y-%m-%d %H:%M")
-                        .to_string(),
-                ),
+                Cell::Time(r.received.with_timezone(&china()).naive_local()),
                 Cell::text(table.name_of(&r.kind, lang)),
                 Cell::text(table.name_of(&r.category, lang)),
                 Cell::opt(r.subcategory.as_deref().map(|s| table.name_of(s, lang))),
@@ -166,6 +164,7 @@ pub fn to_csv(sheet: &Sheet) -> String {
                 .map(|c| match c {
                     Cell::Text(s) => csv_field(s),
                     Cell::Number(n) => n.to_string(),
+                    Cell::Time(t) => t.format("%Y-%m-%d %H:%M").to_string(),
                     Cell::Empty => String::new(),
                 })
                 .collect(),
@@ -181,6 +180,7 @@ pub fn to_xlsx(sheet: &Sheet, title: &str) -> Result<Vec<u8>, XlsxError> {
     let ws = workbook.add_worksheet();
     ws.set_name(title)?;
     let bold = Format::new().set_bold().set_background_color("E8EEEB");
+    let minute = Format::new().set_num_format("yyyy-mm-dd hh:mm");
     for (col, (header, width)) in sheet.headers.iter().zip(&sheet.widths).enumerate() {
         let col = col as u16;
         ws.write_string_with_format(0, col, header, &bold)?;
@@ -195,6 +195,16 @@ pub fn to_xlsx(sheet: &Sheet, title: &str) -> Result<Vec<u8>, XlsxError> {
                 }
                 Cell::Number(n) => {
                     ws.write_number(r, col as u16, *n)?;
+                }
+                Cell::Time(t) => {
+                    use chrono::{Datelike, Timelike};
+                    let when = ExcelDateTime::from_ymd(
+                        u16::try_from(t.year()).unwrap_or(1900),
+                        t.month() as u8,
+                        t.day() as u8,
+                    )?
+                    .and_hms(t.hour() as u16, t.minute() as u8, t.second())?;
+                    ws.write_datetime_with_format(r, col as u16, &when, &minute)?;
                 }
                 Cell::Empty => {}
             }
