@@ -44,6 +44,7 @@ gridcare_core::translations! {
     TryClassifier => "试一试分类", "Try the classifier";
     TypeComplaint => "输入客户反映的内容", "Type what the customer said";
     Facts => "识别出的事实", "Extracted facts";
+    NoFactsFound => "未读出停电户数、时长等事实", "No facts (households, hours …) read from the text";
     RulesFired => "触发的规则", "Rules that fired";
     Confidence => "置信度", "Confidence";
     NothingMatched => "未识别出明确类别，请人工判断", "No clear category found; please decide by hand";

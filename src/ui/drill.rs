@@ -4,7 +4,7 @@
 
 use crate::domain::drill::{mark, resolution_rules, scenarios, Answer, Score};
 use crate::domain::labels::grade_key;
-use crate::i18n::{Key, Label, Term};
+use crate::i18n::{Key, Label, Lang, Term};
 use crate::ui::state::engine::use_engine;
 use crate::ui::state::use_i18n;
 use gloo_storage::{LocalStorage, Storage};
@@ -311,6 +311,7 @@ pub fn DrillPage() -> impl IntoView {
 #[component]
 fn ScoreLines(score: Score) -> impl IntoView {
     let i18n = use_i18n();
+    let engine = use_engine();
     view! {
         <p>
             <strong>{score.points} " / " {score.out_of}</strong>
@@ -320,19 +321,35 @@ fn ScoreLines(score: Score) -> impl IntoView {
                 .marks
                 .into_iter()
                 .map(|m| {
+                    let words = |lang| {
+                        crate::domain::words::mark_in_words(
+                            &m,
+                            engine.table(),
+                            &engine.templates,
+                            lang,
+                        )
+                    };
+                    let (zh, en) = (words(Lang::Zh), words(Lang::En));
+                    let correct = m.correct;
+                    let said = move || {
+                        let (given, expected, rule) = match i18n.lang.get() {
+                            Lang::Zh => zh.clone(),
+                            Lang::En => en.clone(),
+                        };
+                        let verdict = if correct {
+                            "✓".to_string()
+                        } else {
+                            format!("✗ {given} → {expected}")
+                        };
+                        format!("{verdict} · {rule}")
+                    };
                     view! {
                         <li class:right=m.correct class:wrong=!m.correct data-part=m.part.clone()>
                             {i18n.t(part_key(&m.part))}
                             ": "
-                            {if m.correct {
-                                "✓".to_string()
-                            } else {
-                                format!("✗ {} → {}", m.given, m.expected)
-                            }}
-                            " · "
-                            <code>{m.rule}</code>
+                            {said}
                             " ("
-                            {m.source}
+                            {m.source.clone()}
                             ")"
                         </li>
                     }

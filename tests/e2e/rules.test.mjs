@@ -37,7 +37,8 @@ test('typing a complaint classifies it live and explains why', async () => {
   assert.match(await result.locator('[data-field="grade"]').innerText(), /一级.*启动应急预案/);
   const fired = await page.$$eval('.rules-fired tbody tr', (rows) => rows.map((r) => r.innerText));
   assert.ok(fired.some((r) => r.includes('grade.1.joint_supply_quality') && r.includes('003 §八')), fired.join('\n'));
-  assert.ok(fired.some((r) => r.includes('fact.joint') && r.includes('joint_households=20')));
+  // On /rules the id stands small beside the rule's name; what it decided reads in words.
+  assert.ok(fired.some((r) => r.includes('fact.joint') && r.includes('联名户数') && r.includes('联名户数 20 户')), fired.join('\n'));
   // Promised deadlines in China time, each with its clause.
   const grade1 = await page.locator('[data-clock="clock.resolution.grade1"]').innerText();
   assert.match(grade1, /一级闭环处理 \d{4}-\d{2}-\d{2} \d{2}:\d{2} · 003 §一\(一\)/);

@@ -76,7 +76,7 @@ fn TryClassifier() -> impl IntoView {
                 prop:value=move || text.get()
                 on:input=move |ev| text.set(event_target_value(&ev))
             ></textarea>
-            {move || result.get().map(|c| view! { <ClassificationView c=c /> })}
+            {move || result.get().map(|c| view! { <ClassificationView c=c with_ids=true /> })}
         </section>
     }
 }

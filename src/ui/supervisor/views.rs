@@ -432,9 +432,8 @@ pub fn AlertsView(desk: Desk) -> impl IntoView {
                         <td class="num">{format!("{} / {}", a.count, a.of)}</td>
                         <td class="num">{percent(a.share)}</td>
                         <td>
-                            <code>{a.rule.clone()}</code>
-                            " "
-                            {a.source.clone()}
+                            {crate::domain::words::rule_name(&table, &a.rule, lang)} " ("
+                            {a.source.clone()} ")"
                         </td>
                     </tr>
                 }

@@ -6,14 +6,17 @@ use crate::domain::classify::{Classification, Confidence};
 use crate::domain::clock::{clocks, ClockInput, ClockState};
 use crate::domain::labels::grade_key;
 use crate::domain::time::china;
+use crate::domain::words;
 use crate::i18n::{Key, Lang, Term};
 use crate::ui::state::{use_engine, use_i18n};
 use crate::ui::widgets::TableHead;
 use chrono::Utc;
 use leptos::prelude::*;
 
+/// `with_ids`: each rule's id too, small (on `/rules`, for those who edit
+/// the table); everywhere else rules go by their names only.
 #[component]
-pub fn ClassificationView(c: Classification) -> impl IntoView {
+pub fn ClassificationView(c: Classification, #[prop(optional)] with_ids: bool) -> impl IntoView {
     let i18n = use_i18n();
     let engine = use_engine();
     let table = engine.table();
@@ -36,7 +39,14 @@ pub fn ClassificationView(c: Classification) -> impl IntoView {
         Confidence::Medium => Key::ConfidenceMedium,
         Confidence::Low => Key::ConfidenceLow,
     };
-    let facts = serde_json::to_string(&c.facts).unwrap_or_default();
+    let in_words = |lang| {
+        let facts = words::facts_in_words(&c.facts, lang);
+        if facts.is_empty() {
+            return i18n.t(Key::NoFactsFound)().to_string();
+        }
+        facts.join("、")
+    };
+    let facts = (in_words(Lang::Zh), in_words(Lang::En));
     let now = Utc::now();
     let input = ClockInput {
         received: now,
@@ -57,7 +67,20 @@ pub fn ClassificationView(c: Classification) -> impl IntoView {
         Lang::Zh => pair.0.clone(),
         Lang::En => pair.1.clone(),
     };
-    let rules = c.rules.clone();
+    let rules: Vec<_> = c
+        .rules
+        .iter()
+        .map(|r| {
+            let both = |f: &dyn Fn(Lang) -> String| (f(Lang::Zh), f(Lang::En));
+            (
+                r.id.clone(),
+                both(&|lang| words::rule_name(table, &r.id, lang)),
+                both(&|lang| words::decision_in_words(table, &r.decided, lang)),
+                r.matched.join("、"),
+                r.source.clone(),
+            )
+        })
+        .collect();
     view! {
         <dl class="classification" data-testid="classification">
             <dt>{i18n.t(Term::Kind)}</dt>
@@ -94,9 +117,7 @@ pub fn ClassificationView(c: Classification) -> impl IntoView {
             <dt>{i18n.t(Key::Confidence)}</dt>
             <dd data-field="confidence">{i18n.t(confidence)}</dd>
             <dt>{i18n.t(Key::Facts)}</dt>
-            <dd data-field="facts">
-                <code>{facts}</code>
-            </dd>
+            <dd data-field="facts">{move || pick(&facts)}</dd>
         </dl>
         <h3>{i18n.t(Key::RulesFired)}</h3>
         <table class="rules-fired">
@@ -104,15 +125,24 @@ pub fn ClassificationView(c: Classification) -> impl IntoView {
             <tbody>
                 {rules
                     .into_iter()
-                    .map(|r| {
+                    .map(|(id, name, decided, matched, source)| {
                         view! {
-                            <tr>
+                            <tr data-rule=id.clone()>
                                 <td>
-                                    <code>{r.id}</code>
+                                    {move || pick(&name)}
+                                    {with_ids
+                                        .then(|| {
+                                            view! {
+                                                " "
+                                                <small class="rule-id">
+                                                    <code>{id.clone()}</code>
+                                                </small>
+                                            }
+                                        })}
                                 </td>
-                                <td>{r.decided}</td>
-                                <td>{r.matched.join("、")}</td>
-                                <td>{r.source}</td>
+                                <td>{move || pick(&decided)}</td>
+                                <td>{matched}</td>
+                                <td>{source}</td>
                             </tr>
                         }
                     })

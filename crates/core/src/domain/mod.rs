@@ -35,4 +35,5 @@ pub mod templates;
 pub mod ticket;
 pub mod time;
 pub mod trust;
+pub mod words;
 pub mod workload;

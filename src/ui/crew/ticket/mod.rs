@@ -16,7 +16,7 @@ use crate::domain::labels::status_key;
 use crate::domain::tariff::usage_in_text;
 use crate::domain::ticket::TicketState;
 use crate::domain::time::china;
-use crate::i18n::{Key, Term};
+use crate::i18n::{Key, Lang, Term};
 use crate::ui::state::{use_data, use_engine, use_i18n};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -59,14 +59,19 @@ fn TicketView(t: TicketState, events: Memo<Vec<Event>>) -> impl IntoView {
         .and_then(|s| table.subcategory(s))
         .map(|(_, s)| (s.zh.clone(), s.en.clone()))
         .unwrap_or_default();
-    let why: Vec<(String, String)> = engine
+    let table = engine.table();
+    let why: Vec<((String, String), String)> = engine
         .classifier
         .classify(&t.text, &t.facts)
         .rules
         .into_iter()
-        .map(|r| (r.id, r.source))
+        .map(|r| {
+            let name = |lang| crate::domain::words::rule_name(table, &r.id, lang);
+            ((name(Lang::Zh), name(Lang::En)), r.source)
+        })
         .collect();
-    let facts = serde_json::to_string(&t.facts).unwrap_or_default();
+    let in_words = |lang| crate::domain::words::facts_in_words(&t.facts, lang).join("、");
+    let facts = (in_words(Lang::Zh), in_words(Lang::En));
     let status = t.status;
     let conflicts = t.conflicts.clone();
     view! {
@@ -112,19 +117,24 @@ fn TicketView(t: TicketState, events: Memo<Vec<Event>>) -> impl IntoView {
                 }>" " <span class="badge muted">{i18n.t(Key::HiddenWhileLocked)}</span></Show>
             </dd>
             <dt>{i18n.t(Key::Facts)}</dt>
-            <dd>
-                <code>{facts}</code>
+            <dd data-field="facts">
+                {move || match i18n.lang.get() {
+                    Lang::Zh => facts.0.clone(),
+                    Lang::En => facts.1.clone(),
+                }}
             </dd>
             <dt>{i18n.t(Key::Classification)}</dt>
             <dd>
                 {why
                     .into_iter()
-                    .map(|(id, source)| {
+                    .map(|(name, source)| {
                         view! {
-                            <code>{id}</code>
-                            " ("
-                            {source}
-                            ") "
+                            <span class="rule-named">
+                                {move || match i18n.lang.get() {
+                                    Lang::Zh => name.0.clone(),
+                                    Lang::En => name.1.clone(),
+                                }} " (" {source} ") "
+                            </span>
                         }
                     })
                     .collect_view()}
