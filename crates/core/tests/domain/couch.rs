@@ -196,6 +196,23 @@ fn no_event_text_reaches_outside_its_place_in_the_file() {
 }
 
 #[test]
+fn an_event_nested_too_deep_costs_only_its_own_document() {
+    let events = six_events();
+    let mut docs = pushed(&[&events[..3], &events[3..]], &events, &BTreeMap::new());
+    // Deeper than any event may nest in a file: refused alone, before the
+    // group's check (which would refuse the whole file for it).
+    let deep = format!("{{\"a\":{}1{}}}", "[".repeat(20), "]".repeat(20));
+    docs[1]["events"][2] = deep.into();
+    let (taken, refused) = read(docs);
+    assert_eq!(seqs(&taken.unwrap()), vec![1, 2, 3]);
+    assert_eq!(refused.len(), 1);
+    assert_eq!(
+        refused[0].1,
+        Refusal::Doc(DocProblem::Unreadable { index: 2 })
+    );
+}
+
+#[test]
 fn a_document_holding_other_events_than_its_id_says_is_named() {
     let events = six_events();
     let docs = pushed(&[&events[..3], &events[3..]], &events, &BTreeMap::new());

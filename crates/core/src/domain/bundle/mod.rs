@@ -42,7 +42,7 @@ mod validate;
 pub use error::{AttachmentProblem, BundleError, EventProblem, Expected};
 pub use merge::{merge_bundles, merge_events, sort_canonical, MergeError};
 pub use trust::{Held, NothingHeld, Signed};
-pub use validate::{ChecksumPart, IdsChecked, Progress, Validation};
+pub use validate::{event_too_deep, ChecksumPart, IdsChecked, Progress, Validation};
 
 use crate::domain::event::Event;
 use crate::domain::trust::ChainRecord;

@@ -710,6 +710,13 @@ fn body_field(map: &Map<String, Value>) -> Option<String> {
 /// few levels more.
 pub const MAX_DEPTH: usize = 16;
 
+/// Whether one event's text nests deeper than an event may inside a file
+/// (the file's object and its events list take two of the levels): a
+/// document from a server is refused alone for it, not its whole group.
+pub fn event_too_deep(event: &str) -> bool {
+    too_deep(event.as_bytes(), MAX_DEPTH - 2).is_some()
+}
+
 /// The line where `text` first nests deeper than `limit`, brackets inside
 /// strings not counted; `None` when it never does. One pass over the bytes.
 pub(super) fn too_deep(text: &[u8], limit: usize) -> Option<usize> {

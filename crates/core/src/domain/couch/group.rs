@@ -290,7 +290,8 @@ fn read_doc(value: Value) -> Result<EventDoc, DocProblem> {
     }
     for (index, text) in doc.events.iter().enumerate() {
         let one: Option<&RawValue> = serde_json::from_str(text).ok();
-        if !one.is_some_and(|raw| raw.get().starts_with('{')) {
+        let object = one.is_some_and(|raw| raw.get().starts_with('{'));
+        if !object || crate::domain::bundle::event_too_deep(text) {
             return Err(DocProblem::Unreadable { index });
         }
     }
