@@ -2,7 +2,7 @@
 //! one sync file (`couch::GroupFile`): what arrives, what is named.
 
 use chrono::{DateTime, TimeZone, Utc};
-use gridcare_core::domain::bundle::{Bundle, BundleError, Held, Validation};
+use gridcare_core::domain::bundle::{Bundle, BundleError, NothingHeld, Validation};
 use gridcare_core::domain::couch::{documents_for, DocProblem, EventDoc, GroupFile, Refusal};
 use gridcare_core::domain::device::Device;
 use gridcare_core::domain::event::{Event, EventBody};
@@ -52,23 +52,10 @@ fn pushed(
         .collect()
 }
 
-struct NothingHeld;
-impl Held for &NothingHeld {
-    fn key_of(&self, _: &str) -> Option<String> {
-        None
-    }
-    fn id_at(&self, _: &str, _: u64) -> Option<String> {
-        None
-    }
-    fn at_of(&self, _: &str, _: u64) -> Option<DateTime<Utc>> {
-        None
-    }
-}
-
 fn check(text: &str) -> Result<Bundle, BundleError> {
     let mut v = Validation::start(text, now())?
         .assembled()
-        .holding(&NothingHeld);
+        .holding(NothingHeld);
     while !v.step(2)?.is_done() {}
     v.finish()
 }

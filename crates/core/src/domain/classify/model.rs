@@ -403,14 +403,15 @@ const MARGINS: [i32; 12] = [
 /// Trains the model on `corpus` and picks each field's margin by
 /// cross-validation against the rules (`rules`: the classifier without a
 /// model): the margin at which overruling the rules with the model's held-out
-/// readings gets the most right, the higher margin on a tie.
+/// readings gets the most right, the higher margin on a tie. Also what
+/// cross-validation found, per field (kind, subcategory).
 #[cfg(not(target_arch = "wasm32"))]
 pub fn train_model(
     corpus: &[Labelled],
     rules: &super::Classifier,
     version: &str,
     source: &str,
-) -> Model {
+) -> (Model, [CrossValidated; 2]) {
     let normalised: Vec<String> = corpus.iter().map(|c| rules.normalise(&c.text)).collect();
     let examples = |pick: fn(&Labelled) -> &String, keep: &dyn Fn(usize) -> bool| {
         corpus
@@ -467,27 +468,36 @@ pub fn train_model(
             .copied()
             .max_by_key(|&m| (right_at(held, allowed, m), m))
             .unwrap_or(i32::MAX);
-        if std::env::var_os("GRIDCARE_TRAIN_REPORT").is_some() {
-            eprintln!(
-                "  cross-validated: rules alone {}/{}, with the model at margin {m}: {}/{}",
-                right_at(held, allowed, i32::MAX),
-                held.len(),
-                right_at(held, allowed, m),
-                held.len()
-            );
-        }
-        m
+        let figures = CrossValidated {
+            texts: held.len(),
+            rules_alone: right_at(held, allowed, i32::MAX),
+            with_model: right_at(held, allowed, m),
+        };
+        (m, figures)
     };
     let mut kind = train(&examples(kind_of, &|_| true), EPOCHS, KEEP_ABOVE);
-    kind.margin = best_margin(&kinds, &|_| true);
+    let (margin, kind_figures) = best_margin(&kinds, &|_| true);
+    kind.margin = margin;
     let mut subcategory = train(&examples(sub_of, &|_| true), EPOCHS, KEEP_ABOVE);
-    subcategory.margin = best_margin(&subs, &|label| {
+    let (margin, subcategory_figures) = best_margin(&subs, &|label| {
         !fixed.iter().any(|f| f == label) && rules.table().subcategory(label).is_some()
     });
-    Model {
+    subcategory.margin = margin;
+    let model = Model {
         version: version.to_string(),
         source: source.to_string(),
         kind,
         subcategory,
-    }
+    };
+    (model, [kind_figures, subcategory_figures])
+}
+
+/// How many held-out texts of the cross-validation came out right, for
+/// the rules alone and with the model at the margin picked (the trainer
+/// prints them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CrossValidated {
+    pub texts: usize,
+    pub rules_alone: usize,
+    pub with_model: usize,
 }
