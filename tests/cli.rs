@@ -381,6 +381,91 @@ fn a_sealed_file_opens_with_its_passphrase_only_and_reads_as_the_plain_one() {
 }
 
 #[test]
+fn compressed_files_are_written_by_name_and_read_by_content() {
+    let dir = temp_dir("gzip");
+    let path = |name: &str| dir.join(name).to_str().unwrap().to_string();
+    let demo = |device: &str, output: &str| {
+        let o = gridcare(
+            &[
+                "demo",
+                "--tickets",
+                "30",
+                "--seed",
+                "4",
+                "--device",
+                device,
+                "-o",
+                output,
+            ],
+            "",
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+    };
+    demo("tab-A", &path("a.json"));
+    demo("tab-A", &path("a.json.gz"));
+    demo("tab-B", &path("b.json.gz"));
+    let plain = std::fs::read(path("a.json")).unwrap();
+    let packed = std::fs::read(path("a.json.gz")).unwrap();
+    assert_eq!(&packed[..2], &[0x1f, 0x8b], "a .gz name gives a gzip file");
+    assert!(
+        packed.len() * 4 < plain.len(),
+        "{} of {}",
+        packed.len(),
+        plain.len()
+    );
+
+    // The same events either way, whatever the name says.
+    let merged = |files: &[&str]| {
+        let o = gridcare(&[&["merge"][..], files].concat(), "");
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    std::fs::copy(path("a.json.gz"), path("renamed.json")).unwrap();
+    assert_eq!(merged(&[&path("a.json")]), merged(&[&path("renamed.json")]));
+    assert_eq!(
+        merged(&[&path("a.json"), &path("b.json.gz")]),
+        merged(&[&path("a.json.gz"), &path("b.json.gz")])
+    );
+    let o = gridcare(&["validate", &path("b.json.gz")], "");
+    assert!(
+        stdout(&o).contains("valid gridcare bundle"),
+        "{}",
+        stderr(&o)
+    );
+
+    // A folder of compressed and plain files feeds the report.
+    let folder = dir.join("crews");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::copy(path("a.json"), folder.join("a.json")).unwrap();
+    std::fs::copy(path("b.json.gz"), folder.join("b.json.gz")).unwrap();
+    let o = gridcare(
+        &["report", folder.to_str().unwrap(), "--month", "2026-11"],
+        "",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    // A protected file holds the compressed text, and opens to the same events.
+    let sealed = path("a.sealed.json");
+    let o = gridcare_with_passphrase(&["seal", &path("a.json"), "-o", &sealed], "夜班口令-2468");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(std::fs::metadata(&sealed).unwrap().len() * 3 < plain.len() as u64);
+    let opened = gridcare_with_passphrase(&["merge", &sealed], "夜班口令-2468");
+    assert_eq!(stdout(&opened), merged(&[&path("a.json")]));
+
+    // A cut file is damaged, said in words, with its name.
+    std::fs::write(path("cut.json.gz"), &packed[..packed.len() / 2]).unwrap();
+    for command in ["validate", "merge"] {
+        let o = gridcare(&[command, &path("cut.json.gz")], "");
+        assert_clean_failure(&o);
+        assert!(
+            stderr(&o).contains("cut.json.gz") && stderr(&o).contains("damaged or incomplete"),
+            "{}",
+            stderr(&o)
+        );
+    }
+}
+
+#[test]
 fn validate_and_merge_refuse_damaged_files_without_panicking() {
     let dir = temp_dir("bad");
     let good = dir.join("good.json");
@@ -536,4 +621,118 @@ fn output_into_a_closed_pipe_ends_quietly() {
     drop(child.stdout.take());
     let out = child.wait_with_output().unwrap();
     assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+}
+
+#[test]
+fn station_reports_merge_into_the_citys_without_the_events() {
+    let dir = temp_dir("report-merge");
+    let file = dir.join("city.json.gz");
+    let o = gridcare(
+        &[
+            "demo",
+            "--tickets",
+            "300",
+            "--seed",
+            "9",
+            "-o",
+            file.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let at = "2026-11-22T12:00:00+08:00";
+    let report = |extra: &[&str]| {
+        let o = gridcare(
+            &[
+                &[
+                    "report",
+                    file.to_str().unwrap(),
+                    "--month",
+                    "2026-11",
+                    "--at",
+                    at,
+                ][..],
+                extra,
+            ]
+            .concat(),
+            "",
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let mut parts = vec![];
+    for station in ["城东供电所", "城西供电所", "郊区供电所", "山区供电所"] {
+        let path = dir.join(format!("{station}.json"));
+        std::fs::write(&path, report(&["--station", station])).unwrap();
+        parts.push(path.to_str().unwrap().to_string());
+    }
+    let merge = |files: &[String]| {
+        gridcare(
+            &[
+                &["report", "--merge"][..],
+                &files.iter().map(String::as_str).collect::<Vec<_>>(),
+            ]
+            .concat(),
+            "",
+        )
+    };
+    let merged = merge(&parts);
+    assert!(merged.status.success(), "{}", stderr(&merged));
+    let mut merged: Value = serde_json::from_str(&stdout(&merged)).unwrap();
+    let mut whole: Value = serde_json::from_str(&report(&[])).unwrap();
+    assert_eq!(merged["merged"]["stations"], 4);
+    assert_eq!(merged["merged"]["not_exact"], serde_json::json!(["audit"]));
+    assert!(whole["report"]["complaints"].as_u64().unwrap() > 20);
+    // Every figure but the audit sample's tickets is the whole report's.
+    assert_eq!(merged["audit"]["population"], whole["audit"]["population"]);
+    assert_eq!(
+        merged["audit"]["sample"].as_array().unwrap().len(),
+        whole["audit"]["sample"].as_array().unwrap().len()
+    );
+    for figures in [&mut merged, &mut whole] {
+        let figures = figures.as_object_mut().unwrap();
+        for key in ["merged", "audit", "tally"] {
+            figures.remove(key);
+        }
+    }
+    assert_eq!(merged, whole);
+
+    // A station twice, or a report of another month, is refused in words.
+    let twice = merge(&[parts[0].clone(), parts[1].clone(), parts[0].clone()]);
+    assert_clean_failure(&twice);
+    assert!(
+        stderr(&twice).contains("城东供电所 is in more than one report"),
+        "{}",
+        stderr(&twice)
+    );
+    let october = dir.join("october.json");
+    let o = gridcare(
+        &[
+            "report",
+            file.to_str().unwrap(),
+            "--month",
+            "2026-10",
+            "--at",
+            at,
+            "--station",
+            "山区供电所",
+        ],
+        "",
+    );
+    std::fs::write(&october, stdout(&o)).unwrap();
+    let other = merge(&[parts[0].clone(), october.to_str().unwrap().to_string()]);
+    assert_clean_failure(&other);
+    assert!(
+        stderr(&other).contains("different months"),
+        "{}",
+        stderr(&other)
+    );
+    // A sync file is not a report.
+    let wrong = merge(&[file.to_str().unwrap().to_string()]);
+    assert_clean_failure(&wrong);
+    assert!(
+        stderr(&wrong).contains("not a report"),
+        "{}",
+        stderr(&wrong)
+    );
 }

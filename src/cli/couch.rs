@@ -51,6 +51,7 @@ pub struct PullArgs {
     /// The database, as http(s)://host:port/db.
     #[arg(long)]
     from: String,
+    /// Write here instead of standard output (gzip-compressed when the name ends in .gz).
     #[arg(short, long)]
     output: Option<PathBuf>,
     #[command(flatten)]

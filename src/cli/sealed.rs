@@ -8,7 +8,7 @@ use crate::domain::bundle::sealed::{
     chosen_passphrase, looks_sealed, Sealed, SealedProblem, ITERATIONS, IV_BYTES,
     MIN_PASSPHRASE_CHARS, SALT_BYTES,
 };
-use crate::domain::bundle::{Bundle, BundleError};
+use crate::domain::bundle::{gzip, Bundle, BundleError};
 use aes_gcm::aead::rand_core::RngCore;
 use aes_gcm::aead::{Aead, KeyInit, OsRng};
 use aes_gcm::{Aes256Gcm, Nonce};
@@ -54,11 +54,13 @@ fn passphrase() -> Option<String> {
     std::env::var(PASSPHRASE_VAR).ok().filter(|p| !p.is_empty())
 }
 
-/// A sync file's bytes as written by its device: a protected file is opened
-/// with the passphrase in `GRIDCARE_PASSPHRASE`.
+/// A sync file's text as written by its device: a compressed file is
+/// unpacked and a protected one opened with the passphrase in
+/// `GRIDCARE_PASSPHRASE` (and unpacked, when what it protects is compressed).
 pub fn file_bytes(path: &Path) -> Result<Vec<u8>, Failure> {
     let failed = |e: &dyn std::fmt::Display| Failure(format!("{}: {e}", path.display()));
     let bytes = std::fs::read(path).map_err(|e| failed(&e))?;
+    let bytes = gzip::unpacked(bytes).map_err(|e| failed(&e))?;
     if !looks_sealed(&bytes) {
         return Ok(bytes);
     }
@@ -69,7 +71,8 @@ pub fn file_bytes(path: &Path) -> Result<Vec<u8>, Failure> {
             path.display(),
         )));
     };
-    open(&sealed, &passphrase).map_err(|e| failed(&e))
+    let opened = open(&sealed, &passphrase).map_err(|e| failed(&e))?;
+    gzip::unpacked(opened).map_err(|e| failed(&e))
 }
 
 /// Reads and checks one sync file, protected or not.
@@ -101,8 +104,12 @@ pub fn seal_file(args: SealArgs) -> Result<std::process::ExitCode, Failure> {
     let bytes = file_bytes(&args.file)?;
     let bundle = Bundle::parse_bytes(&bytes, Utc::now())
         .map_err(|e| Failure(format!("{}: {e}", args.file.display())))?;
-    std::fs::write(&args.output, seal(&bytes, &passphrase).to_json())
-        .map_err(|e| Failure(format!("{}: {e}", args.output.display())))?;
+    // Compressed first: what is encrypted no longer compresses.
+    std::fs::write(
+        &args.output,
+        seal(&gzip::gzip(&bytes), &passphrase).to_json(),
+    )
+    .map_err(|e| Failure(format!("{}: {e}", args.output.display())))?;
     eprintln!(
         "{} events protected in {}",
         bundle.events.len(),

@@ -2,23 +2,23 @@
 //! a folder of crews' files, with the same code as the app's supervisor desk.
 
 use super::Failure;
-use crate::domain::bundle::{merge_bundles, Bundle};
+use crate::domain::bundle::{gzip, merge_bundles, Bundle};
 use crate::domain::engine::Engine;
 use crate::domain::settings::Why;
-use crate::domain::supervision::audit::{audit_sample, AuditSample};
+use crate::domain::supervision::audit::AuditSample;
 use crate::domain::supervision::export::{sheet, to_csv, to_xlsx};
 use crate::domain::supervision::ledger::{mark_strangers, LedgerFilter};
 use crate::domain::supervision::report::{
-    high_frequency, hot_topics, monthly_report, repeat_complainants, team_lists, HighFrequency,
-    HotTopics, MonthlyReport, RepeatComplainant, TeamLists,
+    HighFrequency, HotTopics, MonthlyReport, RepeatComplainant, TeamLists,
 };
+use crate::domain::supervision::tally::MonthTally;
 use crate::domain::supervision::{ledger, parse_month, LedgerRow};
 use crate::domain::ticket::fold_all;
 use crate::domain::trust::roster::Authority;
 use crate::i18n::Lang;
 use chrono::{DateTime, Utc};
 use clap::{Args, ValueEnum};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -41,12 +41,15 @@ pub struct Source {
     /// GRIDCARE_COUCH_PASSWORD).
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
-    /// The month, YYYY-MM (China time).
+    /// The month, YYYY-MM (China time); required but with --merge.
     #[arg(long)]
-    month: String,
+    month: Option<String>,
     /// Evaluate the clocks at this instant (RFC 3339) instead of now.
     #[arg(long)]
     at: Option<String>,
+    /// Only the tickets of this station (供电所), as its own supervisor sees them.
+    #[arg(long)]
+    station: Option<String>,
 }
 
 #[derive(Args)]
@@ -66,6 +69,10 @@ pub struct LedgerArgs {
 pub struct ReportArgs {
     #[command(flatten)]
     source: Source,
+    /// The inputs are reports written by `gridcare report` for different
+    /// stations: print the figures of them all, without their events.
+    #[arg(long)]
+    merge: bool,
 }
 
 fn bundle_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
@@ -75,11 +82,14 @@ fn bundle_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
             let mut found: Vec<PathBuf> = std::fs::read_dir(input)
                 .map_err(|e| Failure(format!("{}: {e}", input.display())))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "json"))
+                .filter(|p| {
+                    let name = p.to_string_lossy();
+                    name.ends_with(".json") || name.ends_with(".json.gz")
+                })
                 .collect();
             if found.is_empty() {
                 return Err(Failure(format!(
-                    "{}: no .json files in this folder",
+                    "{}: no .json or .json.gz files in this folder",
                     input.display()
                 )));
             }
@@ -99,15 +109,21 @@ fn read(path: &Path) -> Result<Bundle, Failure> {
     super::sealed::read_bundle(path)
 }
 
+impl Source {
+    fn month(&self) -> Result<&str, Failure> {
+        self.month
+            .as_deref()
+            .ok_or_else(|| Failure("--month YYYY-MM is required".into()))
+    }
+}
+
 /// The merged ledger of every input, and the rules engine its settings
 /// events make (the rules and calendar the supervisors published, as every
 /// device applies them).
 fn load(source: &Source) -> Result<(Vec<LedgerRow>, Engine), Failure> {
-    if parse_month(&source.month).is_none() {
-        return Err(Failure(format!(
-            "--month '{}' is not YYYY-MM",
-            source.month
-        )));
+    let month = source.month()?;
+    if parse_month(month).is_none() {
+        return Err(Failure(format!("--month '{month}' is not YYYY-MM")));
     }
     let at = match &source.at {
         Some(text) => DateTime::parse_from_rfc3339(text)
@@ -141,6 +157,9 @@ fn load(source: &Source) -> Result<(Vec<LedgerRow>, Engine), Failure> {
         &engine.calendar,
         at,
     );
+    if let Some(station) = &source.station {
+        rows.retain(|r| r.station.as_ref() == Some(station));
+    }
     mark_strangers(&mut rows, |device| {
         authority
             .roster
@@ -153,8 +172,9 @@ fn load(source: &Source) -> Result<(Vec<LedgerRow>, Engine), Failure> {
 pub fn ledger_file(args: LedgerArgs) -> Result<ExitCode, Failure> {
     let (rows, engine) = load(&args.source)?;
     let table = engine.table();
+    let month = args.source.month()?.to_string();
     let filter = LedgerFilter {
-        month: Some(args.source.month.clone()),
+        month: Some(month.clone()),
         ..Default::default()
     };
     let rows: Vec<LedgerRow> = rows.into_iter().filter(|r| filter.matches(r)).collect();
@@ -165,7 +185,7 @@ pub fn ledger_file(args: LedgerArgs) -> Result<ExitCode, Failure> {
     let sheet = sheet(&rows, table, lang);
     let bytes = match args.format {
         Format::Csv => to_csv(&sheet).into_bytes(),
-        Format::Xlsx => to_xlsx(&sheet, &args.source.month)
+        Format::Xlsx => to_xlsx(&sheet, &month)
             .map_err(|e| Failure(format!("could not write the workbook: {e}")))?,
     };
     std::fs::write(&args.output, bytes)
@@ -173,13 +193,14 @@ pub fn ledger_file(args: LedgerArgs) -> Result<ExitCode, Failure> {
     eprintln!(
         "{} tickets of {} written to {}",
         rows.len(),
-        args.source.month,
+        month,
         args.output.display()
     );
     Ok(ExitCode::SUCCESS)
 }
 
-/// Everything the supervisor desk shows for a month, as one JSON document.
+/// Everything the supervisor desk shows for a month, as one JSON document,
+/// with the tally it was computed from (what `--merge` adds up).
 #[derive(Serialize)]
 struct MonthFigures {
     report: MonthlyReport,
@@ -188,19 +209,88 @@ struct MonthFigures {
     teams: TeamLists,
     audit: AuditSample,
     hot_topics: Vec<HotTopics>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    merged: Option<Merged>,
+    tally: MonthTally,
+}
+
+/// What a merged report was made of, and what in it is not exact.
+#[derive(Serialize)]
+struct Merged {
+    reports: Vec<String>,
+    stations: usize,
+    /// Figures that are not what a report over all the events would say.
+    not_exact: Vec<&'static str>,
+}
+
+/// A report file as `--merge` reads it: only its tally counts.
+#[derive(Deserialize)]
+struct ReportFile {
+    tally: MonthTally,
+}
+
+fn figures(tally: MonthTally, merged: Option<Merged>) -> MonthFigures {
+    MonthFigures {
+        report: tally.report(),
+        high_frequency: tally.high_frequency(),
+        repeat_complainants: tally.repeat_complainants(),
+        teams: tally.team_lists(),
+        audit: tally.audit(),
+        hot_topics: tally.hot_topics(10),
+        merged,
+        tally,
+    }
+}
+
+fn read_report(path: &Path) -> Result<MonthTally, Failure> {
+    let failed = |e: &dyn std::fmt::Display| Failure(format!("{}: {e}", path.display()));
+    let bytes = std::fs::read(path).map_err(|e| failed(&e))?;
+    let bytes = gzip::unpacked(bytes).map_err(|e| failed(&e))?;
+    serde_json::from_slice::<ReportFile>(&bytes)
+        .map(|r| r.tally)
+        .map_err(|e| {
+            Failure(format!(
+                "{}: not a report written by `gridcare report` of this version ({e})",
+                path.display()
+            ))
+        })
 }
 
 pub fn report(args: ReportArgs) -> Result<ExitCode, Failure> {
-    let (rows, engine) = load(&args.source)?;
-    let month = args.source.month.as_str();
-    let table = engine.table();
-    let figures = MonthFigures {
-        report: monthly_report(&rows, month, table),
-        high_frequency: high_frequency(&rows, month, table),
-        repeat_complainants: repeat_complainants(&rows, month),
-        teams: team_lists(&rows, month, table),
-        audit: audit_sample(&rows, month),
-        hot_topics: hot_topics(&rows, month, &engine.classifier, 10),
+    let figures = if args.merge {
+        let tallies = args
+            .source
+            .inputs
+            .iter()
+            .map(|p| read_report(p))
+            .collect::<Result<Vec<_>, _>>()?;
+        if let Some(month) = &args.source.month {
+            if let Some(other) = tallies.iter().find(|t| &t.month != month) {
+                return Err(Failure(format!(
+                    "--month {month}, but a report is of {}",
+                    other.month
+                )));
+            }
+        }
+        let tally = MonthTally::merge(tallies).map_err(|e| Failure(e.to_string()))?;
+        let merged = Merged {
+            reports: args
+                .source
+                .inputs
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect(),
+            stations: tally.stations.len(),
+            not_exact: vec!["audit"],
+        };
+        figures(tally, Some(merged))
+    } else {
+        let (rows, engine) = load(&args.source)?;
+        let month = args.source.month()?;
+        figures(
+            MonthTally::of(&rows, month, engine.table(), Some(&engine.classifier)),
+            None,
+        )
     };
     println!("{}", serde_json::to_string_pretty(&figures)?);
     Ok(ExitCode::SUCCESS)

@@ -3,6 +3,7 @@
 
 use super::sealed::read_bundle;
 use super::Failure;
+use crate::domain::bundle::gzip::gzip;
 use crate::domain::bundle::{merge_bundles, Bundle, MergeError};
 use crate::domain::classify::Classifier;
 use crate::domain::demo::{demo_chains, demo_events, DemoOptions};
@@ -30,7 +31,7 @@ pub struct DemoArgs {
     /// Tickets are received in the 30 days before this instant (RFC 3339).
     #[arg(long, default_value = "2026-11-20T08:00:00+08:00")]
     anchor: String,
-    /// Write here instead of standard output.
+    /// Write here instead of standard output (gzip-compressed when the name ends in .gz).
     #[arg(short, long)]
     output: Option<PathBuf>,
 }
@@ -40,6 +41,7 @@ pub struct MergeArgs {
     /// Bundles to merge.
     #[arg(required = true)]
     files: Vec<PathBuf>,
+    /// Write here instead of standard output (gzip-compressed when the name ends in .gz).
     #[arg(short, long)]
     output: Option<PathBuf>,
 }
@@ -49,10 +51,18 @@ pub struct ValidateArgs {
     file: PathBuf,
 }
 
+/// Writes a sync file's text to `output` (gzip-compressed when its name ends
+/// in `.gz`), or to standard output as it is.
 pub(super) fn write(output: Option<&PathBuf>, text: &str) -> Result<(), Failure> {
     match output {
         Some(path) => {
-            std::fs::write(path, text).map_err(|e| Failure(format!("{}: {e}", path.display())))
+            let compressed = path.extension().is_some_and(|e| e == "gz");
+            let written = if compressed {
+                std::fs::write(path, gzip(text.as_bytes()))
+            } else {
+                std::fs::write(path, text)
+            };
+            written.map_err(|e| Failure(format!("{}: {e}", path.display())))
         }
         None => {
             println!("{text}");

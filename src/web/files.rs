@@ -1,9 +1,38 @@
-//! Files in and out: reading a chosen file's bytes, and handing an export to
-//! the share sheet where the device has one, or downloading it otherwise.
+//! Files in and out: reading a chosen file's bytes (unpacking a compressed
+//! one with the browser's own `DecompressionStream`), compressing an export
+//! with `CompressionStream`, and handing it to the share sheet where the
+//! device has one, or downloading it otherwise.
 
+use crate::domain::bundle::gzip::{looks_gzip, MAX_UNPACKED_BYTES};
+use crate::domain::bundle::BundleError;
 use crate::i18n::{Key, Lang};
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
+
+// web-sys has these two behind `--cfg=web_sys_unstable_apis`; every browser
+// the app supports has had them since 2023, so they are bound here instead.
+#[wasm_bindgen]
+extern "C" {
+    type CompressionStream;
+    #[wasm_bindgen(constructor, catch)]
+    fn new(format: &str) -> Result<CompressionStream, JsValue>;
+    #[wasm_bindgen(method, getter)]
+    fn readable(this: &CompressionStream) -> web_sys::ReadableStream;
+    #[wasm_bindgen(method, getter)]
+    fn writable(this: &CompressionStream) -> web_sys::WritableStream;
+
+    type DecompressionStream;
+    #[wasm_bindgen(constructor, catch)]
+    fn new(format: &str) -> Result<DecompressionStream, JsValue>;
+    #[wasm_bindgen(method, getter)]
+    fn readable(this: &DecompressionStream) -> web_sys::ReadableStream;
+    #[wasm_bindgen(method, getter)]
+    fn writable(this: &DecompressionStream) -> web_sys::WritableStream;
+}
+
+/// The type a compressed sync file is offered as.
+pub const GZIP_MIME: &str = "application/gzip";
 
 /// Why a file could not be read or offered. The browser's own words (in the
 /// browser's language, for a developer's console) are kept as data.
@@ -34,10 +63,101 @@ fn js_text(e: JsValue) -> String {
 
 /// The bytes of a file the user picked.
 pub async fn read_bytes(file: &web_sys::File) -> Result<Vec<u8>, FileError> {
-    let buffer = JsFuture::from(file.array_buffer())
+    bytes_of(file).await
+}
+
+/// What reading a sync file can end in: the file could not be read, or it
+/// is compressed and does not unpack.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UnpackError {
+    Unreadable(FileError),
+    Refused(BundleError),
+}
+
+/// The text of a chosen sync file, unpacked when its first bytes say it is
+/// gzip (whatever its name). A compressed file is unpacked by the browser
+/// as it is read, so the compressed bytes never enter wasm memory.
+pub async fn read_unpacked(file: &web_sys::File) -> Result<Vec<u8>, UnpackError> {
+    let head = file
+        .slice_with_i32_and_i32(0, 3)
+        .map_err(|e| UnpackError::Unreadable(FileError::Unreadable(js_text(e))))?;
+    let head = bytes_of(&head).await.map_err(UnpackError::Unreadable)?;
+    if looks_gzip(&head) {
+        gunzip(file).await.map_err(UnpackError::Refused)
+    } else {
+        read_bytes(file).await.map_err(UnpackError::Unreadable)
+    }
+}
+
+/// `bytes` as they are, or unpacked when they are gzip (what a protected
+/// file holds once opened).
+pub async fn unpacked(bytes: Vec<u8>) -> Result<Vec<u8>, BundleError> {
+    if !looks_gzip(&bytes) {
+        return Ok(bytes);
+    }
+    let blob = blob(&bytes, "application/gzip").map_err(|_| BundleError::CompressedDamaged)?;
+    drop(bytes);
+    gunzip(&blob).await
+}
+
+/// The bytes of a blob (a file chosen, a compressed export before sealing).
+pub async fn bytes_of(blob: &web_sys::Blob) -> Result<Vec<u8>, FileError> {
+    let buffer = JsFuture::from(blob.array_buffer())
         .await
         .map_err(|e| FileError::Unreadable(js_text(e)))?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// A gzip blob unpacked through `DecompressionStream`, chunk by chunk, and
+/// refused once past what any sync file holds. A stream that fails (cut
+/// short, a changed byte caught by the CRC) is a damaged file.
+async fn gunzip(blob: &web_sys::Blob) -> Result<Vec<u8>, BundleError> {
+    let damaged = |_| BundleError::CompressedDamaged;
+    let inflate = DecompressionStream::new("gzip").map_err(damaged)?;
+    let pair = web_sys::ReadableWritablePair::new(&inflate.readable(), &inflate.writable());
+    let reader = web_sys::ReadableStreamDefaultReader::new(&blob.stream().pipe_through(&pair))
+        .map_err(damaged)?;
+    let mut unpacked = Vec::new();
+    loop {
+        let chunk: web_sys::ReadableStreamReadResult = JsFuture::from(reader.read())
+            .await
+            .map_err(damaged)?
+            .unchecked_into();
+        if chunk.get_done() == Some(true) {
+            return Ok(unpacked);
+        }
+        let bytes: js_sys::Uint8Array = chunk.get_value().unchecked_into();
+        if (unpacked.len() + bytes.length() as usize) as u64 > MAX_UNPACKED_BYTES {
+            let _ = reader.cancel();
+            return Err(BundleError::CompressedTooLarge);
+        }
+        let at = unpacked.len();
+        unpacked.resize(at + bytes.length() as usize, 0);
+        bytes.copy_to(&mut unpacked[at..]);
+    }
+}
+
+/// `bytes` gzip-compressed by the browser (`CompressionStream`, zlib's
+/// default level), as a blob ready to offer.
+pub async fn gzip(bytes: &[u8], mime: &str) -> Result<web_sys::Blob, FileError> {
+    let failed = |e: JsValue| FileError::NotOffered(js_text(e));
+    let deflate = CompressionStream::new("gzip").map_err(failed)?;
+    let pair = web_sys::ReadableWritablePair::new(&deflate.readable(), &deflate.writable());
+    let packed = blob(bytes, "application/octet-stream")
+        .map_err(failed)?
+        .stream()
+        .pipe_through(&pair);
+    let response =
+        web_sys::Response::new_with_opt_readable_stream(Some(&packed)).map_err(failed)?;
+    let packed: web_sys::Blob = JsFuture::from(response.blob().map_err(failed)?)
+        .await
+        .map_err(failed)?
+        .unchecked_into();
+    // The response's blob has no type; the share sheet and download want one.
+    let parts = js_sys::Array::of1(&packed);
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    web_sys::Blob::new_with_blob_sequence_and_options(&parts, &options).map_err(failed)
 }
 
 /// The file just chosen in an `<input type="file">`, which is emptied so the
@@ -69,13 +189,18 @@ pub async fn share_or_download(name: &str, text: &str) -> Result<bool, FileError
 
 /// Offers any file (a ledger as CSV or XLSX, a bundle) by share sheet or download.
 pub async fn offer_file(name: &str, bytes: &[u8], mime: &str) -> Result<bool, FileError> {
+    let blob = blob(bytes, mime).map_err(|e| FileError::NotOffered(js_text(e)))?;
+    offer_blob(name, &blob, mime).await
+}
+
+/// Offers a blob (a compressed sync file) by share sheet or download.
+pub async fn offer_blob(name: &str, blob: &web_sys::Blob, mime: &str) -> Result<bool, FileError> {
     let refused = |e: JsValue| FileError::NotOffered(js_text(e));
     let window = web_sys::window().ok_or_else(|| FileError::NotOffered("no window".into()))?;
-    let blob = blob(bytes, mime).map_err(refused)?;
-    if try_share(&window, name, &blob, mime).await {
+    if try_share(&window, name, blob, mime).await {
         return Ok(true);
     }
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(refused)?;
+    let url = web_sys::Url::create_object_url_with_blob(blob).map_err(refused)?;
     let document = window
         .document()
         .ok_or_else(|| FileError::NotOffered("no document".into()))?;

@@ -5,7 +5,9 @@
 //! starts; where it cannot (or stops half-way), the page hashes them itself,
 //! the checksum with Web Crypto where the browser offers it.
 //!
-//! A file protected with a passphrase is recognised before any check: the
+//! A compressed file (gzip, known by its first bytes) is unpacked by the
+//! browser as it is read. A file protected with a passphrase is recognised
+//! before any check: the
 //! screen asks for the passphrase, and `check_sealed` opens it with Web
 //! Crypto and checks what it holds the same way.
 //!
@@ -16,7 +18,7 @@ use crate::domain::bundle::sealed::{looks_sealed, Sealed as SealedFile, SealedPr
 use crate::domain::bundle::{Bundle, BundleError, ChecksumPart, Held, Progress, Validation};
 use crate::domain::event::Event;
 use crate::web::digest::Sha256Parts;
-use crate::web::files::{self, FileError};
+use crate::web::files::{self, FileError, UnpackError};
 use crate::web::id_worker::IdWorker;
 use crate::web::tasks;
 use crate::web::trace::{self, Phase};
@@ -121,7 +123,10 @@ pub async fn check_file(
     // The helper worker loads while the file is read.
     let helper = IdWorker::start();
     let read = Phase::start("import: read the file");
-    let bytes = files::read_bytes(file).await?;
+    let bytes = files::read_unpacked(file).await.map_err(|e| match e {
+        UnpackError::Unreadable(e) => CheckError::Unreadable(e),
+        UnpackError::Refused(e) => CheckError::Refused(e),
+    })?;
     drop(read);
     if looks_sealed(&bytes) {
         return Err(CheckError::Sealed(Arc::new(SealedFile::parse(&bytes)?)));
@@ -148,6 +153,8 @@ pub async fn check_sealed(
             }
             VaultError::Unsupported(why) => CheckError::CannotOpen(why),
         })?;
+    // What a protected file holds is compressed when this app exported it.
+    let bytes = files::unpacked(bytes).await?;
     drop(opening);
     check_plain(&bytes, held, trusted, helper, progress).await
 }

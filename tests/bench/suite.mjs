@@ -345,7 +345,7 @@ function notePhases(step, sums) {
 
 // ---- the app with 50,000 tickets ---------------------------------------------
 log('the app with the store full');
-const app = { importUnsigned: [], validateUnsigned: [], validateEmpty: [], importEmpty: [], validateFull: [], importFull: [], cold: [], filter: [], search: [], open: [], action: [], exportAll: [], heapLoaded: [], wasmLoaded: [], heapPeak: [], wasmPeak: [] };
+const app = { importUnsigned: [], validateUnsigned: [], validateEmpty: [], importEmpty: [], validateFull: [], importFull: [], cold: [], filter: [], search: [], open: [], action: [], exportAll: [], exportBytes: [], heapLoaded: [], wasmLoaded: [], heapPeak: [], wasmPeak: [] };
 for (let run = 0; run < RUNS; run++) {
   const { context, page } = await browser(join(work, `app-${run}`));
   const cdp = await context.newCDPSession(page);
@@ -486,8 +486,9 @@ for (let run = 0; run < RUNS; run++) {
     page.waitForEvent('download', { timeout: 600_000 }),
     page.getByRole('button', { name: '导出全部数据' }).click(),
   ]);
-  await download.path();
+  const exported = await download.path();
   app.exportAll.push(performance.now() - t);
+  app.exportBytes.push(statSync(exported).size);
   sampling(false);
   peakHeap = Math.max(peakHeap, await heapNow());
   app.heapPeak.push(peakHeap);
@@ -500,7 +501,8 @@ const imp = record('Sync', `validate + preview, into an empty store`, app.valida
 const impE = record('Sync', `import-merge into an empty store (validate, checksum, merge, saved)`, app.importEmpty, 'ms', 'file chosen → "saved"', atMost(3 * importFloor.batched, `≤ 3× batched floor (${fmt.ms(3 * importFloor.batched)})`));
 record('Sync', `validate + preview, into a store holding most of it`, app.validateFull, 'ms', 'second device\'s file, same tickets');
 const impF = record('Sync', `import-merge into a store holding most of it`, app.importFull, 'ms', 'file chosen → "saved"', atMost(3 * importFloor.batched, `≤ 3× batched floor`));
-const exp = record('Sync', 'export all (bundle built and downloaded)', app.exportAll, 'ms', 'button → download complete', atMost(2 * exportFloor.batched, `≤ 2× floor parse + read (${fmt.ms(2 * exportFloor.batched)})`));
+const exp = record('Sync', 'export all (bundle built, gzip-compressed, downloaded)', app.exportAll, 'ms', 'button → download complete', atMost(2 * exportFloor.batched, `≤ 2× floor parse + read (${fmt.ms(2 * exportFloor.batched)})`));
+record('Sync', `exported file, gzip (the plain text is ${bundleMb.toFixed(1)} MB)`, app.exportBytes, 'mb', 'size of the download', atMost(15e6, '≤ 15 MB'));
 const cold = record('Store', `cold start until the crew queue is drawn, ${q}`, app.cold, 'ms', 'reload /crew: navigation start → first queue row', atMost(3 * readFloor.batched, `≤ 3× batched read-back (${fmt.ms(3 * readFloor.batched)})`));
 record('Store', 'queue filter (grade), input → DOM updated', app.filter, 'ms', 'change event → next task, layout forced', atMost(50, '≤ 50 ms'));
 record('Store', 'queue search, input → DOM updated', app.search, 'ms', 'input event → next task, layout forced', atMost(50, '≤ 50 ms'));

@@ -4,7 +4,7 @@
 // is still there after a reload.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, openPage, appReady, controlledByServiceWorker, saved, crewWithDemo, screenshot, queueRow } from './harness.mjs';
+import { startServer, launchBrowser, openPage, appReady, controlledByServiceWorker, saved, crewWithDemo, screenshot, queueRow, exportedText } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launchBrowser(); });
@@ -171,7 +171,7 @@ test('who I am is asked once; the queue filters by team, grade and words', async
 });
 
 test('a photo is downscaled on the device, kept, and travels with the export', async () => {
-  const { mkdtempSync, readFileSync } = await import('node:fs');
+  const { mkdtempSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
   const work = mkdtempSync(join(tmpdir(), 'gridcare-photo-'));
@@ -210,7 +210,7 @@ test('a photo is downscaled on the device, kept, and travels with the export', a
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出全部数据' }).click()]);
   const file = join(work, 'with-photo.json');
   await download.saveAs(file);
-  const bundle = JSON.parse(readFileSync(file, 'utf8'));
+  const bundle = JSON.parse(exportedText(file));
   assert.equal(bundle.attachments[hash].mime, 'image/jpeg');
 
   // Another tablet imports the file and sees the photo.

@@ -3,7 +3,8 @@
 // Chromium through playwright-core (which never downloads a browser).
 import { after } from 'node:test';
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -11,6 +12,14 @@ import { chromium } from 'playwright-core';
 const here = dirname(fileURLToPath(import.meta.url));
 export const root = resolve(here, '..', '..');
 export const artifacts = join(here, 'artifacts');
+
+// The text of a sync file the app exported: gzip-compressed (known by its
+// first bytes, as the app itself knows it), or plain.
+export function exportedText(path) {
+  const bytes = readFileSync(path);
+  const gzip = bytes[0] === 0x1f && bytes[1] === 0x8b;
+  return (gzip ? gunzipSync(bytes) : bytes).toString('utf8');
+}
 mkdirSync(artifacts, { recursive: true });
 
 export const CHROMIUM_ARGS = [

@@ -4,10 +4,10 @@
 // notice reaches every linked ticket and the station's kiosk.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, launchBrowser, openPage, appReady, saved, crewWithDemo, screenshot } from './harness.mjs';
+import { startServer, launchBrowser, openPage, appReady, saved, crewWithDemo, screenshot, exportedText } from './harness.mjs';
 
 let server, browser, work;
 before(async () => {
@@ -173,7 +173,7 @@ test('emergency mode: one incident, its tickets linked, one notice for all, show
   await screenshot(page, 'supervisor-emergency');
 
   // Every linked ticket has the notice as a progress report, and it travels in the file.
-  const bundle = JSON.parse(readFileSync(await exportAll(page, 'incident.json'), 'utf8'));
+  const bundle = JSON.parse(exportedText(await exportAll(page, 'incident.json')));
   const linked = new Set(bundle.events.filter((e) => e.type === 'incident_linked').map((e) => e.ticket));
   const reported = new Set(bundle.events.filter((e) => e.type === 'progress_reported' && e.text === '抢修队已到现场，正在更换故障电缆').map((e) => e.ticket));
   assert.equal(linked.size, candidates);

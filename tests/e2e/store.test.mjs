@@ -6,9 +6,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { root, startServer, launchBrowser, launchKillable, openPage, appReady, saved, crewWithDemo, screenshot, queueRows, queueRow } from './harness.mjs';
+import { root, startServer, launchBrowser, launchKillable, openPage, appReady, saved, crewWithDemo, screenshot, queueRows, queueRow, exportedText } from './harness.mjs';
 
 let server, browser, work;
 before(async () => {
@@ -75,6 +76,7 @@ test('bad files are refused with a message and change nothing', async () => {
     'tampered.json': [text.replace('客户反映', '客户声称'), /内容与其编号不符/],
     'other.json': ['{"format": "something-else"}', /不是 gridcare 同步文件/],
     'future.json': [text.replace(/"version":\d+/, '"version":7'), /请先更新本应用/],
+    'cut.json.gz': [gzipSync(text).subarray(0, Math.floor(gzipSync(text).length / 2)), /压缩文件已损坏或不完整/],
   };
   const context = await browser.newContext();
   const page = await openPage(context);
@@ -98,6 +100,12 @@ test('bad files are refused with a message and change nothing', async () => {
   await screenshot(page, 'import-refused');
   // A valid file shows a preview; cancelling changes nothing either.
   await importFile(page, good);
+  assert.equal(await page.locator('[data-testid="import-preview"] [data-field="tickets"]').innerText(), '5');
+  await page.getByRole('button', { name: '取消' }).click();
+  // The same file compressed, under a name that does not say so: known by its bytes.
+  const packed = join(work, 'good-packed.json');
+  writeFileSync(packed, gzipSync(text));
+  await importFile(page, packed);
   assert.equal(await page.locator('[data-testid="import-preview"] [data-field="tickets"]').innerText(), '5');
   await page.getByRole('button', { name: '取消' }).click();
   assert.deepEqual(await queueRows(page), before);
@@ -152,9 +160,12 @@ test('two tablets exchange files offline both ways and agree, conflicts flagged'
   const exports = [];
   for (const { page, device } of tablets) {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出全部数据' }).click()]);
-    assert.match(download.suggestedFilename(), /^gridcare-dev-[0-9a-f]{8}-\d{8}-\d{4}\.json$/);
+    assert.match(download.suggestedFilename(), /^gridcare-dev-[0-9a-f]{8}-\d{8}-\d{4}\.json\.gz$/);
     const path = join(work, `export-${device}.json`);
     await download.saveAs(path);
+    const packed = readFileSync(path);
+    assert.deepEqual([...packed.subarray(0, 2)], [0x1f, 0x8b], 'exported gzip-compressed');
+    assert.ok(packed.length * 3 < Buffer.byteLength(exportedText(path)), 'a third of the text or less');
     exports.push(path);
     await page.waitForFunction(() => document.querySelector('[data-testid="unexported"]')?.innerText === '0');
   }
@@ -234,7 +245,7 @@ test('exports: only what has not left the device, and anonymised files for stati
   await page.getByLabel('只导出本机尚未导出的记录').uncheck();
   await page.getByLabel('匿名导出（手机号、姓名、地址打码，仅供统计）').check();
   const anonymous = await exportAs('anonymous.json');
-  const text = readFileSync(anonymous, 'utf8');
+  const text = exportedText(anonymous);
   assert.match(text, /"anonymised":true/);
   assert.match(text, /"phone":"1\d\d\*\*\*\*\d{4}"/);
   assert.doesNotMatch(text, /"phone":"1\d{10}"/);

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { root, startServer, launchBrowser, openPage, appReady, saved, screenshot } from './harness.mjs';
+import { root, startServer, launchBrowser, openPage, appReady, saved, screenshot, exportedText } from './harness.mjs';
 
 let server, browser, work;
 before(async () => {
@@ -104,7 +104,7 @@ test('a kiosk shows outage notices only from a supervisor it trusts; forged and 
   await evil.waitForURL(/\/crew\/t\//);
   await saved(evil);
   const scam = await exportAll(evil, 'stranger.json');
-  const strangerId = JSON.parse(readFileSync(scam, 'utf8')).events[0].device;
+  const strangerId = JSON.parse(exportedText(scam)).events[0].device;
 
   // The kiosk device, set to the station.
   const kioskContext = await browser.newContext({ acceptDownloads: true });
@@ -119,7 +119,7 @@ test('a kiosk shows outage notices only from a supervisor it trusts; forged and 
 
   // A forged copy of the supervisor's file: the incident's cause changed,
   // its id and the checksum recomputed, the signature kept.
-  const bundle = JSON.parse(readFileSync(genuine, 'utf8'));
+  const bundle = JSON.parse(exportedText(genuine));
   const declared = bundle.events.find((e) => e.type === 'incident_declared');
   const supId = declared.device;
   declared.cause = '停电补偿：请扫码领取退费';

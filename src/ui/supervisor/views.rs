@@ -404,7 +404,7 @@ pub fn AlertsView(desk: Desk) -> impl IntoView {
                 };
             (
                 high_frequency(rows, &month, &table),
-                repeat_complainants(rows, &month),
+                repeat_complainants(rows, &month, &table),
                 numbers(&|r| r.is_open() && r.overdue()),
                 numbers(&|r| r.is_open() && r.due_soon() && !r.overdue()),
                 numbers(&|r| r.is_open() && r.grade == Some(1)),
@@ -642,8 +642,15 @@ pub fn TopicsView(desk: Desk) -> impl IntoView {
     let i18n = use_i18n();
     let engine = use_engine();
     let topics = Memo::new(move |_| {
-        desk.rows
-            .with(|rows| hot_topics(rows, &desk.month.get(), &engine.classifier, 10))
+        desk.rows.with(|rows| {
+            hot_topics(
+                rows,
+                &desk.month.get(),
+                engine.table(),
+                &engine.classifier,
+                10,
+            )
+        })
     });
     move || {
         let lang = i18n.lang.get();

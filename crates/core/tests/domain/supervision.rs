@@ -314,7 +314,7 @@ fn repeat_complainants_bulletin_and_quarter() {
         r.team = Some("一班".into());
         rows.push(r);
     }
-    let repeats = repeat_complainants(&rows, "2026-11");
+    let repeats = repeat_complainants(&rows, "2026-11", &RuleTable::shipped());
     assert_eq!(repeats.len(), 1);
     assert_eq!(repeats[0].tickets, vec!["P0", "P1", "P3"]);
 
@@ -581,4 +581,114 @@ fn the_ledger_is_built_from_events_and_filters() {
         table.name_of("resolution", Lang::En),
         "Resolution (by grade)"
     );
+}
+
+#[test]
+fn station_reports_merged_equal_the_report_over_all_events() {
+    use gridcare_core::domain::classify::Classifier;
+    use gridcare_core::domain::demo::{demo_events, DemoOptions};
+    use gridcare_core::domain::supervision::tally::{MergeProblem, MonthTally};
+    use std::collections::BTreeMap;
+
+    let table = RuleTable::shipped();
+    let classifier = Classifier::rules_only(table.clone());
+    let anchor = Utc.with_ymd_and_hms(2026, 11, 20, 0, 0, 0).unwrap();
+    let options = DemoOptions {
+        tickets: 600,
+        seed: 12,
+        device: "tab-M",
+        anchor,
+    };
+    let events = demo_events(&classifier, &options);
+    let mut rows = ledger(
+        &fold_all(&events),
+        &events,
+        &table,
+        &Calendar::shipped(),
+        anchor,
+    );
+    // One caller complained at two stations: only the merge can see it.
+    let month = "2026-11";
+    let complaint_at = |rows: &[LedgerRow], station: &str| {
+        rows.iter()
+            .position(|r| {
+                r.month == month && r.is_complaint() && r.station.as_deref() == Some(station)
+            })
+            .unwrap()
+    };
+    let (east, west) = (
+        complaint_at(&rows, "城东供电所"),
+        complaint_at(&rows, "城西供电所"),
+    );
+    rows[east].phone = Some("13912345678".into());
+    rows[west].phone = Some("13912345678".into());
+
+    let whole = MonthTally::of(&rows, month, &table, Some(&classifier));
+    let mut by_station: BTreeMap<Option<String>, Vec<LedgerRow>> = BTreeMap::new();
+    for r in &rows {
+        by_station
+            .entry(r.station.clone())
+            .or_default()
+            .push(r.clone());
+    }
+    assert_eq!(by_station.len(), 4, "{:?}", by_station.keys());
+    // Each station's report as the CLI writes it and reads it back.
+    let parts: Vec<MonthTally> = by_station
+        .values()
+        .map(|rows| {
+            let json =
+                serde_json::to_string(&MonthTally::of(rows, month, &table, Some(&classifier)))
+                    .unwrap();
+            serde_json::from_str(&json).unwrap()
+        })
+        .collect();
+    assert!(parts.iter().all(|p| p
+        .repeat_complainants()
+        .iter()
+        .all(|r| r.phone != "13912345678")));
+    let merged = MonthTally::merge(parts.clone()).unwrap();
+
+    assert!(
+        whole.complaints > 50 && whole.audit_population > 10,
+        "{}",
+        whole.complaints
+    );
+    assert_eq!(merged.report(), whole.report());
+    assert_eq!(merged.high_frequency(), whole.high_frequency());
+    assert_eq!(merged.repeat_complainants(), whole.repeat_complainants());
+    assert!(merged
+        .repeat_complainants()
+        .iter()
+        .any(|r| r.phone == "13912345678" && r.tickets.len() == 2));
+    assert_eq!(merged.team_lists(), whole.team_lists());
+    assert_eq!(merged.hot_topics(10), whole.hot_topics(10));
+    assert!(!merged.hot_topics(10).is_empty());
+    // The audit sample: the same population and size, drawn by the same
+    // rule from the stations' own samples (so not always the same tickets).
+    assert_eq!(merged.audit().population, whole.audit().population);
+    assert_eq!(merged.audit().sample.len(), whole.audit().sample.len());
+    // Everything else in the tallies is the same, to the last count.
+    let mut same = merged.clone();
+    same.audit_sample = whole.audit_sample.clone();
+    assert_eq!(same, whole);
+    // The free functions the desk calls give the tally's figures.
+    assert_eq!(monthly_report(&rows, month, &table), whole.report());
+
+    // A station in two reports would count twice: refused.
+    assert_eq!(
+        MonthTally::merge(vec![parts[0].clone(), parts[1].clone(), parts[0].clone()]),
+        Err(MergeProblem::StationTwice(
+            parts[0].stations.iter().next().unwrap().clone()
+        ))
+    );
+    let october = MonthTally::of(
+        &by_station[&Some("城东供电所".to_string())],
+        "2026-10",
+        &table,
+        None,
+    );
+    assert!(matches!(
+        MonthTally::merge(vec![october, parts[1].clone()]),
+        Err(MergeProblem::OtherMonth(..))
+    ));
 }

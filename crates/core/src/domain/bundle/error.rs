@@ -3,6 +3,7 @@
 //! language. No variant carries a parser's own words, so a screen never
 //! shows them.
 
+use super::gzip;
 use super::sealed::SealedProblem;
 use super::MAX_TEXT_CHARS;
 use crate::domain::trust::ChainError;
@@ -166,6 +167,10 @@ pub enum BundleError {
         problem: AttachmentProblem,
     },
     ChecksumMismatch,
+    /// A gzip file that does not unpack (cut short, or changed).
+    CompressedDamaged,
+    /// A gzip file that unpacks to more than any sync file holds.
+    CompressedTooLarge,
     /// A file protected with a passphrase that could not be opened.
     Sealed(SealedProblem),
 }
@@ -322,6 +327,14 @@ impl BundleError {
             E::ChecksumMismatch => pick(
                 "校验和不符：文件在导出后被改动或损坏。".into(),
                 "The checksum does not match: the file was changed or damaged after export.".into(),
+            ),
+            E::CompressedDamaged => pick(
+                "压缩文件已损坏或不完整，无法解压，请重新导出或重新复制。".into(),
+                "The compressed file is damaged or incomplete and cannot be unpacked; please export or copy it again.".into(),
+            ),
+            E::CompressedTooLarge => pick(
+                format!("压缩文件解压后超过 {} MB，不是本应用导出的同步文件。", gzip::MAX_UNPACKED_BYTES >> 20),
+                format!("The compressed file unpacks to more than {} MB; it is not a sync file this app exported.", gzip::MAX_UNPACKED_BYTES >> 20),
             ),
             E::Sealed(SealedProblem::PassphraseNeeded) => pick(
                 "此文件已用口令保护，请输入导出时设定的口令。".into(),

@@ -28,9 +28,11 @@
 //! - [`merge`]: the canonical order and the set union of events.
 //! - [`error`]: why a file was refused, in both languages.
 //! - [`sealed`]: the envelope of a file exported under a passphrase.
+//! - [`gzip`]: compressed files, known by their first bytes.
 
 mod checksum;
 mod error;
+pub mod gzip;
 mod merge;
 mod scan;
 pub mod sealed;

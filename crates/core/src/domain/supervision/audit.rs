@@ -5,11 +5,11 @@
 use super::ledger::LedgerRow;
 use crate::domain::clock::ClockState;
 use crate::domain::ticket::Status;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// What an audited ticket lacks or did late.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "finding", rename_all = "snake_case")]
 pub enum Finding {
     /// A clock that finished late or is still overdue.
@@ -24,7 +24,7 @@ pub enum Finding {
     NoFeedback,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Audited {
     pub number: String,
     pub team: Option<String>,
@@ -51,33 +51,55 @@ pub fn sample_size(population: usize) -> usize {
     population.div_ceil(10)
 }
 
+/// A closed ticket of a sample, with the rank it was drawn by.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Drawn {
+    /// SHA-256 of `audit|<month>|<ticket id>`, hex: lowest first.
+    pub rank: String,
+    pub ticket: Audited,
+}
+
+/// `r` as a candidate of `month`'s sample. The rank is deterministic and
+/// unrelated to the ticket's team or content, so nobody can steer it.
+pub fn candidate(r: &LedgerRow, month: &str) -> Drawn {
+    let rank = Sha256::digest(format!("audit|{month}|{}", r.id).as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    Drawn {
+        rank,
+        ticket: Audited {
+            number: r.number.clone(),
+            team: r.team.clone(),
+            findings: findings(r),
+        },
+    }
+}
+
+/// The lowest ranks among `candidates`, one in ten of `population`.
+pub fn draw(mut candidates: Vec<Drawn>, population: u32) -> Vec<Drawn> {
+    candidates.sort_by(|a, b| a.rank.cmp(&b.rank));
+    candidates.truncate(sample_size(population as usize));
+    candidates
+}
+
 /// The sample of `month`: the same month and data always give the same
 /// tickets, whatever order the rows come in. Tickets are ranked by the
 /// SHA-256 of month and ticket id, and the first 10% are taken.
 pub fn audit_sample(rows: &[LedgerRow], month: &str) -> AuditSample {
-    let mut closed: Vec<(Vec<u8>, &LedgerRow)> = rows
+    let closed: Vec<Drawn> = rows
         .iter()
         .filter(|r| r.month == month && r.status == Status::Closed)
-        .map(|r| {
-            let rank = Sha256::digest(format!("audit|{month}|{}", r.id).as_bytes()).to_vec();
-            (rank, r)
-        })
+        .map(|r| candidate(r, month))
         .collect();
-    closed.sort_by(|a, b| a.0.cmp(&b.0));
-    let population = closed.len();
-    let sample = closed
-        .into_iter()
-        .take(sample_size(population))
-        .map(|(_, r)| Audited {
-            number: r.number.clone(),
-            team: r.team.clone(),
-            findings: findings(r),
-        })
-        .collect();
+    let population = closed.len() as u32;
     AuditSample {
         month: month.to_string(),
-        population: population as u32,
-        sample,
+        population,
+        sample: draw(closed, population)
+            .into_iter()
+            .map(|d| d.ticket)
+            .collect(),
     }
 }
 

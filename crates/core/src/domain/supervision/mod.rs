@@ -7,6 +7,7 @@ pub mod audit;
 pub mod export;
 pub mod ledger;
 pub mod report;
+pub mod tally;
 
 pub use ledger::{ledger, LedgerRow};
 

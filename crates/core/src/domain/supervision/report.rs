@@ -3,14 +3,15 @@
 //! tickets of kind `complaint`; the on-time rates are over every ticket a
 //! clock applied to.
 
+use super::audit::AuditSample;
 use super::ledger::LedgerRow;
-use super::previous_month;
+use super::tally::{trend_months, Counts, MonthTally};
 use crate::domain::classify::Classifier;
 use crate::domain::clock::ClockState;
 use crate::domain::rules::RuleTable;
 use chrono::NaiveDate;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// A count with its share of the whole, largest first.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -80,17 +81,12 @@ pub struct MonthlyReport {
 /// Handling-time buckets, in hours: within a day, three days, five, ten, more.
 const BUCKETS: [u32; 4] = [24, 72, 120, 240];
 
-fn counts<'a>(keys: impl Iterator<Item = &'a str>) -> Vec<Count> {
-    let mut map: BTreeMap<&str, u32> = BTreeMap::new();
-    let mut total = 0;
-    for k in keys {
-        *map.entry(k).or_default() += 1;
-        total += 1;
-    }
+fn counts(map: &Counts) -> Vec<Count> {
+    let total: u32 = map.values().sum();
     let mut out: Vec<Count> = map
-        .into_iter()
-        .map(|(key, count)| Count {
-            key: key.to_string(),
+        .iter()
+        .map(|(key, &count)| Count {
+            key: key.clone(),
             count,
             share: f64::from(count) / f64::from(total.max(1)),
         })
@@ -111,133 +107,120 @@ pub fn complaints_in<'a>(
 }
 
 pub fn monthly_report(rows: &[LedgerRow], month: &str, table: &RuleTable) -> MonthlyReport {
-    let of_month: Vec<&LedgerRow> = rows.iter().filter(|r| r.month == month).collect();
-    let complaints: Vec<&LedgerRow> = of_month
-        .iter()
-        .copied()
-        .filter(|r| r.is_complaint())
-        .collect();
-    let mut trend_months = vec![month.to_string()];
-    while trend_months.len() < 7 {
-        let before = previous_month(trend_months.last().expect("not empty"));
-        match before {
-            Some(m) => trend_months.push(m),
-            None => break,
-        }
-    }
-    trend_months.reverse();
-    let per_month: HashMap<&str, u32> =
-        rows.iter()
-            .filter(|r| r.is_complaint())
-            .fold(HashMap::new(), |mut map, r| {
-                *map.entry(r.month.as_str()).or_default() += 1;
-                map
-            });
-    let count_of = |m: &str| per_month.get(m).copied().unwrap_or(0);
-    let trend = trend_months
-        .windows(2)
-        .map(|w| {
-            let (before, now) = (count_of(&w[0]), count_of(&w[1]));
-            TrendPoint {
-                month: w[1].clone(),
-                complaints: now,
-                change_percent: (before > 0)
-                    .then(|| (f64::from(now) - f64::from(before)) / f64::from(before) * 100.0),
-            }
-        })
-        .collect();
-    let mut on_time: Vec<OnTime> = Vec::new();
-    for c in &table.clocks {
-        if on_time.iter().any(|o| o.clock == c.code) {
-            continue;
-        }
-        let mut o = OnTime {
-            clock: c.code.clone(),
-            met: 0,
-            late: 0,
-            overdue: 0,
-            rate: None,
-        };
-        for r in &of_month {
-            match r.clock(&c.code).map(|x| x.state) {
-                Some(ClockState::Met) => o.met += 1,
-                Some(ClockState::MetLate) => o.late += 1,
-                Some(ClockState::Overdue) => o.overdue += 1,
-                _ => {}
-            }
-        }
-        let decided = o.met + o.late + o.overdue;
-        o.rate = (decided > 0).then(|| f64::from(o.met) / f64::from(decided));
-        on_time.push(o);
-    }
-    let mut hours: Vec<f64> = complaints.iter().filter_map(|r| r.handling_hours).collect();
-    hours.sort_by(f64::total_cmp);
-    let mut buckets: Vec<Bucket> = BUCKETS
-        .iter()
-        .map(|&b| Bucket {
-            below_hours: Some(b),
-            count: 0,
-        })
-        .chain([Bucket {
-            below_hours: None,
-            count: 0,
-        }])
-        .collect();
-    for h in &hours {
-        let at = BUCKETS
-            .iter()
-            .position(|&b| *h < f64::from(b))
-            .unwrap_or(BUCKETS.len());
-        buckets[at].count += 1;
-    }
-    let median = (!hours.is_empty()).then(|| {
-        let mid = hours.len() / 2;
-        if hours.len().is_multiple_of(2) {
-            (hours[mid - 1] + hours[mid]) / 2.0
-        } else {
-            hours[mid]
-        }
-    });
-    MonthlyReport {
-        month: month.to_string(),
-        rule_table_version: table.version.clone(),
-        tickets: of_month.len() as u32,
-        complaints: complaints.len() as u32,
-        self_service: of_month.iter().filter(|r| r.self_service).count() as u32,
-        by_kind: counts(of_month.iter().map(|r| r.kind.as_str())),
-        by_category: counts(complaints.iter().map(|r| r.category.as_str())),
-        by_area: counts(
-            complaints
-                .iter()
-                .map(|r| r.area.map(|a| a.code()).unwrap_or(UNKNOWN)),
-        ),
-        by_station: counts(
-            complaints
-                .iter()
-                .map(|r| r.station.as_deref().unwrap_or(UNKNOWN)),
-        ),
-        by_team: counts(
-            complaints
-                .iter()
-                .map(|r| r.team.as_deref().unwrap_or(UNKNOWN)),
-        ),
-        trend,
-        on_time,
-        handling_hours: buckets,
-        median_handling_hours: median,
-        satisfaction: satisfaction(&complaints, table.satisfaction_threshold.percent),
-    }
+    MonthTally::of(rows, month, table, None).report()
 }
 
-fn satisfaction(rows: &[&LedgerRow], threshold: u8) -> Satisfaction {
-    let rated: Vec<u8> = rows.iter().filter_map(|r| r.satisfaction).collect();
-    let n = rated.len() as u32;
-    Satisfaction {
-        rated: n,
-        mean: (n > 0).then(|| rated.iter().map(|&s| f64::from(s)).sum::<f64>() / f64::from(n)),
-        satisfied_share: (n > 0)
-            .then(|| rated.iter().filter(|&&s| s >= threshold).count() as f64 / f64::from(n)),
-        threshold,
+fn share(part: u32, whole: u32) -> Option<f64> {
+    (whole > 0).then(|| f64::from(part) / f64::from(whole))
+}
+
+impl MonthTally {
+    /// The month's figures (spec §8).
+    pub fn report(&self) -> MonthlyReport {
+        let count_of = |m: &str| self.complaints_by_month.get(m).copied().unwrap_or(0);
+        let trend = trend_months(&self.month)
+            .windows(2)
+            .map(|w| {
+                let (before, now) = (count_of(&w[0]), count_of(&w[1]));
+                TrendPoint {
+                    month: w[1].clone(),
+                    complaints: now,
+                    change_percent: (before > 0)
+                        .then(|| (f64::from(now) - f64::from(before)) / f64::from(before) * 100.0),
+                }
+            })
+            .collect();
+        let on_time = self
+            .clocks
+            .iter()
+            .map(|code| {
+                let c = self.on_time.get(code).copied().unwrap_or_default();
+                OnTime {
+                    clock: code.clone(),
+                    met: c.met,
+                    late: c.late,
+                    overdue: c.overdue,
+                    rate: share(c.met, c.met + c.late + c.overdue),
+                }
+            })
+            .collect();
+        let hours = |seconds: u64| seconds as f64 / 3600.0;
+        let mut buckets: Vec<Bucket> = BUCKETS
+            .iter()
+            .map(|&b| Some(b))
+            .chain([None])
+            .map(|below_hours| Bucket {
+                below_hours,
+                count: 0,
+            })
+            .collect();
+        for (&seconds, &n) in &self.handling_seconds {
+            let at = BUCKETS
+                .iter()
+                .position(|&b| hours(seconds) < f64::from(b))
+                .unwrap_or(BUCKETS.len());
+            buckets[at].count += n;
+        }
+        let handled: u32 = self.handling_seconds.values().sum();
+        // The k-th handling time (from 0), walking the histogram.
+        let nth = |k: u32| {
+            let mut seen = 0;
+            self.handling_seconds
+                .iter()
+                .find(|(_, &n)| {
+                    seen += n;
+                    seen > k
+                })
+                .map(|(&s, _)| hours(s))
+                .expect("k is below the count")
+        };
+        let median = (handled > 0).then(|| {
+            let mid = handled / 2;
+            if handled.is_multiple_of(2) {
+                (nth(mid - 1) + nth(mid)) / 2.0
+            } else {
+                nth(mid)
+            }
+        });
+        let rated: u32 = self.ratings.values().sum();
+        let threshold = self.satisfaction_threshold;
+        let satisfaction = Satisfaction {
+            rated,
+            mean: (rated > 0).then(|| {
+                let sum: f64 = self
+                    .ratings
+                    .iter()
+                    .map(|(&s, &n)| f64::from(s) * f64::from(n))
+                    .sum();
+                sum / f64::from(rated)
+            }),
+            satisfied_share: share(
+                self.ratings
+                    .iter()
+                    .filter(|(&s, _)| s >= threshold)
+                    .map(|(_, &n)| n)
+                    .sum(),
+                rated,
+            ),
+            threshold,
+        };
+        MonthlyReport {
+            month: self.month.clone(),
+            rule_table_version: self.rule_table_version.clone(),
+            tickets: self.tickets,
+            complaints: self.complaints,
+            self_service: self.self_service,
+            by_kind: counts(&self.by_kind),
+            by_category: counts(&self.by_category),
+            by_area: counts(&self.by_area),
+            by_station: counts(&self.by_station),
+            by_team: counts(&self.by_team),
+            trend,
+            on_time,
+            handling_hours: buckets,
+            median_handling_hours: median,
+            satisfaction,
+        }
     }
 }
 
@@ -266,43 +249,7 @@ pub struct HighFrequency {
 /// `share` of an area's or station's complaints, counted at least `min_count`
 /// times. Both thresholds come from the rule table.
 pub fn high_frequency(rows: &[LedgerRow], month: &str, table: &RuleTable) -> Vec<HighFrequency> {
-    let rule = &table.high_frequency;
-    let mut out = Vec::new();
-    for scope in [Scope::Area, Scope::Station] {
-        let mut places: BTreeMap<String, BTreeMap<&str, u32>> = BTreeMap::new();
-        for r in complaints_in(rows, month) {
-            let place = match scope {
-                Scope::Area => r.area.map(|a| a.code().to_string()),
-                Scope::Station => r.station.clone(),
-            };
-            if let Some(place) = place {
-                *places
-                    .entry(place)
-                    .or_default()
-                    .entry(r.category.as_str())
-                    .or_default() += 1;
-            }
-        }
-        for (place, categories) in places {
-            let of: u32 = categories.values().sum();
-            for (category, count) in categories {
-                let share = f64::from(count) / f64::from(of);
-                if share > rule.share && count >= rule.min_count {
-                    out.push(HighFrequency {
-                        scope,
-                        place: place.clone(),
-                        category: category.to_string(),
-                        count,
-                        of,
-                        share,
-                        rule: rule.id.clone(),
-                        source: rule.source.clone(),
-                    });
-                }
-            }
-        }
-    }
-    out
+    MonthTally::of(rows, month, table, None).high_frequency()
 }
 
 /// A phone number behind more than one complaint in the month.
@@ -312,28 +259,13 @@ pub struct RepeatComplainant {
     pub tickets: Vec<String>,
 }
 
-pub fn repeat_complainants(rows: &[LedgerRow], month: &str) -> Vec<RepeatComplainant> {
-    let mut by_phone: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    for r in complaints_in(rows, month) {
-        if let Some(phone) = r.phone.as_deref().filter(|p| !p.is_empty()) {
-            by_phone.entry(phone).or_default().push(r.number.clone());
-        }
-    }
-    let mut out: Vec<RepeatComplainant> = by_phone
-        .into_iter()
-        .filter(|(_, t)| t.len() > 1)
-        .map(|(phone, tickets)| RepeatComplainant {
-            phone: phone.to_string(),
-            tickets,
-        })
-        .collect();
-    out.sort_by(|a, b| {
-        b.tickets
-            .len()
-            .cmp(&a.tickets.len())
-            .then(a.phone.cmp(&b.phone))
-    });
-    out
+/// Complainants' tickets listed in number order.
+pub fn repeat_complainants(
+    rows: &[LedgerRow],
+    month: &str,
+    table: &RuleTable,
+) -> Vec<RepeatComplainant> {
+    MonthTally::of(rows, month, table, None).repeat_complainants()
 }
 
 /// A team's month for the red and black lists.
@@ -356,41 +288,7 @@ pub struct TeamLists {
 /// Red and black lists (003 §七(一)). The teams are every team named on any
 /// ticket in the data, so a team without complaints this month still counts.
 pub fn team_lists(rows: &[LedgerRow], month: &str, table: &RuleTable) -> TeamLists {
-    let threshold = table.satisfaction_threshold.percent;
-    let mut teams: BTreeMap<String, TeamRecord> = rows
-        .iter()
-        .filter_map(|r| r.team.clone())
-        .map(|team| {
-            (
-                team.clone(),
-                TeamRecord {
-                    team,
-                    complaints: 0,
-                    rated: 0,
-                    satisfied: 0,
-                },
-            )
-        })
-        .collect();
-    for r in complaints_in(rows, month) {
-        if let Some(t) = r.team.as_ref().and_then(|t| teams.get_mut(t)) {
-            t.complaints += 1;
-            if let Some(s) = r.satisfaction {
-                t.rated += 1;
-                t.satisfied += u32::from(s >= threshold);
-            }
-        }
-    }
-    let all: Vec<TeamRecord> = teams.into_values().collect();
-    let red = all
-        .iter()
-        .filter(|t| t.complaints == 0 || (t.rated > 0 && t.satisfied == t.rated))
-        .cloned()
-        .collect();
-    let mut black: Vec<TeamRecord> = all.into_iter().filter(|t| t.complaints > 0).collect();
-    black.sort_by(|a, b| b.complaints.cmp(&a.complaints).then(a.team.cmp(&b.team)));
-    black.truncate(3);
-    TeamLists { red, black }
+    MonthTally::of(rows, month, table, None).team_lists()
 }
 
 /// The most frequent complaint terms of one station in a month.
@@ -406,36 +304,111 @@ pub struct HotTopics {
 pub fn hot_topics(
     rows: &[LedgerRow],
     month: &str,
+    table: &RuleTable,
     classifier: &Classifier,
     top: usize,
 ) -> Vec<HotTopics> {
-    let mut by_station: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    for r in complaints_in(rows, month) {
-        let mut terms: Vec<String> = classifier
-            .classify(&r.text, &Default::default())
-            .rules
-            .into_iter()
-            .filter(|f| f.id.starts_with("sub."))
-            .flat_map(|f| f.matched)
-            .collect();
-        terms.sort();
-        terms.dedup();
-        by_station
-            .entry(r.station.as_deref().unwrap_or(UNKNOWN))
-            .or_default()
-            .extend(terms);
-    }
-    by_station
-        .into_iter()
-        .map(|(station, terms)| {
-            let mut terms = counts(terms.iter().map(String::as_str));
-            terms.truncate(top);
-            HotTopics {
-                station: station.to_string(),
-                terms,
+    MonthTally::of(rows, month, table, Some(classifier)).hot_topics(top)
+}
+
+/// The figures of a tally: the same for one station's rows and for a merge.
+impl MonthTally {
+    /// The high-frequency alerts, areas first, then stations.
+    pub fn high_frequency(&self) -> Vec<HighFrequency> {
+        let rule = &self.high_frequency_rule;
+        let mut out = Vec::new();
+        for (scope, places) in [
+            (Scope::Area, &self.categories_by_area),
+            (Scope::Station, &self.categories_by_station),
+        ] {
+            for (place, categories) in places {
+                let of: u32 = categories.values().sum();
+                for (category, &count) in categories {
+                    let share = f64::from(count) / f64::from(of);
+                    if share > rule.share && count >= rule.min_count {
+                        out.push(HighFrequency {
+                            scope,
+                            place: place.clone(),
+                            category: category.clone(),
+                            count,
+                            of,
+                            share,
+                            rule: rule.id.clone(),
+                            source: rule.source.clone(),
+                        });
+                    }
+                }
             }
-        })
-        .collect()
+        }
+        out
+    }
+
+    /// Phone numbers behind more than one complaint, most first.
+    pub fn repeat_complainants(&self) -> Vec<RepeatComplainant> {
+        let mut out: Vec<RepeatComplainant> = self
+            .complainants
+            .iter()
+            .filter(|(_, t)| t.len() > 1)
+            .map(|(phone, tickets)| RepeatComplainant {
+                phone: phone.clone(),
+                tickets: tickets.clone(),
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            b.tickets
+                .len()
+                .cmp(&a.tickets.len())
+                .then(a.phone.cmp(&b.phone))
+        });
+        out
+    }
+
+    /// The red and black lists.
+    pub fn team_lists(&self) -> TeamLists {
+        let all: Vec<TeamRecord> = self
+            .teams
+            .iter()
+            .map(|(team, t)| TeamRecord {
+                team: team.clone(),
+                complaints: t.complaints,
+                rated: t.rated,
+                satisfied: t.satisfied,
+            })
+            .collect();
+        let red = all
+            .iter()
+            .filter(|t| t.complaints == 0 || (t.rated > 0 && t.satisfied == t.rated))
+            .cloned()
+            .collect();
+        let mut black: Vec<TeamRecord> = all.into_iter().filter(|t| t.complaints > 0).collect();
+        black.sort_by(|a, b| b.complaints.cmp(&a.complaints).then(a.team.cmp(&b.team)));
+        black.truncate(3);
+        TeamLists { red, black }
+    }
+
+    /// Each station's `top` topic terms (empty when tallied without a classifier).
+    pub fn hot_topics(&self, top: usize) -> Vec<HotTopics> {
+        self.hot_terms
+            .iter()
+            .map(|(station, terms)| {
+                let mut terms = counts(terms);
+                terms.truncate(top);
+                HotTopics {
+                    station: station.clone(),
+                    terms,
+                }
+            })
+            .collect()
+    }
+
+    /// The audit sample: one in ten closed tickets, lowest ranks first.
+    pub fn audit(&self) -> AuditSample {
+        AuditSample {
+            month: self.month.clone(),
+            population: self.audit_population,
+            sample: self.audit_sample.iter().map(|d| d.ticket.clone()).collect(),
+        }
+    }
 }
 
 /// The daily bulletin (日通报, 002 §3.4): what arrived that day, what is
