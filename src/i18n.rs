@@ -161,7 +161,12 @@ gridcare_core::translations! {
     ReceiptTitle => "已受理，这是您的回执", "Received: here is your receipt";
     ReceiptNumber => "工单号", "Ticket number";
     ClassifiedAs => "分类", "Classified as";
-    Because => "依据", "Because";
+    Because => "处理依据", "Grounds";
+    ReceivedAt => "受理时间", "Received";
+    ReturnsHomeIn => "{n} 秒后返回首页，您的信息不会留在屏幕上", "Back to the start in {n} s; your details will not stay on screen";
+    StayLonger => "再看一会", "Stay a little longer";
+    ReadAloud => "朗读回执", "Read it aloud";
+    StopReading => "停止朗读", "Stop reading";
     PromisedBy => "我们承诺", "We promise";
     EscalatedNotice => "您反映的问题已列为一级（紧急），已启动应急处理，工作人员会立即与您联系。", "What you reported is grade 1 (urgent): the emergency procedure has started and staff will contact you at once.";
     PrintReceipt => "打印回执", "Print receipt";

@@ -15,6 +15,7 @@ pub mod pin;
 pub mod prefs;
 pub mod service_worker;
 pub mod signature;
+pub mod speech;
 pub mod store;
 pub mod tasks;
 pub mod trace;

@@ -16,9 +16,32 @@ fn now_ms() -> f64 {
     js_sys::Date::now()
 }
 
-/// Sends the kiosk home after `IDLE_SECONDS` without a touch or key press.
+/// How long the kiosk waits before it goes home, for a screen that shows
+/// it (the receipt's "30 秒后返回首页").
+#[derive(Clone, Copy)]
+pub struct IdleCountdown {
+    last_touch: StoredValue<f64>,
+    /// Whole seconds left.
+    pub left: RwSignal<u32>,
+}
+
+impl IdleCountdown {
+    /// "再看一会": the full wait again, shown at once.
+    pub fn extend(&self) {
+        self.last_touch.set_value(now_ms());
+        self.left.set(IDLE_SECONDS as u32);
+    }
+}
+
+/// Sends the kiosk home after `IDLE_SECONDS` without a touch or key press,
+/// and provides the seconds left as an [`IdleCountdown`].
 pub fn reset_when_idle(screen: RwSignal<Screen>) {
     let last = StoredValue::new(now_ms());
+    let countdown = IdleCountdown {
+        last_touch: last,
+        left: RwSignal::new(IDLE_SECONDS as u32),
+    };
+    provide_context(countdown);
     let touched = move |_| last.set_value(now_ms());
     let handles = [
         window_event_listener(ev::pointerdown, touched),
@@ -28,6 +51,9 @@ pub fn reset_when_idle(screen: RwSignal<Screen>) {
     let timer = set_interval_with_handle(
         move || {
             let idle = (now_ms() - last.get_value()) / 1000.0;
+            countdown
+                .left
+                .set((IDLE_SECONDS - idle).max(0.0).ceil() as u32);
             if idle >= IDLE_SECONDS && screen.get_untracked() != Screen::Home {
                 screen.set(Screen::Home);
             }

@@ -1,6 +1,7 @@
 //! The receipt: ticket number (also as a QR code holding only the number),
 //! what it was classified as and why, and the promised deadlines in China time.
 
+use super::guard::IdleCountdown;
 use super::Screen;
 use crate::domain::clock::{clocks, ClockInput, ClockState};
 use crate::domain::time::china;
@@ -8,6 +9,7 @@ use crate::i18n::{Key, Lang, Term};
 use crate::ui::state::data::use_data;
 use crate::ui::state::engine::use_engine;
 use crate::ui::state::use_i18n;
+use crate::web::speech;
 use leptos::prelude::*;
 use qrcode::render::svg;
 use qrcode::QrCode;
@@ -62,28 +64,30 @@ pub fn Receipt(ticket: String, screen: RwSignal<Screen>) -> impl IntoView {
         facts: &t.facts,
         events: &[],
     };
-    let promises: Vec<_> = clocks(table, &engine.calendar, &input, t.received)
-        .into_iter()
-        .filter(|c| c.state == ClockState::Running)
-        .filter(|c| {
-            table
-                .clocks
-                .iter()
-                .any(|rule| rule.id == c.id && rule.promised)
-        })
-        .filter_map(|c| {
-            c.due.map(|due| {
-                (
-                    c.zh,
-                    c.en,
-                    due.with_timezone(&china())
-                        .format("%Y-%m-%d %H:%M")
-                        .to_string(),
-                    c.id,
-                )
+    let due_text = |due: chrono::DateTime<chrono::Utc>| {
+        due.with_timezone(&china())
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    };
+    // Each promise in the customer's words, from the rule table.
+    let promises: Vec<(String, String, String)> =
+        clocks(table, &engine.calendar, &input, t.received)
+            .into_iter()
+            .filter(|c| c.state == ClockState::Running)
+            .filter_map(|c| {
+                let rule = table
+                    .clocks
+                    .iter()
+                    .find(|rule| rule.id == c.id && rule.promised)?;
+                let due = due_text(c.due?);
+                let say = |lang: Lang| match &rule.promise {
+                    Some(promise) => promise.with_due(lang, &due),
+                    None => format!("{}: {due}", lang.pick(&rule.zh, &rule.en)),
+                };
+                Some((say(Lang::Zh), say(Lang::En), c.id))
             })
-        })
-        .collect();
+            .collect();
+    let received = due_text(t.received);
     let qr = QrCode::new(t.number.as_bytes())
         .map(|code| {
             code.render::<svg::Color>()
@@ -102,6 +106,25 @@ pub fn Receipt(ticket: String, screen: RwSignal<Screen>) -> impl IntoView {
         _ => Term::GradeN3,
     });
     let number = t.number.clone();
+    let spoken = {
+        let (number, promises) = (number.clone(), promises.clone());
+        move |lang: Lang| {
+            // The number a character at a time: read whole, it is a sum.
+            let digits: Vec<String> = number.chars().map(String::from).collect();
+            let mut text = format!(
+                "{}。{}：{}。",
+                Key::ReceiptTitle.text(lang),
+                Key::ReceiptNumber.text(lang),
+                digits.join(" ")
+            );
+            for (zh, en, _) in &promises {
+                text.push_str(lang.pick(zh, en));
+                text.push('。');
+            }
+            text.push_str(Key::KeepNumber.text(lang));
+            text
+        }
+    };
     view! {
         <article class="receipt" data-testid="receipt">
             <h1>{i18n.t(Key::ReceiptTitle)}</h1>
@@ -115,6 +138,8 @@ pub fn Receipt(ticket: String, screen: RwSignal<Screen>) -> impl IntoView {
                 <dd class="number" data-testid="receipt-number">
                     {number}
                 </dd>
+                <dt>{i18n.t(Key::ReceivedAt)}</dt>
+                <dd data-testid="receipt-received">{received}</dd>
                 <dt>{i18n.t(Key::ClassifiedAs)}</dt>
                 <dd
                     data-testid="receipt-class"
@@ -139,32 +164,15 @@ pub fn Receipt(ticket: String, screen: RwSignal<Screen>) -> impl IntoView {
                             }
                         })}
                 </dd>
-                <dt>{i18n.t(Key::Because)}</dt>
-                <dd>
-                    <ul>
-                        {why
-                            .into_iter()
-                            .map(|(zh, en, source)| {
-                                view! {
-                                    <li>
-                                        {move || i18n.lang.get().pick(&zh, &en).to_string()} " ("
-                                        {source} ")"
-                                    </li>
-                                }
-                            })
-                            .collect_view()}
-                    </ul>
-                </dd>
                 <dt>{i18n.t(Key::PromisedBy)}</dt>
                 <dd>
-                    <ul data-testid="promises">
+                    <ul class="promises" data-testid="promises">
                         {promises
                             .into_iter()
-                            .map(|(zh, en, due, id)| {
+                            .map(|(zh, en, id)| {
                                 view! {
                                     <li data-clock=id>
-                                        {move || i18n.lang.get().pick(&zh, &en).to_string()} ": "
-                                        <strong>{due}</strong>
+                                        {move || i18n.lang.get().pick(&zh, &en).to_string()}
                                     </li>
                                 }
                             })
@@ -172,9 +180,27 @@ pub fn Receipt(ticket: String, screen: RwSignal<Screen>) -> impl IntoView {
                     </ul>
                 </dd>
             </dl>
+            // For the curious: which rules decided, with their clause.
+            <details class="grounds">
+                <summary>{i18n.t(Key::Because)}</summary>
+                <ul>
+                    {why
+                        .into_iter()
+                        .map(|(zh, en, source)| {
+                            view! {
+                                <li>
+                                    {move || i18n.lang.get().pick(&zh, &en).to_string()} " ("
+                                    {source} ")"
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </details>
             <div class="qr" aria-hidden="true" inner_html=qr></div>
             <p>{i18n.t(Key::KeepNumber)}</p>
             <div class="actions no-print">
+                <ReadAloud spoken=spoken />
                 <button
                     type="button"
                     on:click=|_| {
@@ -187,7 +213,79 @@ pub fn Receipt(ticket: String, screen: RwSignal<Screen>) -> impl IntoView {
                     {i18n.t(Key::Done)}
                 </button>
             </div>
+            <Countdown />
         </article>
     }
     .into_any()
+}
+
+/// "30 秒后返回首页", and a button for more time: the customer sees that the
+/// receipt will go, and when.
+#[component]
+fn Countdown() -> impl IntoView {
+    let i18n = use_i18n();
+    let Some(countdown) = use_context::<IdleCountdown>() else {
+        return ().into_any();
+    };
+    view! {
+        <p class="countdown no-print" data-testid="countdown">
+            <span>
+                {move || Key::ReturnsHomeIn.fill(i18n.lang.get(), &[("n", &countdown.left.get())])}
+            </span>
+            <button type="button" data-testid="stay" on:click=move |_| countdown.extend()>
+                {i18n.t(Key::StayLonger)}
+            </button>
+        </p>
+    }
+    .into_any()
+}
+
+/// Reads the receipt aloud where the device has a voice for the language;
+/// no button where it has none.
+#[component]
+fn ReadAloud(spoken: impl Fn(Lang) -> String + Clone + Send + Sync + 'static) -> impl IntoView {
+    let i18n = use_i18n();
+    // Voices arrive after the page in most browsers: ask again when they do.
+    let voices = RwSignal::new(0u32);
+    let watch = StoredValue::new_local(speech::watch_voices(move || voices.update(|n| *n += 1)));
+    on_cleanup(move || {
+        watch.set_value(None);
+        speech::stop();
+    });
+    let reading = RwSignal::new(false);
+    let available = move || {
+        voices.track();
+        speech::can_read(i18n.lang.get())
+    };
+    view! {
+        <Show when=available>
+            <button
+                type="button"
+                class="read-aloud"
+                data-testid="read-aloud"
+                aria-pressed=move || reading.get().to_string()
+                on:click={
+                    let spoken = spoken.clone();
+                    move |_| {
+                        if reading.get_untracked() {
+                            speech::stop();
+                            reading.set(false);
+                        } else {
+                            let lang = i18n.lang.get_untracked();
+                            speech::read(&spoken(lang), lang);
+                            reading.set(true);
+                        }
+                    }
+                }
+            >
+                {move || {
+                    if reading.get() {
+                        i18n.t(Key::StopReading)()
+                    } else {
+                        i18n.t(Key::ReadAloud)()
+                    }
+                }}
+            </button>
+        </Show>
+    }
 }

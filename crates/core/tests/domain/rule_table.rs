@@ -135,3 +135,30 @@ fn an_edited_threshold_changes_decisions() {
         .classify("30户停电，投诉", &Default::default());
     assert_eq!(c.grade, Some(1));
 }
+
+#[test]
+fn every_promised_clock_speaks_to_the_customer_with_its_time_in_place() {
+    use gridcare_core::i18n::Lang;
+    let table = RuleTable::shipped();
+    for clock in table.clocks.iter().filter(|c| c.promised) {
+        let promise = clock
+            .promise
+            .as_ref()
+            .unwrap_or_else(|| panic!("{}", clock.id));
+        let zh = promise.with_due(Lang::Zh, "11月23日 11:00");
+        assert!(
+            zh.contains("11月23日 11:00") && !zh.contains("{due}"),
+            "{zh}"
+        );
+        assert!(!zh.contains('级'), "no grade, the staff's word: {zh}");
+    }
+    // A promise without the slot for its time is refused, with where.
+    let mut table = shipped_json();
+    table["clocks"][0]["promise"] =
+        json!({"zh": "我们会尽快联系您", "en": "We will contact you by {due}."});
+    let problems = problems_of(&table);
+    assert_eq!(
+        problems,
+        vec!["clocks[0].promise.zh: must hold {due} once, where the time goes"]
+    );
+}

@@ -333,12 +333,35 @@ pub struct ClockRule {
     /// deadlines such as pulling records are not.
     #[serde(default = "yes", skip_serializing_if = "is_true")]
     pub promised: bool,
+    /// The promise as the customer reads it on the receipt, `{due}` where
+    /// the time goes ("我们会在 {due} 前联系您"); without it the receipt
+    /// shows the clock's name and the time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promise: Option<Promise>,
     /// The clock starts again after each time it is met.
     #[serde(default)]
     pub recurring: bool,
     /// A recurring clock ends at this milestone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub until: Option<String>,
+}
+
+/// A clock's promise in the customer's words, in both languages.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Promise {
+    pub zh: String,
+    pub en: String,
+}
+
+/// Where a promise's time goes.
+pub const DUE_SLOT: &str = "{due}";
+
+impl Promise {
+    /// The promise with `due` (already in the reader's form) in its place.
+    pub fn with_due(&self, lang: crate::i18n::Lang, due: &str) -> String {
+        lang.pick(&self.zh, &self.en).replace(DUE_SLOT, due)
+    }
 }
 
 fn yes() -> bool {

@@ -538,6 +538,15 @@ pub(super) fn validate(t: &RuleTable) -> Vec<Problem> {
         for (j, m) in clock.met_by.iter().enumerate() {
             c.one_of(m, &milestones, format!("{at}.met_by[{j}]"), "milestone");
         }
+        if let Some(promise) = &clock.promise {
+            for (text, lang) in [(&promise.zh, "zh"), (&promise.en, "en")] {
+                c.require(
+                    text.matches(DUE_SLOT).count() == 1,
+                    format!("{at}.promise.{lang}"),
+                    "must hold {due} once, where the time goes",
+                );
+            }
+        }
         if let Some(until) = &clock.until {
             c.one_of(until, &milestones, format!("{at}.until"), "milestone");
             c.require(
