@@ -604,7 +604,7 @@ fn ledger_and_report_over_a_folder_of_crews_files() {
         "",
     );
     assert_clean_failure(&none);
-    assert!(stderr(&none).contains("no .json files"));
+    assert!(stderr(&none).contains("no .json or .json.gz files"));
 }
 
 #[test]
