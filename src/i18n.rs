@@ -348,6 +348,7 @@ gridcare_core::translations! {
     ChartByTeam => "各班组投诉数", "Complaints per team";
     ChartByArea => "各区域投诉数", "Complaints per area";
     CountColumn => "数量", "Count";
+    WaitingColumn => "受理至今", "Waiting";
     ShareColumn => "占比", "Share";
     RateColumn => "按时率", "On-time rate";
     MetColumn => "按时", "Met";

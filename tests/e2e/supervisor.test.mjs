@@ -111,6 +111,25 @@ test('three crews\' files make one ledger whose counts, exports and views agree 
   // Alerts: the high-frequency alerts the command line found.
   await page.click('[data-tab="alerts"]');
   assert.equal(Number(await page.textContent('[data-testid="high-frequency-count"]')), figures.high_frequency.length);
+  // Overdue tickets: each with how long it has waited, its team and status,
+  // and a link; the longest waiting first.
+  const overdueCount = Number(await page.textContent('[data-testid="overdue-count"]'));
+  assert.ok(overdueCount > 0);
+  const listed = await page.$$eval('[data-testid="overdue-tickets"] tbody tr', (rows) => rows.map((r) => ({
+    minutes: Number(r.children[1].dataset.minutes),
+    waited: r.children[1].innerText,
+    team: r.children[2].innerText,
+    status: r.children[3].innerText,
+    href: r.querySelector('a').getAttribute('href'),
+  })));
+  assert.equal(listed.length, Math.min(overdueCount, 100));
+  for (const [i, row] of listed.entries()) {
+    assert.match(row.waited, /^\d+ (分钟|小时|天)$/, JSON.stringify(row));
+    assert.match(row.href, /^\/crew\/t\/t-/);
+    assert.match(row.status, /^[\u4e00-\u9fff]+$/, 'the status in words');
+    assert.ok(row.team.length > 0);
+    if (i > 0) assert.ok(listed[i - 1].minutes >= row.minutes, 'longest waiting first');
+  }
   await screenshot(page, 'supervisor-alerts');
 
   // Audit: 10 % of the closed tickets, the same draw as the command line.

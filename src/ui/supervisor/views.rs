@@ -5,13 +5,14 @@
 use super::charts::{Bar, BarChart, LineChart, StackedBars};
 use super::Desk;
 use crate::domain::export::mask_phone;
-use crate::domain::labels::{area_key, AREAS};
+use crate::domain::labels::{area_key, status_key, AREAS};
 use crate::domain::supervision::audit::{audit_sample, Finding};
 use crate::domain::supervision::parse_month;
 use crate::domain::supervision::report::{
     bulletin, high_frequency, hot_topics, monthly_report, quarterly, repeat_complainants,
     team_lists, Count, Scope, TeamRecord, UNKNOWN,
 };
+use crate::domain::ticket::Status;
 use crate::domain::time::china;
 use crate::i18n::{Key, Label, Lang, Term};
 use crate::ui::state::engine::use_engine;
@@ -343,43 +344,64 @@ pub fn AnalysisView(desk: Desk) -> impl IntoView {
 }
 
 /// A list of ticket numbers, each a link to the ticket.
-fn ticket_links(desk: Desk, numbers: Vec<String>, lang: Lang) -> AnyView {
+/// The tickets an alert lists, oldest first: each with its number (a link
+/// to the ticket), how long since it was received, its team and status.
+fn ticket_table(desk: Desk, numbers: Vec<String>, lang: Lang, testid: &'static str) -> AnyView {
     if numbers.is_empty() {
         return view! { <p class="meta">{Key::NoneFound.text(lang)}</p> }.into_any();
     }
     // A long list is cut: the ledger's filters show all of them.
     const LISTED: usize = 100;
     let more = numbers.len() > LISTED;
-    let ids: Vec<(String, String)> = desk.rows.with_untracked(|rows| {
-        let by_number: std::collections::HashMap<&str, &str> = rows
-            .iter()
-            .map(|r| (r.number.as_str(), r.id.as_str()))
-            .collect();
-        numbers
-            .iter()
-            .take(LISTED)
-            .filter_map(|n| {
-                by_number
-                    .get(n.as_str())
-                    .map(|id| (id.to_string(), n.clone()))
-            })
-            .collect()
-    });
-    view! {
-        <ul class="ticket-list">
-            {ids
-                .into_iter()
-                .map(|(id, n)| {
-                    view! {
-                        <li>
-                            <A href=format!("/crew/t/{id}")>
-                                <code>{n}</code>
-                            </A>
-                        </li>
-                    }
+    let now = Utc::now();
+    let mut listed: Vec<(String, String, i64, Option<String>, Status)> =
+        desk.rows.with_untracked(|rows| {
+            let wanted: std::collections::HashSet<&str> =
+                numbers.iter().map(String::as_str).collect();
+            rows.iter()
+                .filter(|r| wanted.contains(r.number.as_str()))
+                .map(|r| {
+                    let waited = (now - r.received).num_minutes();
+                    (
+                        r.id.clone(),
+                        r.number.clone(),
+                        waited,
+                        r.team.clone(),
+                        r.status,
+                    )
                 })
-                .collect_view()}
-        </ul>
+                .collect()
+        });
+    listed.sort_by(|a, b| b.2.cmp(&a.2).then(a.1.cmp(&b.1)));
+    listed.truncate(LISTED);
+    view! {
+        <table class="figures ticket-table" data-testid=testid>
+            <TableHead keys=crate::labels![
+                Term::TicketNumber, Key::WaitingColumn, Term::FieldTeam, Term::Status
+            ] />
+            <tbody>
+                {listed
+                    .into_iter()
+                    .map(|(id, number, waited, team, status)| {
+                        let shown = number.clone();
+                        view! {
+                            <tr data-ticket=number>
+                                <td>
+                                    <A href=format!("/crew/t/{id}")>
+                                        <code>{shown}</code>
+                                    </A>
+                                </td>
+                                <td class="num" data-minutes=waited>
+                                    {crate::domain::words::age_in_words(waited, lang)}
+                                </td>
+                                <td>{team.unwrap_or_else(|| "-".into())}</td>
+                                <td>{status_key(status).text(lang)}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
         {more.then(|| view! { <p class="meta">{Key::MoreInLedger.text(lang)}</p> })}
     }
     .into_any()
@@ -485,11 +507,11 @@ pub fn AlertsView(desk: Desk) -> impl IntoView {
                     {Key::OverdueTickets.text(lang)} " ("
                     <span data-testid="overdue-count">{n_over}</span> ")"
                 </h2>
-                {ticket_links(desk, overdue, lang)}
+                {ticket_table(desk, overdue, lang, "overdue-tickets")}
                 <h2>{Key::DueSoonTickets.text(lang)} " (" {n_soon} ")"</h2>
-                {ticket_links(desk, due_soon, lang)}
+                {ticket_table(desk, due_soon, lang, "due-soon-tickets")}
                 <h2>{Key::OpenGrade1.text(lang)} " (" {n_g1} ")"</h2>
-                {ticket_links(desk, grade1, lang)}
+                {ticket_table(desk, grade1, lang, "grade1-tickets")}
                 <h2>{Key::RepeatComplainants.text(lang)} " (" {repeats.len()} ")"</h2>
                 {if repeats.is_empty() {
                     view! { <p class="meta">{Key::NoneFound.text(lang)}</p> }.into_any()
@@ -505,7 +527,7 @@ pub fn AlertsView(desk: Desk) -> impl IntoView {
                         .into_any()
                 }}
                 <h2>{Key::ReturnedTickets.text(lang)} " (" {n_ret} ")"</h2>
-                {ticket_links(desk, returned, lang)}
+                {ticket_table(desk, returned, lang, "returned-tickets")}
             </section>
         }
     }
@@ -764,7 +786,7 @@ pub fn BulletinsView(desk: Desk) -> impl IntoView {
                         <dd data-field="grade1">{b.open_grade_1.len()}</dd>
                     </div>
                 </dl>
-                {ticket_links(desk, b.open_grade_1.clone(), lang)}
+                {ticket_table(desk, b.open_grade_1.clone(), lang, "bulletin-grade1")}
                 <h2>{Key::MonthlyFeedback.text(lang)} " " {month.clone()}</h2>
                 <dl class="summary">
                     <div>

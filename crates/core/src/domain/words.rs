@@ -323,9 +323,42 @@ pub fn mark_in_words(
     (one(&mark.given), many(&mark.expected), rule)
 }
 
+/// How long something has waited, in the reader's words: minutes under an
+/// hour, hours under two days, days after ("20 分钟", "5 小时", "3 天").
+pub fn age_in_words(minutes: i64, lang: Lang) -> String {
+    const HOUR: i64 = 60;
+    const DAY: i64 = 24 * HOUR;
+    let minutes = minutes.max(0);
+    let (n, zh, en) = if minutes >= 2 * DAY {
+        (minutes / DAY, "天", "d")
+    } else if minutes >= HOUR {
+        (minutes / HOUR, "小时", "h")
+    } else {
+        (minutes, "分钟", "min")
+    };
+    match lang {
+        Lang::Zh => format!("{n} {zh}"),
+        Lang::En => format!("{n} {en}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ages_read_in_the_largest_unit_that_fits() {
+        assert_eq!(
+            age_in_words(-5, Lang::Zh),
+            "0 分钟",
+            "a clock a little ahead"
+        );
+        assert_eq!(age_in_words(59, Lang::Zh), "59 分钟");
+        assert_eq!(age_in_words(60, Lang::En), "1 h");
+        assert_eq!(age_in_words(47 * 60 + 59, Lang::Zh), "47 小时");
+        assert_eq!(age_in_words(48 * 60, Lang::Zh), "2 天");
+        assert_eq!(age_in_words(10 * 24 * 60 + 5, Lang::En), "10 d");
+    }
 
     /// Whether a text still holds something that looks like a code.
     fn has_code(text: &str) -> bool {
