@@ -173,6 +173,11 @@ gridcare_core::translations! {
     Done => "完成", "Done";
     KeepNumber => "请保存工单号，可凭工单号和手机号后四位查询进度。", "Keep the ticket number: with it and the last four digits of your phone you can check progress.";
     LastFour => "手机号后四位", "Last four digits of the phone";
+    Keypad => "数字键盘", "Keypad";
+    KeyBack => "删除", "Delete";
+    KeyClear => "清空", "Clear";
+    KeyToDigits => "下一项：手机号后四位", "Next: phone's last four";
+    KeyToNumber => "改工单号", "Back to the number";
     Search => "查询", "Look up";
     LookupNotFound => "没有找到匹配的工单，请核对工单号和手机号后四位。", "No matching ticket; please check the number and the last four digits.";
     LookupWait => "尝试次数过多，请稍候再试（秒）：", "Too many attempts; please wait (seconds):";

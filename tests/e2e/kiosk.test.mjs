@@ -89,6 +89,8 @@ test('three taps plus a phone number give a receipt with grade and deadlines', a
   await page.locator('.receipt .grounds summary').click();
   assert.match(await page.locator('.receipt .grounds').innerText(), /003 §/, 'the grounds, one tap away');
   assert.equal(await page.locator('[data-clock="clock.records_pulled"]').count(), 0, 'internal deadlines are not promises');
+  assert.equal(await page.locator('.status-bar .save').isVisible(), false, 'saving is the staff\'s concern');
+  assert.equal(await page.locator('.status-bar .net').isVisible(), true);
   assert.ok(await page.locator('.receipt .qr svg').count() === 1, 'a QR code of the number');
   assert.equal(await page.locator('[data-testid="escalated"]').count(), 0);
   await screenshot(page, 'kiosk-receipt-zh');
@@ -205,6 +207,30 @@ test('look-up shows only the one ticket, and only with the right digits', async 
   await lookUp(number, '2222');
   assert.match(await lookUp(number, '5678'), /尝试次数过多，请稍候再试/);
   assert.match(await lookUp('XXXX-20261123-0008', '5678'), sameMessage);
+  await context.close();
+});
+
+test('the look-up can be typed on the large keypad alone', async () => {
+  const { context, page } = await kiosk();
+  const number = await fileComplaint(page, 'conduct', '13912345678', { conduct_topic: '答应的事没做到' });
+  await page.getByRole('button', { name: '完成' }).click();
+  await page.click('[data-tile="lookup"]');
+  const keypad = page.locator('[data-testid="keypad"]');
+  const tap = async (key) => keypad.locator(`[data-key="${key}"]`).click();
+  // The number without its hyphens (the look-up ignores them), one key at a time.
+  for (const c of number.replaceAll('-', '')) await tap(c);
+  await tap('9');
+  await tap('back');
+  assert.equal(await page.inputValue('#lookup-number'), number.replaceAll('-', ''));
+  assert.equal(await keypad.locator('[data-key="A"]').count(), 1, 'letters for the number');
+  await keypad.getByRole('button', { name: '下一项：手机号后四位' }).click();
+  assert.equal(await keypad.locator('[data-key="A"]').count(), 0, 'digits only for the phone');
+  for (const c of '56789') await tap(c);
+  assert.equal(await page.inputValue('#lookup-digits'), '5678', 'four digits, no more');
+  await page.getByRole('button', { name: '查询' }).click();
+  await page.waitForSelector('[data-testid="lookup-result"]');
+  assert.match(await page.locator('[data-testid="lookup-status"]').innerText(), /已受理/);
+  await screenshot(page, 'kiosk-lookup-keypad');
   await context.close();
 });
 

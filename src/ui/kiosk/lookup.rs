@@ -24,6 +24,16 @@ fn throttle() -> LookupThrottle {
     LocalStorage::get(FAILURES_KEY).unwrap_or_default()
 }
 
+/// Which look-up field the keypad types into.
+#[derive(Clone, Copy, PartialEq)]
+enum Field {
+    Number,
+    LastFour,
+}
+
+/// The digits of the phone the look-up asks for.
+const LAST_FOUR: usize = 4;
+
 #[derive(Clone)]
 struct Found {
     number: String,
@@ -39,6 +49,7 @@ pub fn Lookup(screen: RwSignal<Screen>) -> impl IntoView {
     let number = RwSignal::new(String::new());
     let last_four = RwSignal::new(String::new());
     let result = RwSignal::new(None::<Result<Found, Option<u64>>>);
+    let typing = RwSignal::new(Field::Number);
 
     let search = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -100,7 +111,9 @@ pub fn Lookup(screen: RwSignal<Screen>) -> impl IntoView {
             <input
                 id="lookup-number"
                 autocomplete="off"
+                class:typing=move || typing.get() == Field::Number
                 prop:value=move || number.get()
+                on:focus=move |_| typing.set(Field::Number)
                 on:input=move |ev| number.set(event_target_value(&ev))
             />
             <label for="lookup-digits">{i18n.t(Key::LastFour)}</label>
@@ -109,9 +122,12 @@ pub fn Lookup(screen: RwSignal<Screen>) -> impl IntoView {
                 inputmode="numeric"
                 maxlength="4"
                 autocomplete="off"
+                class:typing=move || typing.get() == Field::LastFour
                 prop:value=move || last_four.get()
+                on:focus=move |_| typing.set(Field::LastFour)
                 on:input=move |ev| last_four.set(event_target_value(&ev))
             />
+            <Keypad typing=typing number=number last_four=last_four />
             <div class="actions">
                 <button type="button" on:click=move |_| screen.set(Screen::Home)>
                     {i18n.t(Key::Back)}
@@ -171,5 +187,97 @@ pub fn Lookup(screen: RwSignal<Screen>) -> impl IntoView {
                     }
                 })
         }}
+    }
+}
+
+/// A large on-screen keypad for the look-up: a kiosk has no keyboard, and
+/// a phone-sized one is hard for older hands. It types into the field last
+/// tapped; letters only where the ticket number has them.
+#[component]
+fn Keypad(
+    typing: RwSignal<Field>,
+    number: RwSignal<String>,
+    last_four: RwSignal<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let field = move || match typing.get_untracked() {
+        Field::Number => number,
+        Field::LastFour => last_four,
+    };
+    let press = move |key: char| {
+        let full = typing.get_untracked() == Field::LastFour
+            && last_four.with_untracked(|s| s.chars().count() >= LAST_FOUR);
+        if !full {
+            field().update(|s| s.push(key));
+        }
+    };
+    let key = move |key: char| {
+        view! {
+            <button
+                type="button"
+                data-key=key.to_string()
+                on:mousedown=|ev| ev.prevent_default()
+                on:click=move |_| press(key)
+            >
+                {key.to_string()}
+            </button>
+        }
+    };
+    view! {
+        <div class="keypad" role="group" aria-label=i18n.t(Key::Keypad) data-testid="keypad">
+            <div class="digits">{"1234567890".chars().map(key).collect_view()}</div>
+            <Show when=move || typing.get() == Field::Number>
+                <div class="letters">{"ABCDEF".chars().map(key).collect_view()}</div>
+            </Show>
+            <div class="edit">
+                <EditKey
+                    name="back"
+                    on_press=move || {
+                        field()
+                            .update(|s| {
+                                s.pop();
+                            })
+                    }
+                >
+                    {i18n.t(Key::KeyBack)}
+                </EditKey>
+                <EditKey name="clear" on_press=move || field().set(String::new())>
+                    {i18n.t(Key::KeyClear)}
+                </EditKey>
+                <EditKey
+                    name="next"
+                    on_press=move || {
+                        typing
+                            .update(|t| {
+                                *t = match t {
+                                    Field::Number => Field::LastFour,
+                                    Field::LastFour => Field::Number,
+                                };
+                            })
+                    }
+                >
+                    {move || match typing.get() {
+                        Field::Number => i18n.t(Key::KeyToDigits)(),
+                        Field::LastFour => i18n.t(Key::KeyToNumber)(),
+                    }}
+                </EditKey>
+            </div>
+        </div>
+    }
+}
+
+/// A keypad key that edits rather than types. Pressing it leaves the focus
+/// where it was, so a keyboard and the keypad can be used in turn.
+#[component]
+fn EditKey(name: &'static str, on_press: impl Fn() + 'static, children: Children) -> impl IntoView {
+    view! {
+        <button
+            type="button"
+            data-key=name
+            on:mousedown=|ev| ev.prevent_default()
+            on:click=move |_| on_press()
+        >
+            {children()}
+        </button>
     }
 }
