@@ -38,6 +38,8 @@ pub fn App() -> impl IntoView {
     state::replication::provide_replication(data).start();
     kiosk::leave_notices_for_the_home();
     let gate = lock::provide_gate();
+    // Above the screens, which are rebuilt when the rules change.
+    crew::new_ticket::provide_draft();
     let i18n = use_i18n();
     view! {
         <Router>

@@ -248,3 +248,43 @@ test('the queue counts down to each deadline and turns overdue as time passes', 
   assert.match(await countdown.innerText(), /^(29|30) min over$/);
   await context.close();
 });
+
+test('a ticket being typed survives a visit to another page and a change of the rules', async () => {
+  const context = await browser.newContext();
+  const page = await openPage(context);
+  await page.goto(server.url + '/crew/new');
+  await appReady(page);
+  await page.fill('#nt-text', '小区停电三个小时了，还没人来 DRAFT-7');
+  await page.fill('#nt-phone', '13800002222');
+  await page.fill('#nt-name', '王女士');
+  await page.selectOption('select[name="safety_hazard"]', 'yes');
+  await page.selectOption('select[name="area"]', '3');
+  await page.selectOption('select[name="grade"]', '2');
+  await page.fill('#nt-reason', '客户是独居老人');
+  // Half-way through, the rules in force change on this device: every
+  // screen is rebuilt (the same happens when sync brings a publication).
+  await page.click('.app-header nav a[href="/rules"]');
+  const shipped = await page.textContent('[data-testid="rule-version"]');
+  await page.fill('[data-testid="hf-min"]', '6');
+  await page.fill('[data-testid="rules-reason"]', '试行');
+  await page.locator('[data-testid="rules-editor"]').getByRole('button', { name: '校验并发布' }).click();
+  await page.waitForFunction((v) => document.querySelector('[data-testid="rule-version"]')?.innerText === `${v}.e1`, shipped);
+  await page.click('.app-header nav a[href="/crew"]');
+  await page.click('a[href="/crew/new"]');
+  assert.equal(await page.inputValue('#nt-text'), '小区停电三个小时了，还没人来 DRAFT-7');
+  assert.equal(await page.inputValue('#nt-phone'), '13800002222');
+  assert.equal(await page.inputValue('#nt-name'), '王女士');
+  assert.equal(await page.inputValue('select[name="safety_hazard"]'), 'yes');
+  assert.equal(await page.inputValue('select[name="area"]'), '3');
+  assert.equal(await page.inputValue('select[name="grade"]'), '2');
+  assert.equal(await page.inputValue('#nt-reason'), '客户是独居老人');
+  // Saved, the ticket takes it all; the next one starts blank.
+  await page.getByRole('button', { name: '建立工单' }).click();
+  await page.waitForURL(/\/crew\/t\//);
+  await page.click('.app-header nav a[href="/crew"]');
+  await page.click('a[href="/crew/new"]');
+  assert.equal(await page.inputValue('#nt-text'), '');
+  assert.equal(await page.inputValue('#nt-phone'), '');
+  assert.equal(await page.inputValue('select[name="grade"]'), '');
+  await context.close();
+});

@@ -126,12 +126,13 @@ test('an edited rule table is validated, versioned, applied, and travels to anot
   // A hotline ticket there is decided by the new version, which stays with it.
   await page2.goto(server.url + '/crew/new');
   await appReady(page2);
-  // Typed once the log has loaded: the screens are rebuilt when the loaded
-  // log brings published rules, and a form typed into before that loses
-  // its text (a known bug, noted for the screens issue).
-  await page2.waitForSelector('[data-testid="save-state"][data-state="saved"]');
+  // Typed at once: the screens are rebuilt when the loaded log brings the
+  // published rules, and what was typed stays (the draft lives above them).
   await page2.fill('#nt-text', '客户投诉：家里黑灯瞎火三个小时了');
   await page2.fill('#nt-phone', '13900001111');
+  await saved(page2); // the log loaded, the rules rebuilt
+  assert.equal(await page2.inputValue('#nt-text'), '客户投诉：家里黑灯瞎火三个小时了');
+  assert.equal(await page2.inputValue('#nt-phone'), '13900001111');
   await page2.getByRole('button', { name: '建立工单' }).click();
   await page2.waitForURL(/\/crew\/t\//);
   await page2.waitForSelector('[data-testid="decided-by"]');
@@ -209,7 +210,7 @@ test('a kiosk holding a published rule table opens the tapped tile at the first 
   await page.waitForURL(/\/kiosk\/app\//);
   await page.waitForSelector('#kiosk-phone');
   // Still there once the store has loaded and the rules were rebuilt.
-  await page.waitForSelector('[data-testid="save-state"][data-state="saved"]');
+  await saved(page);
   await page.waitForTimeout(1_000);
   assert.equal(await page.locator('#kiosk-phone').count(), 1, 'the form, not the home, after one tap');
   await context.close();

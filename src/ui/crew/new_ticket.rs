@@ -38,35 +38,106 @@ fn tri(value: &str) -> Option<bool> {
     }
 }
 
+/// The new ticket being typed, kept by the app above its screens: the
+/// screens are rebuilt when the rules in force change (at start-up, by
+/// sync, by a publication), and a crew member may look at the queue
+/// half-way through a call. Held in memory only (a customer's phone is
+/// not written to storage unsealed); a reload starts afresh.
+#[derive(Clone, Copy)]
+pub struct NewTicketDraft {
+    channel: RwSignal<usize>,
+    text: RwSignal<String>,
+    name: RwSignal<String>,
+    phone: RwSignal<String>,
+    address: RwSignal<String>,
+    flags: [RwSignal<String>; 3],
+    households: RwSignal<String>,
+    hours: RwSignal<String>,
+    area: RwSignal<usize>,
+    kind: RwSignal<String>,
+    subcategory: RwSignal<String>,
+    grade: RwSignal<String>,
+    reason: RwSignal<String>,
+}
+
+impl NewTicketDraft {
+    fn new() -> NewTicketDraft {
+        let blank = || RwSignal::new(String::new());
+        NewTicketDraft {
+            channel: RwSignal::new(0),
+            text: blank(),
+            name: blank(),
+            phone: blank(),
+            address: blank(),
+            flags: [blank(), blank(), blank()],
+            households: blank(),
+            hours: blank(),
+            area: RwSignal::new(0),
+            kind: blank(),
+            subcategory: blank(),
+            grade: blank(),
+            reason: blank(),
+        }
+    }
+
+    /// Everything back to blank, once the ticket is saved.
+    fn clear(&self) {
+        let texts = [
+            self.text,
+            self.name,
+            self.phone,
+            self.address,
+            self.households,
+            self.hours,
+            self.kind,
+            self.subcategory,
+            self.grade,
+            self.reason,
+        ];
+        for signal in texts.into_iter().chain(self.flags) {
+            signal.set(String::new());
+        }
+        self.channel.set(0);
+        self.area.set(0);
+    }
+}
+
+/// Provides the draft; called by the app above the screens it rebuilds.
+pub fn provide_draft() {
+    provide_context(NewTicketDraft::new());
+}
+
 #[component]
 pub fn NewTicketPage() -> impl IntoView {
     let i18n = use_i18n();
     let data = use_data();
     let engine = use_engine();
     let navigate = use_navigate();
-    let channel = RwSignal::new(0usize);
-    let text = RwSignal::new(String::new());
-    let name = RwSignal::new(String::new());
-    let phone = RwSignal::new(String::new());
-    let address = RwSignal::new(String::new());
-    let flags = [
-        RwSignal::new(String::new()),
-        RwSignal::new(String::new()),
-        RwSignal::new(String::new()),
-    ];
-    let households = RwSignal::new(String::new());
-    let hours = RwSignal::new(String::new());
-    let area = RwSignal::new(0usize);
-    let kind = RwSignal::new(String::new());
-    let subcategory = RwSignal::new(String::new());
-    let grade = RwSignal::new(String::new());
-    let reason = RwSignal::new(String::new());
+    // What is typed lives in the app, not in this page: it outlasts a
+    // rebuild of the screens and a visit to another page.
+    let draft = expect_context::<NewTicketDraft>();
+    let NewTicketDraft {
+        channel,
+        text,
+        name,
+        phone,
+        address,
+        flags,
+        households,
+        hours,
+        area,
+        kind,
+        subcategory,
+        grade,
+        reason,
+    } = draft;
     let errors = RwSignal::new(Vec::<(&'static str, Key)>::new());
     let navigate = StoredValue::new(navigate);
     let create = Action::new_local(move |intake: &Intake| {
         let intake = intake.clone();
         async move {
             let id = data.new_ticket(intake).await?;
+            draft.clear();
             navigate.with_value(|go| go(&format!("/crew/t/{id}"), Default::default()));
             Ok::<(), StoreError>(())
         }
@@ -173,8 +244,12 @@ pub fn NewTicketPage() -> impl IntoView {
                 {i18n.t(label)}
                 <select name=field on:change=move |ev| signal.set(event_target_value(&ev))>
                     <option value="">{i18n.t(Key::Auto)}</option>
-                    <option value="yes">{i18n.t(Term::Yes)}</option>
-                    <option value="no">{i18n.t(Key::No)}</option>
+                    <option value="yes" selected=move || signal.get() == "yes">
+                        {i18n.t(Term::Yes)}
+                    </option>
+                    <option value="no" selected=move || signal.get() == "no">
+                        {i18n.t(Key::No)}
+                    </option>
                 </select>
             </label>
         }
@@ -193,13 +268,18 @@ pub fn NewTicketPage() -> impl IntoView {
                         .iter()
                         .enumerate()
                         .map(|(i, (_, k))| {
-                            view! { <option value=i.to_string()>{i18n.t(*k)}</option> }
+                            view! {
+                                <option value=i.to_string() selected=move || channel.get() == i>
+                                    {i18n.t(*k)}
+                                </option>
+                            }
                         })
                         .collect_view()}
                 </select>
                 <label for="nt-text">{i18n.t(Key::TypeComplaint)}</label>
                 <textarea
                     id="nt-text"
+                    prop:value=move || text.get()
                     on:input=move |ev| text.set(event_target_value(&ev))
                 ></textarea>
                 {error_for("text")}
@@ -210,6 +290,7 @@ pub fn NewTicketPage() -> impl IntoView {
                     id="nt-phone"
                     type="tel"
                     autocomplete="off"
+                    prop:value=move || phone.get()
                     on:input=move |ev| phone.set(event_target_value(&ev))
                 />
                 {error_for("phone")}
@@ -217,12 +298,14 @@ pub fn NewTicketPage() -> impl IntoView {
                 <input
                     id="nt-name"
                     autocomplete="off"
+                    prop:value=move || name.get()
                     on:input=move |ev| name.set(event_target_value(&ev))
                 />
                 <label for="nt-address">{i18n.t(Key::Address)}</label>
                 <input
                     id="nt-address"
                     autocomplete="off"
+                    prop:value=move || address.get()
                     on:input=move |ev| address.set(event_target_value(&ev))
                 />
                 <fieldset>
@@ -235,6 +318,7 @@ pub fn NewTicketPage() -> impl IntoView {
                         <input
                             name="households"
                             inputmode="numeric"
+                            prop:value=move || households.get()
                             on:input=move |ev| households.set(event_target_value(&ev))
                         />
                     </label>
@@ -243,6 +327,7 @@ pub fn NewTicketPage() -> impl IntoView {
                         <input
                             name="hours"
                             inputmode="decimal"
+                            prop:value=move || hours.get()
                             on:input=move |ev| hours.set(event_target_value(&ev))
                         />
                     </label>
@@ -258,7 +343,14 @@ pub fn NewTicketPage() -> impl IntoView {
                                 .iter()
                                 .enumerate()
                                 .map(|(i, (_, k))| {
-                                    view! { <option value=i.to_string()>{i18n.t(*k)}</option> }
+                                    view! {
+                                        <option
+                                            value=i.to_string()
+                                            selected=move || area.get() == i
+                                        >
+                                            {i18n.t(*k)}
+                                        </option>
+                                    }
                                 })
                                 .collect_view()}
                         </select>
@@ -279,7 +371,7 @@ pub fn NewTicketPage() -> impl IntoView {
                                         .map(|k| (k.zh.clone(), k.en.clone()))
                                         .unwrap_or_default();
                                     view! {
-                                        <option value=*code>
+                                        <option value=*code selected=move || kind.get() == *code>
                                             {move || {
                                                 i18n.lang.get().pick(&names.0, &names.1).to_string()
                                             }}
@@ -305,7 +397,10 @@ pub fn NewTicketPage() -> impl IntoView {
                                         .map(|(_, s)| (s.zh.clone(), s.en.clone()))
                                         .unwrap_or_default();
                                     view! {
-                                        <option value=*code>
+                                        <option
+                                            value=*code
+                                            selected=move || subcategory.get() == *code
+                                        >
                                             {move || {
                                                 i18n.lang.get().pick(&names.0, &names.1).to_string()
                                             }}
@@ -319,9 +414,15 @@ pub fn NewTicketPage() -> impl IntoView {
                         {i18n.t(Term::Grade)}
                         <select name="grade" on:change=move |ev| grade.set(event_target_value(&ev))>
                             <option value="">{i18n.t(Key::ByRule)}</option>
-                            <option value="1">{i18n.t(Term::GradeN1)}</option>
-                            <option value="2">{i18n.t(Term::GradeN2)}</option>
-                            <option value="3">{i18n.t(Term::GradeN3)}</option>
+                            <option value="1" selected=move || grade.get() == "1">
+                                {i18n.t(Term::GradeN1)}
+                            </option>
+                            <option value="2" selected=move || grade.get() == "2">
+                                {i18n.t(Term::GradeN2)}
+                            </option>
+                            <option value="3" selected=move || grade.get() == "3">
+                                {i18n.t(Term::GradeN3)}
+                            </option>
                         </select>
                     </label>
                     <Show when=corrected>
@@ -329,6 +430,7 @@ pub fn NewTicketPage() -> impl IntoView {
                         <textarea
                             id="nt-reason"
                             name="reason"
+                            prop:value=move || reason.get()
                             on:input=move |ev| reason.set(event_target_value(&ev))
                         ></textarea>
                     </Show>
