@@ -118,6 +118,11 @@ async fn gunzip(blob: &web_sys::Blob) -> Result<Vec<u8>, BundleError> {
     let reader = web_sys::ReadableStreamDefaultReader::new(&blob.stream().pipe_through(&pair))
         .map_err(damaged)?;
     let mut unpacked = Vec::new();
+    // Room for the whole text at once, where the trailer says its size:
+    // growing by doubling would hold up to twice the text while it copies.
+    if let Some(size) = unpacked_size_hint(blob).await {
+        let _ = unpacked.try_reserve_exact(size);
+    }
     loop {
         let chunk: web_sys::ReadableStreamReadResult = JsFuture::from(reader.read())
             .await
@@ -135,6 +140,22 @@ async fn gunzip(blob: &web_sys::Blob) -> Result<Vec<u8>, BundleError> {
         unpacked.resize(at + bytes.length() as usize, 0);
         bytes.copy_to(&mut unpacked[at..]);
     }
+}
+
+/// The text's size as a gzip file's trailer gives it (ISIZE, RFC 1952: the
+/// last four bytes, little-endian, the size of its last member modulo
+/// 2^32). Only a hint: trusted up to 16 times the file's size, which no
+/// sync file reaches (they pack about 5 to 1), so a file that lies about
+/// it cannot make the page reserve much.
+async fn unpacked_size_hint(blob: &web_sys::Blob) -> Option<usize> {
+    let packed = blob.size();
+    if packed < 18.0 {
+        return None;
+    }
+    let tail = blob.slice_with_f64_and_f64(packed - 4.0, packed).ok()?;
+    let tail: [u8; 4] = bytes_of(&tail).await.ok()?.try_into().ok()?;
+    let size = f64::from(u32::from_le_bytes(tail));
+    (size <= packed * 16.0 && size <= MAX_UNPACKED_BYTES as f64).then_some(size as usize)
 }
 
 /// `bytes` gzip-compressed by the browser (`CompressionStream`, zlib's
