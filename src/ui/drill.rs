@@ -348,9 +348,9 @@ fn ScoreLines(score: Score) -> impl IntoView {
                             {i18n.t(part_key(&m.part))}
                             ": "
                             {said}
-                            " ("
-                            {m.source.clone()}
-                            ")"
+                            // The clause, where a rule decided.
+                            {(m.source != "-" && !m.source.is_empty())
+                                .then(|| format!(" ({})", m.source))}
                         </li>
                     }
                 })

@@ -310,7 +310,28 @@ pub fn mark_in_words(
             .collect::<Vec<_>>()
             .join(if lang == Lang::Zh { "、" } else { ", " })
     };
+    let no_rule = mark.rule == "-" || mark.rule.is_empty();
+    let zh = lang == Lang::Zh;
     let rule = match mark.part.as_str() {
+        // Nothing decided it: say what that means, not a dash.
+        "grade" if no_rule => if zh {
+            "此类工单不定级"
+        } else {
+            "This kind of ticket takes no grade"
+        }
+        .to_string(),
+        "deadline" if no_rule => if zh {
+            "此类工单没有处理时限"
+        } else {
+            "This kind of ticket has no resolution clock"
+        }
+        .to_string(),
+        _ if no_rule => if zh {
+            "没有规则命中，按默认归类"
+        } else {
+            "No rule fired: the default applies"
+        }
+        .to_string(),
         "deadline" => one(&mark.rule),
         "template" => if lang == Lang::Zh {
             "答复模板"
@@ -437,6 +458,10 @@ mod tests {
             ),
             ("grade", "-", "1", "grade.1.safety"),
             ("deadline", "-", clock.id.as_str(), clock.id.as_str()),
+            // Nothing decided: no dash, no "(none)" as the rule.
+            ("kind", "complaint", "consultation", "-"),
+            ("grade", "3", "-", "-"),
+            ("deadline", clock.id.as_str(), "-", "-"),
             (
                 "template",
                 template.id.as_str(),
@@ -457,6 +482,10 @@ mod tests {
                 for words in [&g, &e, &r] {
                     assert!(!has_code(words), "{part}: \"{words}\"");
                 }
+                assert!(
+                    r != "-" && !r.contains("未选") && !r.contains("(none)") && !r.is_empty(),
+                    "{part}: the rule reads \"{r}\""
+                );
             }
         }
     }
