@@ -10,6 +10,7 @@ mod roster;
 mod views;
 
 use crate::domain::supervision::ledger::mark_strangers;
+use crate::domain::supervision::tally::MonthTally;
 use crate::domain::supervision::{ledger as build_ledger, parse_month, LedgerRow};
 use crate::domain::time::china;
 use crate::i18n::Key;
@@ -57,11 +58,13 @@ impl Tab {
     ];
 }
 
-/// What every view of the desk reads: the ledger rows and the chosen month.
+/// What every view of the desk reads: the ledger rows, the chosen month,
+/// and the month's tally (computed once for every view that shows figures).
 #[derive(Clone, Copy)]
 pub struct Desk {
     pub rows: Memo<Arc<Vec<LedgerRow>>>,
     pub month: Memo<String>,
+    pub tally: Memo<Arc<MonthTally>>,
 }
 
 #[component]
@@ -135,7 +138,11 @@ pub fn SupervisorPage() -> impl IntoView {
         );
     };
     let go = StoredValue::new(go);
-    let desk = Desk { rows, month };
+    let table = use_engine().table().clone();
+    let tally = Memo::new(move |_| {
+        rows.with(|rows| Arc::new(MonthTally::of(rows, &month.get(), &table, None)))
+    });
+    let desk = Desk { rows, month, tally };
     let empty = move || data.loaded() && rows.with(|r| r.is_empty());
     view! {
         <h1>{i18n.t(Key::Supervisor)}</h1>

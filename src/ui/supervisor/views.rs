@@ -9,8 +9,7 @@ use crate::domain::labels::{area_key, status_key, AREAS};
 use crate::domain::supervision::audit::{audit_sample, Finding};
 use crate::domain::supervision::parse_month;
 use crate::domain::supervision::report::{
-    bulletin, high_frequency, hot_topics, monthly_report, quarterly, repeat_complainants,
-    team_lists, Count, Scope, TeamRecord, UNKNOWN,
+    bulletin, hot_topics, quarterly, Count, Scope, TeamRecord, UNKNOWN,
 };
 use crate::domain::ticket::Status;
 use crate::domain::time::china;
@@ -86,11 +85,7 @@ fn CountsFigure(
 pub fn AnalysisView(desk: Desk) -> impl IntoView {
     let i18n = use_i18n();
     let engine = use_engine();
-    let table = engine.table().clone();
-    let report = Memo::new(move |_| {
-        desk.rows
-            .with(|rows| monthly_report(rows, &desk.month.get(), &table))
-    });
+    let report = Memo::new(move |_| desk.tally.with(|t| t.report()));
     move || {
         let r = report.get();
         let lang = i18n.lang.get();
@@ -415,7 +410,6 @@ pub fn AlertsView(desk: Desk) -> impl IntoView {
     let rule = table.high_frequency.clone();
     move || {
         let lang = i18n.lang.get();
-        let month = desk.month.get();
         let (alerts, repeats, overdue, due_soon, grade1, returned) = desk.rows.with(|rows| {
             let numbers =
                 |f: &dyn Fn(&crate::domain::supervision::LedgerRow) -> bool| -> Vec<String> {
@@ -424,9 +418,12 @@ pub fn AlertsView(desk: Desk) -> impl IntoView {
                         .map(|r| r.number.clone())
                         .collect()
                 };
+            let (alerts, repeats) = desk
+                .tally
+                .with(|t| (t.high_frequency(), t.repeat_complainants()));
             (
-                high_frequency(rows, &month, &table),
-                repeat_complainants(rows, &month, &table),
+                alerts,
+                repeats,
                 numbers(&|r| r.is_open() && r.overdue()),
                 numbers(&|r| r.is_open() && r.due_soon() && !r.overdue()),
                 numbers(&|r| r.is_open() && r.grade == Some(1)),
@@ -641,13 +638,9 @@ fn team_table(teams: Vec<TeamRecord>, lang: Lang, testid: &'static str) -> AnyVi
 #[component]
 pub fn TeamsView(desk: Desk) -> impl IntoView {
     let i18n = use_i18n();
-    let engine = use_engine();
-    let table = engine.table().clone();
     move || {
         let lang = i18n.lang.get();
-        let lists = desk
-            .rows
-            .with(|rows| team_lists(rows, &desk.month.get(), &table));
+        let lists = desk.tally.with(|t| t.team_lists());
         view! {
             <section data-testid="teams">
                 <h2 class="red-list">{Key::RedList.text(lang)}</h2>
@@ -711,8 +704,6 @@ pub fn TopicsView(desk: Desk) -> impl IntoView {
 #[component]
 pub fn BulletinsView(desk: Desk) -> impl IntoView {
     let i18n = use_i18n();
-    let engine = use_engine();
-    let table = engine.table().clone();
     let today = Utc::now().with_timezone(&china()).date_naive();
     let day = RwSignal::new(today);
     move || {
@@ -723,7 +714,7 @@ pub fn BulletinsView(desk: Desk) -> impl IntoView {
         let (b, report, teams) = desk.rows.with(|rows| {
             (
                 bulletin(rows, day.get()),
-                monthly_report(rows, &month, &table),
+                desk.tally.with(|t| t.report()),
                 quarterly(rows, year, quarter),
             )
         });
