@@ -1,8 +1,14 @@
 //! Demo data: realistic tickets for a first look, for benchmarks and for
 //! testing sync. The same seed gives the same base tickets (as the 95598
-//! hotline would have created them); each device then adds its own follow-up
-//! events, so bundles from different devices overlap, and where two devices
-//! resolve the same ticket differently the merge shows a conflict.
+//! hotline would have created them).
+//!
+//! - [`station_events`], the app's first look: a station on the day the demo
+//!   is loaded, handled on time by this device up to now.
+//! - [`demo_events`], the CLI's `demo` (benchmarks, sync tests): each device
+//!   adds its own follow-ups on about half of the tickets, so bundles from
+//!   different devices overlap, and where two devices resolve the same
+//!   ticket differently the merge shows a conflict. Its shape is what the
+//!   benchmarks measure, so it stays as it is.
 
 use crate::domain::classify::Classifier;
 use crate::domain::event::{CauseClass, Channel, Contact, Event, EventBody, Hlc, NewEvent};
@@ -113,48 +119,18 @@ pub fn demo_events(classifier: &Classifier, options: &DemoOptions) -> Vec<Event>
     for i in 0..options.tickets {
         let mut rng = Rng::new(options.seed.wrapping_mul(1_000_003).wrapping_add(i as u64));
         let received = options.anchor - Duration::minutes(rng.below(30 * 24 * 60) as i64 + 60);
-        let ticket = format!("t-{:x}-{i}", options.seed);
         let text = text(&mut rng);
-        let phone = format!("13{:09}", rng.next_u64() % 1_000_000_000);
-        let station = STATIONS[rng.below(STATIONS.len())];
-        let team = TEAMS[rng.below(TEAMS.len())];
-        let number = format!(
-            "HL-{}-{:05}",
-            received.with_timezone(&china()).format("%Y%m%d"),
-            i + 1
+        let (team, _) = base_ticket(
+            &mut drafts,
+            classifier,
+            options,
+            &hotline,
+            i,
+            received,
+            text,
+            &mut rng,
         );
-        let created = Draft {
-            ticket: ticket.clone(),
-            device: hotline.clone(),
-            at: received,
-            n: 0,
-            author: "95598坐席".into(),
-            parent: None,
-            body: EventBody::Created {
-                number,
-                channel: Channel::Hotline,
-                text: text.clone(),
-                facts: Facts::default(),
-                contact: Contact {
-                    name: None,
-                    phone: Some(phone),
-                    address: Some(PLACES[rng.below(PLACES.len())].into()),
-                },
-                station: Some(station.into()),
-                team: Some(team.into()),
-            },
-        };
-        drafts.push(created);
-        let c = classifier.classify(&text, &Facts::default());
-        drafts.push(Draft {
-            ticket: ticket.clone(),
-            device: hotline.clone(),
-            at: received,
-            n: 1,
-            author: "95598坐席".into(),
-            parent: Some(drafts.len() - 1),
-            body: EventBody::classified(c),
-        });
+        let ticket = format!("t-{:x}-{i}", options.seed);
         let mut parent = drafts.len() - 1;
 
         // This device works on about half of the tickets; which half depends on the device.
@@ -178,40 +154,8 @@ pub fn demo_events(classifier: &Classifier, options: &DemoOptions) -> Vec<Event>
                     note: Some("已到达现场".into()),
                 },
                 3 => {
-                    let causes = [
-                        (
-                            CauseClass::EquipmentTechnical,
-                            "变压器过载",
-                            "临时调配备用变压器",
-                            "启动增容改造",
-                        ),
-                        (
-                            CauseClass::EquipmentTechnical,
-                            "线路老化",
-                            "更换老化线路",
-                            "纳入年度改造计划",
-                        ),
-                        (
-                            CauseClass::InternalManagement,
-                            "抄表失误",
-                            "重新核算电费并退费",
-                            "增加人工复核",
-                        ),
-                        (
-                            CauseClass::CustomerMisunderstanding,
-                            "对阶梯电价不了解",
-                            "讲解阶梯电价并提供计算示例",
-                            "加强政策宣传",
-                        ),
-                        (
-                            CauseClass::ExternalEnvironment,
-                            "第三方施工挖断电缆",
-                            "抢修恢复供电",
-                            "加强施工现场巡视",
-                        ),
-                    ];
                     let (cause_class, cause, solution, improvement) =
-                        causes[mine.below(causes.len())];
+                        CAUSES[mine.below(CAUSES.len())];
                     EventBody::Resolved {
                         cause_class,
                         cause: cause.into(),
@@ -256,6 +200,255 @@ pub fn demo_events(classifier: &Classifier, options: &DemoOptions) -> Vec<Event>
     }
     seal_in_time_order(drafts)
 }
+
+/// A ticket as the 95598 hotline creates and classifies it: two drafts.
+/// Returns its team and its classification. Draws from `rng` in a fixed
+/// order (phone, station, team, address): demo files made before stay the
+/// same.
+#[allow(clippy::too_many_arguments)]
+fn base_ticket(
+    drafts: &mut Vec<Draft>,
+    classifier: &Classifier,
+    options: &DemoOptions,
+    hotline: &str,
+    i: usize,
+    received: DateTime<Utc>,
+    text: String,
+    rng: &mut Rng,
+) -> (&'static str, crate::domain::classify::Classification) {
+    let ticket = format!("t-{:x}-{i}", options.seed);
+    let phone = format!("13{:09}", rng.next_u64() % 1_000_000_000);
+    let station = STATIONS[rng.below(STATIONS.len())];
+    let team = TEAMS[rng.below(TEAMS.len())];
+    let number = format!(
+        "HL-{}-{:05}",
+        received.with_timezone(&china()).format("%Y%m%d"),
+        i + 1
+    );
+    drafts.push(Draft {
+        ticket: ticket.clone(),
+        device: hotline.to_string(),
+        at: received,
+        n: 0,
+        author: "95598坐席".into(),
+        parent: None,
+        body: EventBody::Created {
+            number,
+            channel: Channel::Hotline,
+            text: text.clone(),
+            facts: Facts::default(),
+            contact: Contact {
+                name: None,
+                phone: Some(phone),
+                address: Some(PLACES[rng.below(PLACES.len())].into()),
+            },
+            station: Some(station.into()),
+            team: Some(team.into()),
+        },
+    });
+    let c = classifier.classify(&text, &Facts::default());
+    drafts.push(Draft {
+        ticket,
+        device: hotline.to_string(),
+        at: received,
+        n: 1,
+        author: "95598坐席".into(),
+        parent: Some(drafts.len() - 1),
+        body: EventBody::classified(c.clone()),
+    });
+    (team, c)
+}
+
+/// How far a lively demo ticket has got by the time the demo is loaded.
+#[derive(Clone, Copy, PartialEq)]
+enum Pace {
+    /// Handled on time, step after step, up to now.
+    OnTime,
+    /// The crew is on site and nothing happened since: it runs late.
+    Stalled,
+    /// On site now, being handled.
+    InHand,
+}
+
+/// A station on the day the demo is loaded (`options.anchor`, usually now):
+/// tickets spread over the last 30 days and today, each handled on time by
+/// this device up to now, so most are closed after a revisit, the recent
+/// ones are in hand, and the newest wait for their first response (one of
+/// them due soon). One 一级 ticket is being handled on site; two tickets
+/// stalled on site days ago are overdue. What a first look should see; the
+/// benchmarks and sync tests keep [`demo_events`], whose shape they measure.
+pub fn station_events(classifier: &Classifier, options: &DemoOptions) -> Vec<Event> {
+    let mut drafts: Vec<Draft> = Vec::new();
+    let hotline = hotline(options);
+    let minutes = Duration::minutes;
+    for i in 0..options.tickets {
+        let mut rng = Rng::new(options.seed.wrapping_mul(1_000_003).wrapping_add(i as u64));
+        let (received, pace) = match i {
+            // Just in, the last one 50 minutes ago: its first response is due soon.
+            0..=3 => (options.anchor - minutes([5, 17, 29, 50][i]), Pace::OnTime),
+            4 => (options.anchor - minutes(100), Pace::InHand),
+            5 | 6 => (
+                options.anchor - minutes(3 * 24 * 60 + 60 * i as i64),
+                Pace::Stalled,
+            ),
+            // A sixth of the rest came in today, the others over the month.
+            _ if rng.below(6) == 0 => (
+                options.anchor - minutes(120 + rng.below(22 * 60) as i64),
+                Pace::OnTime,
+            ),
+            _ => (
+                options.anchor - minutes(120 + rng.below(30 * 24 * 60) as i64),
+                Pace::OnTime,
+            ),
+        };
+        // The fifth is the urgent one: a text the rules grade 一级.
+        let text = if i == 4 {
+            (0..500)
+                .map(|_| self::text(&mut rng))
+                .find(|t| classifier.classify(t, &Facts::default()).grade == Some(1))
+                .unwrap_or_else(|| self::text(&mut rng))
+        } else {
+            self::text(&mut rng)
+        };
+        let (team, c) = base_ticket(
+            &mut drafts,
+            classifier,
+            options,
+            &hotline,
+            i,
+            received,
+            text,
+            &mut rng,
+        );
+        let ticket = format!("t-{:x}-{i}", options.seed);
+        let site_visit = c.facts.site_visit == Some(true);
+        let urgent = c.grade == Some(1);
+        let mut steps: Vec<(i64, EventBody)> = Vec::new();
+        let mut at = 0i64;
+        // The next step's offset, a random pause after the last one.
+        let after = |at: &mut i64, rng: &mut Rng, lo: usize, hi: usize| {
+            *at += (lo + rng.below(hi - lo + 1)) as i64;
+            *at
+        };
+        let first = if i < 4 {
+            45
+        } else if urgent {
+            5
+        } else {
+            10
+        };
+        steps.push((
+            after(&mut at, &mut rng, first, first + 25),
+            EventBody::Responded { note: None },
+        ));
+        steps.push((after(&mut at, &mut rng, 1, 10), EventBody::RecordsPulled));
+        // Conduct: a manager apologises within three working days (003 §四(一)).
+        if c.category == "service_conduct" {
+            steps.push((after(&mut at, &mut rng, 60, 600), EventBody::ApologyMade));
+        }
+        if site_visit {
+            steps.push((
+                after(&mut at, &mut rng, 1, 10),
+                EventBody::Dispatched { team: team.into() },
+            ));
+            steps.push((
+                after(&mut at, &mut rng, 10, 30),
+                EventBody::Arrived {
+                    note: Some("已到达现场".into()),
+                },
+            ));
+        }
+        if pace == Pace::OnTime {
+            let (cause_class, cause, solution, improvement) = CAUSES[rng.below(CAUSES.len())];
+            let resolve_within = if urgent { 600 } else { 1_200 };
+            steps.push((
+                after(&mut at, &mut rng, 60, resolve_within),
+                EventBody::Resolved {
+                    cause_class,
+                    cause: cause.into(),
+                    solution: solution.into(),
+                    improvement: improvement.into(),
+                },
+            ));
+            let confirmed = rng.below(4) > 0;
+            steps.push((
+                after(&mut at, &mut rng, 10, 120),
+                EventBody::FeedbackGiven {
+                    channel: crate::domain::event::ContactMethod::Phone,
+                    confirmed,
+                },
+            ));
+            let satisfaction = [80, 90, 100, 100][rng.below(4)];
+            if confirmed {
+                steps.push((
+                    after(&mut at, &mut rng, 5, 60),
+                    EventBody::Confirmed { satisfaction },
+                ));
+            }
+            steps.push((
+                after(&mut at, &mut rng, 18 * 60, 30 * 60),
+                EventBody::Revisited {
+                    satisfaction,
+                    by_supervisor: false,
+                    note: None,
+                },
+            ));
+            steps.push((after(&mut at, &mut rng, 10, 60), EventBody::Closed));
+        }
+        let mut parent = drafts.len() - 1;
+        for (offset, body) in steps {
+            let when = received + minutes(offset);
+            if when > options.anchor {
+                break;
+            }
+            drafts.push(Draft {
+                ticket: ticket.clone(),
+                device: options.device.into(),
+                at: when,
+                n: 0,
+                author: format!("{team}·{}", options.device),
+                parent: Some(parent),
+                body,
+            });
+            parent = drafts.len() - 1;
+        }
+    }
+    seal_in_time_order(drafts)
+}
+
+/// Causes, solutions and improvements of the demo's resolutions (003 §四(二)).
+const CAUSES: [(CauseClass, &str, &str, &str); 5] = [
+    (
+        CauseClass::EquipmentTechnical,
+        "变压器过载",
+        "临时调配备用变压器",
+        "启动增容改造",
+    ),
+    (
+        CauseClass::EquipmentTechnical,
+        "线路老化",
+        "更换老化线路",
+        "纳入年度改造计划",
+    ),
+    (
+        CauseClass::InternalManagement,
+        "抄表失误",
+        "重新核算电费并退费",
+        "增加人工复核",
+    ),
+    (
+        CauseClass::CustomerMisunderstanding,
+        "对阶梯电价不了解",
+        "讲解阶梯电价并提供计算示例",
+        "加强政策宣传",
+    ),
+    (
+        CauseClass::ExternalEnvironment,
+        "第三方施工挖断电缆",
+        "抢修恢复供电",
+        "加强施工现场巡视",
+    ),
+];
 
 /// An event before its sequence number and id are known.
 struct Draft {

@@ -135,3 +135,42 @@ pub fn next_step(status: Status) -> Option<Action> {
         S::Closed | S::Voided => None,
     }
 }
+
+/// The steps of the main path that `action`, taken in `status`, would leap
+/// over (rules.md §7: received → responded → dispatched → on site →
+/// resolved). The page asks for a reason before such an action, and records
+/// it with the action, so that an audit reads why.
+///
+/// Dispatch and arrival count only where the ticket needs a site visit: a
+/// consultation is answered and resolved without anyone going out. The
+/// first response counts only before a resolution: a crew may be sent out
+/// before anyone has called the customer back, but nothing is resolved
+/// that the customer was never answered on.
+pub fn skipped(status: Status, action: Action, site_visit: bool) -> Vec<Action> {
+    use Status as S;
+    // The main path's steps before each action, and the status each step
+    // brings the ticket to.
+    let before: &[(Action, Status)] = match action {
+        Action::Arrive => &[(Action::Dispatch, S::Dispatched)],
+        Action::Resolve => &[
+            (Action::Respond, S::Responded),
+            (Action::Dispatch, S::Dispatched),
+            (Action::Arrive, S::OnSite),
+        ],
+        _ => &[],
+    };
+    if !action.allowed_in(status) {
+        return Vec::new();
+    }
+    before
+        .iter()
+        .filter(|(step, reached)| {
+            status < *reached
+                && match step {
+                    Action::Dispatch | Action::Arrive => site_visit,
+                    _ => true,
+                }
+        })
+        .map(|(step, _)| *step)
+        .collect()
+}

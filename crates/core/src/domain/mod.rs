@@ -6,6 +6,7 @@ pub mod arrivals;
 pub mod bundle;
 pub mod calendar;
 pub mod candidates;
+pub mod care;
 pub mod classify;
 pub mod clock;
 pub mod couch;

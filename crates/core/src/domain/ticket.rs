@@ -76,6 +76,9 @@ pub struct TicketState {
     pub facts: Facts,
     pub classification: Option<CurrentClassification>,
     pub status: Status,
+    /// While waiting on the customer: the status the ticket had before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resumes_to: Option<Status>,
     pub resolution: Option<Resolution>,
     pub satisfaction: Option<u8>,
     /// Reassignments (退单): repeated returns are a process failure (000 §一3).
@@ -167,6 +170,7 @@ pub fn fold(events: &[&Event]) -> Option<TicketState> {
         facts: facts.clone(),
         classification: None,
         status: Status::Received,
+        resumes_to: None,
         resolution: None,
         satisfaction: None,
         returns: 0,
@@ -242,10 +246,18 @@ fn apply(state: &mut TicketState, e: &Event, manual_facts: &Facts) {
         }
         EventBody::Arrived { .. } => advance(state, Status::OnSite),
         EventBody::PendingCustomer { .. } if state.is_open() => {
+            if state.status != Status::PendingCustomer {
+                state.resumes_to = Some(state.status);
+            }
             state.status = Status::PendingCustomer
         }
+        // Back where the wait began: a crew on site stays on site.
         EventBody::Resumed if state.status == Status::PendingCustomer => {
-            state.status = Status::Responded
+            state.status = state
+                .resumes_to
+                .take()
+                .filter(|s| *s < Status::PendingCustomer)
+                .unwrap_or(Status::Responded)
         }
         EventBody::Resolved {
             cause_class,

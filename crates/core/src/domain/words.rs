@@ -363,9 +363,52 @@ pub fn age_in_words(minutes: i64, lang: Lang) -> String {
     }
 }
 
+/// How far a deadline is, to the minute that matters: "还剩 3 小时 20 分钟",
+/// "已超时 2 天 5 小时". `minutes` is the time left; below zero it is late.
+pub fn deadline_in_words(minutes: i64, lang: Lang) -> String {
+    const HOUR: i64 = 60;
+    const DAY: i64 = 24 * HOUR;
+    let late = minutes < 0;
+    let m = minutes.abs();
+    let (big, small) = if m >= 2 * DAY {
+        ((m / DAY, "天", "d"), Some((m % DAY / HOUR, "小时", "h")))
+    } else if m >= HOUR {
+        ((m / HOUR, "小时", "h"), Some((m % HOUR, "分钟", "min")))
+    } else {
+        ((m, "分钟", "min"), None)
+    };
+    let part = |(n, zh, en): (i64, &str, &str)| match lang {
+        Lang::Zh => format!("{n} {zh}"),
+        Lang::En => format!("{n} {en}"),
+    };
+    let span = match small.filter(|(n, _, _)| *n > 0) {
+        Some(small) => format!("{} {}", part(big), part(small)),
+        None => part(big),
+    };
+    match (lang, late) {
+        (Lang::Zh, false) => format!("还剩 {span}"),
+        (Lang::Zh, true) => format!("已超时 {span}"),
+        (Lang::En, false) => format!("{span} left"),
+        (Lang::En, true) => format!("{span} overdue"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deadlines_read_as_time_left_or_time_late() {
+        assert_eq!(deadline_in_words(200, Lang::Zh), "还剩 3 小时 20 分钟");
+        assert_eq!(deadline_in_words(180, Lang::Zh), "还剩 3 小时");
+        assert_eq!(deadline_in_words(45, Lang::En), "45 min left");
+        assert_eq!(
+            deadline_in_words(-(2 * 1440 + 5 * 60 + 7), Lang::Zh),
+            "已超时 2 天 5 小时"
+        );
+        assert_eq!(deadline_in_words(-3, Lang::En), "3 min overdue");
+        assert_eq!(deadline_in_words(0, Lang::Zh), "还剩 0 分钟");
+    }
 
     #[test]
     fn ages_read_in_the_largest_unit_that_fits() {

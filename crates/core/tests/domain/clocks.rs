@@ -619,3 +619,77 @@ fn next_due_is_the_first_deadline_of_the_live_clocks() {
     }
     assert!(compared > 100, "live clocks compared: {compared}");
 }
+
+/// The demo a first look loads reads like a working station on the day it
+/// is loaded, whatever the day: most tickets closed after a revisit and on
+/// time, a few just in (one due soon), one 一级 in hand on site, one or two
+/// overdue, none with a deadline met late.
+#[test]
+fn the_first_look_demo_is_a_working_station_on_any_day() {
+    use chrono::TimeZone;
+    use gridcare_core::domain::classify::Classifier;
+    use gridcare_core::domain::clock::ClockState;
+    use gridcare_core::domain::demo::{station_events, DemoOptions};
+    use gridcare_core::domain::ticket::{clock_events, fold_all, Status};
+    let table = RuleTable::shipped();
+    let calendar = Calendar::shipped();
+    // A Monday morning, a Saturday night and a day in the Spring Festival.
+    for anchor in [
+        Utc.with_ymd_and_hms(2026, 11, 23, 1, 30, 0).unwrap(),
+        Utc.with_ymd_and_hms(2026, 11, 28, 13, 0, 0).unwrap(),
+        Utc.with_ymd_and_hms(2027, 2, 8, 4, 0, 0).unwrap(),
+    ] {
+        let events = station_events(
+            &Classifier::new(table.clone()),
+            &DemoOptions {
+                tickets: 60,
+                seed: 7,
+                device: "tab-A",
+                anchor,
+            },
+        );
+        let tickets = fold_all(&events);
+        assert_eq!(tickets.len(), 60);
+        // Each ticket's status, grade and clock states now.
+        type Reading = (Status, Option<u8>, Vec<ClockState>);
+        let mut states: Vec<Reading> = Vec::new();
+        for t in tickets.values() {
+            let own: Vec<_> = events.iter().filter(|e| e.ticket == t.id).collect();
+            assert!(
+                own.iter().all(|e| e.at <= anchor),
+                "nothing happens after the anchor"
+            );
+            let timed = clock_events(&own);
+            let all = clocks(&table, &calendar, &t.clock_input(&timed), anchor);
+            let grade = t.classification.as_ref().and_then(|c| c.grade);
+            states.push((t.status, grade, all.iter().map(|c| c.state).collect()));
+        }
+        let count = |f: &dyn Fn(&Reading) -> bool| states.iter().filter(|s| f(s)).count();
+        let has = |s: &Reading, state| s.2.contains(&state);
+        let closed = count(&|s| s.0 == Status::Closed);
+        let waiting = count(&|s| s.0 == Status::Received);
+        let overdue = count(&|s| has(s, ClockState::Overdue));
+        let late = count(&|s| has(s, ClockState::MetLate));
+        let due_soon = count(&|s| has(s, ClockState::DueSoon));
+        let urgent_on_site = count(&|s| s.0 == Status::OnSite && s.1 == Some(1));
+        let day = anchor.to_rfc3339();
+        assert!(
+            closed * 2 > states.len(),
+            "{day}: most are closed ({closed})"
+        );
+        assert!(
+            waiting >= 3,
+            "{day}: a few wait for a first response ({waiting})"
+        );
+        assert!(due_soon >= 1, "{day}: one is due soon");
+        assert!(
+            (1..=2).contains(&overdue),
+            "{day}: one or two overdue ({overdue})"
+        );
+        assert_eq!(late, 0, "{day}: nothing met late");
+        assert!(
+            urgent_on_site >= 1,
+            "{day}: a 一级 ticket is being handled on site"
+        );
+    }
+}

@@ -5,6 +5,7 @@
 mod arrivals;
 mod calendar;
 mod candidates;
+mod care;
 mod clocks;
 mod corpus;
 mod couch;

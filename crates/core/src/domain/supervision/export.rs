@@ -21,6 +21,16 @@ pub enum Cell {
 }
 
 impl Cell {
+    /// The cell as a screen shows it, and as a CSV writes it (before quoting).
+    pub fn display(&self) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Number(n) => n.to_string(),
+            Cell::Time(t) => t.format("%Y-%m-%d %H:%M").to_string(),
+            Cell::Empty => String::new(),
+        }
+    }
+
     fn text(s: impl Into<String>) -> Cell {
         Cell::Text(s.into())
     }
@@ -52,85 +62,136 @@ fn clock_columns(table: &RuleTable) -> Vec<(String, String, String)> {
     out
 }
 
-pub fn sheet(rows: &[LedgerRow], table: &RuleTable, lang: Lang) -> Sheet {
-    let t = |k: Term| k.text(lang).to_string();
-    let mut headers = vec![
-        t(Term::TicketNumber),
-        t(Term::Received),
-        t(Term::Kind),
-        t(Term::Category),
-        t(Term::Subcategory),
-        t(Term::Grade),
-        t(Term::Status),
-        t(Term::FieldCauseClass),
-        t(Term::Handler),
-        t(Term::FieldTeam),
-        t(Term::StationFilter),
-        t(Term::AreaLabel),
-        t(Term::HandlingHours),
+/// One column of the ledger: a screen shows those a person picks, every
+/// file holds them all.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Column {
+    /// The same in every language and rule-table version: what a remembered
+    /// pick names (`number`, `received`, …, `clock:<code>`).
+    pub id: String,
+    pub header: String,
+    /// In a workbook's character units.
+    pub width: f64,
+}
+
+/// The ledger's columns, in file order, and how each row fills them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Columns {
+    pub list: Vec<Column>,
+    clocks: Vec<String>,
+}
+
+/// The columns before the clocks and after them: id, header, width.
+const LEADING: [(&str, Term, f64); 13] = [
+    ("number", Term::TicketNumber, 22.0),
+    ("received", Term::Received, 17.0),
+    ("kind", Term::Kind, 10.0),
+    ("category", Term::Category, 12.0),
+    ("subcategory", Term::Subcategory, 12.0),
+    ("grade", Term::Grade, 8.0),
+    ("status", Term::Status, 10.0),
+    ("cause_class", Term::FieldCauseClass, 12.0),
+    ("handler", Term::Handler, 16.0),
+    ("team", Term::FieldTeam, 14.0),
+    ("station", Term::StationFilter, 14.0),
+    ("area", Term::AreaLabel, 8.0),
+    ("handling_hours", Term::HandlingHours, 10.0),
+];
+const TRAILING: [(&str, Term, f64); 5] = [
+    ("satisfaction", Term::SatisfactionColumn, 8.0),
+    ("conflict", Term::Conflict, 8.0),
+    ("returns", Term::ReturnsColumn, 8.0),
+    ("reopens", Term::ReopensColumn, 8.0),
+    ("strangers", Term::StrangersColumn, 16.0),
+];
+
+impl Columns {
+    /// What a screen shows before anyone picks: the ledger's essentials.
+    pub const ON_SCREEN: [&'static str; 10] = [
+        "number",
+        "received",
+        "kind",
+        "category",
+        "grade",
+        "status",
+        "team",
+        "station",
+        "handling_hours",
+        "satisfaction",
     ];
-    let mut widths = vec![
-        22.0, 17.0, 10.0, 12.0, 12.0, 8.0, 10.0, 12.0, 16.0, 14.0, 14.0, 8.0, 10.0,
-    ];
-    let clocks = clock_columns(table);
-    for (_, zh, en) in &clocks {
-        headers.push(lang.pick(zh, en).to_string());
-        widths.push(14.0);
+
+    pub fn of(table: &RuleTable, lang: Lang) -> Columns {
+        let fixed = |(id, term, width): &(&str, Term, f64)| Column {
+            id: id.to_string(),
+            header: term.text(lang).to_string(),
+            width: *width,
+        };
+        let clocks = clock_columns(table);
+        let list = LEADING
+            .iter()
+            .map(fixed)
+            .chain(clocks.iter().map(|(code, zh, en)| Column {
+                id: format!("clock:{code}"),
+                header: lang.pick(zh, en).to_string(),
+                width: 14.0,
+            }))
+            .chain(TRAILING.iter().map(fixed))
+            .collect();
+        Columns {
+            list,
+            clocks: clocks.into_iter().map(|(code, _, _)| code).collect(),
+        }
     }
-    headers.extend([
-        t(Term::SatisfactionColumn),
-        t(Term::Conflict),
-        t(Term::ReturnsColumn),
-        t(Term::ReopensColumn),
-        t(Term::StrangersColumn),
-    ]);
-    widths.extend([8.0, 8.0, 8.0, 8.0, 16.0]);
-    let yes = t(Term::Yes);
-    let body = rows
-        .iter()
-        .map(|r| {
-            let mut cells = vec![
-                Cell::text(&r.number),
-                Cell::Time(r.received.with_timezone(&china()).naive_local()),
-                Cell::text(table.name_of(&r.kind, lang)),
-                Cell::text(table.name_of(&r.category, lang)),
-                Cell::opt(r.subcategory.as_deref().map(|s| table.name_of(s, lang))),
-                Cell::opt(r.grade.map(|g| t(grade_key(g)))),
-                Cell::text(t(status_key(r.status))),
-                Cell::opt(r.cause_class.map(|c| t(cause_key(c)))),
-                Cell::opt(r.handler.as_deref()),
-                Cell::opt(r.team.as_deref()),
-                Cell::opt(r.station.as_deref()),
-                Cell::opt(r.area.map(|a| t(area_key(a)))),
-                r.handling_hours
-                    .map(|h| Cell::Number((h * 10.0).round() / 10.0))
-                    .unwrap_or(Cell::Empty),
-            ];
-            for (code, _, _) in &clocks {
-                cells.push(Cell::opt(
-                    r.clock(code).map(|c| t(clock_state_key(c.state))),
-                ));
-            }
-            cells.extend([
-                r.satisfaction
-                    .map(|s| Cell::Number(f64::from(s)))
-                    .unwrap_or(Cell::Empty),
-                if r.conflict {
-                    Cell::text(&yes)
-                } else {
-                    Cell::Empty
-                },
-                Cell::Number(f64::from(r.returns)),
-                Cell::Number(f64::from(r.reopens)),
-                Cell::text(r.strangers.join(", ")),
-            ]);
-            cells
-        })
-        .collect();
+
+    /// One row's cells, a cell per column of `list`.
+    pub fn cells(&self, r: &LedgerRow, table: &RuleTable, lang: Lang) -> Vec<Cell> {
+        let t = |k: Term| k.text(lang).to_string();
+        let mut cells = vec![
+            Cell::text(&r.number),
+            Cell::Time(r.received.with_timezone(&china()).naive_local()),
+            Cell::text(table.name_of(&r.kind, lang)),
+            Cell::text(table.name_of(&r.category, lang)),
+            Cell::opt(r.subcategory.as_deref().map(|s| table.name_of(s, lang))),
+            Cell::opt(r.grade.map(|g| t(grade_key(g)))),
+            Cell::text(t(status_key(r.status))),
+            Cell::opt(r.cause_class.map(|c| t(cause_key(c)))),
+            Cell::opt(r.handler.as_deref()),
+            Cell::opt(r.team.as_deref()),
+            Cell::opt(r.station.as_deref()),
+            Cell::opt(r.area.map(|a| t(area_key(a)))),
+            r.handling_hours
+                .map(|h| Cell::Number((h * 10.0).round() / 10.0))
+                .unwrap_or(Cell::Empty),
+        ];
+        for code in &self.clocks {
+            cells.push(Cell::opt(
+                r.clock(code).map(|c| t(clock_state_key(c.state))),
+            ));
+        }
+        cells.extend([
+            r.satisfaction
+                .map(|s| Cell::Number(f64::from(s)))
+                .unwrap_or(Cell::Empty),
+            if r.conflict {
+                Cell::text(t(Term::Yes))
+            } else {
+                Cell::Empty
+            },
+            Cell::Number(f64::from(r.returns)),
+            Cell::Number(f64::from(r.reopens)),
+            Cell::text(r.strangers.join(", ")),
+        ]);
+        cells
+    }
+}
+
+/// Every column and every row, in the user's language: what a file holds.
+pub fn sheet(rows: &[LedgerRow], table: &RuleTable, lang: Lang) -> Sheet {
+    let columns = Columns::of(table, lang);
     Sheet {
-        headers,
-        widths,
-        rows: body,
+        headers: columns.list.iter().map(|c| c.header.clone()).collect(),
+        widths: columns.list.iter().map(|c| c.width).collect(),
+        rows: rows.iter().map(|r| columns.cells(r, table, lang)).collect(),
     }
 }
 
@@ -163,9 +224,7 @@ pub fn to_csv(sheet: &Sheet) -> String {
             row.iter()
                 .map(|c| match c {
                     Cell::Text(s) => csv_field(s),
-                    Cell::Number(n) => n.to_string(),
-                    Cell::Time(t) => t.format("%Y-%m-%d %H:%M").to_string(),
-                    Cell::Empty => String::new(),
+                    other => other.display(),
                 })
                 .collect(),
         ));
