@@ -55,7 +55,8 @@ pub fn App() -> impl IntoView {
                     // Screens are rebuilt when the rules or calendar in force change.
                     {move || {
                         engine.0.track();
-                        view! {
+                        let typing = crate::web::focus::remember();
+                        let screens = view! {
                             <Routes fallback=|| view! { <Placeholder title=Key::NotFound /> }>
                                 <Route path=path!("/") view=Home />
                                 <Route path=path!("/crew") view=crew::CrewPage />
@@ -69,7 +70,11 @@ pub fn App() -> impl IntoView {
                                 <Route path=path!("/tariff") view=tariff::TariffPage />
                                 <Route path=path!("/drill") view=drill::DrillPage />
                             </Routes>
+                        };
+                        if let Some(typing) = typing {
+                            typing.restore_after_mount();
                         }
+                        screens
                     }}
                 </lock::StaffGate>
             </main>
@@ -102,13 +107,19 @@ pub fn KioskApp() -> impl IntoView {
     // Live sync through a CouchDB server, once one is set and logged in.
     state::replication::provide_replication(data).start();
     kiosk::leave_notices_for_the_home();
+    shell::LargeText::provide();
     let screen = kiosk::first_screen();
     view! {
         <shell::KioskHeader />
         <main id="main" tabindex="-1">
             {move || {
                 engine.0.track();
-                view! { <kiosk::KioskPage screen /> }
+                let typing = crate::web::focus::remember();
+                let screens = view! { <kiosk::KioskPage screen /> };
+                if let Some(typing) = typing {
+                    typing.restore_after_mount();
+                }
+                screens
             }}
         </main>
         <StatusBar />
@@ -120,6 +131,7 @@ pub fn KioskApp() -> impl IntoView {
 #[component]
 pub fn KioskHomeApp() -> impl IntoView {
     provide_i18n();
+    shell::LargeText::provide();
     view! {
         <shell::KioskHeader />
         <main id="main" tabindex="-1">

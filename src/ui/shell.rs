@@ -35,6 +35,90 @@ pub fn Header() -> impl IntoView {
     }
 }
 
+/// "大字": larger text and tiles at the kiosk, for this customer only. The
+/// page's root font grows, so everything sized in `rem` grows with it.
+#[derive(Clone, Copy)]
+pub struct LargeText(RwSignal<bool>);
+
+impl LargeText {
+    /// Provided by the kiosk's apps, with the choice this tab already made.
+    pub fn provide() -> LargeText {
+        let on = crate::web::prefs::kiosk_large_text();
+        show_large_text(on);
+        let this = LargeText(RwSignal::new(on));
+        provide_context(this);
+        this.forget_when_idle();
+        this
+    }
+
+    /// The next customer starts with the usual size: the choice is dropped
+    /// after the kiosk's idle minute, on its home screen too.
+    fn forget_when_idle(self) {
+        let last = StoredValue::new(js_sys::Date::now());
+        let handles = [
+            window_event_listener(ev::pointerdown, move |_| {
+                last.set_value(js_sys::Date::now())
+            }),
+            window_event_listener(ev::keydown, move |_| last.set_value(js_sys::Date::now())),
+        ];
+        let timer = set_interval_with_handle(
+            move || {
+                let idle = (js_sys::Date::now() - last.get_value()) / 1000.0;
+                if idle >= crate::ui::kiosk::IDLE_SECONDS && self.0.get_untracked() {
+                    self.set(false);
+                }
+            },
+            std::time::Duration::from_secs(1),
+        )
+        .ok();
+        on_cleanup(move || {
+            for handle in handles {
+                handle.remove();
+            }
+            if let Some(timer) = timer {
+                timer.clear();
+            }
+        });
+    }
+
+    pub fn get(self) -> bool {
+        self.0.get()
+    }
+
+    pub fn set(self, on: bool) {
+        self.0.set(on);
+        crate::web::prefs::save_kiosk_large_text(on);
+        show_large_text(on);
+    }
+}
+
+fn show_large_text(on: bool) {
+    if let Some(root) = document().document_element() {
+        let _ = root.class_list().toggle_with_force("large-text", on);
+    }
+}
+
+#[component]
+fn LargeTextSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    use_context::<LargeText>().map(|large| {
+        view! {
+            <button
+                type="button"
+                class="large-text-switch"
+                data-testid="large-text"
+                aria-pressed=move || large.get().to_string()
+                on:click=move |_| large.set(!large.0.get_untracked())
+            >
+                <span class="big-a" aria-hidden="true">
+                    "A"
+                </span>
+                {i18n.t(Key::LargerText)}
+            </button>
+        }
+    })
+}
+
 /// The kiosk's header: no navigation (customers stay on the kiosk), the
 /// language switch kept.
 #[component]
@@ -46,6 +130,7 @@ pub fn KioskHeader() -> impl IntoView {
                 <img src="/static/icon.svg" alt="" width="32" height="32" />
                 <span>{i18n.t(Key::AppName)}</span>
             </span>
+            <LargeTextSwitch />
             <LanguageSwitch />
         </header>
     }

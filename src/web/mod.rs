@@ -5,6 +5,7 @@ pub mod bench;
 pub mod couch;
 pub mod digest;
 pub mod files;
+pub mod focus;
 pub mod id_worker;
 pub mod import;
 pub mod keys;

@@ -46,3 +46,30 @@ pub fn notify_asked() -> bool {
 pub fn save_notify_asked() {
     let _ = LocalStorage::set(NOTIFY_ASKED_KEY, true);
 }
+
+const LEDGER_COLUMNS_KEY: &str = "gridcare.ledger.columns";
+
+/// The ledger columns this person picked to see, by column id; none until
+/// they pick (the screen then shows its default set).
+pub fn ledger_columns() -> Option<Vec<String>> {
+    LocalStorage::get::<Vec<String>>(LEDGER_COLUMNS_KEY)
+        .ok()
+        .filter(|c| !c.is_empty())
+}
+
+pub fn save_ledger_columns(columns: &[String]) {
+    let _ = LocalStorage::set(LEDGER_COLUMNS_KEY, columns);
+}
+
+const KIOSK_LARGE_TEXT_KEY: &str = "gridcare.kiosk.large-text";
+
+/// Whether the customer at the kiosk asked for larger text. Kept for the
+/// browser tab's session only (it outlasts the kiosk home's hand-over to
+/// the whole kiosk, a page load) and cleared when the kiosk goes home idle.
+pub fn kiosk_large_text() -> bool {
+    gloo_storage::SessionStorage::get::<bool>(KIOSK_LARGE_TEXT_KEY).unwrap_or(false)
+}
+
+pub fn save_kiosk_large_text(on: bool) {
+    let _ = gloo_storage::SessionStorage::set(KIOSK_LARGE_TEXT_KEY, on);
+}

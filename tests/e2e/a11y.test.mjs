@@ -99,3 +99,69 @@ for (const [orientation, viewport] of Object.entries(VIEWPORTS)) {
     await context.close();
   });
 }
+
+// The service-hall kiosk's own screens: a portrait kiosk (1080 × 1920) and a
+// landscape one (1920 × 1080). The tiles fill the screen with a picture each,
+// "大字" makes everything larger (and is forgotten after the idle minute),
+// and contrast, targets and labels hold on every screen a customer meets.
+const KIOSKS = { portrait: { width: 1080, height: 1920 }, landscape: { width: 1920, height: 1080 } };
+for (const [orientation, viewport] of Object.entries(KIOSKS)) {
+  test(`the kiosk fills a ${orientation} kiosk screen, with larger text on request`, async () => {
+    const context = await browser.newContext({ viewport });
+    const page = await openPage(context);
+    await page.clock.install();
+    await page.goto(server.url + '/kiosk');
+    await page.waitForSelector('.kiosk-tiles');
+    const tiles = async () => page.evaluate(() => {
+      const all = [...document.querySelectorAll('.kiosk-tile')];
+      const top = Math.min(...all.map((t) => t.getBoundingClientRect().top));
+      const bottom = Math.max(...all.map((t) => t.getBoundingClientRect().bottom));
+      return {
+        share: (bottom - top) / window.innerHeight,
+        pictures: all.filter((t) => t.querySelector('svg.tile-icon')).length,
+        count: all.length,
+        font: Math.min(...all.map((t) => parseFloat(getComputedStyle(t).fontSize))),
+      };
+    });
+    const before = await tiles();
+    assert.equal(before.pictures, before.count, 'a picture on every tile');
+    assert.ok(before.share >= (orientation === 'portrait' ? 0.5 : 0.4), `tiles cover ${before.share.toFixed(2)} of the screen's height`);
+    assert.ok(before.font >= 28, `tile text ${before.font} px`);
+    const problems = (await page.evaluate(audit)).map((p) => `home: ${p}`);
+    await screenshot(page, `kiosk-${orientation}-home`);
+
+    await page.click('[data-testid="large-text"]');
+    assert.equal(await page.getAttribute('[data-testid="large-text"]', 'aria-pressed'), 'true');
+    const larger = await tiles();
+    assert.ok(larger.font >= before.font * 1.2, `larger text: ${before.font} → ${larger.font} px`);
+    problems.push(...(await page.evaluate(audit)).map((p) => `home, larger: ${p}`));
+    await screenshot(page, `kiosk-${orientation}-home-larger`);
+
+    // The choice holds through the hand-over to the whole kiosk.
+    await page.click('[data-tile="outage"]');
+    await page.waitForSelector('#kiosk-phone');
+    assert.ok(await page.evaluate(() => document.documentElement.classList.contains('large-text')));
+    problems.push(...(await page.evaluate(audit)).map((p) => `form: ${p}`));
+    await screenshot(page, `kiosk-${orientation}-form-larger`);
+    await page.fill('#kiosk-phone', '13812340000');
+    await page.getByRole('button', { name: '提交' }).click();
+    await page.waitForSelector('[data-testid="receipt-number"]');
+    // The receipt is the page, not a small card in a corner.
+    const receipt = await page.locator('.receipt').evaluate((r) => r.getBoundingClientRect().width / window.innerWidth);
+    assert.ok(receipt >= 0.5, `the receipt is ${receipt.toFixed(2)} of the screen's width`);
+    problems.push(...(await page.evaluate(audit)).map((p) => `receipt: ${p}`));
+    await screenshot(page, `kiosk-${orientation}-receipt-larger`);
+    assert.deepEqual(problems, []);
+
+    // A minute without a touch: home, and the next customer's usual size.
+    await page.clock.runFor(61_000);
+    await page.waitForSelector('.kiosk-tiles');
+    await page.waitForFunction(() => !document.documentElement.classList.contains('large-text'));
+    assert.equal(await page.getAttribute('[data-testid="large-text"]', 'aria-pressed'), 'false');
+    await page.click('[data-tile="lookup"]');
+    await page.waitForSelector('.keypad');
+    assert.deepEqual((await page.evaluate(audit)).map((p) => `lookup: ${p}`), []);
+    await screenshot(page, `kiosk-${orientation}-lookup`);
+    await context.close();
+  });
+}

@@ -240,12 +240,12 @@ test('the queue counts down to each deadline and turns overdue as time passes', 
   const number = await page.locator('[data-testid="receipt-number"]').innerText();
   await page.goto(server.url + '/crew');
   const countdown = (await queueRow(page, number)).locator('[data-testid="countdown"]');
-  assert.match(await countdown.innerText(), /^还剩 (59分|1小时0分)$/);
+  assert.match(await countdown.innerText(), /^还剩 (59 分钟|1 小时)$/);
   await page.clock.runFor(minutes(90));
-  await page.waitForFunction((n) => /^已超 (29|30)分$/.test(document.querySelector(`tr[data-ticket="${n}"] [data-testid="countdown"]`)?.innerText ?? ''), number);
+  await page.waitForFunction((n) => /^已超时 (29|30) 分钟$/.test(document.querySelector(`tr[data-ticket="${n}"] [data-testid="countdown"]`)?.innerText ?? ''), number);
   assert.equal(await page.locator(`tr[data-ticket="${number}"] .clock.overdue`).count(), 1);
   await page.getByRole('button', { name: 'English' }).click();
-  assert.match(await countdown.innerText(), /^(29|30) min over$/);
+  assert.match(await countdown.innerText(), /^(29|30) min overdue$/);
   await context.close();
 });
 
@@ -287,4 +287,155 @@ test('a ticket being typed survives a visit to another page and a change of the 
   assert.equal(await page.inputValue('#nt-phone'), '');
   assert.equal(await page.inputValue('select[name="grade"]'), '');
   await context.close();
+});
+
+test('the ticket page leads with its deadline and next step; leaping over steps asks why', async () => {
+  const context = await browser.newContext();
+  const page = await openPage(context);
+  await page.goto(server.url + '/crew');
+  await appReady(page);
+  await page.fill('[data-testid="identity"] [name="name"]', '李师傅');
+  await page.fill('[data-testid="identity"] [name="team"]', '抢修二班');
+  await page.getByRole('button', { name: '保存' }).click();
+  await saved(page);
+  // A repair that needs someone on site.
+  await page.goto(server.url + '/crew/new');
+  await appReady(page);
+  await page.fill('#nt-text', '我家停电了，表箱里冒烟，请派人来看看');
+  await page.fill('#nt-phone', '13700001234');
+  await page.getByRole('button', { name: '建立工单' }).click();
+  await page.waitForURL(/\/crew\/t\//);
+  await page.waitForSelector('[data-testid="next-up"]');
+  assert.match(await page.locator('[data-testid="ticket-facts"], [data-field="facts"]').first().innerText(), /需要到现场/);
+
+  // What is due and what to do come first, before the actions, the clocks
+  // table, the photos and the history.
+  const order = await page.evaluate(() => ['[data-testid="next-up"]', '.actions-panel', '[data-testid="clocks"]', '[data-testid="photos"]', '[data-testid="timeline"]']
+    .map((s) => document.querySelector(s)?.getBoundingClientRect().top ?? -1));
+  assert.ok(order.every((top, i) => top >= 0 && (i === 0 || top > order[i - 1])), JSON.stringify(order));
+  assert.equal(await page.textContent('[data-testid="next-deadline-name"]'), '首次响应');
+  assert.match(await page.textContent('[data-testid="next-deadline-left"]'), /^还剩 \d+ (分钟|小时)/);
+  assert.match(await page.textContent('[data-testid="next-step"]'), /下一步：首次响应/);
+  // The next step stands out; only one button does.
+  assert.deepEqual(await page.$$eval('.action-buttons button.primary', (b) => b.map((x) => x.dataset.action)), ['Respond']);
+  // Every target is at least 44 px tall, the way back to the queue too.
+  const small = await page.$$eval('main button, main a.back-link, main select, main input:not([type=checkbox]):not([type=file])', (els) =>
+    els.filter((e) => e.offsetParent && e.getBoundingClientRect().height < 44).map((e) => e.outerHTML.slice(0, 80)));
+  assert.deepEqual(small, []);
+
+  // Feedback beside the buttons, and the next step moves on.
+  await page.click('[data-action="Respond"]');
+  await page.waitForFunction(() => document.querySelector('[data-testid="ticket-status"]')?.innerText === '已响应');
+  assert.equal(await page.textContent('[data-testid="action-done"]'), '已记录：首次响应');
+  assert.match(await page.textContent('[data-testid="next-step"]'), /下一步：派工/);
+  assert.deepEqual(await page.$$eval('.action-buttons button.primary', (b) => b.map((x) => x.dataset.action)), ['Dispatch']);
+  // The dispatch goes to my team unless I change it.
+  await page.click('[data-action="Dispatch"]');
+  assert.equal(await page.inputValue('[data-testid="action-form"] [name="team"]'), '抢修二班');
+  await page.locator('[data-testid="action-form"]').getByRole('button', { name: '取消' }).click();
+
+  // Resolving without anyone dispatched or on site asks why; without a
+  // reason nothing is saved.
+  const before = await page.locator('[data-testid="timeline"] li').count();
+  await page.click('[data-action="Resolve"]');
+  assert.match(await page.locator('[data-testid="skip-reason"]').innerText(), /派工、到达现场/);
+  await page.fill('[name="cause"]', '表箱内接线端子松动');
+  await page.fill('[name="solution"]', '电话指导客户断开总闸，次日上门紧固');
+  await page.fill('[name="improvement"]', '表箱纳入巡视');
+  await page.locator('[data-testid="action-form"]').getByRole('button', { name: '记录' }).click();
+  assert.match(await page.locator('[data-error-for="skip_reason"]').innerText(), /原因/);
+  assert.equal(await page.locator('[data-testid="timeline"] li').count(), before);
+  await page.fill('#field-skip_reason', '客户自行断电后已无危险，电话远程处理');
+  await page.locator('[data-testid="action-form"]').getByRole('button', { name: '记录' }).click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="ticket-status"]')?.innerText === '已处理');
+  await saved(page);
+  // The reason is in the history, just before the resolution.
+  const types = await page.$$eval('[data-testid="timeline"] li', (items) => items.map((li) => li.dataset.type));
+  assert.deepEqual(types.slice(-2), ['note', 'resolved']);
+  assert.match(await page.locator('[data-testid="timeline"] li[data-type="note"]').innerText(), /跳过步骤 派工、到达现场：客户自行断电后已无危险/);
+  await screenshot(page, 'crew-ticket-led-by-deadline');
+  await context.close();
+});
+
+test('a repeat complainant and a special group are flagged at intake, in the queue and on the ticket', async () => {
+  const context = await browser.newContext();
+  const page = await openPage(context);
+  await page.goto(server.url + '/crew/new');
+  await appReady(page);
+  const create = async (text, phone) => {
+    await page.goto(server.url + '/crew/new');
+    await appReady(page);
+    await page.fill('#nt-text', text);
+    await page.fill('#nt-phone', phone);
+    await page.waitForSelector('.live-classification [data-field="grade"]');
+    return page;
+  };
+  await create('我要投诉，家里只有独居老人，停电一整天没人管', '136 0000 1111');
+  assert.equal(await page.locator('[data-testid="earlier-complaints"]').count(), 0);
+  await page.waitForSelector('[data-testid="intake-care"] [data-care="special"]');
+  await page.getByRole('button', { name: '建立工单' }).click();
+  await page.waitForURL(/\/crew\/t\//);
+  const first = await page.textContent('[data-testid="ticket-number"]');
+  assert.deepEqual(await page.$$eval('.lede [data-care]', (b) => b.map((x) => x.dataset.care)), ['special']);
+  await saved(page);
+
+  // The same customer calls again, the number written another way.
+  await create('投诉你们供电所，又停电了，上次的问题还没解决', '13600001111');
+  const earlier = page.locator('[data-testid="earlier-complaints"]');
+  await earlier.waitFor();
+  assert.match(await earlier.innerText(), /该号码 90 天内已有 1 张投诉/);
+  assert.match(await earlier.innerText(), new RegExp(first));
+  await page.waitForSelector('[data-testid="intake-care"] [data-care="repeat"]');
+  // Another phone: nothing earlier.
+  await page.fill('#nt-phone', '13600002222');
+  await earlier.waitFor({ state: 'detached' });
+  await page.fill('#nt-phone', '13600001111');
+  await earlier.waitFor();
+  await page.getByRole('button', { name: '建立工单' }).click();
+  await page.waitForURL(/\/crew\/t\//);
+  const second = await page.textContent('[data-testid="ticket-number"]');
+  assert.deepEqual(await page.$$eval('.lede [data-care]', (b) => b.map((x) => x.dataset.care)), ['repeat']);
+  assert.match(await page.textContent('[data-testid="earlier-complaints"]'), new RegExp(first));
+  // The fact is kept with the ticket: it starts the long-term tracking.
+  assert.match(await page.textContent('[data-field="facts"]'), /重复投诉/);
+  await saved(page);
+
+  await page.goto(server.url + '/crew');
+  await page.waitForSelector('[data-testid="queue"]');
+  const flags = async (number) => (await queueRow(page, number)).evaluate((tr) => [...tr.querySelectorAll('[data-care]')].map((x) => x.dataset.care));
+  assert.deepEqual(await flags(first), ['special']);
+  assert.deepEqual(await flags(second), ['repeat']);
+  await screenshot(page, 'crew-queue-care-flags');
+  await context.close();
+});
+
+test('the queue fits a tablet in landscape and portrait: nothing clipped, a screenful of rows', async () => {
+  for (const viewport of [{ width: 1280, height: 800 }, { width: 800, height: 1280 }]) {
+    const context = await browser.newContext({ viewport });
+    const page = await openPage(context);
+    await crewWithDemo(page, server.url);
+    // Who I am is asked once, on the first day; then the queue is the page.
+    await page.fill('[data-testid="identity"] [name="name"]', '王师傅');
+    await page.fill('[data-testid="identity"] [name="team"]', '抢修一班');
+    await page.getByRole('button', { name: '保存' }).click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="identity"]')?.open === false);
+    await page.waitForSelector('[data-testid="queue"] tbody tr[data-ticket] button');
+    // Closed ones too: the longest list a crew scrolls.
+    await page.uncheck('[data-testid="open-only"]');
+    await screenshot(page, `crew-queue-${viewport.width}x${viewport.height}`);
+    const fit = await page.evaluate(() => {
+      const box = document.querySelector('.queue-scroll');
+      const rows = [...box.querySelectorAll('tbody tr[data-ticket]')];
+      const seen = rows.filter((r) => {
+        const b = r.getBoundingClientRect();
+        return b.top >= 0 && b.bottom <= window.innerHeight && b.top >= box.getBoundingClientRect().top;
+      });
+      return { overflow: box.scrollWidth - box.clientWidth, page: document.documentElement.scrollWidth - window.innerWidth, rows: seen.length };
+    });
+    // No column runs off to the side, in the queue or the page.
+    assert.ok(fit.overflow <= 1 && fit.page <= 1, `${JSON.stringify(viewport)}: ${JSON.stringify(fit)}`);
+    // Rows to work from without scrolling the page first.
+    assert.ok(fit.rows >= 8, `${JSON.stringify(viewport)}: ${fit.rows} rows on screen`);
+    await context.close();
+  }
 });

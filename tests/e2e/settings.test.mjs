@@ -47,7 +47,9 @@ test('an edited rule table is validated, versioned, applied, and travels to anot
   assert.match(await problems.innerText(), /修改原因/);
   await page.fill('[data-testid="rules-reason"]', '试行');
   await editor.getByRole('button', { name: '校验并发布' }).click();
-  await page.waitForFunction(() => /high_frequency/.test(document.querySelector('[data-testid="rules-problems"]')?.innerText ?? ''));
+  // Said in the editor's words: which setting, and what is wrong with it.
+  await page.waitForFunction(() => /高频预警的占比：必须大于 0、不超过 100%/.test(document.querySelector('[data-testid="rules-problems"]')?.innerText ?? ''));
+  assert.doesNotMatch(await problems.innerText(), /high_frequency|share|\[\d+\]/);
   assert.equal(await page.textContent('[data-testid="rule-version"]'), shipped, 'still the shipped table');
 
   // A good edit: a lower minimum count and a new outage keyword.
@@ -126,11 +128,15 @@ test('an edited rule table is validated, versioned, applied, and travels to anot
   // A hotline ticket there is decided by the new version, which stays with it.
   await page2.goto(server.url + '/crew/new');
   await appReady(page2);
-  // Typed at once: the screens are rebuilt when the loaded log brings the
-  // published rules, and what was typed stays (the draft lives above them).
-  await page2.fill('#nt-text', '客户投诉：家里黑灯瞎火三个小时了');
-  await page2.fill('#nt-phone', '13900001111');
+  // Typed at once, a key at a time: the screens are rebuilt when the loaded
+  // log brings the published rules. What was typed stays (the draft lives
+  // above them) and the keys that follow still land in the field (the
+  // keyboard is given back to it), so nothing typed is lost.
+  await page2.click('#nt-text');
+  await page2.keyboard.type('客户投诉：家里黑灯瞎火三个小时了', { delay: 25 });
   await saved(page2); // the log loaded, the rules rebuilt
+  assert.equal(await page2.evaluate(() => document.activeElement?.id), 'nt-text');
+  await page2.fill('#nt-phone', '13900001111');
   assert.equal(await page2.inputValue('#nt-text'), '客户投诉：家里黑灯瞎火三个小时了');
   assert.equal(await page2.inputValue('#nt-phone'), '13900001111');
   await page2.getByRole('button', { name: '建立工单' }).click();

@@ -63,6 +63,31 @@ test('three crews\' files make one ledger whose counts, exports and views agree 
   assert.ok(await page.locator('[data-testid="ledger"] tbody tr[data-ticket]').count() < tickets, 'only a screenful is drawn');
   await screenshot(page, 'supervisor-ledger');
 
+  // A supervisor's desktop: the desk uses the width.
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  const ledgerWidth = await page.locator('[data-testid="ledger"]').evaluate((e) => e.getBoundingClientRect().width);
+  assert.ok(ledgerWidth > 1700, `the ledger is ${ledgerWidth} px wide of 1920`);
+  // The columns shown are the person's pick, from all the export's, remembered.
+  const headers = () => page.$$eval('[data-testid="ledger"] thead th[data-column]', (t) => t.map((x) => x.dataset.column));
+  assert.deepEqual(await headers(), ['number', 'received', 'kind', 'category', 'grade', 'status', 'team', 'station', 'handling_hours', 'satisfaction']);
+  await page.click('[data-testid="column-picker"] summary');
+  const choices = await page.locator('[data-testid="column-picker"] input[data-column]').count();
+  assert.ok(choices + 1 >= 29, `${choices} columns to pick: every column of the export but the number, which always shows`);
+  await page.uncheck('[data-testid="column-picker"] input[data-column="received"]');
+  await page.check('[data-testid="column-picker"] input[data-column="handler"]');
+  await page.check('[data-testid="column-picker"] input[data-column="clock:first_response"]');
+  const picked = ['number', 'kind', 'category', 'grade', 'status', 'handler', 'team', 'station', 'handling_hours', 'clock:first_response', 'satisfaction'];
+  assert.deepEqual(await headers(), picked);
+  const firstRow = page.locator('[data-testid="ledger"] tbody tr[data-ticket]').first();
+  assert.equal(await firstRow.locator('td').count(), picked.length + 1);
+  assert.match(await firstRow.locator("td").nth(9).innerText(), /^[\u4e00-\u9fa5]*$/, "a clock's state in words");
+  await page.reload();
+  await appReady(page);
+  await page.waitForFunction((n) => document.querySelector('[data-testid="ledger-count"]')?.innerText === String(n), tickets);
+  assert.deepEqual(await headers(), picked);
+  await screenshot(page, 'supervisor-ledger-1920');
+  await page.setViewportSize({ width: 1280, height: 800 });
+
   // Filters: complaints only, then a station, then words.
   await page.selectOption('[data-testid="kind-filter"]', 'complaint');
   assert.equal(await count(), figures.report.complaints);
@@ -85,6 +110,8 @@ test('three crews\' files make one ledger whose counts, exports and views agree 
   assert.ok(csv.startsWith('\ufeff工单号,受理时间,业务类型,'));
   const lines = csv.trimEnd().split('\r\n');
   assert.equal(lines.length, tickets + 1);
+  // Every column is in the file, whichever the screen shows.
+  assert.equal(lines[0].split(',').length, choices + 1);
 
   // Excel: the same header and tickets, frozen under the header.
   const [xlsxDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出 Excel' }).click()]);
@@ -107,6 +134,17 @@ test('three crews\' files make one ledger whose counts, exports and views agree 
   const categoryRows = await page.$$eval('[data-testid="by-category"] tbody tr', (rows) => rows.map((r) => Number(r.children[1].innerText)));
   assert.deepEqual(categoryRows, figures.report.by_category.map((c) => c.count));
   await screenshot(page, 'supervisor-analysis');
+  // Every figure and label lies inside its chart, and reads at 12 px or more.
+  const cut = await page.$$eval('[data-testid="analysis"] svg.chart', (charts) => charts.flatMap((svg) => {
+    const view = svg.viewBox.baseVal;
+    const scale = svg.getBoundingClientRect().width / view.width;
+    return [...svg.querySelectorAll('text')].filter((t) => {
+      const b = t.getBBox();
+      const size = parseFloat(getComputedStyle(t).fontSize) * scale;
+      return b.x < -0.5 || b.x + b.width > view.width + 0.5 || size < 12;
+    }).map((t) => `${svg.getAttribute('aria-label')}: "${t.textContent}"`);
+  }));
+  assert.deepEqual(cut, []);
 
   // Alerts: the high-frequency alerts the command line found.
   await page.click('[data-tab="alerts"]');

@@ -9,11 +9,13 @@ mod identity;
 pub mod new_ticket;
 pub mod ticket;
 
+use crate::domain::care::{CareFlags, Complaints};
 use crate::domain::clock::{next_due, ClockState, TimedEvent};
 use crate::domain::labels::status_key;
 use crate::domain::ticket::{clock_events, Status, TicketState};
 use crate::domain::time::china;
-use crate::i18n::{Bilingual, Key, Lang, Term};
+use crate::domain::words::deadline_in_words;
+use crate::i18n::{Bilingual, Key, Term};
 use crate::ui::state::data::use_data;
 use crate::ui::state::engine::use_engine;
 use crate::ui::state::use_i18n;
@@ -105,6 +107,21 @@ pub fn CrewPage() -> impl IntoView {
         });
         rows
     });
+    // Who needs particular care: a repeat complainant depends on the other
+    // tickets, so it is read apart from the rows (cached per ticket).
+    let care = Memo::new(move |_| {
+        data.tickets.with(|tickets| {
+            let complaints = Complaints::of(tickets.values());
+            Arc::new(
+                tickets
+                    .values()
+                    .map(|t| (t.id.clone(), CareFlags::of(t, &complaints)))
+                    .filter(|(_, flags)| flags.any())
+                    .collect::<FxHashMap<String, CareFlags>>(),
+            )
+        })
+    });
+    let flags_of = move |id: &str| care.with(|c| c.get(id).copied().unwrap_or_default());
     // Indices into `all_rows`: filtering copies no rows.
     let rows = Memo::new(move |_| {
         let my_team = data.device.get().and_then(|d| d.crew).map(|c| c.team);
@@ -134,21 +151,25 @@ pub fn CrewPage() -> impl IntoView {
     let loading = move || !data.loaded();
     let empty = move || data.loaded() && data.tickets.with(|t| t.is_empty());
     view! {
-        <h1>{i18n.t(Key::Crew)}</h1>
-        <p class="actions">
-            <A href="/crew/new" attr:class="button primary">{i18n.t(Key::NewTicket)}</A>
-            " " <A href="/tariff" attr:class="button secondary">{i18n.t(Key::BillCalculator)}</A>
-            " " <A href="/drill" attr:class="button secondary">{i18n.t(Key::TrainingLink)}</A>
-        </p>
+        // The title, who I am and the page's actions share a line: the queue gets the height.
+        <div class="page-head">
+            <h1>{i18n.t(Key::Crew)}</h1>
+            <IdentityForm/>
+            <p class="actions">
+                <A href="/crew/new" attr:class="button primary">{i18n.t(Key::NewTicket)}</A>
+                " " <A href="/tariff" attr:class="button secondary">{i18n.t(Key::BillCalculator)}</A>
+                " " <A href="/drill" attr:class="button secondary">{i18n.t(Key::TrainingLink)}</A>
+            </p>
+        </div>
         <Show when=loading>
             <p role="status">{i18n.t(Key::LoadingData)}</p>
         </Show>
         <Show when=empty>
             <crate::ui::widgets::DemoOffer/>
         </Show>
-        <IdentityForm/>
         <Show when=move || !all_rows.with(Vec::is_empty)>
             <div class="filters" role="search">
+                <h2 class="queue-title">{i18n.t(Key::Tickets)} " (" <span data-testid="shown-count">{move || rows.with(Vec::len)}</span> ")"</h2>
                 <input type="search" aria-label=i18n.t(Key::SearchHint) placeholder=i18n.t(Key::SearchHint) data-testid="search"
                     on:input=move |ev| search.set(event_target_value(&ev))/>
                 <label class="check"><input type="checkbox" data-testid="open-only" prop:checked=move || open_only.get() on:change=move |ev| open_only.set(event_target_checked(&ev))/>{i18n.t(Key::OpenOnly)}</label>
@@ -164,7 +185,6 @@ pub fn CrewPage() -> impl IntoView {
                     {engine_categories()}
                 </select>
             </div>
-            <h2>{i18n.t(Key::Tickets)} " (" <span data-testid="shown-count">{move || rows.with(Vec::len)}</span> ")"</h2>
             <Show when=move || rows.with(Vec::is_empty)>
                 <p>{i18n.t(Key::NoMatch)}</p>
             </Show>
@@ -176,10 +196,10 @@ pub fn CrewPage() -> impl IntoView {
                         <tr class="spacer" aria-hidden="true" style:height=move || padding(true)></tr>
                         <For
                             each=visible
-                            key=|(at, r)| (*at, r.id.clone(), r.status, r.conflict, r.next.as_ref().map(|n| (n.due, n.state)))
+                            key=move |(at, r)| (*at, r.id.clone(), r.status, r.conflict, r.next.as_ref().map(|n| (n.due, n.state)), flags_of(&r.id))
                             let:((at, r))
                         >
-                            <QueueRow r=r position=at now=now/>
+                            <QueueRow flags=flags_of(&r.id) r=r position=at now=now/>
                         </For>
                         <tr class="spacer" aria-hidden="true" style:height=move || padding(false)></tr>
                     </tbody>
@@ -317,7 +337,12 @@ fn row(
 }
 
 #[component]
-fn QueueRow(r: Arc<Row>, position: usize, now: RwSignal<DateTime<Utc>>) -> impl IntoView {
+fn QueueRow(
+    r: Arc<Row>,
+    position: usize,
+    now: RwSignal<DateTime<Utc>>,
+    flags: CareFlags,
+) -> impl IntoView {
     let i18n = use_i18n();
     let kind = r.kind.clone();
     let grade = r.grade;
@@ -341,6 +366,7 @@ fn QueueRow(r: Arc<Row>, position: usize, now: RwSignal<DateTime<Utc>>) -> impl 
                             </span>
                         }
                     })}
+                <CareBadges flags=flags />
             </td>
             <td>{move || kind.pick(i18n.lang.get()).to_string()}</td>
             <td>{grade.map(|g| view! { <span class=format!("badge grade-{g}")>{g}</span> })}</td>
@@ -349,34 +375,41 @@ fn QueueRow(r: Arc<Row>, position: usize, now: RwSignal<DateTime<Utc>>) -> impl 
                 {match next {
                     Some(NextDue { due, state, clock }) => {
                         view! {
-                            <span class=move || {
-                                let state = if now.get() > due && state != ClockState::Paused {
-                                    ClockState::Overdue
-                                } else {
-                                    state
-                                };
-                                format!("clock {}", clock_class(state))
-                            }>
-                                {move || {
+                            <span class="line">
+                                <span class=move || {
                                     let state = if now.get() > due && state != ClockState::Paused {
                                         ClockState::Overdue
                                     } else {
                                         state
                                     };
-                                    i18n.t(clock_key(state))()
-                                }}
+                                    format!("clock {}", clock_class(state))
+                                }>
+                                    {move || {
+                                        let state = if now.get() > due
+                                            && state != ClockState::Paused
+                                        {
+                                            ClockState::Overdue
+                                        } else {
+                                            state
+                                        };
+                                        i18n.t(clock_key(state))()
+                                    }}
+                                </span>
+                                " "
+                                <span class="countdown" data-testid="countdown">
+                                    {move || deadline_in_words(
+                                        (due - now.get()).num_minutes(),
+                                        i18n.lang.get(),
+                                    )}
+                                </span>
                             </span>
-                            " "
-                            <span class="countdown" data-testid="countdown">
-                                {move || countdown(due, now.get(), i18n.lang.get())}
+                            <span class="line meta">
+                                {move || clock.pick(i18n.lang.get()).to_string()} " "
+                                <time datetime=due
+                                    .to_rfc3339()>
+                                    {due.with_timezone(&china()).format("%m-%d %H:%M").to_string()}
+                                </time>
                             </span>
-                            " "
-                            {move || clock.pick(i18n.lang.get()).to_string()}
-                            " "
-                            <time datetime=due
-                                .to_rfc3339()>
-                                {due.with_timezone(&china()).format("%m-%d %H:%M").to_string()}
-                            </time>
                         }
                             .into_any()
                     }
@@ -424,23 +457,35 @@ fn RespondButton(ticket: String) -> impl IntoView {
     }
 }
 
-/// "还剩 1小时23分" / "1 h 23 min left", or how long it is overdue.
-fn countdown(due: DateTime<Utc>, now: DateTime<Utc>, lang: Lang) -> String {
-    let minutes = (due - now).num_minutes();
-    let span = minutes.unsigned_abs();
-    let (d, h, m) = (span / 1440, span % 1440 / 60, span % 60);
-    let text = match lang {
-        Lang::Zh if d > 0 => format!("{d}天{h}小时"),
-        Lang::Zh if h > 0 => format!("{h}小时{m}分"),
-        Lang::Zh => format!("{m}分"),
-        Lang::En if d > 0 => format!("{d} d {h} h"),
-        Lang::En if h > 0 => format!("{h} h {m} min"),
-        Lang::En => format!("{m} min"),
-    };
-    match (lang, minutes >= 0) {
-        (Lang::Zh, true) => format!("还剩 {text}"),
-        (Lang::Zh, false) => format!("已超 {text}"),
-        (Lang::En, true) => format!("{text} left"),
-        (Lang::En, false) => format!("{text} over"),
+/// A customer who needs particular care, wherever the ticket is listed or
+/// opened: a repeat complainant, a special group.
+#[component]
+pub fn CareBadges(flags: CareFlags) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        {flags
+            .repeat_complainant
+            .then(|| {
+                view! {
+                    " "
+                    <span
+                        class="badge care"
+                        data-care="repeat"
+                        title=i18n.t(Key::RepeatComplainantHint)
+                    >
+                        {i18n.t(Key::RepeatComplainant)}
+                    </span>
+                }
+            })}
+        {flags
+            .special_group
+            .then(|| {
+                view! {
+                    " "
+                    <span class="badge care" data-care="special">
+                        {i18n.t(Key::SpecialGroup)}
+                    </span>
+                }
+            })}
     }
 }

@@ -2,11 +2,13 @@
 //! extracted facts and the rules that fired beside it, every fact correctable,
 //! and a correction of kind, topic or grade only with a reason.
 
+use crate::domain::care::{CareFlags, Complaints};
 use crate::domain::event::{Channel, Contact};
 use crate::domain::facts::{Area, Facts};
 use crate::domain::intake::valid_phone;
 use crate::domain::rules::{KIND_CODES, SUBCATEGORY_CODES};
 use crate::i18n::{Key, Label, Term};
+use crate::ui::crew::CareBadges;
 use crate::ui::state::data::{use_data, Correction, Intake};
 use crate::ui::state::engine::use_engine;
 use crate::ui::state::use_i18n;
@@ -145,7 +147,25 @@ pub fn NewTicketPage() -> impl IntoView {
     let busy = create.pending();
     let failed = move || create.value().get().and_then(Result::err);
 
-    let manual_facts = move || Facts {
+    // Earlier complaints from the phone being typed (rules.md §3): shown
+    // beside the form and set as a fact (it starts long-term tracking).
+    let complaints = Memo::new(move |_| data.tickets.with(|all| Complaints::of(all.values())));
+    let earlier = Memo::new(move |_| {
+        let phone = phone.get();
+        complaints.with(|c| {
+            let ids: Vec<String> = c
+                .earlier(&phone, chrono::Utc::now(), None)
+                .into_iter()
+                .map(str::to_string)
+                .collect();
+            data.tickets.with_untracked(|all| {
+                ids.iter()
+                    .filter_map(|id| all.get(id).map(|t| (id.clone(), t.number.clone())))
+                    .collect::<Vec<(String, String)>>()
+            })
+        })
+    });
+    let typed_facts = move || Facts {
         safety_hazard: tri(&flags[0].get()),
         important_customer: tri(&flags[1].get()),
         equipment_damage: tri(&flags[2].get()),
@@ -153,6 +173,11 @@ pub fn NewTicketPage() -> impl IntoView {
         outage_hours: hours.get().trim().parse().ok(),
         area: AREAS[area.get()].0,
         ..Facts::default()
+    };
+    let manual_facts = move || {
+        let mut facts = typed_facts();
+        complaints.with(|c| c.derive_at_intake(&phone.get(), chrono::Utc::now(), &mut facts));
+        facts
     };
     let engine_for_live = engine.clone();
     let live = Memo::new(move |_| {
@@ -455,8 +480,73 @@ pub fn NewTicketPage() -> impl IntoView {
                 </div>
             </form>
             <aside class="live-classification" aria-live="polite">
-                {move || live.get().map(|c| view! { <ClassificationView c=c /> })}
+                <EarlierComplaints earlier=earlier />
+                {move || {
+                    live.get()
+                        .map(|c| {
+                            let flags = CareFlags {
+                                repeat_complainant: c.facts.repeat_complainant == Some(true),
+                                special_group: c.facts.special_group == Some(true),
+                            };
+                            view! {
+                                <p class="care-flags" data-testid="intake-care">
+                                    <CareBadges flags=flags />
+                                </p>
+                                <ClassificationView c=c />
+                            }
+                        })
+                }}
             </aside>
         </div>
+    }
+}
+
+/// The customer's other complaints of the last 90 days, found by the phone
+/// being typed, each a link (opened in a new tab: the call goes on here).
+#[component]
+fn EarlierComplaints(earlier: Memo<Vec<(String, String)>>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Show when=move || earlier.with(|e| !e.is_empty())>
+            <div class="earlier-complaints" role="note" data-testid="earlier-complaints">
+                <p>
+                    <strong>{i18n.t(Key::RepeatComplainant)}</strong>
+                    " "
+                    {move || {
+                        let n = earlier.with(Vec::len);
+                        i18n.lang
+                            .get()
+                            .pick(
+                                &format!("该号码 90 天内已有 {n} 张投诉："),
+                                &format!(
+                                    "{n} other complaints from this phone in the last 90 days: ",
+                                ),
+                            )
+                            .to_string()
+                    }}
+                </p>
+                <ul>
+                    {move || {
+                        earlier
+                            .get()
+                            .into_iter()
+                            .map(|(id, number)| {
+                                view! {
+                                    <li>
+                                        <a
+                                            href=format!("/crew/t/{id}")
+                                            target="_blank"
+                                            rel="noopener"
+                                        >
+                                            {number}
+                                        </a>
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </ul>
+            </div>
+        </Show>
     }
 }

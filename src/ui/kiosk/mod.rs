@@ -7,6 +7,7 @@
 mod form;
 mod guard;
 mod handover;
+mod icons;
 mod lookup;
 mod notices;
 mod receipt;
@@ -135,7 +136,8 @@ fn KioskHome(
                             data-tile=tile.code()
                             on:click=move |_| on_choose(Screen::Form(tile))
                         >
-                            {move || i18n.lang.get().pick(zh, en).to_string()}
+                            <icons::TileIcon tile=tile.code() />
+                            <span>{move || i18n.lang.get().pick(zh, en).to_string()}</span>
                         </button>
                     }
                 })
@@ -146,7 +148,8 @@ fn KioskHome(
                 data-tile="lookup"
                 on:click=move |_| on_choose(Screen::Lookup)
             >
-                {i18n.t(Key::LookUpMyTicket)}
+                <icons::TileIcon tile="lookup" />
+                <span>{i18n.t(Key::LookUpMyTicket)}</span>
             </button>
             <button
                 type="button"
@@ -154,7 +157,8 @@ fn KioskHome(
                 data-tile="tariff"
                 on:click=move |_| on_choose(Screen::Tariff)
             >
-                {i18n.t(Key::BillCalculator)}
+                <icons::TileIcon tile="tariff" />
+                <span>{i18n.t(Key::BillCalculator)}</span>
             </button>
         </div>
     }

@@ -175,7 +175,12 @@ pub fn RulesEditor() -> impl IntoView {
         t.version = next_version(&t.version);
         // The same validation as any table file: every problem, with where it is.
         let json = serde_json::to_string(&t).map_err(|e| vec![e.to_string()])?;
-        RuleTable::from_json(&json).map_err(|e| e.0.iter().map(|p| p.to_string()).collect())
+        // Each problem named in the words of the screen, not as a JSON path.
+        RuleTable::from_json(&json).map_err(|e| {
+            e.0.iter()
+                .map(|p| crate::domain::rules::problem_in_words(p, &t, lang))
+                .collect()
+        })
     };
     let publish = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

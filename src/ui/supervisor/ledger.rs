@@ -3,10 +3,9 @@
 
 use super::Desk;
 use crate::domain::labels::{area_key, grade_key, status_key, AREAS, STATUSES};
-use crate::domain::supervision::export::{sheet, to_csv, to_xlsx};
+use crate::domain::supervision::export::{sheet, to_csv, to_xlsx, Cell, Columns};
 use crate::domain::supervision::ledger::LedgerFilter;
 use crate::domain::supervision::LedgerRow;
-use crate::domain::time::china;
 use crate::i18n::{Key, Label, Term};
 use crate::ui::state::engine::use_engine;
 use crate::ui::state::use_i18n;
@@ -230,6 +229,29 @@ pub fn LedgerView(desk: Desk) -> impl IntoView {
             export_failed.set(offered.err());
         });
     };
+    // The columns on screen: those the person picked, remembered on this
+    // device; every file still holds them all.
+    let columns = {
+        let table = table.clone();
+        Memo::new(move |_| Columns::of(&table, lang.get()))
+    };
+    let picked = RwSignal::new(
+        crate::web::prefs::ledger_columns()
+            .unwrap_or_else(|| Columns::ON_SCREEN.iter().map(|c| c.to_string()).collect()),
+    );
+    // Positions into the column list, in file order, the number always first.
+    let on_screen = Memo::new(move |_| {
+        picked.with(|picked| {
+            columns.with(|c| {
+                c.list
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, col)| *i == 0 || picked.contains(&col.id))
+                    .map(|(i, _)| i)
+                    .collect::<Vec<usize>>()
+            })
+        })
+    });
     let scroller = NodeRef::<leptos::html::Div>::new();
     let scroll = ScrollWindow::new().print_all_rows().follow(scroller, shown);
     let visible = move || {
@@ -269,14 +291,23 @@ pub fn LedgerView(desk: Desk) -> impl IntoView {
                 <button type="button" on:click=move |_| export(true)>{i18n.t(Key::ExportXlsx)}</button>
                 {move || export_failed.get().map(|e| view! { <span class="error" role="alert">{e.message(lang.get())}</span> })}
             </p>
+            <ColumnPicker columns=columns picked=picked />
             <div class="virtual" node_ref=scroller tabindex="0" aria-label=i18n.t(Key::SupLedger)
                 on:scroll=move |_| if let Some(el) = scroller.get_untracked() { scroll.measure(&el) }>
                 <table class="ledger-table" aria-rowcount=move || shown.with(Vec::len) + 1>
-                    <crate::ui::widgets::TableHead keys=crate::labels![Term::TicketNumber, Term::Received, Term::Kind, Term::Category, Term::Grade, Term::Status, Term::FieldTeam, Term::StationFilter, Term::HandlingHours, Term::SatisfactionColumn, Term::ClockOverdue]/>
+                    <thead>
+                        <tr>
+                            {move || columns.with(|c| on_screen.get().into_iter().map(|i| {
+                                let col = &c.list[i];
+                                view! { <th scope="col" data-column=col.id.clone()>{col.header.clone()}</th> }
+                            }).collect_view())}
+                            <th scope="col">{i18n.t(Key::LedgerMarks)}</th>
+                        </tr>
+                    </thead>
                     <tbody>
                         <tr class="spacer" aria-hidden="true" style:height=move || padding(true)></tr>
                         <For each=visible key=|(at, r)| (*at, r.id.clone(), r.status) let:((at, r))>
-                            <LedgerLine r=r position=at/>
+                            <LedgerLine r=r position=at columns=columns on_screen=on_screen/>
                         </For>
                         <tr class="spacer" aria-hidden="true" style:height=move || padding(false)></tr>
                     </tbody>
@@ -287,20 +318,15 @@ pub fn LedgerView(desk: Desk) -> impl IntoView {
 }
 
 #[component]
-fn LedgerLine(r: LedgerRow, position: usize) -> impl IntoView {
+fn LedgerLine(
+    r: LedgerRow,
+    position: usize,
+    columns: Memo<Columns>,
+    on_screen: Memo<Vec<usize>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let engine = use_engine();
-    let (kind, category) = (r.kind.clone(), r.category.clone());
     let table = engine.table().clone();
-    let names = move || {
-        let lang = i18n.lang.get();
-        (
-            table.name_of(&kind, lang).to_string(),
-            table.name_of(&category, lang).to_string(),
-        )
-    };
-    let names2 = names.clone();
-    let number = r.number.clone();
     // Demo data is said to be demo data; any other stranger is unenrolled.
     let data = crate::ui::state::use_data();
     let mark = if r
@@ -312,22 +338,20 @@ fn LedgerLine(r: LedgerRow, position: usize) -> impl IntoView {
     } else {
         Key::UnenrolledDevice
     };
+    let row = r.clone();
+    let cells = move || {
+        let lang = i18n.lang.get();
+        let cells = columns.with(|c| c.cells(&row, &table, lang));
+        let ids = columns.with(|c| c.list.iter().map(|col| col.id.clone()).collect::<Vec<_>>());
+        on_screen
+            .get()
+            .into_iter()
+            .map(|i| ledger_cell(&row, &ids[i], &cells[i]))
+            .collect_view()
+    };
     view! {
         <tr data-ticket=r.number.clone() aria-rowindex=position + 2 class:conflict=r.conflict>
-            <td>
-                <A href=format!("/crew/t/{}", r.id)>
-                    <code>{number}</code>
-                </A>
-            </td>
-            <td>{r.received.with_timezone(&china()).format("%m-%d %H:%M").to_string()}</td>
-            <td>{move || names().0}</td>
-            <td>{move || names2().1}</td>
-            <td>{r.grade.map(|g| view! { <span class=format!("badge grade-{g}")>{g}</span> })}</td>
-            <td data-field="status">{i18n.t(status_key(r.status))}</td>
-            <td>{r.team.clone()}</td>
-            <td>{r.station.clone()}</td>
-            <td class="num">{r.handling_hours.map(|h| format!("{h:.1}"))}</td>
-            <td class="num">{r.satisfaction}</td>
+            {cells}
             <td>
                 {r
                     .overdue()
@@ -349,5 +373,104 @@ fn LedgerLine(r: LedgerRow, position: usize) -> impl IntoView {
                     })}
             </td>
         </tr>
+    }
+}
+
+/// One cell on screen: the number links to the ticket, a grade is its
+/// badge, figures align right; the rest is the file's own cell text.
+fn ledger_cell(r: &LedgerRow, id: &str, cell: &Cell) -> AnyView {
+    match id {
+        "number" => {
+            let (href, number) = (format!("/crew/t/{}", r.id), r.number.clone());
+            view! {
+                <td>
+                    <A href=href>
+                        <code>{number}</code>
+                    </A>
+                </td>
+            }
+            .into_any()
+        }
+        "grade" => view! {
+            <td>
+                {r
+                    .grade
+                    .map(|g| {
+                        view! { <span class=format!("badge grade-{g}")>{cell.display()}</span> }
+                    })}
+            </td>
+        }
+        .into_any(),
+        "status" => view! { <td data-field="status">{cell.display()}</td> }.into_any(),
+        _ if matches!(cell, Cell::Number(_)) => {
+            view! { <td class="num">{cell.display()}</td> }.into_any()
+        }
+        _ => view! { <td data-column=id.to_string()>{cell.display()}</td> }.into_any(),
+    }
+}
+
+/// Which columns the ledger shows: any of the file's, remembered here.
+#[component]
+fn ColumnPicker(columns: Memo<Columns>, picked: RwSignal<Vec<String>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let toggle = move |id: String, on: bool| {
+        picked.update(|p| {
+            p.retain(|c| *c != id);
+            if on {
+                p.push(id);
+            }
+        });
+        crate::web::prefs::save_ledger_columns(&picked.get_untracked());
+    };
+    view! {
+        <details class="column-picker no-print" data-testid="column-picker">
+            <summary>
+                {i18n.t(Key::LedgerColumns)} " ("
+                {move || {
+                    let total = columns.with(|c| c.list.len());
+                    let shown = columns
+                        .with(|c| {
+                            c.list
+                                .iter()
+                                .skip(1)
+                                .filter(|col| picked.with(|p| p.contains(&col.id)))
+                                .count()
+                        }) + 1;
+                    format!("{shown}/{total}")
+                }} ")"
+            </summary>
+            <div class="column-choices">
+                {move || {
+                    columns
+                        .with(|c| {
+                            c.list
+                                .iter()
+                                .skip(1)
+                                .map(|col| {
+                                    let id = col.id.clone();
+                                    let checked = {
+                                        let id = id.clone();
+                                        move || picked.with(|p| p.contains(&id))
+                                    };
+                                    view! {
+                                        <label class="check">
+                                            <input
+                                                type="checkbox"
+                                                data-column=id.clone()
+                                                prop:checked=checked
+                                                on:change=move |ev| toggle(
+                                                    id.clone(),
+                                                    event_target_checked(&ev),
+                                                )
+                                            />
+                                            {col.header.clone()}
+                                        </label>
+                                    }
+                                })
+                                .collect_view()
+                        })
+                }}
+            </div>
+        </details>
     }
 }

@@ -145,7 +145,7 @@ pub fn SupervisorPage() -> impl IntoView {
     let desk = Desk { rows, month, tally };
     let empty = move || data.loaded() && rows.with(|r| r.is_empty());
     view! {
-        <h1>{i18n.t(Key::Supervisor)}</h1>
+        <h1 class="supervisor-title">{i18n.t(Key::Supervisor)}</h1>
         <p class="meta no-print">{i18n.t(Key::SupIntro)}</p>
         <Show when=move || !data.loaded()>
             <p role="status">{i18n.t(Key::LoadingData)}</p>

@@ -4,7 +4,7 @@
 
 use crate::domain::event::{CauseClass, ContactMethod, EventBody};
 use crate::domain::labels::{cause_key, contact_method_key};
-use crate::domain::lifecycle::{available, Action};
+use crate::domain::lifecycle::{available, next_step, skipped, Action};
 use crate::domain::ticket::Status;
 use crate::domain::time::china;
 use crate::i18n::{Key, Label, Term};
@@ -297,49 +297,156 @@ fn choice(
     .into_any()
 }
 
+/// What a chosen action fills in before the person types: the dispatch
+/// goes to this crew's own team.
+fn prefilled(action: Action, my_team: Option<String>) -> HashMap<&'static str, String> {
+    let mut values = HashMap::new();
+    if let (Action::Dispatch, Some(team)) = (action, my_team) {
+        values.insert("team", team);
+    }
+    values
+}
+
+/// The steps an action leaps over, in words, for the reason it asks for.
+fn skipped_in_words(steps: &[Action], lang: crate::i18n::Lang) -> String {
+    steps
+        .iter()
+        .map(|s| label(*s).text(lang))
+        .collect::<Vec<_>>()
+        .join(lang.pick("、", ", "))
+}
+
+/// The note recorded before an action that leaps over steps: which, and why.
+fn skip_note(steps: &[Action], reason: &str) -> EventBody {
+    use crate::i18n::Lang;
+    EventBody::Note {
+        text: format!(
+            "{}{}：{reason}",
+            Key::SkippedStepsNote.text(Lang::Zh),
+            skipped_in_words(steps, Lang::Zh),
+        ),
+    }
+}
+
+/// The last action saved on the ticket page, said beside the buttons that
+/// recorded it. It lives with the page, not the panel: the panel is drawn
+/// again for the ticket's new status once the action is saved.
+#[derive(Clone, Copy)]
+pub struct LastRecorded {
+    action: RwSignal<Option<Action>>,
+    /// Set by a save, taken by the panel drawn next: it brings the keyboard
+    /// and the view to the feedback, not somewhere unrelated.
+    just_now: StoredValue<bool>,
+}
+
+impl LastRecorded {
+    pub fn new() -> LastRecorded {
+        LastRecorded {
+            action: RwSignal::new(None),
+            just_now: StoredValue::new(false),
+        }
+    }
+
+    pub fn forget(self) {
+        self.set(None);
+    }
+
+    fn set(self, action: Option<Action>) {
+        self.just_now.set_value(action.is_some());
+        self.action.set(action);
+    }
+}
+
 #[component]
-pub fn Actions(ticket: String, status: Status) -> impl IntoView {
+pub fn Actions(
+    ticket: String,
+    status: Status,
+    site_visit: bool,
+    done: LastRecorded,
+) -> impl IntoView {
     let i18n = use_i18n();
     let data = use_data();
     let chosen = RwSignal::new(None::<Action>);
     let values = RwSignal::new(HashMap::<&'static str, String>::new());
     let problems = RwSignal::new(Vec::<(&'static str, Key)>::new());
-    let available: Vec<Action> = available(status).collect();
-    let ticket = StoredValue::new(ticket);
-    // One save at a time; a failed one keeps the form and says why.
-    let record = leptos::prelude::Action::new_local(move |body: &EventBody| {
-        let body = body.clone();
-        async move {
-            let saved = data.record(&ticket.get_value(), &data.author(), body).await;
-            if saved.is_ok() {
-                chosen.set(None);
-                values.set(HashMap::new());
+    if done.just_now.get_value() {
+        done.just_now.set_value(false);
+        queue_microtask(|| {
+            let feedback = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id("action-done"))
+                .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
+            if let Some(feedback) = feedback {
+                let _ = feedback.focus();
             }
-            saved
-        }
-    });
+        });
+    }
+    let available: Vec<Action> = available(status).collect();
+    let next = next_step(status);
+    let leaps = move |action: Action| skipped(status, action, site_visit);
+    let ticket = StoredValue::new(ticket);
+    // One save at a time; a failed one keeps the form and says why. A
+    // reason for leaping over steps is saved first, as a note.
+    let record = leptos::prelude::Action::new_local(
+        move |(action, note, body): &(Action, Option<EventBody>, EventBody)| {
+            let (action, note, body) = (*action, note.clone(), body.clone());
+            async move {
+                let ticket = ticket.get_value();
+                if let Some(note) = note {
+                    data.record(&ticket, &data.author(), note).await?;
+                }
+                let saved = data.record(&ticket, &data.author(), body).await;
+                if saved.is_ok() {
+                    chosen.set(None);
+                    values.set(HashMap::new());
+                    done.set(Some(action));
+                }
+                saved
+            }
+        },
+    );
     let busy = record.pending();
     let failed = move || record.value().get().and_then(Result::err);
     let save = move || {
         let Some(action) = chosen.get_untracked() else {
             return;
         };
-        match build(action, &values.get_untracked()) {
-            Err(found) => problems.set(found),
-            Ok(body) => {
-                problems.set(Vec::new());
-                record.dispatch_local(body);
-            }
+        let values = values.get_untracked();
+        let steps = leaps(action);
+        let reason = values
+            .get("skip_reason")
+            .map(|r| r.trim().to_string())
+            .unwrap_or_default();
+        let built = build(action, &values);
+        let mut found = built.as_ref().err().cloned().unwrap_or_default();
+        if !steps.is_empty() && reason.is_empty() {
+            found.insert(0, ("skip_reason", Key::SkipReasonRequired));
         }
+        match built {
+            Ok(body) if found.is_empty() => {
+                problems.set(Vec::new());
+                let note = (!steps.is_empty()).then(|| skip_note(&steps, &reason));
+                record.dispatch_local((action, note, body));
+            }
+            _ => problems.set(found),
+        }
+    };
+    let my_team = move || {
+        data.device
+            .with_untracked(|d| {
+                d.as_ref()
+                    .and_then(|d| d.crew.as_ref())
+                    .map(|c| c.team.clone())
+            })
+            .filter(|t| !t.trim().is_empty())
     };
     let choose = move |action: Action| {
         problems.set(Vec::new());
-        values.set(HashMap::new());
-        if fields(action).is_empty() {
-            chosen.set(Some(action));
+        done.set(None);
+        values.set(prefilled(action, my_team()));
+        chosen.set(Some(action));
+        if fields(action).is_empty() && leaps(action).is_empty() {
             save();
-        } else {
-            chosen.set(Some(action));
         }
     };
     view! {
@@ -352,7 +459,10 @@ pub fn Actions(ticket: String, status: Status) -> impl IntoView {
                         view! {
                             <button
                                 type="button"
+                                // The step that moves the ticket on stands out; the rest are quieter.
+                                class=if Some(action) == next { "primary" } else { "quiet" }
                                 data-action=format!("{action:?}")
+                                data-next=(Some(action) == next).then_some("true")
                                 aria-pressed=move || (chosen.get() == Some(action)).to_string()
                                 disabled=move || busy.get()
                                 on:click=move |_| choose(action)
@@ -363,6 +473,24 @@ pub fn Actions(ticket: String, status: Status) -> impl IntoView {
                     })
                     .collect_view()}
             </div>
+            <p
+                class="action-done"
+                id="action-done"
+                tabindex="-1"
+                role="status"
+                data-testid="action-done"
+            >
+                {move || {
+                    done.action
+                        .get()
+                        .map(|action| {
+                            view! {
+                                {i18n.t(Key::ActionRecorded)}
+                                {i18n.t(label(action))}
+                            }
+                        })
+                }}
+            </p>
             {move || {
                 failed()
                     .map(|e| {
@@ -378,8 +506,9 @@ pub fn Actions(ticket: String, status: Status) -> impl IntoView {
             {move || {
                 chosen
                     .get()
-                    .filter(|a| !fields(*a).is_empty())
+                    .filter(|a| !fields(*a).is_empty() || !leaps(*a).is_empty())
                     .map(|action| {
+                        let steps = leaps(action);
                         view! {
                             <form
                                 class="action-form"
@@ -391,6 +520,55 @@ pub fn Actions(ticket: String, status: Status) -> impl IntoView {
                                 novalidate
                             >
                                 <h3>{i18n.t(label(action))}</h3>
+                                {(!steps.is_empty())
+                                    .then(|| {
+                                        let skip_error = move || {
+                                            problems
+                                                .get()
+                                                .into_iter()
+                                                .find(|(n, _)| *n == "skip_reason")
+                                                .map(|(_, k)| k)
+                                        };
+                                        view! {
+                                            <div
+                                                class="field leap"
+                                                class:invalid=move || skip_error().is_some()
+                                                data-testid="skip-reason"
+                                            >
+                                                <p class="warning">
+                                                    {i18n.t(Key::SkippedStepsAsk)}
+                                                    {
+                                                        let steps = steps.clone();
+                                                        move || skipped_in_words(&steps, i18n.lang.get())
+                                                    }
+                                                </p>
+                                                <label for="field-skip_reason">
+                                                    {i18n.t(Key::SkipReason)}
+                                                </label>
+                                                <textarea
+                                                    id="field-skip_reason"
+                                                    name="skip_reason"
+                                                    on:input=move |ev| {
+                                                        let value = event_target_value(&ev);
+                                                        values
+                                                            .update(|v| {
+                                                                v.insert("skip_reason", value);
+                                                            })
+                                                    }
+                                                ></textarea>
+                                                {move || {
+                                                    skip_error()
+                                                        .map(|k| {
+                                                            view! {
+                                                                <p class="error" role="alert" data-error-for="skip_reason">
+                                                                    {i18n.t(k)}
+                                                                </p>
+                                                            }
+                                                        })
+                                                }}
+                                            </div>
+                                        }
+                                    })}
                                 {fields(action)
                                     .iter()
                                     .map(|f| {
@@ -415,6 +593,9 @@ pub fn Actions(ticket: String, status: Status) -> impl IntoView {
                                                     <input
                                                         id=id.clone()
                                                         name=name
+                                                        prop:value=values
+                                                            .with_untracked(|v| v.get(name).cloned())
+                                                            .unwrap_or_default()
                                                         on:input=move |ev| set(event_target_value(&ev))
                                                     />
                                                 }

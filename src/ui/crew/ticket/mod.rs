@@ -1,7 +1,9 @@
-//! One ticket for the crew (`/crew/t/:id`): facts, classification and why,
-//! the lifecycle's actions, photos, reply templates, signatures, every clock
-//! with its deadline and clause, and the timeline. Each part is a module of
-//! its own; they share nothing but the ticket and its events.
+//! One ticket for the crew (`/crew/t/:id`), in the order a crew needs it:
+//! status, the next deadline with its countdown and the next step; the
+//! customer's words; the lifecycle's actions; every clock with its deadline
+//! and clause; facts, classification and why; photos, reply templates,
+//! signatures, and the timeline. Each part is a module of its own; they
+//! share nothing but the ticket, its events and its clocks.
 
 mod actions;
 pub mod clocks;
@@ -11,6 +13,7 @@ mod replies;
 mod signatures;
 mod timeline;
 
+use crate::domain::care::{phone_key, CareFlags, Complaints};
 use crate::domain::event::Event;
 use crate::domain::labels::status_key;
 use crate::domain::tariff::usage_in_text;
@@ -30,20 +33,30 @@ pub fn TicketPage() -> impl IntoView {
     let id = move || params.read().get("id").unwrap_or_default();
     let ticket = Memo::new(move |_| data.tickets.with(|all| all.get(&id()).cloned()));
     let events = Memo::new(move |_| data.events_of(&id()));
+    // Outlasts the ticket's view, which is drawn again after every action.
+    let done = actions::LastRecorded::new();
+    // Another ticket opened from this page starts without it.
+    Effect::watch(id, move |_, _, _| done.forget(), false);
     view! {
         <p>
-            <A href="/crew">{i18n.t(Key::BackToQueue)}</A>
+            <A href="/crew" attr:class="back-link">
+                {i18n.t(Key::BackToQueue)}
+            </A>
         </p>
         {move || match ticket.get() {
             None if data.loaded() => view! { <p>{i18n.t(Key::NotFound)}</p> }.into_any(),
             None => view! { <p role="status">{i18n.t(Key::LoadingData)}</p> }.into_any(),
-            Some(t) => view! { <TicketView t=t events=events /> }.into_any(),
+            Some(t) => view! { <TicketView t=t events=events done=done /> }.into_any(),
         }}
     }
 }
 
 #[component]
-fn TicketView(t: TicketState, events: Memo<Vec<Event>>) -> impl IntoView {
+fn TicketView(
+    t: TicketState,
+    events: Memo<Vec<Event>>,
+    done: actions::LastRecorded,
+) -> impl IntoView {
     let i18n = use_i18n();
     let engine = use_engine();
     let table = engine.table();
@@ -60,9 +73,10 @@ fn TicketView(t: TicketState, events: Memo<Vec<Event>>) -> impl IntoView {
         .map(|(_, s)| (s.zh.clone(), s.en.clone()))
         .unwrap_or_default();
     let table = engine.table();
-    let why: Vec<((String, String), String)> = engine
-        .classifier
-        .classify(&t.text, &t.facts)
+    let classified = engine.classifier.classify(&t.text, &t.facts);
+    // Whether someone must go out: it decides which steps may be left out.
+    let site_visit = classified.facts.site_visit == Some(true);
+    let why: Vec<((String, String), String)> = classified
         .rules
         .into_iter()
         .map(|r| {
@@ -74,6 +88,23 @@ fn TicketView(t: TicketState, events: Memo<Vec<Event>>) -> impl IntoView {
     let facts = (in_words(Lang::Zh), in_words(Lang::En));
     let status = t.status;
     let conflicts = t.conflicts.clone();
+    let clock_rows = clocks::ticking_clocks(t.clone(), events);
+    // Repeat complainant and special group, from every ticket held here.
+    let care = use_data().tickets.with_untracked(|all| {
+        let phone = t.contact.phone.clone().unwrap_or_default();
+        let key = phone_key(&phone);
+        let same_customer = |o: &&TicketState| {
+            key.is_some() && o.contact.phone.as_deref().and_then(phone_key) == key
+        };
+        let complaints = Complaints::of(all.values().filter(same_customer));
+        let earlier: Vec<(String, String)> = complaints
+            .earlier(&phone, t.received, Some(&t.id))
+            .into_iter()
+            .filter_map(|id| all.get(id).map(|o| (o.id.clone(), o.number.clone())))
+            .collect();
+        (CareFlags::of(&t, &complaints), earlier)
+    });
+    let care_flags = care.0;
     view! {
         <h1>
             {i18n.t(Key::TicketPage)} " "
@@ -94,6 +125,7 @@ fn TicketView(t: TicketState, events: Memo<Vec<Event>>) -> impl IntoView {
             {move || i18n.lang.get().pick(&kind.0, &kind.1).to_string()}
             " / "
             {move || i18n.lang.get().pick(&sub.0, &sub.1).to_string()}
+            <crate::ui::crew::CareBadges flags=care_flags />
             {c
                 .as_ref()
                 .filter(|c| c.overridden)
@@ -104,49 +136,27 @@ fn TicketView(t: TicketState, events: Memo<Vec<Event>>) -> impl IntoView {
                     }
                 })}
         </p>
+        // First what is due and what to do, then the customer's words.
+        <clocks::NextUp rows=clock_rows next=crate::domain::lifecycle::next_step(status) />
         <p class="ticket-text">{t.text.clone()}</p>
-        <dl class="classification">
-            <dt>{i18n.t(Term::Received)}</dt>
-            <dd>{t.received.with_timezone(&china()).format("%Y-%m-%d %H:%M").to_string()}</dd>
-            <dt>{i18n.t(Key::ContactPhone)}</dt>
-            <dd data-testid="ticket-phone">
-                {t.contact.phone.clone().unwrap_or_default()}
-                // Masked while the device is locked: say why.
-                <Show when=move || {
-                    use_data().vault.get() == crate::ui::state::data::VaultState::Locked
-                }>" " <span class="badge muted">{i18n.t(Key::HiddenWhileLocked)}</span></Show>
-            </dd>
-            <dt>{i18n.t(Key::Facts)}</dt>
-            <dd data-field="facts">
-                {move || match i18n.lang.get() {
-                    Lang::Zh => facts.0.clone(),
-                    Lang::En => facts.1.clone(),
-                }}
-            </dd>
-            <dt>{i18n.t(Key::Classification)}</dt>
-            <dd>
-                {why
-                    .into_iter()
-                    .map(|(name, source)| {
-                        view! {
-                            <span class="rule-named">
-                                {move || match i18n.lang.get() {
-                                    Lang::Zh => name.0.clone(),
-                                    Lang::En => name.1.clone(),
-                                }} " (" {source} ") "
-                            </span>
-                        }
-                    })
-                    .collect_view()}
-            </dd>
-            <dt>{i18n.t(Key::RuleVersionUsed)}</dt>
-            <dd data-testid="decided-by">
-                {c
-                    .as_ref()
-                    .and_then(|c| c.rule_table_version.clone())
-                    .unwrap_or_else(|| i18n.t(Key::Overridden)().to_string())}
-            </dd>
-        </dl>
+        {(!care.1.is_empty())
+            .then(move || {
+                view! {
+                    <p class="earlier-complaints" data-testid="earlier-complaints">
+                        {i18n.t(Key::EarlierComplaints)}
+                        {care
+                            .1
+                            .into_iter()
+                            .map(|(id, number)| {
+                                view! {
+                                    " "
+                                    <A href=format!("/crew/t/{id}")>{number}</A>
+                                }
+                            })
+                            .collect_view()}
+                    </p>
+                }
+            })}
         {(!conflicts.is_empty())
             .then(|| {
                 view! {
@@ -176,12 +186,57 @@ fn TicketView(t: TicketState, events: Memo<Vec<Event>>) -> impl IntoView {
                     </section>
                 }
             })}
-        <actions::Actions ticket=t.id.clone() status=status />
+        <actions::Actions ticket=t.id.clone() status=status site_visit=site_visit done=done />
+        <clocks::Clocks rows=clock_rows />
+        <section class="ticket-details">
+            <h2>{i18n.t(Key::TicketDetails)}</h2>
+            <dl class="classification">
+                <dt>{i18n.t(Term::Received)}</dt>
+                <dd>{t.received.with_timezone(&china()).format("%Y-%m-%d %H:%M").to_string()}</dd>
+                <dt>{i18n.t(Key::ContactPhone)}</dt>
+                <dd data-testid="ticket-phone">
+                    {t.contact.phone.clone().unwrap_or_default()}
+                    // Masked while the device is locked: say why.
+                    <Show when=move || {
+                        use_data().vault.get() == crate::ui::state::data::VaultState::Locked
+                    }>" " <span class="badge muted">{i18n.t(Key::HiddenWhileLocked)}</span></Show>
+                </dd>
+                <dt>{i18n.t(Key::Facts)}</dt>
+                <dd data-field="facts">
+                    {move || match i18n.lang.get() {
+                        Lang::Zh => facts.0.clone(),
+                        Lang::En => facts.1.clone(),
+                    }}
+                </dd>
+                <dt>{i18n.t(Key::Classification)}</dt>
+                <dd>
+                    {why
+                        .into_iter()
+                        .map(|(name, source)| {
+                            view! {
+                                <span class="rule-named">
+                                    {move || match i18n.lang.get() {
+                                        Lang::Zh => name.0.clone(),
+                                        Lang::En => name.1.clone(),
+                                    }} " (" {source} ") "
+                                </span>
+                            }
+                        })
+                        .collect_view()}
+                </dd>
+                <dt>{i18n.t(Key::RuleVersionUsed)}</dt>
+                <dd data-testid="decided-by">
+                    {c
+                        .as_ref()
+                        .and_then(|c| c.rule_table_version.clone())
+                        .unwrap_or_else(|| i18n.t(Key::Overridden)().to_string())}
+                </dd>
+            </dl>
+        </section>
         <photos::Photos ticket=t.id.clone() open=t.is_open() events=events />
         <replies::ReplyTemplates t=t.clone() events=events />
         <signatures::Signatures ticket=t.id.clone() open=t.is_open() events=events />
         {calculator_link(&t)}
-        <clocks::Clocks t=t.clone() events=events />
         <timeline::Timeline events=events />
     }
 }

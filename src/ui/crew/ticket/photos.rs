@@ -61,7 +61,7 @@ pub fn Photos(ticket: String, open: bool, events: Memo<Vec<Event>>) -> impl Into
         add.dispatch_local(file);
     };
     view! {
-        <section>
+        <section data-testid="photos">
             <h2>{i18n.t(Key::Photos)}</h2>
             {open
                 .then(|| {
