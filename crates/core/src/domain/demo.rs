@@ -301,11 +301,15 @@ pub fn station_events(classifier: &Classifier, options: &DemoOptions) -> Vec<Eve
                 Pace::OnTime,
             ),
         };
-        // The fifth is the urgent one: a text the rules grade 一级.
+        // The fifth is the urgent one: a text the rules grade 一级, with a
+        // crew to send.
         let text = if i == 4 {
             (0..500)
                 .map(|_| self::text(&mut rng))
-                .find(|t| classifier.classify(t, &Facts::default()).grade == Some(1))
+                .find(|t| {
+                    let c = classifier.classify(t, &Facts::default());
+                    c.grade == Some(1) && c.facts.site_visit == Some(true)
+                })
                 .unwrap_or_else(|| self::text(&mut rng))
         } else {
             self::text(&mut rng)
@@ -330,8 +334,10 @@ pub fn station_events(classifier: &Classifier, options: &DemoOptions) -> Vec<Eve
             *at += (lo + rng.below(hi - lo + 1)) as i64;
             *at
         };
+        // The four newest wait for it (the oldest of them, 50 minutes in, is
+        // due soon); the others were answered within the hour.
         let first = if i < 4 {
-            45
+            55
         } else if urgent {
             5
         } else {

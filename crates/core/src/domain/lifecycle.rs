@@ -121,10 +121,13 @@ pub fn available(status: Status) -> impl Iterator<Item = Action> {
 }
 
 /// The step that moves the ticket on from `status`: the page shows it first.
-pub fn next_step(status: Status) -> Option<Action> {
+/// Where nobody needs to go out (`site_visit` false), a responded ticket is
+/// resolved next, not dispatched.
+pub fn next_step(status: Status, site_visit: bool) -> Option<Action> {
     use Status as S;
     match status {
         S::Received => Some(Action::Respond),
+        S::Responded if !site_visit => Some(Action::Resolve),
         S::Responded => Some(Action::Dispatch),
         S::Dispatched => Some(Action::Arrive),
         S::OnSite => Some(Action::Resolve),

@@ -364,12 +364,13 @@ pub fn age_in_words(minutes: i64, lang: Lang) -> String {
 }
 
 /// How far a deadline is, to the minute that matters: "还剩 3 小时 20 分钟",
-/// "已超时 2 天 5 小时". `minutes` is the time left; below zero it is late.
-pub fn deadline_in_words(minutes: i64, lang: Lang) -> String {
+/// "已超时 2 天 5 小时". `seconds` is the time left; below zero it is late
+/// (from its first second: a deadline just passed never reads as time left).
+pub fn deadline_in_words(seconds: i64, lang: Lang) -> String {
     const HOUR: i64 = 60;
     const DAY: i64 = 24 * HOUR;
-    let late = minutes < 0;
-    let m = minutes.abs();
+    let late = seconds < 0;
+    let m = seconds.abs() / 60;
     let (big, small) = if m >= 2 * DAY {
         ((m / DAY, "天", "d"), Some((m % DAY / HOUR, "小时", "h")))
     } else if m >= HOUR {
@@ -399,15 +400,18 @@ mod tests {
 
     #[test]
     fn deadlines_read_as_time_left_or_time_late() {
-        assert_eq!(deadline_in_words(200, Lang::Zh), "还剩 3 小时 20 分钟");
-        assert_eq!(deadline_in_words(180, Lang::Zh), "还剩 3 小时");
-        assert_eq!(deadline_in_words(45, Lang::En), "45 min left");
+        let min = |m: i64| m * 60;
+        assert_eq!(deadline_in_words(min(200), Lang::Zh), "还剩 3 小时 20 分钟");
+        assert_eq!(deadline_in_words(min(180) + 59, Lang::Zh), "还剩 3 小时");
+        assert_eq!(deadline_in_words(min(45), Lang::En), "45 min left");
         assert_eq!(
-            deadline_in_words(-(2 * 1440 + 5 * 60 + 7), Lang::Zh),
+            deadline_in_words(-min(2 * 1440 + 5 * 60 + 7), Lang::Zh),
             "已超时 2 天 5 小时"
         );
-        assert_eq!(deadline_in_words(-3, Lang::En), "3 min overdue");
+        assert_eq!(deadline_in_words(-min(3), Lang::En), "3 min overdue");
         assert_eq!(deadline_in_words(0, Lang::Zh), "还剩 0 分钟");
+        // Ten seconds past is late, not "0 minutes left".
+        assert_eq!(deadline_in_words(-10, Lang::Zh), "已超时 0 分钟");
     }
 
     #[test]

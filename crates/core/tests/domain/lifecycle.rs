@@ -2,7 +2,7 @@
 //! offered, written out by hand from rules.md §7 so that a change to the
 //! rules shows up here as a changed row.
 
-use gridcare_core::domain::lifecycle::{available, next_step, Action, Action::*};
+use gridcare_core::domain::lifecycle::{available, next_step, skipped, Action, Action::*};
 use gridcare_core::domain::ticket::Status;
 
 /// Each status with the actions it allows, in the page's order.
@@ -78,13 +78,23 @@ fn every_status_offers_exactly_the_actions_of_the_lifecycle() {
 #[test]
 fn the_next_step_is_always_one_of_the_allowed_actions() {
     for (status, _) in expected() {
-        if let Some(step) = next_step(status) {
-            assert!(step.allowed_in(status), "{status:?}: {step:?}");
+        for site_visit in [true, false] {
+            if let Some(step) = next_step(status, site_visit) {
+                assert!(step.allowed_in(status), "{status:?}: {step:?}");
+                // The step it shows never needs a reason of its own.
+                assert!(
+                    skipped(status, step, site_visit).is_empty(),
+                    "{status:?}: {step:?}"
+                );
+            }
         }
     }
-    assert_eq!(next_step(Status::Received), Some(Respond));
-    assert_eq!(next_step(Status::Resolved), Some(Feedback));
-    assert_eq!(next_step(Status::Closed), None);
+    assert_eq!(next_step(Status::Received, true), Some(Respond));
+    // Nobody goes out for a consultation: it is resolved after the response.
+    assert_eq!(next_step(Status::Responded, true), Some(Dispatch));
+    assert_eq!(next_step(Status::Responded, false), Some(Resolve));
+    assert_eq!(next_step(Status::Resolved, true), Some(Feedback));
+    assert_eq!(next_step(Status::Closed, false), None);
 }
 
 #[test]
@@ -109,7 +119,6 @@ fn every_action_is_recorded_by_its_own_kind_of_event() {
 
 #[test]
 fn leaping_over_the_main_path_names_the_steps_left_out() {
-    use gridcare_core::domain::lifecycle::skipped;
     use Status as S;
     // A repair that needs a site visit, resolved straight from 已受理.
     assert_eq!(
@@ -197,7 +206,7 @@ fn a_ticket_resumes_where_the_wait_began() {
         EventBody::Resumed,
     ]);
     assert_eq!(on_site, Status::OnSite);
-    assert_eq!(next_step(on_site), Some(Resolve));
+    assert_eq!(next_step(on_site, true), Some(Resolve));
     // Paused twice in a row: the first status is kept.
     let dispatched = bodies(vec![
         EventBody::Dispatched {
