@@ -283,8 +283,9 @@ gridcare_core::translations! {
     NextStep => "下一步：", "Next step: ";
     RepeatComplainant => "重复投诉", "Repeat complainant";
     RepeatComplainantHint => "同一号码 90 天内有其他投诉", "Another complaint from this phone in the last 90 days";
-    EarlierComplaints => "该号码 90 天内的其他投诉：", "Other complaints from this phone in the last 90 days:";
+    EarlierComplaintsCount => "该号码 90 天内还有 {n} 张投诉：", "Other complaints from this phone in the last 90 days: {n}";
     LargerText => "大字", "Larger text";
+    ReadQuestion => "朗读这个问题", "Read this question aloud";
     LedgerColumns => "显示的列", "Columns shown";
     LedgerMarks => "提示", "Marks";
     SpecialGroup => "特殊群体", "Special group";

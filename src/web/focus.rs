@@ -60,3 +60,15 @@ impl Focus {
         });
     }
 }
+
+/// Gives the keyboard to the element of `id` (and scrolls it into view), if
+/// it is in the page.
+pub fn focus_by_id(id: &str) {
+    let element = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<HtmlElement>().ok());
+    if let Some(element) = element {
+        let _ = element.focus();
+    }
+}

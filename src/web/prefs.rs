@@ -52,9 +52,8 @@ const LEDGER_COLUMNS_KEY: &str = "gridcare.ledger.columns";
 /// The ledger columns this person picked to see, by column id; none until
 /// they pick (the screen then shows its default set).
 pub fn ledger_columns() -> Option<Vec<String>> {
-    LocalStorage::get::<Vec<String>>(LEDGER_COLUMNS_KEY)
-        .ok()
-        .filter(|c| !c.is_empty())
+    // An empty pick is a pick (only the number shows), not "never picked".
+    LocalStorage::get::<Vec<String>>(LEDGER_COLUMNS_KEY).ok()
 }
 
 pub fn save_ledger_columns(columns: &[String]) {

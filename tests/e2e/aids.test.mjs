@@ -49,6 +49,14 @@ test('a frequent question settles it at the kiosk; the supervisor sees it counte
   await page.click('[data-tile="billing"]');
   const faq = page.locator('[data-testid="faq"]');
   await faq.waitFor();
+  // The answers come after the first question, with one clear way on.
+  assert.ok(await page.evaluate(() => {
+    const first = document.querySelector('.kiosk-form fieldset[data-question]');
+    const answers = document.querySelector('[data-testid="faq"]');
+    return first.compareDocumentPosition(answers) & Node.DOCUMENT_POSITION_FOLLOWING
+      && first.nextElementSibling === answers;
+  }));
+  assert.equal(await faq.getByRole('button', { name: '没有解决，继续反映问题' }).count(), 1);
   await page.fill('#kiosk-description', '这个月电费比平时高了一倍');
   await page.waitForFunction(() => document.querySelector('[data-testid="faq"] details')?.dataset.faq === 'faq.tiered_price');
   // "Still want to file" puts the answers away and the form stays.

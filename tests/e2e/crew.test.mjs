@@ -334,6 +334,22 @@ test('the ticket page leads with its deadline and next step; leaping over steps 
   assert.equal(await page.inputValue('[data-testid="action-form"] [name="team"]'), '抢修二班');
   await page.locator('[data-testid="action-form"]').getByRole('button', { name: '取消' }).click();
 
+  // What is typed into an action's form outlasts the page being drawn
+  // again when the ticket changes under it (here a progress report; by
+  // sync, another device's action).
+  await page.click('[data-action="Resolve"]');
+  await page.fill('[name="cause"]', '表箱内接线端子松动');
+  await page.selectOption('[name="cause_class"]', '1');
+  await page.fill('#field-skip_reason', '客户自行断电后已无危险，电话远程处理');
+  await page.fill('[data-testid="reply-text"]', '您好，已安排人员处理，今天内给您答复。');
+  await page.getByRole('button', { name: '记录为进展通报' }).click();
+  await page.waitForSelector('[data-testid="timeline"] li[data-type="progress_reported"]');
+  await saved(page);
+  assert.equal(await page.inputValue('[data-testid="action-form"] [name="cause"]'), '表箱内接线端子松动');
+  assert.equal(await page.inputValue('[data-testid="action-form"] [name="cause_class"]'), '1');
+  assert.equal(await page.inputValue('#field-skip_reason'), '客户自行断电后已无危险，电话远程处理');
+  await page.locator('[data-testid="action-form"]').getByRole('button', { name: '取消' }).click();
+
   // Resolving without anyone dispatched or on site asks why; without a
   // reason nothing is saved.
   const before = await page.locator('[data-testid="timeline"] li').count();
@@ -383,7 +399,7 @@ test('a repeat complainant and a special group are flagged at intake, in the que
   await create('投诉你们供电所，又停电了，上次的问题还没解决', '13600001111');
   const earlier = page.locator('[data-testid="earlier-complaints"]');
   await earlier.waitFor();
-  assert.match(await earlier.innerText(), /该号码 90 天内已有 1 张投诉/);
+  assert.match(await earlier.innerText(), /该号码 90 天内还有 1 张投诉/);
   assert.match(await earlier.innerText(), new RegExp(first));
   await page.waitForSelector('[data-testid="intake-care"] [data-care="repeat"]');
   // Another phone: nothing earlier.
@@ -438,4 +454,25 @@ test('the queue fits a tablet in landscape and portrait: nothing clipped, a scre
     assert.ok(fit.rows >= 8, `${JSON.stringify(viewport)}: ${fit.rows} rows on screen`);
     await context.close();
   }
+});
+
+test('on a portrait tablet the live classification stays in view while the complaint is typed', async () => {
+  const context = await browser.newContext({ viewport: { width: 800, height: 1280 } });
+  const page = await openPage(context);
+  await page.goto(server.url + '/crew/new');
+  await appReady(page);
+  await page.fill('#nt-text', '路边电线掉落，有触电危险，我要投诉');
+  await page.waitForSelector('.live-classification [data-field="grade"]');
+  const seen = async () => page.evaluate(() => {
+    const box = document.querySelector('.live-classification [data-field="grade"]').getBoundingClientRect();
+    return box.top >= 0 && box.bottom <= window.innerHeight;
+  });
+  // While typing at the top of the form, and with the form scrolled to the phone.
+  await page.focus('#nt-text');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  assert.ok(await seen(), 'grade in view beside the text field');
+  await page.locator('#nt-phone').scrollIntoViewIfNeeded();
+  assert.ok(await seen(), 'grade in view beside the phone field');
+  await screenshot(page, 'crew-new-ticket-portrait');
+  await context.close();
 });

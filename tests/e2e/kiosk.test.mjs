@@ -139,6 +139,18 @@ test('the receipt is read aloud in Chinese where the kiosk has a Chinese voice, 
     await context.close();
   }
   const { context, page } = await kiosk({ clock: true, init: [fakeSpeech, { voices: [{ lang: 'zh-CN', name: '中文' }] }] });
+  // Each question of the form is read aloud too, with its answers.
+  await page.click('[data-tile="outage"]');
+  const questions = page.locator('.kiosk-form fieldset[data-question]');
+  assert.equal(await page.locator('[data-testid="read-question"]').count(), await questions.count());
+  await questions.first().locator('[data-testid="read-question"]').click();
+  const [question] = await page.evaluate(() => window.__spoken);
+  assert.equal(question.lang, 'zh-CN');
+  const legend = await questions.first().locator('legend').innerText();
+  const answers = await questions.first().locator('.choices button').allInnerTexts();
+  assert.equal(question.text, `${legend}：${answers.join('，')}`);
+  await page.evaluate(() => { window.__spoken.length = 0; });
+  await page.getByRole('button', { name: '返回' }).click();
   const number = await fileComplaint(page, 'outage', '13812345678');
   await page.getByRole('button', { name: '朗读回执' }).click();
   const [spoken] = await page.evaluate(() => window.__spoken);

@@ -108,7 +108,8 @@ pub fn CrewPage() -> impl IntoView {
         rows
     });
     // Who needs particular care: a repeat complainant depends on the other
-    // tickets, so it is read apart from the rows (cached per ticket).
+    // tickets, so it is read apart from the per-ticket row cache, once per
+    // change of the tickets (not per filter or scroll).
     let care = Memo::new(move |_| {
         data.tickets.with(|tickets| {
             let complaints = Complaints::of(tickets.values());
@@ -398,7 +399,7 @@ fn QueueRow(
                                 " "
                                 <span class="countdown" data-testid="countdown">
                                     {move || deadline_in_words(
-                                        (due - now.get()).num_minutes(),
+                                        (due - now.get()).num_seconds(),
                                         i18n.lang.get(),
                                     )}
                                 </span>
@@ -487,5 +488,48 @@ pub fn CareBadges(flags: CareFlags) -> impl IntoView {
                     </span>
                 }
             })}
+    }
+}
+
+/// The customer's other complaints of the last 90 days, each a link: at
+/// intake (opened in a new tab, the call goes on) and on a ticket's page.
+#[component]
+pub fn EarlierComplaints(earlier: Signal<Vec<(String, String)>>, new_tab: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Show when=move || earlier.with(|e| !e.is_empty())>
+            <div class="earlier-complaints" role="note" data-testid="earlier-complaints">
+                <p>
+                    <strong>{i18n.t(Key::RepeatComplainant)}</strong>
+                    " "
+                    {move || {
+                        let n = earlier.with(Vec::len).to_string();
+                        i18n.t(Key::EarlierComplaintsCount)().replace("{n}", &n)
+                    }}
+                </p>
+                <ul>
+                    {move || {
+                        earlier
+                            .get()
+                            .into_iter()
+                            .map(|(id, number)| {
+                                let href = format!("/crew/t/{id}");
+                                view! {
+                                    <li>
+                                        <a
+                                            href=href
+                                            target=new_tab.then_some("_blank")
+                                            rel=new_tab.then_some("noopener")
+                                        >
+                                            {number}
+                                        </a>
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </ul>
+            </div>
+        </Show>
     }
 }

@@ -8,7 +8,7 @@ use crate::domain::facts::{Area, Facts};
 use crate::domain::intake::valid_phone;
 use crate::domain::rules::{KIND_CODES, SUBCATEGORY_CODES};
 use crate::i18n::{Key, Label, Term};
-use crate::ui::crew::CareBadges;
+use crate::ui::crew::{CareBadges, EarlierComplaints};
 use crate::ui::state::data::{use_data, Correction, Intake};
 use crate::ui::state::engine::use_engine;
 use crate::ui::state::use_i18n;
@@ -480,7 +480,7 @@ pub fn NewTicketPage() -> impl IntoView {
                 </div>
             </form>
             <aside class="live-classification" aria-live="polite">
-                <EarlierComplaints earlier=earlier />
+                <EarlierComplaints earlier=Signal::from(earlier) new_tab=true />
                 {move || {
                     live.get()
                         .map(|c| {
@@ -498,55 +498,5 @@ pub fn NewTicketPage() -> impl IntoView {
                 }}
             </aside>
         </div>
-    }
-}
-
-/// The customer's other complaints of the last 90 days, found by the phone
-/// being typed, each a link (opened in a new tab: the call goes on here).
-#[component]
-fn EarlierComplaints(earlier: Memo<Vec<(String, String)>>) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <Show when=move || earlier.with(|e| !e.is_empty())>
-            <div class="earlier-complaints" role="note" data-testid="earlier-complaints">
-                <p>
-                    <strong>{i18n.t(Key::RepeatComplainant)}</strong>
-                    " "
-                    {move || {
-                        let n = earlier.with(Vec::len);
-                        i18n.lang
-                            .get()
-                            .pick(
-                                &format!("该号码 90 天内已有 {n} 张投诉："),
-                                &format!(
-                                    "{n} other complaints from this phone in the last 90 days: ",
-                                ),
-                            )
-                            .to_string()
-                    }}
-                </p>
-                <ul>
-                    {move || {
-                        earlier
-                            .get()
-                            .into_iter()
-                            .map(|(id, number)| {
-                                view! {
-                                    <li>
-                                        <a
-                                            href=format!("/crew/t/{id}")
-                                            target="_blank"
-                                            rel="noopener"
-                                        >
-                                            {number}
-                                        </a>
-                                    </li>
-                                }
-                            })
-                            .collect_view()
-                    }}
-                </ul>
-            </div>
-        </Show>
     }
 }

@@ -75,16 +75,34 @@ pub fn ComplaintForm(tile: Tile, screen: RwSignal<Screen>) -> impl IntoView {
 
     view! {
         <h1>{move || i18n.lang.get().pick(zh, en).to_string()}</h1>
-        <FrequentAnswers tile=tile description=description screen=screen />
         <form class="kiosk-form" on:submit=submit novalidate>
             {questions
                 .iter()
                 .enumerate()
                 .map(|(q, question)| {
                     let (qzh, qen) = question.text();
+                    let spoken = move |lang: crate::i18n::Lang| {
+                        let answers: Vec<&str> = question
+                            .answers()
+                            .iter()
+                            .map(|(zh, en)| lang.pick(zh, en))
+                            .collect();
+                        format!(
+                            "{}{}{}",
+                            lang.pick(qzh, qen),
+                            lang.pick("：", ": "),
+                            answers.join(lang.pick("，", ", ")),
+                        )
+                    };
+                    // The question and its answers, read aloud on request.
                     view! {
                         <fieldset data-question=question.code()>
                             <legend>{move || i18n.lang.get().pick(qzh, qen).to_string()}</legend>
+                            <super::read_aloud::ReadAloud
+                                spoken=spoken
+                                testid="read-question"
+                                label=Key::ReadQuestion
+                            />
                             <div class="choices">
                                 {question
                                     .answers()
@@ -104,9 +122,27 @@ pub fn ComplaintForm(tile: Tile, screen: RwSignal<Screen>) -> impl IntoView {
                                     .collect_view()}
                             </div>
                         </fieldset>
+                        // Answers to frequent questions come after the first
+                        // question: the customer has said what it is about.
+                        {(q == 0)
+                            .then(|| {
+                                view! {
+                                    <FrequentAnswers
+                                        tile=tile
+                                        description=description
+                                        screen=screen
+                                    />
+                                }
+                            })}
                     }
                 })
                 .collect_view()}
+            // A tile without questions shows them before the description.
+            {questions
+                .is_empty()
+                .then(|| {
+                    view! { <FrequentAnswers tile=tile description=description screen=screen /> }
+                })}
             <label for="kiosk-description">{i18n.t(Key::Description)}</label>
             <textarea
                 id="kiosk-description"

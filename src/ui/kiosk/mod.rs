@@ -10,6 +10,7 @@ mod handover;
 mod icons;
 mod lookup;
 mod notices;
+mod read_aloud;
 mod receipt;
 
 pub use notices::leave_notices_for_the_home;

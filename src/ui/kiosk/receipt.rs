@@ -9,7 +9,6 @@ use crate::i18n::{Key, Lang, Term};
 use crate::ui::state::data::use_data;
 use crate::ui::state::engine::use_engine;
 use crate::ui::state::use_i18n;
-use crate::web::speech;
 use leptos::prelude::*;
 use qrcode::render::svg;
 use qrcode::QrCode;
@@ -200,7 +199,7 @@ pub fn Receipt(ticket: String, screen: RwSignal<Screen>) -> impl IntoView {
             <div class="qr" aria-hidden="true" inner_html=qr></div>
             <p>{i18n.t(Key::KeepNumber)}</p>
             <div class="actions no-print">
-                <ReadAloud spoken=spoken />
+                <super::read_aloud::ReadAloud spoken=spoken />
                 <button
                     type="button"
                     on:click=|_| {
@@ -238,54 +237,4 @@ fn Countdown() -> impl IntoView {
         </p>
     }
     .into_any()
-}
-
-/// Reads the receipt aloud where the device has a voice for the language;
-/// no button where it has none.
-#[component]
-fn ReadAloud(spoken: impl Fn(Lang) -> String + Clone + Send + Sync + 'static) -> impl IntoView {
-    let i18n = use_i18n();
-    // Voices arrive after the page in most browsers: ask again when they do.
-    let voices = RwSignal::new(0u32);
-    let watch = StoredValue::new_local(speech::watch_voices(move || voices.update(|n| *n += 1)));
-    on_cleanup(move || {
-        watch.set_value(None);
-        speech::stop();
-    });
-    let reading = RwSignal::new(false);
-    let available = move || {
-        voices.track();
-        speech::can_read(i18n.lang.get())
-    };
-    view! {
-        <Show when=available>
-            <button
-                type="button"
-                class="read-aloud"
-                data-testid="read-aloud"
-                aria-pressed=move || reading.get().to_string()
-                on:click={
-                    let spoken = spoken.clone();
-                    move |_| {
-                        if reading.get_untracked() {
-                            speech::stop();
-                            reading.set(false);
-                        } else {
-                            let lang = i18n.lang.get_untracked();
-                            speech::read(&spoken(lang), lang);
-                            reading.set(true);
-                        }
-                    }
-                }
-            >
-                {move || {
-                    if reading.get() {
-                        i18n.t(Key::StopReading)()
-                    } else {
-                        i18n.t(Key::ReadAloud)()
-                    }
-                }}
-            </button>
-        </Show>
-    }
 }

@@ -282,6 +282,7 @@ fn choice(
     id: String,
     name: &'static str,
     options: Vec<Term>,
+    value: Option<String>,
     set: impl Fn(String) + Copy + 'static,
 ) -> AnyView {
     let i18n = use_i18n();
@@ -290,7 +291,14 @@ fn choice(
             {options
                 .into_iter()
                 .enumerate()
-                .map(|(i, k)| view! { <option value=i.to_string()>{i18n.t(k)}</option> })
+                .map(|(i, k)| {
+                    let selected = value.as_deref() == Some(i.to_string().as_str());
+                    view! {
+                        <option value=i.to_string() selected=selected>
+                            {i18n.t(k)}
+                        </option>
+                    }
+                })
                 .collect_view()}
         </select>
     }
@@ -328,32 +336,47 @@ fn skip_note(steps: &[Action], reason: &str) -> EventBody {
     }
 }
 
-/// The last action saved on the ticket page, said beside the buttons that
-/// recorded it. It lives with the page, not the panel: the panel is drawn
-/// again for the ticket's new status once the action is saved.
+/// The action panel's state, kept by the ticket's page rather than the
+/// panel: the panel is drawn again whenever the ticket changes (an action
+/// saved here, an event arriving by sync), and what is being typed into an
+/// action's form must outlast that, as must the word that the last action
+/// was recorded. Held in memory only; another ticket starts afresh.
 #[derive(Clone, Copy)]
-pub struct LastRecorded {
-    action: RwSignal<Option<Action>>,
+pub struct ActionDraft {
+    /// The action whose form is open.
+    chosen: RwSignal<Option<Action>>,
+    /// What its fields hold, by field name.
+    values: RwSignal<HashMap<&'static str, String>>,
+    problems: RwSignal<Vec<(&'static str, Key)>>,
+    /// The last action saved, said beside the buttons that recorded it.
+    recorded: RwSignal<Option<Action>>,
     /// Set by a save, taken by the panel drawn next: it brings the keyboard
     /// and the view to the feedback, not somewhere unrelated.
     just_now: StoredValue<bool>,
 }
 
-impl LastRecorded {
-    pub fn new() -> LastRecorded {
-        LastRecorded {
-            action: RwSignal::new(None),
+impl ActionDraft {
+    pub fn new() -> ActionDraft {
+        ActionDraft {
+            chosen: RwSignal::new(None),
+            values: RwSignal::new(HashMap::new()),
+            problems: RwSignal::new(Vec::new()),
+            recorded: RwSignal::new(None),
             just_now: StoredValue::new(false),
         }
     }
 
+    /// Another ticket opened from this page starts with nothing.
     pub fn forget(self) {
-        self.set(None);
+        self.chosen.set(None);
+        self.values.set(HashMap::new());
+        self.problems.set(Vec::new());
+        self.set_recorded(None);
     }
 
-    fn set(self, action: Option<Action>) {
+    fn set_recorded(self, action: Option<Action>) {
         self.just_now.set_value(action.is_some());
-        self.action.set(action);
+        self.recorded.set(action);
     }
 }
 
@@ -362,44 +385,52 @@ pub fn Actions(
     ticket: String,
     status: Status,
     site_visit: bool,
-    done: LastRecorded,
+    draft: ActionDraft,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let data = use_data();
-    let chosen = RwSignal::new(None::<Action>);
-    let values = RwSignal::new(HashMap::<&'static str, String>::new());
-    let problems = RwSignal::new(Vec::<(&'static str, Key)>::new());
-    if done.just_now.get_value() {
-        done.just_now.set_value(false);
-        queue_microtask(|| {
-            let feedback = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.get_element_by_id("action-done"))
-                .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
-            if let Some(feedback) = feedback {
-                let _ = feedback.focus();
-            }
-        });
+    let ActionDraft {
+        chosen,
+        values,
+        problems,
+        ..
+    } = draft;
+    // A form left open stays open unless the ticket moved on under it (an
+    // action from another device): then it closes, as the buttons change.
+    if chosen
+        .get_untracked()
+        .is_some_and(|a| !a.allowed_in(status))
+    {
+        chosen.set(None);
+        values.set(HashMap::new());
+        problems.set(Vec::new());
+    }
+    if draft.just_now.get_value() {
+        draft.just_now.set_value(false);
+        queue_microtask(|| crate::web::focus::focus_by_id("action-done"));
     }
     let available: Vec<Action> = available(status).collect();
-    let next = next_step(status);
+    let next = next_step(status, site_visit);
     let leaps = move |action: Action| skipped(status, action, site_visit);
     let ticket = StoredValue::new(ticket);
     // One save at a time; a failed one keeps the form and says why. A
-    // reason for leaping over steps is saved first, as a note.
+    // reason for leaping over steps is saved with the action, as a note
+    // before it, in one transaction: both or neither.
     let record = leptos::prelude::Action::new_local(
         move |(action, note, body): &(Action, Option<EventBody>, EventBody)| {
             let (action, note, body) = (*action, note.clone(), body.clone());
             async move {
                 let ticket = ticket.get_value();
-                if let Some(note) = note {
-                    data.record(&ticket, &data.author(), note).await?;
-                }
-                let saved = data.record(&ticket, &data.author(), body).await;
+                let items = note
+                    .into_iter()
+                    .chain([body])
+                    .map(|b| (ticket.clone(), b))
+                    .collect();
+                let saved = data.record_all(&data.author(), items).await;
                 if saved.is_ok() {
                     chosen.set(None);
                     values.set(HashMap::new());
-                    done.set(Some(action));
+                    draft.set_recorded(Some(action));
                 }
                 saved
             }
@@ -442,7 +473,7 @@ pub fn Actions(
     };
     let choose = move |action: Action| {
         problems.set(Vec::new());
-        done.set(None);
+        draft.set_recorded(None);
         values.set(prefilled(action, my_team()));
         chosen.set(Some(action));
         if fields(action).is_empty() && leaps(action).is_empty() {
@@ -481,7 +512,8 @@ pub fn Actions(
                 data-testid="action-done"
             >
                 {move || {
-                    done.action
+                    draft
+                        .recorded
                         .get()
                         .map(|action| {
                             view! {
@@ -548,6 +580,9 @@ pub fn Actions(
                                                 <textarea
                                                     id="field-skip_reason"
                                                     name="skip_reason"
+                                                    prop:value=values
+                                                        .with_untracked(|v| v.get("skip_reason").cloned())
+                                                        .unwrap_or_default()
                                                     on:input=move |ev| {
                                                         let value = event_target_value(&ev);
                                                         values
@@ -587,15 +622,16 @@ pub fn Actions(
                                                     v.insert(name, value);
                                                 })
                                         };
+                                        let kept = values.with_untracked(|v| v.get(name).cloned());
+                                        let text = kept.clone().unwrap_or_default();
                                         let input = match f.kind {
                                             FieldKind::Line => {
+                                                // What was typed before the panel was drawn again.
                                                 view! {
                                                     <input
                                                         id=id.clone()
                                                         name=name
-                                                        prop:value=values
-                                                            .with_untracked(|v| v.get(name).cloned())
-                                                            .unwrap_or_default()
+                                                        prop:value=text.clone()
                                                         on:input=move |ev| set(event_target_value(&ev))
                                                     />
                                                 }
@@ -607,6 +643,7 @@ pub fn Actions(
                                                         id=id.clone()
                                                         name=name
                                                         type="datetime-local"
+                                                        prop:value=text.clone()
                                                         on:input=move |ev| set(event_target_value(&ev))
                                                     />
                                                 }
@@ -618,6 +655,7 @@ pub fn Actions(
                                                         id=id.clone()
                                                         name=name
                                                         inputmode="numeric"
+                                                        prop:value=text.clone()
                                                         on:input=move |ev| set(event_target_value(&ev))
                                                     />
                                                 }
@@ -628,6 +666,7 @@ pub fn Actions(
                                                     <textarea
                                                         id=id.clone()
                                                         name=name
+                                                        prop:value=text.clone()
                                                         on:input=move |ev| set(event_target_value(&ev))
                                                     ></textarea>
                                                 }
@@ -639,6 +678,7 @@ pub fn Actions(
                                                         id=id.clone()
                                                         name=name
                                                         type="checkbox"
+                                                        prop:checked=text == "true"
                                                         on:change=move |ev| set(
                                                             event_target_checked(&ev).to_string(),
                                                         )
@@ -651,6 +691,7 @@ pub fn Actions(
                                                     id.clone(),
                                                     name,
                                                     CauseClass::ALL.map(cause_key).to_vec(),
+                                                    kept.clone(),
                                                     set,
                                                 )
                                             }
@@ -659,6 +700,7 @@ pub fn Actions(
                                                     id.clone(),
                                                     name,
                                                     ContactMethod::ALL.map(contact_method_key).to_vec(),
+                                                    kept.clone(),
                                                     set,
                                                 )
                                             }

@@ -80,7 +80,7 @@ pub fn NextUp(rows: Memo<Vec<ClockStatus>>, next: Option<Action>) -> impl IntoVi
                 Some((due, state, names)) => {
                     let left = move || {
                         minute.track();
-                        (due - Utc::now()).num_minutes()
+                        (due - Utc::now()).num_seconds()
                     };
                     view! {
                         <p class="next-deadline" data-state=format!("{state:?}")>

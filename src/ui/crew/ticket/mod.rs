@@ -33,10 +33,11 @@ pub fn TicketPage() -> impl IntoView {
     let id = move || params.read().get("id").unwrap_or_default();
     let ticket = Memo::new(move |_| data.tickets.with(|all| all.get(&id()).cloned()));
     let events = Memo::new(move |_| data.events_of(&id()));
-    // Outlasts the ticket's view, which is drawn again after every action.
-    let done = actions::LastRecorded::new();
+    // Outlasts the ticket's view, which is drawn again whenever the ticket
+    // changes: the action being typed and the word that the last was saved.
+    let draft = actions::ActionDraft::new();
     // Another ticket opened from this page starts without it.
-    Effect::watch(id, move |_, _, _| done.forget(), false);
+    Effect::watch(id, move |_, _, _| draft.forget(), false);
     view! {
         <p>
             <A href="/crew" attr:class="back-link">
@@ -46,7 +47,7 @@ pub fn TicketPage() -> impl IntoView {
         {move || match ticket.get() {
             None if data.loaded() => view! { <p>{i18n.t(Key::NotFound)}</p> }.into_any(),
             None => view! { <p role="status">{i18n.t(Key::LoadingData)}</p> }.into_any(),
-            Some(t) => view! { <TicketView t=t events=events done=done /> }.into_any(),
+            Some(t) => view! { <TicketView t=t events=events draft=draft /> }.into_any(),
         }}
     }
 }
@@ -55,7 +56,7 @@ pub fn TicketPage() -> impl IntoView {
 fn TicketView(
     t: TicketState,
     events: Memo<Vec<Event>>,
-    done: actions::LastRecorded,
+    draft: actions::ActionDraft,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let engine = use_engine();
@@ -137,26 +138,12 @@ fn TicketView(
                 })}
         </p>
         // First what is due and what to do, then the customer's words.
-        <clocks::NextUp rows=clock_rows next=crate::domain::lifecycle::next_step(status) />
+        <clocks::NextUp
+            rows=clock_rows
+            next=crate::domain::lifecycle::next_step(status, site_visit)
+        />
         <p class="ticket-text">{t.text.clone()}</p>
-        {(!care.1.is_empty())
-            .then(move || {
-                view! {
-                    <p class="earlier-complaints" data-testid="earlier-complaints">
-                        {i18n.t(Key::EarlierComplaints)}
-                        {care
-                            .1
-                            .into_iter()
-                            .map(|(id, number)| {
-                                view! {
-                                    " "
-                                    <A href=format!("/crew/t/{id}")>{number}</A>
-                                }
-                            })
-                            .collect_view()}
-                    </p>
-                }
-            })}
+        <crate::ui::crew::EarlierComplaints earlier=Signal::stored(care.1) new_tab=false />
         {(!conflicts.is_empty())
             .then(|| {
                 view! {
@@ -186,7 +173,7 @@ fn TicketView(
                     </section>
                 }
             })}
-        <actions::Actions ticket=t.id.clone() status=status site_visit=site_visit done=done />
+        <actions::Actions ticket=t.id.clone() status=status site_visit=site_visit draft=draft />
         <clocks::Clocks rows=clock_rows />
         <section class="ticket-details">
             <h2>{i18n.t(Key::TicketDetails)}</h2>
