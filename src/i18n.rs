@@ -285,6 +285,10 @@ gridcare_core::translations! {
     RepeatComplainantHint => "同一号码 90 天内有其他投诉", "Another complaint from this phone in the last 90 days";
     EarlierComplaintsCount => "该号码 90 天内还有 {n} 张投诉：", "Other complaints from this phone in the last 90 days: {n}";
     LargerText => "大字", "Larger text";
+    ScanReceipt => "扫描回执上的二维码", "Scan the QR code on the receipt";
+    ScanHint => "请把回执上的二维码对准摄像头", "Hold the receipt's QR code up to the camera";
+    ScanNoCamera => "无法打开摄像头，请用下面的数字键输入工单号。", "The camera could not be opened: please type the ticket number below.";
+    ScanNothing => "没有读到二维码，请再试一次，或输入工单号。", "No QR code was read: try again, or type the ticket number.";
     ReadQuestion => "朗读这个问题", "Read this question aloud";
     LedgerColumns => "显示的列", "Columns shown";
     LedgerMarks => "提示", "Marks";

@@ -14,6 +14,7 @@ pub mod notify;
 pub mod photos;
 pub mod pin;
 pub mod prefs;
+pub mod scan;
 pub mod service_worker;
 pub mod signature;
 pub mod speech;

@@ -246,6 +246,72 @@ test('the look-up can be typed on the large keypad alone', async () => {
   await context.close();
 });
 
+// A stand-in for a kiosk with a camera and the Barcode Detection API
+// (headless Chromium on Linux has neither): the camera is a canvas's
+// stream, and the detector reads whatever the test puts in `__qr`; it
+// records what it was shown, so the test knows the camera's view was used.
+function fakeScanner({ camera }) {
+  window.__qr = null;
+  window.__shown = [];
+  window.BarcodeDetector = class {
+    constructor(options) { window.__formats = options?.formats; }
+    async detect(source) {
+      window.__shown.push(source?.tagName);
+      return window.__qr ? [{ rawValue: window.__qr, format: 'qr_code' }] : [];
+    }
+  };
+  const devices = navigator.mediaDevices ?? {};
+  devices.getUserMedia = async () => {
+    if (!camera) throw new DOMException('no camera', 'NotAllowedError');
+    const canvas = document.createElement('canvas');
+    canvas.width = canvas.height = 64;
+    canvas.getContext('2d').fillRect(0, 0, 32, 32);
+    const stream = canvas.captureStream(5);
+    window.__stream = stream;
+    return stream;
+  };
+  if (!navigator.mediaDevices) Object.defineProperty(navigator, 'mediaDevices', { value: devices });
+}
+
+test('a receipt\'s QR code is scanned into the look-up where the kiosk can; typed elsewhere', async () => {
+  // No detector: no scan button; typing stays the way.
+  {
+    const { context, page } = await kiosk();
+    await page.click('[data-tile="lookup"]');
+    await page.waitForSelector('[data-testid="keypad"]');
+    assert.equal(await page.locator('[data-testid="scan"]').count(), 0);
+    await context.close();
+  }
+  // A camera that cannot be opened is said in words.
+  {
+    const { context, page } = await kiosk({ init: [fakeScanner, { camera: false }] });
+    await page.click('[data-tile="lookup"]');
+    await page.getByRole('button', { name: '扫描回执上的二维码' }).click();
+    assert.match(await page.locator('[data-testid="scan-failed"]').innerText(), /无法打开摄像头/);
+    await context.close();
+  }
+  const { context, page } = await kiosk({ init: [fakeScanner, { camera: true }] });
+  const number = await fileComplaint(page, 'billing', '13912340000');
+  await page.getByRole('button', { name: '完成' }).click();
+  await page.click('[data-tile="lookup"]');
+  await page.getByRole('button', { name: '扫描回执上的二维码' }).click();
+  await page.waitForSelector('video.scan-view');
+  // The receipt comes into view a moment later.
+  await page.waitForFunction(() => window.__shown.length > 0);
+  await page.evaluate((n) => { window.__qr = n; }, number);
+  await page.waitForFunction((n) => document.querySelector('#lookup-number')?.value === n, number);
+  assert.deepEqual(await page.evaluate(() => [...new Set(window.__shown)]), ['VIDEO']);
+  assert.deepEqual(await page.evaluate(() => window.__formats), ['qr_code']);
+  // The camera is off again, and the keypad has moved on to the phone.
+  assert.equal(await page.locator('video.scan-view').count(), 0);
+  assert.ok(await page.evaluate(() => window.__stream.getTracks().every((t) => t.readyState === 'ended')));
+  for (const c of '0000') await page.locator(`[data-testid="keypad"] [data-key="${c}"]`).click();
+  await page.getByRole('button', { name: '查询' }).click();
+  await page.waitForSelector('[data-testid="lookup-result"]');
+  assert.match(await page.locator('[data-testid="lookup-result"]').innerText(), new RegExp(number));
+  await context.close();
+});
+
 test('after a minute idle the kiosk goes home and forgets what was typed', async () => {
   const { context, page } = await kiosk({ clock: true });
   await page.click('[data-tile="voltage"]');

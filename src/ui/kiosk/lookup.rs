@@ -127,6 +127,7 @@ pub fn Lookup(screen: RwSignal<Screen>) -> impl IntoView {
                 on:focus=move |_| typing.set(Field::LastFour)
                 on:input=move |ev| last_four.set(event_target_value(&ev))
             />
+            <ScanReceipt number=number typing=typing />
             <Keypad typing=typing number=number last_four=last_four />
             <div class="actions">
                 <button type="button" on:click=move |_| screen.set(Screen::Home)>
@@ -280,4 +281,96 @@ fn EditKey(name: &'static str, on_press: impl Fn() + 'static, children: Children
             {children()}
         </button>
     }
+}
+
+/// "扫描回执上的二维码": the receipt's QR code holds its number. Read with
+/// the kiosk's camera where the browser can (`web::scan`); the number goes
+/// into its field and the keypad moves on to the phone's last digits.
+#[component]
+fn ScanReceipt(number: RwSignal<String>, typing: RwSignal<Field>) -> impl IntoView {
+    use crate::web::scan::{self, Camera, ScanError};
+    use std::cell::Cell;
+    use std::rc::Rc;
+    let i18n = use_i18n();
+    let scanning = RwSignal::new(false);
+    let failed = RwSignal::new(None::<ScanError>);
+    let video = NodeRef::<leptos::html::Video>::new();
+    // Shared with the scan under way: the screen may go (home, idle) first.
+    let cancelled = StoredValue::new_local(Rc::new(Cell::new(false)));
+    on_cleanup(move || cancelled.with_value(|c| c.set(true)));
+    let start = move |_| {
+        failed.set(None);
+        scanning.set(true);
+        let stop = cancelled.with_value(|c| {
+            c.set(false);
+            c.clone()
+        });
+        leptos::task::spawn_local(async move {
+            // The video element is drawn by the change above.
+            crate::web::tasks::sleep(0).await;
+            let Some(element) = video.get_untracked() else {
+                return;
+            };
+            let element: web_sys::HtmlElement = element.into();
+            let read = match Camera::open(element).await {
+                Ok(camera) => camera.read_qr(30, || stop.get()).await,
+                Err(e) => Err(e),
+            };
+            if stop.get() && read.is_err() {
+                let _ = scanning.try_set(false);
+                return;
+            }
+            match read {
+                Ok(text) => {
+                    let _ = number.try_set(text.trim().to_string());
+                    let _ = typing.try_set(Field::LastFour);
+                }
+                Err(e) => {
+                    let _ = failed.try_set(Some(e));
+                }
+            }
+            let _ = scanning.try_set(false);
+        });
+    };
+    let cancel = move |_| {
+        cancelled.with_value(|c| c.set(true));
+        scanning.set(false);
+    };
+    scan::available().then(|| {
+        view! {
+            <div class="scan" data-testid="scan">
+                <Show
+                    when=move || scanning.get()
+                    fallback=move || {
+                        view! {
+                            <button type="button" class="scan-start" on:click=start>
+                                {i18n.t(Key::ScanReceipt)}
+                            </button>
+                        }
+                    }
+                >
+                    <p role="status">{i18n.t(Key::ScanHint)}</p>
+                    <video node_ref=video class="scan-view" aria-hidden="true"></video>
+                    <button type="button" on:click=cancel>
+                        {i18n.t(Key::Cancel)}
+                    </button>
+                </Show>
+                {move || {
+                    failed
+                        .get()
+                        .map(|e| {
+                            let key = match e {
+                                ScanError::NoCamera => Key::ScanNoCamera,
+                                ScanError::NothingFound => Key::ScanNothing,
+                            };
+                            view! {
+                                <p class="error" role="alert" data-testid="scan-failed">
+                                    {i18n.t(key)}
+                                </p>
+                            }
+                        })
+                }}
+            </div>
+        }
+    })
 }
