@@ -9,7 +9,7 @@ mod identity;
 pub mod new_ticket;
 pub mod ticket;
 
-use crate::domain::care::{CareFlags, Complaints};
+use crate::domain::care::CareFlags;
 use crate::domain::clock::{next_due, ClockState, TimedEvent};
 use crate::domain::labels::status_key;
 use crate::domain::ticket::{clock_events, Status, TicketState};
@@ -108,21 +108,15 @@ pub fn CrewPage() -> impl IntoView {
         rows
     });
     // Who needs particular care: a repeat complainant depends on the other
-    // tickets, so it is read apart from the per-ticket row cache, once per
-    // change of the tickets (not per filter or scroll).
-    let care = Memo::new(move |_| {
-        data.tickets.with(|tickets| {
-            let complaints = Complaints::of(tickets.values());
-            Arc::new(
-                tickets
-                    .values()
-                    .map(|t| (t.id.clone(), CareFlags::of(t, &complaints)))
-                    .filter(|(_, flags)| flags.any())
-                    .collect::<FxHashMap<String, CareFlags>>(),
-            )
+    // tickets, so it is read apart from the per-ticket row cache, from the
+    // shared index, for the rows on screen only.
+    let flags_of = move |id: &str| {
+        data.tickets.with(|all| {
+            all.get(id)
+                .map(|t| data.complaints.with(|c| CareFlags::of(t, c)))
+                .unwrap_or_default()
         })
-    });
-    let flags_of = move |id: &str| care.with(|c| c.get(id).copied().unwrap_or_default());
+    };
     // Indices into `all_rows`: filtering copies no rows.
     let rows = Memo::new(move |_| {
         let my_team = data.device.get().and_then(|d| d.crew).map(|c| c.team);

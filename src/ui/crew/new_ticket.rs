@@ -2,7 +2,7 @@
 //! extracted facts and the rules that fired beside it, every fact correctable,
 //! and a correction of kind, topic or grade only with a reason.
 
-use crate::domain::care::{CareFlags, Complaints};
+use crate::domain::care::CareFlags;
 use crate::domain::event::{Channel, Contact};
 use crate::domain::facts::{Area, Facts};
 use crate::domain::intake::valid_phone;
@@ -149,7 +149,7 @@ pub fn NewTicketPage() -> impl IntoView {
 
     // Earlier complaints from the phone being typed (rules.md §3): shown
     // beside the form and set as a fact (it starts long-term tracking).
-    let complaints = Memo::new(move |_| data.tickets.with(|all| Complaints::of(all.values())));
+    let complaints = data.complaints;
     let earlier = Memo::new(move |_| {
         let phone = phone.get();
         complaints.with(|c| {

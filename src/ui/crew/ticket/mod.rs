@@ -13,7 +13,7 @@ mod replies;
 mod signatures;
 mod timeline;
 
-use crate::domain::care::{phone_key, CareFlags, Complaints};
+use crate::domain::care::CareFlags;
 use crate::domain::event::Event;
 use crate::domain::labels::status_key;
 use crate::domain::tariff::usage_in_text;
@@ -91,19 +91,17 @@ fn TicketView(
     let conflicts = t.conflicts.clone();
     let clock_rows = clocks::ticking_clocks(t.clone(), events);
     // Repeat complainant and special group, from every ticket held here.
-    let care = use_data().tickets.with_untracked(|all| {
-        let phone = t.contact.phone.clone().unwrap_or_default();
-        let key = phone_key(&phone);
-        let same_customer = |o: &&TicketState| {
-            key.is_some() && o.contact.phone.as_deref().and_then(phone_key) == key
-        };
-        let complaints = Complaints::of(all.values().filter(same_customer));
-        let earlier: Vec<(String, String)> = complaints
-            .earlier(&phone, t.received, Some(&t.id))
-            .into_iter()
-            .filter_map(|id| all.get(id).map(|o| (o.id.clone(), o.number.clone())))
-            .collect();
-        (CareFlags::of(&t, &complaints), earlier)
+    let data = use_data();
+    let care = data.tickets.with_untracked(|all| {
+        data.complaints.with_untracked(|complaints| {
+            let phone = t.contact.phone.clone().unwrap_or_default();
+            let earlier: Vec<(String, String)> = complaints
+                .earlier(&phone, t.received, Some(&t.id))
+                .into_iter()
+                .filter_map(|id| all.get(id).map(|o| (o.id.clone(), o.number.clone())))
+                .collect();
+            (CareFlags::of(&t, complaints), earlier)
+        })
     });
     let care_flags = care.0;
     view! {

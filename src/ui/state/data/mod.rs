@@ -85,6 +85,10 @@ pub struct Data {
     /// Where each ticket's events are in `events` (kept in step with it).
     index: StoredValue<TicketIndex, LocalStorage>,
     pub tickets: RwSignal<Tickets>,
+    /// Every complaint by the customer's phone: one index for the queue,
+    /// intake and the ticket page (built when first read, again when the
+    /// tickets change).
+    pub complaints: Memo<crate::domain::care::Complaints>,
     pub device: RwSignal<Option<Device>>,
     pub save: RwSignal<SaveState>,
     /// IndexedDB is unavailable and localStorage is used instead.
@@ -150,12 +154,16 @@ fn random_id() -> String {
 
 impl Data {
     pub fn provide(engine: EngineCell) -> Data {
+        let tickets: RwSignal<Tickets> = RwSignal::new(Arc::new(BTreeMap::new()));
         let data = Data {
             store: StoredValue::new_local(None),
             engine,
             events: RwSignal::new(Arc::new(Vec::new())),
             index: StoredValue::new_local(TicketIndex::default()),
-            tickets: RwSignal::new(Arc::new(BTreeMap::new())),
+            tickets,
+            complaints: Memo::new(move |_| {
+                tickets.with(|t| crate::domain::care::Complaints::of(t.values()))
+            }),
             device: RwSignal::new(None),
             save: RwSignal::new(SaveState::Loading),
             fallback: RwSignal::new(false),
