@@ -52,7 +52,7 @@ pub fn Receipt(ticket: String, screen: RwSignal<Screen>) -> impl IntoView {
         .rules
         .into_iter()
         .filter_map(|r| table.grade_rules.iter().find(|g| g.id == r.id))
-        .map(|g| (g.zh.clone(), g.en.clone(), g.source.clone()))
+        .map(|g| (g.zh.clone(), g.en.clone(), g.source.to_string()))
         .collect();
     let input = ClockInput {
         received: t.received,
@@ -83,7 +83,7 @@ pub fn Receipt(ticket: String, screen: RwSignal<Screen>) -> impl IntoView {
                     Some(promise) => promise.with_due(lang, &due),
                     None => format!("{}: {due}", lang.pick(&rule.zh, &rule.en)),
                 };
-                Some((say(Lang::Zh), say(Lang::En), c.id))
+                Some((say(Lang::Zh), say(Lang::En), c.id.to_string()))
             })
             .collect();
     let received = due_text(t.received);

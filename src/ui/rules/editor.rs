@@ -88,7 +88,7 @@ pub fn RulesEditor() -> impl IntoView {
         .iter_mut()
         .enumerate()
         .filter_map(|(i, c)| {
-            let (zh, en) = (c.zh.clone(), c.en.clone());
+            let (zh, en) = (c.zh.to_string(), c.en.to_string());
             span_number(&mut c.span)
                 .map(|(n, unit)| (i, zh, en, unit, RwSignal::new(n.to_string())))
         })

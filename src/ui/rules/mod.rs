@@ -99,13 +99,13 @@ fn GradeRules() -> impl IntoView {
                             view! {
                                 <tr>
                                     <td>
-                                        <code>{r.id.clone()}</code>
+                                        <code>{r.id.to_string()}</code>
                                     </td>
                                     <td>{i18n.t(grade_key(r.grade))}</td>
                                     <td>
                                         {move || i18n.lang.get().pick(&text.0, &text.1).to_string()}
                                     </td>
-                                    <td>{r.source.clone()}</td>
+                                    <td>{r.source.to_string()}</td>
                                 </tr>
                             }
                         })
@@ -151,7 +151,7 @@ fn Categories() -> impl IntoView {
                                         {move || i18n.lang.get().pick(&s.zh, &s.en).to_string()}
                                     </td>
                                     <td class="keywords">{words.join("、")}</td>
-                                    <td>{s.source.clone()}</td>
+                                    <td>{s.source.to_string()}</td>
                                 </tr>
                             }
                         })
@@ -199,7 +199,7 @@ fn Kinds() -> impl IntoView {
                                     .map(|(zh, en)| i18n.lang.get().pick(zh, en).to_string())
                                     .collect::<Vec<_>>()
                                     .join(" → ")
-                            }} " · " <small>{source}</small>
+                            }} " · " <small>{source.to_string()}</small>
                         </p>
                     }
                 })}
@@ -232,7 +232,7 @@ fn Kinds() -> impl IntoView {
                                         {move || i18n.lang.get().pick(&k.zh, &k.en).to_string()}
                                     </td>
                                     <td class="keywords">{words.join("、")}</td>
-                                    <td>{k.source.clone()}</td>
+                                    <td>{k.source.to_string()}</td>
                                 </tr>
                             }
                         })
@@ -336,7 +336,7 @@ fn ClockRules() -> impl IntoView {
                                                 }
                                             })}
                                     </td>
-                                    <td>{clock.source.clone()}</td>
+                                    <td>{clock.source.to_string()}</td>
                                 </tr>
                             }
                         })

@@ -127,7 +127,7 @@ pub fn ClassificationView(c: Classification, #[prop(optional)] with_ids: bool) -
                     .into_iter()
                     .map(|(id, name, decided, matched, source)| {
                         view! {
-                            <tr data-rule=id.clone()>
+                            <tr data-rule=id.to_string()>
                                 <td>
                                     {move || pick(&name)}
                                     {with_ids
@@ -135,14 +135,14 @@ pub fn ClassificationView(c: Classification, #[prop(optional)] with_ids: bool) -
                                             view! {
                                                 " "
                                                 <small class="rule-id">
-                                                    <code>{id.clone()}</code>
+                                                    <code>{id.to_string()}</code>
                                                 </small>
                                             }
                                         })}
                                 </td>
                                 <td>{move || pick(&decided)}</td>
                                 <td>{matched}</td>
-                                <td>{source}</td>
+                                <td>{source.to_string()}</td>
                             </tr>
                         }
                     })
@@ -157,14 +157,14 @@ pub fn ClassificationView(c: Classification, #[prop(optional)] with_ids: bool) -
                     let due = clock
                         .due
                         .map(|d| d.with_timezone(&china()).format("%Y-%m-%d %H:%M").to_string());
-                    let names = (clock.zh.clone(), clock.en.clone());
+                    let names = (clock.zh.to_string(), clock.en.to_string());
                     view! {
-                        <li data-clock=clock.id.clone()>
+                        <li data-clock=clock.id.to_string()>
                             <strong>{move || pick(&names)}</strong>
                             " "
                             {due}
                             " · "
-                            <small>{clock.source.clone()}</small>
+                            <small>{clock.source.to_string()}</small>
                         </li>
                     }
                 })

@@ -7,6 +7,7 @@ use crate::domain::calendar::Calendar;
 use crate::domain::classify::Subject;
 use crate::domain::facts::{Area, Facts};
 use crate::domain::rules::{ClockRule, RuleTable, Span};
+use crate::domain::shared_str::SharedStr;
 use crate::domain::time::{china, china_date, china_midnight};
 use chrono::{DateTime, Days, Duration, Months, Utc};
 use serde::{Deserialize, Serialize};
@@ -142,11 +143,12 @@ impl ClockState {
 /// One clock of one ticket.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ClockStatus {
-    pub id: String,
-    pub code: String,
-    pub zh: String,
-    pub en: String,
-    pub source: String,
+    // The rule's own words, shared with it.
+    pub id: SharedStr,
+    pub code: SharedStr,
+    pub zh: SharedStr,
+    pub en: SharedStr,
+    pub source: SharedStr,
     pub state: ClockState,
     pub start: Option<DateTime<Utc>>,
     /// Deadline, with any pause added.
@@ -312,11 +314,9 @@ fn reading(
         return status;
     }
     let start_milestone = Milestone::from_code(&rule.start).expect("validated milestone");
-    let met_by: Vec<Milestone> = rule
-        .met_by
-        .iter()
-        .filter_map(|m| Milestone::from_code(m))
-        .collect();
+    // Read from the rule where needed, not gathered into a list: this runs
+    // for every clock of every ticket.
+    let met_by = || rule.met_by.iter().filter_map(|m| Milestone::from_code(m));
     let Some(mut start) = timeline.first(start_milestone) else {
         status.state = ClockState::Pending;
         return status;
@@ -330,9 +330,8 @@ fn reading(
     loop {
         let (base_due, gaps) = add_span(table, calendar, start, &rule.span, ticket.facts.area);
         missing.extend(gaps);
-        let met = met_by
-            .iter()
-            .filter_map(|m| timeline.first_at_or_after(*m, start))
+        let met = met_by()
+            .filter_map(|m| timeline.first_at_or_after(m, start))
             .min();
         let horizon = met.or(until).unwrap_or(now);
         // Pauses push the deadline by their length; a delay the customer was
@@ -343,7 +342,7 @@ fn reading(
             base_due,
             horizon,
             rule.pausable,
-            met_by.contains(&Milestone::Arrived),
+            met_by().any(|m| m == Milestone::Arrived),
         );
         status.start = Some(start);
         status.due = Some(due);

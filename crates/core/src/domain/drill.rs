@@ -97,7 +97,7 @@ pub fn expected_resolution(table: &RuleTable, c: &Classification) -> Option<Stri
         .iter()
         .filter(|r| r.code == "resolution")
         .find(|r| subject.satisfies(&r.applies))
-        .map(|r| r.id.clone())
+        .map(|r| r.id.to_string())
 }
 
 /// The rule of the classification that decided `what` (`kind=`, `grade=`, a
@@ -107,7 +107,7 @@ fn deciding(c: &Classification, prefix: &str) -> (String, String) {
         .iter()
         .rev()
         .find(|r| r.decided.starts_with(prefix) || r.id.starts_with(prefix))
-        .map(|r| (r.id.clone(), r.source.clone()))
+        .map(|r| (r.id.to_string(), r.source.to_string()))
         .unwrap_or_else(|| ("-".into(), "-".into()))
 }
 
@@ -149,7 +149,7 @@ pub fn mark(s: &Scenario, a: &Answer, table: &RuleTable, templates: &Templates) 
     let clock_source = clock
         .as_deref()
         .and_then(|id| table.clocks.iter().find(|r| r.id == id))
-        .map(|r| r.source.clone())
+        .map(|r| r.source.to_string())
         .unwrap_or_else(|| "002 §一".into());
     marks.push(Mark {
         part: "deadline".into(),

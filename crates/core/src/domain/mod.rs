@@ -30,6 +30,7 @@ pub mod personal;
 pub mod rules;
 pub mod segment;
 pub mod settings;
+pub mod shared_str;
 pub mod supervision;
 pub mod tariff;
 pub mod templates;

@@ -280,13 +280,7 @@ pub fn mark_in_words(
                 .clocks
                 .iter()
                 .find(|c| c.id == code)
-                .map(|c| {
-                    if lang == Lang::Zh {
-                        c.zh.clone()
-                    } else {
-                        c.en.clone()
-                    }
-                })
+                .map(|c| lang.pick(&c.zh, &c.en).to_string())
                 .unwrap_or_else(|| code.to_string()),
             "template" => templates
                 .templates
@@ -463,7 +457,8 @@ mod tests {
     #[test]
     fn every_rule_that_can_fire_has_a_name_in_both_languages() {
         let table = RuleTable::shipped();
-        let mut ids: Vec<String> = table.kinds.iter().map(|k| k.id.clone()).collect();
+        use crate::domain::shared_str::SharedStr;
+        let mut ids: Vec<SharedStr> = table.kinds.iter().map(|k| k.id.clone()).collect();
         ids.extend(
             table
                 .categories
@@ -476,11 +471,11 @@ mod tests {
         ids.push(table.kind_without_cue.id.clone());
         ids.push(table.high_frequency.id.clone());
         ids.extend(table.intent_order.iter().map(|o| o.id.clone()));
-        ids.extend(["model.kind".to_string(), "model.subcategory".to_string()]);
+        ids.extend(["model.kind".into(), "model.subcategory".into()]);
         for id in &ids {
             for lang in [Lang::Zh, Lang::En] {
                 let name = rule_name(&table, id, lang);
-                assert!(!has_code(&name) && &name != id, "{id} reads \"{name}\"");
+                assert!(!has_code(&name) && name != **id, "{id} reads \"{name}\"");
             }
         }
     }

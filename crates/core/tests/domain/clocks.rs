@@ -413,7 +413,7 @@ fn other_kinds_get_a_first_response_clock_and_fault_repair_a_site_arrival() {
         .clocks_with(&RuleTable::shipped(), "2026-11-20T10:00:00+08:00")
         .into_iter()
         .filter(|c| c.state != ClockState::NotApplicable)
-        .map(|c| c.id)
+        .map(|c| c.id.to_string())
         .collect();
     assert_eq!(applicable, vec!["clock.first_response"]);
     t.kind = "fault_repair";

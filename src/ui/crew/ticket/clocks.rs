@@ -146,7 +146,10 @@ pub fn Clocks(rows: Memo<Vec<ClockStatus>>) -> impl IntoView {
                                     })
                                     .unwrap_or_default();
                                 view! {
-                                    <tr data-clock=c.id.clone() data-state=format!("{:?}", c.state)>
+                                    <tr
+                                        data-clock=c.id.to_string()
+                                        data-state=format!("{:?}", c.state)
+                                    >
                                         <td>
                                             {move || {
                                                 i18n.lang.get().pick(&names.0, &names.1).to_string()
@@ -154,7 +157,7 @@ pub fn Clocks(rows: Memo<Vec<ClockStatus>>) -> impl IntoView {
                                         </td>
                                         <td>{i18n.t(clock_state_key(c.state))}</td>
                                         <td>{due}</td>
-                                        <td>{c.source.clone()}</td>
+                                        <td>{c.source.to_string()}</td>
                                     </tr>
                                 }
                             })

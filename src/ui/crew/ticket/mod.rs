@@ -82,7 +82,7 @@ fn TicketView(
         .into_iter()
         .map(|r| {
             let name = |lang| crate::domain::words::rule_name(table, &r.id, lang);
-            ((name(Lang::Zh), name(Lang::En)), r.source)
+            ((name(Lang::Zh), name(Lang::En)), r.source.to_string())
         })
         .collect();
     let in_words = |lang| crate::domain::words::facts_in_words(&t.facts, lang).join("、");

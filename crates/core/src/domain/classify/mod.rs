@@ -17,7 +17,8 @@ use std::collections::HashMap;
 
 pub mod model;
 mod text;
-use model::{Model, Scorer};
+use crate::domain::shared_str::SharedStr;
+use model::{Model, Scorers};
 
 use text::{
     followed_by_more, format_number, hours_of, span_text, starts_with_at, unit_at,
@@ -39,8 +40,9 @@ pub enum Confidence {
 /// One rule that took part in a decision.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FiredRule {
-    pub id: String,
-    pub source: String,
+    // The rule's own id and source, shared with the table, not copied.
+    pub id: SharedStr,
+    pub source: SharedStr,
     /// What it decided, e.g. `kind=complaint`, `grade=1`, `outage_hours=3`.
     pub decided: String,
     /// The words of the text that made it fire.
@@ -55,9 +57,9 @@ pub enum FactOrigin {
     /// Set by a person (kiosk button, crew form): always wins.
     Manual,
     /// Found in the text by the named rule.
-    Extracted { rule: String, text: String },
+    Extracted { rule: SharedStr, text: String },
     /// Follows from the classification (e.g. an outage needs a site visit).
-    Derived { rule: String },
+    Derived { rule: SharedStr },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -154,17 +156,25 @@ static SHIPPED_MODEL: std::sync::OnceLock<ModelScorers> = std::sync::OnceLock::n
 /// The model's two fields, ready to score.
 #[derive(Clone, Debug)]
 struct ModelScorers {
-    source: String,
-    kind: Scorer,
-    subcategory: Scorer,
+    source: SharedStr,
+    scorers: Scorers,
+}
+
+/// The names the model's decisions are listed under.
+fn model_rule(field: &str) -> &'static SharedStr {
+    static KIND: std::sync::OnceLock<SharedStr> = std::sync::OnceLock::new();
+    static SUBCATEGORY: std::sync::OnceLock<SharedStr> = std::sync::OnceLock::new();
+    match field {
+        "kind" => KIND.get_or_init(|| "model.kind".into()),
+        _ => SUBCATEGORY.get_or_init(|| "model.subcategory".into()),
+    }
 }
 
 impl ModelScorers {
     fn new(m: &Model) -> ModelScorers {
         ModelScorers {
-            source: format!("{} ({})", m.source, m.version),
-            kind: Scorer::new(&m.kind),
-            subcategory: Scorer::new(&m.subcategory),
+            source: format!("{} ({})", m.source, m.version).into(),
+            scorers: Scorers::new(&m.kind, &m.subcategory),
         }
     }
 }
@@ -386,11 +396,14 @@ impl Classifier {
         };
         // The model overrules the rules' kind only where it is much surer.
         let grams = match self.model() {
-            Some(_) => model::keys_of(&normalised),
-            None => Vec::new(),
+            Some(m) => m.scorers.known(&normalised),
+            None => model::Known::default(),
         };
         let model_kind = self.model().and_then(|m| {
-            let reading = m.kind.sure(&grams, &self.table.kinds[kind_index].code)?;
+            let reading = m
+                .scorers
+                .kind
+                .sure(&grams, &self.table.kinds[kind_index].code)?;
             let i = self
                 .table
                 .kinds
@@ -400,7 +413,7 @@ impl Classifier {
         });
         if let Some((i, reading, source)) = model_kind {
             rules.push(fired(
-                "model.kind",
+                model_rule("kind"),
                 source,
                 format!(
                     "kind={} (not {})",
@@ -454,7 +467,7 @@ impl Classifier {
         let (category, subcategory) = match self.model_topic(kind, &grams, &subcategory) {
             Some((category, sub, reading, source)) => {
                 rules.push(fired(
-                    "model.subcategory",
+                    model_rule("subcategory"),
                     source,
                     format!(
                         "subcategory={sub} (not {})",
@@ -526,14 +539,15 @@ impl Classifier {
     fn model_topic<'a>(
         &'a self,
         kind: &crate::domain::rules::KindRule,
-        grams: &[u64],
+        grams: &model::Known,
         rules_said: &Option<String>,
-    ) -> Option<(String, String, model::Reading, &'a str)> {
+    ) -> Option<(String, String, model::Reading, &'a SharedStr)> {
         let m = self.model()?;
         if !kind.topic || kind.fixed_subcategory.is_some() {
             return None;
         }
         let reading = m
+            .scorers
             .subcategory
             .sure(grams, rules_said.as_deref().unwrap_or("-"))?;
         let fixed_elsewhere = self
@@ -891,12 +905,9 @@ impl Classifier {
                     })
                 };
                 for n in &numbers {
-                    let units: Vec<(String, f64)> = duration
-                        .units
-                        .iter()
-                        .map(|Keyword(u, h)| (u.clone(), *h))
-                        .collect();
-                    if let Some((unit_len, hours)) = unit_with_value_at(chars, n.end, &units) {
+                    if let Some((unit_len, hours)) =
+                        unit_with_value_at(chars, n.end, &duration.units)
+                    {
                         // "第二天" is a day, not two; "两天内" a deadline, not
                         // how long the power has been off.
                         let ordinal = n.start > 0 && chars[n.start - 1] == '第';
@@ -963,10 +974,10 @@ impl Classifier {
     }
 }
 
-fn fired(id: &str, source: &str, decided: String, matched: Vec<String>) -> FiredRule {
+fn fired(id: &SharedStr, source: &SharedStr, decided: String, matched: Vec<String>) -> FiredRule {
     FiredRule {
-        id: id.to_string(),
-        source: source.to_string(),
+        id: id.clone(),
+        source: source.clone(),
         decided,
         matched,
     }

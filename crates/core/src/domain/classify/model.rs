@@ -53,17 +53,37 @@ pub struct Reading {
     pub evidence: Vec<String>,
 }
 
-/// A field model ready to score texts: each n-gram by its packed key
-/// (`keys_of`), so that reading a text hashes numbers, not strings.
+/// Both fields ready to score texts. Every n-gram either field knows has
+/// one entry in one map (by its packed key, `keys_of`), so that reading a
+/// text hashes each of its n-grams once, not once per field, and never
+/// makes a string.
+#[derive(Clone, Debug, Default)]
+pub struct Scorers {
+    entries: FxHashMap<u64, u32>,
+    pub kind: Scorer,
+    pub subcategory: Scorer,
+}
+
+thread_local! {
+    /// The entries a text has shown so far (`Scorers::known`); all clear
+    /// between texts.
+    static SEEN: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// One field's weights, by the entry of `Scorers`.
 #[derive(Clone, Debug, Default)]
 pub struct Scorer {
     labels: Vec<String>,
     margin: i32,
-    /// Where each n-gram's weights are in `weights` (start, count): one
-    /// probe of the map and one read of a flat list per n-gram.
-    grams: FxHashMap<u64, (u32, u32)>,
+    /// Where each entry's weights are in `weights` (start, count).
+    spans: Vec<(u32, u32)>,
     weights: Vec<(u16, i32)>,
 }
+
+/// The n-grams of one text that the model knows: (packed key, entry),
+/// each once.
+#[derive(Clone, Debug, Default)]
+pub struct Known(Vec<(u64, u32)>);
 
 impl Model {
     /// The model shipped with this build.
@@ -91,61 +111,107 @@ impl Model {
     }
 }
 
+impl Scorers {
+    pub fn new(kind: &FieldModel, subcategory: &FieldModel) -> Scorers {
+        let mut entries = FxHashMap::default();
+        for key in kind
+            .grams
+            .keys()
+            .chain(subcategory.grams.keys())
+            .filter_map(|g| key_of(g))
+        {
+            let next = u32::try_from(entries.len()).unwrap_or(u32::MAX);
+            entries.entry(key).or_insert(next);
+        }
+        Scorers {
+            kind: Scorer::new(kind, &entries),
+            subcategory: Scorer::new(subcategory, &entries),
+            entries,
+        }
+    }
+
+    /// The n-grams of a normalised text that either field knows.
+    pub fn known(&self, normalised: &str) -> Known {
+        let mut known = Vec::with_capacity(normalised.len());
+        // Whether an n-gram occurs, not how often (see `keys_of`): each
+        // entry once, marked in a bit set kept between texts (clearing only
+        // the bits a text set costs less than sorting or a fresh set).
+        SEEN.with_borrow_mut(|seen| {
+            seen.resize(self.entries.len().div_ceil(64), 0);
+            let bit = |entry: u32| (entry as usize / 64, 1u64 << (entry % 64));
+            each_key(normalised, |key| {
+                if let Some(&entry) = self.entries.get(&key) {
+                    let (word, mask) = bit(entry);
+                    if seen[word] & mask == 0 {
+                        seen[word] |= mask;
+                        known.push((key, entry));
+                    }
+                }
+            });
+            for &(_, entry) in &known {
+                let (word, mask) = bit(entry);
+                seen[word] &= !mask;
+            }
+        });
+        Known(known)
+    }
+}
+
 impl Scorer {
-    pub fn new(field: &FieldModel) -> Scorer {
-        let mut grams = FxHashMap::default();
-        grams.reserve(field.grams.len());
+    fn new(field: &FieldModel, entries: &FxHashMap<u64, u32>) -> Scorer {
+        let mut spans = vec![(0, 0); entries.len()];
         let mut weights = Vec::new();
         for (gram, list) in &field.grams {
-            if let (Some(key), Ok(start), Ok(count)) = (
-                key_of(gram),
+            if let (Some(&entry), Ok(start), Ok(count)) = (
+                key_of(gram).and_then(|key| entries.get(&key)),
                 u32::try_from(weights.len()),
                 u32::try_from(list.len()),
             ) {
-                grams.insert(key, (start, count));
+                spans[entry as usize] = (start, count);
                 weights.extend_from_slice(list);
             }
         }
         Scorer {
             labels: field.labels.clone(),
             margin: field.margin,
-            grams,
+            spans,
             weights,
         }
     }
 
-    /// The weights of one n-gram (none for one the model does not know).
-    fn of(&self, key: &u64) -> &[(u16, i32)] {
-        match self.grams.get(key) {
-            Some(&(start, count)) => &self.weights[start as usize..start as usize + count as usize],
+    /// The weights of one entry (none where this field does not know it).
+    fn of(&self, entry: u32) -> &[(u16, i32)] {
+        match self.spans.get(entry as usize) {
+            Some(&(start, count)) => &self.weights[start as usize..(start + count) as usize],
             None => &[],
         }
     }
 
-    /// The best label for a text of these n-grams (`keys_of`), when it
+    /// The best label for a text of these n-grams (`Scorers::known`), when it
     /// leads the next by the field's margin and is not `unless` (what the
     /// rules said); `None` otherwise.
     /// (The n-grams behind it are found only when `unless` is not its label:
     /// the usual case, the model agreeing with the rules, costs no more.)
-    pub fn sure(&self, keys: &[u64], unless: &str) -> Option<Reading> {
-        let (best, lead) = self.best(keys)?;
-        (lead >= self.margin && self.labels[best] != unless).then(|| self.reading(keys, best, lead))
+    pub fn sure(&self, known: &Known, unless: &str) -> Option<Reading> {
+        let (best, lead) = self.best(known)?;
+        (lead >= self.margin && self.labels[best] != unless)
+            .then(|| self.reading(known, best, lead))
     }
 
     /// The best label for a text of these n-grams and by how much it leads.
-    pub fn read(&self, keys: &[u64]) -> Option<Reading> {
-        let (best, lead) = self.best(keys)?;
-        Some(self.reading(keys, best, lead))
+    pub fn read(&self, known: &Known) -> Option<Reading> {
+        let (best, lead) = self.best(known)?;
+        Some(self.reading(known, best, lead))
     }
 
-    fn best(&self, keys: &[u64]) -> Option<(usize, i32)> {
+    fn best(&self, known: &Known) -> Option<(usize, i32)> {
         if self.labels.len() < 2 {
             return None;
         }
         let mut all = [0i64; 64];
         let scores = all.get_mut(..self.labels.len())?;
-        for key in keys {
-            for &(label, weight) in self.of(key) {
+        for &(_, entry) in &known.0 {
+            for &(label, weight) in self.of(entry) {
                 scores[usize::from(label)] += i64::from(weight);
             }
         }
@@ -161,16 +227,17 @@ impl Scorer {
     }
 
     /// The reading, with the n-grams that weighed most for `best`.
-    fn reading(&self, keys: &[u64], best: usize, lead: i32) -> Reading {
-        let weight_for = |key: &u64| -> i32 {
-            self.of(key)
+    fn reading(&self, known: &Known, best: usize, lead: i32) -> Reading {
+        let weight_for = |entry: u32| -> i32 {
+            self.of(entry)
                 .iter()
                 .find(|(l, _)| usize::from(*l) == best)
                 .map_or(0, |(_, w)| *w)
         };
-        let mut evidence: Vec<(i32, String)> = keys
+        let mut evidence: Vec<(i32, String)> = known
+            .0
             .iter()
-            .map(|k| (weight_for(k), gram_of(*k)))
+            .map(|&(key, entry)| (weight_for(entry), gram_of(key)))
             .filter(|(w, _)| *w > 0)
             .collect();
         evidence.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
@@ -211,24 +278,29 @@ fn gram_of(mut key: u64) -> String {
 /// an n-gram occurs, not how often: counting them did worse in training.)
 pub fn keys_of(normalised: &str) -> Vec<u64> {
     let mut keys = Vec::with_capacity(normalised.len());
+    each_key(normalised, |key| keys.push(key));
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+/// Each n-gram of the text as a packed key, in order, repeats included.
+fn each_key(normalised: &str, mut found: impl FnMut(u64)) {
     let (mut one, mut two) = (0u64, 0u64);
     for c in normalised
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '\0')
     {
         let c = u64::from(c);
-        keys.push(c);
+        found(c);
         if one != 0 {
-            keys.push((one << CHAR_BITS) | c);
+            found((one << CHAR_BITS) | c);
         }
         if two != 0 {
-            keys.push((two << (2 * CHAR_BITS)) | (one << CHAR_BITS) | c);
+            found((two << (2 * CHAR_BITS)) | (one << CHAR_BITS) | c);
         }
         (one, two) = (c, one);
     }
-    keys.sort_unstable();
-    keys.dedup();
-    keys
 }
 
 /// One label's weight for one n-gram while training: now, summed over the
@@ -429,19 +501,21 @@ pub fn train_model(
     let mut subs = Vec::new();
     for fold in 0..FOLDS {
         let train_on = |i: usize| i % FOLDS != fold;
-        let kind = Scorer::new(&train(&examples(kind_of, &train_on), EPOCHS, KEEP_ABOVE));
-        let sub = Scorer::new(&train(&examples(sub_of, &train_on), EPOCHS, KEEP_ABOVE));
+        let scorers = Scorers::new(
+            &train(&examples(kind_of, &train_on), EPOCHS, KEEP_ABOVE),
+            &train(&examples(sub_of, &train_on), EPOCHS, KEEP_ABOVE),
+        );
         for (i, c) in corpus.iter().enumerate().filter(|(i, _)| !train_on(*i)) {
             let said = rules.classify(&c.text, &crate::domain::facts::Facts::default());
             let said_sub = said.subcategory.clone().unwrap_or_else(|| "-".into());
-            let keys = keys_of(&normalised[i]);
-            if let Some(reading) = kind.read(&keys) {
+            let known = scorers.known(&normalised[i]);
+            if let Some(reading) = scorers.kind.read(&known) {
                 kinds.push((c.kind.clone(), said.kind.clone(), reading));
             }
             // The topic only where the rules' kind was right: the kind's own
             // margin speaks for the rest.
             if said.kind == c.kind {
-                if let Some(reading) = sub.read(&keys) {
+                if let Some(reading) = scorers.subcategory.read(&known) {
                     subs.push((c.subcategory.clone(), said_sub, reading));
                 }
             }

@@ -2,6 +2,7 @@
 //! small helpers of fact extraction.
 
 use crate::domain::numbers::Number;
+use crate::domain::rules::Keyword;
 
 pub(super) fn span_text(chars: &[char], start: usize, end: usize) -> String {
     chars[start..end.min(chars.len())].iter().collect()
@@ -26,7 +27,7 @@ pub(super) fn unit_at<'a>(chars: &[char], at: usize, units: &'a [String]) -> Opt
 pub(super) fn unit_with_value_at(
     chars: &[char],
     at: usize,
-    units: &[(String, f64)],
+    units: &[Keyword],
 ) -> Option<(usize, f64)> {
     let at = if chars.get(at) == Some(&' ') {
         at + 1
@@ -35,9 +36,9 @@ pub(super) fn unit_with_value_at(
     };
     units
         .iter()
-        .filter(|(u, _)| starts_with_at(chars, at, u))
-        .max_by_key(|(u, _)| u.chars().count())
-        .map(|(u, v)| (u.chars().count(), *v))
+        .filter(|Keyword(u, _)| starts_with_at(chars, at, u))
+        .max_by_key(|Keyword(u, _)| u.chars().count())
+        .map(|Keyword(u, v)| (u.chars().count(), *v))
 }
 
 pub(super) fn followed_by_more(chars: &[char], at: usize) -> bool {

@@ -4,6 +4,7 @@
 //! whole on load; a broken table is refused with every problem and its
 //! location, and never half-loaded.
 
+use crate::domain::shared_str::SharedStr;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -61,17 +62,17 @@ pub struct ClockGroup {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HighFrequency {
-    pub id: String,
+    pub id: SharedStr,
     pub share: f64,
     pub min_count: u32,
-    pub source: String,
+    pub source: SharedStr,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Negation {
-    pub id: String,
-    pub source: String,
+    pub id: SharedStr,
+    pub source: SharedStr,
     /// Cues that negate a keyword when they end at most `max_gap` characters before it.
     pub cues: Vec<String>,
     /// One-character cues that negate only when directly before a keyword.
@@ -85,8 +86,8 @@ pub struct Negation {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Variants {
-    pub id: String,
-    pub source: String,
+    pub id: SharedStr,
+    pub source: SharedStr,
     /// (as people write it, as the keywords are written); the longest
     /// form found at a place is the one read.
     pub pairs: Vec<(String, String)>,
@@ -99,8 +100,8 @@ pub struct Variants {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IntentOrder {
-    pub id: String,
-    pub source: String,
+    pub id: SharedStr,
+    pub source: SharedStr,
     pub order: Vec<String>,
     pub asserted_at: f64,
 }
@@ -122,11 +123,11 @@ pub struct Sequence {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct KindRule {
-    pub id: String,
+    pub id: SharedStr,
     pub code: String,
     pub zh: String,
     pub en: String,
-    pub source: String,
+    pub source: SharedStr,
     /// Whether grades 1-3 apply (complaints only).
     pub graded: bool,
     /// Kinds such as praise always take this subcategory.
@@ -155,8 +156,8 @@ pub struct KindRule {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct KindDefault {
-    pub id: String,
-    pub source: String,
+    pub id: SharedStr,
+    pub source: SharedStr,
     /// The kind when no kind keyword matched but a topic did (unless the
     /// subcategory names its own `kind_without_cue`).
     pub with_topic: String,
@@ -167,22 +168,22 @@ pub struct KindDefault {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CategoryRule {
-    pub id: String,
+    pub id: SharedStr,
     pub code: String,
     pub zh: String,
     pub en: String,
-    pub source: String,
+    pub source: SharedStr,
     pub subcategories: Vec<SubcategoryRule>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SubcategoryRule {
-    pub id: String,
+    pub id: SharedStr,
     pub code: String,
     pub zh: String,
     pub en: String,
-    pub source: String,
+    pub source: SharedStr,
     /// Problems of this kind need someone on site (starts the arrival clock).
     #[serde(default)]
     pub site_visit: bool,
@@ -198,9 +199,9 @@ pub struct SubcategoryRule {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FactRule {
-    pub id: String,
+    pub id: SharedStr,
     pub fact: String,
-    pub source: String,
+    pub source: SharedStr,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flag: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -251,11 +252,11 @@ pub struct AreaPattern {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GradeRule {
-    pub id: String,
+    pub id: SharedStr,
     pub grade: u8,
     pub zh: String,
     pub en: String,
-    pub source: String,
+    pub source: SharedStr,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// Applies to a ticket of any kind, not only the graded ones (a hazard
@@ -297,11 +298,11 @@ pub struct Condition {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ArrivalProfile {
-    pub id: String,
+    pub id: SharedStr,
     pub code: String,
     pub zh: String,
     pub en: String,
-    pub source: String,
+    pub source: SharedStr,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// Minutes to arrive, by area code.
@@ -312,11 +313,12 @@ pub struct ArrivalProfile {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClockRule {
-    pub id: String,
-    pub code: String,
-    pub zh: String,
-    pub en: String,
-    pub source: String,
+    // Shared with every clock computed from the rule, not copied.
+    pub id: SharedStr,
+    pub code: SharedStr,
+    pub zh: SharedStr,
+    pub en: SharedStr,
+    pub source: SharedStr,
     /// Why the rule reads as it does, where the reference leaves a choice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -400,9 +402,9 @@ pub struct Span {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SatisfactionThreshold {
-    pub id: String,
+    pub id: SharedStr,
     pub percent: u8,
-    pub source: String,
+    pub source: SharedStr,
 }
 
 /// One problem in a rule table, with where it is.
@@ -475,22 +477,25 @@ impl RuleTable {
     pub fn name_of<'a>(&'a self, code: &'a str, lang: crate::i18n::Lang) -> &'a str {
         let pair = self
             .kind(code)
-            .map(|k| (&k.zh, &k.en))
-            .or_else(|| self.category(code).map(|c| (&c.zh, &c.en)))
-            .or_else(|| self.subcategory(code).map(|(_, s)| (&s.zh, &s.en)))
+            .map(|k| (k.zh.as_str(), k.en.as_str()))
+            .or_else(|| self.category(code).map(|c| (c.zh.as_str(), c.en.as_str())))
+            .or_else(|| {
+                self.subcategory(code)
+                    .map(|(_, s)| (s.zh.as_str(), s.en.as_str()))
+            })
             .or_else(|| {
                 // A code several clocks share is named by its group, never
                 // by its first clock ("一级闭环处理" over 二级 outcomes).
                 self.clock_groups
                     .iter()
                     .find(|g| g.code == code)
-                    .map(|g| (&g.zh, &g.en))
+                    .map(|g| (g.zh.as_str(), g.en.as_str()))
             })
             .or_else(|| {
                 self.clocks
                     .iter()
                     .find(|c| c.code == code)
-                    .map(|c| (&c.zh, &c.en))
+                    .map(|c| (c.zh.as_str(), c.en.as_str()))
             });
         pair.map(|(zh, en)| lang.pick(zh, en)).unwrap_or(code)
     }

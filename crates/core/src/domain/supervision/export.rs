@@ -56,7 +56,7 @@ fn clock_columns(table: &RuleTable) -> Vec<(String, String, String)> {
                 table.name_of(&c.code, Lang::Zh),
                 table.name_of(&c.code, Lang::En),
             );
-            out.push((c.code.clone(), zh.to_string(), en.to_string()));
+            out.push((c.code.to_string(), zh.to_string(), en.to_string()));
         }
     }
     out

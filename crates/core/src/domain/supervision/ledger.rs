@@ -147,7 +147,7 @@ pub fn row(
         .into_iter()
         .filter(|c| c.state != ClockState::NotApplicable)
         .map(|c| ClockOutcome {
-            code: c.code,
+            code: c.code.to_string(),
             state: c.state,
             due: c.due,
         })

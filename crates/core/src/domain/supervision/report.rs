@@ -333,8 +333,8 @@ impl MonthTally {
                             count,
                             of,
                             share,
-                            rule: rule.id.clone(),
-                            source: rule.source.clone(),
+                            rule: rule.id.to_string(),
+                            source: rule.source.to_string(),
                         });
                     }
                 }
