@@ -288,6 +288,10 @@ gridcare_core::translations! {
     ScanReceipt => "扫描回执上的二维码", "Scan the QR code on the receipt";
     ScanHint => "请把回执上的二维码对准摄像头", "Hold the receipt's QR code up to the camera";
     ScanNoCamera => "无法打开摄像头，请用下面的数字键输入工单号。", "The camera could not be opened: please type the ticket number below.";
+    RulesDraftRestored => "已恢复上次未发布的修改（保存在本机）。", "Your unpublished changes were restored (kept on this device).";
+    RulesDraftStale => "有一份未发布的修改，是在规则表 {v} 上做的；现在生效的是更新的版本。", "There are unpublished changes made over rule table {v}; a newer table is now active.";
+    RestoreChanges => "恢复这些修改", "Restore those changes";
+    DiscardChanges => "放弃修改", "Discard changes";
     ScanNothing => "没有读到二维码，请再试一次，或输入工单号。", "No QR code was read: try again, or type the ticket number.";
     ReadQuestion => "朗读这个问题", "Read this question aloud";
     LedgerColumns => "显示的列", "Columns shown";

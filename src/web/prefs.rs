@@ -60,6 +60,24 @@ pub fn save_ledger_columns(columns: &[String]) {
     let _ = LocalStorage::set(LEDGER_COLUMNS_KEY, columns);
 }
 
+const RULES_DRAFT_KEY: &str = "gridcare.rules.draft";
+
+/// What a supervisor typed into the rules editor and has not published
+/// (see `ui::rules::editor`). Unreadable storage reads as no draft.
+pub fn rules_draft<T: serde::de::DeserializeOwned>() -> Option<T> {
+    LocalStorage::get::<T>(RULES_DRAFT_KEY).ok()
+}
+
+/// Keeps the draft on the device. A full or disabled storage only means a
+/// reload would lose it, as before drafts were kept.
+pub fn save_rules_draft<T: serde::Serialize>(draft: &T) {
+    let _ = LocalStorage::set(RULES_DRAFT_KEY, draft);
+}
+
+pub fn forget_rules_draft() {
+    LocalStorage::delete(RULES_DRAFT_KEY);
+}
+
 const KIOSK_LARGE_TEXT_KEY: &str = "gridcare.kiosk.large-text";
 
 /// Whether the customer at the kiosk asked for larger text. Kept for the

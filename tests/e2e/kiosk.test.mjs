@@ -142,6 +142,8 @@ test('the receipt is read aloud in Chinese where the kiosk has a Chinese voice, 
   // Each question of the form is read aloud too, with its answers.
   await page.click('[data-tile="outage"]');
   const questions = page.locator('.kiosk-form fieldset[data-question]');
+  // The buttons come once the browser has listed its voices.
+  await page.locator('[data-testid="read-question"]').first().waitFor();
   assert.equal(await page.locator('[data-testid="read-question"]').count(), await questions.count());
   await questions.first().locator('[data-testid="read-question"]').click();
   const [question] = await page.evaluate(() => window.__spoken);

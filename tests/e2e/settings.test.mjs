@@ -221,3 +221,53 @@ test('a kiosk holding a published rule table opens the tapped tile at the first 
   assert.equal(await page.locator('#kiosk-phone').count(), 1, 'the form, not the home, after one tap');
   await context.close();
 });
+
+test('what a supervisor types into the rules editor outlasts a reload until published or discarded', async () => {
+  const context = await browser.newContext();
+  const page = await openPage(context);
+  await page.goto(server.url + '/rules');
+  await appReady(page);
+  const editor = page.locator('[data-testid="rules-editor"]');
+  const shipped = await page.textContent('[data-testid="rule-version"]');
+  const minBefore = await page.inputValue('[data-testid="hf-min"]');
+  await editor.locator('summary', { hasText: '各子类关键词' }).click();
+  const outage = editor.locator('[data-keywords="Outage"]');
+  const outageBefore = await outage.inputValue();
+
+  // Typed, then the page is reloaded (a crash, a closed tab) before publishing.
+  await page.fill('[data-testid="hf-min"]', '7');
+  await outage.fill(outageBefore + '、电灯全灭');
+  await page.fill('[data-testid="rules-reason"]', '草稿：本地说法');
+  await page.reload();
+  await appReady(page);
+  await page.locator('[data-testid="rules-draft-restored"]').waitFor();
+  assert.equal(await page.inputValue('[data-testid="hf-min"]'), '7');
+  assert.equal(await page.inputValue('[data-testid="rules-reason"]'), '草稿：本地说法');
+  await editor.locator('summary', { hasText: '各子类关键词' }).click();
+  assert.equal(await outage.inputValue(), outageBefore + '、电灯全灭');
+  assert.equal(await page.textContent('[data-testid="rule-version"]'), shipped, 'a draft is not published');
+  await screenshot(page, 'rules-draft-restored');
+
+  // Discarded: the table's values come back, and stay back after a reload.
+  await page.click('[data-testid="rules-draft-discard"]');
+  assert.equal(await page.inputValue('[data-testid="hf-min"]'), minBefore);
+  assert.equal(await outage.inputValue(), outageBefore);
+  await page.reload();
+  await appReady(page);
+  assert.equal(await page.inputValue('[data-testid="hf-min"]'), minBefore);
+  assert.equal(await page.locator('[data-testid="rules-draft-restored"]').count(), 0);
+
+  // Published: nothing is left as a draft.
+  await page.fill('[data-testid="hf-min"]', '8');
+  await page.fill('[data-testid="rules-reason"]', '试行');
+  await editor.getByRole('button', { name: '校验并发布' }).click();
+  await page.waitForFunction((v) => document.querySelector('[data-testid="rule-version"]')?.innerText === `${v}.e1`, shipped);
+  await saved(page);
+  await page.reload();
+  await appReady(page);
+  await page.waitForFunction((v) => document.querySelector('[data-testid="rule-version"]')?.innerText === `${v}.e1`, shipped);
+  assert.equal(await page.locator('[data-testid="rules-draft-restored"]').count(), 0);
+  assert.equal(await page.locator('[data-testid="rules-draft-stale"]').count(), 0);
+  assert.equal(await page.inputValue('[data-testid="hf-min"]'), '8');
+  await context.close();
+});

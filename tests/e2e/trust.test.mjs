@@ -56,7 +56,12 @@ async function chooseFile(page, file) {
   await page.setInputFiles('[data-testid="import-file"]', file);
   await page.waitForSelector('[data-testid="import-preview"], [data-testid="import-error"]');
   const error = page.locator('[data-testid="import-error"]');
-  if (await error.count()) return { refused: await error.innerText() };
+  if (await error.count()) {
+    // Its words, once drawn (the screen may be drawn again as the log loads).
+    const said = page.locator('[data-testid="import-error"]', { hasText: /\S/ });
+    await said.waitFor();
+    return { refused: await said.innerText() };
+  }
   await page.getByRole('button', { name: '确认导入' }).click();
   await page.waitForSelector('[data-testid="import-done"]');
   await saved(page);

@@ -65,6 +65,50 @@ fn parse_keywords(text: &str, before: &[Keyword]) -> Vec<Keyword> {
     out
 }
 
+/// What a supervisor has typed into the editor and not yet published, by
+/// field, with the version of the table it was typed over. It is kept on
+/// the device, so a reload, a crash, or a newer table arriving by sync
+/// while they type loses nothing; a draft over another version than the
+/// active one is offered, never applied behind their back.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+struct Draft {
+    base: String,
+    fields: std::collections::BTreeMap<String, String>,
+}
+
+/// One field of the editor as the draft knows it: its key, its value, and
+/// what the active table says (a field equal to it is not a change).
+#[derive(Clone)]
+struct Drafted {
+    key: String,
+    value: RwSignal<String>,
+    from_table: String,
+}
+
+impl Draft {
+    /// The fields that differ from the table, over `base`.
+    fn of(base: &str, fields: &[Drafted]) -> Draft {
+        Draft {
+            base: base.to_string(),
+            fields: fields
+                .iter()
+                .filter_map(|f| {
+                    let v = f.value.get();
+                    (v != f.from_table).then(|| (f.key.clone(), v))
+                })
+                .collect(),
+        }
+    }
+
+    fn apply(&self, fields: &[Drafted]) {
+        for f in fields {
+            if let Some(v) = self.fields.get(&f.key) {
+                f.value.set(v.clone());
+            }
+        }
+    }
+}
+
 #[derive(Clone, Copy)]
 struct Field {
     label: &'static str,
@@ -112,6 +156,84 @@ pub fn RulesEditor() -> impl IntoView {
     let reason = RwSignal::new(String::new());
     let problems = RwSignal::new(Vec::<String>::new());
     let published = RwSignal::new(None::<String>);
+    let drafted = {
+        let field = |key: String, value: RwSignal<String>| Drafted {
+            key,
+            from_table: value.get_untracked(),
+            value,
+        };
+        let mut all = vec![
+            field("hf_share".into(), hf_share),
+            field("hf_min".into(), hf_min),
+            field("due_soon".into(), due_soon),
+            field("satisfied".into(), satisfied),
+            field("reason".into(), reason),
+        ];
+        all.extend(
+            spans
+                .iter()
+                .map(|(i, _, _, _, v)| field(format!("span:{}", table.clocks[*i].id), *v)),
+        );
+        all.extend(keywords.iter().map(|(ci, si, _, _, v)| {
+            field(
+                format!("keywords:{}", table.categories[*ci].subcategories[*si].code),
+                *v,
+            )
+        }));
+        all
+    };
+    // A draft kept on this device: applied if typed over this table,
+    // offered if typed over another.
+    let restored = RwSignal::new(false);
+    let stale = RwSignal::new(None::<Draft>);
+    match crate::web::prefs::rules_draft::<Draft>() {
+        Some(d) if d.fields.is_empty() => {}
+        Some(d) if d.base == table.version => {
+            d.apply(&drafted);
+            restored.set(true);
+        }
+        Some(d) => stale.set(Some(d)),
+        None => {}
+    }
+    {
+        let (drafted, base) = (drafted.clone(), table.version.clone());
+        Effect::new(move |_| {
+            let draft = Draft::of(&base, &drafted);
+            // An offered draft stays until the supervisor decides.
+            if stale.with_untracked(Option::is_some) {
+                return;
+            }
+            if draft.fields.is_empty() {
+                crate::web::prefs::forget_rules_draft();
+            } else {
+                crate::web::prefs::save_rules_draft(&draft);
+            }
+        });
+    }
+    let discard = {
+        let drafted = drafted.clone();
+        move |_| {
+            for f in &drafted {
+                f.value.set(f.from_table.clone());
+            }
+            restored.set(false);
+            crate::web::prefs::forget_rules_draft();
+        }
+    };
+    let restore_stale = {
+        let (drafted, base) = (drafted.clone(), table.version.clone());
+        move |_| {
+            if let Some(d) = stale.get_untracked() {
+                stale.set(None);
+                d.apply(&drafted);
+                restored.set(true);
+                crate::web::prefs::save_rules_draft(&Draft {
+                    base: base.clone(),
+                    ..d
+                });
+            }
+        }
+    };
     let (spans_for_build, keywords_for_build) = (spans.clone(), keywords.clone());
     let build = move || -> Result<RuleTable, Vec<String>> {
         let mut t = table.clone();
@@ -197,7 +319,12 @@ pub fn RulesEditor() -> impl IntoView {
                 let lang = i18n.lang.get_untracked();
                 leptos::task::spawn_local(async move {
                     match data.record(SETTINGS_STREAM, &data.author(), body).await {
-                        Ok(()) => published.set(Some(t.version)),
+                        Ok(()) => {
+                            // Published: nothing is a draft any more.
+                            crate::web::prefs::forget_rules_draft();
+                            restored.set(false);
+                            published.set(Some(t.version));
+                        }
                         Err(e) => problems.set(vec![e.message(lang)]),
                     }
                 });
@@ -225,6 +352,45 @@ pub fn RulesEditor() -> impl IntoView {
         <section class="rules-editor" data-testid="rules-editor">
             <h2>{i18n.t(Key::EditRules)}</h2>
             <p class="meta">{i18n.t(Key::EditRulesHint)}</p>
+            <Show when=move || restored.get()>
+                <p role="status" class="draft-note" data-testid="rules-draft-restored">
+                    {i18n.t(Key::RulesDraftRestored)}
+                    " "
+                    <button
+                        type="button"
+                        data-testid="rules-draft-discard"
+                        on:click=discard.clone()
+                    >
+                        {i18n.t(Key::DiscardChanges)}
+                    </button>
+                </p>
+            </Show>
+            {move || {
+                stale
+                    .get()
+                    .map(|d| {
+                        let text = i18n.t(Key::RulesDraftStale)().replace("{v}", &d.base);
+                        view! {
+                            <p role="status" class="draft-note" data-testid="rules-draft-stale">
+                                {text}
+                                " "
+                                <button type="button" on:click=restore_stale.clone()>
+                                    {i18n.t(Key::RestoreChanges)}
+                                </button>
+                                " "
+                                <button
+                                    type="button"
+                                    on:click=move |_| {
+                                        stale.set(None);
+                                        crate::web::prefs::forget_rules_draft();
+                                    }
+                                >
+                                    {i18n.t(Key::DiscardChanges)}
+                                </button>
+                            </p>
+                        }
+                    })
+            }}
             <form on:submit=publish novalidate>
                 <fieldset class="row">
                     <legend>{i18n.t(Key::Thresholds)}</legend>

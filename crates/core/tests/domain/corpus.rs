@@ -10,6 +10,12 @@
 //! - `complaints.tsv` and `heldout.tsv`: the first corpus, written by the
 //!   hand that first wrote the keywords.
 //!
+//! - `fresh-dev-more.tsv` (900) and `fresh-dev-third.tsv` (700): more
+//!   development texts by further hands, from the same guide, written
+//!   after the split. The third set was measured before anything learned
+//!   from it (kind 92.3, category 90.7, subcategory 89.1, grade 91.9 %),
+//!   the nearest thing to a second test half that was ever run.
+//!
 //! The development texts also trained the n-gram model beside the rules
 //! (`classify/model.rs`), so their figures with the model are not a
 //! measure: the test half and the first corpus's held-out texts are.
