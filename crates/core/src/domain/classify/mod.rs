@@ -332,7 +332,17 @@ impl Classifier {
     pub fn normalise(&self, text: &str) -> String {
         let folded = self.normaliser.text(text);
         match &self.variants {
-            Some((automaton, to)) => automaton.replace_all(&folded, to),
+            // Most texts hold no variant: they are not copied again. For the
+            // others, the scan goes on from the first variant found.
+            Some((automaton, to)) => match automaton.find(&folded) {
+                None => folded,
+                Some(first) => {
+                    let mut out = String::with_capacity(folded.len() + 8);
+                    out.push_str(&folded[..first.start()]);
+                    out.push_str(&automaton.replace_all(&folded[first.start()..], to));
+                    out
+                }
+            },
             None => folded,
         }
     }
@@ -364,7 +374,7 @@ impl Classifier {
                 rules.push(fired(
                     &kind.id,
                     &kind.source,
-                    format!("kind={}", kind.code),
+                    decision("kind", &kind.code),
                     words.clone(),
                 ));
                 *i
@@ -384,7 +394,7 @@ impl Classifier {
                 rules.push(fired(
                     &default.id,
                     &default.source,
-                    format!("kind={code}"),
+                    decision("kind", code),
                     vec![],
                 ));
                 self.table
@@ -439,7 +449,7 @@ impl Classifier {
                 rules.push(fired(
                     &kind.id,
                     &kind.source,
-                    format!("subcategory={}", sub.code),
+                    decision("subcategory", &sub.code),
                     vec![],
                 ));
                 (cat.code.clone(), Some(sub.code.clone()))
@@ -457,7 +467,7 @@ impl Classifier {
                 rules.push(fired(
                     &sub.id,
                     &sub.source,
-                    format!("subcategory={}", sub.code),
+                    decision("subcategory", &sub.code),
                     words.clone(),
                 ));
                 (cat.code.clone(), Some(sub.code.clone()))
@@ -591,7 +601,7 @@ impl Classifier {
             rules.push(fired(
                 &rule.id,
                 &rule.source,
-                format!("grade={grade}"),
+                decision("grade", &grade.to_string()),
                 vec![],
             ));
         }
@@ -741,7 +751,7 @@ impl Classifier {
             _ => None,
         };
         let scores = self.scores(hits, kind_of);
-        let (best, best_score) = Self::top(scores.clone())?;
+        let (best, best_score) = Self::top(&scores)?;
         let Some(order) = &self.table.intent_order else {
             return Some((best, best_score, self.words_of(hits, best, kind_of)));
         };
@@ -819,15 +829,20 @@ impl Classifier {
         hits: &[Hit],
         pick: impl Fn(Target) -> Option<usize> + Copy,
     ) -> Option<(usize, f64, Vec<String>)> {
-        let (index, score) = Self::top(self.scores(hits, pick))?;
+        let (index, score) = Self::top(&self.scores(hits, pick))?;
         Some((index, score, self.words_of(hits, index, pick)))
     }
 
-    fn top(scores: Vec<(usize, f64)>) -> Option<(usize, f64)> {
-        scores.into_iter().fold(None, |best, candidate| match best {
-            Some(b) if b.1 > candidate.1 || (b.1 == candidate.1 && b.0 < candidate.0) => Some(b),
-            _ => Some(candidate),
-        })
+    fn top(scores: &[(usize, f64)]) -> Option<(usize, f64)> {
+        scores
+            .iter()
+            .copied()
+            .fold(None, |best, candidate| match best {
+                Some(b) if b.1 > candidate.1 || (b.1 == candidate.1 && b.0 < candidate.0) => {
+                    Some(b)
+                }
+                _ => Some(candidate),
+            })
     }
 
     fn word(&self, hit: &Hit) -> String {
@@ -874,7 +889,7 @@ impl Classifier {
                         rules.push(fired(
                             &rule.id,
                             &rule.source,
-                            format!("area={}", area.value),
+                            decision("area", &area.value),
                             vec![text(hit)],
                         ));
                     }
@@ -958,7 +973,7 @@ impl Classifier {
                 rules.push(fired(
                     &rule.id,
                     &rule.source,
-                    format!("{}={shown}", rule.fact),
+                    decision(&rule.fact, &shown),
                     vec![words.clone()],
                 ));
                 origins.push((
@@ -972,6 +987,16 @@ impl Classifier {
         }
         (facts, origins)
     }
+}
+
+/// What a rule decided, as `name=value` (built directly: the formatting
+/// machinery costs more than the rest of it, four times per text).
+fn decision(name: &str, value: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 1 + value.len());
+    out.push_str(name);
+    out.push('=');
+    out.push_str(value);
+    out
 }
 
 fn fired(id: &SharedStr, source: &SharedStr, decided: String, matched: Vec<String>) -> FiredRule {
