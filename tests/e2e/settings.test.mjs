@@ -271,3 +271,40 @@ test('what a supervisor types into the rules editor outlasts a reload until publ
   assert.equal(await page.inputValue('[data-testid="hf-min"]'), '8');
   await context.close();
 });
+
+test('a draft typed over an older rule table is offered, not applied, and kept until the supervisor decides', async () => {
+  const context = await browser.newContext();
+  const page = await openPage(context);
+  await page.goto(server.url + '/rules');
+  await appReady(page);
+  const minBefore = await page.inputValue('[data-testid="hf-min"]');
+  // A draft left over a version this device no longer runs (a newer table came by sync).
+  await page.evaluate(() => localStorage.setItem('gridcare.rules.draft', JSON.stringify({ '2000.01-1': { hf_min: '9', reason: '旧草稿' } })));
+  await page.reload();
+  await appReady(page);
+  const offered = page.locator('[data-testid="rules-draft-stale"]');
+  await offered.waitFor();
+  assert.match(await offered.innerText(), /2000\.01-1/);
+  assert.equal(await page.inputValue('[data-testid="hf-min"]'), minBefore, 'offered, not applied');
+
+  // What is typed meanwhile is kept beside it, and both outlast a reload.
+  await page.fill('[data-testid="due-soon"]', '80');
+  await page.reload();
+  await appReady(page);
+  await offered.waitFor();
+  assert.equal(await page.inputValue('[data-testid="due-soon"]'), '80');
+
+  // Restored on request: its fields join this version's draft, the offer goes.
+  await offered.getByRole('button', { name: '恢复这些修改' }).click();
+  assert.equal(await page.inputValue('[data-testid="hf-min"]'), '9');
+  assert.equal(await page.inputValue('[data-testid="rules-reason"]'), '旧草稿');
+  assert.equal(await offered.count(), 0);
+  await page.reload();
+  await appReady(page);
+  await page.locator('[data-testid="rules-draft-restored"]').waitFor();
+  assert.equal(await page.inputValue('[data-testid="hf-min"]'), '9');
+  assert.equal(await page.inputValue('[data-testid="due-soon"]'), '80');
+  assert.equal(await offered.count(), 0);
+  await page.click('[data-testid="rules-draft-discard"]');
+  await context.close();
+});

@@ -65,15 +65,42 @@ fn parse_keywords(text: &str, before: &[Keyword]) -> Vec<Keyword> {
     out
 }
 
-/// What a supervisor has typed into the editor and not yet published, by
-/// field, with the version of the table it was typed over. It is kept on
-/// the device, so a reload, a crash, or a newer table arriving by sync
-/// while they type loses nothing; a draft over another version than the
-/// active one is offered, never applied behind their back.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-struct Draft {
-    base: String,
-    fields: std::collections::BTreeMap<String, String>,
+/// What a supervisor has typed into the editor and not yet published:
+/// the fields that differ from the table, by field.
+type Fields = std::collections::BTreeMap<String, String>;
+
+/// Drafts kept on this device (localStorage), by the version of the table
+/// each was typed over, so that a reload, a crash, or a newer table
+/// arriving by sync while someone types loses nothing. A draft over the
+/// active version is restored; one over another version is offered, never
+/// applied behind the person's back, and kept until they decide.
+type Drafts = std::collections::BTreeMap<String, Fields>;
+
+fn stored_drafts() -> Drafts {
+    crate::web::prefs::rules_draft::<Drafts>().unwrap_or_default()
+}
+
+/// Keeps `fields` as the draft over `base` (none when empty), leaving the
+/// drafts over other versions as they are.
+fn keep_draft(base: &str, fields: Fields) {
+    let mut drafts = stored_drafts();
+    if fields.is_empty() {
+        drafts.remove(base);
+    } else {
+        drafts.insert(base.to_string(), fields);
+    }
+    if drafts.is_empty() {
+        crate::web::prefs::forget_rules_draft();
+    } else {
+        crate::web::prefs::save_rules_draft(&drafts);
+    }
+}
+
+/// A draft typed over another version than `active`, to offer.
+fn other_draft(active: &str) -> Option<(String, Fields)> {
+    stored_drafts()
+        .into_iter()
+        .rfind(|(base, _)| base != active)
 }
 
 /// One field of the editor as the draft knows it: its key, its value, and
@@ -85,26 +112,22 @@ struct Drafted {
     from_table: String,
 }
 
-impl Draft {
-    /// The fields that differ from the table, over `base`.
-    fn of(base: &str, fields: &[Drafted]) -> Draft {
-        Draft {
-            base: base.to_string(),
-            fields: fields
-                .iter()
-                .filter_map(|f| {
-                    let v = f.value.get();
-                    (v != f.from_table).then(|| (f.key.clone(), v))
-                })
-                .collect(),
-        }
-    }
+/// The fields that differ from the table (read tracked: an effect saves
+/// them whenever one changes).
+fn changed(drafted: &[Drafted]) -> Fields {
+    drafted
+        .iter()
+        .filter_map(|f| {
+            let v = f.value.get();
+            (v != f.from_table).then(|| (f.key.clone(), v))
+        })
+        .collect()
+}
 
-    fn apply(&self, fields: &[Drafted]) {
-        for f in fields {
-            if let Some(v) = self.fields.get(&f.key) {
-                f.value.set(v.clone());
-            }
+fn apply_draft(fields: &Fields, drafted: &[Drafted]) {
+    for f in drafted {
+        if let Some(v) = fields.get(&f.key) {
+            f.value.set(v.clone());
         }
     }
 }
@@ -156,81 +179,75 @@ pub fn RulesEditor() -> impl IntoView {
     let reason = RwSignal::new(String::new());
     let problems = RwSignal::new(Vec::<String>::new());
     let published = RwSignal::new(None::<String>);
-    let drafted = {
-        let field = |key: String, value: RwSignal<String>| Drafted {
-            key,
-            from_table: value.get_untracked(),
-            value,
+    let drafted =
+        {
+            let field = |key: String, value: RwSignal<String>| Drafted {
+                key,
+                from_table: value.get_untracked(),
+                value,
+            };
+            let mut all = vec![
+                field("hf_share".into(), hf_share),
+                field("hf_min".into(), hf_min),
+                field("due_soon".into(), due_soon),
+                field("satisfied".into(), satisfied),
+                field("reason".into(), reason),
+            ];
+            // The unit is part of the key: a number typed in hours is never
+            // restored into a span a newer table counts in days.
+            all.extend(spans.iter().map(|(i, _, _, unit, v)| {
+                field(format!("span:{}:{unit:?}", table.clocks[*i].id), *v)
+            }));
+            all.extend(keywords.iter().map(|(ci, si, _, _, v)| {
+                field(
+                    format!("keywords:{}", table.categories[*ci].subcategories[*si].code),
+                    *v,
+                )
+            }));
+            all
         };
-        let mut all = vec![
-            field("hf_share".into(), hf_share),
-            field("hf_min".into(), hf_min),
-            field("due_soon".into(), due_soon),
-            field("satisfied".into(), satisfied),
-            field("reason".into(), reason),
-        ];
-        all.extend(
-            spans
-                .iter()
-                .map(|(i, _, _, _, v)| field(format!("span:{}", table.clocks[*i].id), *v)),
-        );
-        all.extend(keywords.iter().map(|(ci, si, _, _, v)| {
-            field(
-                format!("keywords:{}", table.categories[*ci].subcategories[*si].code),
-                *v,
-            )
-        }));
-        all
-    };
-    // A draft kept on this device: applied if typed over this table,
+    // A draft kept on this device: restored if typed over this table,
     // offered if typed over another.
+    let base = table.version.clone();
     let restored = RwSignal::new(false);
-    let stale = RwSignal::new(None::<Draft>);
-    match crate::web::prefs::rules_draft::<Draft>() {
-        Some(d) if d.fields.is_empty() => {}
-        Some(d) if d.base == table.version => {
-            d.apply(&drafted);
-            restored.set(true);
-        }
-        Some(d) => stale.set(Some(d)),
-        None => {}
+    if let Some(mine) = stored_drafts().remove(&base) {
+        apply_draft(&mine, &drafted);
+        restored.set(true);
     }
+    let stale = RwSignal::new(other_draft(&base));
     {
-        let (drafted, base) = (drafted.clone(), table.version.clone());
-        Effect::new(move |_| {
-            let draft = Draft::of(&base, &drafted);
-            // An offered draft stays until the supervisor decides.
-            if stale.with_untracked(Option::is_some) {
-                return;
-            }
-            if draft.fields.is_empty() {
-                crate::web::prefs::forget_rules_draft();
-            } else {
-                crate::web::prefs::save_rules_draft(&draft);
-            }
-        });
+        let (drafted, base) = (drafted.clone(), base.clone());
+        Effect::new(move |_| keep_draft(&base, changed(&drafted)));
     }
     let discard = {
-        let drafted = drafted.clone();
+        let (drafted, base) = (drafted.clone(), base.clone());
         move |_| {
             for f in &drafted {
                 f.value.set(f.from_table.clone());
             }
             restored.set(false);
-            crate::web::prefs::forget_rules_draft();
+            keep_draft(&base, Fields::new());
         }
     };
     let restore_stale = {
-        let (drafted, base) = (drafted.clone(), table.version.clone());
+        let (drafted, base) = (drafted.clone(), base.clone());
         move |_| {
-            if let Some(d) = stale.get_untracked() {
-                stale.set(None);
-                d.apply(&drafted);
+            if let Some((old, fields)) = stale.get_untracked() {
+                // Its fields join this version's draft (the effect keeps
+                // them there); the old one is then done with.
+                apply_draft(&fields, &drafted);
+                keep_draft(&old, Fields::new());
                 restored.set(true);
-                crate::web::prefs::save_rules_draft(&Draft {
-                    base: base.clone(),
-                    ..d
-                });
+                stale.set(other_draft(&base));
+            }
+        }
+    };
+    let discard_stale = {
+        let base = base.clone();
+        move |_| {
+            if let Some((old, _)) = stale.get_untracked() {
+                keep_draft(&old, Fields::new());
+                stale.set(other_draft(&base));
             }
         }
     };
@@ -317,11 +334,13 @@ pub fn RulesEditor() -> impl IntoView {
                     reason: reason.get_untracked().trim().to_string(),
                 };
                 let lang = i18n.lang.get_untracked();
+                let base = base.clone();
                 leptos::task::spawn_local(async move {
                     match data.record(SETTINGS_STREAM, &data.author(), body).await {
                         Ok(()) => {
-                            // Published: nothing is a draft any more.
-                            crate::web::prefs::forget_rules_draft();
+                            // Published: what was typed over this version is
+                            // no draft any more (drafts over others stay).
+                            keep_draft(&base, Fields::new());
                             restored.set(false);
                             published.set(Some(t.version));
                         }
@@ -369,7 +388,7 @@ pub fn RulesEditor() -> impl IntoView {
                 stale
                     .get()
                     .map(|d| {
-                        let text = i18n.t(Key::RulesDraftStale)().replace("{v}", &d.base);
+                        let text = i18n.t(Key::RulesDraftStale)().replace("{v}", &d.0);
                         view! {
                             <p role="status" class="draft-note" data-testid="rules-draft-stale">
                                 {text}
@@ -378,13 +397,7 @@ pub fn RulesEditor() -> impl IntoView {
                                     {i18n.t(Key::RestoreChanges)}
                                 </button>
                                 " "
-                                <button
-                                    type="button"
-                                    on:click=move |_| {
-                                        stale.set(None);
-                                        crate::web::prefs::forget_rules_draft();
-                                    }
-                                >
+                                <button type="button" on:click=discard_stale.clone()>
                                     {i18n.t(Key::DiscardChanges)}
                                 </button>
                             </p>
