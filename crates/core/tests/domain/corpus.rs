@@ -165,24 +165,19 @@ fn the_fresh_test_half_holds_its_floor_toward_95_percent() {
     );
 }
 
+/// A development corpus's figures, its misses shown, held to their floor.
+fn development_floor(name: &str, dev: &[Case]) {
+    require(name, accuracy(name, dev, Show::Misses), DEVELOPMENT_FLOOR);
+}
+
 #[test]
 fn the_further_development_texts_hold_their_floor() {
-    let dev = cases(FRESH_DEV_MORE);
-    require(
-        "further development texts",
-        accuracy("further development texts", &dev, Show::Misses),
-        DEVELOPMENT_FLOOR,
-    );
+    development_floor("further development texts", &cases(FRESH_DEV_MORE));
 }
 
 #[test]
 fn the_third_development_texts_hold_their_floor() {
-    let dev = cases(FRESH_DEV_THIRD);
-    require(
-        "third development texts",
-        accuracy("third development texts", &dev, Show::Misses),
-        DEVELOPMENT_FLOOR,
-    );
+    development_floor("third development texts", &cases(FRESH_DEV_THIRD));
 }
 
 #[test]
@@ -193,11 +188,7 @@ fn the_fresh_development_half_holds_its_floor() {
         "the development half has {} texts",
         dev.len()
     );
-    require(
-        "fresh development half",
-        accuracy("fresh development half", &dev, Show::Misses),
-        DEVELOPMENT_FLOOR,
-    );
+    development_floor("fresh development half", &dev);
 }
 
 #[test]

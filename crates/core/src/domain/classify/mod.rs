@@ -158,16 +158,9 @@ static SHIPPED_MODEL: std::sync::OnceLock<ModelScorers> = std::sync::OnceLock::n
 struct ModelScorers {
     source: SharedStr,
     scorers: Scorers,
-}
-
-/// The names the model's decisions are listed under.
-fn model_rule(field: &str) -> &'static SharedStr {
-    static KIND: std::sync::OnceLock<SharedStr> = std::sync::OnceLock::new();
-    static SUBCATEGORY: std::sync::OnceLock<SharedStr> = std::sync::OnceLock::new();
-    match field {
-        "kind" => KIND.get_or_init(|| "model.kind".into()),
-        _ => SUBCATEGORY.get_or_init(|| "model.subcategory".into()),
-    }
+    /// The names its decisions are listed under, made once.
+    kind_rule: SharedStr,
+    subcategory_rule: SharedStr,
 }
 
 impl ModelScorers {
@@ -175,6 +168,8 @@ impl ModelScorers {
         ModelScorers {
             source: format!("{} ({})", m.source, m.version).into(),
             scorers: Scorers::new(&m.kind, &m.subcategory),
+            kind_rule: "model.kind".into(),
+            subcategory_rule: "model.subcategory".into(),
         }
     }
 }
@@ -419,12 +414,12 @@ impl Classifier {
                 .kinds
                 .iter()
                 .position(|k| k.code == reading.label)?;
-            (i != kind_index).then_some((i, reading, &m.source))
+            (i != kind_index).then_some((i, reading, m))
         });
-        if let Some((i, reading, source)) = model_kind {
+        if let Some((i, reading, m)) = model_kind {
             rules.push(fired(
-                model_rule("kind"),
-                source,
+                &m.kind_rule,
+                &m.source,
                 format!(
                     "kind={} (not {})",
                     reading.label, self.table.kinds[kind_index].code
@@ -475,10 +470,10 @@ impl Classifier {
             (None, None) => ("other".to_string(), None),
         };
         let (category, subcategory) = match self.model_topic(kind, &grams, &subcategory) {
-            Some((category, sub, reading, source)) => {
+            Some((category, sub, reading, m)) => {
                 rules.push(fired(
-                    model_rule("subcategory"),
-                    source,
+                    &m.subcategory_rule,
+                    &m.source,
                     format!(
                         "subcategory={sub} (not {})",
                         subcategory.as_deref().unwrap_or("-")
@@ -551,7 +546,7 @@ impl Classifier {
         kind: &crate::domain::rules::KindRule,
         grams: &model::Known,
         rules_said: &Option<String>,
-    ) -> Option<(String, String, model::Reading, &'a SharedStr)> {
+    ) -> Option<(String, String, model::Reading, &'a ModelScorers)> {
         let m = self.model()?;
         if !kind.topic || kind.fixed_subcategory.is_some() {
             return None;
@@ -569,7 +564,7 @@ impl Classifier {
             return None;
         }
         let (category, sub) = self.table.subcategory(&reading.label)?;
-        Some((category.code.clone(), sub.code.clone(), reading, &m.source))
+        Some((category.code.clone(), sub.code.clone(), reading, m))
     }
 
     /// The grade rules that hold, and the highest grade (lowest number) among
