@@ -16,7 +16,11 @@ before(async () => {
   server = await startServer();
   work = mkdtempSync(join(tmpdir(), 'gridcare-vault-'));
 });
-after(() => { server?.stop(); rmSync(work, { recursive: true, force: true }); });
+after(() => {
+  server?.stop();
+  // A killed browser's helpers may still be writing their cache for a moment.
+  rmSync(work, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+});
 
 const gridcare = (...args) => execFileSync(join(root, 'target', 'debug', 'gridcare'), args, { encoding: 'utf8', maxBuffer: 1 << 26 });
 
