@@ -290,6 +290,7 @@ gridcare_core::translations! {
     ScanNoCamera => "无法打开摄像头，请用下面的数字键输入工单号。", "The camera could not be opened: please type the ticket number below.";
     RulesDraftRestored => "已恢复上次未发布的修改（保存在本机）。", "Your unpublished changes were restored (kept on this device).";
     RulesDraftStale => "有一份未发布的修改，是在规则表 {v} 上做的；现在生效的是更新的版本。", "There are unpublished changes made over rule table {v}; a newer table is now active.";
+    CalendarDraftRestored => "已恢复上次未保存的日期设置（保存在本机）。", "The day you had not saved was restored (kept on this device).";
     RestoreChanges => "恢复这些修改", "Restore those changes";
     DiscardChanges => "放弃修改", "Discard changes";
     ScanNothing => "没有读到二维码，请再试一次，或输入工单号。", "No QR code was read: try again, or type the ticket number.";

@@ -11,7 +11,6 @@ use crate::i18n::Key;
 use crate::ui::state::use_i18n;
 use crate::web::pin;
 use crate::web::store::{self, Store};
-use leptos::ev;
 use leptos::prelude::*;
 use std::time::Duration;
 
@@ -58,31 +57,11 @@ fn now_ms() -> f64 {
 
 /// Locks an unlocked kiosk after `UNLOCKED_SECONDS` without input.
 fn relock_when_idle(cell: GateCell) {
-    let last = StoredValue::new(now_ms());
-    let touched = move || last.set_value(now_ms());
-    let handles = [
-        window_event_listener(ev::pointerdown, move |_| touched()),
-        window_event_listener(ev::keydown, move |_| touched()),
-        window_event_listener(ev::input, move |_| touched()),
-    ];
-    let timer = set_interval_with_handle(
-        move || {
-            let idle = (now_ms() - last.get_value()) / 1000.0;
-            if idle >= UNLOCKED_SECONDS {
-                if let Gate::Unlocked(record) = cell.0.get_untracked() {
-                    cell.0.set(Gate::Locked(record));
-                }
+    crate::web::idle::watch_idle(Duration::from_secs(1), move |idle| {
+        if idle >= UNLOCKED_SECONDS {
+            if let Gate::Unlocked(record) = cell.0.get_untracked() {
+                cell.0.set(Gate::Locked(record));
             }
-        },
-        Duration::from_secs(1),
-    )
-    .ok();
-    on_cleanup(move || {
-        for handle in handles {
-            handle.remove();
-        }
-        if let Some(timer) = timer {
-            timer.clear();
         }
     });
 }

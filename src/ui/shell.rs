@@ -54,29 +54,9 @@ impl LargeText {
     /// The next customer starts with the usual size: the choice is dropped
     /// after the kiosk's idle minute, on its home screen too.
     fn forget_when_idle(self) {
-        let last = StoredValue::new(js_sys::Date::now());
-        let handles = [
-            window_event_listener(ev::pointerdown, move |_| {
-                last.set_value(js_sys::Date::now())
-            }),
-            window_event_listener(ev::keydown, move |_| last.set_value(js_sys::Date::now())),
-        ];
-        let timer = set_interval_with_handle(
-            move || {
-                let idle = (js_sys::Date::now() - last.get_value()) / 1000.0;
-                if idle >= crate::ui::kiosk::IDLE_SECONDS && self.0.get_untracked() {
-                    self.set(false);
-                }
-            },
-            std::time::Duration::from_secs(1),
-        )
-        .ok();
-        on_cleanup(move || {
-            for handle in handles {
-                handle.remove();
-            }
-            if let Some(timer) = timer {
-                timer.clear();
+        crate::web::idle::watch_idle(std::time::Duration::from_secs(1), move |idle| {
+            if idle >= crate::ui::kiosk::IDLE_SECONDS && self.0.get_untracked() {
+                self.set(false);
             }
         });
     }

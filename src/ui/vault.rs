@@ -57,30 +57,11 @@ pub fn VaultBar() -> impl IntoView {
 /// Locks after the idle time chosen on this device (30 min by default).
 fn lock_when_idle() {
     let data = use_data();
-    let last = StoredValue::new(js_sys::Date::now());
-    let touched = move || last.set_value(js_sys::Date::now());
-    let handles = [
-        window_event_listener(ev::pointerdown, move |_| touched()),
-        window_event_listener(ev::keydown, move |_| touched()),
-    ];
-    let timer = set_interval_with_handle(
-        move || {
-            let idle_minutes = (js_sys::Date::now() - last.get_value()) / 60_000.0;
-            if data.vault.get_untracked() == VaultState::Unlocked
-                && idle_minutes >= f64::from(prefs::lock_minutes())
-            {
-                data.lock_now();
-            }
-        },
-        Duration::from_secs(5),
-    )
-    .ok();
-    on_cleanup(move || {
-        for handle in handles {
-            handle.remove();
-        }
-        if let Some(timer) = timer {
-            timer.clear();
+    crate::web::idle::watch_idle(Duration::from_secs(5), move |idle| {
+        if data.vault.get_untracked() == VaultState::Unlocked
+            && idle / 60.0 >= f64::from(prefs::lock_minutes())
+        {
+            data.lock_now();
         }
     });
 }

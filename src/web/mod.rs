@@ -7,6 +7,7 @@ pub mod digest;
 pub mod files;
 pub mod focus;
 pub mod id_worker;
+pub mod idle;
 pub mod import;
 pub mod keys;
 pub mod network;

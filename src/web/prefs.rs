@@ -60,22 +60,26 @@ pub fn save_ledger_columns(columns: &[String]) {
     let _ = LocalStorage::set(LEDGER_COLUMNS_KEY, columns);
 }
 
-const RULES_DRAFT_KEY: &str = "gridcare.rules.draft";
+/// Where the draft of one editor is kept: `gridcare.<form>.draft`.
+fn draft_key(form: &str) -> String {
+    format!("gridcare.{form}.draft")
+}
 
-/// What a supervisor typed into the rules editor and has not published
-/// (see `ui::rules::editor`). Unreadable storage reads as no draft.
-pub fn rules_draft<T: serde::de::DeserializeOwned>() -> Option<T> {
-    LocalStorage::get::<T>(RULES_DRAFT_KEY).ok()
+/// What was typed into a settings editor (`form`: "rules", "calendar") and
+/// not yet published (see `ui::rules::editor`). Unreadable storage reads as
+/// no draft.
+pub fn draft<T: serde::de::DeserializeOwned>(form: &str) -> Option<T> {
+    LocalStorage::get::<T>(draft_key(form)).ok()
 }
 
 /// Keeps the draft on the device. A full or disabled storage only means a
 /// reload would lose it, as before drafts were kept.
-pub fn save_rules_draft<T: serde::Serialize>(draft: &T) {
-    let _ = LocalStorage::set(RULES_DRAFT_KEY, draft);
+pub fn save_draft<T: serde::Serialize>(form: &str, draft: &T) {
+    let _ = LocalStorage::set(draft_key(form), draft);
 }
 
-pub fn forget_rules_draft() {
-    LocalStorage::delete(RULES_DRAFT_KEY);
+pub fn forget_draft(form: &str) {
+    LocalStorage::delete(draft_key(form));
 }
 
 const KIOSK_LARGE_TEXT_KEY: &str = "gridcare.kiosk.large-text";

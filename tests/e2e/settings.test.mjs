@@ -272,6 +272,49 @@ test('what a supervisor types into the rules editor outlasts a reload until publ
   await context.close();
 });
 
+test('a calendar day typed and not saved outlasts a reload until saved or discarded', async () => {
+  const context = await browser.newContext();
+  const page = await openPage(context);
+  await page.goto(server.url + '/rules');
+  await appReady(page);
+  const editor = page.locator('[data-testid="calendar-editor"]');
+  // A day of this year, which the calendar view shows first.
+  const day = `${new Date().getFullYear()}-12-09`;
+  const name = editor.locator('input[type="text"]');
+  await page.fill('[data-testid="calendar-day"]', day);
+  await page.check('[data-testid="day-working"]');
+  await name.fill('迎峰度冬会战');
+  await page.reload();
+  await appReady(page);
+  await page.locator('[data-testid="calendar-draft-restored"]').waitFor();
+  assert.equal(await page.inputValue('[data-testid="calendar-day"]'), day);
+  assert.equal(await page.isChecked('[data-testid="day-working"]'), true);
+  assert.equal(await name.inputValue(), '迎峰度冬会战');
+  assert.doesNotMatch(await page.textContent('[data-testid="special-days"]'), /迎峰度冬会战/, 'a draft is not saved');
+
+  // Discarded: the form is empty, and stays empty after a reload.
+  await page.click('[data-testid="calendar-draft-discard"]');
+  assert.equal(await page.inputValue('[data-testid="calendar-day"]'), '');
+  assert.equal(await name.inputValue(), '');
+  await page.reload();
+  await appReady(page);
+  assert.equal(await page.locator('[data-testid="calendar-draft-restored"]').count(), 0);
+  assert.equal(await page.inputValue('[data-testid="calendar-day"]'), '');
+
+  // Saved: recorded, and nothing is left as a draft.
+  await page.fill('[data-testid="calendar-day"]', day);
+  await name.fill('检修停工');
+  await page.getByRole('button', { name: '保存这一天' }).click();
+  await page.waitForFunction(() => /检修停工/.test(document.querySelector('[data-testid="special-days"]')?.innerText ?? ''));
+  await saved(page);
+  await page.reload();
+  await appReady(page);
+  await page.waitForFunction(() => /检修停工/.test(document.querySelector('[data-testid="special-days"]')?.innerText ?? ''));
+  assert.equal(await page.locator('[data-testid="calendar-draft-restored"]').count(), 0);
+  assert.equal(await page.inputValue('[data-testid="calendar-day"]'), '');
+  await context.close();
+});
+
 test('a draft typed over an older rule table is offered, not applied, and kept until the supervisor decides', async () => {
   const context = await browser.newContext();
   const page = await openPage(context);

@@ -6,21 +6,17 @@ use super::{Screen, IDLE_SECONDS};
 use crate::domain::lock::valid_pin;
 use crate::i18n::Key;
 use crate::ui::state::use_i18n;
+use crate::web::idle::{watch_idle, LastTouch};
 use crate::web::pin;
 use crate::web::store::{self, Store};
-use leptos::ev;
 use leptos::prelude::*;
 use std::time::Duration;
-
-fn now_ms() -> f64 {
-    js_sys::Date::now()
-}
 
 /// How long the kiosk waits before it goes home, for a screen that shows
 /// it (the receipt's "30 秒后返回首页").
 #[derive(Clone, Copy)]
 pub struct IdleCountdown {
-    last_touch: StoredValue<f64>,
+    last_touch: LastTouch,
     /// Whole seconds left.
     pub left: RwSignal<u32>,
 }
@@ -28,7 +24,7 @@ pub struct IdleCountdown {
 impl IdleCountdown {
     /// "再看一会": the full wait again, shown at once.
     pub fn extend(&self) {
-        self.last_touch.set_value(now_ms());
+        self.last_touch.touch();
         self.left.set(IDLE_SECONDS as u32);
     }
 }
@@ -36,39 +32,14 @@ impl IdleCountdown {
 /// Sends the kiosk home after `IDLE_SECONDS` without a touch or key press,
 /// and provides the seconds left as an [`IdleCountdown`].
 pub fn reset_when_idle(screen: RwSignal<Screen>) {
-    let last = StoredValue::new(now_ms());
-    let countdown = IdleCountdown {
-        last_touch: last,
-        left: RwSignal::new(IDLE_SECONDS as u32),
-    };
-    provide_context(countdown);
-    let touched = move |_| last.set_value(now_ms());
-    let handles = [
-        window_event_listener(ev::pointerdown, touched),
-        window_event_listener(ev::keydown, move |_| last.set_value(now_ms())),
-        window_event_listener(ev::input, move |_| last.set_value(now_ms())),
-    ];
-    let timer = set_interval_with_handle(
-        move || {
-            let idle = (now_ms() - last.get_value()) / 1000.0;
-            countdown
-                .left
-                .set((IDLE_SECONDS - idle).max(0.0).ceil() as u32);
-            if idle >= IDLE_SECONDS && screen.get_untracked() != Screen::Home {
-                screen.set(Screen::Home);
-            }
-        },
-        Duration::from_secs(1),
-    )
-    .ok();
-    on_cleanup(move || {
-        for handle in handles {
-            handle.remove();
-        }
-        if let Some(timer) = timer {
-            timer.clear();
+    let left = RwSignal::new(IDLE_SECONDS as u32);
+    let last_touch = watch_idle(Duration::from_secs(1), move |idle| {
+        left.set((IDLE_SECONDS - idle).max(0.0).ceil() as u32);
+        if idle >= IDLE_SECONDS && screen.get_untracked() != Screen::Home {
+            screen.set(Screen::Home);
         }
     });
+    provide_context(IdleCountdown { last_touch, left });
 }
 
 /// Hides the app's navigation while the kiosk is shown.

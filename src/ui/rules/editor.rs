@@ -76,8 +76,10 @@ type Fields = std::collections::BTreeMap<String, String>;
 /// applied behind the person's back, and kept until they decide.
 type Drafts = std::collections::BTreeMap<String, Fields>;
 
+const RULES_FORM: &str = "rules";
+
 fn stored_drafts() -> Drafts {
-    crate::web::prefs::rules_draft::<Drafts>().unwrap_or_default()
+    crate::web::prefs::draft::<Drafts>(RULES_FORM).unwrap_or_default()
 }
 
 /// Keeps `fields` as the draft over `base` (none when empty), leaving the
@@ -90,9 +92,9 @@ fn keep_draft(base: &str, fields: Fields) {
         drafts.insert(base.to_string(), fields);
     }
     if drafts.is_empty() {
-        crate::web::prefs::forget_rules_draft();
+        crate::web::prefs::forget_draft(RULES_FORM);
     } else {
-        crate::web::prefs::save_rules_draft(&drafts);
+        crate::web::prefs::save_draft(RULES_FORM, &drafts);
     }
 }
 
@@ -600,21 +602,75 @@ fn Publications() -> impl IntoView {
     }
 }
 
+/// The one day being set in the calendar editor and not yet saved, kept on
+/// the device like the rule table's draft (a calendar change has no version
+/// to be typed over: the draft is simply restored).
+#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+struct DayDraft {
+    day: String,
+    working: bool,
+    name: String,
+}
+
+const CALENDAR_FORM: &str = "calendar";
+
 #[component]
 pub fn CalendarEditor() -> impl IntoView {
     let i18n = use_i18n();
     let data = use_data();
     let engine = use_engine();
     let message = RwSignal::new(None::<(bool, String)>);
-    let day = RwSignal::new(String::new());
-    let working = RwSignal::new(false);
-    let name = RwSignal::new(String::new());
-    let save_setting = Action::new_local(move |(body, done): &(EventBody, String)| {
-        let lang = i18n.lang.get_untracked();
-        record_setting(data, body.clone(), message, done.clone(), lang)
+    let kept = crate::web::prefs::draft::<DayDraft>(CALENDAR_FORM).unwrap_or_default();
+    let restored = RwSignal::new(kept != DayDraft::default());
+    let day = RwSignal::new(kept.day);
+    let working = RwSignal::new(kept.working);
+    let name = RwSignal::new(kept.name);
+    let typed = move || DayDraft {
+        day: day.get(),
+        working: working.get(),
+        name: name.get(),
+    };
+    let typed_now = move || DayDraft {
+        day: day.get_untracked(),
+        working: working.get_untracked(),
+        name: name.get_untracked(),
+    };
+    let clear = move || {
+        day.set(String::new());
+        working.set(false);
+        name.set(String::new());
+        restored.set(false);
+    };
+    Effect::new(move |_| {
+        let draft = typed();
+        if draft == DayDraft::default() {
+            crate::web::prefs::forget_draft(CALENDAR_FORM);
+        } else {
+            crate::web::prefs::save_draft(CALENDAR_FORM, &draft);
+        }
     });
-    let record = move |body: EventBody, done: String| {
-        save_setting.dispatch_local((body, done));
+    // `true` with a day saved: the form is done with, and so is its draft.
+    // The draft goes first: a recorded setting rebuilds the screens, and a
+    // new editor must not find it. A failed save puts it back.
+    let save_setting =
+        Action::new_local(move |(body, done, day_form): &(EventBody, String, bool)| {
+            let lang = i18n.lang.get_untracked();
+            let (body, done, day_form) = (body.clone(), done.clone(), *day_form);
+            let draft = typed_now();
+            async move {
+                if day_form {
+                    crate::web::prefs::forget_draft(CALENDAR_FORM);
+                }
+                let recorded = record_setting(data, body, message, done, lang).await;
+                if day_form && recorded {
+                    clear();
+                } else if day_form {
+                    crate::web::prefs::save_draft(CALENDAR_FORM, &draft);
+                }
+            }
+        });
+    let record = move |body: EventBody, done: String, day_form: bool| {
+        save_setting.dispatch_local((body, done, day_form));
     };
     let calendar = engine.calendar.clone();
     let import = move |ev: leptos::ev::Event| {
@@ -636,6 +692,7 @@ pub fn CalendarEditor() -> impl IntoView {
                 Ok(year) => record(
                     EventBody::CalendarYearSet { year: text },
                     format!("{} {year}", Key::CalendarYearImported.text(lang)),
+                    false,
                 ),
                 Err(e) => message.set(Some((
                     false,
@@ -659,11 +716,25 @@ pub fn CalendarEditor() -> impl IntoView {
                 name,
             },
             format!("{} {date}", Key::CalendarDaySaved.text(lang)),
+            true,
         );
     };
     view! {
         <section class="calendar-editor" data-testid="calendar-editor">
             <h3>{i18n.t(Key::EditCalendar)}</h3>
+            <Show when=move || restored.get()>
+                <p role="status" class="draft-note" data-testid="calendar-draft-restored">
+                    {i18n.t(Key::CalendarDraftRestored)}
+                    " "
+                    <button
+                        type="button"
+                        data-testid="calendar-draft-discard"
+                        on:click=move |_| clear()
+                    >
+                        {i18n.t(Key::DiscardChanges)}
+                    </button>
+                </p>
+            </Show>
             <label class="file-button button secondary">
                 {i18n.t(Key::ImportCalendarYear)}
                 <input
@@ -814,16 +885,23 @@ pub fn TariffEditor() -> impl IntoView {
     }
 }
 
-/// Records a settings event as this device and says how it went.
+/// Records a settings event as this device and says how it went (`true`:
+/// recorded).
 async fn record_setting(
     data: crate::ui::state::Data,
     body: EventBody,
     message: RwSignal<Option<(bool, String)>>,
     done: String,
     lang: crate::i18n::Lang,
-) {
+) -> bool {
     match data.record(SETTINGS_STREAM, &data.author(), body).await {
-        Ok(()) => message.set(Some((true, done))),
-        Err(e) => message.set(Some((false, e.message(lang)))),
+        Ok(()) => {
+            message.set(Some((true, done)));
+            true
+        }
+        Err(e) => {
+            message.set(Some((false, e.message(lang))));
+            false
+        }
     }
 }

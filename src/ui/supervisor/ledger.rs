@@ -341,13 +341,14 @@ fn LedgerLine(
     let row = r.clone();
     let cells = move || {
         let lang = i18n.lang.get();
-        let cells = columns.with(|c| c.cells(&row, &table, lang));
-        let ids = columns.with(|c| c.list.iter().map(|col| col.id.clone()).collect::<Vec<_>>());
-        on_screen
-            .get()
-            .into_iter()
-            .map(|i| ledger_cell(&row, &ids[i], &cells[i]))
-            .collect_view()
+        // Only the columns on screen are built (29 are available).
+        columns.with(|c| {
+            on_screen
+                .get()
+                .into_iter()
+                .map(|i| ledger_cell(&row, &c.list[i].id, &c.cell(i, &row, &table, lang)))
+                .collect_view()
+        })
     };
     view! {
         <tr data-ticket=r.number.clone() aria-rowindex=position + 2 class:conflict=r.conflict>

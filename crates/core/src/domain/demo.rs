@@ -115,21 +115,12 @@ pub fn hotline(options: &DemoOptions) -> String {
 /// The base tickets of a seed and this device's follow-ups on about half of them.
 pub fn demo_events(classifier: &Classifier, options: &DemoOptions) -> Vec<Event> {
     let mut drafts: Vec<Draft> = Vec::new();
-    let hotline = hotline(options);
+    let hotline = Hotline::new(classifier, options);
     for i in 0..options.tickets {
         let mut rng = Rng::new(options.seed.wrapping_mul(1_000_003).wrapping_add(i as u64));
         let received = options.anchor - Duration::minutes(rng.below(30 * 24 * 60) as i64 + 60);
         let text = text(&mut rng);
-        let (team, _) = base_ticket(
-            &mut drafts,
-            classifier,
-            options,
-            &hotline,
-            i,
-            received,
-            text,
-            &mut rng,
-        );
+        let (team, _) = hotline.base_ticket(&mut drafts, i, received, text, &mut rng);
         let ticket = format!("t-{:x}-{i}", options.seed);
         let mut parent = drafts.len() - 1;
 
@@ -201,62 +192,77 @@ pub fn demo_events(classifier: &Classifier, options: &DemoOptions) -> Vec<Event>
     seal_in_time_order(drafts)
 }
 
-/// A ticket as the 95598 hotline creates and classifies it: two drafts.
-/// Returns its team and its classification. Draws from `rng` in a fixed
-/// order (phone, station, team, address): demo files made before stay the
-/// same.
-#[allow(clippy::too_many_arguments)]
-fn base_ticket(
-    drafts: &mut Vec<Draft>,
-    classifier: &Classifier,
-    options: &DemoOptions,
-    hotline: &str,
-    i: usize,
-    received: DateTime<Utc>,
-    text: String,
-    rng: &mut Rng,
-) -> (&'static str, crate::domain::classify::Classification) {
-    let ticket = format!("t-{:x}-{i}", options.seed);
-    let phone = format!("13{:09}", rng.next_u64() % 1_000_000_000);
-    let station = STATIONS[rng.below(STATIONS.len())];
-    let team = TEAMS[rng.below(TEAMS.len())];
-    let number = format!(
-        "HL-{}-{:05}",
-        received.with_timezone(&china()).format("%Y%m%d"),
-        i + 1
-    );
-    drafts.push(Draft {
-        ticket: ticket.clone(),
-        device: hotline.to_string(),
-        at: received,
-        n: 0,
-        author: "95598坐席".into(),
-        parent: None,
-        body: EventBody::Created {
-            number,
-            channel: Channel::Hotline,
-            text: text.clone(),
-            facts: Facts::default(),
-            contact: Contact {
-                name: None,
-                phone: Some(phone),
-                address: Some(PLACES[rng.below(PLACES.len())].into()),
+/// The demo's hotline for one seed: it creates and classifies the base
+/// tickets both demos start from.
+struct Hotline<'a> {
+    classifier: &'a Classifier,
+    options: &'a DemoOptions<'a>,
+    device: String,
+}
+
+impl<'a> Hotline<'a> {
+    fn new(classifier: &'a Classifier, options: &'a DemoOptions<'a>) -> Self {
+        Hotline {
+            classifier,
+            options,
+            device: hotline(options),
+        }
+    }
+
+    /// Ticket `i` as the 95598 hotline creates and classifies it: two
+    /// drafts. Returns its team and its classification. Draws from `rng`
+    /// in a fixed order (phone, station, team, address): demo files made
+    /// before stay the same.
+    fn base_ticket(
+        &self,
+        drafts: &mut Vec<Draft>,
+        i: usize,
+        received: DateTime<Utc>,
+        text: String,
+        rng: &mut Rng,
+    ) -> (&'static str, crate::domain::classify::Classification) {
+        let ticket = format!("t-{:x}-{i}", self.options.seed);
+        let phone = format!("13{:09}", rng.next_u64() % 1_000_000_000);
+        let station = STATIONS[rng.below(STATIONS.len())];
+        let team = TEAMS[rng.below(TEAMS.len())];
+        let number = format!(
+            "HL-{}-{:05}",
+            received.with_timezone(&china()).format("%Y%m%d"),
+            i + 1
+        );
+        drafts.push(Draft {
+            ticket: ticket.clone(),
+            device: self.device.clone(),
+            at: received,
+            n: 0,
+            author: "95598坐席".into(),
+            parent: None,
+            body: EventBody::Created {
+                number,
+                channel: Channel::Hotline,
+                text: text.clone(),
+                facts: Facts::default(),
+                contact: Contact {
+                    name: None,
+                    phone: Some(phone),
+                    address: Some(PLACES[rng.below(PLACES.len())].into()),
+                },
+                station: Some(station.into()),
+                team: Some(team.into()),
             },
-            station: Some(station.into()),
-            team: Some(team.into()),
-        },
-    });
-    let c = classifier.classify(&text, &Facts::default());
-    drafts.push(Draft {
-        ticket,
-        device: hotline.to_string(),
-        at: received,
-        n: 1,
-        author: "95598坐席".into(),
-        parent: Some(drafts.len() - 1),
-        body: EventBody::classified(c.clone()),
-    });
-    (team, c)
+        });
+        let c = self.classifier.classify(&text, &Facts::default());
+        drafts.push(Draft {
+            ticket,
+            device: self.device.clone(),
+            at: received,
+            n: 1,
+            author: "95598坐席".into(),
+            parent: Some(drafts.len() - 1),
+            body: EventBody::classified(c.clone()),
+        });
+        (team, c)
+    }
 }
 
 /// How far a lively demo ticket has got by the time the demo is loaded.
@@ -279,7 +285,7 @@ enum Pace {
 /// benchmarks and sync tests keep [`demo_events`], whose shape they measure.
 pub fn station_events(classifier: &Classifier, options: &DemoOptions) -> Vec<Event> {
     let mut drafts: Vec<Draft> = Vec::new();
-    let hotline = hotline(options);
+    let hotline = Hotline::new(classifier, options);
     let minutes = Duration::minutes;
     for i in 0..options.tickets {
         let mut rng = Rng::new(options.seed.wrapping_mul(1_000_003).wrapping_add(i as u64));
@@ -314,16 +320,7 @@ pub fn station_events(classifier: &Classifier, options: &DemoOptions) -> Vec<Eve
         } else {
             self::text(&mut rng)
         };
-        let (team, c) = base_ticket(
-            &mut drafts,
-            classifier,
-            options,
-            &hotline,
-            i,
-            received,
-            text,
-            &mut rng,
-        );
+        let (team, c) = hotline.base_ticket(&mut drafts, i, received, text, &mut rng);
         let ticket = format!("t-{:x}-{i}", options.seed);
         let site_visit = c.facts.site_visit == Some(true);
         let urgent = c.grade == Some(1);

@@ -78,7 +78,6 @@ pub struct Column {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Columns {
     pub list: Vec<Column>,
-    clocks: Vec<String>,
 }
 
 /// The columns before the clocks and after them: id, header, width.
@@ -137,51 +136,51 @@ impl Columns {
             }))
             .chain(TRAILING.iter().map(fixed))
             .collect();
-        Columns {
-            list,
-            clocks: clocks.into_iter().map(|(code, _, _)| code).collect(),
-        }
+        Columns { list }
     }
 
     /// One row's cells, a cell per column of `list`.
     pub fn cells(&self, r: &LedgerRow, table: &RuleTable, lang: Lang) -> Vec<Cell> {
+        (0..self.list.len())
+            .map(|i| self.cell(i, r, table, lang))
+            .collect()
+    }
+
+    /// The cell of column `i` (of `list`) alone: a screen builds only the
+    /// columns it shows.
+    pub fn cell(&self, i: usize, r: &LedgerRow, table: &RuleTable, lang: Lang) -> Cell {
         let t = |k: Term| k.text(lang).to_string();
-        let mut cells = vec![
-            Cell::text(&r.number),
-            Cell::Time(r.received.with_timezone(&china()).naive_local()),
-            Cell::text(table.name_of(&r.kind, lang)),
-            Cell::text(table.name_of(&r.category, lang)),
-            Cell::opt(r.subcategory.as_deref().map(|s| table.name_of(s, lang))),
-            Cell::opt(r.grade.map(|g| t(grade_key(g)))),
-            Cell::text(t(status_key(r.status))),
-            Cell::opt(r.cause_class.map(|c| t(cause_key(c)))),
-            Cell::opt(r.handler.as_deref()),
-            Cell::opt(r.team.as_deref()),
-            Cell::opt(r.station.as_deref()),
-            Cell::opt(r.area.map(|a| t(area_key(a)))),
-            r.handling_hours
+        let id = self.list[i].id.as_str();
+        if let Some(code) = id.strip_prefix("clock:") {
+            return Cell::opt(r.clock(code).map(|c| t(clock_state_key(c.state))));
+        }
+        match id {
+            "number" => Cell::text(&r.number),
+            "received" => Cell::Time(r.received.with_timezone(&china()).naive_local()),
+            "kind" => Cell::text(table.name_of(&r.kind, lang)),
+            "category" => Cell::text(table.name_of(&r.category, lang)),
+            "subcategory" => Cell::opt(r.subcategory.as_deref().map(|s| table.name_of(s, lang))),
+            "grade" => Cell::opt(r.grade.map(|g| t(grade_key(g)))),
+            "status" => Cell::text(t(status_key(r.status))),
+            "cause_class" => Cell::opt(r.cause_class.map(|c| t(cause_key(c)))),
+            "handler" => Cell::opt(r.handler.as_deref()),
+            "team" => Cell::opt(r.team.as_deref()),
+            "station" => Cell::opt(r.station.as_deref()),
+            "area" => Cell::opt(r.area.map(|a| t(area_key(a)))),
+            "handling_hours" => r
+                .handling_hours
                 .map(|h| Cell::Number((h * 10.0).round() / 10.0))
                 .unwrap_or(Cell::Empty),
-        ];
-        for code in &self.clocks {
-            cells.push(Cell::opt(
-                r.clock(code).map(|c| t(clock_state_key(c.state))),
-            ));
-        }
-        cells.extend([
-            r.satisfaction
+            "satisfaction" => r
+                .satisfaction
                 .map(|s| Cell::Number(f64::from(s)))
                 .unwrap_or(Cell::Empty),
-            if r.conflict {
-                Cell::text(t(Term::Yes))
-            } else {
-                Cell::Empty
-            },
-            Cell::Number(f64::from(r.returns)),
-            Cell::Number(f64::from(r.reopens)),
-            Cell::text(r.strangers.join(", ")),
-        ]);
-        cells
+            "conflict" if r.conflict => Cell::text(t(Term::Yes)),
+            "returns" => Cell::Number(f64::from(r.returns)),
+            "reopens" => Cell::Number(f64::from(r.reopens)),
+            "strangers" => Cell::text(r.strangers.join(", ")),
+            _ => Cell::Empty,
+        }
     }
 }
 
