@@ -309,6 +309,7 @@ fn reading(
         subcategory: ticket.subcategory,
         grade: ticket.grade,
         facts: ticket.facts,
+        described: None,
     };
     if timeline.voided || !subject.satisfies(&rule.applies) {
         return status;

@@ -91,6 +91,7 @@ pub fn expected_resolution(table: &RuleTable, c: &Classification) -> Option<Stri
         subcategory: c.subcategory.as_deref(),
         grade: c.grade,
         facts: &c.facts,
+        described: None,
     };
     table
         .clocks

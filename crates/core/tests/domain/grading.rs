@@ -47,6 +47,24 @@ fn an_outage_of_50_households_is_grade_1_and_49_is_not() {
     assert_eq!((c.grade, c.facts.households_affected), (Some(3), Some(49)));
 }
 
+/// "An outage affecting 50 households" (spec §4) is about the outage the
+/// text describes, not the ticket's topic: a promise broken during it
+/// keeps the outage's grade, and so does a long single-household one.
+#[test]
+fn an_outage_keeps_its_grade_when_the_complaint_is_a_broken_promise() {
+    let c = classify("小区一百五十户停电，你们回复六点前一定来电，结果九点了还黑着");
+    assert_eq!(c.subcategory.as_deref(), Some("broken_promise"));
+    assert_eq!((c.grade, c.facts.households_affected), (Some(1), Some(150)));
+    assert_eq!(grade_rules(&c), vec!["grade.1.large_outage"]);
+    let c = classify("报修时说两个钟头到，结果一天一宿多了，家里到现在还没电");
+    assert_eq!(c.subcategory.as_deref(), Some("broken_promise"));
+    assert_eq!(c.grade, Some(2));
+    assert_eq!(grade_rules(&c), vec!["grade.2.long_outage"]);
+    // Households named about something else than an outage are no outage.
+    let c = classify("我们小区60户的电费都多收了，投诉");
+    assert_ne!(c.grade, Some(1));
+}
+
 #[test]
 fn an_important_customer_without_supply_is_grade_1() {
     let c = classify("医院突然停电了，手术室靠备用电源，投诉你们抢修太慢");

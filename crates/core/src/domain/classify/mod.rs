@@ -506,14 +506,24 @@ impl Classifier {
 
         // Complaints and fault repairs are graded; any ticket whose facts show
         // a hazard to people is 一级 whatever its kind (spec §1, §4).
-        let grade = self.grade_of(
-            kind.graded,
-            &kind.code,
-            &category,
-            subcategory.as_deref(),
-            &facts,
-            &mut rules,
-        );
+        let described = |code: &str| {
+            hits.iter().any(|hit| match hit.target {
+                Target::Sub(i) => {
+                    let (c, j) = self.subs[i];
+                    self.table.categories[c].subcategories[j].code == code
+                }
+                _ => false,
+            })
+        };
+        let subject = Subject {
+            kind: &kind.code,
+            category: &category,
+            subcategory: subcategory.as_deref(),
+            grade: None,
+            facts: &facts,
+            described: Some(&described),
+        };
+        let grade = self.grade_of(kind.graded, &subject, &mut rules);
 
         // Evidence, not defaults: a topic named in the text, or one a named kind fixes.
         let topic_named =
@@ -569,22 +579,7 @@ impl Classifier {
 
     /// The grade rules that hold, and the highest grade (lowest number) among
     /// them: every rule for a graded kind, only those for every kind otherwise.
-    pub fn grade_of(
-        &self,
-        graded: bool,
-        kind: &str,
-        category: &str,
-        subcategory: Option<&str>,
-        facts: &Facts,
-        rules: &mut Vec<FiredRule>,
-    ) -> Option<u8> {
-        let subject = Subject {
-            kind,
-            category,
-            subcategory,
-            grade: None,
-            facts,
-        };
+    fn grade_of(&self, graded: bool, subject: &Subject, rules: &mut Vec<FiredRule>) -> Option<u8> {
         let holding: Vec<_> = self
             .table
             .grade_rules
@@ -1010,6 +1005,9 @@ pub struct Subject<'a> {
     pub subcategory: Option<&'a str>,
     pub grade: Option<u8>,
     pub facts: &'a Facts,
+    /// Whether the text describes a subcategory (its cues were found):
+    /// known while classifying a text, `None` elsewhere.
+    pub described: Option<&'a dyn Fn(&str) -> bool>,
 }
 
 impl Subject<'_> {
@@ -1033,6 +1031,11 @@ impl Subject<'_> {
             return self
                 .subcategory
                 .is_some_and(|s| subs.iter().any(|k| k == s));
+        }
+        if let Some(subs) = &c.described {
+            return subs.iter().any(|k| {
+                self.subcategory == Some(k.as_str()) || self.described.is_some_and(|d| d(k))
+            });
         }
         if let Some(grades) = &c.grade {
             return self.grade.is_some_and(|g| grades.contains(&g));

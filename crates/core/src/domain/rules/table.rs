@@ -283,6 +283,13 @@ pub struct Condition {
     pub category: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subcategory: Option<Vec<String>>,
+    /// The text describes one of these subcategories (its cues are among
+    /// the text's), whatever the ticket's own subcategory, or the ticket is
+    /// of one of them. "An outage affecting 50 households" holds for a
+    /// complaint about a broken promise during that outage, too. Outside
+    /// classification (clocks, the drill) it is the subcategory condition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub described: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grade: Option<Vec<u8>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -91,6 +91,7 @@ impl Check {
             c.kind.is_some(),
             c.category.is_some(),
             c.subcategory.is_some(),
+            c.described.is_some(),
             c.grade.is_some(),
             c.fact.is_some(),
         ]
@@ -98,7 +99,7 @@ impl Check {
         .filter(|set| **set)
         .count();
         if forms != 1 {
-            self.fail(at, "a condition needs exactly one of: always, all, any, kind, category, subcategory, grade, fact");
+            self.fail(at, "a condition needs exactly one of: always, all, any, kind, category, subcategory, described, grade, fact");
             return;
         }
         for (name, list) in [("all", &c.all), ("any", &c.any)] {
@@ -117,6 +118,7 @@ impl Check {
             (&c.kind, &KIND_CODES[..], "kind"),
             (&c.category, &CATEGORY_CODES[..], "category"),
             (&c.subcategory, &SUBCATEGORY_CODES[..], "subcategory"),
+            (&c.described, &SUBCATEGORY_CODES[..], "subcategory"),
         ] {
             for (i, code) in list.iter().flatten().enumerate() {
                 self.one_of(code, allowed, format!("{at}.{what}[{i}]"), what);
