@@ -290,6 +290,9 @@ gridcare_core::translations! {
     ScanNoCamera => "无法打开摄像头，请用下面的数字键输入工单号。", "The camera could not be opened: please type the ticket number below.";
     RulesDraftRestored => "已恢复上次未发布的修改（保存在本机）。", "Your unpublished changes were restored (kept on this device).";
     RulesDraftStale => "有一份未发布的修改，是在规则表 {v} 上做的；现在生效的是更新的版本。", "There are unpublished changes made over rule table {v}; a newer table is now active.";
+    OtherTabWrites => "gridcare 已在本机另一个标签页中打开：只有那个标签页能保存，这里只能查看。", "gridcare is open in another tab of this device: only that tab saves; this one only shows.";
+    UseItHere => "在此页使用", "Use it here";
+    OtherTabRefused => "没有保存：gridcare 正在本机另一个标签页中使用。请先点上方的「在此页使用」。", "Not saved: gridcare is in use in another tab of this device. Tap “Use it here” above first.";
     CalendarDraftRestored => "已恢复上次未保存的日期设置（保存在本机）。", "The day you had not saved was restored (kept on this device).";
     RestoreChanges => "恢复这些修改", "Restore those changes";
     DiscardChanges => "放弃修改", "Discard changes";

@@ -48,6 +48,8 @@ pub fn App() -> impl IntoView {
             </a> <Header /> <main id="main" tabindex="-1">
                 // On a kiosk, every staff screen is behind the staff PIN.
                 <lock::StaffGate>
+                    // Another tab of this browser writes: this one only shows.
+                    <widgets::OtherTabBanner />
                     // Customers' data: locked, unprotected, or "lock now".
                     <vault::VaultBar />
                     // Tickets sync brought that need this crew now.
@@ -115,7 +117,10 @@ pub fn KioskApp() -> impl IntoView {
             {move || {
                 engine.0.track();
                 let typing = crate::web::focus::remember();
-                let screens = view! { <kiosk::KioskPage screen /> };
+                let screens = view! {
+                    <widgets::OtherTabBanner />
+                    <kiosk::KioskPage screen />
+                };
                 if let Some(typing) = typing {
                     typing.restore_after_mount();
                 }

@@ -20,6 +20,7 @@ pub mod service_worker;
 pub mod signature;
 pub mod speech;
 pub mod store;
+pub mod tabs;
 pub mod tasks;
 pub mod trace;
 pub mod vault;

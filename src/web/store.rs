@@ -80,6 +80,9 @@ pub enum StoreError {
     Locked,
     #[error("wrong passphrase")]
     WrongPassphrase,
+    /// Another tab of this browser writes the device's log (`web::tabs`).
+    #[error("another tab writes this device's log")]
+    OtherTab,
 }
 
 impl StoreError {
@@ -91,6 +94,7 @@ impl StoreError {
             StoreError::NotReady => Key::LoadingData.text(lang).to_string(),
             StoreError::Locked => Key::VaultLockedAction.text(lang).to_string(),
             StoreError::WrongPassphrase => Key::WrongPassphrase.text(lang).to_string(),
+            StoreError::OtherTab => Key::OtherTabRefused.text(lang).to_string(),
             StoreError::Failed(detail) | StoreError::Damaged(detail) => {
                 format!("{} {detail}", Key::StorageFailed.text(lang))
             }

@@ -306,3 +306,53 @@ test('a large file shows progress, the page stays usable, and cancelling changes
   await screenshot(page, 'crew-queue-12000');
   await context.close();
 });
+
+test('two tabs of one device: one saves, the other shows and can take over', async () => {
+  const context = await browser.newContext();
+  const first = await openPage(context);
+  await crewWithDemo(first, server.url);
+  await saved(first);
+  const banner = (page) => page.locator('[data-testid="other-tab"]');
+
+  // A second tab of the same browser shows the tickets and says it saves nothing.
+  const second = await openPage(context);
+  await second.goto(server.url + '/crew');
+  await appReady(second);
+  await banner(second).waitFor();
+  await second.waitForSelector('[data-testid="queue"]');
+  assert.match(await banner(second).innerText(), /另一个标签页/);
+  assert.equal(await banner(first).count(), 0);
+  await second.goto(server.url + '/crew/new');
+  await appReady(second);
+  await banner(second).waitFor();
+  await saved(second);
+  await second.fill('#nt-text', '我家停电了 TAB-2');
+  await second.fill('#nt-phone', '13700002468');
+  await second.getByRole('button', { name: '建立工单' }).click();
+  await second.waitForSelector('main .error[role="alert"]');
+  assert.match(await second.locator('main .error[role="alert"]').last().innerText(), /另一个标签页/);
+  assert.match(second.url(), /\/crew\/new$/, 'nothing was created');
+
+  // Taken over on request: the second tab starts again as the one that
+  // saves, the first one shows.
+  await banner(second).getByRole('button', { name: '在此页使用' }).click();
+  await banner(first).waitFor();
+  await second.waitForFunction(() => document.querySelector('header.app-header') && !document.querySelector('[data-testid="other-tab"]'));
+  await second.goto(server.url + '/crew/new');
+  await appReady(second);
+  await saved(second);
+  await second.fill('#nt-text', '我家停电了 TAB-2');
+  await second.fill('#nt-phone', '13700002468');
+  await second.getByRole('button', { name: '建立工单' }).click();
+  await second.waitForURL(/\/crew\/t\//);
+  await saved(second);
+  const created = await second.textContent('[data-testid="ticket-number"]');
+
+  // The second tab closes: the first takes over by itself, starting again
+  // from the store, so its queue holds what the second one saved.
+  await second.close();
+  await first.waitForFunction(() => document.querySelector('header.app-header') && !document.querySelector('[data-testid="other-tab"]'), null, { timeout: 15_000 });
+  await appReady(first);
+  await queueRow(first, created);
+  await context.close();
+});

@@ -201,7 +201,11 @@ impl Replication {
         let mut backoff = 0;
         loop {
             let status = self.status.get_untracked();
-            let ready = self.data.loaded() && status.target.is_set() && status.session;
+            // Only the tab that writes the log syncs it.
+            let ready = self.data.loaded()
+                && self.data.writes()
+                && status.target.is_set()
+                && status.session;
             if !ready || !network::is_online() {
                 self.wait_for_wake(2_000).await;
                 continue;

@@ -112,6 +112,18 @@ pub struct Data {
     /// A kiosk takes customers' complaints while locked (it seals them
     /// without the passphrase); staff screens do not act while locked.
     writes_while_locked: StoredValue<bool>,
+    /// Whether this tab writes the device's log, or another tab does.
+    pub tab: RwSignal<TabRole>,
+}
+
+/// One tab of a browser writes a device's log (see `web::tabs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TabRole {
+    /// Start-up, before the browser answered.
+    Asking,
+    Writer,
+    /// Another tab writes: this one shows and saves nothing.
+    Reader,
 }
 
 /// How customers' personal data stands on this device.
@@ -176,6 +188,7 @@ impl Data {
             vault_record: StoredValue::new_local(None),
             sealed: StoredValue::new_local(Vec::new()),
             writes_while_locked: StoredValue::new(false),
+            tab: RwSignal::new(TabRole::Asking),
         };
         provide_context(data);
         leptos::task::spawn_local(async move { data.load().await });
@@ -183,6 +196,14 @@ impl Data {
     }
 
     async fn load(self) {
+        // Who writes is settled before anything is read: a tab that only
+        // shows must not sign, compact or create a device record.
+        let writes = crate::web::tabs::claim(move |writes| self.tab_changed(writes)).await;
+        self.tab.set(if writes {
+            TabRole::Writer
+        } else {
+            TabRole::Reader
+        });
         let store = Rc::new(Store::open(store::DB_NAME).await);
         self.fallback.set(store.is_fallback());
         let read = Phase::start("start: read and decode the events");
@@ -206,7 +227,9 @@ impl Data {
             Ok(Some(device)) => device,
             _ => {
                 let device = Device::new(random_id());
-                let _ = store.save_device(&device).await;
+                if writes {
+                    let _ = store.save_device(&device).await;
+                }
                 device
             }
         };
@@ -228,7 +251,7 @@ impl Data {
                     .chain
                     .as_ref()
                     .is_none_or(|c| c.seq != device.seq || c.key != keys.public);
-                if behind {
+                if behind && writes {
                     let id = device.id.clone();
                     let own = || own_events(&events, &id);
                     let signed = signing::sign(&keys, &mut device, &[], own).await;
@@ -247,8 +270,9 @@ impl Data {
         let needed = events.len().div_ceil(store::SEGMENT_SIZE) as u32;
         let sealable =
             log.plain_personal && !matches!(self.vault.get_untracked(), VaultState::Unavailable(_));
-        if sealable
-            || store.segment_count().await.unwrap_or(0) > needed + COMPACT_AFTER_EXTRA_SEGMENTS
+        if writes
+            && (sealable
+                || store.segment_count().await.unwrap_or(0) > needed + COMPACT_AFTER_EXTRA_SEGMENTS)
         {
             let _ = store.compact().await;
         }
@@ -326,6 +350,24 @@ impl Data {
         self.device.get().is_some()
     }
 
+    /// Whether this tab may save (no other tab of the browser writes).
+    pub fn writes(self) -> bool {
+        self.tab.get_untracked() == TabRole::Writer
+    }
+
+    /// The writer's part moved. Given back to a tab that was only showing,
+    /// what it shows may be behind what the other tab saved: it starts
+    /// again from the store (nothing it holds is unsaved: it saved nothing).
+    fn tab_changed(self, writes: bool) {
+        if writes {
+            if let Some(window) = web_sys::window() {
+                let _ = window.location().reload();
+            }
+        } else {
+            self.tab.set(TabRole::Reader);
+        }
+    }
+
     /// Writes events (and the device's counters) in one transaction, then shows them.
     async fn commit(self, new: Vec<Event>, device: Device) -> Result<(), StoreError> {
         self.commit_with(new, device, None, None).await
@@ -345,6 +387,9 @@ impl Data {
         };
         if self.refuses_writes() {
             return Err(StoreError::Locked);
+        }
+        if !self.writes() {
+            return Err(StoreError::OtherTab);
         }
         self.save.set(SaveState::Saving);
         let mut device = device;

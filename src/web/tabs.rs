@@ -1,0 +1,179 @@
+//! One tab writes a device's log. Every event a device writes is numbered
+//! (device, seq) and signed into the device's chain; two tabs of one
+//! browser writing at once would each take the next number, and every other
+//! device would refuse the pair as a forgery. The Web Locks API gives the
+//! writer's lock to one tab; the others show the data and save nothing.
+//! Tabs talk over a BroadcastChannel:
+//! - a tab that starts writing says so, and every tab that only shows then
+//!   queues for the lock: when the writer closes, the next one takes over;
+//! - "use it here" asks the writer to let go, and the asking tab is next.
+//!
+//! A tab that takes over starts again from the store (`Data` reloads it).
+//! Called through `Reflect`: web-sys has the Locks API only behind its
+//! unstable flag. A browser without it has no coordination, as before.
+
+use js_sys::{Function, Object, Promise, Reflect};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+const LOCK: &str = "gridcare-writer";
+const CHANNEL: &str = "gridcare-tabs";
+/// "Let go of the lock: I want to write."
+const HAND_OVER: &str = "hand-over";
+/// "I write now: queue behind me."
+const WRITING: &str = "writing";
+
+/// Hears whether this tab now writes (`true`) or only shows.
+type Role = Rc<dyn Fn(bool)>;
+
+thread_local! {
+    /// Resolving it releases the lock this tab holds.
+    static RELEASE: RefCell<Option<Function>> = const { RefCell::new(None) };
+    /// Whether this tab waits in the lock's queue.
+    static QUEUED: Cell<bool> = const { Cell::new(false) };
+    /// Who hears of a change of part (set by `claim`).
+    static ROLE: RefCell<Option<Role>> = const { RefCell::new(None) };
+    /// Kept for as long as the page lives, with its listener.
+    static CHANNEL_KEPT: RefCell<Option<web_sys::BroadcastChannel>> = const { RefCell::new(None) };
+}
+
+fn locks() -> Option<JsValue> {
+    let navigator = web_sys::window()?.navigator();
+    Reflect::get(&navigator, &"locks".into())
+        .ok()
+        .filter(|l| !l.is_undefined() && !l.is_null())
+}
+
+/// Asks for the writer's lock. `answer` hears whether this tab got it: at
+/// once with `if_available`, else once it is free. `false`: no Locks API.
+fn request(if_available: bool, answer: impl FnOnce(bool) + 'static) -> bool {
+    let Some(locks) = locks() else {
+        return false;
+    };
+    let Some(request) = Reflect::get(&locks, &"request".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<Function>().ok())
+    else {
+        return false;
+    };
+    let options = Object::new();
+    if if_available {
+        let _ = Reflect::set(&options, &"ifAvailable".into(), &true.into());
+    }
+    let callback = Closure::once_into_js(move |lock: JsValue| -> JsValue {
+        if lock.is_null() {
+            answer(false);
+            return JsValue::UNDEFINED;
+        }
+        // Held until `RELEASE` is called, or the page goes away.
+        let hold = Promise::new(&mut |resolve, _| {
+            RELEASE.with(|r| *r.borrow_mut() = Some(resolve));
+        });
+        answer(true);
+        hold.into()
+    });
+    request
+        .call3(&locks, &LOCK.into(), &options, &callback)
+        .is_ok()
+}
+
+fn post(message: &str) {
+    CHANNEL_KEPT.with(|c| {
+        if let Some(channel) = c.borrow().as_ref() {
+            let _ = channel.post_message(&message.into());
+        }
+    });
+}
+
+fn holds() -> bool {
+    RELEASE.with(|r| r.borrow().is_some())
+}
+
+/// Queues for the lock (once), then tells the role it writes.
+fn queue() {
+    if holds() || QUEUED.get() {
+        return;
+    }
+    QUEUED.set(true);
+    request(false, |got| {
+        QUEUED.set(false);
+        if got {
+            if let Some(role) = ROLE.with(|r| r.borrow().clone()) {
+                role(true);
+            }
+        }
+    });
+}
+
+/// Takes the lock if it is free now. `None`: no Locks API.
+async fn try_lock() -> Option<bool> {
+    let mut resolve = None;
+    let answered = Promise::new(&mut |r, _| resolve = Some(r));
+    let resolve = resolve?;
+    if !request(true, move |got| {
+        let _ = resolve.call1(&JsValue::NULL, &got.into());
+    }) {
+        return None;
+    }
+    JsFuture::from(answered).await.ok()?.as_bool()
+}
+
+/// Takes the writer's part if no other tab has it. `role` hears every change
+/// after the first answer, which this returns: `true` when this tab writes.
+pub async fn claim(role: impl Fn(bool) + 'static) -> bool {
+    ROLE.with(|r| *r.borrow_mut() = Some(Rc::new(role)));
+    // A reload's previous page may hold the lock a moment longer than it
+    // lives: asked again for a second before this tab takes it as taken.
+    let mut writes = None;
+    for _ in 0..5 {
+        writes = try_lock().await;
+        if writes != Some(false) {
+            break;
+        }
+        crate::web::tasks::sleep(250).await;
+    }
+    let Some(writes) = writes else {
+        return true;
+    };
+    listen();
+    if writes {
+        post(WRITING);
+    } else {
+        queue();
+    }
+    writes
+}
+
+fn listen() {
+    let Ok(channel) = web_sys::BroadcastChannel::new(CHANNEL) else {
+        return;
+    };
+    let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(|ev: web_sys::MessageEvent| {
+        match ev.data().as_string().as_deref() {
+            // Another tab asked to write: this one lets go and says so. It
+            // queues again once that tab writes.
+            Some(HAND_OVER) => {
+                if let Some(release) = RELEASE.with(|r| r.borrow_mut().take()) {
+                    if let Some(role) = ROLE.with(|r| r.borrow().clone()) {
+                        role(false);
+                    }
+                    let _ = release.call0(&JsValue::NULL);
+                }
+            }
+            Some(WRITING) => queue(),
+            _ => {}
+        }
+    });
+    channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    CHANNEL_KEPT.with(|c| *c.borrow_mut() = Some(channel));
+}
+
+/// "Use it here": this tab queues first, then asks the writer to let go.
+pub fn ask_to_hand_over() {
+    queue();
+    post(HAND_OVER);
+}
