@@ -487,3 +487,17 @@ mod vault {
         );
     }
 }
+
+/// The browser's modules leave the n-gram model out and fetch it beside
+/// them (`web::model`): what that fetch brings installs, and anything else
+/// is refused with the rules still deciding.
+#[wasm_bindgen_test]
+fn the_n_gram_model_installs_from_its_file() {
+    use gridcare::domain::classify::{install_shipped_model, shipped_model_ready};
+    assert!(install_shipped_model(b"<html>not found</html>").is_err());
+    let gzip = include_bytes!("../crates/core/src/domain/data/model.json.gz");
+    install_shipped_model(gzip).expect("the shipped model reads");
+    assert!(shipped_model_ready());
+    // Installed once: a second copy changes nothing.
+    assert_eq!(install_shipped_model(gzip), Ok(false));
+}

@@ -10,6 +10,7 @@ pub mod id_worker;
 pub mod idle;
 pub mod import;
 pub mod keys;
+pub mod model;
 pub mod network;
 pub mod notify;
 pub mod photos;

@@ -126,3 +126,19 @@ test('corrected tickets teach the table: a candidate keyword is added in one ste
   assert.deepEqual(page.problems, []);
   await context.close();
 });
+
+test('the n-gram model arrives beside the app, and the try-out consults it', async () => {
+  const context = await browser.newContext();
+  const page = await openPage(context);
+  // Not in the wasm: fetched once the first screen is up.
+  const model = page.waitForResponse((r) => new URL(r.url()).pathname === '/model.json.gz');
+  await page.goto(server.url + '/rules');
+  await appReady(page);
+  assert.equal((await model).status(), 200);
+  // A complaint put as a question: the rules alone read a consultation; the
+  // model overrules them, and the decision names it.
+  await page.fill('#try-text', '上个月明明交了 这个月又让我补上月的 你们系统是不是有bug');
+  await page.waitForFunction(() => /model\.kind/.test(document.querySelector('.rules-fired')?.innerText ?? ''));
+  assert.deepEqual(page.problems, []);
+  await context.close();
+});

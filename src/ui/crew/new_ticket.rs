@@ -181,6 +181,7 @@ pub fn NewTicketPage() -> impl IntoView {
     };
     let engine_for_live = engine.clone();
     let live = Memo::new(move |_| {
+        crate::ui::state::engine::track_model();
         let text = text.get();
         (!text.trim().is_empty())
             .then(|| engine_for_live.classifier.classify(&text, &manual_facts()))

@@ -64,6 +64,7 @@ fn TryClassifier() -> impl IntoView {
     let engine = use_engine();
     let text = RwSignal::new(String::new());
     let result = Memo::new(move |_| {
+        crate::ui::state::engine::track_model();
         let text = text.get();
         (!text.trim().is_empty()).then(|| engine.classifier.classify(&text, &Facts::default()))
     });

@@ -23,11 +23,33 @@ impl EngineCell {
     }
 }
 
-/// Builds the engine from the shipped data and shares it as context.
+/// Whether the n-gram model is in place (`web::model`): what classifies
+/// live reads it, so that it classifies again when the model arrives.
+#[derive(Clone, Copy)]
+pub struct ModelReady(pub RwSignal<bool>);
+
+/// Builds the engine from the shipped data and shares it as context, and
+/// fetches the n-gram model beside it.
 pub fn provide_engine() -> EngineCell {
     let cell = EngineCell(RwSignal::new(Arc::new(Engine::shipped())));
     provide_context(cell);
+    let ready = ModelReady(RwSignal::new(crate::domain::classify::shipped_model_ready()));
+    provide_context(ready);
+    leptos::task::spawn_local(async move {
+        match crate::web::model::load().await {
+            Ok(installed) => ready.0.set(installed),
+            // The rules decide alone; the console says why, for support.
+            Err(e) => leptos::logging::warn!("the n-gram model was not loaded: {e}"),
+        }
+    });
     cell
+}
+
+/// Tracks the model's arrival (for a memo that classifies).
+pub fn track_model() {
+    if let Some(ready) = use_context::<ModelReady>() {
+        ready.0.track();
+    }
 }
 
 /// The engine in force now. Screens read it when they are built; the app

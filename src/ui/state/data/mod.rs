@@ -498,6 +498,9 @@ impl Data {
     /// A new ticket: a number from this device's counter, the engine's
     /// classification, both events saved in one transaction. Returns its id.
     pub async fn new_ticket(self, intake: Intake) -> Result<String, StoreError> {
+        // A ticket taken in the first moments is classified with the model
+        // too, as it will be on every screen later.
+        crate::web::model::settled(5_000).await;
         let Some(mut device) = self.device.get_untracked() else {
             return Err(StoreError::NotReady);
         };

@@ -153,6 +153,32 @@ enum ModelRef {
 
 static SHIPPED_MODEL: std::sync::OnceLock<ModelScorers> = std::sync::OnceLock::new();
 
+/// The shipped model, built in: made ready on first use.
+#[cfg(feature = "embedded-model")]
+fn shipped_model() -> Option<&'static ModelScorers> {
+    Some(SHIPPED_MODEL.get_or_init(|| ModelScorers::new(&Model::shipped())))
+}
+
+/// The shipped model, once installed (see [`install_shipped_model`]).
+#[cfg(not(feature = "embedded-model"))]
+fn shipped_model() -> Option<&'static ModelScorers> {
+    SHIPPED_MODEL.get()
+}
+
+/// Installs the shipped model where the build does not carry it (the
+/// browser fetches `model.json.gz` beside its modules). Until then the
+/// rules decide alone, and their decisions say so. `Ok(false)`: one was
+/// already in place.
+pub fn install_shipped_model(gzip: &[u8]) -> Result<bool, String> {
+    let model = Model::from_gzip(gzip)?;
+    Ok(SHIPPED_MODEL.set(ModelScorers::new(&model)).is_ok())
+}
+
+/// Whether classifiers built with [`Classifier::new`] consult the model.
+pub fn shipped_model_ready() -> bool {
+    cfg!(feature = "embedded-model") || SHIPPED_MODEL.get().is_some()
+}
+
 /// The model's two fields, ready to score.
 #[derive(Clone, Debug)]
 struct ModelScorers {
@@ -310,9 +336,7 @@ impl Classifier {
     fn model(&self) -> Option<&ModelScorers> {
         match &self.model {
             ModelRef::None => None,
-            ModelRef::Shipped => {
-                Some(SHIPPED_MODEL.get_or_init(|| ModelScorers::new(&Model::shipped())))
-            }
+            ModelRef::Shipped => shipped_model(),
             ModelRef::Own(m) => Some(m),
         }
     }

@@ -19,7 +19,8 @@ use serde::{Deserialize, Serialize};
 /// The n-gram lengths the model reads: single characters, pairs, triples.
 const ORDERS: [usize; 3] = [1, 2, 3];
 
-/// The shipped model, gzip-compressed JSON.
+/// The shipped model, gzip-compressed JSON (where it is built in).
+#[cfg(feature = "embedded-model")]
 pub const SHIPPED: &[u8] = include_bytes!("../data/model.json.gz");
 
 /// What the model learned, for each field it may decide.
@@ -87,13 +88,18 @@ pub struct Known(Vec<(u64, u32)>);
 
 impl Model {
     /// The model shipped with this build.
+    #[cfg(feature = "embedded-model")]
     pub fn shipped() -> Model {
         Model::from_gzip(SHIPPED).expect("the shipped model reads")
     }
 
-    /// A model from its gzip-compressed JSON.
+    /// A model from its gzip-compressed JSON, or from the JSON itself (a
+    /// web server may have undone the compression on the way).
     pub fn from_gzip(bytes: &[u8]) -> Result<Model, String> {
         use std::io::Read;
+        if !bytes.starts_with(&[0x1f, 0x8b]) {
+            return serde_json::from_slice(bytes).map_err(|e| e.to_string());
+        }
         let mut json = String::new();
         flate2::read::GzDecoder::new(bytes)
             .read_to_string(&mut json)
