@@ -118,7 +118,14 @@ async fn try_lock() -> Option<bool> {
     }) {
         return None;
     }
-    JsFuture::from(answered).await.ok()?.as_bool()
+    // A request the browser refuses outright (a page being torn down) never
+    // calls back: after 3 s this tab goes on as a browser without locks.
+    let answer = Box::pin(JsFuture::from(answered));
+    let timeout = Box::pin(crate::web::tasks::sleep(3_000));
+    match futures::future::select(answer, timeout).await {
+        futures::future::Either::Left((Ok(got), _)) => got.as_bool(),
+        _ => None,
+    }
 }
 
 /// Takes the writer's part if no other tab has it. `role` hears every change
