@@ -50,6 +50,11 @@ pub async fn load() -> Result<bool, String> {
     installed
 }
 
+/// Whether the model is being fetched now.
+pub fn loading() -> bool {
+    LOADING.get()
+}
+
 /// Waits (at most `ms`) for a fetch under way to end, so that a ticket
 /// recorded in the first moments is classified as it will be later.
 pub async fn settled(ms: i32) {

@@ -28,6 +28,8 @@ const WRITING: &str = "writing";
 
 /// Hears whether this tab now writes (`true`) or only shows.
 type Role = Rc<dyn Fn(bool)>;
+/// Says whether a write of this tab is under way.
+type Busy = Rc<dyn Fn() -> bool>;
 
 thread_local! {
     /// Resolving it releases the lock this tab holds.
@@ -36,6 +38,9 @@ thread_local! {
     static QUEUED: Cell<bool> = const { Cell::new(false) };
     /// Who hears of a change of part (set by `claim`).
     static ROLE: RefCell<Option<Role>> = const { RefCell::new(None) };
+    /// Whether a write of this tab is under way (set by `claim`): the lock
+    /// is let go only once it ended.
+    static BUSY: RefCell<Option<Busy>> = const { RefCell::new(None) };
     /// Kept for as long as the page lives, with its listener.
     static CHANNEL_KEPT: RefCell<Option<web_sys::BroadcastChannel>> = const { RefCell::new(None) };
 }
@@ -99,59 +104,103 @@ fn queue() {
     }
     QUEUED.set(true);
     request(false, |got| {
-        QUEUED.set(false);
         if got {
-            if let Some(role) = ROLE.with(|r| r.borrow().clone()) {
-                role(true);
-            }
+            take_turn();
+        } else {
+            QUEUED.set(false);
         }
     });
 }
 
-/// Takes the lock if it is free now. `None`: no Locks API.
-async fn try_lock() -> Option<bool> {
+/// The browser's first answer to this tab.
+#[derive(Clone, Copy, PartialEq)]
+enum Answer {
+    Granted,
+    Taken,
+    /// No Locks API: nothing to coordinate with.
+    NoApi,
+    /// No answer in time (a request the browser refused outright never
+    /// calls back). A grant that comes later counts as a turn in the queue.
+    Silent,
+}
+
+/// Takes the lock if it is free now.
+async fn try_lock() -> Answer {
     let mut resolve = None;
     let answered = Promise::new(&mut |r, _| resolve = Some(r));
-    let resolve = resolve?;
+    let Some(resolve) = resolve else {
+        return Answer::NoApi;
+    };
+    let late = Rc::new(Cell::new(false));
+    let late_for_answer = late.clone();
     if !request(true, move |got| {
-        let _ = resolve.call1(&JsValue::NULL, &got.into());
+        if late_for_answer.get() {
+            if got {
+                take_turn();
+            }
+        } else {
+            let _ = resolve.call1(&JsValue::NULL, &got.into());
+        }
     }) {
-        return None;
+        return Answer::NoApi;
     }
-    // A request the browser refuses outright (a page being torn down) never
-    // calls back: after 3 s this tab goes on as a browser without locks.
     let answer = Box::pin(JsFuture::from(answered));
     let timeout = Box::pin(crate::web::tasks::sleep(3_000));
     match futures::future::select(answer, timeout).await {
-        futures::future::Either::Left((Ok(got), _)) => got.as_bool(),
-        _ => None,
+        futures::future::Either::Left((Ok(got), _)) if got.as_bool() == Some(true) => {
+            Answer::Granted
+        }
+        futures::future::Either::Left(_) => Answer::Taken,
+        futures::future::Either::Right(_) => {
+            late.set(true);
+            Answer::Silent
+        }
+    }
+}
+
+/// This tab was given the lock after waiting: it writes from now on.
+fn take_turn() {
+    QUEUED.set(false);
+    if let Some(role) = ROLE.with(|r| r.borrow().clone()) {
+        role(true);
     }
 }
 
 /// Takes the writer's part if no other tab has it. `role` hears every change
 /// after the first answer, which this returns: `true` when this tab writes.
-pub async fn claim(role: impl Fn(bool) + 'static) -> bool {
+/// `busy` says whether a write is under way: handing over waits for it.
+pub async fn claim(role: impl Fn(bool) + 'static, busy: impl Fn() -> bool + 'static) -> bool {
     ROLE.with(|r| *r.borrow_mut() = Some(Rc::new(role)));
+    BUSY.with(|b| *b.borrow_mut() = Some(Rc::new(busy)));
     // A reload's previous page may hold the lock a moment longer than it
     // lives: asked again for a second before this tab takes it as taken.
-    let mut writes = None;
+    let mut answer = Answer::Taken;
     for _ in 0..5 {
-        writes = try_lock().await;
-        if writes != Some(false) {
+        answer = try_lock().await;
+        if answer != Answer::Taken {
             break;
         }
         crate::web::tasks::sleep(250).await;
     }
-    let Some(writes) = writes else {
-        return true;
-    };
-    listen();
-    if writes {
-        post(WRITING);
-    } else {
-        queue();
+    match answer {
+        Answer::NoApi => true,
+        Answer::Granted => {
+            listen();
+            post(WRITING);
+            true
+        }
+        // A silent browser counts as taken: this tab shows, and writes
+        // only once given the lock.
+        Answer::Taken | Answer::Silent => {
+            listen();
+            if answer == Answer::Taken {
+                queue();
+            } else {
+                QUEUED.set(true);
+            }
+            false
+        }
     }
-    writes
 }
 
 fn listen() {
@@ -162,13 +211,21 @@ fn listen() {
         match ev.data().as_string().as_deref() {
             // Another tab asked to write: this one lets go and says so. It
             // queues again once that tab writes.
-            Some(HAND_OVER) => {
-                if let Some(release) = RELEASE.with(|r| r.borrow_mut().take()) {
-                    if let Some(role) = ROLE.with(|r| r.borrow().clone()) {
-                        role(false);
-                    }
-                    let _ = release.call0(&JsValue::NULL);
+            Some(HAND_OVER) if holds() => {
+                // Shows at once, saves nothing more, and lets go once
+                // the write under way (signing, the transaction) ended.
+                if let Some(role) = ROLE.with(|r| r.borrow().clone()) {
+                    role(false);
                 }
+                wasm_bindgen_futures::spawn_local(async {
+                    let busy = BUSY.with(|b| b.borrow().clone());
+                    while busy.as_ref().is_some_and(|busy| busy()) {
+                        crate::web::tasks::sleep(50).await;
+                    }
+                    if let Some(release) = RELEASE.with(|r| r.borrow_mut().take()) {
+                        let _ = release.call0(&JsValue::NULL);
+                    }
+                });
             }
             Some(WRITING) => queue(),
             _ => {}

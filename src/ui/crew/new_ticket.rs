@@ -206,48 +206,61 @@ pub fn NewTicketPage() -> impl IntoView {
             return errors.set(found);
         }
         errors.set(Vec::new());
-        let engine_choice = live.get_untracked();
-        let correction = corrected().then(|| {
-            let base = engine_choice.clone();
-            let sub = Some(subcategory.get_untracked())
-                .filter(|s| !s.is_empty())
-                .or(base.as_ref().and_then(|c| c.subcategory.clone()));
-            let category = sub
-                .as_deref()
-                .and_then(|s| engine_for_submit.table().subcategory(s))
-                .map(|(c, _)| c.code.clone())
-                .or(base.as_ref().map(|c| c.category.clone()))
-                .unwrap_or_else(|| "other".into());
-            Correction {
-                kind: Some(kind.get_untracked())
-                    .filter(|k| !k.is_empty())
-                    .or(base.as_ref().map(|c| c.kind.clone()))
-                    .unwrap_or_else(|| "complaint".into()),
-                category,
-                subcategory: sub,
-                grade: grade
-                    .get_untracked()
-                    .parse()
-                    .ok()
-                    .or(base.as_ref().and_then(|c| c.grade)),
-                reason: reason.get_untracked().trim().to_string(),
-            }
-        });
-        let some = |s: String| Some(s.trim().to_string()).filter(|s| !s.is_empty());
-        let intake = Intake {
-            author: data.author(),
-            channel: CHANNELS[channel.get_untracked()].0,
-            text: text.get_untracked().trim().to_string(),
-            facts: manual_facts(),
-            contact: Contact {
-                name: some(name.get_untracked()),
-                phone: some(phone.get_untracked()),
-                address: some(address.get_untracked()),
-            },
-            station: None,
-            correction,
+        // A correction keeps what the engine said for the fields left
+        // alone: what it says with the model, as the ticket will store.
+        let engine_for_submit = engine_for_submit.clone();
+        let finish = move || {
+            let engine_choice = live.get_untracked();
+            let correction = corrected().then(|| {
+                let base = engine_choice.clone();
+                let sub = Some(subcategory.get_untracked())
+                    .filter(|s| !s.is_empty())
+                    .or(base.as_ref().and_then(|c| c.subcategory.clone()));
+                let category = sub
+                    .as_deref()
+                    .and_then(|s| engine_for_submit.table().subcategory(s))
+                    .map(|(c, _)| c.code.clone())
+                    .or(base.as_ref().map(|c| c.category.clone()))
+                    .unwrap_or_else(|| "other".into());
+                Correction {
+                    kind: Some(kind.get_untracked())
+                        .filter(|k| !k.is_empty())
+                        .or(base.as_ref().map(|c| c.kind.clone()))
+                        .unwrap_or_else(|| "complaint".into()),
+                    category,
+                    subcategory: sub,
+                    grade: grade
+                        .get_untracked()
+                        .parse()
+                        .ok()
+                        .or(base.as_ref().and_then(|c| c.grade)),
+                    reason: reason.get_untracked().trim().to_string(),
+                }
+            });
+            let some = |s: String| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+            let intake = Intake {
+                author: data.author(),
+                channel: CHANNELS[channel.get_untracked()].0,
+                text: text.get_untracked().trim().to_string(),
+                facts: manual_facts(),
+                contact: Contact {
+                    name: some(name.get_untracked()),
+                    phone: some(phone.get_untracked()),
+                    address: some(address.get_untracked()),
+                },
+                station: None,
+                correction,
+            };
+            create.dispatch_local(intake);
         };
-        create.dispatch_local(intake);
+        if crate::web::model::loading() {
+            leptos::task::spawn_local(async move {
+                crate::web::model::settled(5_000).await;
+                finish();
+            });
+        } else {
+            finish();
+        }
     };
     let error_for = move |field: &'static str| {
         move || {

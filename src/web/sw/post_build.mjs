@@ -62,6 +62,10 @@ writeFileSync(join(staging, '_headers'), [
   '  Cache-Control: no-cache',
   '/index.html',
   '  Cache-Control: no-cache',
+  // Its name carries no hash: a new build's precache must not take an
+  // older model from the HTTP cache.
+  '/model.json.gz',
+  '  Cache-Control: no-cache',
   ...shells.slice(1).flatMap((name) => [`/${name}`, '  Cache-Control: no-cache']),
   '',
 ].join('\n'));

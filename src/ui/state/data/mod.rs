@@ -114,6 +114,25 @@ pub struct Data {
     writes_while_locked: StoredValue<bool>,
     /// Whether this tab writes the device's log, or another tab does.
     pub tab: RwSignal<TabRole>,
+    /// Writes under way (start-up's, saves): a hand-over to another tab
+    /// waits for them to end.
+    writing: StoredValue<u32>,
+}
+
+/// Counts a write under way for as long as it lives.
+struct Writing(Data);
+
+impl Writing {
+    fn start(data: Data) -> Writing {
+        data.writing.update_value(|n| *n += 1);
+        Writing(data)
+    }
+}
+
+impl Drop for Writing {
+    fn drop(&mut self) {
+        self.0.writing.update_value(|n| *n = n.saturating_sub(1));
+    }
 }
 
 /// One tab of a browser writes a device's log (see `web::tabs`).
@@ -189,6 +208,7 @@ impl Data {
             sealed: StoredValue::new_local(Vec::new()),
             writes_while_locked: StoredValue::new(false),
             tab: RwSignal::new(TabRole::Asking),
+            writing: StoredValue::new(0),
         };
         provide_context(data);
         leptos::task::spawn_local(async move { data.load().await });
@@ -198,12 +218,19 @@ impl Data {
     async fn load(self) {
         // Who writes is settled before anything is read: a tab that only
         // shows must not sign, compact or create a device record.
-        let writes = crate::web::tabs::claim(move |writes| self.tab_changed(writes)).await;
+        let writes = crate::web::tabs::claim(
+            move |writes| self.tab_changed(writes),
+            move || self.writing.get_value() > 0,
+        )
+        .await;
         self.tab.set(if writes {
             TabRole::Writer
         } else {
             TabRole::Reader
         });
+        // Start-up's own writes (device record, signature, compaction) end
+        // before a hand-over lets go.
+        let _writing = writes.then(|| Writing::start(self));
         let store = Rc::new(Store::open(store::DB_NAME).await);
         self.fallback.set(store.is_fallback());
         let read = Phase::start("start: read and decode the events");
@@ -391,6 +418,7 @@ impl Data {
         if !self.writes() {
             return Err(StoreError::OtherTab);
         }
+        let _writing = Writing::start(self);
         self.save.set(SaveState::Saving);
         let mut device = device;
         if let Some(keys) = self.keys.get_value() {
@@ -640,6 +668,9 @@ impl Data {
         let Some(mut device) = self.device.get_untracked() else {
             return Err(StoreError::NotReady);
         };
+        if !self.writes() {
+            return Err(StoreError::OtherTab);
+        }
         let unseen = Phase::start("import: pick the new events");
         // Moved, not copied, when nothing else holds the bundle.
         let bundle = Arc::try_unwrap(preview.bundle).unwrap_or_else(|shared| (*shared).clone());
@@ -668,6 +699,9 @@ impl Data {
         let Some(store) = self.store.get_value() else {
             return Err(StoreError::NotReady);
         };
+        if !self.writes() {
+            return Err(StoreError::OtherTab);
+        }
         let hash = crate::domain::event::sha256_id(bytes);
         let data = base64::engine::general_purpose::STANDARD.encode(bytes);
         store.put_attachment(&hash, mime, &data).await?;
@@ -785,6 +819,10 @@ impl Data {
         // A locked device holds customers' data masked: nothing to export.
         if self.vault.get_untracked() == VaultState::Locked {
             return Err(StoreError::Locked);
+        }
+        // An export is counted on the device (what went out when).
+        if !self.writes() {
+            return Err(StoreError::OtherTab);
         }
         let now = Utc::now();
         let choosing = Phase::start("export: choose the events");

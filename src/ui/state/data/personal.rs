@@ -89,6 +89,9 @@ impl Data {
 
     /// Sets (or changes) the passphrase that keeps the vault's key.
     pub async fn set_passphrase(self, current: &str, new: &str) -> Result<(), StoreError> {
+        if !self.writes() {
+            return Err(StoreError::OtherTab);
+        }
         let (Some(record), Some(store)) = (self.vault_record.get_value(), self.store.get_value())
         else {
             return Err(StoreError::NotReady);
