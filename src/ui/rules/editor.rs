@@ -134,6 +134,33 @@ fn apply_draft(fields: &Fields, drafted: &[Drafted]) {
     }
 }
 
+/// "Your unsaved changes were restored", with the button that drops them
+/// (`form`: the editor, which names the test ids).
+#[component]
+fn DraftRestored(
+    form: &'static str,
+    message: Key,
+    restored: RwSignal<bool>,
+    on_discard: Callback<leptos::ev::MouseEvent>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Show when=move || restored.get()>
+            <p role="status" class="draft-note" data-testid=format!("{form}-draft-restored")>
+                {i18n.t(message)}
+                " "
+                <button
+                    type="button"
+                    data-testid=format!("{form}-draft-discard")
+                    on:click=move |ev| on_discard.run(ev)
+                >
+                    {i18n.t(Key::DiscardChanges)}
+                </button>
+            </p>
+        </Show>
+    }
+}
+
 #[derive(Clone, Copy)]
 struct Field {
     label: &'static str,
@@ -373,19 +400,12 @@ pub fn RulesEditor() -> impl IntoView {
         <section class="rules-editor" data-testid="rules-editor">
             <h2>{i18n.t(Key::EditRules)}</h2>
             <p class="meta">{i18n.t(Key::EditRulesHint)}</p>
-            <Show when=move || restored.get()>
-                <p role="status" class="draft-note" data-testid="rules-draft-restored">
-                    {i18n.t(Key::RulesDraftRestored)}
-                    " "
-                    <button
-                        type="button"
-                        data-testid="rules-draft-discard"
-                        on:click=discard.clone()
-                    >
-                        {i18n.t(Key::DiscardChanges)}
-                    </button>
-                </p>
-            </Show>
+            <DraftRestored
+                form="rules"
+                message=Key::RulesDraftRestored
+                restored
+                on_discard=Callback::new(discard)
+            />
             {move || {
                 stale
                     .get()
@@ -722,19 +742,12 @@ pub fn CalendarEditor() -> impl IntoView {
     view! {
         <section class="calendar-editor" data-testid="calendar-editor">
             <h3>{i18n.t(Key::EditCalendar)}</h3>
-            <Show when=move || restored.get()>
-                <p role="status" class="draft-note" data-testid="calendar-draft-restored">
-                    {i18n.t(Key::CalendarDraftRestored)}
-                    " "
-                    <button
-                        type="button"
-                        data-testid="calendar-draft-discard"
-                        on:click=move |_| clear()
-                    >
-                        {i18n.t(Key::DiscardChanges)}
-                    </button>
-                </p>
-            </Show>
+            <DraftRestored
+                form="calendar"
+                message=Key::CalendarDraftRestored
+                restored
+                on_discard=Callback::new(move |_| clear())
+            />
             <label class="file-button button secondary">
                 {i18n.t(Key::ImportCalendarYear)}
                 <input
