@@ -8,7 +8,7 @@ use super::Failure;
 use crate::domain::bundle::{merge_bundles, Bundle, Held, Validation};
 use crate::domain::couch::{
     documents_for, AttachmentDoc, Coverage, DocRange, EventDoc, GroupFile, Refusal as CouchRefusal,
-    ATTACHMENT_TYPE, DESIGN,
+    ATTACHMENT_TYPE, DESIGN, MAX_CONFLICTS,
 };
 use crate::domain::event::Event;
 use crate::domain::trust::records::absorb;
@@ -229,6 +229,32 @@ impl Database {
     }
 
     /// The documents whose ids lie in `[start, end]`, with their content.
+    /// The revisions a document's `_conflicts` lists, each as a document
+    /// (at most [`MAX_CONFLICTS`], as the app reads).
+    fn conflicts_of(&self, doc: &Value) -> Result<Vec<Value>, Failure> {
+        let id = doc["_id"].as_str().unwrap_or_default();
+        doc["_conflicts"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .take(MAX_CONFLICTS)
+            .filter_map(|rev| {
+                let path = format!("{}?rev={}", escape(id), escape(rev));
+                match self.call("GET", &path, None) {
+                    Ok((200, doc)) => Some(Ok(doc)),
+                    // Settled on the server since it was listed.
+                    Ok((404, _)) => None,
+                    Ok((status, value)) => Some(Err(Failure(format!(
+                        "{}: {id} revision {rev}: the server answered {status}: {value}",
+                        self.url
+                    )))),
+                    Err(e) => Some(Err(e)),
+                }
+            })
+            .collect()
+    }
+
     fn docs_between(&self, start: &str, end: &str) -> Result<Vec<Value>, Failure> {
         let mut docs = Vec::new();
         let mut from = start.to_string();
@@ -237,7 +263,7 @@ impl Database {
             let page = self.expect_ok(
                 "GET",
                 &format!(
-                    "_all_docs?include_docs=true&limit={PAGE}&skip={skip}&startkey={}&endkey={}",
+                    "_all_docs?include_docs=true&conflicts=true&limit={PAGE}&skip={skip}&startkey={}&endkey={}",
                     encode(&Value::from(from.as_str())),
                     encode(&Value::from(end))
                 ),
@@ -251,6 +277,10 @@ impl Database {
                 }
                 if row["doc"].is_object() {
                     docs.push(row["doc"].clone());
+                    // Other revisions CouchDB keeps of the document (a
+                    // second version written beside it): read too, so
+                    // the checks can tell the genuine one.
+                    docs.append(&mut self.conflicts_of(&row["doc"])?);
                 }
             }
             if n < PAGE {
@@ -268,6 +298,11 @@ fn encode(value: &Value) -> String {
         Value::String(s) if s.chars().all(|c| c.is_ascii_digit()) => s.clone(),
         other => other.to_string(),
     };
+    escape(&text)
+}
+
+/// Text percent-encoded for a URL's path or query.
+fn escape(text: &str) -> String {
     let mut out = String::new();
     for b in text.bytes() {
         match b {

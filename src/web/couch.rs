@@ -282,7 +282,7 @@ impl Remote {
             None => (start, 0),
         };
         let path = format!(
-            "_all_docs?include_docs=true&startkey={}&endkey={}&limit={limit}&skip={skip}",
+            "_all_docs?include_docs=true&conflicts=true&startkey={}&endkey={}&limit={limit}&skip={skip}",
             encode(&Value::from(start).to_string()),
             encode(&Value::from(end).to_string())
         );
@@ -296,6 +296,30 @@ impl Remote {
             .map(|mut row| row["doc"].take())
             .filter(Value::is_object)
             .collect())
+    }
+
+    /// The revisions a document's `_conflicts` lists (versions CouchDB
+    /// keeps beside the one it shows), each as a document; at most
+    /// [`crate::domain::couch::MAX_CONFLICTS`], so that a flood of them cannot stall a pull.
+    pub async fn conflicts_of(&self, doc: &Value) -> Result<Vec<Value>, CouchError> {
+        let id = doc["_id"].as_str().unwrap_or_default();
+        let mut docs = Vec::new();
+        let revs = doc["_conflicts"].as_array().into_iter().flatten();
+        for rev in revs
+            .filter_map(Value::as_str)
+            .take(crate::domain::couch::MAX_CONFLICTS)
+        {
+            match self
+                .get(&format!("{}?rev={}", encode(id), encode(rev)))
+                .await
+            {
+                Ok(doc) => docs.push(doc),
+                // Settled on the server since it was listed.
+                Err(CouchError::NoDatabase) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(docs)
     }
 
     /// Documents by id (attachments).

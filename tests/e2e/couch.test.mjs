@@ -157,6 +157,47 @@ test('a document changed on the server is refused and named; the rest arrives', 
   await t.context.close();
 });
 
+test('a second version of a document, shown by the server in its place, does not hide the genuine one', async () => {
+  // CouchDB keeps both revisions of a document written twice by
+  // replication (new_edits: false) and shows the one whose revision sorts
+  // last; the genuine one is then only a conflict.
+  const all = await (await fetch(`${couch.db}/_all_docs?include_docs=true`, { headers: couch.admin })).json();
+  const genuine = all.rows.map((r) => r.doc).find((d) => d._id.startsWith('ev:') && d.events.some((e) => JSON.parse(e).type === 'created'));
+  const at = genuine.events.findIndex((e) => JSON.parse(e).type === 'created');
+  const created = JSON.parse(genuine.events[at]);
+  const number = created.number;
+  const forged = { ...genuine, _rev: '1-ffffffffffffffffffffffffffffffff', events: [...genuine.events] };
+  forged.events[at] = JSON.stringify({ ...created, text: '已处理完毕，无需回访' });
+  // Apache CouchDB hands validate_doc_update no old document for a new
+  // branch written this way, so a member can do it there; pouchdb-server
+  // hands it the winning one, which the design document refuses. The
+  // design document is taken away for the write to make what CouchDB
+  // allows, then installed again.
+  const design = `${couch.db}/_design/gridcare`;
+  const { _rev } = await (await fetch(design, { headers: couch.admin })).json();
+  assert.equal((await fetch(`${design}?rev=${_rev}`, { method: 'DELETE', headers: couch.admin })).status, 200);
+  const put = await fetch(`${couch.db}/_bulk_docs`, {
+    method: 'POST', headers: { ...couch.admin, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ new_edits: false, docs: [forged] }),
+  });
+  assert.equal(put.status, 201);
+  assert.deepEqual(await put.json(), []);
+  execFileSync(join(root, 'target', 'debug', 'gridcare'), ['couch-setup', couch.db, '--user', 'admin'], { encoding: 'utf8', env: { ...process.env, GRIDCARE_COUCH_PASSWORD: 'admin' } });
+  const shown = await (await fetch(`${couch.db}/${encodeURIComponent(genuine._id)}?conflicts=true`, { headers: couch.admin })).json();
+  assert.equal(shown._rev, forged._rev, 'the server shows the second version');
+  assert.deepEqual(shown._conflicts, [genuine._rev]);
+
+  const t = await tablet(null);
+  await logIn(t.page);
+  const refused = t.page.locator(`[data-testid="sync-refused"] li[data-doc="${genuine._id}"]`);
+  await refused.waitFor({ timeout: 60_000 });
+  assert.match(await refused.innerText(), /另一个版本|未通过校验/);
+  await waitRows(t.page, 30);
+  assert.ok(await queueRow(t.page, number), `ticket ${number}, created in the genuine document, arrived`);
+  assert.equal(await t.page.locator('text=已处理完毕，无需回访').count(), 0);
+  await t.context.close();
+});
+
 test('with the server stopped the app keeps working and says so; it catches up by itself', async () => {
   const a = await tablet(null);
   await logIn(a.page);
@@ -291,6 +332,20 @@ test('a supervisor follows a second station: its tickets arrive, nothing is writ
   const range = `startkey=${encodeURIComponent('"ev:tab-S02:"')}&endkey=${encodeURIComponent('"ev:tab-S02:\ufff0"')}`;
   const copied = await (await fetch(`${couch.db}/_all_docs?${range}`, { headers: couch.admin })).json();
   assert.equal(copied.rows.length, 0, 'the followed station\'s events are not copied into the supervisor\'s own database');
+
+  // News in a followed station reaches the supervisor by itself, in
+  // seconds: its feed is long-polled too.
+  const later = join(work, 'tab-s02-later.json');
+  gridcare('demo', '--tickets', '2', '--seed', '22', '--device', 'tab-S03', '-o', later);
+  const laterNumber = JSON.parse(readFileSync(later, 'utf8')).events.find((e) => e.type === 'created').number;
+  const counts = () => sup.page.locator('[data-testid="sync-counts"]').innerText();
+  const countsBefore = await counts();
+  const pushedAt = Date.now();
+  execFileSync(cli, ['push', later, '--to', s02, '--user', 'admin'], asAdmin);
+  await sup.page.waitForFunction((was) => document.querySelector('[data-testid="sync-counts"]')?.innerText !== was, countsBefore, { timeout: 30_000 });
+  const delay = Date.now() - pushedAt;
+  assert.ok(delay < 10_000, `arrived ${delay} ms after the push, without a save or a tap (the feed's long poll)`);
+  assert.ok(await queueRow(sup.page, laterNumber), `the followed station's new ticket ${laterNumber} is in the queue`);
 
   // A followed database that does not exist: said, and named.
   await sup.page.fill('[data-testid="sync-follow"]', 'gridcare-s02, gridcare-nope');

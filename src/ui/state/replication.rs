@@ -35,6 +35,8 @@ const PUSH_BATCH: usize = 50;
 const GROUP_PAGE: usize = 10;
 /// How long a long poll waits for the server's feed to move, in ms.
 const LONG_POLL_MS: u32 = 25_000;
+/// Followed stations whose feeds are long-polled beside the device's own.
+const MAX_FOLLOWED_POLLS: usize = 3;
 /// The longest wait between retries after errors, in seconds.
 const MAX_BACKOFF_S: i32 = 60;
 
@@ -159,6 +161,10 @@ impl Replication {
     /// Writes what is kept to IndexedDB; a failure only costs a re-read of
     /// the server's feed next time.
     async fn keep(self) {
+        // The tab that writes keeps it; another one's would be overwritten.
+        if !self.data.writes() {
+            return;
+        }
         if let Some(store) = self.data.store() {
             let _ = store.save_sync_state(&self.kept.get_value()).await;
         }
@@ -168,6 +174,108 @@ impl Replication {
         while !self.data.loaded() {
             tasks::sleep(100).await;
         }
+        self.restore().await;
+        let mut backoff = 0;
+        let mut wrote = self.data.writes();
+        loop {
+            // Given the writer's part by another tab: what that tab kept
+            // (target, checkpoints, session) is read again.
+            let writes = self.data.writes();
+            if writes && !wrote {
+                self.restore().await;
+            }
+            wrote = writes;
+            let status = self.status.get_untracked();
+            // Only the tab that writes the log syncs it.
+            let ready = self.data.loaded()
+                && self.data.writes()
+                && status.target.is_set()
+                && status.session;
+            if !ready || !network::is_online() {
+                self.wait_for_wake(2_000).await;
+                continue;
+            }
+            // A save while this run goes on must start the next one at once.
+            let seen = self.wake.get_untracked();
+            match self.sync_once().await {
+                Ok(since) => {
+                    backoff = 0;
+                    self.wait_for_change(&status.target, since, seen).await;
+                }
+                Err(CouchError::NeedLogin | CouchError::WrongPassword) => {
+                    self.status.update(|s| s.session = false);
+                }
+                Err(_) => {
+                    backoff = (backoff * 2).clamp(2, MAX_BACKOFF_S);
+                    self.wait_for_wake(backoff * 1_000).await;
+                }
+            }
+        }
+    }
+
+    /// Waits until the feed of the device's database, or of a station a
+    /// supervisor follows, moves (a long poll on each), this device saves,
+    /// someone taps "sync now", or [`LONG_POLL_MS`] pass.
+    async fn wait_for_change(self, target: &SyncTarget, since: Value, seen: u64) {
+        let Ok(controller) = web_sys::AbortController::new() else {
+            return self.wait_for_wake(1_000).await;
+        };
+        let done = std::rc::Rc::new(std::cell::Cell::new(false));
+        for (watched, since) in self.watched(target, since) {
+            let remote = Remote::new(&watched);
+            let signal = controller.signal();
+            let finished = done.clone();
+            leptos::task::spawn_local(async move {
+                remote.wait_for_change(&since, LONG_POLL_MS, &signal).await;
+                finished.set(true);
+            });
+        }
+        let mut waited = 0;
+        while !done.get() && self.wake.get_untracked() == seen && waited < LONG_POLL_MS as i32 {
+            tasks::sleep(100).await;
+            waited += 100;
+        }
+        controller.abort();
+        // A poll answered at once (an error, a proxy) must not spin the loop.
+        if waited < 1_000 && self.wake.get_untracked() == seen {
+            tasks::sleep(1_000 - waited).await;
+        }
+    }
+
+    /// The feeds to watch, each from where this device last read it: its
+    /// own database's and every followed station's it has read before.
+    fn watched(self, target: &SyncTarget, since: Value) -> Vec<(SyncTarget, Value)> {
+        let mut watched = vec![(target.clone(), since)];
+        let Some((device, _)) = self.data.sync_material() else {
+            return watched;
+        };
+        // A browser keeps six connections to one server: the rest of the
+        // followed stations are read on each run (every 25 s at most).
+        for followed in target.followed().into_iter().take(MAX_FOLLOWED_POLLS) {
+            let rep = replication_id(&device, &followed.label());
+            let read = self
+                .kept
+                .with_value(|k| k.checkpoints.get(&rep).map(|c| c.pulled_since.clone()));
+            if let Some(since) = read {
+                watched.push((followed, since));
+            }
+        }
+        watched
+    }
+
+    /// Sleeps `ms`, or less when woken.
+    async fn wait_for_wake(self, ms: i32) {
+        let seen = self.wake.get_untracked();
+        let mut left = ms;
+        while left > 0 && self.wake.get_untracked() == seen {
+            tasks::sleep(250).await;
+            left -= 250;
+        }
+    }
+
+    /// Reads what is kept of the sync, and asks the server whether a
+    /// session is still open.
+    async fn restore(self) {
         if let Some(store) = self.data.store() {
             if let Ok(Some(kept)) = store.sync_state::<SyncRecord>().await {
                 self.status.update(|s| {
@@ -197,70 +305,6 @@ impl Replication {
                     }
                 }),
             }
-        }
-        let mut backoff = 0;
-        loop {
-            let status = self.status.get_untracked();
-            // Only the tab that writes the log syncs it.
-            let ready = self.data.loaded()
-                && self.data.writes()
-                && status.target.is_set()
-                && status.session;
-            if !ready || !network::is_online() {
-                self.wait_for_wake(2_000).await;
-                continue;
-            }
-            // A save while this run goes on must start the next one at once.
-            let seen = self.wake.get_untracked();
-            match self.sync_once().await {
-                Ok(since) => {
-                    backoff = 0;
-                    self.wait_for_change(&status.target, since, seen).await;
-                }
-                Err(CouchError::NeedLogin | CouchError::WrongPassword) => {
-                    self.status.update(|s| s.session = false);
-                }
-                Err(_) => {
-                    backoff = (backoff * 2).clamp(2, MAX_BACKOFF_S);
-                    self.wait_for_wake(backoff * 1_000).await;
-                }
-            }
-        }
-    }
-
-    /// Waits until the server's feed moves (a long poll), this device saves,
-    /// someone taps "sync now", or [`LONG_POLL_MS`] pass.
-    async fn wait_for_change(self, target: &SyncTarget, since: Value, seen: u64) {
-        let Ok(controller) = web_sys::AbortController::new() else {
-            return self.wait_for_wake(1_000).await;
-        };
-        let done = std::rc::Rc::new(std::cell::Cell::new(false));
-        let remote = Remote::new(target);
-        let signal = controller.signal();
-        let finished = done.clone();
-        leptos::task::spawn_local(async move {
-            remote.wait_for_change(&since, LONG_POLL_MS, &signal).await;
-            finished.set(true);
-        });
-        let mut waited = 0;
-        while !done.get() && self.wake.get_untracked() == seen && waited < LONG_POLL_MS as i32 {
-            tasks::sleep(100).await;
-            waited += 100;
-        }
-        controller.abort();
-        // A poll answered at once (an error, a proxy) must not spin the loop.
-        if waited < 1_000 && self.wake.get_untracked() == seen {
-            tasks::sleep(1_000 - waited).await;
-        }
-    }
-
-    /// Sleeps `ms`, or less when woken.
-    async fn wait_for_wake(self, ms: i32) {
-        let seen = self.wake.get_untracked();
-        let mut left = ms;
-        while left > 0 && self.wake.get_untracked() == seen {
-            tasks::sleep(250).await;
-            left -= 250;
         }
     }
 
@@ -320,8 +364,8 @@ impl Replication {
             .await?;
         // Other stations a supervisor follows: taken with the same checks,
         // nothing written there (their checkpoints are kept on this device
-        // only). Read on each run: the long poll watches the device's own
-        // database only. An error there comes after this device's own sync.
+        // only). The long poll watches their feeds too. An error there
+        // comes after this device's own sync.
         for followed in target.followed() {
             let name = followed.database.clone();
             let result = async {
@@ -493,6 +537,12 @@ impl Replication {
                     .is_some_and(|r| r.device == range.device && r.signed == range.signed);
                 if mine {
                     fetched.insert(id.to_string());
+                    // A second version written beside a genuine document
+                    // may be the one the server shows: the genuine one is
+                    // then among its conflicts. Both go to the checks.
+                    for other in remote.conflicts_of(&doc).await? {
+                        group.add(other);
+                    }
                     group.add(doc);
                 }
             }

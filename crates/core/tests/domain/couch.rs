@@ -139,6 +139,120 @@ fn each_document_carries_its_signature_so_a_forged_one_costs_only_itself() {
     assert_eq!(named, vec![forged.as_str()]);
 }
 
+/// Another version of the event at `index` of a document, with an id that
+/// checks: what someone who may write to the database, but holds no
+/// device's key, could make.
+fn second_version(doc: &Value, index: usize, range: (u64, u64)) -> Value {
+    let mut event: Event = serde_json::from_str(doc["events"][index].as_str().unwrap()).unwrap();
+    event.body = EventBody::Note {
+        text: "已处理完毕，无需回访".into(),
+    };
+    event.id = event.content_id();
+    let mut forged: EventDoc = serde_json::from_value(doc.clone()).unwrap();
+    let mut events = forged.events.clone();
+    events[index] = serde_json::to_string(&event).unwrap();
+    let first = forged.from;
+    forged.events = events[(range.0 - first) as usize..=(range.1 - first) as usize].to_vec();
+    forged.from = range.0;
+    forged.to = range.1;
+    forged.id = forged.range().doc_id();
+    forged.to_value()
+}
+
+fn ids_of(docs: &[Value]) -> Vec<String> {
+    docs.iter()
+        .map(|d| d["_id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_second_version_sorted_first_does_not_hide_the_genuine_group() {
+    let events = six_events();
+    let kept = signed(&events);
+    let docs = pushed(&[&events[..3], &events[3..]], &events, &kept);
+    // Event 1 again, alone in a document whose range sorts before the
+    // genuine one's: its version would take event 1's place.
+    let forged = second_version(&docs[0], 0, (1, 1));
+    let forged_id = forged["_id"].as_str().unwrap().to_string();
+    let mut all = vec![forged];
+    all.extend(docs);
+    let (taken, refused) = read(all);
+    let bundle = taken.expect("the genuine group arrives");
+    assert_eq!(seqs(&bundle), vec![1, 2, 3, 4, 5, 6]);
+    assert_eq!(bundle.events[0].id, events[0].id, "the genuine event 1");
+    let named: Vec<&str> = refused.iter().map(|(d, _)| d.as_str()).collect();
+    assert_eq!(named, vec![forged_id.as_str()]);
+}
+
+#[test]
+fn a_conflicting_revision_of_a_document_does_not_hide_the_genuine_one() {
+    let events = six_events();
+    let kept = signed(&events);
+    let docs = pushed(&[&events[..3], &events[3..]], &events, &kept);
+    // The same id with event 2 changed: CouchDB keeps both revisions and
+    // may show the forged one; the genuine one comes as its conflict.
+    let forged = second_version(&docs[0], 1, (1, 3));
+    assert_eq!(forged["_id"], docs[0]["_id"]);
+    assert_ne!(forged["_rev"], docs[0]["_rev"]);
+    let genuine_ids = ids_of(&docs);
+    let mut all = vec![forged];
+    all.extend(docs);
+    let (taken, refused) = read(all);
+    let bundle = taken.expect("the genuine group arrives");
+    let ids: Vec<&str> = bundle.events.iter().map(|e| e.id.as_str()).collect();
+    let want: Vec<&str> = events.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, want);
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert_eq!(refused[0].0, genuine_ids[0], "named by the id it shares");
+    assert!(matches!(
+        refused[0].1,
+        Refusal::Doc(DocProblem::SecondVersion { from: 1, to: 3, .. })
+    ));
+}
+
+#[test]
+fn a_second_version_inside_one_long_push_is_named_and_the_push_arrives() {
+    // 2,500 events pushed at once: three documents under one record, cut
+    // at the push's first event, so no document can be checked alone.
+    let mut device = Device::new("tab-A".into());
+    let events: Vec<Event> = (1..=2500)
+        .map(|i| {
+            device.mint(
+                "t-1",
+                "王工",
+                vec![],
+                EventBody::Note {
+                    text: format!("第 {i} 条记录"),
+                },
+                now() - chrono::Duration::seconds(10_000 - i),
+            )
+        })
+        .collect();
+    let kept = signed(&events);
+    let docs = pushed(&[&events], &events, &kept);
+    assert_eq!(docs.len(), 3);
+    // Event 1001 again, in a document that sorts before the second one.
+    let forged = second_version(&docs[1], 0, (1001, 1001));
+    let forged_id = forged["_id"].as_str().unwrap().to_string();
+    // A second version that sorts after the genuine one is named too.
+    let late = second_version(&docs[2], 5, (2006, 2006));
+    let late_id = late["_id"].as_str().unwrap().to_string();
+    let mut all = docs;
+    all.push(forged);
+    all.push(late);
+    let (taken, refused) = read(all);
+    let bundle = taken.expect("the genuine push arrives");
+    let ids: Vec<&str> = bundle.events.iter().map(|e| e.id.as_str()).collect();
+    let want: Vec<&str> = events.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, want);
+    let mut named: Vec<&str> = refused.iter().map(|(d, _)| d.as_str()).collect();
+    named.sort();
+    assert_eq!(named, vec![forged_id.as_str(), late_id.as_str()]);
+    assert!(refused
+        .iter()
+        .all(|(_, why)| matches!(why, Refusal::Doc(DocProblem::SecondVersion { .. }))));
+}
+
 #[test]
 fn a_group_whose_signature_does_not_hold_is_refused_whole() {
     let events = six_events();

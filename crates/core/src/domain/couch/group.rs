@@ -9,6 +9,18 @@
 //! text is made here, not read from a file, so it carries no checksum
 //! (`Validation::assembled`): every event still proves its own id and the
 //! group's signature covers them all.
+//!
+//! **A second version of a genuine document.** Someone who may write to a
+//! station's database could add a document holding other versions of a
+//! group's events: under a new id whose range sorts first, or under the
+//! same id with a revision that wins CouchDB's choice (the genuine one is
+//! then a conflict, which the app fetches too). Its events would take the
+//! genuine ones' places and the whole group would fail its signature. So
+//! documents that disagree about an event are noted, and when the group
+//! fails as a whole the check is tried again without those whose versions
+//! were in the text (all of them, then each alone, at most
+//! [`MAX_TRIALS`] times). The versions the signature does not cover are
+//! named and refused; the genuine group is taken.
 
 use super::{DocProblem, DocRange, EventDoc, Refusal, EVENTS_TYPE, LAYOUT};
 use crate::domain::bundle::{Bundle, BundleError, FORMAT, VERSION};
@@ -27,20 +39,37 @@ pub struct GroupFile {
     text: String,
     built: bool,
     refused: Vec<(String, Refusal)>,
+    /// Documents whose versions were in the text when the group failed as
+    /// a whole, and so are left out for one more try; the sets still to try.
+    aside: Vec<Piece>,
+    trials: Vec<Vec<usize>>,
+    /// What the whole group failed with first, and whether trials began.
+    group_error: Option<BundleError>,
+    /// The next document's number (which stays the same through sorting).
+    serials: usize,
 }
 
 /// One document in the text.
 struct Piece {
     /// The document; its event strings move into the text when it is built.
     doc: EventDoc,
+    /// Its number in the order documents were added.
+    serial: usize,
     /// The sequence number of its first event in the text: later than
     /// `doc.from` where an earlier document of the group holds the same
     /// events (two devices that cut the same events differently).
     first: u64,
-    /// Where its events are in the text's list, and their bytes.
+    /// Its first events, which an earlier document holds in the text; kept,
+    /// because that document may yet be refused.
+    skipped: Vec<String>,
+    /// Where its other events are in the text's list, and their bytes.
     index: usize,
     spans: Vec<Range<usize>>,
 }
+
+/// How many sets of documents are left out in turn when a group fails as a
+/// whole: each try checks the group again.
+pub const MAX_TRIALS: usize = 8;
 
 /// What a check of the text means for the group.
 pub enum Verdict {
@@ -60,6 +89,10 @@ impl GroupFile {
             text: String::new(),
             built: false,
             refused: Vec::new(),
+            aside: Vec::new(),
+            trials: Vec::new(),
+            group_error: None,
+            serials: 0,
         }
     }
 
@@ -68,12 +101,17 @@ impl GroupFile {
     pub fn add(&mut self, value: Value) {
         let id = value["_id"].as_str().unwrap_or("?").to_string();
         match read_doc(value) {
-            Ok(doc) => self.pieces.push(Piece {
-                doc,
-                first: 0,
-                index: 0,
-                spans: Vec::new(),
-            }),
+            Ok(doc) => {
+                self.serials += 1;
+                self.pieces.push(Piece {
+                    doc,
+                    serial: self.serials,
+                    first: 0,
+                    skipped: Vec::new(),
+                    index: 0,
+                    spans: Vec::new(),
+                })
+            }
             Err(problem) => self.refused.push((id, Refusal::Doc(problem))),
         }
     }
@@ -87,6 +125,11 @@ impl GroupFile {
     /// then `assembled`. Documents cannot be added once it is made.
     pub fn text(&mut self) -> &str {
         if !self.built {
+            for piece in &mut self.pieces {
+                piece.skipped = std::mem::take(&mut piece.doc.events);
+            }
+            self.pieces
+                .sort_by_key(|p| (p.doc.from, p.doc.to, p.serial));
             self.build();
             self.built = true;
         }
@@ -99,7 +142,10 @@ impl GroupFile {
     pub fn judge(&mut self, checked: Result<Bundle, BundleError>) -> Verdict {
         let fault = match checked {
             Ok(bundle) => match self.misplaced(&bundle.events) {
-                None => return Verdict::Taken(bundle),
+                None => {
+                    self.name_second_versions();
+                    return Verdict::Taken(bundle);
+                }
                 Some(at) => {
                     let doc = &self.pieces[at].doc;
                     let problem = DocProblem::Range {
@@ -118,13 +164,7 @@ impl GroupFile {
                         + (piece.first - piece.doc.from) as usize;
                     Some((at, Refusal::Checks(e.at_event(inside))))
                 }
-                None => {
-                    for piece in std::mem::take(&mut self.pieces) {
-                        self.refused
-                            .push((piece.doc.id, Refusal::Checks(e.clone())));
-                    }
-                    None
-                }
+                None => return self.try_without_disputed(e),
             },
         };
         let Some((at, why)) = fault else {
@@ -135,7 +175,7 @@ impl GroupFile {
         if self.pieces.is_empty() {
             return Verdict::Refused;
         }
-        self.rebuild();
+        self.build();
         Verdict::Again
     }
 
@@ -162,26 +202,145 @@ impl GroupFile {
         std::mem::take(&mut self.refused)
     }
 
-    /// The text, first time: each document's events moved in, in
-    /// sequence order, an event held by an earlier document not twice.
+    /// The group failed as a whole: tries it again without the next set of
+    /// documents whose versions disagree with others'; once none is left,
+    /// refuses everything with what the group first failed with.
+    fn try_without_disputed(&mut self, e: BundleError) -> Verdict {
+        if self.group_error.is_none() {
+            self.trials = self.disputed_sets();
+            self.group_error = Some(e.clone());
+        }
+        // The last try did not hold: its documents come back.
+        if !self.aside.is_empty() {
+            self.pieces.append(&mut self.aside);
+            self.pieces
+                .sort_by_key(|p| (p.doc.from, p.doc.to, p.serial));
+        }
+        let Some(set) = self.trials.pop() else {
+            let why = self.group_error.clone().unwrap_or(e);
+            for piece in std::mem::take(&mut self.pieces) {
+                self.refused
+                    .push((piece.doc.id, Refusal::Checks(why.clone())));
+            }
+            return Verdict::Refused;
+        };
+        let (mut aside, kept): (Vec<Piece>, Vec<Piece>) = std::mem::take(&mut self.pieces)
+            .into_iter()
+            .partition(|p| set.contains(&p.serial));
+        // Their events leave the text, which is made again without them.
+        for piece in &mut aside {
+            let events: Vec<String> = piece.events(&self.text).map(str::to_string).collect();
+            piece.skipped = events;
+            piece.spans.clear();
+        }
+        self.aside = aside;
+        self.pieces = kept;
+        self.build();
+        Verdict::Again
+    }
+
+    /// The sets of documents to leave out in turn (popped from the end, so
+    /// all of them first): every one whose version of an event is in the
+    /// text while another document holds a different one, then each alone.
+    fn disputed_sets(&self) -> Vec<Vec<usize>> {
+        let winners: Vec<usize> = self
+            .pieces
+            .iter()
+            .filter(|p| self.disputes_won_by(p))
+            .map(|p| p.serial)
+            .collect();
+        let mut sets: Vec<Vec<usize>> = Vec::new();
+        if winners.len() > 1 {
+            sets.extend(winners.iter().rev().map(|&w| vec![w]));
+        }
+        if !winners.is_empty() {
+            sets.push(winners);
+        }
+        let start = sets.len().saturating_sub(MAX_TRIALS);
+        sets.split_off(start)
+    }
+
+    /// Whether a later document holds another version of one of the
+    /// events `piece` put in the text.
+    fn disputes_won_by(&self, piece: &Piece) -> bool {
+        self.pieces.iter().any(|other| {
+            other
+                .skipped
+                .iter()
+                .zip(other.doc.from..)
+                .any(|(text, seq)| {
+                    self.in_text(seq)
+                        .is_some_and(|(owner, event)| owner == piece.serial && event != text)
+                })
+        })
+    }
+
+    /// The document that put event `seq` in the text, and its text.
+    fn in_text(&self, seq: u64) -> Option<(usize, &str)> {
+        self.pieces.iter().find_map(|p| {
+            let at = seq.checked_sub(p.first)? as usize;
+            p.spans
+                .get(at)
+                .map(|span| (p.serial, &self.text[span.clone()]))
+        })
+    }
+
+    /// Once the group is taken: the documents left out in a try, and those
+    /// holding a version of an event other than the one taken, are named.
+    fn name_second_versions(&mut self) {
+        let mut second: Vec<usize> = self.aside.iter().map(|p| p.serial).collect();
+        for piece in &self.pieces {
+            let differs = piece
+                .skipped
+                .iter()
+                .zip(piece.doc.from..)
+                .any(|(text, seq)| self.in_text(seq).is_some_and(|(_, taken)| taken != text));
+            if differs {
+                second.push(piece.serial);
+            }
+        }
+        let named = self.pieces.iter().chain(&self.aside);
+        for piece in named.filter(|p| second.contains(&p.serial)) {
+            let problem = DocProblem::SecondVersion {
+                device: piece.doc.device.clone(),
+                from: piece.doc.from,
+                to: piece.doc.to,
+            };
+            self.refused
+                .push((piece.doc.id.clone(), Refusal::Doc(problem)));
+        }
+        self.aside.clear();
+    }
+
+    /// The text of the documents left, in order: each one's events once,
+    /// those an earlier document holds kept aside. Made from the old text
+    /// and what was kept aside, so a document left out gives its places
+    /// back to the next one holding the same events.
     fn build(&mut self) {
-        self.pieces.sort_by_key(|p| (p.doc.from, p.doc.to));
+        let old = std::mem::take(&mut self.text);
         let size: usize = self
             .pieces
             .iter()
-            .flat_map(|p| &p.doc.events)
+            .flat_map(|p| p.events(&old))
             .map(|e| e.len() + 1)
             .sum();
         let mut text = String::with_capacity(size + 512);
-        text.push_str(&self.head());
+        text.push_str(&self.head_of(&self.pieces));
         let (mut index, mut next) = (0, 1_u64);
         for piece in &mut self.pieces {
-            let events = std::mem::take(&mut piece.doc.events);
-            let skip = next.saturating_sub(piece.doc.from).min(events.len() as u64);
-            piece.first = piece.doc.from + skip;
+            let skipped = std::mem::take(&mut piece.skipped);
+            let spans = std::mem::take(&mut piece.spans);
+            let events: Vec<&str> = skipped
+                .iter()
+                .map(String::as_str)
+                .chain(spans.iter().map(|span| &old[span.clone()]))
+                .collect();
+            let skip = (next.saturating_sub(piece.doc.from) as usize).min(events.len());
+            piece.first = piece.doc.from + skip as u64;
             piece.index = index;
-            for event in events.into_iter().skip(skip as usize) {
-                piece.spans.push(push_event(&mut text, index, &event));
+            piece.skipped = events[..skip].iter().map(|e| e.to_string()).collect();
+            for event in &events[skip..] {
+                piece.spans.push(push_event(&mut text, index, event));
                 index += 1;
             }
             next = next.max(piece.doc.to + 1);
@@ -190,28 +349,11 @@ impl GroupFile {
         self.text = text;
     }
 
-    /// The text again without a document left out, from the old text.
-    fn rebuild(&mut self) {
-        let old = std::mem::take(&mut self.text);
-        let mut text = String::with_capacity(old.len());
-        text.push_str(&self.head());
-        let mut index = 0;
-        for piece in &mut self.pieces {
-            piece.index = index;
-            for span in &mut piece.spans {
-                *span = push_event(&mut text, index, &old[span.clone()]);
-                index += 1;
-            }
-        }
-        text.push_str(TAIL);
-        self.text = text;
-    }
-
     /// Everything before the events: the header and the chain records the
     /// documents carry (one of each).
-    fn head(&self) -> String {
+    fn head_of(&self, pieces: &[Piece]) -> String {
         let mut chains: BTreeMap<&str, Vec<&ChainRecord>> = BTreeMap::new();
-        for piece in &self.pieces {
+        for piece in pieces {
             if let Some(record) = &piece.doc.chain {
                 let list = chains.entry(&piece.doc.device).or_default();
                 if !list.contains(&record) {
@@ -255,6 +397,16 @@ impl GroupFile {
                     .all(|(e, seq)| e.device == p.doc.device && e.seq == seq)
             })
         })
+    }
+}
+
+impl Piece {
+    /// All its events in order: those kept aside, then those in `text`.
+    fn events<'a>(&'a self, text: &'a str) -> impl Iterator<Item = &'a str> {
+        self.skipped
+            .iter()
+            .map(String::as_str)
+            .chain(self.spans.iter().map(|span| &text[span.clone()]))
     }
 }
 

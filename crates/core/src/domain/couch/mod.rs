@@ -53,6 +53,11 @@ pub const LAYOUT: u64 = 1;
 /// default `max_document_size` of 8 MB.
 pub const CHUNK: usize = 1000;
 
+/// Conflicting revisions a reader fetches per document. Honest devices make
+/// none (a document's revision is its content's hash); a second version is
+/// an attack or an accident, and a few are enough to find the genuine one.
+pub const MAX_CONFLICTS: usize = 16;
+
 /// The design document and security object `gridcare couch-setup` installs.
 pub const DESIGN: &str = include_str!("../data/couch_design.json");
 
@@ -333,6 +338,8 @@ pub enum DocProblem {
     Unreadable { index: usize },
     #[error("the events are not {from} to {to} of device {device}")]
     Range { device: String, from: u64, to: u64 },
+    #[error("another version of events {from} to {to} of device {device}, which its signature does not cover")]
+    SecondVersion { device: String, from: u64, to: u64 },
 }
 
 /// Why a document was refused, in both languages.
@@ -354,6 +361,9 @@ impl Refusal {
             }
             (Refusal::Doc(DocProblem::Range { device, from, to }), Lang::Zh) => {
                 format!("内容不是设备 {device} 的第 {from}–{to} 号事件")
+            }
+            (Refusal::Doc(DocProblem::SecondVersion { device, from, to }), Lang::Zh) => {
+                format!("设备 {device} 第 {from}–{to} 号事件的另一个版本，不在其签名之内")
             }
             (Refusal::Doc(p), Lang::En) => p.to_string(),
         }
