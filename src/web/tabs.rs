@@ -6,9 +6,14 @@
 //! Tabs talk over a BroadcastChannel:
 //! - a tab that starts writing says so, and every tab that only shows then
 //!   queues for the lock: when the writer closes, the next one takes over;
-//! - "use it here" asks the writer to let go, and the asking tab is next.
+//! - "use it here" asks the writer to let go, and the asking tab is next;
+//! - the writer's page says when it goes away: a tab given the lock just
+//!   then leaves it free for a few seconds, so a reloaded writer takes it
+//!   back; if nobody does (the tab was closed), it takes its turn.
 //!
-//! A tab that takes over starts again from the store (`Data` reloads it).
+//! A tab that takes over reads the store again in place (`Data`), without
+//! a reload: a reload would let go of the lock, and another waiting tab
+//! could take it in between.
 //! Called through `Reflect`: web-sys has the Locks API only behind its
 //! unstable flag. A browser without it has no coordination, as before.
 
@@ -25,9 +30,18 @@ const CHANNEL: &str = "gridcare-tabs";
 const HAND_OVER: &str = "hand-over";
 /// "I write now: queue behind me."
 const WRITING: &str = "writing";
+/// "The page that writes is going away (closed, reloaded or navigated)."
+const LEAVING: &str = "leaving";
+/// How long a tab given the lock just after the writer's page went away
+/// leaves it free, in ms: long enough for a reloaded page to take it back.
+const GIVE_WAY_MS: i32 = 5_000;
+/// How long start-up waits for the browser's answer to the lock, in ms.
+const SILENT_AFTER_MS: i32 = 15_000;
 
 /// Hears whether this tab now writes (`true`) or only shows.
 type Role = Rc<dyn Fn(bool)>;
+/// Hears the browser's answer to a request for the lock, once.
+type Heard = Box<dyn FnOnce(Option<bool>)>;
 /// Says whether a write of this tab is under way.
 type Busy = Rc<dyn Fn() -> bool>;
 
@@ -41,6 +55,8 @@ thread_local! {
     /// Whether a write of this tab is under way (set by `claim`): the lock
     /// is let go only once it ended.
     static BUSY: RefCell<Option<Busy>> = const { RefCell::new(None) };
+    /// When the writer's page last said it was going away (`Date.now()`).
+    static LEAVING_AT: Cell<f64> = const { Cell::new(f64::NEG_INFINITY) };
     /// Kept for as long as the page lives, with its listener.
     static CHANNEL_KEPT: RefCell<Option<web_sys::BroadcastChannel>> = const { RefCell::new(None) };
 }
@@ -52,9 +68,12 @@ fn locks() -> Option<JsValue> {
         .filter(|l| !l.is_undefined() && !l.is_null())
 }
 
-/// Asks for the writer's lock. `answer` hears whether this tab got it: at
-/// once with `if_available`, else once it is free. `false`: no Locks API.
-fn request(if_available: bool, answer: impl FnOnce(bool) + 'static) -> bool {
+/// Asks for the writer's lock. `answer` hears whether this tab got it
+/// (`Some`): at once with `if_available`, else once it is free; `None` when
+/// the browser refused the request (a page being torn down). `false`: no
+/// Locks API. A lock taken from this tab later (another page asked with
+/// `steal`) makes it one that shows.
+fn request(if_available: bool, answer: impl FnOnce(Option<bool>) + 'static) -> bool {
     let Some(locks) = locks() else {
         return false;
     };
@@ -68,21 +87,49 @@ fn request(if_available: bool, answer: impl FnOnce(bool) + 'static) -> bool {
     if if_available {
         let _ = Reflect::set(&options, &"ifAvailable".into(), &true.into());
     }
+    // Heard once: by the grant, or by a refusal before it.
+    let answer: Rc<RefCell<Option<Heard>>> = Rc::new(RefCell::new(Some(Box::new(answer))));
+    let granted = answer.clone();
     let callback = Closure::once_into_js(move |lock: JsValue| -> JsValue {
+        let answer = granted.borrow_mut().take();
         if lock.is_null() {
-            answer(false);
+            if let Some(answer) = answer {
+                answer(Some(false));
+            }
             return JsValue::UNDEFINED;
         }
         // Held until `RELEASE` is called, or the page goes away.
         let hold = Promise::new(&mut |resolve, _| {
             RELEASE.with(|r| *r.borrow_mut() = Some(resolve));
         });
-        answer(true);
+        if let Some(answer) = answer {
+            answer(Some(true));
+        }
         hold.into()
     });
-    request
-        .call3(&locks, &LOCK.into(), &options, &callback)
-        .is_ok()
+    let Ok(pending) = request.call3(&locks, &LOCK.into(), &options, &callback) else {
+        return false;
+    };
+    let on_refused = Closure::once(move |_: JsValue| {
+        match answer.borrow_mut().take() {
+            Some(answer) => answer(None),
+            // Held, then taken away: this tab shows from now on.
+            None if holds() => {
+                RELEASE.with(|r| r.borrow_mut().take());
+                if let Some(role) = ROLE.with(|r| r.borrow().clone()) {
+                    role(false);
+                }
+                queue();
+            }
+            None => {}
+        }
+    });
+    if let Ok(pending) = pending.dyn_into::<Promise>() {
+        let _ = pending.catch(&on_refused);
+    }
+    // Lives as long as the request, which may outlive this call by hours.
+    on_refused.forget();
+    true
 }
 
 fn post(message: &str) {
@@ -93,7 +140,8 @@ fn post(message: &str) {
     });
 }
 
-fn holds() -> bool {
+/// Whether this tab holds the writer's lock now.
+pub fn holds() -> bool {
     RELEASE.with(|r| r.borrow().is_some())
 }
 
@@ -104,11 +152,27 @@ fn queue() {
     }
     QUEUED.set(true);
     request(false, |got| {
-        if got {
-            take_turn();
-        } else {
-            QUEUED.set(false);
+        let just_left = js_sys::Date::now() - LEAVING_AT.get() < f64::from(GIVE_WAY_MS);
+        match got {
+            Some(true) if just_left => give_way(),
+            Some(true) => take_turn(),
+            _ => QUEUED.set(false),
         }
+    });
+}
+
+/// Given the lock because the writer's page went away a moment ago: that
+/// may be a reload, whose new page should go on writing (the person is
+/// working there). The lock is left free for it; if no page takes it, this
+/// tab queues again and takes its turn.
+fn give_way() {
+    QUEUED.set(false);
+    if let Some(release) = RELEASE.with(|r| r.borrow_mut().take()) {
+        let _ = release.call0(&JsValue::NULL);
+    }
+    wasm_bindgen_futures::spawn_local(async {
+        crate::web::tasks::sleep(GIVE_WAY_MS).await;
+        queue();
     });
 }
 
@@ -119,8 +183,8 @@ enum Answer {
     Taken,
     /// No Locks API: nothing to coordinate with.
     NoApi,
-    /// No answer in time (a request the browser refused outright never
-    /// calls back). A grant that comes later counts as a turn in the queue.
+    /// No answer in time (a page too busy to hear it). A grant that comes
+    /// later counts as a turn in the queue.
     Silent,
 }
 
@@ -135,21 +199,31 @@ async fn try_lock() -> Answer {
     let late_for_answer = late.clone();
     if !request(true, move |got| {
         if late_for_answer.get() {
-            if got {
+            if got == Some(true) {
                 take_turn();
             }
         } else {
-            let _ = resolve.call1(&JsValue::NULL, &got.into());
+            let said = match got {
+                Some(got) => JsValue::from(got),
+                None => JsValue::UNDEFINED,
+            };
+            let _ = resolve.call1(&JsValue::NULL, &said);
         }
     }) {
         return Answer::NoApi;
     }
     let answer = Box::pin(JsFuture::from(answered));
-    let timeout = Box::pin(crate::web::tasks::sleep(3_000));
+    // The browser answers in milliseconds; a page still busy compiling and
+    // starting on a loaded machine may hear it late. Only after this long
+    // does the tab go on without it.
+    let timeout = Box::pin(crate::web::tasks::sleep(SILENT_AFTER_MS));
     match futures::future::select(answer, timeout).await {
-        futures::future::Either::Left((Ok(got), _)) if got.as_bool() == Some(true) => {
-            Answer::Granted
-        }
+        futures::future::Either::Left((Ok(got), _)) => match got.as_bool() {
+            Some(true) => Answer::Granted,
+            Some(false) => Answer::Taken,
+            // Refused outright: nothing to coordinate with.
+            None => Answer::NoApi,
+        },
         futures::future::Either::Left(_) => Answer::Taken,
         futures::future::Either::Right(_) => {
             late.set(true);
@@ -161,6 +235,8 @@ async fn try_lock() -> Answer {
 /// This tab was given the lock after waiting: it writes from now on.
 fn take_turn() {
     QUEUED.set(false);
+    // The tab that let go queues behind this one again.
+    post(WRITING);
     if let Some(role) = ROLE.with(|r| r.borrow().clone()) {
         role(true);
     }
@@ -228,11 +304,24 @@ fn listen() {
                 });
             }
             Some(WRITING) => queue(),
+            Some(LEAVING) => LEAVING_AT.set(js_sys::Date::now()),
             _ => {}
         }
     });
     channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
+    // The writer says when its page goes away, so that a reload keeps the
+    // writer's part in the tab the person is using.
+    if let Some(window) = web_sys::window() {
+        let on_leave = Closure::<dyn Fn()>::new(|| {
+            if holds() {
+                post(LEAVING);
+            }
+        });
+        let _ =
+            window.add_event_listener_with_callback("pagehide", on_leave.as_ref().unchecked_ref());
+        on_leave.forget();
+    }
     CHANNEL_KEPT.with(|c| *c.borrow_mut() = Some(channel));
 }
 

@@ -338,6 +338,8 @@ test('two tabs of one device: one saves, the other shows and can take over', asy
   await banner(second).getByRole('button', { name: '在此页使用' }).click();
   await banner(first).waitFor();
   await second.waitForFunction(() => document.querySelector('header.app-header') && !document.querySelector('[data-testid="other-tab"]'));
+  // A full page load of the tab that saves (a reload, a typed address)
+  // keeps it the one that saves, though the first tab waits for its turn.
   await second.goto(server.url + '/crew/new');
   await appReady(second);
   await saved(second);
@@ -348,11 +350,22 @@ test('two tabs of one device: one saves, the other shows and can take over', asy
   await saved(second);
   const created = await second.textContent('[data-testid="ticket-number"]');
 
-  // The second tab closes: the first takes over by itself, starting again
-  // from the store, so its queue holds what the second one saved.
+  // The second tab closes: the first takes over by itself, reading the
+  // store again in place (no reload, which would let go of the lock), so
+  // its queue holds what the second one saved.
+  await first.evaluate(() => { window.__sameDocument = true; });
   await second.close();
   await first.waitForFunction(() => document.querySelector('header.app-header') && !document.querySelector('[data-testid="other-tab"]'), null, { timeout: 15_000 });
   await appReady(first);
   await queueRow(first, created);
+  assert.equal(await first.evaluate(() => window.__sameDocument), true, 'taken over without a reload');
+  // And it saves.
+  await first.goto(server.url + '/crew/new');
+  await appReady(first);
+  await first.fill('#nt-text', '我家停电了 TAB-1');
+  await first.fill('#nt-phone', '13700002469');
+  await first.getByRole('button', { name: '建立工单' }).click();
+  await first.waitForURL(/\/crew\/t\//);
+  await saved(first);
   await context.close();
 });

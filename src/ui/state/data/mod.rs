@@ -117,6 +117,9 @@ pub struct Data {
     /// Writes under way (start-up's, saves): a hand-over to another tab
     /// waits for them to end.
     writing: StoredValue<u32>,
+    /// Reads of the store under way (start-up's, a take-over's): one at a
+    /// time, so an older read never lands after a newer one.
+    reading: StoredValue<u32>,
 }
 
 /// Counts a write under way for as long as it lives.
@@ -209,6 +212,7 @@ impl Data {
             writes_while_locked: StoredValue::new(false),
             tab: RwSignal::new(TabRole::Asking),
             writing: StoredValue::new(0),
+            reading: StoredValue::new(0),
         };
         provide_context(data);
         leptos::task::spawn_local(async move { data.load().await });
@@ -216,6 +220,13 @@ impl Data {
     }
 
     async fn load(self) {
+        // A take-over granted while this runs waits for it to end.
+        self.reading.update_value(|n| *n += 1);
+        self.claim_and_read().await;
+        self.reading.update_value(|n| *n -= 1);
+    }
+
+    async fn claim_and_read(self) {
         // Who writes is settled before anything is read: a tab that only
         // shows must not sign, compact or create a device record.
         let writes = crate::web::tabs::claim(
@@ -228,6 +239,13 @@ impl Data {
         } else {
             TabRole::Reader
         });
+        self.read_store(writes).await;
+    }
+
+    /// Reads the log and everything beside it from IndexedDB and shows it.
+    /// `writes`: this tab writes, so it may sign, compact and create the
+    /// device's record.
+    async fn read_store(self, writes: bool) {
         // Start-up's own writes (device record, signature, compaction) end
         // before a hand-over lets go.
         let _writing = writes.then(|| Writing::start(self));
@@ -385,11 +403,26 @@ impl Data {
     /// The writer's part moved. Given back to a tab that was only showing,
     /// what it shows may be behind what the other tab saved: it starts
     /// again from the store (nothing it holds is unsaved: it saved nothing).
+    /// The page is not reloaded (a reload lets go of the lock, and another
+    /// waiting tab could take it in between): the store is read again in
+    /// place, and the tab saves once that is done and it still holds the
+    /// lock.
     fn tab_changed(self, writes: bool) {
         if writes {
-            if let Some(window) = web_sys::window() {
-                let _ = window.location().reload();
-            }
+            leptos::task::spawn_local(async move {
+                while self.reading.get_value() > 0 {
+                    crate::web::tasks::sleep(50).await;
+                }
+                self.reading.update_value(|n| *n += 1);
+                // What the status bar said of a save refused as the other
+                // tab's is over: it says how the read goes.
+                self.save.set(SaveState::Loading);
+                self.read_store(true).await;
+                self.reading.update_value(|n| *n -= 1);
+                if crate::web::tabs::holds() {
+                    self.tab.set(TabRole::Writer);
+                }
+            });
         } else {
             self.tab.set(TabRole::Reader);
         }
