@@ -66,7 +66,14 @@ async function fileComplaint(page, tile, phone, answers = {}) {
   }
   await page.fill('#kiosk-phone', phone);
   await page.getByRole('button', { name: /^(提交|Submit)$/ }).click();
-  await page.waitForSelector('[data-testid="receipt"]');
+  try {
+    await page.waitForSelector('[data-testid="receipt"]');
+  } catch (e) {
+    // What the customer saw instead, for the log of a run that fails.
+    const seen = await page.evaluate(() => ({ url: location.href, alerts: [...document.querySelectorAll('[role="alert"], .error')].map((a) => a.innerText), main: document.querySelector('main')?.innerText.slice(0, 400) }));
+    e.message += `\nthe page showed: ${JSON.stringify(seen)}`;
+    throw e;
+  }
   return page.locator('[data-testid="receipt-number"]').innerText();
 }
 
