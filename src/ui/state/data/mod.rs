@@ -824,19 +824,59 @@ impl Data {
     /// from a sync server): its new events in one transaction. With
     /// `announce`, the tickets they make urgent or send to this crew's team
     /// join `arrived` (not during a device's first catch-up).
+    ///
+    /// Unlike a file's import, nothing is shown before it is taken, so the
+    /// touched tickets are not folded aside first: they are folded in place
+    /// once the events are written, one at a time. Folding a large group's
+    /// tickets aside held a second copy of most tickets at once.
     pub async fn take_checked(self, bundle: Bundle, announce: bool) -> Result<usize, StoreError> {
-        let preview = self.preview(bundle);
-        if preview.new_events == 0 {
+        let Some(mut device) = self.device.get_untracked() else {
+            return Err(StoreError::NotReady);
+        };
+        if !self.writes() {
+            return Err(StoreError::OtherTab);
+        }
+        let new = self.unseen(bundle.events);
+        if new.is_empty() {
             return Ok(0);
         }
-        let arrivals = preview.arrivals.clone();
-        let count = self.import(preview).await?;
-        if announce && !arrivals.is_empty() {
-            // A ticket announced again replaces its earlier entry.
-            self.arrived.update(|kept| {
-                kept.retain(|k| !arrivals.iter().any(|a| a.ticket == k.ticket));
-                kept.extend(arrivals);
+        let count = new.len();
+        device.observe(&new);
+        if let Some(store) = self.store.get_value() {
+            for (hash, attachment) in &bundle.attachments {
+                store
+                    .put_attachment(hash, &attachment.mime, &attachment.data)
+                    .await?;
+            }
+        }
+        let from = self.events.with_untracked(|all| all.len());
+        self.commit_with(new, device, None, Some(bundle.chains))
+            .await?;
+        if announce {
+            let (own, team) = self.device.with_untracked(|d| {
+                let d = d.as_ref();
+                (
+                    d.map(|d| d.id.clone()).unwrap_or_default(),
+                    d.and_then(|d| d.crew.as_ref()).map(|c| c.team.clone()),
+                )
             });
+            let arrivals = self.events.with_untracked(|all| {
+                self.tickets.with_untracked(|tickets| {
+                    arrivals(
+                        all.get(from..).unwrap_or_default(),
+                        &own,
+                        team.as_deref(),
+                        |id| tickets.get(id),
+                    )
+                })
+            });
+            if !arrivals.is_empty() {
+                // A ticket announced again replaces its earlier entry.
+                self.arrived.update(|kept| {
+                    kept.retain(|k| !arrivals.iter().any(|a| a.ticket == k.ticket));
+                    kept.extend(arrivals);
+                });
+            }
         }
         Ok(count)
     }
