@@ -332,3 +332,104 @@ fn a_document_holding_other_events_than_its_id_says_is_named() {
         Refusal::Doc(DocProblem::Range { .. })
     ));
 }
+
+fn named(refused: &[(String, Refusal)]) -> Vec<String> {
+    let mut named: Vec<String> = refused.iter().map(|(d, _)| d.clone()).collect();
+    named.sort();
+    named
+}
+
+#[test]
+fn a_second_version_hidden_behind_another_is_found_too() {
+    let events = six_events();
+    let kept = signed(&events);
+    let genuine = pushed(&[&events], &events, &kept).remove(0);
+    // Two forged documents agreeing on event 1; the second also holds a
+    // genuine copy of event 4, so it shows only once the first is left out.
+    let first = second_version(&genuine, 0, (1, 3));
+    let behind = second_version(&genuine, 0, (1, 4));
+    let want = named(&[
+        (
+            first["_id"].as_str().unwrap().into(),
+            Refusal::Doc(DocProblem::Layout),
+        ),
+        (
+            behind["_id"].as_str().unwrap().into(),
+            Refusal::Doc(DocProblem::Layout),
+        ),
+    ]);
+    let (taken, refused) = read(vec![first, behind, genuine]);
+    assert_eq!(
+        seqs(&taken.expect("the genuine group arrives")),
+        vec![1, 2, 3, 4, 5, 6]
+    );
+    assert_eq!(named(&refused), want);
+}
+
+#[test]
+fn a_genuine_copy_left_out_in_a_try_is_not_named() {
+    let events = six_events();
+    let kept = signed(&events);
+    // The same events pushed twice, cut differently: 1–5, then 1–6.
+    let short = pushed(&[&events[..5]], &events, &kept).remove(0);
+    let whole = pushed(&[&events], &events, &kept).remove(0);
+    let forged = second_version(&whole, 0, (1, 3));
+    let later = second_version(&short, 3, (4, 5));
+    let want = named(&[
+        (
+            forged["_id"].as_str().unwrap().into(),
+            Refusal::Doc(DocProblem::Layout),
+        ),
+        (
+            later["_id"].as_str().unwrap().into(),
+            Refusal::Doc(DocProblem::Layout),
+        ),
+    ]);
+    let (taken, refused) = read(vec![forged, short, whole, later]);
+    let bundle = taken.expect("the genuine group arrives");
+    let ids: Vec<&str> = bundle.events.iter().map(|e| e.id.as_str()).collect();
+    let genuine: Vec<&str> = events.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, genuine);
+    assert_eq!(named(&refused), want, "the genuine 1–5 is not named");
+}
+
+#[test]
+fn a_try_that_leaves_only_a_faulty_document_goes_on_to_the_next() {
+    let events = six_events();
+    let kept = signed(&events);
+    let genuine = pushed(&[&events], &events, &kept).remove(0);
+    let forged = second_version(&genuine, 0, (1, 3));
+    // Event 5 changed without a new id: a fault of its own.
+    let mut broken = second_version(&genuine, 4, (5, 5));
+    broken["events"][0] = genuine["events"][4]
+        .as_str()
+        .unwrap()
+        .replace("记录", "改写")
+        .into();
+    let want = named(&[
+        (
+            forged["_id"].as_str().unwrap().into(),
+            Refusal::Doc(DocProblem::Layout),
+        ),
+        (
+            broken["_id"].as_str().unwrap().into(),
+            Refusal::Doc(DocProblem::Layout),
+        ),
+    ]);
+    let (taken, refused) = read(vec![forged, genuine, broken]);
+    assert_eq!(
+        seqs(&taken.expect("the genuine group arrives")),
+        vec![1, 2, 3, 4, 5, 6]
+    );
+    assert_eq!(named(&refused), want);
+}
+
+#[test]
+fn an_honest_group_cut_twice_is_taken_with_nothing_named() {
+    let events = six_events();
+    let kept = signed(&events);
+    let docs = pushed(&[&events[..4], &events[2..], &events], &events, &kept);
+    let (taken, refused) = read(docs);
+    assert_eq!(seqs(&taken.expect("taken")), vec![1, 2, 3, 4, 5, 6]);
+    assert!(refused.is_empty(), "{refused:?}");
+}

@@ -18,9 +18,12 @@
 //! genuine ones' places and the whole group would fail its signature. So
 //! documents that disagree about an event are noted, and when the group
 //! fails as a whole the check is tried again without those whose versions
-//! were in the text (all of them, then each alone, at most
-//! [`MAX_TRIALS`] times). The versions the signature does not cover are
-//! named and refused; the genuine group is taken.
+//! were in the text (all of them, then each alone; a try that fails also
+//! leaves out what disagrees in its own text, since one forged version can
+//! hide behind another), at most [`MAX_TRIALS`] times. A document that adds
+//! no event, only a chain record no other document carries, is left out
+//! the same way. The versions the signature does not cover are named and
+//! refused; a genuine copy left out in a try is not; the group is taken.
 
 use super::{DocProblem, DocRange, EventDoc, Refusal, EVENTS_TYPE, LAYOUT};
 use crate::domain::bundle::{Bundle, BundleError, FORMAT, VERSION};
@@ -45,6 +48,9 @@ pub struct GroupFile {
     trials: Vec<Vec<usize>>,
     /// What the whole group failed with first, and whether trials began.
     group_error: Option<BundleError>,
+    /// The sets already tried (sorted), and how many.
+    tried: Vec<Vec<usize>>,
+    tries: usize,
     /// The next document's number (which stays the same through sorting).
     serials: usize,
 }
@@ -92,6 +98,8 @@ impl GroupFile {
             aside: Vec::new(),
             trials: Vec::new(),
             group_error: None,
+            tried: Vec::new(),
+            tries: 0,
             serials: 0,
         }
     }
@@ -164,7 +172,7 @@ impl GroupFile {
                         + (piece.first - piece.doc.from) as usize;
                     Some((at, Refusal::Checks(e.at_event(inside))))
                 }
-                None => return self.try_without_disputed(e),
+                None => return self.try_without_disputed(Some(e)),
             },
         };
         let Some((at, why)) = fault else {
@@ -173,6 +181,10 @@ impl GroupFile {
         let piece = self.pieces.remove(at);
         self.refused.push((piece.doc.id, why));
         if self.pieces.is_empty() {
+            // A try left only faulty documents: the next try, if any.
+            if self.group_error.is_some() {
+                return self.try_without_disputed(None);
+            }
             return Verdict::Refused;
         }
         self.build();
@@ -202,28 +214,65 @@ impl GroupFile {
         std::mem::take(&mut self.refused)
     }
 
-    /// The group failed as a whole: tries it again without the next set of
-    /// documents whose versions disagree with others'; once none is left,
-    /// refuses everything with what the group first failed with.
-    fn try_without_disputed(&mut self, e: BundleError) -> Verdict {
+    /// The group failed as a whole (or a try left nothing to check): tries
+    /// it again without another set of documents whose versions disagree
+    /// with others'. A try that fails adds, to what it left out, each
+    /// document newly found in a dispute (a forged version may hide behind
+    /// another). Once no set is left, or [`MAX_TRIALS`] were tried,
+    /// everything is refused with what the group first failed with.
+    fn try_without_disputed(&mut self, e: Option<BundleError>) -> Verdict {
         if self.group_error.is_none() {
-            self.trials = self.disputed_sets();
-            self.group_error = Some(e.clone());
+            self.group_error = e.clone();
+            let winners = self.disputed();
+            for &w in winners.iter().rev() {
+                self.trials.push(vec![w]);
+            }
+            if winners.len() > 1 {
+                self.trials.push(winners);
+            }
+        } else if e.is_some() {
+            // Deeper first: what this try left out, and each new dispute.
+            let base: Vec<usize> = self.aside.iter().map(|p| p.serial).collect();
+            for w in self.disputed().into_iter().rev() {
+                let mut set = base.clone();
+                set.push(w);
+                self.trials.push(set);
+            }
         }
         // The last try did not hold: its documents come back.
         if !self.aside.is_empty() {
+            for piece in &mut self.aside {
+                piece.first = piece.doc.from;
+            }
             self.pieces.append(&mut self.aside);
             self.pieces
                 .sort_by_key(|p| (p.doc.from, p.doc.to, p.serial));
         }
-        let Some(set) = self.trials.pop() else {
-            let why = self.group_error.clone().unwrap_or(e);
+        let next = loop {
+            match self.trials.pop() {
+                Some(mut set) if self.tries < MAX_TRIALS => {
+                    set.sort_unstable();
+                    set.dedup();
+                    if !self.tried.contains(&set) {
+                        break Some(set);
+                    }
+                }
+                _ => break None,
+            }
+        };
+        let Some(set) = next else {
+            // Set by the first call, which always has the group's error.
+            let why = self.group_error.clone().or(e);
             for piece in std::mem::take(&mut self.pieces) {
-                self.refused
-                    .push((piece.doc.id, Refusal::Checks(why.clone())));
+                let refusal = why
+                    .clone()
+                    .map_or(Refusal::Doc(DocProblem::Layout), Refusal::Checks);
+                self.refused.push((piece.doc.id, refusal));
             }
             return Verdict::Refused;
         };
+        self.tries += 1;
+        self.tried.push(set.clone());
         let (mut aside, kept): (Vec<Piece>, Vec<Piece>) = std::mem::take(&mut self.pieces)
             .into_iter()
             .partition(|p| set.contains(&p.serial));
@@ -235,80 +284,102 @@ impl GroupFile {
         }
         self.aside = aside;
         self.pieces = kept;
+        if self.pieces.is_empty() {
+            return self.try_without_disputed(None);
+        }
         self.build();
         Verdict::Again
     }
 
-    /// The sets of documents to leave out in turn (popped from the end, so
-    /// all of them first): every one whose version of an event is in the
-    /// text while another document holds a different one, then each alone.
-    fn disputed_sets(&self) -> Vec<Vec<usize>> {
-        let winners: Vec<usize> = self
-            .pieces
-            .iter()
-            .filter(|p| self.disputes_won_by(p))
-            .map(|p| p.serial)
-            .collect();
-        let mut sets: Vec<Vec<usize>> = Vec::new();
-        if winners.len() > 1 {
-            sets.extend(winners.iter().rev().map(|&w| vec![w]));
+    /// The documents whose version of an event is in the text while a
+    /// later one holds a different version, or that carry a chain record
+    /// another document does not: the ones a try leaves out.
+    fn disputed(&self) -> Vec<usize> {
+        let placed = self.placed();
+        let mut winners: Vec<usize> = Vec::new();
+        for piece in &self.pieces {
+            for (text, seq) in piece.skipped.iter().zip(piece.doc.from..) {
+                if let Some((owner, event)) = self.in_text(&placed, seq) {
+                    if event != text && !winners.contains(&owner) {
+                        winners.push(owner);
+                    }
+                }
+            }
         }
-        if !winners.is_empty() {
-            sets.push(winners);
+        // A copy of a genuine document with a record of its own making: it
+        // adds no event to the text, only a record that no document whose
+        // events are in the text carries. Leaving it out loses nothing.
+        for piece in &self.pieces {
+            let adds_nothing = piece.spans.is_empty();
+            let own_record = piece.doc.chain.is_some()
+                && !self
+                    .pieces
+                    .iter()
+                    .any(|o| !o.spans.is_empty() && o.doc.chain == piece.doc.chain);
+            if adds_nothing && own_record && !winners.contains(&piece.serial) {
+                winners.push(piece.serial);
+            }
         }
-        let start = sets.len().saturating_sub(MAX_TRIALS);
-        sets.split_off(start)
+        winners
     }
 
-    /// Whether a later document holds another version of one of the
-    /// events `piece` put in the text.
-    fn disputes_won_by(&self, piece: &Piece) -> bool {
-        self.pieces.iter().any(|other| {
-            other
-                .skipped
-                .iter()
-                .zip(other.doc.from..)
-                .any(|(text, seq)| {
-                    self.in_text(seq)
-                        .is_some_and(|(owner, event)| owner == piece.serial && event != text)
-                })
-        })
+    /// Where each document's events lie in the text: (first sequence
+    /// number, one past the last, index in `pieces`), in order.
+    fn placed(&self) -> Vec<(u64, u64, usize)> {
+        self.pieces
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| !p.spans.is_empty())
+            .map(|(i, p)| (p.first, p.first + p.spans.len() as u64, i))
+            .collect()
     }
 
     /// The document that put event `seq` in the text, and its text.
-    fn in_text(&self, seq: u64) -> Option<(usize, &str)> {
-        self.pieces.iter().find_map(|p| {
-            let at = seq.checked_sub(p.first)? as usize;
-            p.spans
-                .get(at)
-                .map(|span| (p.serial, &self.text[span.clone()]))
-        })
+    fn in_text(&self, placed: &[(u64, u64, usize)], seq: u64) -> Option<(usize, &str)> {
+        let at = placed.partition_point(|&(_, end, _)| end <= seq);
+        let &(first, end, i) = placed.get(at)?;
+        if seq < first || seq >= end {
+            return None;
+        }
+        let piece = &self.pieces[i];
+        let span = piece.spans.get((seq - first) as usize)?;
+        Some((piece.serial, &self.text[span.clone()]))
     }
 
     /// Once the group is taken: the documents left out in a try, and those
-    /// holding a version of an event other than the one taken, are named.
+    /// holding a version of an event other than the one taken (or an event
+    /// not taken), are named. A document left out whose events were all
+    /// taken from another is a copy, and is not.
     fn name_second_versions(&mut self) {
-        let mut second: Vec<usize> = self.aside.iter().map(|p| p.serial).collect();
+        let placed = self.placed();
+        let differs = |piece: &Piece, events: &mut dyn Iterator<Item = &str>| {
+            events.zip(piece.doc.from..).any(|(text, seq)| {
+                self.in_text(&placed, seq)
+                    .is_none_or(|(_, taken)| taken != text)
+            })
+        };
+        let mut second: Vec<usize> = Vec::new();
         for piece in &self.pieces {
-            let differs = piece
-                .skipped
-                .iter()
-                .zip(piece.doc.from..)
-                .any(|(text, seq)| self.in_text(seq).is_some_and(|(_, taken)| taken != text));
-            if differs {
+            if differs(piece, &mut piece.skipped.iter().map(String::as_str)) {
+                second.push(piece.serial);
+            }
+        }
+        for piece in &self.aside {
+            if differs(piece, &mut piece.skipped.iter().map(String::as_str)) {
                 second.push(piece.serial);
             }
         }
         let named = self.pieces.iter().chain(&self.aside);
+        let mut refused = Vec::new();
         for piece in named.filter(|p| second.contains(&p.serial)) {
             let problem = DocProblem::SecondVersion {
                 device: piece.doc.device.clone(),
                 from: piece.doc.from,
                 to: piece.doc.to,
             };
-            self.refused
-                .push((piece.doc.id.clone(), Refusal::Doc(problem)));
+            refused.push((piece.doc.id.clone(), Refusal::Doc(problem)));
         }
+        self.refused.extend(refused);
         self.aside.clear();
     }
 
