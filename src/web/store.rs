@@ -136,6 +136,18 @@ pub struct Store {
     opener: RefCell<Option<Opener>>,
 }
 
+/// The connection closes once nothing holds the store: a tab that takes
+/// over opens the store again, and an old connection left open would hold
+/// up a later version's upgrade of the database. IndexedDB lets the
+/// transactions under way finish first.
+impl Drop for Store {
+    fn drop(&mut self) {
+        if let Backend::IndexedDb(db) = &self.backend {
+            db.close();
+        }
+    }
+}
+
 /// The log as stored: events, with personal data masked where it was
 /// sealed, and the sealed personal data.
 pub struct StoredLog {

@@ -35,6 +35,9 @@ const LEAVING: &str = "leaving";
 /// How long a tab given the lock just after the writer's page went away
 /// leaves it free, in ms: long enough for a reloaded page to take it back.
 const GIVE_WAY_MS: i32 = 5_000;
+/// How long a tab given the lock waits to hear that the writer's page went
+/// away, in ms.
+const LEAVING_HEARD_MS: i32 = 300;
 /// How long start-up waits for the browser's answer to the lock, in ms.
 const SILENT_AFTER_MS: i32 = 15_000;
 
@@ -152,12 +155,21 @@ fn queue() {
     }
     QUEUED.set(true);
     request(false, |got| {
-        let just_left = js_sys::Date::now() - LEAVING_AT.get() < f64::from(GIVE_WAY_MS);
-        match got {
-            Some(true) if just_left => give_way(),
-            Some(true) => take_turn(),
-            _ => QUEUED.set(false),
+        if got != Some(true) {
+            QUEUED.set(false);
+            return;
         }
+        // The writer's "leaving" and the lock's grant come by different
+        // ways, in either order: a moment is given for the message.
+        wasm_bindgen_futures::spawn_local(async {
+            crate::web::tasks::sleep(LEAVING_HEARD_MS).await;
+            let just_left = js_sys::Date::now() - LEAVING_AT.get() < f64::from(GIVE_WAY_MS);
+            if just_left {
+                give_way();
+            } else {
+                take_turn();
+            }
+        });
     });
 }
 
@@ -199,8 +211,12 @@ async fn try_lock() -> Answer {
     let late_for_answer = late.clone();
     if !request(true, move |got| {
         if late_for_answer.get() {
+            // Start-up went on as one that waits in the queue.
             if got == Some(true) {
                 take_turn();
+            } else {
+                QUEUED.set(false);
+                queue();
             }
         } else {
             let said = match got {

@@ -139,7 +139,9 @@ pub fn ServerSync() -> impl IntoView {
                         type="submit"
                         class="primary"
                         data-testid="sync-login"
-                        disabled=move || log_in.pending().get()
+                        // Only the tab that writes syncs and keeps these
+                        // settings; the banner says which tab that is.
+                        disabled=move || log_in.pending().get() || !data.tab_writes()
                     >
                         {i18n.t(Key::LogInAndSync)}
                     </button>

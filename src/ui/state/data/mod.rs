@@ -120,6 +120,9 @@ pub struct Data {
     /// Reads of the store under way (start-up's, a take-over's): one at a
     /// time, so an older read never lands after a newer one.
     reading: StoredValue<u32>,
+    /// Times this tab was asked to let go of the writer's part: a take-over
+    /// under way does not write once it was.
+    handovers: StoredValue<u64>,
 }
 
 /// Counts a write under way for as long as it lives.
@@ -213,6 +216,7 @@ impl Data {
             tab: RwSignal::new(TabRole::Asking),
             writing: StoredValue::new(0),
             reading: StoredValue::new(0),
+            handovers: StoredValue::new(0),
         };
         provide_context(data);
         leptos::task::spawn_local(async move { data.load().await });
@@ -400,6 +404,11 @@ impl Data {
         self.tab.get_untracked() == TabRole::Writer
     }
 
+    /// As [`Data::writes`], for a view that follows it.
+    pub fn tab_writes(self) -> bool {
+        self.tab.get() == TabRole::Writer
+    }
+
     /// The writer's part moved. Given back to a tab that was only showing,
     /// what it shows may be behind what the other tab saved: it starts
     /// again from the store (nothing it holds is unsaved: it saved nothing).
@@ -409,21 +418,32 @@ impl Data {
     /// lock.
     fn tab_changed(self, writes: bool) {
         if writes {
+            let asked = self.handovers.get_value();
+            // Still this tab's turn: given the lock, not asked to let go.
+            let still_mine =
+                move || crate::web::tabs::holds() && self.handovers.get_value() == asked;
             leptos::task::spawn_local(async move {
                 while self.reading.get_value() > 0 {
                     crate::web::tasks::sleep(50).await;
                 }
+                if !still_mine() {
+                    return;
+                }
+                // Counted as a write from here to the decision below, so a
+                // hand-over asked meanwhile lets go only after it.
+                let _writing = Writing::start(self);
                 self.reading.update_value(|n| *n += 1);
                 // What the status bar said of a save refused as the other
                 // tab's is over: it says how the read goes.
                 self.save.set(SaveState::Loading);
                 self.read_store(true).await;
                 self.reading.update_value(|n| *n -= 1);
-                if crate::web::tabs::holds() {
+                if still_mine() {
                     self.tab.set(TabRole::Writer);
                 }
             });
         } else {
+            self.handovers.update_value(|n| *n += 1);
             self.tab.set(TabRole::Reader);
         }
     }
