@@ -4,10 +4,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { root, startServer, startCouch, launchKillable, openPage, appReady, queueRows } from './harness.mjs';
+import { root, startServer, startCouch, launchKillable, openPage, appReady, queueRows, removeWhenFree } from './harness.mjs';
 
 let server, couch, work;
 before(async () => {
@@ -18,7 +18,7 @@ before(async () => {
 after(async () => {
   server?.stop();
   await couch?.stop();
-  rmSync(work, { recursive: true, force: true, maxRetries: 5 });
+  await removeWhenFree(work);
 });
 
 const gridcare = (...args) => execFileSync(join(root, 'target', 'debug', 'gridcare'), args, { encoding: 'utf8', env: { ...process.env, GRIDCARE_COUCH_PASSWORD: 'admin' } });

@@ -3,7 +3,7 @@
 // Chromium through playwright-core (which never downloads a browser).
 import { after } from 'node:test';
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,6 +83,24 @@ export async function screenshot(page, name) {
  */
 // Browsers started by launchKillable that a failed test may have left running:
 // killed when the test file ends, so a failure never leaves the run hanging.
+/**
+ * Removes a test's temporary folder. A killed browser's helper processes
+ * may still write their cache into its profile for a few seconds: tried
+ * again for up to 10 s, then left with a warning (a temporary folder left
+ * behind is not a failure of the app).
+ */
+export async function removeWhenFree(dir) {
+  for (let i = 0; ; i++) {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+      return;
+    } catch (e) {
+      if (i >= 20) { console.warn(`left ${dir}: ${e.message}`); return; }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
 const killables = new Set();
 after(() => { for (const child of killables) child.kill('SIGKILL'); });
 

@@ -5,11 +5,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { root, startServer, launchBrowser, launchKillable, openPage, appReady, saved, crewWithDemo, screenshot, queueRows, queueRow, exportedText } from './harness.mjs';
+import { root, startServer, launchBrowser, launchKillable, openPage, appReady, saved, crewWithDemo, screenshot, queueRows, queueRow, exportedText, removeWhenFree } from './harness.mjs';
 
 let server, browser, work;
 before(async () => {
@@ -17,7 +17,7 @@ before(async () => {
   browser = await launchBrowser();
   work = mkdtempSync(join(tmpdir(), 'gridcare-e2e-'));
 });
-after(async () => { await browser?.close(); server?.stop(); rmSync(work, { recursive: true, force: true }); });
+after(async () => { await browser?.close(); server?.stop(); await removeWhenFree(work); });
 
 const gridcare = (...args) => execFileSync(join(root, 'target', 'debug', 'gridcare'), args, { encoding: 'utf8' });
 

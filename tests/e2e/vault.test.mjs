@@ -6,20 +6,20 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { root, startServer, openPage, appReady, saved, launchKillable, screenshot } from './harness.mjs';
+import { root, startServer, openPage, appReady, saved, launchKillable, screenshot, removeWhenFree } from './harness.mjs';
 
 let server, work;
 before(async () => {
   server = await startServer();
   work = mkdtempSync(join(tmpdir(), 'gridcare-vault-'));
 });
-after(() => {
+after(async () => {
   server?.stop();
   // A killed browser's helpers may still be writing their cache for a moment.
-  rmSync(work, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+  await removeWhenFree(work);
 });
 
 const gridcare = (...args) => execFileSync(join(root, 'target', 'debug', 'gridcare'), args, { encoding: 'utf8', maxBuffer: 1 << 26 });
