@@ -307,6 +307,13 @@ test('a large file shows progress, the page stays usable, and cancelling changes
   await context.close();
 });
 
+/** Fills /crew/new and taps "建立工单". */
+async function submitTicket(page, text, phone) {
+  await page.fill('#nt-text', text);
+  await page.fill('#nt-phone', phone);
+  await page.getByRole('button', { name: '建立工单' }).click();
+}
+
 test('two tabs of one device: one saves, the other shows and can take over', async () => {
   const context = await browser.newContext();
   const first = await openPage(context);
@@ -326,9 +333,7 @@ test('two tabs of one device: one saves, the other shows and can take over', asy
   await appReady(second);
   await banner(second).waitFor();
   await saved(second);
-  await second.fill('#nt-text', '我家停电了 TAB-2');
-  await second.fill('#nt-phone', '13700002468');
-  await second.getByRole('button', { name: '建立工单' }).click();
+  await submitTicket(second, '我家停电了 TAB-2', '13700002468');
   await second.waitForSelector('main .error[role="alert"]');
   assert.match(await second.locator('main .error[role="alert"]').last().innerText(), /另一个标签页/);
   assert.match(second.url(), /\/crew\/new$/, 'nothing was created');
@@ -343,9 +348,7 @@ test('two tabs of one device: one saves, the other shows and can take over', asy
   await second.goto(server.url + '/crew/new');
   await appReady(second);
   await saved(second);
-  await second.fill('#nt-text', '我家停电了 TAB-2');
-  await second.fill('#nt-phone', '13700002468');
-  await second.getByRole('button', { name: '建立工单' }).click();
+  await submitTicket(second, '我家停电了 TAB-2', '13700002468');
   await second.waitForURL(/\/crew\/t\//);
   await saved(second);
   const created = await second.textContent('[data-testid="ticket-number"]');
@@ -362,9 +365,7 @@ test('two tabs of one device: one saves, the other shows and can take over', asy
   // And it saves.
   await first.goto(server.url + '/crew/new');
   await appReady(first);
-  await first.fill('#nt-text', '我家停电了 TAB-1');
-  await first.fill('#nt-phone', '13700002469');
-  await first.getByRole('button', { name: '建立工单' }).click();
+  await submitTicket(first, '我家停电了 TAB-1', '13700002469');
   await first.waitForURL(/\/crew\/t\//);
   await saved(first);
   await context.close();

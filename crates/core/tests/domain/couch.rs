@@ -333,6 +333,16 @@ fn a_document_holding_other_events_than_its_id_says_is_named() {
     ));
 }
 
+/// The ids of these documents, sorted (as `named` gives them).
+fn sorted_ids(docs: &[&Value]) -> Vec<String> {
+    let mut ids: Vec<String> = docs
+        .iter()
+        .map(|d| d["_id"].as_str().unwrap().to_string())
+        .collect();
+    ids.sort();
+    ids
+}
+
 fn named(refused: &[(String, Refusal)]) -> Vec<String> {
     let mut named: Vec<String> = refused.iter().map(|(d, _)| d.clone()).collect();
     named.sort();
@@ -348,16 +358,7 @@ fn a_second_version_hidden_behind_another_is_found_too() {
     // genuine copy of event 4, so it shows only once the first is left out.
     let first = second_version(&genuine, 0, (1, 3));
     let behind = second_version(&genuine, 0, (1, 4));
-    let want = named(&[
-        (
-            first["_id"].as_str().unwrap().into(),
-            Refusal::Doc(DocProblem::Layout),
-        ),
-        (
-            behind["_id"].as_str().unwrap().into(),
-            Refusal::Doc(DocProblem::Layout),
-        ),
-    ]);
+    let want = sorted_ids(&[&first, &behind]);
     let (taken, refused) = read(vec![first, behind, genuine]);
     assert_eq!(
         seqs(&taken.expect("the genuine group arrives")),
@@ -375,16 +376,7 @@ fn a_genuine_copy_left_out_in_a_try_is_not_named() {
     let whole = pushed(&[&events], &events, &kept).remove(0);
     let forged = second_version(&whole, 0, (1, 3));
     let later = second_version(&short, 3, (4, 5));
-    let want = named(&[
-        (
-            forged["_id"].as_str().unwrap().into(),
-            Refusal::Doc(DocProblem::Layout),
-        ),
-        (
-            later["_id"].as_str().unwrap().into(),
-            Refusal::Doc(DocProblem::Layout),
-        ),
-    ]);
+    let want = sorted_ids(&[&forged, &later]);
     let (taken, refused) = read(vec![forged, short, whole, later]);
     let bundle = taken.expect("the genuine group arrives");
     let ids: Vec<&str> = bundle.events.iter().map(|e| e.id.as_str()).collect();
@@ -406,16 +398,7 @@ fn a_try_that_leaves_only_a_faulty_document_goes_on_to_the_next() {
         .unwrap()
         .replace("记录", "改写")
         .into();
-    let want = named(&[
-        (
-            forged["_id"].as_str().unwrap().into(),
-            Refusal::Doc(DocProblem::Layout),
-        ),
-        (
-            broken["_id"].as_str().unwrap().into(),
-            Refusal::Doc(DocProblem::Layout),
-        ),
-    ]);
+    let want = sorted_ids(&[&forged, &broken]);
     let (taken, refused) = read(vec![forged, genuine, broken]);
     assert_eq!(
         seqs(&taken.expect("the genuine group arrives")),

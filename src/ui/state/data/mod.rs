@@ -666,16 +666,37 @@ impl Data {
         })
     }
 
-    /// What importing a validated bundle would change. The tickets it
-    /// touches are folded here once and reused by the import.
-    pub fn preview(self, bundle: Bundle) -> ImportPreview {
-        let (own, team) = self.device.with_untracked(|d| {
+    /// This device's id and its crew's team, for what arrivals concern it.
+    fn own_and_team(self) -> (String, Option<String>) {
+        self.device.with_untracked(|d| {
             let d = d.as_ref();
             (
                 d.map(|d| d.id.clone()).unwrap_or_default(),
                 d.and_then(|d| d.crew.as_ref()).map(|c| c.team.clone()),
             )
-        });
+        })
+    }
+
+    /// Stores the photos a file or a pulled group brings, before the events
+    /// that point at them: an event never points at a photo this device lacks.
+    async fn keep_attachments(
+        self,
+        attachments: &BTreeMap<String, crate::domain::bundle::Attachment>,
+    ) -> Result<(), StoreError> {
+        if let Some(store) = self.store.get_value() {
+            for (hash, attachment) in attachments {
+                store
+                    .put_attachment(hash, &attachment.mime, &attachment.data)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// What importing a validated bundle would change. The tickets it
+    /// touches are folded here once and reused by the import.
+    pub fn preview(self, bundle: Bundle) -> ImportPreview {
+        let (own, team) = self.own_and_team();
         let (held, new_events, tickets_affected, folded, arrivals) =
             self.events.with_untracked(|events| {
                 let known: FxHashSet<&str> = events.iter().map(|e| e.id.as_str()).collect();
@@ -732,14 +753,7 @@ impl Data {
         let count = new.len();
         drop(unseen);
         device.observe(&new);
-        // Photos first: an event never points at a photo this device lacks.
-        if let Some(store) = self.store.get_value() {
-            for (hash, attachment) in &bundle.attachments {
-                store
-                    .put_attachment(hash, &attachment.mime, &attachment.data)
-                    .await?;
-            }
-        }
+        self.keep_attachments(&bundle.attachments).await?;
         self.commit_with(new, device, Some(preview.folded), Some(brought))
             .await
             .map(|()| count)
@@ -862,24 +876,12 @@ impl Data {
         }
         let count = new.len();
         device.observe(&new);
-        if let Some(store) = self.store.get_value() {
-            for (hash, attachment) in &bundle.attachments {
-                store
-                    .put_attachment(hash, &attachment.mime, &attachment.data)
-                    .await?;
-            }
-        }
+        self.keep_attachments(&bundle.attachments).await?;
         let from = self.events.with_untracked(|all| all.len());
         self.commit_with(new, device, None, Some(bundle.chains))
             .await?;
         if announce {
-            let (own, team) = self.device.with_untracked(|d| {
-                let d = d.as_ref();
-                (
-                    d.map(|d| d.id.clone()).unwrap_or_default(),
-                    d.and_then(|d| d.crew.as_ref()).map(|c| c.team.clone()),
-                )
-            });
+            let (own, team) = self.own_and_team();
             let arrivals = self.events.with_untracked(|all| {
                 self.tickets.with_untracked(|tickets| {
                     arrivals(
