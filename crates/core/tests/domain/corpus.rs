@@ -15,17 +15,21 @@
 //!   after the split. The third set was measured before anything learned
 //!   from it (kind 92.3, category 90.7, subcategory 89.1, grade 91.9 %),
 //!   the nearest thing to a second test half that was ever run.
+//! - `fresh-dev-fourth.tsv` (900): two more hands (rural, trade and typed
+//!   registers; formal summaries, letters, sarcasm, speech transcripts),
+//!   measured too before anything learned from them: kind 91.1, category
+//!   92.3, subcategory 88.7, grade 91.6 % (rules alone 82.8, 88.8, 84.7,
+//!   85.0 %).
 //!
 //! The development texts also trained the n-gram model beside the rules
 //! (`classify/model.rs`), so their figures with the model are not a
 //! measure: the test half and the first corpus's held-out texts are.
 //! Each corpus prints the rules alone and then with the model.
 //!
-//! The goal is 95 % per field on the test half (issue 20). Until the
-//! engine reaches it, the test half's assertion is a floor a little under
-//! the figure reached (a regression fails the build) and the shortfall is
-//! printed; the development texts and the first corpus must reach their
-//! floors too.
+//! The goal is 95 % per field on the test half (issue 20), and the test
+//! half's assertion is that goal: below it on any field, the build fails.
+//! The development texts and the first corpus must reach their floors
+//! too.
 
 use gridcare_core::domain::classify::Classifier;
 use gridcare_core::domain::facts::Facts;
@@ -42,11 +46,16 @@ const FRESH_DEV_MORE: &str = include_str!("../corpus/fresh-dev-more.tsv");
 /// call-takers' summaries; spoken, regional and very short), written after
 /// the others and measured before the model learned from them.
 const FRESH_DEV_THIRD: &str = include_str!("../corpus/fresh-dev-third.tsv");
+/// 900 more development texts by two more hands (rural, trade and typed
+/// registers; formal summaries, letters, sarcasm and speech transcripts),
+/// measured before anything learned from them.
+const FRESH_DEV_FOURTH: &str = include_str!("../corpus/fresh-dev-fourth.tsv");
 /// What the test half must reach for the issue to be done.
 const GOAL: f64 = 0.95;
-/// Floors: the figures reached, less a little, so that a change that makes
-/// the engine worse on any corpus fails.
-const TEST_HALF_FLOOR: f64 = 0.90;
+/// Floors: the goal for the test half; for the others, the figures
+/// reached, less a little, so that a change that makes the engine worse on
+/// any corpus fails.
+const TEST_HALF_FLOOR: f64 = GOAL;
 const DEVELOPMENT_FLOOR: f64 = 0.94;
 const FIRST_CORPUS_FLOOR: f64 = 0.95;
 const FIELDS: [&str; 4] = ["kind", "category", "subcategory", "grade"];
@@ -155,7 +164,7 @@ fn require(name: &str, figures: [f64; 4], floor: f64) {
 }
 
 #[test]
-fn the_fresh_test_half_holds_its_floor_toward_95_percent() {
+fn the_fresh_test_half_is_at_least_95_percent_per_field() {
     let test = cases(FRESH_TEST);
     assert!(test.len() >= 200, "the test half has {} texts", test.len());
     require(
@@ -178,6 +187,11 @@ fn the_further_development_texts_hold_their_floor() {
 #[test]
 fn the_third_development_texts_hold_their_floor() {
     development_floor("third development texts", &cases(FRESH_DEV_THIRD));
+}
+
+#[test]
+fn the_fourth_development_texts_hold_their_floor() {
+    development_floor("fourth development texts", &cases(FRESH_DEV_FOURTH));
 }
 
 #[test]
@@ -210,14 +224,20 @@ fn the_first_corpus_is_at_least_95_percent_per_field() {
 /// else went into it, the test halves least of all. After a change to
 /// the corpora or the rules, make it again with
 /// `gridcare train-model --version V -o crates/core/src/domain/data/model.json.gz
-/// crates/core/tests/corpus/{complaints,fresh-dev,fresh-dev-more,fresh-dev-third}.tsv`.
+/// crates/core/tests/corpus/{complaints,fresh-dev,fresh-dev-more,fresh-dev-third,fresh-dev-fourth}.tsv`.
 #[test]
 fn the_shipped_model_is_what_the_development_corpora_teach() {
     use gridcare_core::domain::classify::model::{read_corpus, train_model, Model};
-    let corpus: Vec<_> = [FIRST, FRESH_DEV, FRESH_DEV_MORE, FRESH_DEV_THIRD]
-        .iter()
-        .flat_map(|c| read_corpus(c))
-        .collect();
+    let corpus: Vec<_> = [
+        FIRST,
+        FRESH_DEV,
+        FRESH_DEV_MORE,
+        FRESH_DEV_THIRD,
+        FRESH_DEV_FOURTH,
+    ]
+    .iter()
+    .flat_map(|c| read_corpus(c))
+    .collect();
     let shipped = Model::shipped();
     let rules = Classifier::rules_only(RuleTable::shipped());
     let (trained, _) = train_model(&corpus, &rules, &shipped.version, &shipped.source);
