@@ -418,8 +418,8 @@ fn take_group(values: Vec<Value>, taken: &mut Taken, now: DateTime<Utc>) -> Vec<
     for value in values {
         group.add(value);
     }
-    let bundle = group.check_with(|text| {
-        let mut validation = Validation::start(text, now)?.assembled();
+    let bundle = group.check_with(|parts| {
+        let mut validation = Validation::start_parts(&parts.head, parts.events, now)?.assembled();
         while !validation.step(usize::MAX)?.is_done() {}
         validation.holding(&*taken).finish()
     });

@@ -116,20 +116,66 @@ async fn call_until(
         .map_err(|_| CouchError::Unreachable)?
         .unchecked_into();
     let status = response.status();
-    let text = match response.text() {
-        Ok(promise) => JsFuture::from(promise)
-            .await
-            .ok()
-            .and_then(|t| t.as_string())
-            .unwrap_or_default(),
-        Err(_) => String::new(),
-    };
-    let value: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+    let value = read_body(&response).await.unwrap_or(Value::Null);
     // A reverse proxy whose server is down answers 502/503/504.
     if matches!(status, 502..=504) {
         return Err(CouchError::Unreachable);
     }
     Ok((status, value))
+}
+
+thread_local! {
+    /// One buffer for every answer's bytes, reused. A page of a group is
+    /// about 10 MB: read as a string, each took three times that in wasm
+    /// memory for a moment (the string's worst-case UTF-8 size), and the
+    /// space freed between pages was left in pieces the next page could not
+    /// use; read whole as one `ArrayBuffer`, each page lay in the page's
+    /// JavaScript heap until collected.
+    static BODY: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Lets go of the answers' buffer (a page of a group is about 10 MB): once
+/// a group is fetched, its checks can use the space.
+pub fn release_buffer() {
+    BODY.with_borrow_mut(|body| *body = Vec::new());
+}
+
+/// An answer's JSON, read from its body a chunk at a time (the browser's
+/// chunks are small and short-lived), or `None` when it is not JSON or the
+/// body failed.
+async fn read_body(response: &web_sys::Response) -> Option<Value> {
+    let stream = response.body()?;
+    let reader = web_sys::ReadableStreamDefaultReader::new(&stream).ok()?;
+    // Taken out while in use: a long poll may read its answer meanwhile.
+    let mut body = BODY.with_borrow_mut(std::mem::take);
+    body.clear();
+    let read = loop {
+        let chunk: web_sys::ReadableStreamReadResult = match JsFuture::from(reader.read()).await {
+            Ok(chunk) => chunk.unchecked_into(),
+            Err(_) => break false,
+        };
+        if chunk.get_done() == Some(true) {
+            break true;
+        }
+        let bytes: js_sys::Uint8Array = chunk.get_value().unchecked_into();
+        let at = body.len();
+        body.resize(at + bytes.length() as usize, 0);
+        bytes.copy_to(&mut body[at..]);
+    };
+    let value = if read {
+        serde_json::from_slice(&body).ok()
+    } else {
+        None
+    };
+    // Kept for the next answer, unless far larger than a page.
+    if body.capacity() <= 64 << 20 {
+        BODY.with_borrow_mut(|kept| {
+            if kept.capacity() < body.capacity() {
+                *kept = body;
+            }
+        });
+    }
+    value
 }
 
 fn reason(value: &Value) -> String {

@@ -25,11 +25,12 @@ use crate::web::trace::{self, Phase};
 use crate::web::vault::{self, VaultError};
 use chrono::{DateTime, Utc};
 use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Events checked per slice: small enough that the page answers a tap at once.
-const SLICE: usize = 2_000;
+pub const SLICE: usize = 2_000;
 
 /// A performance mark for each file checked without the helper worker.
 pub const WITHOUT_HELPER: &str = "import: checked without the helper worker";
@@ -73,14 +74,14 @@ pub struct Trusted {
 
 /// What the device holds, as the trust checks ask for it: whom it trusts,
 /// and its events by `(device, seq)` and by id.
-struct HeldView<'a> {
+pub struct HeldView<'a> {
     trusted: &'a Trusted,
     by_seq: FxHashMap<(&'a str, u64), &'a Event>,
     by_id: FxHashMap<&'a str, &'a Event>,
 }
 
 impl<'a> HeldView<'a> {
-    fn new(held: &'a [Event], trusted: &'a Trusted) -> HeldView<'a> {
+    pub fn new(held: &'a [Event], trusted: &'a Trusted) -> HeldView<'a> {
         HeldView {
             trusted,
             by_seq: held
@@ -180,8 +181,7 @@ async fn check_bytes(
     let text = std::str::from_utf8(bytes).map_err(|e| BundleError::NotUtf8 {
         byte: e.valid_up_to(),
     })?;
-    let by_id = &view.by_id;
-    let validation = begin(text, by_id, view)?;
+    let validation = begin(text, view)?;
     if let Some(helper) = helper {
         if helper.ready().await {
             let mut validation = validation.ids_elsewhere();
@@ -194,7 +194,7 @@ async fn check_bytes(
             }
             // The worker failed on the way: check the file again without it.
             trace::mark(WITHOUT_HELPER);
-            return check_here(begin(text, by_id, view)?, bytes.len(), progress).await;
+            return check_here(begin(text, view)?, bytes.len(), progress).await;
         }
     }
     trace::mark(WITHOUT_HELPER);
@@ -203,14 +203,15 @@ async fn check_bytes(
 
 /// A validation of `text` that takes the events in `held` as they are and
 /// checks the file's signatures against what the device holds (`view`).
-fn begin<'a>(
-    text: &'a str,
-    held: &'a FxHashMap<&'a str, &'a Event>,
-    view: &'a HeldView<'a>,
-) -> Result<Validation<'a>, BundleError> {
-    Ok(Validation::start(text, Utc::now())?
-        .knowing(|id| held.get(id).map(|&e| e.clone()))
-        .holding(view))
+fn begin<'a>(text: &'a str, view: &'a HeldView<'a>) -> Result<Validation<'a>, BundleError> {
+    Ok(with_held(Validation::start(text, Utc::now())?, view))
+}
+
+/// The validation told what the device holds.
+pub fn with_held<'a>(validation: Validation<'a>, view: &'a HeldView<'a>) -> Validation<'a> {
+    validation
+        .knowing(|id| view.by_id.get(id).map(|&e| e.clone()))
+        .holding(view)
 }
 
 /// The validation without a helper worker.
@@ -258,18 +259,21 @@ async fn step_all(
     }
 }
 
-/// Checks a group of documents pulled from a sync server, put together as
-/// the text of one sync file (`couch::GroupFile`), with the same checks as a
-/// chosen file but the checksum (the text was made here), a slice at a
-/// time so that the page stays responsive.
-pub async fn check_assembled(
-    text: &str,
-    held: &[Event],
-    trusted: &Trusted,
+/// Checks a group of documents pulled from a sync server as the parts of
+/// one sync file (`couch::GroupFile`: its top level, each event's text),
+/// with the same checks as a chosen file but the checksum (the file was
+/// made here), a slice at a time so that the page stays responsive.
+pub async fn check_assembled<'a, T: Into<Cow<'a, str>>>(
+    head: &str,
+    events: Vec<T>,
+    held: &'a [Event],
+    trusted: &'a Trusted,
 ) -> Result<Bundle, BundleError> {
+    // First, so that its list of checked events takes the room the log
+    // just left (see `Replication::make_room`).
+    let validation = Validation::start_parts(head, events, Utc::now())?;
     let view = HeldView::new(held, trusted);
-    let by_id = &view.by_id;
-    let mut validation = begin(text, by_id, &view)?.assembled();
+    let mut validation = with_held(validation, &view).assembled();
     while !validation.step(SLICE)?.is_done() {
         tasks::yield_to_browser().await;
     }

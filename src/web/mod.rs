@@ -6,6 +6,7 @@ pub mod couch;
 pub mod digest;
 pub mod files;
 pub mod focus;
+pub mod heap;
 pub mod id_worker;
 pub mod idle;
 pub mod import;

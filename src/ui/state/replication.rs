@@ -12,12 +12,14 @@
 //! (`ui::sync`) only shows [`SyncStatus`] and calls [`Replication`].
 
 use super::data::Data;
+use crate::domain::bundle::{Bundle, Validation};
 use crate::domain::couch::{
-    documents_for, replication_id, Checkpoint, Coverage, DocRange, EventDoc, GroupFile, Refusal,
-    Verdict,
+    documents_for, replication_id, Checkpoint, Coverage, DocRange, EventDoc, GroupFile, PlainGroup,
+    Refusal, Verdict,
 };
 use crate::domain::event::Event;
 use crate::web::couch::{self, CouchError, Remote, SyncTarget};
+use crate::web::trace::Phase;
 use crate::web::{import, network, tasks};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -30,9 +32,10 @@ use std::collections::BTreeMap;
 const PAGE: usize = 500;
 /// Documents per `_bulk_docs` request.
 const PUSH_BATCH: usize = 50;
-/// Documents per request when a group is fetched: about 10,000 events,
-/// a few megabytes, so a large group never lies in memory twice.
-const GROUP_PAGE: usize = 10;
+/// Documents per request when a group is fetched: about 4,000 events,
+/// 2 to 3 MB, checked before the next page comes (a page of ten took a
+/// 12 MB buffer, kept while the group was checked).
+const GROUP_PAGE: usize = 4;
 /// How long a long poll waits for the server's feed to move, in ms.
 const LONG_POLL_MS: u32 = 25_000;
 /// Followed stations whose feeds are long-polled beside the device's own.
@@ -419,6 +422,17 @@ impl Replication {
                     }
                 }
             }
+            // One entry per event held: gone before a group is fetched.
+            drop(held);
+            // Room in the log for every group listed, before any is
+            // fetched: made now, it lies below what the fetches and checks
+            // hold, instead of on top of them.
+            let listed = wanted
+                .values()
+                .flat_map(|(_, ids)| ids.iter().filter_map(|id| DocRange::parse(id)))
+                .map(|r| (r.to + 1).saturating_sub(r.from) as usize)
+                .sum();
+            self.make_room(listed);
             for (range, ids) in wanted.values() {
                 self.take_group(remote, range, ids, announce).await?;
             }
@@ -517,6 +531,133 @@ impl Replication {
         ids: &[String],
         announce: bool,
     ) -> Result<(), CouchError> {
+        let mut refused = Vec::new();
+        let mut taken = self.stream_group(remote, range, ids).await?;
+        if taken.is_none() {
+            // Not the usual case, or something in it is wrong: its
+            // documents again, with their texts kept, to learn which.
+            let mut group = self.fetch_group(remote, range, ids).await?;
+            let _checking = Phase::start("pull: check a group with care");
+            taken = self.check_with_care(&mut group).await;
+            refused = group.take_refused();
+        }
+        if let Some(bundle) = taken {
+            let _taking = Phase::start("pull: take a group");
+            match self.data.take_checked(bundle, announce).await {
+                Ok(n) => self.status.update(|s| s.pulled += n),
+                Err(e) => {
+                    return Err(CouchError::Server {
+                        status: 0,
+                        reason: e.message(crate::i18n::Lang::Zh),
+                    })
+                }
+            }
+        }
+        // Kept for the session: the checkpoint moves past a refused
+        // document, so later runs do not meet it again.
+        if !refused.is_empty() {
+            self.status.update(|s| {
+                for (doc, why) in refused {
+                    if !s.refused.iter().any(|(d, _)| d == &doc) {
+                        s.refused.push((doc, why));
+                    }
+                }
+            });
+        }
+        Ok(())
+    }
+
+    /// The usual case, a group checked as its pages arrive (`PlainGroup`):
+    /// each page's texts go to the check and are freed once checked, so
+    /// the group's texts and its checked events are not held at once.
+    /// `None` when the group is not plain or does not hold: the caller
+    /// checks it with care. A network failure ends the run.
+    async fn stream_group(
+        self,
+        remote: &Remote,
+        range: &DocRange,
+        ids: &[String],
+    ) -> Result<Option<Bundle>, CouchError> {
+        let _phase = Phase::start("pull: fetch and check a group");
+        let expected = ids
+            .iter()
+            .filter_map(|id| DocRange::parse(id))
+            .map(|r| (r.to + 1).saturating_sub(r.from) as usize)
+            .sum();
+        let mut plain = PlainGroup::new(Utc::now());
+        let Ok(mut validation) =
+            Validation::start_parts(&plain.head(), Vec::<String>::new(), Utc::now())
+        else {
+            return Ok(None);
+        };
+        // The log's room first, then the list of checked events, which
+        // can take the room the log leaves (see `make_room`).
+        self.make_room(expected);
+        validation.expect(expected);
+        let trusted = self.data.trusted();
+        let held = self.data.events.get_untracked();
+        let view = import::HeldView::new(&held, &trusted);
+        let mut validation = import::with_held(validation, &view).assembled();
+        let mut fetched: FxHashSet<String> = FxHashSet::default();
+        let mut after: Option<String> = None;
+        loop {
+            let page = remote
+                .group_page(range, after.as_deref(), GROUP_PAGE)
+                .await?;
+            let full = page.len() == GROUP_PAGE;
+            after = page
+                .last()
+                .and_then(|d| d["_id"].as_str())
+                .map(str::to_string);
+            for doc in page {
+                let id = doc["_id"].as_str().unwrap_or_default().to_string();
+                let mine = DocRange::parse(&id)
+                    .is_some_and(|r| r.device == range.device && r.signed == range.signed);
+                if !mine {
+                    continue;
+                }
+                let Some(events) = plain.accept(doc) else {
+                    return Ok(None);
+                };
+                fetched.insert(id);
+                if validation.add_events(events).is_err() {
+                    return Ok(None);
+                }
+            }
+            loop {
+                match validation.step(import::SLICE) {
+                    Ok(progress) if progress.is_done() => break,
+                    Ok(_) => tasks::yield_to_browser().await,
+                    Err(_) => return Ok(None),
+                }
+            }
+            if !full || after.is_none() {
+                break;
+            }
+        }
+        couch::release_buffer();
+        if let Some(missing) = ids.iter().find(|id| !fetched.contains(id.as_str())) {
+            return Err(CouchError::Server {
+                status: 404,
+                reason: format!("{missing}: listed in _changes but not returned yet"),
+            });
+        }
+        validation.set_chains(plain.chains());
+        Ok(validation
+            .finish()
+            .ok()
+            .filter(|bundle| plain.holds_places(bundle)))
+    }
+
+    /// The documents of the group `range` belongs to, a page at a time.
+    /// `ids`: what `_changes` listed of it, which the fetch must return.
+    async fn fetch_group(
+        self,
+        remote: &Remote,
+        range: &DocRange,
+        ids: &[String],
+    ) -> Result<GroupFile, CouchError> {
+        let _fetching = Phase::start("pull: fetch a group");
         let mut group = GroupFile::new(Utc::now());
         let mut fetched: FxHashSet<String> = FxHashSet::default();
         let mut after: Option<String> = None;
@@ -558,47 +699,39 @@ impl Replication {
                 reason: format!("{missing}: listed in _changes but not returned yet"),
             });
         }
-        drop(fetched);
-        let mut taken = None;
+        couch::release_buffer();
+        Ok(group)
+    }
+
+    /// Checks a group whose documents keep their texts: a document at
+    /// fault is named and left out and the rest checked again, and second
+    /// versions are told from the genuine ones (`GroupFile::judge`).
+    async fn check_with_care(self, group: &mut GroupFile) -> Option<Bundle> {
+        let mut room_made = false;
         while !group.is_empty() {
-            let held = self.data.events.get_untracked();
             let trusted = self.data.trusted();
-            let checked = import::check_assembled(group.text(), &held, &trusted).await;
+            let parts = group.parts();
+            if !room_made {
+                self.make_room(parts.events.len());
+                room_made = true;
+            }
+            let held = self.data.events.get_untracked();
+            let checked = import::check_assembled(&parts.head, parts.events, &held, &trusted).await;
             match group.judge(checked) {
-                Verdict::Taken(bundle) => {
-                    taken = Some(bundle);
-                    break;
-                }
+                Verdict::Taken(bundle) => return Some(bundle),
                 Verdict::Again => {}
-                Verdict::Refused => break,
+                Verdict::Refused => return None,
             }
         }
-        let refused = group.take_refused();
-        // The text goes before the events are written.
-        drop(group);
-        if let Some(bundle) = taken {
-            match self.data.take_checked(bundle, announce).await {
-                Ok(n) => self.status.update(|s| s.pulled += n),
-                Err(e) => {
-                    return Err(CouchError::Server {
-                        status: 0,
-                        reason: e.message(crate::i18n::Lang::Zh),
-                    })
-                }
-            }
-        }
-        // Kept for the session: the checkpoint moves past a refused
-        // document, so later runs do not meet it again.
-        if !refused.is_empty() {
-            self.status.update(|s| {
-                for (doc, why) in refused {
-                    if !s.refused.iter().any(|(d, _)| d == &doc) {
-                        s.refused.push((doc, why));
-                    }
-                }
-            });
-        }
-        Ok(())
+        None
+    }
+
+    /// The log's room for `events` more (see `Data::make_room`). Made
+    /// before a group's events are checked (the checks first make their
+    /// list of checked events), the log's old room, freed then, can hold
+    /// that list, and the log need not grow once the events are taken.
+    fn make_room(self, events: usize) {
+        self.data.make_room(events);
     }
 
     /// The checkpoint kept here, if the server's `_local` copy agrees with

@@ -3,7 +3,9 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use gridcare_core::domain::bundle::{Bundle, BundleError, NothingHeld, Validation};
-use gridcare_core::domain::couch::{documents_for, DocProblem, EventDoc, GroupFile, Refusal};
+use gridcare_core::domain::couch::{
+    documents_for, DocProblem, EventDoc, GroupFile, GroupParts, PlainGroup, Refusal,
+};
 use gridcare_core::domain::device::Device;
 use gridcare_core::domain::event::{Event, EventBody};
 use gridcare_core::domain::trust::chain::fold_chain;
@@ -52,8 +54,8 @@ fn pushed(
         .collect()
 }
 
-fn check(text: &str) -> Result<Bundle, BundleError> {
-    let mut v = Validation::start(text, now())?
+fn check(parts: GroupParts) -> Result<Bundle, BundleError> {
+    let mut v = Validation::start_parts(&parts.head, parts.events, now())?
         .assembled()
         .holding(NothingHeld);
     while !v.step(2)?.is_done() {}
@@ -415,4 +417,106 @@ fn an_honest_group_cut_twice_is_taken_with_nothing_named() {
     let (taken, refused) = read(docs);
     assert_eq!(seqs(&taken.expect("taken")), vec![1, 2, 3, 4, 5, 6]);
     assert!(refused.is_empty(), "{refused:?}");
+}
+
+/// The usual path of a pull: the group checked as its documents arrive,
+/// a page at a time, their texts handed over to the check. `None` when a
+/// document is not for it (the caller then checks the group with care).
+fn read_as_it_comes(docs: Vec<Value>, page: usize) -> Option<Result<Bundle, BundleError>> {
+    let mut plain = PlainGroup::new(now());
+    let mut v = Validation::start_parts(&plain.head(), Vec::<String>::new(), now())
+        .expect("a valid top level")
+        .assembled()
+        .holding(NothingHeld);
+    for chunk in docs.chunks(page) {
+        for doc in chunk {
+            let events = plain.accept(doc.clone())?;
+            if let Err(e) = v.add_events(events) {
+                return Some(Err(e));
+            }
+        }
+        loop {
+            match v.step(2) {
+                Ok(p) if p.is_done() => break,
+                Ok(_) => {}
+                Err(e) => return Some(Err(e)),
+            }
+        }
+    }
+    v.set_chains(plain.chains());
+    Some(v.finish().and_then(|bundle| {
+        if plain.holds_places(&bundle) {
+            Ok(bundle)
+        } else {
+            Err(BundleError::Empty)
+        }
+    }))
+}
+
+#[test]
+fn a_plain_group_checked_as_it_comes_is_what_the_careful_check_takes() {
+    let events = six_events();
+    let kept = signed(&events);
+    let docs = pushed(&[&events[..2], &events[2..5], &events[5..]], &events, &kept);
+    for page in [1, 2, 3] {
+        let fast = read_as_it_comes(docs.clone(), page)
+            .expect("no two documents hold the same event")
+            .expect("the group holds");
+        let (careful, refused) = read(docs.clone());
+        assert!(refused.is_empty());
+        assert_eq!(Some(fast), careful, "pages of {page}");
+    }
+}
+
+#[test]
+fn only_a_plain_group_is_checked_as_it_comes_and_a_forgery_still_fails() {
+    let events = six_events();
+    let kept = signed(&events);
+    // Cut twice (an overlap), or a conflicting revision: the careful path,
+    // which can tell which document is which.
+    let twice = pushed(&[&events[..3], &events], &events, &kept);
+    assert!(read_as_it_comes(twice, 10).is_none());
+    let docs = pushed(&[&events[..3], &events[3..]], &events, &kept);
+    let mut conflicted = docs.clone();
+    conflicted[0]["_conflicts"] = serde_json::json!(["1-abc"]);
+    assert!(read_as_it_comes(conflicted, 10).is_none());
+    // A changed event: checked here, and it fails (the caller then checks
+    // the group with care, which names the document).
+    let mut forged = docs.clone();
+    forge(&mut forged[1], 1);
+    assert!(matches!(
+        read_as_it_comes(forged, 1),
+        Some(Err(BundleError::IdMismatch { index: 4 }))
+    ));
+    // A document missing between two others: not plain.
+    let mut gap = pushed(&[&events[..2], &events[2..4], &events[4..]], &events, &kept);
+    gap.remove(1);
+    assert!(read_as_it_comes(gap, 1).is_none());
+}
+
+#[test]
+fn texts_handed_over_and_texts_lent_are_checked_alike() {
+    let events = six_events();
+    let kept = signed(&events);
+    let docs = pushed(&[&events[..], &[]], &events, &kept);
+    let mut group = GroupFile::new(now());
+    for doc in docs {
+        group.add(doc);
+    }
+    let parts = group.parts();
+    let head = parts.head.clone();
+    let lent: Vec<&str> = parts.events.clone();
+    let owned: Vec<String> = lent.iter().map(|e| e.to_string()).collect();
+    let run = |v: Result<Validation, BundleError>| {
+        let mut v = v?.assembled();
+        while !v.step(4)?.is_done() {}
+        v.finish()
+    };
+    let a = run(Validation::start_parts(&head, lent, now()));
+    let b = run(Validation::start_parts(&head, owned, now()));
+    assert_eq!(a, b);
+    assert_eq!(seqs(&a.expect("taken")), vec![1, 2, 3, 4, 5, 6]);
+    // The top level is checked as a file's is: no events inside it.
+    let with_events = head.replacen('{', r#"{"events":[],"#, 1);
+    assert!(Validation::start_parts(&with_events, Vec::<String>::new(), now()).is_err());
 }

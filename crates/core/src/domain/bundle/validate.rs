@@ -19,6 +19,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// How far a validation has come.
@@ -46,7 +47,9 @@ pub(super) type HeldEvents<'a> = Box<dyn Fn(&str) -> Option<Event> + 'a>;
 pub struct Validation<'a> {
     now: DateTime<Utc>,
     header: Map<String, Value>,
-    raw_events: Vec<&'a RawValue>,
+    /// Each event's text until its turn: a slice of the file, or a text
+    /// of its own, which is freed once the event is checked.
+    raw_events: Vec<Cow<'a, str>>,
     events: Vec<Event>,
     checksum: Checksum,
     /// Canonical JSON of the keys after "events", hashed at the end.
@@ -88,47 +91,87 @@ impl<'a> Validation<'a> {
                 column: e.column(),
             },
         })?;
-        match map.get("format").and_then(Value::as_str) {
-            Some(FORMAT) => {}
-            other => {
-                return Err(BundleError::WrongFormat {
-                    found: other.unwrap_or("").to_string(),
-                })
-            }
-        }
-        let version = map
-            .get("version")
-            .and_then(Value::as_u64)
-            .ok_or(bad("version", Expected::WholeNumber))?;
-        if version > VERSION {
-            return Err(BundleError::NewerVersion { found: version });
-        }
-        if version == 0 {
-            return Err(bad("version", Expected::WholeNumber));
-        }
-        map.get("exported_at")
-            .and_then(Value::as_str)
-            .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
-            .ok_or(bad("exported_at", Expected::Rfc3339Time))?;
-        map.get("device")
-            .and_then(Value::as_str)
-            .filter(|d| !d.is_empty())
-            .ok_or(bad("device", Expected::Text))?;
-        map.get("checksum")
-            .and_then(Value::as_str)
-            .ok_or(bad("checksum", Expected::Text))?;
-        if let Some(key) = map.keys().find(|k| !TOP_LEVEL_KEYS.contains(&k.as_str())) {
-            return Err(bad(key, Expected::Nothing));
-        }
+        check_header(&map)?;
         let raw_events = raw_events.ok_or(bad("events", Expected::EventList))?;
+        let raw_events = raw_events
+            .into_iter()
+            .map(|raw| Cow::Borrowed(raw.get()))
+            .collect();
+        Ok(Validation::of(map, raw_events, now))
+    }
+
+    /// As [`Validation::start`], for a file whose parts are apart: `head`,
+    /// its top level without the events, and each event's text. A group
+    /// pulled from a sync server (`couch::GroupFile`) is checked this way
+    /// without first being copied into one text as large as the group.
+    /// Texts handed over (`String`s) are freed as their events are checked,
+    /// so a group's texts and its checked events are not held at once.
+    pub fn start_parts<T: Into<Cow<'a, str>>>(
+        head: &str,
+        events: Vec<T>,
+        now: DateTime<Utc>,
+    ) -> Result<Validation<'a>, BundleError> {
+        let events: Vec<Cow<'a, str>> = events.into_iter().map(Into::into).collect();
+        let map: Map<String, Value> =
+            serde_json::from_str(head).map_err(|e| BundleError::NotJson {
+                line: e.line(),
+                column: e.column(),
+            })?;
+        check_header(&map)?;
+        if map.contains_key("events") {
+            return Err(bad("events", Expected::Nothing));
+        }
+        if let Some(index) = events.iter().position(|e| event_too_deep(e)) {
+            return Err(BundleError::BadEvent {
+                index,
+                problem: EventProblem::NotAnObject,
+            });
+        }
+        Ok(Validation::of(map, events, now))
+    }
+
+    /// Room for `more` events still to come (see [`Validation::add_events`]),
+    /// made at once rather than grown by doubling.
+    pub fn expect(&mut self, more: usize) {
+        self.raw_events.reserve_exact(more);
+        self.events.reserve_exact(more);
+    }
+
+    /// More events of a file whose parts arrive apart (`start_parts`): a
+    /// group pulled a page at a time is checked as it comes, each page's
+    /// texts freed once checked.
+    pub fn add_events<T: Into<Cow<'a, str>>>(&mut self, events: Vec<T>) -> Result<(), BundleError> {
+        for event in events {
+            let event = event.into();
+            if event_too_deep(&event) {
+                return Err(BundleError::BadEvent {
+                    index: self.raw_events.len(),
+                    problem: EventProblem::NotAnObject,
+                });
+            }
+            self.raw_events.push(event);
+        }
+        Ok(())
+    }
+
+    /// The chain records of a file whose parts arrive apart, once all are
+    /// known (before `finish`, which checks the signatures against them).
+    pub fn set_chains(&mut self, chains: Value) {
+        self.header.insert("chains".into(), chains);
+    }
+
+    fn of(header: Map<String, Value>, raw_events: Vec<Cow<'a, str>>, now: DateTime<Utc>) -> Self {
+        // The largest block first, before smaller ones can take the space
+        // a caller may have freed for it.
+        let events = Vec::with_capacity(raw_events.len());
         // Canonical form: keys in order; "events" is streamed into the hash as it is checked.
-        let (head, tail) = canonical_around_events(&map);
+        let (head, tail) = canonical_around_events(&header);
         let mut hasher = Sha256::new();
         hasher.update(head.as_bytes());
-        Ok(Validation {
+        Validation {
             now,
-            header: map,
-            events: Vec::with_capacity(raw_events.len()),
+            header,
+            events,
             raw_events,
             checksum: Checksum::Hashed(hasher),
             tail,
@@ -138,7 +181,7 @@ impl<'a> Validation<'a> {
             held: None,
             id_spans: None,
             ids_left_to_caller: 0,
-        })
+        }
     }
 
     /// Checks the file's signatures and sequence numbers against what the
@@ -237,14 +280,18 @@ impl<'a> Validation<'a> {
         let start = self.events.len();
         let end = self.raw_events.len().min(start.saturating_add(max));
         for index in start..end {
-            let text = self.raw_events[index].get();
+            // Taken out: a text of its own is freed once checked.
+            let text = std::mem::take(&mut self.raw_events[index]);
             if index > 0 {
                 self.checksum.feed(b",");
             }
-            let event = match self.check_own_form(index, text)? {
+            let mut event = match self.check_own_form(index, &text)? {
                 Some(event) => event,
-                None => self.check_any_form(index, text)?,
+                None => self.check_any_form(index, &text)?,
             };
+            // Read into a list grown from nothing, usually one parent in
+            // room for four; the log keeps every event, so no room to spare.
+            event.parents.shrink_to_fit();
             self.events.push(event);
         }
         Ok(self.progress())
@@ -510,6 +557,43 @@ impl<'de> Deserialize<'de> for EventList<'de> {
         }
         deserializer.deserialize_any(Items)
     }
+}
+
+/// The checks of a file's top level (its events apart).
+fn check_header(map: &Map<String, Value>) -> Result<(), BundleError> {
+    match map.get("format").and_then(Value::as_str) {
+        Some(FORMAT) => {}
+        other => {
+            return Err(BundleError::WrongFormat {
+                found: other.unwrap_or("").to_string(),
+            })
+        }
+    }
+    let version = map
+        .get("version")
+        .and_then(Value::as_u64)
+        .ok_or(bad("version", Expected::WholeNumber))?;
+    if version > VERSION {
+        return Err(BundleError::NewerVersion { found: version });
+    }
+    if version == 0 {
+        return Err(bad("version", Expected::WholeNumber));
+    }
+    map.get("exported_at")
+        .and_then(Value::as_str)
+        .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+        .ok_or(bad("exported_at", Expected::Rfc3339Time))?;
+    map.get("device")
+        .and_then(Value::as_str)
+        .filter(|d| !d.is_empty())
+        .ok_or(bad("device", Expected::Text))?;
+    map.get("checksum")
+        .and_then(Value::as_str)
+        .ok_or(bad("checksum", Expected::Text))?;
+    if let Some(key) = map.keys().find(|k| !TOP_LEVEL_KEYS.contains(&k.as_str())) {
+        return Err(bad(key, Expected::Nothing));
+    }
+    Ok(())
 }
 
 pub(super) fn bad(field: &str, expected: Expected) -> BundleError {

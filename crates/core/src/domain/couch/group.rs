@@ -1,14 +1,18 @@
-//! A group's documents put together as the text of one sync file, so that
-//! the import's own validation checks them (shape, ids, sequence numbers,
-//! signatures) before anything is taken.
+//! A group's documents put together as the parts of one sync file (its
+//! top level, then each event's text), so that the import's own
+//! validation checks them (shape, ids, sequence numbers, signatures)
+//! before anything is taken (`Validation::start_parts`).
 //!
-//! The events stay the text they were on the server: each document's
-//! strings go into the file as they are, once, and the documents are
-//! dropped as they go in, so a group of 150,000 events is held as one text
-//! and then as checked events, never as both trees and text at once. The
-//! text is made here, not read from a file, so it carries no checksum
-//! (`Validation::assembled`): every event still proves its own id and the
-//! group's signature covers them all.
+//! The events stay the text they were on the server, each in its
+//! document; no text as large as the group is made. In the usual case (no
+//! document at fault, none holding an event another holds) a
+//! [`PlainGroup`] checks the group as its pages arrive, each text freed
+//! once checked, so the group's texts and its checked events are not held
+//! at once; otherwise, or if that check fails, the caller fetches the
+//! documents again into a [`GroupFile`], which keeps them and checks them
+//! with the care below. The file is made here, not read, so it carries no
+//! checksum (`Validation::assembled`): every event still proves its own id
+//! and the group's signature covers them all.
 //!
 //! **A second version of a genuine document.** Someone who may write to a
 //! station's database could add a document holding other versions of a
@@ -33,13 +37,12 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::value::RawValue;
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::ops::Range;
 
 /// The documents of one group (one device, one signature), as one file.
 pub struct GroupFile {
     now: DateTime<Utc>,
     pieces: Vec<Piece>,
-    text: String,
+    /// Whether each document's place in the list of events is known.
     built: bool,
     refused: Vec<(String, Refusal)>,
     /// Documents whose versions were in the text when the group failed as
@@ -55,22 +58,29 @@ pub struct GroupFile {
     serials: usize,
 }
 
-/// One document in the text.
+/// One document of the group.
 struct Piece {
-    /// The document; its event strings move into the text when it is built.
+    /// The document, its events' text as fetched.
     doc: EventDoc,
     /// Its number in the order documents were added.
     serial: usize,
-    /// The sequence number of its first event in the text: later than
-    /// `doc.from` where an earlier document of the group holds the same
-    /// events (two devices that cut the same events differently).
+    /// The sequence number of its first event in the list checked: later
+    /// than `doc.from` where an earlier document of the group holds the
+    /// same events (two devices that cut the same events differently).
+    /// The events before it stay in the document, since that earlier
+    /// document may yet be refused.
     first: u64,
-    /// Its first events, which an earlier document holds in the text; kept,
-    /// because that document may yet be refused.
-    skipped: Vec<String>,
-    /// Where its other events are in the text's list, and their bytes.
+    /// Where its events checked begin in the list, and how many there are.
     index: usize,
-    spans: Vec<Range<usize>>,
+    placed: usize,
+}
+
+/// A group as the parts of one sync file, for `Validation::start_parts`:
+/// its top level without the events, and each event's text, borrowed from
+/// the documents (no text as large as the group is made).
+pub struct GroupParts<'a> {
+    pub head: String,
+    pub events: Vec<&'a str>,
 }
 
 /// How many sets of documents are left out in turn when a group fails as a
@@ -92,7 +102,6 @@ impl GroupFile {
         GroupFile {
             now,
             pieces: Vec::new(),
-            text: String::new(),
             built: false,
             refused: Vec::new(),
             aside: Vec::new(),
@@ -115,9 +124,8 @@ impl GroupFile {
                     doc,
                     serial: self.serials,
                     first: 0,
-                    skipped: Vec::new(),
                     index: 0,
-                    spans: Vec::new(),
+                    placed: 0,
                 })
             }
             Err(problem) => self.refused.push((id, Refusal::Doc(problem))),
@@ -129,22 +137,32 @@ impl GroupFile {
         self.pieces.is_empty()
     }
 
-    /// The sync file's text of the documents left, for `Validation::start`
-    /// then `assembled`. Documents cannot be added once it is made.
-    pub fn text(&mut self) -> &str {
+    /// The documents left as the parts of one sync file, for
+    /// `Validation::start_parts` then `assembled`. Documents cannot be
+    /// added once this was asked for.
+    pub fn parts(&mut self) -> GroupParts<'_> {
+        self.place();
+        GroupParts {
+            head: self.head_of(&self.pieces),
+            events: self
+                .pieces
+                .iter()
+                .flat_map(|p| p.checked().iter().map(String::as_str))
+                .collect(),
+        }
+    }
+
+    /// Sorts the documents and places their events, once.
+    fn place(&mut self) {
         if !self.built {
-            for piece in &mut self.pieces {
-                piece.skipped = std::mem::take(&mut piece.doc.events);
-            }
             self.pieces
                 .sort_by_key(|p| (p.doc.from, p.doc.to, p.serial));
             self.build();
             self.built = true;
         }
-        &self.text
     }
 
-    /// Reads the result of checking `text`: a document at fault is named
+    /// Reads the result of checking the parts: a document at fault is named
     /// and left out, and the rest is to be checked again; a fault of the
     /// whole group (its signature, a sequence number reused) refuses all.
     pub fn judge(&mut self, checked: Result<Bundle, BundleError>) -> Verdict {
@@ -195,10 +213,10 @@ impl GroupFile {
     /// (for callers that need not let a page breathe between slices).
     pub fn check_with(
         &mut self,
-        mut check: impl FnMut(&str) -> Result<Bundle, BundleError>,
+        mut check: impl FnMut(GroupParts<'_>) -> Result<Bundle, BundleError>,
     ) -> Option<Bundle> {
         while !self.is_empty() {
-            let checked = check(self.text());
+            let checked = check(self.parts());
             match self.judge(checked) {
                 Verdict::Taken(bundle) => return Some(bundle),
                 Verdict::Again => {}
@@ -276,11 +294,8 @@ impl GroupFile {
         let (mut aside, kept): (Vec<Piece>, Vec<Piece>) = std::mem::take(&mut self.pieces)
             .into_iter()
             .partition(|p| set.contains(&p.serial));
-        // Their events leave the text, which is made again without them.
         for piece in &mut aside {
-            let events: Vec<String> = piece.events(&self.text).map(str::to_string).collect();
-            piece.skipped = events;
-            piece.spans.clear();
+            piece.placed = 0;
         }
         self.aside = aside;
         self.pieces = kept;
@@ -298,7 +313,7 @@ impl GroupFile {
         let placed = self.placed();
         let mut winners: Vec<usize> = Vec::new();
         for piece in &self.pieces {
-            for (text, seq) in piece.skipped.iter().zip(piece.doc.from..) {
+            for (text, seq) in piece.skipped().iter().zip(piece.doc.from..) {
                 if let Some((owner, event)) = self.in_text(&placed, seq) {
                     if event != text && !winners.contains(&owner) {
                         winners.push(owner);
@@ -310,12 +325,12 @@ impl GroupFile {
         // adds no event to the text, only a record that no document whose
         // events are in the text carries. Leaving it out loses nothing.
         for piece in &self.pieces {
-            let adds_nothing = piece.spans.is_empty();
+            let adds_nothing = piece.placed == 0;
             let own_record = piece.doc.chain.is_some()
                 && !self
                     .pieces
                     .iter()
-                    .any(|o| !o.spans.is_empty() && o.doc.chain == piece.doc.chain);
+                    .any(|o| o.placed > 0 && o.doc.chain == piece.doc.chain);
             if adds_nothing && own_record && !winners.contains(&piece.serial) {
                 winners.push(piece.serial);
             }
@@ -329,8 +344,8 @@ impl GroupFile {
         self.pieces
             .iter()
             .enumerate()
-            .filter(|(_, p)| !p.spans.is_empty())
-            .map(|(i, p)| (p.first, p.first + p.spans.len() as u64, i))
+            .filter(|(_, p)| p.placed > 0)
+            .map(|(i, p)| (p.first, p.first + p.placed as u64, i))
             .collect()
     }
 
@@ -342,8 +357,8 @@ impl GroupFile {
             return None;
         }
         let piece = &self.pieces[i];
-        let span = piece.spans.get((seq - first) as usize)?;
-        Some((piece.serial, &self.text[span.clone()]))
+        let event = piece.doc.events.get((seq - piece.doc.from) as usize)?;
+        Some((piece.serial, event.as_str()))
     }
 
     /// Once the group is taken: the documents left out in a try, and those
@@ -360,12 +375,12 @@ impl GroupFile {
         };
         let mut second: Vec<usize> = Vec::new();
         for piece in &self.pieces {
-            if differs(piece, &mut piece.skipped.iter().map(String::as_str)) {
+            if differs(piece, &mut piece.skipped().iter().map(String::as_str)) {
                 second.push(piece.serial);
             }
         }
         for piece in &self.aside {
-            if differs(piece, &mut piece.skipped.iter().map(String::as_str)) {
+            if differs(piece, &mut piece.doc.events.iter().map(String::as_str)) {
                 second.push(piece.serial);
             }
         }
@@ -383,45 +398,24 @@ impl GroupFile {
         self.aside.clear();
     }
 
-    /// The text of the documents left, in order: each one's events once,
-    /// those an earlier document holds kept aside. Made from the old text
-    /// and what was kept aside, so a document left out gives its places
-    /// back to the next one holding the same events.
+    /// Each document's place in the list of events, in order: each event
+    /// once, those an earlier document holds left in their document. A
+    /// document left out gives its places back to the next one holding the
+    /// same events.
     fn build(&mut self) {
-        let old = std::mem::take(&mut self.text);
-        let size: usize = self
-            .pieces
-            .iter()
-            .flat_map(|p| p.events(&old))
-            .map(|e| e.len() + 1)
-            .sum();
-        let mut text = String::with_capacity(size + 512);
-        text.push_str(&self.head_of(&self.pieces));
         let (mut index, mut next) = (0, 1_u64);
         for piece in &mut self.pieces {
-            let skipped = std::mem::take(&mut piece.skipped);
-            let spans = std::mem::take(&mut piece.spans);
-            let events: Vec<&str> = skipped
-                .iter()
-                .map(String::as_str)
-                .chain(spans.iter().map(|span| &old[span.clone()]))
-                .collect();
-            let skip = (next.saturating_sub(piece.doc.from) as usize).min(events.len());
+            let skip = (next.saturating_sub(piece.doc.from) as usize).min(piece.doc.events.len());
             piece.first = piece.doc.from + skip as u64;
             piece.index = index;
-            piece.skipped = events[..skip].iter().map(|e| e.to_string()).collect();
-            for event in &events[skip..] {
-                piece.spans.push(push_event(&mut text, index, event));
-                index += 1;
-            }
+            piece.placed = piece.doc.events.len() - skip;
+            index += piece.placed;
             next = next.max(piece.doc.to + 1);
         }
-        text.push_str(TAIL);
-        self.text = text;
     }
 
-    /// Everything before the events: the header and the chain records the
-    /// documents carry (one of each).
+    /// The file's top level but the events: the header and the chain
+    /// records the documents carry (one of each).
     fn head_of(&self, pieces: &[Piece]) -> String {
         let mut chains: BTreeMap<&str, Vec<&ChainRecord>> = BTreeMap::new();
         for piece in pieces {
@@ -435,33 +429,21 @@ impl GroupFile {
         for list in chains.values_mut() {
             list.sort_by_key(|r| (r.from, r.seq));
         }
-        let header = serde_json::json!({
-            "format": FORMAT,
-            "version": VERSION,
-            "exported_at": self.now.to_rfc3339_opts(SecondsFormat::Secs, true),
-            "device": "couchdb",
-            "anonymised": false,
-            "attachments": {},
-            "chains": chains,
-            "checksum": "",
-        })
-        .to_string();
-        // `{…}` opened again to add the events last.
-        format!("{},\"events\":[", &header[..header.len() - 1])
+        head(self.now, &chains)
     }
 
     /// The document whose events include position `index` of the text.
     fn piece_at(&self, index: usize) -> Option<usize> {
         self.pieces
             .iter()
-            .position(|p| (p.index..p.index + p.spans.len()).contains(&index))
+            .position(|p| (p.index..p.index + p.placed).contains(&index))
     }
 
     /// The first document whose events in the checked file are not the
     /// sequence numbers of its device its id names.
     fn misplaced(&self, events: &[Event]) -> Option<usize> {
         self.pieces.iter().position(|p| {
-            let mine = events.get(p.index..p.index + p.spans.len());
+            let mine = events.get(p.index..p.index + p.placed);
             !mine.is_some_and(|mine| {
                 mine.iter()
                     .zip(p.first..)
@@ -472,25 +454,115 @@ impl GroupFile {
 }
 
 impl Piece {
-    /// All its events in order: those kept aside, then those in `text`.
-    fn events<'a>(&'a self, text: &'a str) -> impl Iterator<Item = &'a str> {
-        self.skipped
-            .iter()
-            .map(String::as_str)
-            .chain(self.spans.iter().map(|span| &text[span.clone()]))
+    /// Its first events, which an earlier document holds in the list.
+    fn skipped(&self) -> &[String] {
+        &self.doc.events[..(self.first - self.doc.from) as usize]
+    }
+
+    /// Its events in the list checked.
+    fn checked(&self) -> &[String] {
+        &self.doc.events[(self.first - self.doc.from) as usize..]
     }
 }
 
-const TAIL: &str = "]}";
+/// A group checked as its documents arrive, in the usual case: no
+/// document at fault, none holding an event another holds, no conflicting
+/// revision. It knows where each document's events go in the file and the
+/// chain records they carry; the events' texts go straight to the check
+/// (`Validation::add_events`), which frees each once checked, so no more
+/// than a page of texts is held. Anything else is not for it
+/// ([`PlainGroup::accept`] says so): the caller then fetches the group
+/// again for a [`GroupFile`], which can tell which document is at fault.
+pub struct PlainGroup {
+    now: DateTime<Utc>,
+    /// (device, first sequence number, events) of each document, in order.
+    placed: Vec<(String, u64, usize)>,
+    chains: BTreeMap<String, Vec<ChainRecord>>,
+    /// The sequence number the next document must start with.
+    next: Option<u64>,
+}
 
-/// Appends one event (with a comma before all but the first); its bytes.
-fn push_event(text: &mut String, index: usize, event: &str) -> Range<usize> {
-    if index > 0 {
-        text.push(',');
+impl PlainGroup {
+    pub fn new(now: DateTime<Utc>) -> PlainGroup {
+        PlainGroup {
+            now,
+            placed: Vec::new(),
+            chains: BTreeMap::new(),
+            next: None,
+        }
     }
-    let start = text.len();
-    text.push_str(event);
-    start..text.len()
+
+    /// The file's top level for `Validation::start_parts` (its chain
+    /// records come at the end, [`PlainGroup::chains`]).
+    pub fn head(&self) -> String {
+        head(self.now, &BTreeMap::<String, Vec<ChainRecord>>::new())
+    }
+
+    /// A fetched document's events, to be checked, if it keeps the group
+    /// plain: of this layout and what its id says, with no conflicting
+    /// revision, starting right after the document before it. `None`
+    /// otherwise: check the group with care instead.
+    pub fn accept(&mut self, value: Value) -> Option<Vec<String>> {
+        let conflicts = value
+            .get("_conflicts")
+            .and_then(Value::as_array)
+            .is_some_and(|c| !c.is_empty());
+        if conflicts {
+            return None;
+        }
+        let mut doc = read_doc(value).ok()?;
+        if self.next.is_some_and(|next| doc.from != next) {
+            return None;
+        }
+        self.next = Some(doc.to + 1);
+        if let Some(record) = doc.chain.take() {
+            let list = self.chains.entry(doc.device.clone()).or_default();
+            if !list.contains(&record) {
+                list.push(record);
+            }
+        }
+        let events = std::mem::take(&mut doc.events);
+        self.placed.push((doc.device, doc.from, events.len()));
+        Some(events)
+    }
+
+    /// The chain records the documents carried, for `Validation::set_chains`.
+    pub fn chains(&self) -> Value {
+        let mut chains = self.chains.clone();
+        for list in chains.values_mut() {
+            list.sort_by_key(|r| (r.from, r.seq));
+        }
+        serde_json::to_value(chains).unwrap_or_default()
+    }
+
+    /// Whether `bundle` holds each document's events where its id says:
+    /// the sequence numbers of its device, in order.
+    pub fn holds_places(&self, bundle: &Bundle) -> bool {
+        let mut events = bundle.events.iter();
+        let all_placed = self.placed.iter().all(|(device, from, count)| {
+            (*from..*from + *count as u64).all(|seq| {
+                events
+                    .next()
+                    .is_some_and(|e| &e.device == device && e.seq == seq)
+            })
+        });
+        all_placed && events.next().is_none()
+    }
+}
+
+/// A file's top level but the events, with these chain records.
+fn head<T: serde::Serialize>(now: DateTime<Utc>, chains: &T) -> String {
+    serde_json::json!({
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": now.to_rfc3339_opts(SecondsFormat::Secs, true),
+        "device": "couchdb",
+        "anonymised": false,
+        "attachments": {},
+        "chains": chains,
+        "checksum": "",
+    })
+    .to_string()
 }
 
 /// An event document of this layout whose id names what it holds, each

@@ -34,7 +34,7 @@
 
 mod group;
 
-pub use group::{GroupFile, Verdict};
+pub use group::{GroupFile, GroupParts, PlainGroup, Verdict};
 
 use crate::domain::event::Event;
 use crate::domain::trust::records::for_export;
