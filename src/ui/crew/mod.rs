@@ -12,6 +12,7 @@ pub mod ticket;
 use crate::domain::care::CareFlags;
 use crate::domain::clock::{next_due, ClockState, TimedEvent};
 use crate::domain::labels::status_key;
+use crate::domain::search::Search;
 use crate::domain::ticket::{clock_events, Status, TicketState};
 use crate::domain::time::china;
 use crate::domain::words::deadline_in_words;
@@ -34,15 +35,15 @@ use std::sync::Arc;
 struct NextDue {
     due: DateTime<Utc>,
     state: ClockState,
-    /// The clock's name.
-    clock: Bilingual,
+    /// The clock's name (one copy for every row, see `Names`).
+    clock: Arc<Bilingual>,
 }
 
 #[derive(Clone, PartialEq)]
 struct Row {
     id: String,
     number: String,
-    kind: Bilingual,
+    kind: Arc<Bilingual>,
     grade: Option<u8>,
     status: Status,
     text: String,
@@ -50,8 +51,6 @@ struct Row {
     conflict: bool,
     team: Option<String>,
     category: String,
-    /// Number, phone, address and text, for search.
-    haystack: String,
 }
 
 fn clock_key(state: ClockState) -> Term {
@@ -123,7 +122,13 @@ pub fn CrewPage() -> impl IntoView {
         // Read once here, not once per row: 50,000 signal reads cost more than the filter.
         let (open_only, mine_only) = (open_only.get(), mine_only.get());
         let grade: Option<u8> = grade.get().parse().ok();
-        let (category, words) = (category.get(), search.get().trim().to_ascii_lowercase());
+        let (category, words) = (category.get(), Search::new(&search.get()));
+        let mentions = |id: &str| {
+            words.is_empty()
+                || data
+                    .tickets
+                    .with_untracked(|all| all.get(id).is_some_and(|t| words.finds(t)))
+        };
         all_rows.with(|rows| {
             rows.iter()
                 .enumerate()
@@ -132,7 +137,7 @@ pub fn CrewPage() -> impl IntoView {
                         && (!mine_only || (my_team.is_some() && r.team == my_team))
                         && (grade.is_none() || r.grade == grade)
                         && (category.is_empty() || r.category == category)
-                        && (words.is_empty() || r.haystack.contains(&words))
+                        && mentions(&r.id)
                 })
                 .map(|(index, _)| index)
                 .collect::<Vec<usize>>()
@@ -221,6 +226,7 @@ struct RowCache {
     /// The rules engine the rows were computed with.
     engine: Option<std::sync::Weak<crate::ui::state::engine::Engine>>,
     rows: FxHashMap<String, CachedRow>,
+    names: Names,
 }
 
 struct CachedRow {
@@ -246,6 +252,7 @@ impl RowCache {
             .is_some_and(|e| Arc::ptr_eq(&e, engine));
         if !same_engine {
             self.rows.clear();
+            self.names = Names::default();
             self.engine = Some(Arc::downgrade(engine));
         }
         let now = Utc::now();
@@ -263,7 +270,7 @@ impl RowCache {
                 }
                 // A closed ticket's row needs no events: only open ones are clocked.
                 let timed = || untrack(|| data.with_events_of(&t.id, clock_events));
-                let row = row(t, timed, engine, now);
+                let row = row(t, timed, engine, now, &mut self.names);
                 let row = Arc::new(row);
                 self.rows.insert(
                     t.id.clone(),
@@ -279,18 +286,36 @@ impl RowCache {
     }
 }
 
+/// The names rows show (kinds, clocks), one copy each for every row: the
+/// queue holds a row per ticket, 50,000 of them in a county's year.
+#[derive(Default)]
+struct Names(FxHashMap<(String, String), Arc<Bilingual>>);
+
+impl Names {
+    fn of(&mut self, zh: &str, en: &str) -> Arc<Bilingual> {
+        if let Some(name) = self.0.get(&(zh.to_string(), en.to_string())) {
+            return name.clone();
+        }
+        let name = Arc::new(Bilingual::new(zh, en));
+        self.0
+            .insert((zh.to_string(), en.to_string()), name.clone());
+        name
+    }
+}
+
 fn row(
     t: &TicketState,
     timed_events: impl FnOnce() -> Vec<TimedEvent>,
     engine: &crate::ui::state::engine::Engine,
     now: DateTime<Utc>,
+    names: &mut Names,
 ) -> Row {
     let table = engine.table();
     let c = t.classification.as_ref();
     let kind_code = c.map(|c| c.kind.as_str()).unwrap_or("complaint");
     let kind = table
         .kind(kind_code)
-        .map(|k| Bilingual::new(&k.zh, &k.en))
+        .map(|k| names.of(&k.zh, &k.en))
         .unwrap_or_default();
     let next = if t.is_open() {
         let timed = timed_events();
@@ -298,7 +323,7 @@ fn row(
             NextDue {
                 due,
                 state,
-                clock: Bilingual::new(&rule.zh, &rule.en),
+                clock: names.of(&rule.zh, &rule.en),
             }
         })
     } else {
@@ -315,19 +340,6 @@ fn row(
         conflict: !t.conflicts.is_empty(),
         team: t.team.clone(),
         category: c.map(|c| c.category.clone()).unwrap_or_default(),
-        haystack: [
-            Some(t.number.as_str()),
-            t.contact.phone.as_deref(),
-            t.contact.address.as_deref(),
-            Some(t.text.as_str()),
-        ]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ")
-        // ASCII case only (numbers, pinyin, Latin addresses): Chinese has no
-        // case, and the full Unicode fold is slower per row.
-        .to_ascii_lowercase(),
     }
 }
 

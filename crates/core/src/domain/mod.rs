@@ -28,6 +28,7 @@ pub mod normalise;
 pub mod numbers;
 pub mod personal;
 pub mod rules;
+pub mod search;
 pub mod segment;
 pub mod settings;
 pub mod shared_str;
