@@ -92,8 +92,6 @@ pub struct TicketState {
     /// Times the customer was told of a later arrival.
     pub delays: u32,
     pub conflicts: Vec<Conflict>,
-    /// Event ids in fold order.
-    pub timeline: Vec<String>,
     /// The ticket's latest events: the `parents` of the next event written here.
     pub heads: Vec<String>,
     pub last_change: DateTime<Utc>,
@@ -180,13 +178,11 @@ pub fn fold(events: &[&Event]) -> Option<TicketState> {
         self_service: None,
         delays: 0,
         conflicts: Vec::new(),
-        timeline: Vec::new(),
         heads: Vec::new(),
         last_change: created.at,
     };
     let manual_facts = facts.clone();
     for e in &events {
-        state.timeline.push(e.id.clone());
         state.last_change = state.last_change.max(e.at);
         apply(&mut state, e, &manual_facts);
     }
