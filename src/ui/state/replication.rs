@@ -598,28 +598,12 @@ impl Replication {
         let held = self.data.events.get_untracked();
         let view = import::HeldView::new(&held, &trusted);
         let mut validation = import::with_held(validation, &view).assembled();
-        let mut fetched: FxHashSet<String> = FxHashSet::default();
-        let mut after: Option<String> = None;
-        loop {
-            let page = remote
-                .group_page(range, after.as_deref(), GROUP_PAGE)
-                .await?;
-            let full = page.len() == GROUP_PAGE;
-            after = page
-                .last()
-                .and_then(|d| d["_id"].as_str())
-                .map(str::to_string);
+        let mut pages = GroupPages::new(range);
+        while let Some(page) = pages.next(remote).await? {
             for doc in page {
-                let id = doc["_id"].as_str().unwrap_or_default().to_string();
-                let mine = DocRange::parse(&id)
-                    .is_some_and(|r| r.device == range.device && r.signed == range.signed);
-                if !mine {
-                    continue;
-                }
                 let Some(events) = plain.accept(doc) else {
                     return Ok(None);
                 };
-                fetched.insert(id);
                 if validation.add_events(events).is_err() {
                     return Ok(None);
                 }
@@ -631,17 +615,8 @@ impl Replication {
                     Err(_) => return Ok(None),
                 }
             }
-            if !full || after.is_none() {
-                break;
-            }
         }
-        couch::release_buffer();
-        if let Some(missing) = ids.iter().find(|id| !fetched.contains(id.as_str())) {
-            return Err(CouchError::Server {
-                status: 404,
-                reason: format!("{missing}: listed in _changes but not returned yet"),
-            });
-        }
+        pages.all_of(ids)?;
         validation.set_chains(plain.chains());
         Ok(validation
             .finish()
@@ -659,47 +634,19 @@ impl Replication {
     ) -> Result<GroupFile, CouchError> {
         let _fetching = Phase::start("pull: fetch a group");
         let mut group = GroupFile::new(Utc::now());
-        let mut fetched: FxHashSet<String> = FxHashSet::default();
-        let mut after: Option<String> = None;
-        loop {
-            let page = remote
-                .group_page(range, after.as_deref(), GROUP_PAGE)
-                .await?;
-            let full = page.len() == GROUP_PAGE;
-            after = page
-                .last()
-                .and_then(|d| d["_id"].as_str())
-                .map(str::to_string);
+        let mut pages = GroupPages::new(range);
+        while let Some(page) = pages.next(remote).await? {
             for doc in page {
-                let id = doc["_id"].as_str().unwrap_or_default();
-                // Only this group's documents (a device named like
-                // `A:0000000000` shares the id prefix of another's).
-                let mine = DocRange::parse(id)
-                    .is_some_and(|r| r.device == range.device && r.signed == range.signed);
-                if mine {
-                    fetched.insert(id.to_string());
-                    // A second version written beside a genuine document
-                    // may be the one the server shows: the genuine one is
-                    // then among its conflicts. Both go to the checks.
-                    for other in remote.conflicts_of(&doc).await? {
-                        group.add(other);
-                    }
-                    group.add(doc);
+                // A second version written beside a genuine document may
+                // be the one the server shows: the genuine one is then
+                // among its conflicts. Both go to the checks.
+                for other in remote.conflicts_of(&doc).await? {
+                    group.add(other);
                 }
-            }
-            if !full || after.is_none() {
-                break;
+                group.add(doc);
             }
         }
-        // A node of a cluster that has not seen the document yet: try
-        // again later rather than move the checkpoint past it.
-        if let Some(missing) = ids.iter().find(|id| !fetched.contains(id.as_str())) {
-            return Err(CouchError::Server {
-                status: 404,
-                reason: format!("{missing}: listed in _changes but not returned yet"),
-            });
-        }
-        couch::release_buffer();
+        pages.all_of(ids)?;
         Ok(group)
     }
 
@@ -781,5 +728,69 @@ impl Replication {
                 serde_json::json!({ "pulled_since": checkpoint.pulled_since }),
             )
             .await
+    }
+}
+
+/// A group's documents, a page at a time, in id order: only this group's
+/// (a device named like `A:0000000000` shares the id prefix of another's),
+/// with the ids seen, so that the end can tell whether every one that
+/// `_changes` listed came.
+struct GroupPages<'a> {
+    range: &'a DocRange,
+    after: Option<String>,
+    done: bool,
+    fetched: FxHashSet<String>,
+}
+
+impl<'a> GroupPages<'a> {
+    fn new(range: &'a DocRange) -> GroupPages<'a> {
+        GroupPages {
+            range,
+            after: None,
+            done: false,
+            fetched: FxHashSet::default(),
+        }
+    }
+
+    /// The group's documents on the next page; `None` after the last.
+    async fn next(&mut self, remote: &Remote) -> Result<Option<Vec<Value>>, CouchError> {
+        if self.done {
+            return Ok(None);
+        }
+        let page = remote
+            .group_page(self.range, self.after.as_deref(), GROUP_PAGE)
+            .await?;
+        self.after = page
+            .last()
+            .and_then(|d| d["_id"].as_str())
+            .map(str::to_string);
+        self.done = page.len() < GROUP_PAGE || self.after.is_none();
+        let range = self.range;
+        let mine: Vec<Value> = page
+            .into_iter()
+            .filter(|doc| {
+                DocRange::parse(doc["_id"].as_str().unwrap_or_default())
+                    .is_some_and(|r| r.device == range.device && r.signed == range.signed)
+            })
+            .collect();
+        for doc in &mine {
+            self.fetched
+                .insert(doc["_id"].as_str().unwrap_or_default().to_string());
+        }
+        Ok(Some(mine))
+    }
+
+    /// Every id in `ids` came. A node of a cluster that has not seen a
+    /// document yet: try again later rather than move the checkpoint past
+    /// it. Lets go of the answers' buffer either way.
+    fn all_of(&self, ids: &[String]) -> Result<(), CouchError> {
+        couch::release_buffer();
+        match ids.iter().find(|id| !self.fetched.contains(id.as_str())) {
+            Some(missing) => Err(CouchError::Server {
+                status: 404,
+                reason: format!("{missing}: listed in _changes but not returned yet"),
+            }),
+            None => Ok(()),
+        }
     }
 }
