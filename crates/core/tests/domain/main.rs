@@ -12,6 +12,7 @@ mod couch;
 mod drill;
 mod grading;
 mod lifecycle;
+mod model;
 mod properties;
 mod roster;
 mod rule_table;

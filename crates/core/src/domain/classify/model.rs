@@ -57,34 +57,56 @@ pub struct Reading {
 /// Both fields ready to score texts. Every n-gram either field knows has
 /// one entry in one map (by its packed key, `keys_of`), so that reading a
 /// text hashes each of its n-grams once, not once per field, and never
-/// makes a string.
+/// makes a string. The entry says where the n-gram's weights are, the
+/// kind's and then the subcategory's side by side: scoring a text reads
+/// one place of memory per n-gram, not four (`Scorer::of`).
 #[derive(Clone, Debug, Default)]
 pub struct Scorers {
-    entries: FxHashMap<u64, u32>,
+    entries: FxHashMap<u64, Place>,
+    /// One past the last `Place::start`: the size of the `SEEN` bit set.
+    end: u32,
     pub kind: Scorer,
     pub subcategory: Scorer,
 }
 
+/// Where one n-gram's weights are in the shared list: from `start`, the
+/// kind's `kind` weights, then the subcategory's `subcategory` weights.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Place {
+    start: u32,
+    kind: u16,
+    subcategory: u16,
+}
+
 thread_local! {
-    /// The entries a text has shown so far (`Scorers::known`); all clear
-    /// between texts.
+    /// The places a text has shown so far (`Scorers::known`), by start;
+    /// all clear between texts.
     static SEEN: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// One field's weights, by the entry of `Scorers`.
+/// Which of the two fields a scorer reads.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+enum Field {
+    #[default]
+    Kind,
+    Subcategory,
+}
+
+/// One field's labels and margin, and the weights both fields share.
 #[derive(Clone, Debug, Default)]
 pub struct Scorer {
     labels: Vec<String>,
     margin: i32,
-    /// Where each entry's weights are in `weights` (start, count).
-    spans: Vec<(u32, u32)>,
-    weights: Vec<(u16, i32)>,
+    field: Field,
+    /// Label and weight packed in one number (`pack`), laid out by `Place`:
+    /// half the memory of a pair, so that the model stays in the cache.
+    weights: std::sync::Arc<[i32]>,
 }
 
-/// The n-grams of one text that the model knows: (packed key, entry),
+/// The n-grams of one text that the model knows: (packed key, place),
 /// each once.
 #[derive(Clone, Debug, Default)]
-pub struct Known(Vec<(u64, u32)>);
+pub struct Known(Vec<(u64, Place)>);
 
 impl Model {
     /// The model shipped with this build.
@@ -119,20 +141,51 @@ impl Model {
 
 impl Scorers {
     pub fn new(kind: &FieldModel, subcategory: &FieldModel) -> Scorers {
-        let mut entries = FxHashMap::default();
-        for key in kind
-            .grams
-            .keys()
-            .chain(subcategory.grams.keys())
-            .filter_map(|g| key_of(g))
-        {
-            let next = u32::try_from(entries.len()).unwrap_or(u32::MAX);
-            entries.entry(key).or_insert(next);
+        let mut lists: std::collections::BTreeMap<u64, [&[(u16, i32)]; 2]> = Default::default();
+        for (field, model) in [kind, subcategory].into_iter().enumerate() {
+            for (gram, list) in &model.grams {
+                if let Some(key) = key_of(gram) {
+                    lists.entry(key).or_default()[field] = list;
+                }
+            }
         }
+        let mut entries = FxHashMap::default();
+        let mut weights = Vec::new();
+        for (key, [for_kind, for_subcategory]) in lists {
+            let (Ok(start), Ok(kind), Ok(subcategory)) = (
+                u32::try_from(weights.len()),
+                u16::try_from(for_kind.len()),
+                u16::try_from(for_subcategory.len()),
+            ) else {
+                break;
+            };
+            // An n-gram with no weight decides nothing and names nothing.
+            if kind + subcategory == 0 {
+                continue;
+            }
+            weights.extend(for_kind.iter().chain(for_subcategory).map(pack));
+            entries.insert(
+                key,
+                Place {
+                    start,
+                    kind,
+                    subcategory,
+                },
+            );
+        }
+        let end = u32::try_from(weights.len()).unwrap_or(u32::MAX);
+        let weights: std::sync::Arc<[i32]> = weights.into();
+        let scorer = |model: &FieldModel, field| Scorer {
+            labels: model.labels.clone(),
+            margin: model.margin,
+            field,
+            weights: weights.clone(),
+        };
         Scorers {
-            kind: Scorer::new(kind, &entries),
-            subcategory: Scorer::new(subcategory, &entries),
+            kind: scorer(kind, Field::Kind),
+            subcategory: scorer(subcategory, Field::Subcategory),
             entries,
+            end,
         }
     }
 
@@ -140,22 +193,22 @@ impl Scorers {
     pub fn known(&self, normalised: &str) -> Known {
         let mut known = Vec::with_capacity(normalised.len());
         // Whether an n-gram occurs, not how often (see `keys_of`): each
-        // entry once, marked in a bit set kept between texts (clearing only
+        // place once, marked in a bit set kept between texts (clearing only
         // the bits a text set costs less than sorting or a fresh set).
         SEEN.with_borrow_mut(|seen| {
-            seen.resize(self.entries.len().div_ceil(64), 0);
-            let bit = |entry: u32| (entry as usize / 64, 1u64 << (entry % 64));
+            seen.resize((self.end as usize).div_ceil(64), 0);
+            let bit = |place: &Place| (place.start as usize / 64, 1u64 << (place.start % 64));
             each_key(normalised, |key| {
-                if let Some(&entry) = self.entries.get(&key) {
-                    let (word, mask) = bit(entry);
+                if let Some(place) = self.entries.get(&key) {
+                    let (word, mask) = bit(place);
                     if seen[word] & mask == 0 {
                         seen[word] |= mask;
-                        known.push((key, entry));
+                        known.push((key, *place));
                     }
                 }
             });
-            for &(_, entry) in &known {
-                let (word, mask) = bit(entry);
+            for (_, place) in &known {
+                let (word, mask) = bit(place);
                 seen[word] &= !mask;
             }
         });
@@ -164,33 +217,18 @@ impl Scorers {
 }
 
 impl Scorer {
-    fn new(field: &FieldModel, entries: &FxHashMap<u64, u32>) -> Scorer {
-        let mut spans = vec![(0, 0); entries.len()];
-        let mut weights = Vec::new();
-        for (gram, list) in &field.grams {
-            if let (Some(&entry), Ok(start), Ok(count)) = (
-                key_of(gram).and_then(|key| entries.get(&key)),
-                u32::try_from(weights.len()),
-                u32::try_from(list.len()),
-            ) {
-                spans[entry as usize] = (start, count);
-                weights.extend_from_slice(list);
+    /// This field's weights of one n-gram, packed (none where it does not
+    /// know it).
+    fn of(&self, place: &Place) -> &[i32] {
+        let start = place.start as usize;
+        let range = match self.field {
+            Field::Kind => start..start + usize::from(place.kind),
+            Field::Subcategory => {
+                let from = start + usize::from(place.kind);
+                from..from + usize::from(place.subcategory)
             }
-        }
-        Scorer {
-            labels: field.labels.clone(),
-            margin: field.margin,
-            spans,
-            weights,
-        }
-    }
-
-    /// The weights of one entry (none where this field does not know it).
-    fn of(&self, entry: u32) -> &[(u16, i32)] {
-        match self.spans.get(entry as usize) {
-            Some(&(start, count)) => &self.weights[start as usize..(start + count) as usize],
-            None => &[],
-        }
+        };
+        self.weights.get(range).unwrap_or(&[])
     }
 
     /// The best label for a text of these n-grams (`Scorers::known`), when it
@@ -214,13 +252,16 @@ impl Scorer {
         if self.labels.len() < 2 {
             return None;
         }
-        let mut all = [0i64; 64];
-        let scores = all.get_mut(..self.labels.len())?;
-        for &(_, entry) in &known.0 {
-            for &(label, weight) in self.of(entry) {
-                scores[usize::from(label)] += i64::from(weight);
+        // Labels index a fixed array (masked), so the loop that adds up
+        // every n-gram's weights checks no bounds.
+        let mut all = [0i64; MOST_LABELS];
+        for (_, place) in &known.0 {
+            for &packed in self.of(place) {
+                let (label, weight) = unpack(packed);
+                all[label] += i64::from(weight);
             }
         }
+        let scores = all.get(..self.labels.len())?;
         let best = (0..scores.len()).max_by_key(|&i| (scores[i], std::cmp::Reverse(i)))?;
         let second = (0..scores.len())
             .filter(|&i| i != best)
@@ -234,24 +275,34 @@ impl Scorer {
 
     /// The reading, with the n-grams that weighed most for `best`.
     fn reading(&self, known: &Known, best: usize, lead: i32) -> Reading {
-        let weight_for = |entry: u32| -> i32 {
-            self.of(entry)
+        let weight_for = |place: &Place| -> i32 {
+            self.of(place)
                 .iter()
-                .find(|(l, _)| usize::from(*l) == best)
-                .map_or(0, |(_, w)| *w)
+                .map(|&p| unpack(p))
+                .find(|&(label, _)| label == best)
+                .map_or(0, |(_, w)| w)
         };
-        let mut evidence: Vec<(i32, String)> = known
+        // Strongest first, ties in the n-grams' order; strings only for the
+        // five shown (this runs whenever the model overrules the rules).
+        let mut evidence: Vec<(i32, u64)> = known
             .0
             .iter()
-            .map(|&(key, entry)| (weight_for(entry), gram_of(key)))
+            .map(|(key, place)| (weight_for(place), *key))
             .filter(|(w, _)| *w > 0)
             .collect();
-        evidence.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-        evidence.dedup_by(|a, b| a.1 == b.1);
+        let order = |a: &(i32, u64), b: &(i32, u64)| {
+            b.0.cmp(&a.0)
+                .then_with(|| chars_of(a.1).cmp(&chars_of(b.1)))
+        };
+        if evidence.len() > EVIDENCE {
+            evidence.select_nth_unstable_by(EVIDENCE - 1, order);
+            evidence.truncate(EVIDENCE);
+        }
+        evidence.sort_unstable_by(order);
         Reading {
             label: self.labels[best].clone(),
             lead,
-            evidence: evidence.into_iter().take(5).map(|(_, g)| g).collect(),
+            evidence: evidence.into_iter().map(|(_, key)| gram_of(key)).collect(),
         }
     }
 }
@@ -267,6 +318,45 @@ fn key_of(gram: &str) -> Option<u64> {
             .iter()
             .fold(0u64, |k, &c| (k << CHAR_BITS) | u64::from(c))
     })
+}
+
+/// Labels a field may have: scores are added up in a fixed array.
+const MOST_LABELS: usize = 64;
+const LABEL_BITS: u32 = MOST_LABELS.trailing_zeros();
+
+/// A label (below `MOST_LABELS`) and its weight in one number; a weight
+/// beyond ±2^25 hundredths, which training never gives, is held at that bound.
+fn pack(&(label, weight): &(u16, i32)) -> i32 {
+    let bound = i32::MAX >> LABEL_BITS;
+    (weight.clamp(-bound, bound) << LABEL_BITS) | i32::from(label & (MOST_LABELS as u16 - 1))
+}
+
+/// The label and weight of `pack`.
+fn unpack(packed: i32) -> (usize, i32) {
+    (
+        (packed & (MOST_LABELS as i32 - 1)) as usize,
+        packed >> LABEL_BITS,
+    )
+}
+
+/// How many n-grams a reading names as its evidence.
+const EVIDENCE: usize = 5;
+
+/// The characters of a packed key, first to last (unused places zero, so
+/// that comparing these compares the n-grams as strings are compared).
+fn chars_of(key: u64) -> [u32; 3] {
+    let mask = (1u64 << CHAR_BITS) - 1;
+    let mut chars = [0u32; 3];
+    let len = ORDERS
+        .iter()
+        .rev()
+        .find(|&&n| n == 1 || key >> (CHAR_BITS * (n as u32 - 1)) != 0)
+        .copied()
+        .unwrap_or(1);
+    for (i, slot) in chars.iter_mut().take(len).enumerate() {
+        *slot = ((key >> (CHAR_BITS * (len - 1 - i) as u32)) & mask) as u32;
+    }
+    chars
 }
 
 /// The n-gram a packed key stands for.

@@ -1,0 +1,68 @@
+//! The n-gram model's readings: the evidence it names is what its weights
+//! say, worked out here the slow way (by the n-grams' strings).
+
+use gridcare_core::domain::classify::model::{FieldModel, Model, Scorers};
+use gridcare_core::domain::classify::Classifier;
+use gridcare_core::domain::rules::RuleTable;
+
+/// Every n-gram of one to three characters of the text, white space left out.
+fn grams(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut out: Vec<String> = (1..=3)
+        .flat_map(|n| chars.windows(n).map(|w| w.iter().collect::<String>()))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The five n-grams that weigh most for `label`, strongest first, ties in
+/// the strings' order.
+fn expected_evidence(field: &FieldModel, label: &str, text: &str) -> Vec<String> {
+    let index = field.labels.iter().position(|l| l == label).unwrap() as u16;
+    let mut weighed: Vec<(i32, String)> = grams(text)
+        .into_iter()
+        .filter_map(|g| {
+            let w = field.grams.get(&g)?.iter().find(|(l, _)| *l == index)?.1;
+            (w > 0).then_some((w, g))
+        })
+        .collect();
+    weighed.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    weighed.into_iter().take(5).map(|(_, g)| g).collect()
+}
+
+#[test]
+fn a_readings_evidence_is_the_five_heaviest_ngrams_for_its_label() {
+    let model = Model::shipped();
+    let scorers = Scorers::new(&model.kind, &model.subcategory);
+    let classifier = Classifier::rules_only(RuleTable::shipped());
+    let texts = [
+        "我就问了一句，那个客服直接把电话撂了",
+        "师傅说下午来换表，等到天黑也没见人影",
+        "俺家电费咋比上个月多了一倍，你们是不是算错了？",
+        "Power has been out since last night on Elm Street",
+        "你们小王师傅半夜还来修，必须表扬一下",
+    ];
+    let mut checked = 0;
+    for text in texts {
+        let normalised = classifier.normalise(text);
+        let known = scorers.known(&normalised);
+        for (field, scorer) in [
+            (&model.kind, &scorers.kind),
+            (&model.subcategory, &scorers.subcategory),
+        ] {
+            let reading = scorer.read(&known).expect("a reading");
+            assert!(reading.evidence.len() <= 5);
+            assert_eq!(
+                reading.evidence,
+                expected_evidence(field, &reading.label, &normalised),
+                "{text}"
+            );
+            checked += usize::from(!reading.evidence.is_empty());
+        }
+    }
+    assert!(
+        checked >= 8,
+        "most readings name evidence ({checked} of 10)"
+    );
+}
