@@ -320,7 +320,7 @@ fn read_files(files: &[PathBuf]) -> Result<Bundle, Failure> {
         .iter()
         .map(|path| super::sealed::read_bundle(path))
         .collect::<Result<Vec<_>, _>>()?;
-    merge_bundles(&bundles).map_err(|e| merge_failure(files, e))
+    merge_bundles(bundles).map_err(|e| merge_failure(files, e))
 }
 
 pub fn push(args: PushArgs) -> Result<ExitCode, Failure> {

@@ -6,8 +6,9 @@
 use super::Failure;
 use crate::domain::bundle::sealed::{
     chosen_passphrase, looks_sealed, Sealed, SealedProblem, ITERATIONS, IV_BYTES,
-    MIN_PASSPHRASE_CHARS, SALT_BYTES,
+    MIN_PASSPHRASE_CHARS, SALT_BYTES, SEALED_FORMAT,
 };
+use crate::domain::bundle::stream::parse_stream;
 use crate::domain::bundle::{gzip, Bundle, BundleError};
 use aes_gcm::aead::rand_core::RngCore;
 use aes_gcm::aead::{Aead, KeyInit, OsRng};
@@ -75,10 +76,20 @@ pub fn file_bytes(path: &Path) -> Result<Vec<u8>, Failure> {
     gzip::unpacked(opened).map_err(|e| failed(&e))
 }
 
-/// Reads and checks one sync file, protected or not.
+/// Reads and checks one sync file, protected or not. A plain or gzip file
+/// is read as a stream (`bundle::stream`), never whole: only a protected
+/// one, which must be opened whole, is read into memory.
 pub fn read_bundle(path: &Path) -> Result<Bundle, Failure> {
-    let bytes = file_bytes(path)?;
-    Bundle::parse_bytes(&bytes, Utc::now()).map_err(|e| Failure(format!("{}: {e}", path.display())))
+    let failed = |e: &dyn std::fmt::Display| Failure(format!("{}: {e}", path.display()));
+    let file = std::fs::File::open(path).map_err(|e| failed(&e))?;
+    let streamed = parse_stream(file, Utc::now()).map_err(|e| failed(&e))?;
+    match streamed {
+        Err(BundleError::WrongFormat { found }) if found == SEALED_FORMAT => {
+            let bytes = file_bytes(path)?;
+            Bundle::parse_bytes(&bytes, Utc::now()).map_err(|e| failed(&e))
+        }
+        other => other.map_err(|e| failed(&e)),
+    }
 }
 
 #[derive(clap::Args)]

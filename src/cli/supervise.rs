@@ -12,8 +12,7 @@ use crate::domain::supervision::report::{
     HighFrequency, HotTopics, MonthlyReport, RepeatComplainant, TeamLists,
 };
 use crate::domain::supervision::tally::MonthTally;
-use crate::domain::supervision::{ledger, parse_month, LedgerRow};
-use crate::domain::ticket::fold_all;
+use crate::domain::supervision::{ledger_of_events, parse_month, LedgerRow};
 use crate::domain::trust::roster::Authority;
 use crate::i18n::Lang;
 use chrono::{DateTime, Utc};
@@ -136,7 +135,7 @@ fn load(source: &Source) -> Result<(Vec<LedgerRow>, Engine), Failure> {
         .iter()
         .map(|p| read(p))
         .collect::<Result<Vec<_>, _>>()?;
-    let merged = merge_bundles(&bundles).map_err(|e| super::sync::merge_failure(&files, e))?;
+    let merged = merge_bundles(bundles).map_err(|e| super::sync::merge_failure(&files, e))?;
     let authority = Authority::for_reader(&merged.events, &merged.chains);
     for refused in &authority.roster.refused {
         eprintln!(
@@ -150,13 +149,8 @@ fn load(source: &Source) -> Result<(Vec<LedgerRow>, Engine), Failure> {
             eprintln!("settings: event {} by device {device} is not signed by an enrolled supervisor; not applied", r.event);
         }
     }
-    let mut rows = ledger(
-        &fold_all(&merged.events),
-        &merged.events,
-        engine.table(),
-        &engine.calendar,
-        at,
-    );
+    // The events are handed over: each ticket's are freed once its row is made.
+    let mut rows = ledger_of_events(merged.events, engine.table(), &engine.calendar, at);
     if let Some(station) = &source.station {
         rows.retain(|r| r.station.as_ref() == Some(station));
     }

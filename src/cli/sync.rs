@@ -124,7 +124,7 @@ pub fn merge(args: MergeArgs) -> Result<ExitCode, Failure> {
         .iter()
         .map(|p| read_bundle(p))
         .collect::<Result<Vec<_>, _>>()?;
-    let merged = merge_bundles(&bundles).map_err(|e| merge_failure(&args.files, e))?;
+    let merged = merge_bundles(bundles).map_err(|e| merge_failure(&args.files, e))?;
     write(args.output.as_ref(), &merged.to_json())?;
     Ok(ExitCode::SUCCESS)
 }

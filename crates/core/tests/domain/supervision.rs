@@ -692,3 +692,36 @@ fn station_reports_merged_equal_the_report_over_all_events() {
         Err(MergeProblem::OtherMonth(..))
     ));
 }
+
+#[test]
+fn the_ledger_folded_ticket_by_ticket_equals_the_ledger_of_all_states() {
+    use gridcare_core::domain::classify::Classifier;
+    use gridcare_core::domain::demo::{demo_events, DemoOptions};
+    use gridcare_core::domain::supervision::ledger_of_events;
+
+    let table = RuleTable::shipped();
+    let classifier = Classifier::rules_only(table.clone());
+    let anchor = Utc.with_ymd_and_hms(2026, 11, 20, 0, 0, 0).unwrap();
+    let calendar = Calendar::shipped();
+    let mut events = Vec::new();
+    // Two devices' follow-ups on the same base tickets, as a merge gives.
+    for device in ["tab-A", "tab-B"] {
+        events.extend(demo_events(
+            &classifier,
+            &DemoOptions {
+                tickets: 400,
+                seed: 7,
+                device,
+                anchor,
+            },
+        ));
+    }
+    gridcare_core::domain::bundle::sort_canonical(&mut events);
+    let all_states = ledger(&fold_all(&events), &events, &table, &calendar, anchor);
+    let one_by_one = ledger_of_events(events, &table, &calendar, anchor);
+    assert!(all_states.len() >= 400, "{} rows", all_states.len());
+    assert_eq!(
+        serde_json::to_string(&one_by_one).unwrap(),
+        serde_json::to_string(&all_states).unwrap()
+    );
+}

@@ -988,3 +988,78 @@ fn hostile_files_are_refused_with_a_message_never_a_panic() {
         }
     }
 }
+
+/// A file read as a stream (`bundle::stream`) gives what its text gives.
+fn streamed(bytes: Vec<u8>) -> Result<Bundle, BundleError> {
+    gridcare_core::domain::bundle::stream::parse_stream(std::io::Cursor::new(bytes), now())
+        .expect("memory reads")
+}
+
+#[test]
+fn a_file_read_as_a_stream_gives_the_bundle_its_text_gives() {
+    use gridcare_core::domain::bundle::gzip::gzip;
+    use gridcare_core::domain::demo::demo_chains;
+    let events = demo(30, 5, "tab-A");
+    let chains = demo_chains(&events);
+    let photo = b"\x89PNG fake image bytes".to_vec();
+    use base64::Engine as _;
+    let attachment = Attachment {
+        mime: "image/png".into(),
+        data: base64::engine::general_purpose::STANDARD.encode(&photo),
+    };
+    let b = Bundle::new(
+        "tab-A",
+        anchor(),
+        events,
+        BTreeMap::from([(sha256_id(&photo), attachment)]),
+    )
+    .with_chains(chains);
+    let text = b.to_json();
+    let whole = Bundle::parse(&text, now()).unwrap();
+    assert!(!whole.chains.is_empty() && !whole.attachments.is_empty());
+    let pretty = serde_json::to_string_pretty(&json_of(&b)).unwrap();
+    for (what, bytes) in [
+        ("plain", text.clone().into_bytes()),
+        ("gzip", gzip(text.as_bytes())),
+        (
+            "with a byte-order mark",
+            format!("\u{feff}{text}").into_bytes(),
+        ),
+        ("pretty, gzip", gzip(pretty.as_bytes())),
+    ] {
+        let read = streamed(bytes).unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert_eq!(read.to_json(), whole.to_json(), "{what}");
+    }
+}
+
+#[test]
+fn a_file_read_as_a_stream_is_refused_for_what_its_text_is_refused() {
+    use gridcare_core::domain::bundle::gzip::gzip;
+    let text = bundle("tab-A").to_json();
+    let mut value = serde_json::from_str::<Value>(&text).unwrap();
+    value["events"][3]["author"] = Value::from("someone else");
+    let changed = serde_json::to_string(&value).unwrap();
+    let mut wrong_format = serde_json::from_str::<Value>(&text).unwrap();
+    wrong_format["format"] = Value::from("something-else");
+    let mut no_events = serde_json::from_str::<Value>(&text).unwrap();
+    no_events.as_object_mut().unwrap().remove("events");
+    let cases = [
+        ("an event changed", changed),
+        ("another format", wrong_format.to_string()),
+        ("no events", no_events.to_string()),
+        ("cut short", text[..text.len() / 2].to_string()),
+        ("not an object", "[1, 2]".to_string()),
+        ("empty", String::new()),
+    ];
+    for (what, bad) in cases {
+        let expected = refused(&bad);
+        assert_eq!(streamed(bad.into_bytes()).unwrap_err(), expected, "{what}");
+    }
+    let mut damaged = gzip(text.as_bytes());
+    let middle = damaged.len() / 2;
+    damaged[middle] ^= 0xff;
+    assert_eq!(
+        streamed(damaged).unwrap_err(),
+        BundleError::CompressedDamaged
+    );
+}

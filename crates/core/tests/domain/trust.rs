@@ -363,14 +363,14 @@ fn merge_refuses_a_second_version_and_names_the_file() {
     arrived.at -= Duration::minutes(5);
     arrived.id = arrived.content_id();
     other.seal();
-    match merge_bundles(&[bundle.clone(), other]) {
+    match merge_bundles(vec![bundle.clone(), other]) {
         Err(MergeError::SequenceReused {
             file: 1, seq: 3, ..
         }) => {}
         other => panic!("{other:?}"),
     }
     // The same file twice merges to itself, signatures and all.
-    let merged = merge_bundles(&[bundle.clone(), bundle.clone()]).unwrap();
+    let merged = merge_bundles(vec![bundle.clone(), bundle.clone()]).unwrap();
     assert_eq!(merged.events, bundle.events);
     check(&merged.to_json(), &Holding::default()).expect("a merged file checks");
 }

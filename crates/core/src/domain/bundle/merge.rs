@@ -47,8 +47,9 @@ pub enum MergeError {
 /// chain records; the export time is the latest of theirs, so the same
 /// inputs give the same file. A `(device, seq)` that two files give
 /// different events, or a device two files sign with different keys, is
-/// refused, naming the later file.
-pub fn merge_bundles(bundles: &[Bundle]) -> Result<Bundle, MergeError> {
+/// refused, naming the later file. The bundles are consumed: their events
+/// move into the union, not copied (a county's year is 760,000 events).
+pub fn merge_bundles(bundles: Vec<Bundle>) -> Result<Bundle, MergeError> {
     let mut by_seq: FxHashMap<(&str, u64), &str> = FxHashMap::default();
     let mut keys: FxHashMap<&str, &str> = FxHashMap::default();
     for (file, bundle) in bundles.iter().enumerate() {
@@ -76,8 +77,6 @@ pub fn merge_bundles(bundles: &[Bundle]) -> Result<Bundle, MergeError> {
             }
         }
     }
-    let events = merge_events(bundles.iter().map(|b| b.events.as_slice()));
-    let attachments = bundles.iter().flat_map(|b| b.attachments.clone()).collect();
     let exported_at = bundles
         .iter()
         .map(|b| b.exported_at)
@@ -86,7 +85,7 @@ pub fn merge_bundles(bundles: &[Bundle]) -> Result<Bundle, MergeError> {
     // Each file's records, once each; a record stays valid in the union
     // because the union holds every event it covers that its file held.
     let mut chains: BTreeMap<String, Vec<ChainRecord>> = BTreeMap::new();
-    for bundle in bundles {
+    for bundle in &bundles {
         for (device, records) in &bundle.chains {
             let list = chains.entry(device.clone()).or_default();
             for record in records {
@@ -99,5 +98,18 @@ pub fn merge_bundles(bundles: &[Bundle]) -> Result<Bundle, MergeError> {
     for list in chains.values_mut() {
         list.sort_by_key(|r| (r.from, r.seq));
     }
+    let mut events: Vec<Event> = Vec::new();
+    let mut attachments = BTreeMap::new();
+    for bundle in bundles {
+        // The first list is taken as it is: one file is not copied at all.
+        if events.is_empty() {
+            events = bundle.events;
+        } else {
+            events.extend(bundle.events);
+        }
+        attachments.extend(bundle.attachments);
+    }
+    // The same event in two files is the same text: one is kept.
+    sort_canonical(&mut events);
     Ok(Bundle::new("merged", exported_at, events, attachments).with_chains(chains))
 }

@@ -36,6 +36,8 @@ pub mod gzip;
 mod merge;
 mod scan;
 pub mod sealed;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod stream;
 #[cfg(test)]
 mod tests;
 pub mod trust;

@@ -7,9 +7,10 @@ use crate::domain::clock::{clocks, ClockState};
 use crate::domain::event::{CauseClass, Channel, Event, EventBody};
 use crate::domain::facts::Area;
 use crate::domain::rules::RuleTable;
-use crate::domain::ticket::{clock_events, Status, TicketState};
+use crate::domain::ticket::{clock_events, fold, Status, TicketState};
 use crate::domain::time::china;
 use chrono::{DateTime, NaiveDate, Utc};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -123,7 +124,55 @@ pub fn ledger(
             row(t, &own, table, calendar, now)
         })
         .collect();
-    rows.sort_by(|a, b| b.received.cmp(&a.received).then(a.number.cmp(&b.number)));
+    rows.sort_by(ledger_order);
+    rows
+}
+
+/// Newest first; the number, then the id, settle ties.
+fn ledger_order(a: &LedgerRow, b: &LedgerRow) -> std::cmp::Ordering {
+    b.received
+        .cmp(&a.received)
+        .then(a.number.cmp(&b.number))
+        .then(a.id.cmp(&b.id))
+}
+
+/// The same rows as [`ledger`] over `fold_all(events)`, each ticket folded
+/// and turned into its row in turn: the tickets' states are never all held
+/// at once, and each ticket's events are freed once its row is made. What
+/// the command line does over a county's year (200,000 tickets), where the
+/// events, the states and the rows together came to 2.2 GB.
+pub fn ledger_of_events(
+    events: Vec<Event>,
+    table: &RuleTable,
+    calendar: &Calendar,
+    now: DateTime<Utc>,
+) -> Vec<LedgerRow> {
+    // Where each ticket's events are; each event is dropped (its place left
+    // empty) once its ticket's row is made. (`Option<Event>` is the size of
+    // an event, so the list is not copied to make room for the `None`s.)
+    let mut events: Vec<Option<Event>> = events.into_iter().map(Some).collect();
+    let mut by_ticket: FxHashMap<&str, Vec<u32>> = FxHashMap::default();
+    for (i, e) in events.iter().enumerate() {
+        if let (Some(e), Ok(i)) = (e, u32::try_from(i)) {
+            by_ticket.entry(e.ticket.as_str()).or_default().push(i);
+        }
+    }
+    let groups: Vec<Vec<u32>> = by_ticket.into_values().collect();
+    let mut rows = Vec::with_capacity(groups.len());
+    for places in groups {
+        let mut own: Vec<&Event> = places
+            .iter()
+            .filter_map(|&i| events[i as usize].as_ref())
+            .collect();
+        own.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+        if let Some(state) = fold(&own) {
+            rows.push(row(&state, &own, table, calendar, now));
+        }
+        for i in places {
+            events[i as usize] = None;
+        }
+    }
+    rows.sort_by(ledger_order);
     rows
 }
 
@@ -143,7 +192,7 @@ pub fn row(
         .map(|c| c.category.clone())
         .unwrap_or_else(|| "other".into());
     let timed = clock_events(events);
-    let clocks = clocks(table, calendar, &t.clock_input(&timed), now)
+    let mut clocks: Vec<ClockOutcome> = clocks(table, calendar, &t.clock_input(&timed), now)
         .into_iter()
         .filter(|c| c.state != ClockState::NotApplicable)
         .map(|c| ClockOutcome {
@@ -152,6 +201,10 @@ pub fn row(
             due: c.due,
         })
         .collect();
+    // Collected in the place of the clocks' statuses, four times larger
+    // each and every rule's: the row keeps only its own (5 of 14 in the
+    // demo; 2.2 KB a row before, 450 MB over 200,000 tickets).
+    clocks.shrink_to_fit();
     let resolution = t
         .resolution
         .as_ref()

@@ -9,7 +9,7 @@ pub mod ledger;
 pub mod report;
 pub mod tally;
 
-pub use ledger::{ledger, LedgerRow};
+pub use ledger::{ledger, ledger_of_events, LedgerRow};
 
 /// `YYYY-MM`, the month key used throughout supervision.
 pub fn parse_month(text: &str) -> Option<(i32, u32)> {

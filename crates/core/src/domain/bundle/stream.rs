@@ -1,0 +1,238 @@
+//! Reading a sync file from a stream (a file on disk, plain or gzip) so that
+//! its text is never held whole: a county's year is 345 MB of text, and the
+//! text and its checked events together were most of the command line's
+//! memory.
+//!
+//! One pass over the stream keeps each event's text as a string of its
+//! own, the rest of the top level as JSON. Only then can the events be
+//! checked, because the checksum is hashed over the file's canonical form,
+//! where `attachments` and `chains` come before the events while a file
+//! names them after. The [`Validation`] frees each text once its event is
+//! checked, so the texts shrink as the events grow, and the two are never
+//! both whole (733 MB at most for 200,000 tickets, against 1.05 GB for the
+//! text read whole and its events).
+//!
+//! A file read this way gives the same bundle as [`Bundle::parse`] on its
+//! text, and an invalid one is refused for the same reasons (tested), but
+//! for two that the reader names as not JSON: bytes that are not UTF-8, and
+//! nesting past serde_json's limit.
+
+use super::validate::bad;
+use super::{gzip, Bundle, BundleError, Expected, Validation};
+use chrono::{DateTime, Utc};
+use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+use std::io::{self, BufRead, BufReader, Read};
+
+/// Events checked at a time (any number would do: no one is waiting).
+const STEP: usize = 4096;
+
+/// Reads and checks the sync file `source` holds (plain or gzip, known by
+/// its first bytes, as everywhere). `Err` is a failure to read; `Ok(Err)` a
+/// file that is not a valid sync file.
+pub fn parse_stream(
+    source: impl Read + 'static,
+    now: DateTime<Utc>,
+) -> io::Result<Result<Bundle, BundleError>> {
+    // Not generic below: the JSON reader, which reads a byte at a time, is
+    // compiled here, for speed, rather than in the caller's crate (the app's
+    // is built for size).
+    parse_boxed(Box::new(source), now)
+}
+
+fn parse_boxed(
+    source: Box<dyn Read>,
+    now: DateTime<Utc>,
+) -> io::Result<Result<Bundle, BundleError>> {
+    let mut text = text_of(source)?;
+    let mut stream = serde_json::Deserializer::from_reader(&mut text);
+    let top = serde::Deserializer::deserialize_map(&mut stream, Members).and_then(|top| {
+        stream.end()?;
+        Ok(top)
+    });
+    let TopLevel { head, events } = match top {
+        Ok(top) => top,
+        Err(e) => {
+            // A damaged gzip stream can unpack to garbage before its check
+            // fails at the end: it is named as damaged, not as bad JSON.
+            if let Text::Unpacked(rest) = &mut text {
+                if let Err(damage) = io::copy(&mut **rest, &mut io::sink()) {
+                    return io_or_invalid(serde_json::Error::io(damage));
+                }
+            }
+            return io_or_invalid(e);
+        }
+    };
+    let head = serde_json::to_string(&Value::Object(head)).map_err(io::Error::other)?;
+    // The header is checked first, as `Bundle::parse` does.
+    let mut validation = match Validation::start_parts(&head, Vec::<String>::new(), now) {
+        Ok(v) => v,
+        Err(invalid) => return Ok(Err(invalid)),
+    };
+    let Some(events) = events else {
+        return Ok(Err(bad("events", Expected::EventList)));
+    };
+    validation.expect(events.len());
+    if let Err(invalid) = validation.add_events(events) {
+        return Ok(Err(invalid));
+    }
+    while !match validation.step(STEP) {
+        Ok(progress) => progress.is_done(),
+        Err(invalid) => return Ok(Err(invalid)),
+    } {}
+    Ok(validation.finish())
+}
+
+/// The file's text from the first byte: un-gzipped when it is compressed,
+/// without a byte-order mark. A type of its own rather than a boxed reader:
+/// the JSON reader asks for its bytes one at a time.
+enum Text<R: Read> {
+    Plain(BufReader<R>),
+    Unpacked(Box<BufReader<Unpacking<BufReader<R>>>>),
+}
+
+impl<R: Read> Read for Text<R> {
+    fn read(&mut self, into: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Text::Plain(text) => text.read(into),
+            Text::Unpacked(text) => text.read(into),
+        }
+    }
+}
+
+/// A gzip stream being unpacked, at most `gzip::MAX_UNPACKED_BYTES`: a
+/// damaged stream fails as `InvalidData`, one that unpacks past the bound
+/// as `FileTooLarge` (`io_or_invalid` names both in the person's words).
+struct Unpacking<R: Read> {
+    gzip: flate2::read::MultiGzDecoder<R>,
+    unpacked: u64,
+}
+
+impl<R: Read> Read for Unpacking<R> {
+    fn read(&mut self, into: &mut [u8]) -> io::Result<usize> {
+        let n = self
+            .gzip
+            .read(into)
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+        self.unpacked += n as u64;
+        if self.unpacked > gzip::MAX_UNPACKED_BYTES {
+            return Err(io::ErrorKind::FileTooLarge.into());
+        }
+        Ok(n)
+    }
+}
+
+fn text_of<R: Read>(source: R) -> io::Result<Text<R>> {
+    fn without_mark<B: BufRead>(mut text: B) -> io::Result<B> {
+        if text.fill_buf()?.starts_with("\u{feff}".as_bytes()) {
+            text.consume(3);
+        }
+        Ok(text)
+    }
+    let mut buffered = BufReader::with_capacity(1 << 16, source);
+    Ok(if gzip::looks_gzip(buffered.fill_buf()?) {
+        let unpacking = Unpacking {
+            gzip: flate2::read::MultiGzDecoder::new(buffered),
+            unpacked: 0,
+        };
+        Text::Unpacked(Box::new(without_mark(BufReader::with_capacity(
+            1 << 16,
+            unpacking,
+        ))?))
+    } else {
+        Text::Plain(without_mark(buffered)?)
+    })
+}
+
+/// A failure of the JSON reader: a read that failed, or a text that is not
+/// a JSON object, in the words `Bundle::parse` uses.
+fn io_or_invalid(e: serde_json::Error) -> io::Result<Result<Bundle, BundleError>> {
+    use serde_json::error::Category;
+    match e.classify() {
+        Category::Io => match e.io_error_kind() {
+            Some(io::ErrorKind::InvalidData) => Ok(Err(BundleError::CompressedDamaged)),
+            Some(io::ErrorKind::FileTooLarge) => Ok(Err(BundleError::CompressedTooLarge)),
+            _ => Err(e.into()),
+        },
+        Category::Eof if e.line() <= 1 && e.column() == 0 => Ok(Err(BundleError::Empty)),
+        Category::Data => Ok(Err(BundleError::NotObject)),
+        _ => Ok(Err(BundleError::NotJson {
+            line: e.line(),
+            column: e.column(),
+        })),
+    }
+}
+
+/// The top level but the events, and each event's text (`None` when the
+/// member is missing or not a list).
+struct TopLevel {
+    head: Map<String, Value>,
+    events: Option<Vec<String>>,
+}
+
+struct Members;
+
+impl<'de> Visitor<'de> for Members {
+    type Value = TopLevel;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut members: A) -> Result<TopLevel, A::Error> {
+        let mut head = Map::new();
+        let mut events = None;
+        while let Some(key) = members.next_key::<String>()? {
+            if key == "events" {
+                events = members.next_value::<Texts>()?.0;
+            } else {
+                head.insert(key, members.next_value()?);
+            }
+        }
+        Ok(TopLevel { head, events })
+    }
+}
+
+/// A list's items as texts of their own; `None` for anything but a list.
+struct Texts(Option<Vec<String>>);
+
+impl<'de> serde::Deserialize<'de> for Texts {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Items;
+        impl<'de> Visitor<'de> for Items {
+            type Value = Texts;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<Texts, A::Error> {
+                let mut texts = Vec::new();
+                while let Some(raw) = items.next_element::<Box<RawValue>>()? {
+                    texts.push(String::from(Box::<str>::from(raw)));
+                }
+                Ok(Texts(Some(texts)))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Texts, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Texts(None))
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Texts, E> {
+                Ok(Texts(None))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Texts, E> {
+                Ok(Texts(None))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Texts, E> {
+                Ok(Texts(None))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Texts, E> {
+                Ok(Texts(None))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Texts, E> {
+                Ok(Texts(None))
+            }
+            fn visit_unit<E>(self) -> Result<Texts, E> {
+                Ok(Texts(None))
+            }
+        }
+        deserializer.deserialize_any(Items)
+    }
+}
