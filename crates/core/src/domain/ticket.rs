@@ -136,6 +136,22 @@ pub fn fold_each<'a>(events: impl IntoIterator<Item = &'a Event>) -> BTreeMap<St
         .collect()
 }
 
+/// Folds each ticket in turn and hands its state to `visit`, which may
+/// keep what it needs of it: the states are never all held at once (the
+/// command line over a county's year). Same states as `fold_all`, in no
+/// particular order.
+pub fn for_each_ticket(events: &[Event], mut visit: impl FnMut(TicketState)) {
+    let mut by_ticket: FxHashMap<&str, Vec<&Event>> = FxHashMap::default();
+    for e in events {
+        by_ticket.entry(e.ticket.as_str()).or_default().push(e);
+    }
+    for events in by_ticket.into_values() {
+        if let Some(state) = fold(&events) {
+            visit(state);
+        }
+    }
+}
+
 /// Folds one ticket's events (any order; duplicates by id are ignored).
 pub fn fold(events: &[&Event]) -> Option<TicketState> {
     let mut events: Vec<&Event> = events.to_vec();

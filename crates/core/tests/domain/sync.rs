@@ -1063,3 +1063,17 @@ fn a_file_read_as_a_stream_is_refused_for_what_its_text_is_refused() {
         BundleError::CompressedDamaged
     );
 }
+
+#[test]
+fn folding_ticket_by_ticket_gives_the_states_folding_all_gives() {
+    use gridcare_core::domain::ticket::{fold_all, for_each_ticket};
+    let mut events = demo(40, 9, "tab-A");
+    events.extend(demo(40, 9, "tab-B"));
+    let all = fold_all(&events);
+    let mut one_by_one = BTreeMap::new();
+    for_each_ticket(&events, |t| {
+        one_by_one.insert(t.id.clone(), t);
+    });
+    assert!(all.len() >= 40);
+    assert_eq!(one_by_one, all);
+}
