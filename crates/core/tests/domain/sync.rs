@@ -1043,6 +1043,15 @@ fn a_file_read_as_a_stream_is_refused_for_what_its_text_is_refused() {
     wrong_format["format"] = Value::from("something-else");
     let mut no_events = serde_json::from_str::<Value>(&text).unwrap();
     no_events.as_object_mut().unwrap().remove("events");
+    // Deeper than any file may nest, in a member the header does not read
+    // closely; `Bundle::parse` refuses the file before anything else.
+    let mut deep = Value::from(0);
+    for _ in 0..20 {
+        deep = Value::Array(vec![deep]);
+    }
+    let mut too_deep = serde_json::from_str::<Value>(&text).unwrap();
+    too_deep["anonymised"] = deep;
+    let too_deep_header = too_deep.to_string();
     let cases = [
         ("an event changed", changed),
         ("another format", wrong_format.to_string()),
@@ -1050,6 +1059,8 @@ fn a_file_read_as_a_stream_is_refused_for_what_its_text_is_refused() {
         ("cut short", text[..text.len() / 2].to_string()),
         ("not an object", "[1, 2]".to_string()),
         ("empty", String::new()),
+        ("only white space", " \n\t ".to_string()),
+        ("a header nested too deep", too_deep_header),
     ];
     for (what, bad) in cases {
         let expected = refused(&bad);
@@ -1062,6 +1073,20 @@ fn a_file_read_as_a_stream_is_refused_for_what_its_text_is_refused() {
         streamed(damaged).unwrap_err(),
         BundleError::CompressedDamaged
     );
+    // Damaged where the first read fails: a reserved block type right after
+    // the header, and a header cut short.
+    let mut first_block = gzip(text.as_bytes());
+    first_block[10] = 0xff;
+    for (what, bytes) in [
+        ("first block", first_block),
+        ("header", vec![0x1f, 0x8b, 0x08]),
+    ] {
+        assert_eq!(
+            streamed(bytes).unwrap_err(),
+            BundleError::CompressedDamaged,
+            "{what}"
+        );
+    }
 }
 
 #[test]

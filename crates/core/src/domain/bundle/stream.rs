@@ -13,11 +13,13 @@
 //! text read whole and its events).
 //!
 //! A file read this way gives the same bundle as [`Bundle::parse`] on its
-//! text, and an invalid one is refused for the same reasons (tested), but
-//! for two that the reader names as not JSON: bytes that are not UTF-8, and
-//! nesting past serde_json's limit.
+//! text, and an invalid one is refused for the same reasons (tested), with
+//! three differences in the naming: bytes that are not UTF-8 are "not
+//! JSON"; an event nested too deep is a bad event (its number named), not
+//! a file too deep; after leading white space, a line number counts from
+//! the first character that is not.
 
-use super::validate::bad;
+use super::validate::{bad, too_deep, MAX_DEPTH};
 use super::{gzip, Bundle, BundleError, Expected, Validation};
 use chrono::{DateTime, Utc};
 use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -45,7 +47,15 @@ fn parse_boxed(
     source: Box<dyn Read>,
     now: DateTime<Utc>,
 ) -> io::Result<Result<Bundle, BundleError>> {
-    let mut text = text_of(source)?;
+    let mut text = match text_of(source) {
+        Ok(text) => text,
+        Err(e) => return read_failure(e),
+    };
+    match only_white_space(&mut text) {
+        Ok(true) => return Ok(Err(BundleError::Empty)),
+        Ok(false) => {}
+        Err(e) => return read_failure(e),
+    }
     let mut stream = serde_json::Deserializer::from_reader(&mut text);
     let top = serde::Deserializer::deserialize_map(&mut stream, Members).and_then(|top| {
         stream.end()?;
@@ -65,6 +75,11 @@ fn parse_boxed(
         }
     };
     let head = serde_json::to_string(&Value::Object(head)).map_err(io::Error::other)?;
+    // Nothing in the header may nest deeper than `Bundle::parse` lets a
+    // file nest (the events' own depth is checked as each is added).
+    if let Some(line) = too_deep(head.as_bytes(), MAX_DEPTH) {
+        return Ok(Err(BundleError::TooDeep { line }));
+    }
     // The header is checked first, as `Bundle::parse` does.
     let mut validation = match Validation::start_parts(&head, Vec::<String>::new(), now) {
         Ok(v) => v,
@@ -123,6 +138,41 @@ impl<R: Read> Read for Unpacking<R> {
     }
 }
 
+impl<R: Read> BufRead for Text<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        match self {
+            Text::Plain(text) => text.fill_buf(),
+            Text::Unpacked(text) => text.fill_buf(),
+        }
+    }
+    fn consume(&mut self, n: usize) {
+        match self {
+            Text::Plain(text) => text.consume(n),
+            Text::Unpacked(text) => text.consume(n),
+        }
+    }
+}
+
+/// Skips the white space the text starts with; whether that was all of it
+/// (an empty file, as `Bundle::parse` names it).
+fn only_white_space(text: &mut impl BufRead) -> io::Result<bool> {
+    loop {
+        let buffer = text.fill_buf()?;
+        if buffer.is_empty() {
+            return Ok(true);
+        }
+        let blank = buffer
+            .iter()
+            .take_while(|b| b.is_ascii_whitespace())
+            .count();
+        let rest = blank < buffer.len();
+        text.consume(blank);
+        if rest {
+            return Ok(false);
+        }
+    }
+}
+
 fn text_of<R: Read>(source: R) -> io::Result<Text<R>> {
     fn without_mark<B: BufRead>(mut text: B) -> io::Result<B> {
         if text.fill_buf()?.starts_with("\u{feff}".as_bytes()) {
@@ -145,17 +195,23 @@ fn text_of<R: Read>(source: R) -> io::Result<Text<R>> {
     })
 }
 
+/// A failure to read: a damaged gzip stream, or one that unpacks past the
+/// bound (see `Unpacking`), is the file's fault and named in the person's
+/// words; anything else is the reading's.
+fn read_failure(e: io::Error) -> io::Result<Result<Bundle, BundleError>> {
+    match e.kind() {
+        io::ErrorKind::InvalidData => Ok(Err(BundleError::CompressedDamaged)),
+        io::ErrorKind::FileTooLarge => Ok(Err(BundleError::CompressedTooLarge)),
+        _ => Err(e),
+    }
+}
+
 /// A failure of the JSON reader: a read that failed, or a text that is not
 /// a JSON object, in the words `Bundle::parse` uses.
 fn io_or_invalid(e: serde_json::Error) -> io::Result<Result<Bundle, BundleError>> {
     use serde_json::error::Category;
     match e.classify() {
-        Category::Io => match e.io_error_kind() {
-            Some(io::ErrorKind::InvalidData) => Ok(Err(BundleError::CompressedDamaged)),
-            Some(io::ErrorKind::FileTooLarge) => Ok(Err(BundleError::CompressedTooLarge)),
-            _ => Err(e.into()),
-        },
-        Category::Eof if e.line() <= 1 && e.column() == 0 => Ok(Err(BundleError::Empty)),
+        Category::Io => read_failure(e.into()),
         Category::Data => Ok(Err(BundleError::NotObject)),
         _ => Ok(Err(BundleError::NotJson {
             line: e.line(),
