@@ -19,12 +19,12 @@
 //! a file too deep; after leading white space, a line number counts from
 //! the first character that is not.
 
-use super::validate::{bad, too_deep, MAX_DEPTH};
+use super::validate::{bad, too_deep, TopLevel, MAX_DEPTH};
 use super::{gzip, Bundle, BundleError, Expected, Validation};
 use chrono::{DateTime, Utc};
-use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
 use serde_json::value::RawValue;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::io::{self, BufRead, BufReader, Read};
 
 /// Events checked at a time (any number would do: no one is waiting).
@@ -57,11 +57,11 @@ fn parse_boxed(
         Err(e) => return read_failure(e),
     }
     let mut stream = serde_json::Deserializer::from_reader(&mut text);
-    let top = serde::Deserializer::deserialize_map(&mut stream, Members).and_then(|top| {
+    let top = TopLevel::<Box<RawValue>>::deserialize(&mut stream).and_then(|top| {
         stream.end()?;
         Ok(top)
     });
-    let TopLevel { head, events } = match top {
+    let TopLevel { header, events } = match top {
         Ok(top) => top,
         Err(e) => {
             // A damaged gzip stream can unpack to garbage before its check
@@ -74,7 +74,7 @@ fn parse_boxed(
             return io_or_invalid(e);
         }
     };
-    let head = serde_json::to_string(&Value::Object(head)).map_err(io::Error::other)?;
+    let head = serde_json::to_string(&Value::Object(header)).map_err(io::Error::other)?;
     // Nothing in the header may nest deeper than `Bundle::parse` lets a
     // file nest (the events' own depth is checked as each is added).
     if let Some(line) = too_deep(head.as_bytes(), MAX_DEPTH) {
@@ -89,7 +89,11 @@ fn parse_boxed(
         return Ok(Err(bad("events", Expected::EventList)));
     };
     validation.expect(events.len());
-    if let Err(invalid) = validation.add_events(events) {
+    // Each its own text, not copied (a boxed raw value is a boxed `str`).
+    let texts = events
+        .into_iter()
+        .map(|raw| String::from(Box::<str>::from(raw)));
+    if let Err(invalid) = validation.add_events(texts.collect::<Vec<_>>()) {
         return Ok(Err(invalid));
     }
     while !match validation.step(STEP) {
@@ -217,78 +221,5 @@ fn io_or_invalid(e: serde_json::Error) -> io::Result<Result<Bundle, BundleError>
             line: e.line(),
             column: e.column(),
         })),
-    }
-}
-
-/// The top level but the events, and each event's text (`None` when the
-/// member is missing or not a list).
-struct TopLevel {
-    head: Map<String, Value>,
-    events: Option<Vec<String>>,
-}
-
-struct Members;
-
-impl<'de> Visitor<'de> for Members {
-    type Value = TopLevel;
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a JSON object")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut members: A) -> Result<TopLevel, A::Error> {
-        let mut head = Map::new();
-        let mut events = None;
-        while let Some(key) = members.next_key::<String>()? {
-            if key == "events" {
-                events = members.next_value::<Texts>()?.0;
-            } else {
-                head.insert(key, members.next_value()?);
-            }
-        }
-        Ok(TopLevel { head, events })
-    }
-}
-
-/// A list's items as texts of their own; `None` for anything but a list.
-struct Texts(Option<Vec<String>>);
-
-impl<'de> serde::Deserialize<'de> for Texts {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Items;
-        impl<'de> Visitor<'de> for Items {
-            type Value = Texts;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<Texts, A::Error> {
-                let mut texts = Vec::new();
-                while let Some(raw) = items.next_element::<Box<RawValue>>()? {
-                    texts.push(String::from(Box::<str>::from(raw)));
-                }
-                Ok(Texts(Some(texts)))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Texts, A::Error> {
-                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(Texts(None))
-            }
-            fn visit_str<E>(self, _: &str) -> Result<Texts, E> {
-                Ok(Texts(None))
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<Texts, E> {
-                Ok(Texts(None))
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<Texts, E> {
-                Ok(Texts(None))
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<Texts, E> {
-                Ok(Texts(None))
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<Texts, E> {
-                Ok(Texts(None))
-            }
-            fn visit_unit<E>(self) -> Result<Texts, E> {
-                Ok(Texts(None))
-            }
-        }
-        deserializer.deserialize_any(Items)
     }
 }

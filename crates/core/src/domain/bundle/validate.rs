@@ -81,7 +81,7 @@ impl<'a> Validation<'a> {
             return Err(BundleError::TooDeep { line });
         }
         // One pass over the text: the events stay slices of it for now.
-        let TopLevel {
+        let TopLevel::<&RawValue> {
             header: map,
             events: raw_events,
         } = serde_json::from_str(text).map_err(|e| match e.classify() {
@@ -482,18 +482,19 @@ pub(super) const TOP_LEVEL_KEYS: [&str; 9] = [
 ];
 
 /// A bundle's top level read in one pass: every member as JSON but the
-/// events, which stay slices of the text.
-pub(super) struct TopLevel<'a> {
-    header: Map<String, Value>,
+/// events, each read as a `T`: a slice of the text (`&RawValue`), or a text
+/// of its own when the file is read from a stream (`Box<RawValue>`).
+pub(super) struct TopLevel<T> {
+    pub(super) header: Map<String, Value>,
     /// `None` when missing or not a list.
-    events: Option<Vec<&'a RawValue>>,
+    pub(super) events: Option<Vec<T>>,
 }
 
-impl<'de> Deserialize<'de> for TopLevel<'de> {
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for TopLevel<T> {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> Visitor<'de> for Members {
-            type Value = TopLevel<'de>;
+        struct Members<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for Members<T> {
+            type Value = TopLevel<T>;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str("a JSON object")
             }
@@ -502,7 +503,7 @@ impl<'de> Deserialize<'de> for TopLevel<'de> {
                 let mut events = None;
                 while let Some(key) = members.next_key::<String>()? {
                     if key == "events" {
-                        events = members.next_value::<EventList<'de>>()?.0;
+                        events = members.next_value::<EventList<T>>()?.0;
                     } else {
                         header.insert(key, members.next_value()?);
                     }
@@ -510,24 +511,24 @@ impl<'de> Deserialize<'de> for TopLevel<'de> {
                 Ok(TopLevel { header, events })
             }
         }
-        deserializer.deserialize_map(Members)
+        deserializer.deserialize_map(Members(std::marker::PhantomData))
     }
 }
 
-/// The `events` member: its items as raw slices, or `None` if it is not a list.
-pub(super) struct EventList<'a>(Option<Vec<&'a RawValue>>);
+/// The `events` member: its items, or `None` if it is not a list.
+struct EventList<T>(Option<Vec<T>>);
 
-impl<'de> Deserialize<'de> for EventList<'de> {
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for EventList<T> {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Items;
-        impl<'de> Visitor<'de> for Items {
-            type Value = EventList<'de>;
+        struct Items<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for Items<T> {
+            type Value = EventList<T>;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str("any JSON value")
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<Self::Value, A::Error> {
                 let mut list = Vec::with_capacity(items.size_hint().unwrap_or(0));
-                while let Some(item) = items.next_element::<&'de RawValue>()? {
+                while let Some(item) = items.next_element::<T>()? {
                     list.push(item);
                 }
                 Ok(EventList(Some(list)))
@@ -555,7 +556,7 @@ impl<'de> Deserialize<'de> for EventList<'de> {
                 Ok(EventList(None))
             }
         }
-        deserializer.deserialize_any(Items)
+        deserializer.deserialize_any(Items(std::marker::PhantomData))
     }
 }
 
