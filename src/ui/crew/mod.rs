@@ -323,7 +323,7 @@ fn row(
             NextDue {
                 due,
                 state,
-                clock: names.of(&rule.zh, &rule.en),
+                clock: names.of(&rule.words.zh, &rule.words.en),
             }
         })
     } else {

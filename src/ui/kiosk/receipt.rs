@@ -77,13 +77,13 @@ pub fn Receipt(ticket: String, screen: RwSignal<Screen>) -> impl IntoView {
                 let rule = table
                     .clocks
                     .iter()
-                    .find(|rule| rule.id == c.id && rule.promised)?;
+                    .find(|rule| rule.words.id == c.words.id && rule.promised)?;
                 let due = due_text(c.due?);
                 let say = |lang: Lang| match &rule.promise {
                     Some(promise) => promise.with_due(lang, &due),
-                    None => format!("{}: {due}", lang.pick(&rule.zh, &rule.en)),
+                    None => format!("{}: {due}", lang.pick(&rule.words.zh, &rule.words.en)),
                 };
-                Some((say(Lang::Zh), say(Lang::En), c.id.to_string()))
+                Some((say(Lang::Zh), say(Lang::En), c.words.id.to_string()))
             })
             .collect();
     let received = due_text(t.received);

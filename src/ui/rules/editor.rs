@@ -184,7 +184,7 @@ pub fn RulesEditor() -> impl IntoView {
         .iter_mut()
         .enumerate()
         .filter_map(|(i, c)| {
-            let (zh, en) = (c.zh.to_string(), c.en.to_string());
+            let (zh, en) = (c.words.zh.to_string(), c.words.en.to_string());
             span_number(&mut c.span)
                 .map(|(n, unit)| (i, zh, en, unit, RwSignal::new(n.to_string())))
         })
@@ -208,33 +208,32 @@ pub fn RulesEditor() -> impl IntoView {
     let reason = RwSignal::new(String::new());
     let problems = RwSignal::new(Vec::<String>::new());
     let published = RwSignal::new(None::<String>);
-    let drafted =
-        {
-            let field = |key: String, value: RwSignal<String>| Drafted {
-                key,
-                from_table: value.get_untracked(),
-                value,
-            };
-            let mut all = vec![
-                field("hf_share".into(), hf_share),
-                field("hf_min".into(), hf_min),
-                field("due_soon".into(), due_soon),
-                field("satisfied".into(), satisfied),
-                field("reason".into(), reason),
-            ];
-            // The unit is part of the key: a number typed in hours is never
-            // restored into a span a newer table counts in days.
-            all.extend(spans.iter().map(|(i, _, _, unit, v)| {
-                field(format!("span:{}:{unit:?}", table.clocks[*i].id), *v)
-            }));
-            all.extend(keywords.iter().map(|(ci, si, _, _, v)| {
-                field(
-                    format!("keywords:{}", table.categories[*ci].subcategories[*si].code),
-                    *v,
-                )
-            }));
-            all
+    let drafted = {
+        let field = |key: String, value: RwSignal<String>| Drafted {
+            key,
+            from_table: value.get_untracked(),
+            value,
         };
+        let mut all = vec![
+            field("hf_share".into(), hf_share),
+            field("hf_min".into(), hf_min),
+            field("due_soon".into(), due_soon),
+            field("satisfied".into(), satisfied),
+            field("reason".into(), reason),
+        ];
+        // The unit is part of the key: a number typed in hours is never
+        // restored into a span a newer table counts in days.
+        all.extend(spans.iter().map(|(i, _, _, unit, v)| {
+            field(format!("span:{}:{unit:?}", table.clocks[*i].words.id), *v)
+        }));
+        all.extend(keywords.iter().map(|(ci, si, _, _, v)| {
+            field(
+                format!("keywords:{}", table.categories[*ci].subcategories[*si].code),
+                *v,
+            )
+        }));
+        all
+    };
     // A draft kept on this device: restored if typed over this table,
     // offered if typed over another.
     let base = table.version.clone();

@@ -302,7 +302,7 @@ fn ClockRules() -> impl IntoView {
                         .map(|clock| {
                             let engine = engine.clone();
                             let span = clock.span.clone();
-                            let names = (clock.zh.clone(), clock.en.clone());
+                            let names = (clock.words.zh.clone(), clock.words.en.clone());
                             let flags = (clock.recurring, clock.pausable);
                             view! {
                                 <tr>
@@ -337,7 +337,7 @@ fn ClockRules() -> impl IntoView {
                                                 }
                                             })}
                                     </td>
-                                    <td>{clock.source.to_string()}</td>
+                                    <td>{clock.words.source.to_string()}</td>
                                 </tr>
                             }
                         })

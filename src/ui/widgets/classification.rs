@@ -157,14 +157,14 @@ pub fn ClassificationView(c: Classification, #[prop(optional)] with_ids: bool) -
                     let due = clock
                         .due
                         .map(|d| d.with_timezone(&china()).format("%Y-%m-%d %H:%M").to_string());
-                    let names = (clock.zh.to_string(), clock.en.to_string());
+                    let names = (clock.words.zh.to_string(), clock.words.en.to_string());
                     view! {
-                        <li data-clock=clock.id.to_string()>
+                        <li data-clock=clock.words.id.to_string()>
                             <strong>{move || pick(&names)}</strong>
                             " "
                             {due}
                             " · "
-                            <small>{clock.source.to_string()}</small>
+                            <small>{clock.words.source.to_string()}</small>
                         </li>
                     }
                 })

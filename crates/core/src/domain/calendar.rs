@@ -165,11 +165,26 @@ impl Calendar {
         }
     }
 
+    /// Whether `date` is a working day, and whether its year is known:
+    /// `day` without the holiday's name (deadlines ask this of every day
+    /// they count, for every clock of every ticket).
+    fn working(&self, date: NaiveDate) -> (bool, bool) {
+        let working = match self.special.get(&date) {
+            Some(day) => !day.is_off_day,
+            None => !is_weekend(date),
+        };
+        (working, self.knows_year(date.year()))
+    }
+
     pub fn is_working_day(&self, date: NaiveDate) -> Checked<bool> {
-        let info = self.day(date);
+        let (value, year_known) = self.working(date);
+        let mut missing_years = BTreeSet::new();
+        if !year_known {
+            missing_years.insert(date.year());
+        }
         Checked {
-            value: info.working,
-            missing_years: missing(&info),
+            value,
+            missing_years,
         }
     }
 
@@ -180,9 +195,11 @@ impl Calendar {
         let mut counted = 0;
         while counted < n {
             current = current + Days::new(1);
-            let info = self.day(current);
-            missing_years.extend(missing(&info));
-            if info.working {
+            let (working, year_known) = self.working(current);
+            if !year_known {
+                missing_years.insert(current.year());
+            }
+            if working {
                 counted += 1;
             }
         }
@@ -197,14 +214,6 @@ impl Calendar {
         from.iter_days()
             .take_while(move |d| *d <= to)
             .map(|d| self.day(d))
-    }
-}
-
-fn missing(info: &DayInfo) -> BTreeSet<i32> {
-    if info.year_known {
-        BTreeSet::new()
-    } else {
-        BTreeSet::from([info.date.year()])
     }
 }
 

@@ -6,12 +6,12 @@
 use crate::domain::calendar::Calendar;
 use crate::domain::classify::Subject;
 use crate::domain::facts::{Area, Facts};
-use crate::domain::rules::{ClockRule, RuleTable, Span};
-use crate::domain::shared_str::SharedStr;
+use crate::domain::rules::{ClockRule, ClockWords, RuleTable, Span};
 use crate::domain::time::{china, china_date, china_midnight};
 use chrono::{DateTime, Days, Duration, Months, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 /// The events of a ticket that clocks care about.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -109,7 +109,26 @@ impl Milestone {
     }
 
     pub fn from_code(code: &str) -> Option<Milestone> {
-        Milestone::ALL.into_iter().find(|m| m.code() == code)
+        // A match, not a search of `ALL`: every clock of every ticket reads
+        // its rule's milestones by code (a test holds the two equal).
+        Some(match code {
+            "received" => Milestone::Received,
+            "responded" => Milestone::Responded,
+            "records_pulled" => Milestone::RecordsPulled,
+            "dispatched" => Milestone::Dispatched,
+            "dispatched_or_received" => Milestone::DispatchedOrReceived,
+            "arrived" => Milestone::Arrived,
+            "progress_reported" => Milestone::ProgressReported,
+            "apology_made" => Milestone::ApologyMade,
+            "resolved" => Milestone::Resolved,
+            "feedback_given" => Milestone::FeedbackGiven,
+            "feedback_unconfirmed" => Milestone::FeedbackUnconfirmed,
+            "confirmed" => Milestone::Confirmed,
+            "revisited" => Milestone::Revisited,
+            "first_revisit_unsatisfied" => Milestone::FirstRevisitUnsatisfied,
+            "supervisor_revisited" => Milestone::SupervisorRevisited,
+            _ => return None,
+        })
     }
 }
 
@@ -143,12 +162,9 @@ impl ClockState {
 /// One clock of one ticket.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ClockStatus {
-    // The rule's own words, shared with it.
-    pub id: SharedStr,
-    pub code: SharedStr,
-    pub zh: SharedStr,
-    pub en: SharedStr,
-    pub source: SharedStr,
+    /// The rule's id, names and source, shared with it.
+    #[serde(flatten)]
+    pub words: Arc<ClockWords>,
     pub state: ClockState,
     pub start: Option<DateTime<Utc>>,
     /// Deadline, with any pause added.
@@ -238,11 +254,7 @@ pub fn clocks(
         .map(|rule| {
             let r = reading(table, calendar, ticket, &timeline, rule, now);
             ClockStatus {
-                id: rule.id.clone(),
-                code: rule.code.clone(),
-                zh: rule.zh.clone(),
-                en: rule.en.clone(),
-                source: rule.source.clone(),
+                words: rule.words.clone(),
                 state: r.state,
                 start: r.start,
                 due: r.due,

@@ -71,13 +71,13 @@ pub fn resolution_rules(table: &RuleTable) -> Vec<(&str, &str, &str, &str)> {
     table
         .clocks
         .iter()
-        .filter(|c| c.code == "resolution")
+        .filter(|c| c.words.code == "resolution")
         .map(|c| {
             (
-                c.id.as_str(),
-                c.zh.as_str(),
-                c.en.as_str(),
-                c.source.as_str(),
+                c.words.id.as_str(),
+                c.words.zh.as_str(),
+                c.words.en.as_str(),
+                c.words.source.as_str(),
             )
         })
         .collect()
@@ -96,9 +96,9 @@ pub fn expected_resolution(table: &RuleTable, c: &Classification) -> Option<Stri
     table
         .clocks
         .iter()
-        .filter(|r| r.code == "resolution")
+        .filter(|r| r.words.code == "resolution")
         .find(|r| subject.satisfies(&r.applies))
-        .map(|r| r.id.to_string())
+        .map(|r| r.words.id.to_string())
 }
 
 /// The rule of the classification that decided `what` (`kind=`, `grade=`, a
@@ -149,8 +149,8 @@ pub fn mark(s: &Scenario, a: &Answer, table: &RuleTable, templates: &Templates) 
     let clock = expected_resolution(table, c);
     let clock_source = clock
         .as_deref()
-        .and_then(|id| table.clocks.iter().find(|r| r.id == id))
-        .map(|r| r.source.to_string())
+        .and_then(|id| table.clocks.iter().find(|r| r.words.id == id))
+        .map(|r| r.words.source.to_string())
         .unwrap_or_else(|| "002 §一".into());
     marks.push(Mark {
         part: "deadline".into(),

@@ -279,8 +279,8 @@ pub fn mark_in_words(
             "deadline" => table
                 .clocks
                 .iter()
-                .find(|c| c.id == code)
-                .map(|c| lang.pick(&c.zh, &c.en).to_string())
+                .find(|c| c.words.id == code)
+                .map(|c| lang.pick(&c.words.zh, &c.words.en).to_string())
                 .unwrap_or_else(|| code.to_string()),
             "template" => templates
                 .templates
@@ -488,7 +488,7 @@ mod tests {
         let clock = table
             .clocks
             .iter()
-            .find(|c| c.id.contains("resolution"))
+            .find(|c| c.words.id.contains("resolution"))
             .unwrap();
         let template = &templates.templates[0];
         for (part, given, expected, rule) in [
@@ -499,11 +499,16 @@ mod tests {
                 "sub.outage",
             ),
             ("grade", "-", "1", "grade.1.safety"),
-            ("deadline", "-", clock.id.as_str(), clock.id.as_str()),
+            (
+                "deadline",
+                "-",
+                clock.words.id.as_str(),
+                clock.words.id.as_str(),
+            ),
             // Nothing decided: no dash, no "(none)" as the rule.
             ("kind", "complaint", "consultation", "-"),
             ("grade", "3", "-", "-"),
-            ("deadline", clock.id.as_str(), "-", "-"),
+            ("deadline", clock.words.id.as_str(), "-", "-"),
             (
                 "template",
                 template.id.as_str(),

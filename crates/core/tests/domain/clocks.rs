@@ -65,7 +65,7 @@ impl Ticket {
     fn clock(&self, id: &str, now: &str) -> ClockStatus {
         self.clocks_with(&RuleTable::shipped(), now)
             .into_iter()
-            .find(|c| c.id == id)
+            .find(|c| c.words.id == id)
             .unwrap()
     }
 }
@@ -86,7 +86,7 @@ fn first_response_is_one_hour_on_working_days_and_two_otherwise() {
         let c =
             Ticket::complaint(received, "rude_attitude", 3).clock("clock.first_response", received);
         assert_eq!(due(&c), expected, "received {received}");
-        assert_eq!(c.source, "003 §一(一)");
+        assert_eq!(c.words.source, "003 §一(一)");
         assert_eq!(c.state, ClockState::Running);
     }
 }
@@ -145,7 +145,7 @@ fn resolution_spans_follow_the_grade() {
     let g3 = Ticket::complaint(received, "tariff_dispute", 3);
     let c = g3.clock("clock.resolution.grade3", received);
     assert_eq!(due(&c), "2026-11-22T10:00:00+08:00");
-    assert_eq!(c.source, "003 §一(一); 003 §四(二)");
+    assert_eq!(c.words.source, "003 §一(一); 003 §四(二)");
     // Grade 1 closes with feedback to the customer; grade 2 with the handling itself.
     let mut g1 = g1;
     g1.events
@@ -233,7 +233,7 @@ fn site_arrival_uses_the_area_and_the_active_profile() {
     let c = t
         .clocks_with(&table, received)
         .into_iter()
-        .find(|c| c.id == "clock.site_arrival")
+        .find(|c| c.words.id == "clock.site_arrival")
         .unwrap();
     assert_eq!(due(&c), "2026-11-20T12:00:00+08:00");
     // Without a site visit the clock does not apply to a complaint.
@@ -297,7 +297,7 @@ fn billing_errors_and_rude_attitude_have_their_own_clocks() {
     let rude = Ticket::complaint(received, "rude_attitude", 3);
     let apology = rude.clock("clock.apology", received);
     assert_eq!(due(&apology), "2026-11-26T00:00:00+08:00");
-    assert_eq!(apology.source, "003 §四(一)");
+    assert_eq!(apology.words.source, "003 §四(一)");
 }
 
 #[test]
@@ -413,7 +413,7 @@ fn other_kinds_get_a_first_response_clock_and_fault_repair_a_site_arrival() {
         .clocks_with(&RuleTable::shipped(), "2026-11-20T10:00:00+08:00")
         .into_iter()
         .filter(|c| c.state != ClockState::NotApplicable)
-        .map(|c| c.id.to_string())
+        .map(|c| c.words.id.to_string())
         .collect();
     assert_eq!(applicable, vec!["clock.first_response"]);
     t.kind = "fault_repair";
@@ -609,10 +609,10 @@ fn next_due_is_the_first_deadline_of_the_live_clocks() {
             let expected = all
                 .iter()
                 .filter(|c| c.state.is_live())
-                .filter_map(|c| c.due.map(|due| (due, c.state, c.id.clone())))
+                .filter_map(|c| c.due.map(|due| (due, c.state, c.words.id.clone())))
                 .min_by_key(|c| c.0);
             let found = next_due(&table, &calendar, &input, now)
-                .map(|(due, state, rule)| (due, state, rule.id.clone()));
+                .map(|(due, state, rule)| (due, state, rule.words.id.clone()));
             compared += usize::from(found.is_some());
             assert_eq!(found, expected, "{} at {now}", ticket.id);
         }
@@ -693,5 +693,16 @@ fn the_first_look_demo_is_a_working_station_on_any_day() {
             urgent_on_site >= 1,
             "{day}: a 一级 ticket is being handled on site"
         );
+    }
+}
+
+#[test]
+fn every_milestone_reads_back_from_its_code_and_nothing_else_does() {
+    use gridcare_core::domain::clock::Milestone;
+    for m in Milestone::ALL {
+        assert_eq!(Milestone::from_code(m.code()), Some(m));
+    }
+    for code in ["", "Received", "teleported", "resolved ", "dispatched_or"] {
+        assert_eq!(Milestone::from_code(code), None, "{code:?}");
     }
 }

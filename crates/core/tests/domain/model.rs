@@ -66,3 +66,80 @@ fn a_readings_evidence_is_the_five_heaviest_ngrams_for_its_label() {
         "most readings name evidence ({checked} of 10)"
     );
 }
+
+/// Each label's score for a text, added up the slow way: the weight of each
+/// distinct n-gram, by its string.
+fn expected_scores(field: &FieldModel, text: &str) -> Vec<i64> {
+    let mut scores = vec![0i64; field.labels.len()];
+    for gram in grams(text) {
+        for &(label, weight) in field.grams.get(&gram).into_iter().flatten() {
+            scores[usize::from(label)] += i64::from(weight);
+        }
+    }
+    scores
+}
+
+#[test]
+fn a_readings_label_and_lead_are_what_the_weights_add_up_to() {
+    let model = Model::shipped();
+    let scorers = Scorers::new(&model.kind, &model.subcategory);
+    let classifier = Classifier::rules_only(RuleTable::shipped());
+    let texts = [
+        "我就问了一句，那个客服直接把电话撂了",
+        "想问问新开户要带啥材料",
+        "交电费只能去营业厅排队，网上交不了",
+        "小区停电三个多小时了，一直没人来修",
+        "电表箱门坏了，电线露在外面，孩子经常在旁边玩",
+        "the bill doubled this month",
+    ];
+    for text in texts {
+        let normalised = classifier.normalise(text);
+        let known = scorers.known(&normalised);
+        for (field, scorer) in [
+            (&model.kind, &scorers.kind),
+            (&model.subcategory, &scorers.subcategory),
+        ] {
+            let scores = expected_scores(field, &normalised);
+            // The highest score, the first label among equals.
+            let best = (0..scores.len())
+                .max_by_key(|&i| (scores[i], std::cmp::Reverse(i)))
+                .unwrap();
+            let second = (0..scores.len())
+                .filter(|&i| i != best)
+                .map(|i| scores[i])
+                .max()
+                .unwrap();
+            let reading = scorer.read(&known).expect("a reading");
+            assert_eq!(reading.label, field.labels[best], "{text}");
+            assert_eq!(i64::from(reading.lead), scores[best] - second, "{text}");
+        }
+    }
+}
+
+#[test]
+fn a_model_the_scorers_cannot_hold_is_refused() {
+    let shipped = Model::shipped();
+    let json = |model: &Model| serde_json::to_vec(model).unwrap();
+    assert!(Model::from_gzip(&json(&shipped)).is_ok());
+    assert!(Model::from_gzip(&shipped.to_gzip()).is_ok());
+
+    let mut too_heavy = shipped.clone();
+    too_heavy
+        .kind
+        .grams
+        .insert("停电".into(), vec![(0, 40_000)]);
+    let refused = Model::from_gzip(&json(&too_heavy)).unwrap_err();
+    assert!(refused.contains("停电"), "{refused}");
+
+    let mut unknown_label = shipped.clone();
+    let labels = unknown_label.subcategory.labels.len() as u16;
+    unknown_label
+        .subcategory
+        .grams
+        .insert("停电".into(), vec![(labels, 100)]);
+    assert!(Model::from_gzip(&json(&unknown_label)).is_err());
+
+    let mut too_many = shipped;
+    too_many.kind.labels = (0..65).map(|i| format!("label{i}")).collect();
+    assert!(Model::from_gzip(&json(&too_many)).is_err());
+}

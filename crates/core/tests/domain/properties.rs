@@ -72,7 +72,7 @@ proptest! {
                 events,
             };
             let now = received + Duration::days(30);
-            clocks(&table, calendar(), &input, now).into_iter().find(|c| c.id == "clock.resolution.grade3").unwrap()
+            clocks(&table, calendar(), &input, now).into_iter().find(|c| c.words.id == "clock.resolution.grade3").unwrap()
         };
         let plain = ticket(&[]);
         let p0 = received + Duration::seconds(pause_after);

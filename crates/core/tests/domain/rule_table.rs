@@ -33,7 +33,7 @@ fn the_shipped_table_is_valid_versioned_and_every_rule_has_a_source() {
         assert_eq!(table.source_of(&rule.id), Some(rule.source.as_str()));
     }
     for clock in &table.clocks {
-        assert!(!clock.source.is_empty(), "{}", clock.id);
+        assert!(!clock.words.source.is_empty(), "{}", clock.words.id);
     }
     assert_eq!(table.due_soon_ratio, 0.75);
     assert_eq!(
@@ -144,7 +144,7 @@ fn every_promised_clock_speaks_to_the_customer_with_its_time_in_place() {
         let promise = clock
             .promise
             .as_ref()
-            .unwrap_or_else(|| panic!("{}", clock.id));
+            .unwrap_or_else(|| panic!("{}", clock.words.id));
         let zh = promise.with_due(Lang::Zh, "11月23日 11:00");
         assert!(
             zh.contains("11月23日 11:00") && !zh.contains("{due}"),

@@ -66,7 +66,7 @@ pub fn NextUp(rows: Memo<Vec<ClockStatus>>, next: Option<Action>) -> impl IntoVi
                 .filter(|c| c.state.is_live())
                 .filter_map(|c| {
                     c.due
-                        .map(|due| (due, c.state, (c.zh.clone(), c.en.clone())))
+                        .map(|due| (due, c.state, (c.words.zh.clone(), c.words.en.clone())))
                 })
                 .min_by_key(|(due, _, _)| *due)
         })
@@ -136,7 +136,7 @@ pub fn Clocks(rows: Memo<Vec<ClockStatus>>) -> impl IntoView {
                         rows.get()
                             .into_iter()
                             .map(|c| {
-                                let names = (c.zh.clone(), c.en.clone());
+                                let names = (c.words.zh.clone(), c.words.en.clone());
                                 let due = c
                                     .due
                                     .map(|d| {
@@ -147,7 +147,7 @@ pub fn Clocks(rows: Memo<Vec<ClockStatus>>) -> impl IntoView {
                                     .unwrap_or_default();
                                 view! {
                                     <tr
-                                        data-clock=c.id.to_string()
+                                        data-clock=c.words.id.to_string()
                                         data-state=format!("{:?}", c.state)
                                     >
                                         <td>
@@ -157,7 +157,7 @@ pub fn Clocks(rows: Memo<Vec<ClockStatus>>) -> impl IntoView {
                                         </td>
                                         <td>{i18n.t(clock_state_key(c.state))}</td>
                                         <td>{due}</td>
-                                        <td>{c.source.to_string()}</td>
+                                        <td>{c.words.source.to_string()}</td>
                                     </tr>
                                 }
                             })

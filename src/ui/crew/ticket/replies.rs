@@ -56,13 +56,13 @@ pub fn ReplyTemplates(t: TicketState, events: Memo<Vec<Event>>) -> impl IntoView
                     .table()
                     .clocks
                     .iter()
-                    .any(|r| r.id == c.id && r.promised)
-                    && c.code != "site_arrival"
+                    .any(|r| r.words.id == c.words.id && r.promised)
+                    && c.words.code != "site_arrival"
             };
             let resolution = clocks
                 .iter()
                 .filter(running)
-                .find(|c| c.code == "resolution")
+                .find(|c| c.words.code == "resolution")
                 .and_then(|c| c.due);
             if let Some(d) = resolution.or_else(|| {
                 clocks
@@ -77,7 +77,7 @@ pub fn ReplyTemplates(t: TicketState, events: Memo<Vec<Event>>) -> impl IntoView
             if let Some(d) = clocks
                 .iter()
                 .filter(running)
-                .find(|c| c.code == "site_arrival")
+                .find(|c| c.words.code == "site_arrival")
                 .and_then(|c| c.due)
             {
                 v.insert("arrival", local(d));

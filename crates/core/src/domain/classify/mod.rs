@@ -388,7 +388,8 @@ impl Classifier {
         let normalised = self.normalise(text);
         let chars: Vec<char> = normalised.chars().collect();
         let hits = self.hits(&normalised);
-        let mut rules = Vec::new();
+        // Room for the usual four to six decisions, made once.
+        let mut rules = Vec::with_capacity(8);
 
         let (extracted, mut origins) = self.extract_facts(&chars, &hits, manual, &mut rules);
         let mut facts = extracted.overridden_by(manual);

@@ -31,7 +31,7 @@ fn steps(path: &str) -> Vec<(&str, Option<usize>)> {
 fn rule_name(table: &RuleTable, list: &str, i: usize, lang: Lang) -> Option<String> {
     let pick = |zh: &str, en: &str| lang.pick(zh, en).to_string();
     match list {
-        "clocks" => table.clocks.get(i).map(|c| pick(&c.zh, &c.en)),
+        "clocks" => table.clocks.get(i).map(|c| pick(&c.words.zh, &c.words.en)),
         "kinds" => table.kinds.get(i).map(|k| pick(&k.zh, &k.en)),
         "categories" => table.categories.get(i).map(|c| pick(&c.zh, &c.en)),
         "grade_rules" => table.grade_rules.get(i).map(|g| pick(&g.zh, &g.en)),
@@ -252,7 +252,7 @@ mod tests {
         let arrival = table
             .clocks
             .iter()
-            .position(|c| c.code == "site_arrival")
+            .position(|c| c.words.code == "site_arrival")
             .unwrap();
         let p = problem(
             &format!("clocks[{arrival}].span.hours"),
@@ -265,7 +265,7 @@ mod tests {
         assert_eq!(
             problem_in_words(&p, &table, Lang::En),
             "Deadline rule “Site arrival” › span › hours: must be greater than zero"
-                .replace("Site arrival", &table.clocks[arrival].en)
+                .replace("Site arrival", &table.clocks[arrival].words.en)
         );
         let share = problem("high_frequency.share", "must lie in (0, 1]");
         assert_eq!(

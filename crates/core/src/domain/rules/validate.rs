@@ -522,8 +522,8 @@ pub(super) fn validate(t: &RuleTable) -> Vec<Problem> {
     let milestones: Vec<&str> = Milestone::ALL.iter().map(|m| m.code()).collect();
     for (i, clock) in t.clocks.iter().enumerate() {
         let at = format!("clocks[{i}]");
-        c.text(&clock.source, format!("{at}.source"));
-        c.text(&clock.code, format!("{at}.code"));
+        c.text(&clock.words.source, format!("{at}.source"));
+        c.text(&clock.words.code, format!("{at}.code"));
         c.condition(&clock.applies, &format!("{at}.applies"));
         c.one_of(
             &clock.start,

@@ -51,12 +51,12 @@ pub struct Sheet {
 fn clock_columns(table: &RuleTable) -> Vec<(String, String, String)> {
     let mut out: Vec<(String, String, String)> = Vec::new();
     for c in &table.clocks {
-        if !out.iter().any(|(code, _, _)| code == &c.code) {
+        if !out.iter().any(|(code, _, _)| code == &c.words.code) {
             let (zh, en) = (
-                table.name_of(&c.code, Lang::Zh),
-                table.name_of(&c.code, Lang::En),
+                table.name_of(&c.words.code, Lang::Zh),
+                table.name_of(&c.words.code, Lang::En),
             );
-            out.push((c.code.to_string(), zh.to_string(), en.to_string()));
+            out.push((c.words.code.to_string(), zh.to_string(), en.to_string()));
         }
     }
     out

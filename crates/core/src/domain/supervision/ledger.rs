@@ -196,7 +196,7 @@ pub fn row(
         .into_iter()
         .filter(|c| c.state != ClockState::NotApplicable)
         .map(|c| ClockOutcome {
-            code: c.code.to_string(),
+            code: c.words.code.to_string(),
             state: c.state,
             due: c.due,
         })

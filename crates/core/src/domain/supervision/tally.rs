@@ -144,8 +144,8 @@ impl MonthTally {
         let threshold = table.satisfaction_threshold.percent;
         let mut clocks: Vec<String> = Vec::new();
         for c in &table.clocks {
-            if !clocks.iter().any(|known| *known == c.code) {
-                clocks.push(c.code.to_string());
+            if !clocks.iter().any(|known| *known == c.words.code) {
+                clocks.push(c.words.code.to_string());
             }
         }
         let trend_months: BTreeSet<String> = trend_months(month).into_iter().collect();
