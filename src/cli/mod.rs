@@ -36,7 +36,7 @@ enum Command {
     TrainModel(engine::TrainModelArgs),
     /// Write a demo bundle: the same seed gives the same base tickets, each device its own follow-ups.
     Demo(sync::DemoArgs),
-    /// Merge bundles into one (union of events, canonical order) on standard output.
+    /// Merge bundles into one (union of events, ticket by ticket) on standard output.
     Merge(sync::MergeArgs),
     /// Validate a bundle: a summary and exit 0, or what is wrong and exit 1.
     Validate(sync::ValidateArgs),

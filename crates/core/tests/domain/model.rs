@@ -139,6 +139,20 @@ fn a_model_the_scorers_cannot_hold_is_refused() {
         .insert("停电".into(), vec![(labels, 100)]);
     assert!(Model::from_gzip(&json(&unknown_label)).is_err());
 
+    let mut twice = shipped.clone();
+    twice
+        .kind
+        .grams
+        .insert("停电".into(), vec![(0, 100), (0, 200)]);
+    assert!(Model::from_gzip(&json(&twice)).is_err());
+
+    let mut most_negative = shipped.clone();
+    most_negative
+        .kind
+        .grams
+        .insert("停电".into(), vec![(0, i32::MIN)]);
+    assert!(Model::from_gzip(&json(&most_negative)).is_err());
+
     let mut too_many = shipped;
     too_many.kind.labels = (0..65).map(|i| format!("label{i}")).collect();
     assert!(Model::from_gzip(&json(&too_many)).is_err());

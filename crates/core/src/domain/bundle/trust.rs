@@ -60,7 +60,7 @@ pub enum Signed {
     Unsigned,
 }
 
-/// Checks `events` (in canonical order) against `chains` and what the
+/// Checks `events` (in any order) against `chains` and what the
 /// device already holds. Returns how each device's events stand.
 pub fn check(
     events: &[Event],

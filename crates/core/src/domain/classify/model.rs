@@ -46,8 +46,8 @@ pub struct FieldModel {
 
 impl FieldModel {
     /// Refuses what the scorers cannot hold: more than `MOST_LABELS`
-    /// labels, a weight for a label it does not have, or one beyond
-    /// `WEIGHT_BOUND`.
+    /// labels, a weight for a label it does not have or for one label
+    /// twice, or a weight beyond `WEIGHT_BOUND`.
     fn check(&self, field: &str) -> Result<(), String> {
         if self.labels.len() > MOST_LABELS {
             return Err(format!(
@@ -56,8 +56,11 @@ impl FieldModel {
             ));
         }
         for (gram, list) in &self.grams {
+            let mut seen = [false; MOST_LABELS];
             for &(label, weight) in list {
-                if usize::from(label) >= self.labels.len() || weight.abs() > WEIGHT_BOUND {
+                let known = usize::from(label) < self.labels.len();
+                let twice = known && std::mem::replace(&mut seen[usize::from(label)], true);
+                if !known || twice || weight.unsigned_abs() > WEIGHT_BOUND.unsigned_abs() {
                     return Err(format!(
                         "{field}: n-gram '{gram}': label {label}, weight {weight}"
                     ));
@@ -198,10 +201,17 @@ impl Scorers {
         let mut weights = Vec::new();
         for (key, [for_kind, for_subcategory]) in lists {
             let mut row = vec![0i16; width];
-            for (at, list) in [(0, for_kind), (offset, for_subcategory)] {
+            // A label a field does not have is left out (`Model::from_gzip`
+            // refuses such a model; this guards models made in code).
+            let fields = [
+                (0, for_kind, kind.labels.len()),
+                (offset, for_subcategory, subcategory.labels.len()),
+            ];
+            for (at, list, labels) in fields {
                 for &(label, weight) in list {
-                    if let Some(slot) = row.get_mut(at + usize::from(label)) {
-                        *slot = weight.clamp(-WEIGHT_BOUND, WEIGHT_BOUND) as i16;
+                    if usize::from(label) < labels {
+                        row[at + usize::from(label)] =
+                            weight.clamp(-WEIGHT_BOUND, WEIGHT_BOUND) as i16;
                     }
                 }
             }
