@@ -44,7 +44,7 @@ fn main() {
         let started = Instant::now();
         let clock_count = black_box(workload.run(&table, &calendar, &classifier));
         let elapsed = started.elapsed().as_secs_f64();
-        println!("rules engine: {tickets} tickets classified + {clock_count} clocks computed in {elapsed:.2} s");
+        println!("rules engine: {tickets} tickets classified + {clock_count} clocks computed in {elapsed:.3} s");
         rates.push(tickets as f64 / elapsed);
     }
     rates.sort_by(f64::total_cmp);
