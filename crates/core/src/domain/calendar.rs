@@ -156,10 +156,7 @@ impl Calendar {
         let special = self.special.get(&date);
         DayInfo {
             date,
-            working: match special {
-                Some(day) => !day.is_off_day,
-                None => !is_weekend(date),
-            },
+            working: is_working(special, date),
             name: special.map(|d| d.name.clone()),
             year_known: self.knows_year(date.year()),
         }
@@ -169,11 +166,10 @@ impl Calendar {
     /// `day` without the holiday's name (deadlines ask this of every day
     /// they count, for every clock of every ticket).
     fn working(&self, date: NaiveDate) -> (bool, bool) {
-        let working = match self.special.get(&date) {
-            Some(day) => !day.is_off_day,
-            None => !is_weekend(date),
-        };
-        (working, self.knows_year(date.year()))
+        (
+            is_working(self.special.get(&date), date),
+            self.knows_year(date.year()),
+        )
     }
 
     pub fn is_working_day(&self, date: NaiveDate) -> Checked<bool> {
@@ -214,6 +210,14 @@ impl Calendar {
         from.iter_days()
             .take_while(move |d| *d <= to)
             .map(|d| self.day(d))
+    }
+}
+
+/// A special day's own say, else the plain weekday rule.
+fn is_working(special: Option<&SpecialDay>, date: NaiveDate) -> bool {
+    match special {
+        Some(day) => !day.is_off_day,
+        None => !is_weekend(date),
     }
 }
 

@@ -1,7 +1,7 @@
 //! The n-gram model's readings: the evidence it names is what its weights
 //! say, worked out here the slow way (by the n-grams' strings).
 
-use gridcare_core::domain::classify::model::{FieldModel, Model, Scorers};
+use gridcare_core::domain::classify::model::{FieldModel, Model, Reading, Scorers};
 use gridcare_core::domain::classify::Classifier;
 use gridcare_core::domain::rules::RuleTable;
 
@@ -31,19 +31,12 @@ fn expected_evidence(field: &FieldModel, label: &str, text: &str) -> Vec<String>
     weighed.into_iter().take(5).map(|(_, g)| g).collect()
 }
 
-#[test]
-fn a_readings_evidence_is_the_five_heaviest_ngrams_for_its_label() {
+/// Each text's reading by each field of the shipped model, with the
+/// field's weights and the normalised text, handed to `check`.
+fn each_reading(texts: &[&str], mut check: impl FnMut(&str, &FieldModel, &str, Reading)) {
     let model = Model::shipped();
     let scorers = Scorers::new(&model.kind, &model.subcategory);
     let classifier = Classifier::rules_only(RuleTable::shipped());
-    let texts = [
-        "我就问了一句，那个客服直接把电话撂了",
-        "师傅说下午来换表，等到天黑也没见人影",
-        "俺家电费咋比上个月多了一倍，你们是不是算错了？",
-        "Power has been out since last night on Elm Street",
-        "你们小王师傅半夜还来修，必须表扬一下",
-    ];
-    let mut checked = 0;
     for text in texts {
         let normalised = classifier.normalise(text);
         let known = scorers.known(&normalised);
@@ -52,15 +45,30 @@ fn a_readings_evidence_is_the_five_heaviest_ngrams_for_its_label() {
             (&model.subcategory, &scorers.subcategory),
         ] {
             let reading = scorer.read(&known).expect("a reading");
-            assert!(reading.evidence.len() <= 5);
-            assert_eq!(
-                reading.evidence,
-                expected_evidence(field, &reading.label, &normalised),
-                "{text}"
-            );
-            checked += usize::from(!reading.evidence.is_empty());
+            check(text, field, &normalised, reading);
         }
     }
+}
+
+#[test]
+fn a_readings_evidence_is_the_five_heaviest_ngrams_for_its_label() {
+    let texts = [
+        "我就问了一句，那个客服直接把电话撂了",
+        "师傅说下午来换表，等到天黑也没见人影",
+        "俺家电费咋比上个月多了一倍，你们是不是算错了？",
+        "Power has been out since last night on Elm Street",
+        "你们小王师傅半夜还来修，必须表扬一下",
+    ];
+    let mut checked = 0;
+    each_reading(&texts, |text, field, normalised, reading| {
+        assert!(reading.evidence.len() <= 5);
+        assert_eq!(
+            reading.evidence,
+            expected_evidence(field, &reading.label, normalised),
+            "{text}"
+        );
+        checked += usize::from(!reading.evidence.is_empty());
+    });
     assert!(
         checked >= 8,
         "most readings name evidence ({checked} of 10)"
@@ -81,9 +89,6 @@ fn expected_scores(field: &FieldModel, text: &str) -> Vec<i64> {
 
 #[test]
 fn a_readings_label_and_lead_are_what_the_weights_add_up_to() {
-    let model = Model::shipped();
-    let scorers = Scorers::new(&model.kind, &model.subcategory);
-    let classifier = Classifier::rules_only(RuleTable::shipped());
     let texts = [
         "我就问了一句，那个客服直接把电话撂了",
         "想问问新开户要带啥材料",
@@ -92,28 +97,20 @@ fn a_readings_label_and_lead_are_what_the_weights_add_up_to() {
         "电表箱门坏了，电线露在外面，孩子经常在旁边玩",
         "the bill doubled this month",
     ];
-    for text in texts {
-        let normalised = classifier.normalise(text);
-        let known = scorers.known(&normalised);
-        for (field, scorer) in [
-            (&model.kind, &scorers.kind),
-            (&model.subcategory, &scorers.subcategory),
-        ] {
-            let scores = expected_scores(field, &normalised);
-            // The highest score, the first label among equals.
-            let best = (0..scores.len())
-                .max_by_key(|&i| (scores[i], std::cmp::Reverse(i)))
-                .unwrap();
-            let second = (0..scores.len())
-                .filter(|&i| i != best)
-                .map(|i| scores[i])
-                .max()
-                .unwrap();
-            let reading = scorer.read(&known).expect("a reading");
-            assert_eq!(reading.label, field.labels[best], "{text}");
-            assert_eq!(i64::from(reading.lead), scores[best] - second, "{text}");
-        }
-    }
+    each_reading(&texts, |text, field, normalised, reading| {
+        let scores = expected_scores(field, normalised);
+        // The highest score, the first label among equals.
+        let best = (0..scores.len())
+            .max_by_key(|&i| (scores[i], std::cmp::Reverse(i)))
+            .unwrap();
+        let second = (0..scores.len())
+            .filter(|&i| i != best)
+            .map(|i| scores[i])
+            .max()
+            .unwrap();
+        assert_eq!(reading.label, field.labels[best], "{text}");
+        assert_eq!(i64::from(reading.lead), scores[best] - second, "{text}");
+    });
 }
 
 #[test]
