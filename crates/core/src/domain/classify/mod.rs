@@ -10,8 +10,11 @@
 use crate::domain::facts::{Area, Facts};
 use crate::domain::normalise::Normaliser;
 use crate::domain::numbers::numbers;
-use crate::domain::rules::{Condition, Keyword, RuleTable, Sequence};
+use crate::domain::rules::{
+    CategoryRule, Condition, Keyword, RuleTable, Sequence, SubcategoryRule,
+};
 use aho_corasick::{AhoCorasick, MatchKind};
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -43,11 +46,12 @@ pub struct FiredRule {
     // The rule's own id and source, shared with the table, not copied.
     pub id: SharedStr,
     pub source: SharedStr,
-    /// What it decided, e.g. `kind=complaint`, `grade=1`, `outage_hours=3`.
-    pub decided: String,
+    /// What it decided, e.g. `kind=complaint`, `grade=1`, `outage_hours=3`
+    /// (most made once per classifier and shared, like the words).
+    pub decided: SharedStr,
     /// The words of the text that made it fire.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub matched: Vec<String>,
+    pub matched: Vec<SharedStr>,
 }
 
 /// Where a fact's value came from.
@@ -57,7 +61,7 @@ pub enum FactOrigin {
     /// Set by a person (kiosk button, crew form): always wins.
     Manual,
     /// Found in the text by the named rule.
-    Extracted { rule: SharedStr, text: String },
+    Extracted { rule: SharedStr, text: SharedStr },
     /// Follows from the classification (e.g. an outage needs a site visit).
     Derived { rule: SharedStr },
 }
@@ -146,17 +150,66 @@ pub struct Classifier {
     normaliser: Normaliser,
     automaton: AhoCorasick,
     /// The normalised keywords, indexed like the automaton's patterns.
-    patterns: Vec<String>,
+    patterns: Vec<SharedStr>,
     /// For each pattern of the automaton, what it stands for.
     uses: Vec<Vec<(Target, f64)>>,
     /// (category code, subcategory index within it) for each flat subcategory index.
     subs: Vec<(usize, usize)>,
+    /// The flat subcategory index of each subcategory code.
+    sub_of_code: FxHashMap<String, usize>,
+    /// The decisions a text can lead to, written once.
+    decided: Decisions,
     /// Each sequence of the table: what it points at, and the phrase.
     sequences: Vec<(Target, Sequence)>,
     /// Colloquial and regional forms and the standard ones they are read as.
     variants: Option<(AhoCorasick, Vec<String>)>,
     /// The n-gram model beside the rules, if any (see `model`).
     model: ModelRef,
+}
+
+/// The `decided` texts of fired rules that do not depend on the text,
+/// made once per classifier: each fired rule shares one.
+#[derive(Clone, Debug)]
+struct Decisions {
+    /// `kind=<code>`, by kind index.
+    kind: Vec<SharedStr>,
+    /// `subcategory=<code>`, by flat subcategory index.
+    subcategory: Vec<SharedStr>,
+    /// `grade=<n>`, by grade.
+    grade: Vec<SharedStr>,
+    /// By fact rule: `<fact>=true` for a flag, `area=<value>` for an area.
+    fact: Vec<Option<SharedStr>>,
+}
+
+impl Decisions {
+    fn of(table: &RuleTable) -> Decisions {
+        let most_grade = table.grade_rules.iter().map(|r| r.grade).max().unwrap_or(0);
+        Decisions {
+            kind: table
+                .kinds
+                .iter()
+                .map(|k| decision("kind", &k.code))
+                .collect(),
+            subcategory: table
+                .categories
+                .iter()
+                .flat_map(|c| &c.subcategories)
+                .map(|s| decision("subcategory", &s.code))
+                .collect(),
+            grade: (0..=most_grade)
+                .map(|g| decision("grade", &g.to_string()))
+                .collect(),
+            fact: table
+                .facts
+                .iter()
+                .map(|f| match (&f.area, &f.flag) {
+                    (Some(area), _) => Some(decision("area", &area.value)),
+                    (None, Some(_)) => Some(decision(&f.fact, "true")),
+                    (None, None) => None,
+                })
+                .collect(),
+        }
+    }
 }
 
 /// Which model a classifier consults. The shipped one is made ready once,
@@ -235,12 +288,12 @@ impl Classifier {
     pub fn with_model(table: RuleTable, model: Option<&Model>) -> Classifier {
         let normaliser = Normaliser::new();
         let mut index: HashMap<String, usize> = HashMap::new();
-        let mut patterns: Vec<String> = Vec::new();
+        let mut patterns: Vec<SharedStr> = Vec::new();
         let mut uses: Vec<Vec<(Target, f64)>> = Vec::new();
         let mut add = |word: &str, target: Target, weight: f64| {
             let word = normaliser.text(word);
             let id = *index.entry(word.clone()).or_insert_with(|| {
-                patterns.push(word);
+                patterns.push(word.into());
                 uses.push(Vec::new());
                 patterns.len() - 1
             });
@@ -319,7 +372,7 @@ impl Classifier {
         }
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
-            .build(&patterns)
+            .build(patterns.iter().map(|p| p.as_bytes()))
             .expect("keywords of a validated table build an automaton");
         let variants = table.variants.as_ref().map(|v| {
             let (from, to): (Vec<String>, Vec<String>) = v
@@ -333,13 +386,24 @@ impl Classifier {
                 .expect("variants of a validated table build an automaton");
             (automaton, to)
         });
+        let mut sub_of_code = FxHashMap::default();
+        for (flat, sub) in table
+            .categories
+            .iter()
+            .flat_map(|c| &c.subcategories)
+            .enumerate()
+        {
+            sub_of_code.entry(sub.code.clone()).or_insert(flat);
+        }
         Classifier {
+            decided: Decisions::of(&table),
             table,
             normaliser,
             automaton,
             patterns,
             uses,
             subs,
+            sub_of_code,
             sequences,
             variants,
             model: match model {
@@ -386,7 +450,9 @@ impl Classifier {
     /// Classifies a text. `manual` holds facts a person set; they beat extracted ones.
     pub fn classify(&self, text: &str, manual: &Facts) -> Classification {
         let normalised = self.normalise(text);
-        let chars: Vec<char> = normalised.chars().collect();
+        // Sized once (a character is at least a byte): collecting grew it.
+        let mut chars: Vec<char> = Vec::with_capacity(normalised.len());
+        chars.extend(normalised.chars());
         let hits = self.hits(&normalised);
         // Room for the usual four to six decisions, made once.
         let mut rules = Vec::with_capacity(8);
@@ -411,7 +477,7 @@ impl Classifier {
                 rules.push(fired(
                     &kind.id,
                     &kind.source,
-                    decision("kind", &kind.code),
+                    self.decided.kind[*i].clone(),
                     std::mem::take(words),
                 ));
                 *i
@@ -419,26 +485,27 @@ impl Classifier {
             None => {
                 let default = &self.table.kind_without_cue;
                 let code = match &topic {
-                    Some((s, _, _)) => {
-                        let (c, j) = self.subs[*s];
-                        let sub = &self.table.categories[c].subcategories[j];
-                        sub.kind_without_cue
-                            .as_deref()
-                            .unwrap_or(&default.with_topic)
-                    }
+                    Some((s, _, _)) => self
+                        .sub_at(*s)
+                        .1
+                        .kind_without_cue
+                        .as_deref()
+                        .unwrap_or(&default.with_topic),
                     None => &default.without_topic,
                 };
-                rules.push(fired(
-                    &default.id,
-                    &default.source,
-                    decision("kind", code),
-                    vec![],
-                ));
-                self.table
+                let i = self
+                    .table
                     .kinds
                     .iter()
                     .position(|k| k.code == code)
-                    .expect("validated kind code")
+                    .expect("validated kind code");
+                rules.push(fired(
+                    &default.id,
+                    &default.source,
+                    self.decided.kind[i].clone(),
+                    vec![],
+                ));
+                i
             }
         };
         // The model overrules the rules' kind only where it is much surer.
@@ -465,8 +532,9 @@ impl Classifier {
                 format!(
                     "kind={} (not {})",
                     reading.label, self.table.kinds[kind_index].code
-                ),
-                reading.evidence,
+                )
+                .into(),
+                reading.evidence.into_iter().map(SharedStr::from).collect(),
             ));
             kind_index = i;
         }
@@ -480,69 +548,62 @@ impl Classifier {
             (None, None) => kind.default_subcategory.as_ref(),
             (None, Some(_)) => None,
         };
-        let (category, subcategory) = match (kind_subcategory, &mut topic) {
+        // The flat index of the subcategory the rules chose, if any.
+        let rules_topic = match (kind_subcategory, &mut topic) {
             (Some(code), _) => {
-                let (cat, sub) = self.table.subcategory(code).expect("validated subcategory");
+                let s = self.sub_named(code).expect("validated subcategory");
                 rules.push(fired(
                     &kind.id,
                     &kind.source,
-                    decision("subcategory", &sub.code),
+                    self.decided.subcategory[s].clone(),
                     vec![],
                 ));
-                (cat.code.clone(), Some(sub.code.clone()))
+                Some(s)
             }
-            (None, Some((s, _, words))) => {
-                let (c, j) = self.subs[*s];
-                let named = &self.table.categories[c].subcategories[j];
-                let (cat, sub) = match kind.topic_instead.get(&named.code) {
-                    Some(instead) => self
-                        .table
-                        .subcategory(instead)
-                        .expect("validated subcategory"),
-                    None => (&self.table.categories[c], named),
+            (None, Some((named, _, words))) => {
+                let s = match kind.topic_instead.get(&self.sub_at(*named).1.code) {
+                    Some(instead) => self.sub_named(instead).expect("validated subcategory"),
+                    None => *named,
                 };
+                let sub = self.sub_at(s).1;
                 rules.push(fired(
                     &sub.id,
                     &sub.source,
-                    decision("subcategory", &sub.code),
+                    self.decided.subcategory[s].clone(),
                     std::mem::take(words),
                 ));
-                (cat.code.clone(), Some(sub.code.clone()))
+                Some(s)
             }
-            (None, None) => ("other".to_string(), None),
+            (None, None) => None,
         };
-        let (category, subcategory) = match self.model_topic(kind, &grams, &subcategory) {
-            Some((category, sub, reading, m)) => {
+        let chosen = match self.model_topic(kind, &grams, rules_topic) {
+            Some((s, reading, m)) => {
+                let rules_said = rules_topic.map_or("-", |r| self.sub_at(r).1.code.as_str());
                 rules.push(fired(
                     &m.subcategory_rule,
                     &m.source,
-                    format!(
-                        "subcategory={sub} (not {})",
-                        subcategory.as_deref().unwrap_or("-")
-                    ),
-                    reading.evidence,
+                    format!("subcategory={} (not {rules_said})", reading.label).into(),
+                    reading.evidence.into_iter().map(SharedStr::from).collect(),
                 ));
-                (category, Some(sub))
+                Some(s)
             }
-            None => (category, subcategory),
+            None => rules_topic,
         };
+        let chosen = chosen.map(|s| self.sub_at(s));
+        let category = chosen.map_or("other", |(c, _)| c.code.as_str());
+        let subcategory = chosen.map(|(_, s)| s);
 
         // An outage or voltage problem needs someone on site.
         if facts.site_visit.is_none() && matches!(kind.code.as_str(), "complaint" | "fault_repair")
         {
-            if let Some((_, sub)) = subcategory
-                .as_deref()
-                .and_then(|code| self.table.subcategory(code))
-            {
-                if sub.site_visit {
-                    facts.site_visit = Some(true);
-                    origins.push((
-                        "site_visit".into(),
-                        FactOrigin::Derived {
-                            rule: sub.id.clone(),
-                        },
-                    ));
-                }
+            if let Some(sub) = subcategory.filter(|sub| sub.site_visit) {
+                facts.site_visit = Some(true);
+                origins.push((
+                    "site_visit".into(),
+                    FactOrigin::Derived {
+                        rule: sub.id.clone(),
+                    },
+                ));
             }
         }
 
@@ -550,17 +611,14 @@ impl Classifier {
         // a hazard to people is 一级 whatever its kind (spec §1, §4).
         let described = |code: &str| {
             hits.iter().any(|hit| match hit.target {
-                Target::Sub(i) => {
-                    let (c, j) = self.subs[i];
-                    self.table.categories[c].subcategories[j].code == code
-                }
+                Target::Sub(i) => self.sub_at(i).1.code == code,
                 _ => false,
             })
         };
         let subject = Subject {
             kind: &kind.code,
-            category: &category,
-            subcategory: subcategory.as_deref(),
+            category,
+            subcategory: subcategory.map(|s| s.code.as_str()),
             grade: None,
             facts: &facts,
             described: Some(&described),
@@ -578,8 +636,8 @@ impl Classifier {
 
         Classification {
             kind: kind.code.clone(),
-            category,
-            subcategory,
+            category: category.to_string(),
+            subcategory: subcategory.map(|s| s.code.clone()),
             emergency: grade == Some(self.table.emergency_grade),
             grade,
             facts,
@@ -590,56 +648,72 @@ impl Classifier {
         }
     }
 
-    /// The model's topic where it is much surer than the rules' and the
-    /// kind takes a topic at all (not one another kind fixes: praise,
-    /// suggestions).
+    /// The category and subcategory of a flat subcategory index.
+    fn sub_at(&self, flat: usize) -> (&CategoryRule, &SubcategoryRule) {
+        let (c, j) = self.subs[flat];
+        let category = &self.table.categories[c];
+        (category, &category.subcategories[j])
+    }
+
+    /// The flat index of a subcategory code.
+    fn sub_named(&self, code: &str) -> Option<usize> {
+        self.sub_of_code.get(code).copied()
+    }
+
+    /// The model's topic (a flat subcategory index) where it is much surer
+    /// than the rules' and the kind takes a topic at all (not one another
+    /// kind fixes: praise, suggestions).
     fn model_topic<'a>(
         &'a self,
         kind: &crate::domain::rules::KindRule,
         grams: &model::Known,
-        rules_said: &Option<String>,
-    ) -> Option<(String, String, model::Reading, &'a ModelScorers)> {
+        rules_said: Option<usize>,
+    ) -> Option<(usize, model::Reading, &'a ModelScorers)> {
         let m = self.model()?;
         if !kind.topic || kind.fixed_subcategory.is_some() {
             return None;
         }
-        let reading = m
-            .scorers
-            .subcategory
-            .sure(grams, rules_said.as_deref().unwrap_or("-"))?;
+        let said = rules_said.map_or("-", |s| self.sub_at(s).1.code.as_str());
+        let reading = m.scorers.subcategory.sure(grams, said)?;
         let fixed_elsewhere = self
             .table
             .kinds
             .iter()
             .any(|k| k.fixed_subcategory.as_deref() == Some(reading.label.as_str()));
-        if fixed_elsewhere || rules_said.as_deref() == Some(reading.label.as_str()) {
+        if fixed_elsewhere || said == reading.label {
             return None;
         }
-        let (category, sub) = self.table.subcategory(&reading.label)?;
-        Some((category.code.clone(), sub.code.clone(), reading, m))
+        let s = self.sub_named(&reading.label)?;
+        Some((s, reading, m))
     }
 
     /// The grade rules that hold, and the highest grade (lowest number) among
     /// them: every rule for a graded kind, only those for every kind otherwise.
+    /// Each holding rule of that grade is listed (in one pass: a rule of a
+    /// higher grade takes back those listed before it).
     fn grade_of(&self, graded: bool, subject: &Subject, rules: &mut Vec<FiredRule>) -> Option<u8> {
-        let holding: Vec<_> = self
-            .table
-            .grade_rules
-            .iter()
-            .filter(|r| (graded || r.every_kind) && subject.satisfies(&r.when))
-            .collect();
-        let grade = holding.iter().map(|r| r.grade).min()?;
-        for rule in holding.iter().filter(|r| r.grade == grade) {
+        let listed_before = rules.len();
+        let mut best: Option<u8> = None;
+        for rule in &self.table.grade_rules {
+            if best.is_some_and(|g| rule.grade > g)
+                || !(graded || rule.every_kind)
+                || !subject.satisfies(&rule.when)
+            {
+                continue;
+            }
+            if best.is_none_or(|g| rule.grade < g) {
+                rules.truncate(listed_before);
+                best = Some(rule.grade);
+            }
             rules.push(fired(
                 &rule.id,
                 &rule.source,
-                decision("grade", &grade.to_string()),
+                self.decided.grade[usize::from(rule.grade)].clone(),
                 vec![],
             ));
         }
-        Some(grade)
+        best
     }
-
     /// All keyword hits in the text, without negated ones and without those
     /// inside a longer hit of the same dimension.
     fn hits(&self, normalised: &str) -> Vec<Hit> {
@@ -726,22 +800,20 @@ impl Classifier {
                     && other.end - other.start > hit.end - hit.start
             })
         };
-        let mut kept: Vec<Hit> = all
-            .iter()
-            .filter(|hit| match hit.target.dimension() {
-                Some(_) => !negated(hit) && !inside_longer(hit),
-                None => !matches!(
-                    hit.target,
-                    Target::Negation
-                        | Target::AdjacentNegation
-                        | Target::NotNegation
-                        | Target::SeqFirst(_)
-                        | Target::SeqThen(_)
-                        | Target::SeqFinally(_)
-                ),
-            })
-            .copied()
-            .collect();
+        // Sized once: hits kept, plus a few sequences found.
+        let mut kept: Vec<Hit> = Vec::with_capacity(all.len() + 4);
+        kept.extend(all.iter().filter(|hit| match hit.target.dimension() {
+            Some(_) => !negated(hit) && !inside_longer(hit),
+            None => !matches!(
+                hit.target,
+                Target::Negation
+                    | Target::AdjacentNegation
+                    | Target::NotNegation
+                    | Target::SeqFirst(_)
+                    | Target::SeqThen(_)
+                    | Target::SeqFinally(_)
+            ),
+        }));
         // A sequence counts once, for its first match in order within reach.
         // Its cues' hits are gathered first, by sequence and in the text's
         // order, so each sequence looks only at its own.
@@ -789,13 +861,12 @@ impl Classifier {
         &self,
         hits: &[Hit],
         rules: &mut Vec<FiredRule>,
-    ) -> Option<(usize, f64, Vec<String>)> {
+    ) -> Option<(usize, f64, Vec<SharedStr>)> {
         let kind_of = |t| match t {
             Target::Kind(i) => Some(i),
             _ => None,
         };
-        let scores = self.scores(hits, kind_of);
-        let (best, best_score) = Self::top(&scores)?;
+        let (best, best_score) = Self::top(Self::scores(hits, kind_of))?;
         let Some(order) = &self.table.intent_order else {
             return Some((best, best_score, self.words_of(hits, best, kind_of)));
         };
@@ -807,8 +878,7 @@ impl Classifier {
                 .position(|c| c == code)
                 .unwrap_or(usize::MAX)
         };
-        let asserted = scores
-            .into_iter()
+        let asserted = Self::scores(hits, kind_of)
             .filter(|(i, score)| {
                 *score
                     >= self.table.kinds[*i]
@@ -825,7 +895,8 @@ impl Classifier {
                     format!(
                         "kind={} (over {})",
                         self.table.kinds[first].code, self.table.kinds[best].code
-                    ),
+                    )
+                    .into(),
                     words.clone(),
                 ));
                 Some((first, score, words))
@@ -834,19 +905,25 @@ impl Classifier {
         }
     }
 
-    /// Each index that `pick` maps a hit to, with its summed weight (words
-    /// are built only for the one that is chosen: see `words_of`).
-    fn scores(&self, hits: &[Hit], pick: impl Fn(Target) -> Option<usize>) -> Vec<(usize, f64)> {
-        let mut scores: Vec<(usize, f64)> = Vec::new();
-        for hit in hits {
-            if let Some(i) = pick(hit.target) {
-                match scores.iter_mut().find(|(j, _)| *j == i) {
-                    Some((_, score)) => *score += hit.weight,
-                    None => scores.push((i, hit.weight)),
-                }
+    /// Each index that `pick` maps a hit to, with its summed weight, in
+    /// the order of first hits (words are built only for the one that is
+    /// chosen: see `words_of`). A text has a handful of hits: summing them
+    /// again for each index costs less than a list.
+    fn scores<'h>(
+        hits: &'h [Hit],
+        pick: impl Fn(Target) -> Option<usize> + Copy + 'h,
+    ) -> impl Iterator<Item = (usize, f64)> + 'h {
+        hits.iter().enumerate().filter_map(move |(n, hit)| {
+            let i = pick(hit.target)?;
+            if hits[..n].iter().any(|h| pick(h.target) == Some(i)) {
+                return None;
             }
-        }
-        scores
+            let score = hits[n..]
+                .iter()
+                .filter(|h| pick(h.target) == Some(i))
+                .fold(0.0, |sum, h| sum + h.weight);
+            Some((i, score))
+        })
     }
 
     /// The words of the hits that `pick` maps to `index`, each once.
@@ -855,8 +932,8 @@ impl Classifier {
         hits: &[Hit],
         index: usize,
         pick: impl Fn(Target) -> Option<usize>,
-    ) -> Vec<String> {
-        let mut words: Vec<String> = Vec::new();
+    ) -> Vec<SharedStr> {
+        let mut words: Vec<SharedStr> = Vec::new();
         for hit in hits.iter().filter(|h| pick(h.target) == Some(index)) {
             let word = self.word(hit);
             if !words.contains(&word) {
@@ -872,26 +949,28 @@ impl Classifier {
         &self,
         hits: &[Hit],
         pick: impl Fn(Target) -> Option<usize> + Copy,
-    ) -> Option<(usize, f64, Vec<String>)> {
-        let (index, score) = Self::top(&self.scores(hits, pick))?;
+    ) -> Option<(usize, f64, Vec<SharedStr>)> {
+        let (index, score) = Self::top(Self::scores(hits, pick))?;
         Some((index, score, self.words_of(hits, index, pick)))
     }
 
-    fn top(scores: &[(usize, f64)]) -> Option<(usize, f64)> {
-        scores
-            .iter()
-            .copied()
-            .fold(None, |best, candidate| match best {
-                Some(b) if b.1 > candidate.1 || (b.1 == candidate.1 && b.0 < candidate.0) => {
-                    Some(b)
-                }
-                _ => Some(candidate),
-            })
+    fn top(scores: impl Iterator<Item = (usize, f64)>) -> Option<(usize, f64)> {
+        scores.fold(None, |best, candidate| match best {
+            Some(b) if b.1 > candidate.1 || (b.1 == candidate.1 && b.0 < candidate.0) => Some(b),
+            _ => Some(candidate),
+        })
     }
 
-    fn word(&self, hit: &Hit) -> String {
+    fn word(&self, hit: &Hit) -> SharedStr {
         match hit.then {
-            Some(then) => format!("{}…{}", self.patterns[hit.pattern], self.patterns[then]),
+            Some(then) => {
+                let (first, last) = (&self.patterns[hit.pattern], &self.patterns[then]);
+                let mut word = String::with_capacity(first.len() + '…'.len_utf8() + last.len());
+                word.push_str(first);
+                word.push('…');
+                word.push_str(last);
+                word.into()
+            }
             None => self.patterns[hit.pattern].clone(),
         }
     }
@@ -905,11 +984,16 @@ impl Classifier {
     ) -> (Facts, Vec<(String, FactOrigin)>) {
         let mut facts = Facts::default();
         let mut origins = Vec::new();
-        let text = |hit: &Hit| chars[hit.start..hit.end].iter().collect::<String>();
+        // A keyword's hit spans the keyword itself (both are normalised):
+        // shared, not copied out of the text.
+        let text = |hit: &Hit| match hit.then {
+            None => self.patterns[hit.pattern].clone(),
+            Some(_) => SharedStr::from(span_text(chars, hit.start, hit.end)),
+        };
         let numbers = numbers(chars);
         for (i, rule) in self.table.facts.iter().enumerate() {
-            let mut found: Option<(f64, String)> = None;
-            let mut keep_larger = |value: f64, words: String| {
+            let mut found: Option<(f64, SharedStr)> = None;
+            let mut keep_larger = |value: f64, words: SharedStr| {
                 if found.as_ref().is_none_or(|(v, _)| value > *v) {
                     found = Some((value, words));
                 }
@@ -933,7 +1017,7 @@ impl Classifier {
                         rules.push(fired(
                             &rule.id,
                             &rule.source,
-                            decision("area", &area.value),
+                            self.decided.fact[i].clone().expect("an area's decision"),
                             vec![text(hit)],
                         ));
                     }
@@ -943,7 +1027,7 @@ impl Classifier {
             if let Some(count) = &rule.count {
                 for n in &numbers {
                     if unit_at(chars, n.end, &count.units).is_some() {
-                        keep_larger(n.value, span_text(chars, n.start, n.end + 1));
+                        keep_larger(n.value, span_text(chars, n.start, n.end + 1).into());
                     }
                 }
                 for hit in hits
@@ -977,7 +1061,7 @@ impl Classifier {
                             let more = n.more || followed_by_more(chars, n.end + unit_len);
                             keep_larger(
                                 hours_of(n, hours, more),
-                                span_text(chars, n.start, n.end + unit_len),
+                                span_text(chars, n.start, n.end + unit_len).into(),
                             );
                         }
                     }
@@ -1009,17 +1093,11 @@ impl Classifier {
                 } else {
                     facts.set_number(&rule.fact, value);
                 }
-                let shown = if rule.flag.is_some() {
-                    "true".to_string()
-                } else {
-                    format_number(value)
+                let decided = match &self.decided.fact[i] {
+                    Some(flag) => flag.clone(),
+                    None => decision(&rule.fact, &format_number(value)),
                 };
-                rules.push(fired(
-                    &rule.id,
-                    &rule.source,
-                    decision(&rule.fact, &shown),
-                    vec![words.clone()],
-                ));
+                rules.push(fired(&rule.id, &rule.source, decided, vec![words.clone()]));
                 origins.push((
                     rule.fact.clone(),
                     FactOrigin::Extracted {
@@ -1033,17 +1111,21 @@ impl Classifier {
     }
 }
 
-/// What a rule decided, as `name=value` (built directly: the formatting
-/// machinery costs more than the rest of it, four times per text).
-fn decision(name: &str, value: &str) -> String {
+/// What a rule decided, as `name=value`.
+fn decision(name: &str, value: &str) -> SharedStr {
     let mut out = String::with_capacity(name.len() + 1 + value.len());
     out.push_str(name);
     out.push('=');
     out.push_str(value);
-    out
+    out.into()
 }
 
-fn fired(id: &SharedStr, source: &SharedStr, decided: String, matched: Vec<String>) -> FiredRule {
+fn fired(
+    id: &SharedStr,
+    source: &SharedStr,
+    decided: SharedStr,
+    matched: Vec<SharedStr>,
+) -> FiredRule {
     FiredRule {
         id: id.clone(),
         source: source.clone(),

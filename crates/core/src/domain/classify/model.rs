@@ -247,7 +247,9 @@ impl Scorers {
     /// fields' scores for the text.
     pub fn known(&self, normalised: &str) -> Known {
         let width = self.rows.width;
-        let mut grams = Vec::with_capacity(normalised.len());
+        // Room for a short text's n-grams, within what the allocator keeps
+        // at hand for reuse (a larger first block took its slow path).
+        let mut grams = Vec::with_capacity(normalised.len().min(64));
         if width > MOST_WIDTH {
             // Not a model `Model::from_gzip` accepts: no scores, no reading.
             return Known::default();

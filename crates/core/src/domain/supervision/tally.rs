@@ -26,6 +26,7 @@ use crate::domain::classify::Classifier;
 use crate::domain::clock::ClockState;
 use crate::domain::rules::HighFrequency as HighFrequencyRule;
 use crate::domain::rules::RuleTable;
+use crate::domain::shared_str::SharedStr;
 use crate::domain::ticket::Status;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -260,7 +261,7 @@ impl MonthTally {
             }
         }
         if let Some(classifier) = classifier {
-            let mut terms: Vec<String> = classifier
+            let mut terms: Vec<SharedStr> = classifier
                 .classify(&r.text, &Default::default())
                 .rules
                 .into_iter()
