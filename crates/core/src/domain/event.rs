@@ -380,7 +380,7 @@ impl EventBody {
             grade: c.grade,
             facts: c.facts,
             rule_table_version: c.rule_table_version,
-            rules: c.rules.into_iter().map(|r| r.id.into()).collect(),
+            rules: c.rules.into_iter().map(|r| r.id.to_string()).collect(),
         }
     }
 
