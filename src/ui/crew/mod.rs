@@ -26,7 +26,7 @@ use chrono::{DateTime, Utc};
 use identity::IdentityForm;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -123,24 +123,28 @@ pub fn CrewPage() -> impl IntoView {
         let (open_only, mine_only) = (open_only.get(), mine_only.get());
         let grade: Option<u8> = grade.get().parse().ok();
         let (category, words) = (category.get(), Search::new(&search.get()));
-        let mentions = |id: &str| {
-            words.is_empty()
-                || data
-                    .tickets
-                    .with_untracked(|all| all.get(id).is_some_and(|t| words.finds(t)))
-        };
-        all_rows.with(|rows| {
-            rows.iter()
-                .enumerate()
-                .filter(|(_, r)| {
-                    (!open_only || !matches!(r.status, Status::Closed | Status::Voided))
-                        && (!mine_only || (my_team.is_some() && r.team == my_team))
-                        && (grade.is_none() || r.grade == grade)
-                        && (category.is_empty() || r.category == category)
-                        && mentions(&r.id)
-                })
-                .map(|(index, _)| index)
-                .collect::<Vec<usize>>()
+        data.tickets.with_untracked(|all| {
+            // The tickets that mention the words, found in one pass over
+            // them, not by looking each row's ticket up by its id.
+            let mentioned: Option<FxHashSet<&str>> = (!words.is_empty()).then(|| {
+                all.iter()
+                    .filter(|(_, t)| words.finds(t))
+                    .map(|(id, _)| id.as_str())
+                    .collect()
+            });
+            all_rows.with(|rows| {
+                rows.iter()
+                    .enumerate()
+                    .filter(|(_, r)| {
+                        (!open_only || !matches!(r.status, Status::Closed | Status::Voided))
+                            && (!mine_only || (my_team.is_some() && r.team == my_team))
+                            && (grade.is_none() || r.grade == grade)
+                            && (category.is_empty() || r.category == category)
+                            && mentioned.as_ref().is_none_or(|m| m.contains(r.id.as_str()))
+                    })
+                    .map(|(index, _)| index)
+                    .collect::<Vec<usize>>()
+            })
         })
     });
     let scroller = NodeRef::<leptos::html::Div>::new();
