@@ -153,3 +153,53 @@ fn at_intake_an_earlier_complaint_sets_the_fact_unless_a_person_said_no() {
     complaints.derive_at_intake("13812345678", day(30), &mut said_no);
     assert_eq!(said_no.repeat_complainant, Some(false));
 }
+
+#[test]
+fn refreshing_one_ticket_at_a_time_gives_what_reading_them_all_gives() {
+    use std::collections::BTreeMap;
+    let phones = [
+        "13812345678",
+        "+86 138-1234-5678",
+        "13900001111",
+        "139****1111",
+    ];
+    let mut held: BTreeMap<String, TicketState> = BTreeMap::new();
+    let mut complaints = Complaints::default();
+    // A fixed walk through adds, changes of kind, phone and status, and removals.
+    for step in 0..400usize {
+        let id = format!("t{}", step * 7 % 23);
+        let before = held.get(&id).cloned();
+        let after = match step % 5 {
+            4 => None,
+            n => {
+                let kind = if n == 1 { "consultation" } else { "complaint" };
+                let mut t = ticket(
+                    &id,
+                    day((step % 11) as i64),
+                    kind,
+                    phones[step % phones.len()],
+                );
+                if step % 13 == 0 {
+                    t.status = Status::Voided;
+                }
+                Some(t)
+            }
+        };
+        let changed = complaints.refresh(before.as_ref(), after.as_ref());
+        match &after {
+            Some(t) => held.insert(id.clone(), t.clone()),
+            None => held.remove(&id),
+        };
+        let whole = Complaints::of(held.values());
+        assert!(
+            complaints == whole,
+            "step {step}: differs from reading every ticket"
+        );
+        if before == after {
+            assert!(!changed, "step {step}: nothing changed, yet it said so");
+        }
+    }
+    // The same ticket again changes nothing.
+    let t = held.values().next().cloned();
+    assert!(!complaints.refresh(t.as_ref(), t.as_ref()));
+}

@@ -9,6 +9,7 @@ mod trust;
 use super::signing;
 use crate::domain::arrivals::{arrivals, Arrival};
 use crate::domain::bundle::{Attachment, Bundle};
+use crate::domain::care::Complaints;
 use crate::domain::demo::{demo_chains, station_events, DemoOptions};
 use crate::domain::device::Device;
 use crate::domain::event::{Channel, Contact, Event, EventBody};
@@ -86,9 +87,10 @@ pub struct Data {
     index: StoredValue<TicketIndex, LocalStorage>,
     pub tickets: RwSignal<Tickets>,
     /// Every complaint by the customer's phone: one index for the queue,
-    /// intake and the ticket page (built when first read, again when the
-    /// tickets change).
-    pub complaints: Memo<crate::domain::care::Complaints>,
+    /// intake and the ticket page. Built whole when the tickets are, then
+    /// kept in step one saved ticket at a time (rebuilding it from 50,000
+    /// tickets took 20 ms of every action saved).
+    pub complaints: RwSignal<Complaints>,
     pub device: RwSignal<Option<Device>>,
     pub save: RwSignal<SaveState>,
     /// IndexedDB is unavailable and localStorage is used instead.
@@ -198,9 +200,7 @@ impl Data {
             events: RwSignal::new(Arc::new(Vec::new())),
             index: StoredValue::new_local(TicketIndex::default()),
             tickets,
-            complaints: Memo::new(move |_| {
-                tickets.with(|t| crate::domain::care::Complaints::of(t.values()))
-            }),
+            complaints: RwSignal::new(Complaints::default()),
             device: RwSignal::new(None),
             save: RwSignal::new(SaveState::Loading),
             fallback: RwSignal::new(false),
@@ -344,7 +344,9 @@ impl Data {
             self.engine.follow(&events, &self.authority.get_untracked());
         }
         let index = TicketIndex::build(&events);
-        self.tickets.set(Arc::new(index.fold_all(&events)));
+        let tickets = index.fold_all(&events);
+        self.complaints.set(Complaints::of(tickets.values()));
+        self.tickets.set(Arc::new(tickets));
         self.index.set_value(index);
         self.events.set(Arc::new(events));
     }
@@ -368,8 +370,13 @@ impl Data {
                 self.engine.follow(all, &self.authority.get_untracked());
             }
             self.index.update_value(|index| index.extend(all, from));
+            let touched: FxHashSet<&str> = all[from..].iter().map(|e| e.ticket.as_str()).collect();
+            let mut complaints_before = Vec::with_capacity(touched.len());
             self.tickets.update(|tickets| {
                 let tickets = Arc::make_mut(tickets);
+                for id in &touched {
+                    complaints_before.push((*id, tickets.get(*id).and_then(Complaints::entry)));
+                }
                 match folded {
                     // Folded from exactly the events held before these; moved
                     // when the preview is gone.
@@ -382,6 +389,16 @@ impl Data {
                         .index
                         .with_value(|index| index.refold(all, from, tickets)),
                 }
+            });
+            self.tickets.with_untracked(|tickets| {
+                self.complaints.maybe_update(|complaints| {
+                    let mut changed = false;
+                    for (id, before) in complaints_before {
+                        let after = tickets.get(id).and_then(Complaints::entry);
+                        changed |= complaints.replace(before, after);
+                    }
+                    changed
+                });
             });
         });
     }
