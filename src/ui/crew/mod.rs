@@ -125,9 +125,11 @@ pub fn CrewPage() -> impl IntoView {
         let (category, words) = (category.get(), Search::new(&search.get()));
         data.tickets.with_untracked(|all| {
             // The tickets that mention the words, found in one pass over
-            // them, not by looking each row's ticket up by its id.
+            // them (the open ones, when only those are shown), not by
+            // looking each row's ticket up by its id.
             let mentioned: Option<FxHashSet<&str>> = (!words.is_empty()).then(|| {
                 all.iter()
+                    .filter(|(_, t)| !open_only || t.is_open())
                     .filter(|(_, t)| words.finds(t))
                     .map(|(id, _)| id.as_str())
                     .collect()
@@ -136,7 +138,7 @@ pub fn CrewPage() -> impl IntoView {
                 rows.iter()
                     .enumerate()
                     .filter(|(_, r)| {
-                        (!open_only || !matches!(r.status, Status::Closed | Status::Voided))
+                        (!open_only || r.status.is_open())
                             && (!mine_only || (my_team.is_some() && r.team == my_team))
                             && (grade.is_none() || r.grade == grade)
                             && (category.is_empty() || r.category == category)

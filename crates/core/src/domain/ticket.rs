@@ -30,6 +30,13 @@ pub enum Status {
     Voided,
 }
 
+impl Status {
+    /// Neither closed nor voided: still someone's work.
+    pub fn is_open(self) -> bool {
+        !matches!(self, Status::Closed | Status::Voided)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CurrentClassification {
     pub kind: String,
@@ -114,7 +121,7 @@ impl TicketState {
     }
 
     pub fn is_open(&self) -> bool {
-        !matches!(self.status, Status::Closed | Status::Voided)
+        self.status.is_open()
     }
 }
 

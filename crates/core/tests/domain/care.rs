@@ -199,7 +199,12 @@ fn refreshing_one_ticket_at_a_time_gives_what_reading_them_all_gives() {
             assert!(!changed, "step {step}: nothing changed, yet it said so");
         }
     }
-    // The same ticket again changes nothing.
-    let t = held.values().next().cloned();
-    assert!(!complaints.refresh(t.as_ref(), t.as_ref()));
+    // The same ticket again changes nothing; nor does a change to what the
+    // index does not list (a note's text), which readers are not told of.
+    let t = ticket("z", day(3), "complaint", "13700001111");
+    assert!(complaints.refresh(None, Some(&t)));
+    assert!(!complaints.refresh(Some(&t), Some(&t)));
+    let mut noted = t.clone();
+    noted.text = "客户又来电催办".into();
+    assert!(!complaints.refresh(Some(&t), Some(&noted)));
 }

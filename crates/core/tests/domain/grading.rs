@@ -269,3 +269,40 @@ fn chinese_numerals_and_phrases_become_facts() {
         Some(gridcare_core::domain::facts::Area::Suburban)
     );
 }
+
+/// The grade is the highest among the rules that hold, and every holding
+/// rule of that grade is named, whatever order the table lists them in (a
+/// supervisor's edited table need not list grade 1 first).
+#[test]
+fn the_grade_and_its_rules_do_not_depend_on_the_rules_order() {
+    let shipped = RuleTable::shipped();
+    let mut reversed = shipped.clone();
+    reversed.grade_rules.reverse();
+    let (in_order, out_of_order) = (Classifier::new(shipped), Classifier::new(reversed));
+    let texts = [
+        "路边电线掉落，小孩差点触电，我要投诉供电所不作为",
+        "我们小区80户停电超过一天了，医院也停了，要投诉",
+        "电表箱冒烟烧坏了，投诉你们",
+        "投诉你们客服态度差",
+        "想问问新开户要带啥材料",
+    ];
+    let mut graded_1 = 0;
+    for text in texts {
+        let (a, b) = (
+            in_order.classify(text, &Facts::default()),
+            out_of_order.classify(text, &Facts::default()),
+        );
+        assert_eq!(a.grade, b.grade, "{text}");
+        let (mut named_a, mut named_b) = (grade_rules(&a), grade_rules(&b));
+        named_a.sort();
+        named_b.sort();
+        assert_eq!(named_a, named_b, "{text}");
+        graded_1 += usize::from(a.grade == Some(1));
+    }
+    // Grade 1 with the always-holding grade 3 rule listed first: the
+    // reversed table has to take back what it listed.
+    assert!(
+        graded_1 >= 2,
+        "the texts reach grade 1 by more than one rule"
+    );
+}

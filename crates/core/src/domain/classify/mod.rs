@@ -185,8 +185,10 @@ pub struct Classifier {
     model: ModelRef,
 }
 
-/// The decisions of fired rules that do not depend on the text, made once
-/// per classifier: each text's fired rule shares one.
+/// Decisions of fired rules that do not depend on the text, made once per
+/// classifier: each text's fired rule shares one. (Not all: those a kind
+/// makes of a topic, and those naming the text's own figures or what the
+/// model or the intent order overruled, are made per text, `fired_now`.)
 #[derive(Clone, Debug)]
 struct Decisions {
     /// A kind's own rule, by kind index (its cues decided).
@@ -720,6 +722,7 @@ impl Classifier {
         }
         best
     }
+
     /// All keyword hits in the text, without negated ones and without those
     /// inside a longer hit of the same dimension.
     fn hits(&self, normalised: &str) -> Vec<Hit> {
@@ -806,7 +809,7 @@ impl Classifier {
                     && other.end - other.start > hit.end - hit.start
             })
         };
-        // Sized once: hits kept, plus a few sequences found.
+        // Sized for the usual case: hits kept, plus a few sequences found.
         let mut kept: Vec<Hit> = Vec::with_capacity(all.len() + 4);
         kept.extend(all.iter().filter(|hit| match hit.target.dimension() {
             Some(_) => !negated(hit) && !inside_longer(hit),
@@ -913,8 +916,8 @@ impl Classifier {
 
     /// Each index that `pick` maps a hit to, with its summed weight, in
     /// the order of first hits (words are built only for the one that is
-    /// chosen: see `words_of`). A text has a handful of hits: summing them
-    /// again for each index costs less than a list.
+    /// chosen: see `words_of`). Quadratic in the hits, of which a text has
+    /// a few dozen at most: cheaper than a list made per text.
     fn scores<'h>(
         hits: &'h [Hit],
         pick: impl Fn(Target) -> Option<usize> + Copy + 'h,
@@ -1144,7 +1147,7 @@ fn fired(decision: &Arc<Decision>, matched: Vec<SharedStr>) -> FiredRule {
     }
 }
 
-/// A decision only this text makes (the model's, a count found).
+/// A decision made for this text: one not in `Decisions` (see there).
 fn fired_now(
     id: &SharedStr,
     source: &SharedStr,

@@ -81,7 +81,7 @@ impl LedgerRow {
     }
 
     pub fn is_open(&self) -> bool {
-        !matches!(self.status, Status::Closed | Status::Voided)
+        self.status.is_open()
     }
 
     pub fn overdue(&self) -> bool {
