@@ -55,6 +55,11 @@ impl TicketIndex {
         mine
     }
 
+    /// The tickets that `events[from..]`, the events just appended, touch.
+    pub fn touched(events: &[Event], from: usize) -> FxHashSet<&str> {
+        events[from..].iter().map(|e| e.ticket.as_str()).collect()
+    }
+
     /// Brings `tickets` up to date after `events[from..]` were appended (and
     /// indexed): only the tickets those events touch are folded again.
     pub fn refold(
@@ -63,8 +68,7 @@ impl TicketIndex {
         from: usize,
         tickets: &mut BTreeMap<String, TicketState>,
     ) {
-        let touched: FxHashSet<&str> = events[from..].iter().map(|e| e.ticket.as_str()).collect();
-        for ticket in touched {
+        for ticket in Self::touched(events, from) {
             match fold(&self.events_of(events, ticket)) {
                 Some(state) => tickets.insert(ticket.to_string(), state),
                 None => tickets.remove(ticket),

@@ -370,7 +370,7 @@ impl Data {
                 self.engine.follow(all, &self.authority.get_untracked());
             }
             self.index.update_value(|index| index.extend(all, from));
-            let touched: FxHashSet<&str> = all[from..].iter().map(|e| e.ticket.as_str()).collect();
+            let touched = TicketIndex::touched(all, from);
             let mut complaints_before = Vec::with_capacity(touched.len());
             self.tickets.update(|tickets| {
                 let tickets = Arc::make_mut(tickets);
