@@ -89,6 +89,101 @@ pub async fn read_unpacked(file: &web_sys::File) -> Result<Vec<u8>, UnpackError>
     }
 }
 
+/// A chosen sync file's text a piece at a time, unpacked by the browser as
+/// it is read when its first bytes say gzip: the text is never whole in
+/// wasm memory (each piece is copied into one buffer, reused).
+pub struct TextPieces {
+    source: Source,
+    read: u64,
+    piece: Vec<u8>,
+}
+
+enum Source {
+    /// A plain file, read a slice at a time (large slices: each is a
+    /// round trip to the browser).
+    Plain { file: web_sys::Blob, at: f64 },
+    /// A compressed file, unpacked by the browser as it streams.
+    Unpacking(web_sys::ReadableStreamDefaultReader),
+}
+
+/// The bytes of a plain file read at a time.
+const SLICE_BYTES: f64 = 4_194_304.0;
+
+impl TextPieces {
+    pub async fn open(file: &web_sys::File) -> Result<TextPieces, UnpackError> {
+        let unreadable = |e: JsValue| UnpackError::Unreadable(FileError::Unreadable(js_text(e)));
+        let head = file.slice_with_i32_and_i32(0, 3).map_err(unreadable)?;
+        let head = bytes_of(&head).await.map_err(UnpackError::Unreadable)?;
+        let source = if looks_gzip(&head) {
+            let inflate = DecompressionStream::new("gzip").map_err(unreadable)?;
+            let pair = web_sys::ReadableWritablePair::new(&inflate.readable(), &inflate.writable());
+            let stream = file.stream().pipe_through(&pair);
+            Source::Unpacking(
+                web_sys::ReadableStreamDefaultReader::new(&stream).map_err(unreadable)?,
+            )
+        } else {
+            Source::Plain {
+                file: file.clone().into(),
+                at: 0.0,
+            }
+        };
+        Ok(TextPieces {
+            source,
+            read: 0,
+            piece: Vec::new(),
+        })
+    }
+
+    /// The next piece, `None` at the end. A compressed file that fails to
+    /// unpack, or unpacks past what any sync file holds, is refused as
+    /// `read_unpacked` refuses it.
+    pub async fn next(&mut self) -> Result<Option<&[u8]>, UnpackError> {
+        let unreadable = |e: JsValue| UnpackError::Unreadable(FileError::Unreadable(js_text(e)));
+        let bytes = match &mut self.source {
+            Source::Plain { file, at } => {
+                if *at >= file.size() {
+                    return Ok(None);
+                }
+                let end = (*at + SLICE_BYTES).min(file.size());
+                let slice = file.slice_with_f64_and_f64(*at, end).map_err(unreadable)?;
+                *at = end;
+                let buffer = JsFuture::from(slice.array_buffer())
+                    .await
+                    .map_err(unreadable)?;
+                js_sys::Uint8Array::new(&buffer)
+            }
+            Source::Unpacking(reader) => {
+                let chunk: web_sys::ReadableStreamReadResult = JsFuture::from(reader.read())
+                    .await
+                    .map_err(|_| UnpackError::Refused(BundleError::CompressedDamaged))?
+                    .unchecked_into();
+                if chunk.get_done() == Some(true) {
+                    return Ok(None);
+                }
+                let bytes: js_sys::Uint8Array = chunk.get_value().unchecked_into();
+                self.read += u64::from(bytes.length());
+                if self.read > MAX_UNPACKED_BYTES {
+                    let _ = reader.cancel();
+                    return Err(UnpackError::Refused(BundleError::CompressedTooLarge));
+                }
+                bytes
+            }
+        };
+        self.piece.resize(bytes.length() as usize, 0);
+        bytes.copy_to(&mut self.piece);
+        Ok(Some(&self.piece))
+    }
+}
+
+impl Drop for TextPieces {
+    fn drop(&mut self) {
+        // Stops unpacking a file left half-way.
+        if let Source::Unpacking(reader) = &self.source {
+            let _ = reader.cancel();
+        }
+    }
+}
+
 /// `bytes` as they are, or unpacked when they are gzip (what a protected
 /// file holds once opened).
 pub async fn unpacked(bytes: Vec<u8>) -> Result<Vec<u8>, BundleError> {
@@ -158,27 +253,46 @@ async fn unpacked_size_hint(blob: &web_sys::Blob) -> Option<usize> {
     (size <= packed * 16.0 && size <= MAX_UNPACKED_BYTES as f64).then_some(size as usize)
 }
 
-/// `bytes` gzip-compressed by the browser (`CompressionStream`, zlib's
-/// default level), as a blob ready to offer.
-pub async fn gzip(bytes: &[u8], mime: &str) -> Result<web_sys::Blob, FileError> {
+/// About how much of a file's text is handed to the compressor at a time.
+pub const PIECE: usize = 1 << 20;
+
+/// A file given a piece at a time (`next`, until `None`), compressed by the
+/// browser as the pieces arrive (`CompressionStream`), as a blob ready to
+/// offer: neither the text nor the compressed file is ever in wasm memory
+/// whole, and the text is never whole anywhere.
+pub async fn gzip_pieces(
+    mut next: impl FnMut() -> Option<js_sys::Uint8Array>,
+    mime: &str,
+) -> Result<web_sys::Blob, FileError> {
     let failed = |e: JsValue| FileError::NotOffered(js_text(e));
     let deflate = CompressionStream::new("gzip").map_err(failed)?;
-    let pair = web_sys::ReadableWritablePair::new(&deflate.readable(), &deflate.writable());
-    let packed = blob(bytes, "application/octet-stream")
-        .map_err(failed)?
-        .stream()
-        .pipe_through(&pair);
-    let response =
-        web_sys::Response::new_with_opt_readable_stream(Some(&packed)).map_err(failed)?;
-    let packed: web_sys::Blob = JsFuture::from(response.blob().map_err(failed)?)
+    let writer = deflate.writable().get_writer().map_err(failed)?;
+    // Read as it is written: the compressed bytes gather in a blob.
+    let response = web_sys::Response::new_with_opt_readable_stream(Some(&deflate.readable()))
+        .map_err(failed)?;
+    let packed = response.blob().map_err(failed)?;
+    while let Some(piece) = next() {
+        // One piece in the compressor at a time, and the page answers
+        // between pieces.
+        JsFuture::from(writer.write_with_chunk(&piece))
+            .await
+            .map_err(failed)?;
+    }
+    JsFuture::from(writer.close()).await.map_err(failed)?;
+    let packed: web_sys::Blob = JsFuture::from(packed)
         .await
         .map_err(failed)?
         .unchecked_into();
-    // The response's blob has no type; the share sheet and download want one.
-    let parts = js_sys::Array::of1(&packed);
+    typed(&packed, mime).map_err(failed)
+}
+
+/// `blob` with this type (a response's blob has none; the share sheet and
+/// download want one).
+fn typed(blob: &web_sys::Blob, mime: &str) -> Result<web_sys::Blob, JsValue> {
+    let parts = js_sys::Array::of1(blob);
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    web_sys::Blob::new_with_blob_sequence_and_options(&parts, &options).map_err(failed)
+    web_sys::Blob::new_with_blob_sequence_and_options(&parts, &options)
 }
 
 /// The file just chosen in an `<input type="file">`, which is emptied so the

@@ -15,10 +15,11 @@
 //! events is the app state's job (`ui::state::data::Data::import`).
 
 use crate::domain::bundle::sealed::{looks_sealed, Sealed as SealedFile, SealedProblem};
+use crate::domain::bundle::split::{start_split, Splitter};
 use crate::domain::bundle::{Bundle, BundleError, ChecksumPart, Held, Progress, Validation};
 use crate::domain::event::Event;
 use crate::web::digest::Sha256Parts;
-use crate::web::files::{self, FileError, UnpackError};
+use crate::web::files::{self, FileError, TextPieces, UnpackError};
 use crate::web::id_worker::IdWorker;
 use crate::web::tasks;
 use crate::web::trace::{self, Phase};
@@ -121,6 +122,20 @@ pub async fn check_file(
     progress: &impl CheckProgress,
 ) -> Result<Bundle, CheckError> {
     progress.reading();
+    let view = HeldView::new(held, trusted);
+    // As the file arrives, its text never whole in memory, where the helper
+    // worker hashes; a file that is not plainly a sync file is read whole
+    // instead, which names its problem as it always has.
+    if let Some(helper) = IdWorker::start() {
+        match check_streamed(file, &view, helper, progress).await {
+            Ok(bundle) => return Ok(bundle),
+            Err(Streamed::Failed(e)) => return Err(e),
+            Err(Streamed::ReadWhole) => {
+                trace::mark(READ_WHOLE);
+                progress.reading();
+            }
+        }
+    }
     // The helper worker loads while the file is read.
     let helper = IdWorker::start();
     let read = Phase::start("import: read the file");
@@ -132,7 +147,122 @@ pub async fn check_file(
     if looks_sealed(&bytes) {
         return Err(CheckError::Sealed(Arc::new(SealedFile::parse(&bytes)?)));
     }
-    check_plain(&bytes, held, trusted, helper, progress).await
+    let _validate = Phase::start("import: validate");
+    check_bytes(&bytes, &view, helper, progress).await
+}
+
+/// A performance mark for each file read whole after it could not be
+/// checked as it arrived.
+pub const READ_WHOLE: &str = "import: read whole";
+
+/// How a check as the file arrives ended, when not with a bundle.
+enum Streamed {
+    /// The file's answer (refused, unreadable) or the person's (cancelled).
+    Failed(CheckError),
+    /// Not plainly a sync file, or the helper worker failed: read it whole.
+    ReadWhole,
+}
+
+impl From<UnpackError> for Streamed {
+    fn from(e: UnpackError) -> Streamed {
+        Streamed::Failed(match e {
+            UnpackError::Unreadable(e) => CheckError::Unreadable(e),
+            UnpackError::Refused(e) => CheckError::Refused(e),
+        })
+    }
+}
+
+impl From<BundleError> for Streamed {
+    fn from(e: BundleError) -> Streamed {
+        Streamed::Failed(CheckError::Refused(e))
+    }
+}
+
+/// Checks a file in two readings, never holding its text whole: the first
+/// finds its top level (which the checksum hashes before the events, while
+/// a file names it after them), the second checks the events as they
+/// arrive, a slice at a time, their ids and the checksum hashed by the
+/// helper worker.
+async fn check_streamed(
+    file: &web_sys::File,
+    view: &HeldView<'_>,
+    helper: IdWorker,
+    progress: &impl CheckProgress,
+) -> Result<Bundle, Streamed> {
+    let read = Phase::start("import: read the top level");
+    let mut top = Splitter::for_top_level();
+    let mut pieces = TextPieces::open(file).await?;
+    while let Some(piece) = pieces.next().await? {
+        top.feed(piece).map_err(|_| Streamed::ReadWhole)?;
+        if progress.cancelled() {
+            return Err(Streamed::Failed(CheckError::Cancelled));
+        }
+    }
+    let (top, total) = top.finish().map_err(|_| Streamed::ReadWhole)?;
+    drop(read);
+    let _validate = Phase::start("import: validate");
+    // Refused here, the file is read whole: it names where in the file.
+    let validation = start_split(&top, Utc::now()).map_err(|_| Streamed::ReadWhole)?;
+    let mut validation = with_held(validation, view);
+    validation.expect(total);
+    if !helper.ready().await {
+        return Err(Streamed::ReadWhole);
+    }
+    let mut validation = validation.ids_elsewhere();
+    let mut events = Splitter::for_events();
+    let mut pieces = TextPieces::open(file).await?;
+    loop {
+        let ended = match pieces.next().await? {
+            Some(piece) => {
+                events.feed(piece).map_err(|_| Streamed::ReadWhole)?;
+                events.past_events()
+            }
+            None => true,
+        };
+        validation
+            .add_events(events.take_events())
+            .map_err(|_| Streamed::ReadWhole)?;
+        // A slice at a time while more than a slice waits: the checksum
+        // closes when every event is checked, so the last slice waits for
+        // the end of the list.
+        loop {
+            let Progress {
+                checked,
+                total: added,
+            } = validation.progress();
+            let waiting = added - checked;
+            if !ended && waiting <= SLICE {
+                break;
+            }
+            let done = validation.step(SLICE)?;
+            helper.send(&validation.take_checksum_part());
+            progress.checked(Progress {
+                checked: done.checked,
+                total,
+            });
+            tasks::yield_to_browser().await;
+            if progress.cancelled() {
+                return Err(Streamed::Failed(CheckError::Cancelled));
+            }
+            if done.is_done() {
+                break;
+            }
+        }
+        if ended {
+            break;
+        }
+    }
+    drop(pieces);
+    if validation.progress().total != total {
+        return Err(Streamed::ReadWhole);
+    }
+    let waiting = Phase::start("import: wait for the helper worker");
+    let reported = helper.finish().await;
+    drop(waiting);
+    match reported {
+        Some((digest, ids)) => Ok(validation.finish_elsewhere(Some(digest), ids)?),
+        None => Err(Streamed::ReadWhole),
+    }
 }
 
 /// Opens a protected file with `passphrase`, then checks it as `check_file` does.
@@ -157,19 +287,9 @@ pub async fn check_sealed(
     // What a protected file holds is compressed when this app exported it.
     let bytes = files::unpacked(bytes).await?;
     drop(opening);
-    check_plain(&bytes, held, trusted, helper, progress).await
-}
-
-async fn check_plain(
-    bytes: &[u8],
-    held: &[Event],
-    trusted: &Trusted,
-    helper: Option<IdWorker>,
-    progress: &impl CheckProgress,
-) -> Result<Bundle, CheckError> {
     let _validate = Phase::start("import: validate");
     let view = HeldView::new(held, trusted);
-    check_bytes(bytes, &view, helper, progress).await
+    check_bytes(&bytes, &view, helper, progress).await
 }
 
 async fn check_bytes(

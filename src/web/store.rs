@@ -38,6 +38,11 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use wasm_bindgen::{JsCast, JsValue};
 
+/// Events the log has room for beyond what it holds when the device starts:
+/// more than a device records in a day (about 0.9 MB of wasm memory), so
+/// that saving an action does not move the log.
+pub const ROOM_AFTER_START: usize = 4_096;
+
 pub const DB_NAME: &str = "gridcare";
 /// Schema versions: 1 = segments, meta, attachments; 2 = adds the export history.
 pub const DB_VERSION: u32 = 2;
@@ -332,9 +337,12 @@ impl Store {
                         segments.push(events);
                     }
                 }
-                // Exactly the room needed: growing by doubling would briefly
-                // hold the list up to three times, and wasm memory never shrinks.
-                let mut events = Vec::with_capacity(segments.iter().map(Vec::len).sum());
+                // The room needed and a day's work more: growing by doubling
+                // would briefly hold the list up to three times, and even the
+                // first note after a start moved the whole list (70 MB at
+                // 280,000 events) into a new block. Wasm memory never shrinks.
+                let held: usize = segments.iter().map(Vec::len).sum();
+                let mut events = Vec::with_capacity(held + ROOM_AFTER_START);
                 for segment in segments {
                     events.extend(segment);
                 }

@@ -98,6 +98,9 @@ test('bad files are refused with a message and change nothing', async () => {
   assert.ok(workers.includes('/gridcare-id-worker_loader.js'), `workers: ${workers}`);
   assert.deepEqual(await marks(page, WITHOUT_HELPER), []);
   await screenshot(page, 'import-refused');
+  // A file that is not plainly a sync file is read whole, which names the problem.
+  assert.ok((await marks(page, READ_WHOLE)).length > 0);
+  await page.evaluate((name) => performance.clearMarks(name), READ_WHOLE);
   // A valid file shows a preview; cancelling changes nothing either.
   await importFile(page, good);
   assert.equal(await page.locator('[data-testid="import-preview"] [data-field="tickets"]').innerText(), '5');
@@ -109,10 +112,13 @@ test('bad files are refused with a message and change nothing', async () => {
   assert.equal(await page.locator('[data-testid="import-preview"] [data-field="tickets"]').innerText(), '5');
   await page.getByRole('button', { name: '取消' }).click();
   assert.deepEqual(await queueRows(page), before);
+  // Both were checked as they arrived, their text never whole in memory.
+  assert.deepEqual(await marks(page, READ_WHOLE), []);
   await context.close();
 });
 
 const WITHOUT_HELPER = 'import: checked without the helper worker';
+const READ_WHOLE = 'import: read whole';
 const marks = (page, name) => page.evaluate((n) => performance.getEntriesByName(n, 'mark').map((m) => m.name), name);
 
 test('without the helper worker a file is checked all the same: a good one taken, a changed one refused', async () => {

@@ -119,21 +119,24 @@ pub fn SyncPanel() -> impl IntoView {
                 &passphrase_again.get_untracked(),
             )
             .map_err(|key| key.text(lang).to_string())?;
-            let bundle = data
+            let mut outgoing = data
                 .export(filter, anonymised)
                 .await
                 .map_err(|e| e.message(lang))?;
+            let name = outgoing.file_name();
             let writing = Phase::start("export: write the file");
-            // Compressed by the browser as it is written: a fifth of the text.
-            let packed = files::gzip(bundle.to_json().as_bytes(), GZIP_MIME)
-                .await
-                .map_err(|e| e.message(lang))?;
+            // Written a piece at a time and compressed by the browser as the
+            // pieces arrive: the text is never whole, and a fifth of it is kept.
+            let mut text = outgoing.text();
+            let packed = files::gzip_pieces(
+                || text.next_piece(files::PIECE).map(js_sys::Uint8Array::from),
+                GZIP_MIME,
+            )
+            .await
+            .map_err(|e| e.message(lang))?;
             drop(writing);
             match protect {
-                None => {
-                    files::offer_blob(&compressed_name(&bundle.file_name()), &packed, GZIP_MIME)
-                        .await
-                }
+                None => files::offer_blob(&compressed_name(&name), &packed, GZIP_MIME).await,
                 Some(secret) => {
                     // Compressed before it is encrypted: ciphertext does not compress.
                     let packed = files::bytes_of(&packed)
@@ -142,8 +145,7 @@ pub fn SyncPanel() -> impl IntoView {
                     let sealed = vault::seal_file(&packed, &secret)
                         .await
                         .map_err(|_| i18n.t(Key::CannotOpenProtected)().to_string())?;
-                    files::share_or_download(&sealed_name(&bundle.file_name()), &sealed.to_json())
-                        .await
+                    files::share_or_download(&sealed_name(&name), &sealed.to_json()).await
                 }
             }
             .map(|_| ())

@@ -21,7 +21,7 @@ pub struct ExportFilter {
 
 /// The events an export with this filter holds, whole tickets for the ticket
 /// filters (a ticket's later events travel with it).
-pub fn select(events: &[Event], filter: &ExportFilter) -> Vec<Event> {
+pub fn select<'a>(events: &'a [Event], filter: &ExportFilter) -> Vec<&'a Event> {
     let mut wanted: Option<HashSet<&str>> = None;
     if filter.from.is_some() || filter.to.is_some() || filter.station.is_some() {
         let tickets = events.iter().filter_map(|e| match &e.body {
@@ -53,7 +53,6 @@ pub fn select(events: &[Event], filter: &ExportFilter) -> Vec<Event> {
             Some((device, seq)) => e.device == *device && e.seq > *seq,
             None => true,
         })
-        .cloned()
         .collect()
 }
 
@@ -87,9 +86,9 @@ pub fn mask_name(name: &str) -> String {
 /// `parents` pointing at the new ids), so the file is internally consistent.
 /// Such events describe the same tickets but are not mergeable with the
 /// originals: the bundle is marked `anonymised`.
-pub fn anonymise(events: &[Event]) -> Vec<Event> {
+pub fn anonymise<'a>(events: impl IntoIterator<Item = &'a Event>) -> Vec<Event> {
     let mut renamed: HashMap<String, String> = HashMap::new();
-    let mut ordered: Vec<&Event> = events.iter().collect();
+    let mut ordered: Vec<&Event> = events.into_iter().collect();
     ordered.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
     ordered
         .into_iter()

@@ -859,6 +859,7 @@ mod export {
                 ..Default::default()
             },
         );
+        let chosen: Vec<Event> = chosen.into_iter().cloned().collect();
         let chosen_tickets = fold_all(&chosen);
         assert!(!chosen_tickets.is_empty());
         assert!(chosen_tickets
@@ -874,13 +875,17 @@ mod export {
             assert_eq!(t, &tickets[&t.id]);
         }
         let day = gridcare_core::domain::time::china_date(anchor() - Duration::days(10));
-        let recent = fold_all(&select(
+        let recent: Vec<Event> = select(
             &events,
             &ExportFilter {
                 from: Some(day),
                 ..Default::default()
             },
-        ));
+        )
+        .into_iter()
+        .cloned()
+        .collect();
+        let recent = fold_all(&recent);
         assert!(recent
             .values()
             .all(|t| gridcare_core::domain::time::china_date(t.received) >= day));
@@ -1083,6 +1088,83 @@ fn a_file_read_as_a_stream_gives_the_bundle_its_text_gives() {
         let read = streamed(bytes).unwrap_or_else(|e| panic!("{what}: {e}"));
         assert_eq!(read.to_json(), whole.to_json(), "{what}");
     }
+}
+
+/// A file written a piece at a time is, put together, the text of the same
+/// bundle written whole: signed, with attachments, anonymised, empty, and
+/// whatever the pieces' size (a piece of one byte ends after every event).
+#[test]
+fn a_file_written_in_pieces_is_the_text_of_the_whole_bundle() {
+    use gridcare_core::domain::bundle::FileText;
+    use gridcare_core::domain::demo::demo_chains;
+    use gridcare_core::domain::export::anonymise;
+    let events = demo(30, 5, "tab-A");
+    let chains = demo_chains(&events);
+    use base64::Engine as _;
+    let photo = b"\x89PNG fake image bytes".to_vec();
+    let attachments = BTreeMap::from([(
+        sha256_id(&photo),
+        Attachment {
+            mime: "image/png".into(),
+            data: base64::engine::general_purpose::STANDARD.encode(&photo),
+        },
+    )]);
+    let joined = |mut text: FileText, size: usize| {
+        let mut out = Vec::new();
+        let mut pieces = 0;
+        while let Some(piece) = text.next_piece(size) {
+            out.extend_from_slice(piece);
+            pieces += 1;
+        }
+        assert_eq!(text.written(), text.events());
+        (String::from_utf8(out).unwrap(), pieces)
+    };
+    // Given in another order than a file's: the writer sorts them too.
+    let mut shuffled: Vec<&Event> = events.iter().collect();
+    shuffled.reverse();
+    let signed = Bundle::new("tab-A", anchor(), events.clone(), attachments.clone())
+        .with_chains(chains.clone());
+    for size in [1, 700, 1 << 20] {
+        let text = FileText::new(
+            "tab-A",
+            anchor(),
+            shuffled.clone(),
+            attachments.clone(),
+            chains.clone(),
+        );
+        let (written, pieces) = joined(text, size);
+        assert_eq!(written, signed.to_json(), "pieces of {size} bytes");
+        // The head, the events, the end: a piece of one byte is one event.
+        if size == 1 {
+            assert_eq!(pieces, events.len() + 2);
+        }
+    }
+    let whole = Bundle::parse(&signed.to_json(), now()).unwrap();
+    assert_eq!(whole.events.len(), events.len());
+
+    let masked = anonymise(&events);
+    let mut anonymised = Bundle::new("tab-A", anchor(), masked.clone(), BTreeMap::new());
+    anonymised.anonymised = true;
+    anonymised.seal();
+    let (written, _) = joined(
+        FileText::anonymised("tab-A", anchor(), masked.iter().collect()),
+        4096,
+    );
+    assert_eq!(written, anonymised.to_json());
+
+    let empty = Bundle::new("tab-A", anchor(), Vec::new(), BTreeMap::new());
+    let (written, _) = joined(
+        FileText::new(
+            "tab-A",
+            anchor(),
+            Vec::new(),
+            BTreeMap::new(),
+            BTreeMap::new(),
+        ),
+        64,
+    );
+    assert_eq!(written, empty.to_json());
+    assert!(Bundle::parse(&written, now()).is_ok());
 }
 
 #[test]

@@ -3,8 +3,11 @@
 //! saved. Every change goes to IndexedDB first; the screen changes only after
 //! the transaction completed, so what is shown as saved is saved.
 
+mod outgoing;
 mod personal;
 mod trust;
+
+pub use outgoing::Outgoing;
 
 use super::signing;
 use crate::domain::arrivals::{arrivals, Arrival};
@@ -846,7 +849,7 @@ impl Data {
     }
 
     /// The photos the chosen events refer to, for an export.
-    async fn attachments_of(self, events: &[Event]) -> BTreeMap<String, Attachment> {
+    async fn attachments_of(self, events: &[&Event]) -> BTreeMap<String, Attachment> {
         let mut found = BTreeMap::new();
         let Some(store) = self.store.get_value() else {
             return found;
@@ -939,7 +942,7 @@ impl Data {
         self,
         filter: ExportFilter,
         anonymised: bool,
-    ) -> Result<Bundle, StoreError> {
+    ) -> Result<Outgoing, StoreError> {
         let Some(mut device) = self.device.get_untracked() else {
             return Err(StoreError::NotReady);
         };
@@ -952,34 +955,37 @@ impl Data {
             return Err(StoreError::OtherTab);
         }
         let now = Utc::now();
-        let choosing = Phase::start("export: choose the events");
-        let chosen = self.events.with_untracked(|events| select(events, &filter));
-        drop(choosing);
-        let bundle = if anonymised {
+        // The log as it is now, shared, not copied: the file borrows its
+        // events while it is written.
+        let log = self.events.get_untracked();
+        let outgoing = if anonymised {
             // Masked events are no longer what their devices signed: an
             // anonymised file travels unsigned (and is never merged back).
-            let mut bundle = Bundle::new(&device.id, now, anonymise(&chosen), BTreeMap::new());
-            bundle.anonymised = true;
-            bundle.seal();
-            bundle
+            Outgoing::anonymised(anonymise(select(&log, &filter)), &device.id, now)
         } else {
+            let chosen = select(&log, &filter);
             // Photos travel with their events (not in anonymised files: they may show people).
             let attachments = self.attachments_of(&chosen).await;
-            let _chains = Phase::start("export: signed chains and checksum");
+            let _chains = Phase::start("export: signed chains");
             let mut kept = self.chains.get_value();
             if let Some(own) = &device.chain {
                 kept.insert(device.id.clone(), vec![own.clone()]);
             }
-            let chains = self
-                .events
-                .with_untracked(|all| for_export(&chosen, all, &kept));
-            Bundle::new(&device.id, now, chosen, attachments).with_chains(chains)
+            let chains = for_export(chosen, &log, &kept);
+            Outgoing::signed(
+                log.clone(),
+                filter.clone(),
+                &device.id,
+                now,
+                attachments,
+                chains,
+            )
         };
         if let Some(store) = self.store.get_value() {
             let record = ExportRecord {
                 at: now.to_rfc3339(),
-                file: bundle.file_name(),
-                events: bundle.events.len(),
+                file: outgoing.file_name(),
+                events: outgoing.events(),
                 anonymised,
             };
             store.record_export(&record).await?;
@@ -990,7 +996,7 @@ impl Data {
             device.exported_at = Some(now.to_rfc3339());
             self.commit(Vec::new(), device).await?;
         }
-        Ok(bundle)
+        Ok(outgoing)
     }
 
     /// Who is recorded as the author of this device's actions.

@@ -5,6 +5,7 @@ use crate::domain::event::Event;
 use crate::domain::trust::ChainRecord;
 use chrono::Utc;
 use rustc_hash::{FxHashMap, FxHashSet};
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
 
 /// Events in canonical order (by `hlc`, then device, seq and id), each
@@ -20,13 +21,14 @@ pub fn sort_canonical(events: &mut Vec<Event>) {
 /// window finds them, instead of far back among other tickets: a file of
 /// 50,000 tickets compresses to 14.0 MB instead of 16.1 MB (its hashes do
 /// not compress otherwise). Readers accept any order.
-pub fn sort_for_file(events: &mut Vec<Event>) {
+pub fn sort_for_file<E: Borrow<Event>>(events: &mut Vec<E>) {
     // The key ends with the id, so no two events are equal and an unstable
     // sort (which needs no room beside the list) gives one order.
     events.sort_unstable_by(|a, b| {
+        let (a, b): (&Event, &Event) = (a.borrow(), b.borrow());
         (a.ticket.as_str(), a.order_key()).cmp(&(b.ticket.as_str(), b.order_key()))
     });
-    events.dedup_by(|a, b| a.id == b.id);
+    events.dedup_by(|a, b| Borrow::<Event>::borrow(a).id == Borrow::<Event>::borrow(b).id);
 }
 
 /// Set union of events by id: idempotent, commutative and associative. The

@@ -29,6 +29,10 @@
 //! - [`error`]: why a file was refused, in both languages.
 //! - [`sealed`]: the envelope of a file exported under a passphrase.
 //! - [`gzip`]: compressed files, known by their first bytes.
+//! - [`split`]: a file's top level and events found in its bytes as they
+//!   arrive, so that a page checks a file without holding its text whole.
+//! - [`write`]: [`FileText`] writes a file a piece at a time, from events
+//!   borrowed from the log, hashing each as it is written.
 
 mod checksum;
 mod error;
@@ -36,28 +40,30 @@ pub mod gzip;
 mod merge;
 mod scan;
 pub mod sealed;
+pub mod split;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod stream;
 #[cfg(test)]
 mod tests;
 pub mod trust;
 mod validate;
+mod write;
 
 pub use error::{AttachmentProblem, BundleError, EventProblem, Expected};
 pub use merge::{merge_bundles, merge_events, sort_canonical, sort_for_file, MergeError};
 pub use trust::{Held, NothingHeld, Signed};
 pub use validate::{event_too_deep, ChecksumPart, IdsChecked, Progress, Validation};
+pub use write::FileText;
 
 use crate::domain::event::Event;
 use crate::domain::trust::ChainRecord;
 use checksum::close_checksum;
 use chrono::{DateTime, Utc};
-use scan::{hash_canonical, own_canonical, write};
+use scan::write;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use validate::canonical_around_events;
+use write::{canonical_parts, hash_written};
 
 pub const FORMAT: &str = "gridcare-bundle";
 /// 2 adds the devices' signed chains (`chains`); files of version 1 are
@@ -131,14 +137,9 @@ impl Bundle {
         self.checksum.clear();
         // Hashed event by event: the whole bundle is never one JSON tree.
         let events = std::mem::take(&mut self.events);
-        let Ok(Value::Object(mut header)) = serde_json::to_value(&*self) else {
-            unreachable!("a bundle serialises to an object")
-        };
+        let (head, tail) = canonical_parts(self);
         self.events = events;
-        header.remove("checksum");
-        let (head, tail) = canonical_around_events(&header);
-        let mut hasher = Sha256::new();
-        hasher.update(head.as_bytes());
+        let mut hasher = Sha256::new_with_prefix(head);
         let (mut text, mut canonical) = (Vec::new(), Vec::new());
         for (i, event) in self.events.iter().enumerate() {
             if i > 0 {
@@ -148,15 +149,7 @@ impl Bundle {
             // (no JSON tree, and no id hashed that is known already).
             text.clear();
             write(&mut text, event);
-            let own = std::str::from_utf8(&text)
-                .ok()
-                .and_then(|t| own_canonical(t, &mut canonical));
-            if own.is_some() {
-                hasher.update(&canonical);
-            } else {
-                let value = serde_json::to_value(event).expect("an event always serialises");
-                hash_canonical(&value, &mut hasher, &mut canonical);
-            }
+            hash_written(&mut hasher, &text, event, &mut canonical);
         }
         self.checksum = close_checksum(hasher, &tail);
     }
@@ -165,23 +158,9 @@ impl Bundle {
         serde_json::to_string(self).expect("a bundle always serialises")
     }
 
-    /// The file name an export gets: `gridcare-<device>-<yyyymmdd-hhmm>.json` (China time).
+    /// The file name an export gets (see [`file_name`]).
     pub fn file_name(&self) -> String {
-        let local = self
-            .exported_at
-            .with_timezone(&crate::domain::time::china());
-        let device: String = self
-            .device
-            .chars()
-            .map(|c| {
-                if c.is_alphanumeric() || c == '-' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        format!("gridcare-{device}-{}.json", local.format("%Y%m%d-%H%M"))
+        file_name(&self.device, self.exported_at)
     }
 
     /// Reads and validates a file; `now` bounds the event times it accepts.
@@ -198,4 +177,21 @@ impl Bundle {
         while !validation.step(usize::MAX)?.is_done() {}
         validation.finish()
     }
+}
+
+/// The file name an export from `device` at `exported_at` gets:
+/// `gridcare-<device>-<yyyymmdd-hhmm>.json` (China time).
+pub fn file_name(device: &str, exported_at: DateTime<Utc>) -> String {
+    let local = exported_at.with_timezone(&crate::domain::time::china());
+    let device: String = device
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("gridcare-{device}-{}.json", local.format("%Y%m%d-%H%M"))
 }

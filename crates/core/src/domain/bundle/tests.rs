@@ -167,3 +167,159 @@ fn a_number_out_of_range_in_an_event_is_refused_not_a_panic() {
         "{refused:?}"
     );
 }
+
+/// The parts a `Splitter` finds, fed `text` in pieces of `size` bytes: the
+/// top level (read as JSON) and event count from the first pass, the
+/// events' texts from the second.
+fn split_in_pieces(text: &str, size: usize) -> Result<SplitParts, split::Unsplittable> {
+    use split::Splitter;
+    let mut top = Splitter::for_top_level();
+    for piece in text.as_bytes().chunks(size) {
+        top.feed(piece)?;
+    }
+    let (top, count) = top.finish()?;
+    let mut events = Splitter::for_events();
+    let mut texts = Vec::new();
+    for piece in text.as_bytes().chunks(size) {
+        events.feed(piece)?;
+        texts.extend(events.take_events());
+        if events.past_events() {
+            break;
+        }
+    }
+    let top = serde_json::from_str(&top).expect("the top level is JSON");
+    Ok((top, count, texts))
+}
+
+use serde_json::{Map, Value};
+
+/// A file's top level, its number of events, and their texts.
+type SplitParts = (Map<String, Value>, usize, Vec<String>);
+
+/// A file split as its bytes arrive, in pieces of any size, gives the top
+/// level and the event texts the one-pass reading gives, and a validation
+/// fed those parts gives the same bundle; for the app's own files, pretty
+/// ones, ones with a byte-order mark, and events whose strings hold
+/// brackets, braces, quotes and commas.
+#[test]
+fn a_file_split_as_it_arrives_gives_the_parts_of_a_whole_reading() {
+    let classifier = Classifier::new(RuleTable::shipped());
+    let anchor = Utc.with_ymd_and_hms(2026, 11, 20, 0, 0, 0).unwrap();
+    let now = Utc.with_ymd_and_hms(2026, 11, 23, 0, 0, 0).unwrap();
+    let mut events = demo_events(
+        &classifier,
+        &DemoOptions {
+            tickets: 12,
+            seed: 3,
+            device: "tab-A",
+            anchor,
+        },
+    );
+    for (i, text) in [
+        r#"他说"没电了"\ {括号} [方括号] , : "#,
+        "}]},[{\"",
+        "\\\\\"",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let mut e = events[i].clone();
+        e.body = EventBody::Note {
+            text: text.to_string(),
+        };
+        e.seq = 1_000 + i as u64;
+        e.id = e.content_id();
+        events.push(e);
+    }
+    let attachment = Attachment {
+        mime: "image/png".into(),
+        data: "iVBORw0KGgo=".into(),
+    };
+    let bundle = Bundle::new(
+        "tab-A",
+        anchor,
+        events,
+        BTreeMap::from([(sha256_id(b"\x89PNG\r\n\x1a\n"), attachment)]),
+    );
+    let own = bundle.to_json();
+    let pretty = serde_json::to_string_pretty(&bundle).unwrap();
+    let marked = format!("\u{feff}{own}");
+    // The events first, the other members after them and around them.
+    let value: Value = serde_json::from_str(&own).unwrap();
+    let Value::Object(map) = &value else {
+        unreachable!()
+    };
+    let reordered = format!(
+        "{{ \"events\" : {} ,\n{} }}",
+        serde_json::to_string(&map["events"]).unwrap(),
+        map.iter()
+            .filter(|(k, _)| *k != "events")
+            .map(|(k, v)| format!("{}:{}", serde_json::to_string(k).unwrap(), v))
+            .collect::<Vec<_>>()
+            .join(" , ")
+    );
+    let whole = Bundle::parse(&own, now).unwrap();
+    for (what, text) in [
+        ("own", &own),
+        ("pretty", &pretty),
+        ("marked", &marked),
+        ("reordered", &reordered),
+    ] {
+        let read: TopLevel<&serde_json::value::RawValue> =
+            serde_json::from_str(text.trim_start_matches('\u{feff}')).unwrap();
+        let raw: Vec<&str> = read.events.unwrap().iter().map(|r| r.get()).collect();
+        for size in [1, 2, 7, 100, 4096, text.len()] {
+            let (top, count, texts) =
+                split_in_pieces(text, size).unwrap_or_else(|_| panic!("{what}, {size}"));
+            assert_eq!(top, read.header, "{what}, pieces of {size}");
+            assert_eq!(count, raw.len(), "{what}, pieces of {size}");
+            assert_eq!(texts, raw, "{what}, pieces of {size}");
+        }
+        let (top, count, texts) = split_in_pieces(text, 333).unwrap();
+        let top = serde_json::to_string(&top).unwrap();
+        let mut validation = split::start_split(&top, now).unwrap();
+        validation.expect(count);
+        validation.add_events(texts).unwrap();
+        while !validation.step(5).unwrap().is_done() {}
+        assert_eq!(validation.finish().unwrap(), whole, "{what}");
+    }
+}
+
+/// What cannot be split is said, never guessed: a file cut short anywhere,
+/// no events list or two of them, a list of something else, an empty
+/// event, bytes after the end. (Such a file is then read whole, which
+/// names the problem.) Nothing panics on any byte.
+#[test]
+fn a_file_that_cannot_be_split_is_said_to_be_so() {
+    let now = Utc.with_ymd_and_hms(2026, 11, 23, 0, 0, 0).unwrap();
+    let mut bundle = Bundle::new("tab-A", now, Vec::new(), BTreeMap::new());
+    bundle.seal();
+    let empty = bundle.to_json();
+    let one = empty.replace("\"events\":[]", "\"events\":[{\"a\":\"]\"}]");
+    assert!(split_in_pieces(&one, 3).is_ok());
+    for cut in 0..one.len() {
+        assert!(split_in_pieces(&one[..cut], 5).is_err(), "cut at {cut}");
+    }
+    for bad in [
+        empty.replace("\"events\":[],", ""),
+        empty.replace("\"events\":[]", "\"events\":[],\"events\":[]"),
+        empty.replace("\"events\":[]", "\"events\":{}"),
+        empty.replace("\"events\":[]", "\"events\":[{},]"),
+        empty.replace("\"events\":[]", "\"events\":[,{}]"),
+        empty.replace("\"events\":[]", "\"events\":[{}],"),
+        format!("{empty} x"),
+        format!("[{empty}]"),
+        "{}".to_string(),
+    ] {
+        assert!(split_in_pieces(&bad, 4).is_err(), "{bad}");
+    }
+    let mut rng = crate::domain::demo::Rng::new(7);
+    for _ in 0..2_000 {
+        let mut bytes = one.clone().into_bytes();
+        let at = rng.below(bytes.len());
+        let pool = b"{}[]\",:\\ a\x00\xff";
+        bytes[at] = pool[rng.below(pool.len())];
+        let mut s = split::Splitter::for_top_level();
+        let _ = s.feed(&bytes).and_then(|()| s.finish().map(|_| ()));
+    }
+}

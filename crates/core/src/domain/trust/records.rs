@@ -64,8 +64,8 @@ pub fn absorb(kept: &mut Vec<ChainRecord>, incoming: &[ChainRecord]) {
 /// them, starting at the first one it covers and listing by id the events
 /// in its range that the file leaves out. Devices without records travel
 /// unsigned.
-pub fn for_export(
-    chosen: &[Event],
+pub fn for_export<'a>(
+    chosen: impl IntoIterator<Item = &'a Event>,
     held: &[Event],
     kept: &BTreeMap<String, Vec<ChainRecord>>,
 ) -> BTreeMap<String, Vec<ChainRecord>> {
