@@ -26,7 +26,6 @@ use crate::web::trace::{self, Phase};
 use crate::web::vault::{self, VaultError};
 use chrono::{DateTime, Utc};
 use rustc_hash::FxHashMap;
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -330,7 +329,7 @@ fn begin<'a>(text: &'a str, view: &'a HeldView<'a>) -> Result<Validation<'a>, Bu
 /// The validation told what the device holds.
 pub fn with_held<'a>(validation: Validation<'a>, view: &'a HeldView<'a>) -> Validation<'a> {
     validation
-        .knowing(|id| view.by_id.get(id).map(|&e| e.clone()))
+        .knowing(|id| view.by_id.get(id).copied())
         .holding(view)
 }
 
@@ -383,11 +382,11 @@ async fn step_all(
 /// one sync file (`couch::GroupFile`: its top level, each event's text),
 /// with the same checks as a chosen file but the checksum (the file was
 /// made here), a slice at a time so that the page stays responsive.
-pub async fn check_assembled<'a, T: Into<Cow<'a, str>>>(
+pub async fn check_assembled(
     head: &str,
-    events: Vec<T>,
-    held: &'a [Event],
-    trusted: &'a Trusted,
+    events: Vec<&str>,
+    held: &[Event],
+    trusted: &Trusted,
 ) -> Result<Bundle, BundleError> {
     // First, so that its list of checked events takes the room the log
     // just left (see `Replication::make_room`).

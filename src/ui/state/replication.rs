@@ -585,6 +585,9 @@ impl Replication {
             .map(|r| (r.to + 1).saturating_sub(r.from) as usize)
             .sum();
         let mut plain = PlainGroup::new(Utc::now());
+        // Declared first: the validation borrows the events it holds from
+        // the log.
+        let (trusted, held, view);
         let Ok(mut validation) =
             Validation::start_parts(&plain.head(), Vec::<String>::new(), Utc::now())
         else {
@@ -594,9 +597,9 @@ impl Replication {
         // can take the room the log leaves (see `make_room`).
         self.make_room(expected);
         validation.expect(expected);
-        let trusted = self.data.trusted();
-        let held = self.data.events.get_untracked();
-        let view = import::HeldView::new(&held, &trusted);
+        trusted = self.data.trusted();
+        held = self.data.events.get_untracked();
+        view = import::HeldView::new(&held, &trusted);
         let mut validation = import::with_held(validation, &view).assembled();
         let mut pages = GroupPages::new(range);
         while let Some(page) = pages.next(remote).await? {

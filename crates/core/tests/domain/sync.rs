@@ -579,10 +579,11 @@ proptest! {
 }
 
 /// Validating against the events a device holds takes those events from it
-/// (by content id) and gives the same bundle; a held id with other content
-/// in the file is still refused.
+/// (by content id), checks them with the rest and gives the bundle without
+/// them; a held id with other content in the file is still refused, and so
+/// is a held event's sequence number reused by another event of the file.
 #[test]
-fn validation_knowing_held_events_gives_the_same_bundle() {
+fn validation_knowing_held_events_gives_the_bundle_of_the_others() {
     use gridcare_core::domain::bundle::Validation;
     use std::cell::Cell;
     let b = bundle("tab-A");
@@ -590,14 +591,38 @@ fn validation_knowing_held_events_gives_the_same_bundle() {
     let held: Vec<Event> = b.events.iter().step_by(2).cloned().collect();
     let taken = Cell::new(0);
     let lookup = |id: &str| {
-        let found = held.iter().find(|e| e.id == id).cloned();
+        let found = held.iter().find(|e| e.id == id);
         taken.set(taken.get() + usize::from(found.is_some()));
         found
     };
     let mut v = Validation::start(&text, now()).unwrap().knowing(lookup);
     while !v.step(7).unwrap().is_done() {}
-    assert_eq!(v.finish().unwrap(), Bundle::parse(&text, now()).unwrap());
+    let mut expected = Bundle::parse(&text, now()).unwrap();
+    expected.events.retain(|e| !held.contains(e));
+    assert!(!expected.events.is_empty());
+    assert_eq!(v.finish().unwrap(), expected);
     assert_eq!(taken.get(), held.len());
+
+    // A held event and another event of the file under its (device, seq).
+    let (seq, device) = (held[0].seq, held[0].device.clone());
+    let reused = resealed(b.clone(), |events| {
+        events[1].seq = seq;
+        events[1].device = device.clone();
+    });
+    let mut v = Validation::start(&reused, now())
+        .unwrap()
+        .knowing(|id| held.iter().find(|e| e.id == id));
+    let refused = loop {
+        match v.step(100) {
+            Err(e) => break e,
+            Ok(p) if p.is_done() => break v.finish().unwrap_err(),
+            Ok(_) => {}
+        }
+    };
+    assert!(
+        matches!(refused, BundleError::SequenceReused { .. }),
+        "{refused:?}"
+    );
 
     // The held event's id on changed content: not taken, and refused.
     let mut changed = json_of(&b);
@@ -605,7 +630,7 @@ fn validation_knowing_held_events_gives_the_same_bundle() {
     let changed = changed.to_string();
     let mut v = Validation::start(&changed, now())
         .unwrap()
-        .knowing(|id| held.iter().find(|e| e.id == id).cloned());
+        .knowing(|id| held.iter().find(|e| e.id == id));
     let refused = loop {
         match v.step(100) {
             Err(e) => break e,

@@ -10,6 +10,7 @@ use crate::domain::event::Event;
 use crate::domain::trust::chain::{ChainError, ChainRecord};
 use chrono::{DateTime, Utc};
 use rustc_hash::FxHashMap;
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
 
 /// What the receiving device holds, for checking a file against it.
@@ -62,20 +63,26 @@ pub enum Signed {
 
 /// Checks `events` (in any order) against `chains` and what the
 /// device already holds. Returns how each device's events stand.
-pub fn check(
-    events: &[Event],
+pub fn check<E: Borrow<Event>>(
+    events: &[E],
     chains: &BTreeMap<String, Vec<ChainRecord>>,
     held: &dyn Held,
 ) -> Result<BTreeMap<String, Signed>, BundleError> {
     let mut by_device: BTreeMap<&str, Vec<&Event>> = BTreeMap::new();
     for event in events {
+        let event: &Event = event.borrow();
         by_device
             .entry(event.device.as_str())
             .or_default()
             .push(event);
     }
-    let at_of_id: FxHashMap<&str, DateTime<Utc>> =
-        events.iter().map(|e| (e.id.as_str(), e.at)).collect();
+    let at_of_id: FxHashMap<&str, DateTime<Utc>> = events
+        .iter()
+        .map(|e| {
+            let e: &Event = e.borrow();
+            (e.id.as_str(), e.at)
+        })
+        .collect();
     let tolerance = chrono::Duration::minutes(CLOCK_TOLERANCE_MINUTES);
     let mut verdicts = BTreeMap::new();
     for (device, mut mine) in by_device {

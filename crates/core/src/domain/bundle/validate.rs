@@ -19,7 +19,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
-use std::borrow::Cow;
+use std::borrow::{Borrow, Cow};
 use std::collections::BTreeMap;
 
 /// How far a validation has come.
@@ -36,7 +36,7 @@ impl Progress {
 }
 
 /// Looks up an event the device holds by its id.
-pub(super) type HeldEvents<'a> = Box<dyn Fn(&str) -> Option<Event> + 'a>;
+pub(super) type HeldEvents<'a> = Box<dyn Fn(&str) -> Option<&'a Event> + 'a>;
 
 /// A validation done a slice at a time, so that a page can show progress,
 /// stay responsive and offer to cancel between slices. The checksum is hashed
@@ -50,7 +50,9 @@ pub struct Validation<'a> {
     /// Each event's text until its turn: a slice of the file, or a text
     /// of its own, which is freed once the event is checked.
     raw_events: Vec<Cow<'a, str>>,
-    events: Vec<Event>,
+    /// The events checked: read from the file, or the device's own where it
+    /// holds them (see `knowing`).
+    events: Vec<Cow<'a, Event>>,
     checksum: Checksum,
     /// Canonical JSON of the keys after "events", hashed at the end.
     tail: String,
@@ -193,9 +195,11 @@ impl<'a> Validation<'a> {
 
     /// Lets the validation take events the device already holds from
     /// `known` (an id to the held event): an event in the file whose content
-    /// hashes to its id is that same event, so it is not read again. Its
+    /// hashes to its id is that same event, so it is not read again, nor
+    /// copied: it is checked with the others (sequences, signatures) and
+    /// left out of the bundle, which holds what the device does not. Its
     /// bytes still count towards the checksum.
-    pub fn knowing(mut self, known: impl Fn(&str) -> Option<Event> + 'a) -> Self {
+    pub fn knowing(mut self, known: impl Fn(&str) -> Option<&'a Event> + 'a) -> Self {
         self.known = Some(Box::new(known));
         self
     }
@@ -291,7 +295,9 @@ impl<'a> Validation<'a> {
             };
             // Read into a list grown from nothing, usually one parent in
             // room for four; the log keeps every event, so no room to spare.
-            event.parents.shrink_to_fit();
+            if let Cow::Owned(event) = &mut event {
+                event.parents.shrink_to_fit();
+            }
             self.events.push(event);
         }
         Ok(self.progress())
@@ -301,7 +307,11 @@ impl<'a> Validation<'a> {
     /// its canonical form comes straight from the text (keys sorted, values
     /// as written) without building a tree. `None` when the event is written
     /// any other way; nothing has been hashed then.
-    fn check_own_form(&mut self, index: usize, text: &str) -> Result<Option<Event>, BundleError> {
+    fn check_own_form(
+        &mut self,
+        index: usize,
+        text: &str,
+    ) -> Result<Option<Cow<'a, Event>>, BundleError> {
         let Some(OwnForm {
             id_range,
             id,
@@ -313,9 +323,9 @@ impl<'a> Validation<'a> {
         let held = self.known.as_ref().and_then(|known| known(id));
         let is_held = held.is_some();
         let event = match held {
-            Some(event) => event,
+            Some(event) => Cow::Borrowed(event),
             None => match read_own_form(text, &members, &mut self.scratch) {
-                Some(event) => event,
+                Some(event) => Cow::Owned(event),
                 None => return Ok(None),
             },
         };
@@ -363,7 +373,7 @@ impl<'a> Validation<'a> {
 
     /// Any other way of writing an event (pretty-printed, other key order,
     /// other escapes, unknown or missing fields): read through a JSON tree.
-    fn check_any_form(&mut self, index: usize, text: &str) -> Result<Event, BundleError> {
+    fn check_any_form(&mut self, index: usize, text: &str) -> Result<Cow<'a, Event>, BundleError> {
         // The syntax was checked once already; a number beyond f64 (`1e400`)
         // passes that check but has no value to read.
         let raw: Value = serde_json::from_str(text).map_err(|_| BundleError::BadEvent {
@@ -376,8 +386,9 @@ impl<'a> Validation<'a> {
             _ => None,
         };
         match held {
-            Some(event) => Ok(event),
-            None => parse_event(index, text, &raw, id_of_raw, &mut self.scratch, self.now),
+            Some(event) => Ok(Cow::Borrowed(event)),
+            None => parse_event(index, text, &raw, id_of_raw, &mut self.scratch, self.now)
+                .map(Cow::Owned),
         }
     }
     /// The last checks (sequence numbers, attachments, checksum) and the bundle.
@@ -461,7 +472,15 @@ impl<'a> Validation<'a> {
                 .get("anonymised")
                 .and_then(Value::as_bool)
                 .unwrap_or(false),
-            events: self.events,
+            // What the device holds stays out: it has it.
+            events: self
+                .events
+                .into_iter()
+                .filter_map(|event| match event {
+                    Cow::Owned(event) => Some(event),
+                    Cow::Borrowed(_) => None,
+                })
+                .collect(),
             attachments,
             chains,
             checksum,
@@ -949,9 +968,10 @@ pub(super) fn unknown_field(
     })
 }
 
-pub(super) fn check_sequences(events: &[Event]) -> Result<(), BundleError> {
+pub(super) fn check_sequences<E: Borrow<Event>>(events: &[E]) -> Result<(), BundleError> {
     let mut seen: FxHashMap<(&str, u64), &str> = FxHashMap::default();
     for e in events {
+        let e: &Event = e.borrow();
         if let Some(other) = seen.insert((e.device.as_str(), e.seq), e.id.as_str()) {
             if other != e.id {
                 return Err(BundleError::SequenceReused {
