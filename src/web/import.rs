@@ -21,6 +21,7 @@ use crate::domain::event::Event;
 use crate::web::digest::Sha256Parts;
 use crate::web::files::{self, FileError, TextPieces, UnpackError};
 use crate::web::id_worker::IdWorker;
+use crate::web::store;
 use crate::web::tasks;
 use crate::web::trace::{self, Phase};
 use crate::web::vault::{self, VaultError};
@@ -203,7 +204,9 @@ async fn check_streamed(
     // Refused here, the file is read whole: it names where in the file.
     let validation = start_split(&top, Utc::now()).map_err(|_| Streamed::ReadWhole)?;
     let mut validation = with_held(validation, view);
-    validation.expect(total);
+    // Room for a day's work too: into an empty device, the checked events
+    // become its log as they are (see `Data::append_events`).
+    validation.expect(total + store::ROOM_AFTER_START);
     if !helper.ready().await {
         return Err(Streamed::ReadWhole);
     }

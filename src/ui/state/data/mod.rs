@@ -364,8 +364,15 @@ impl Data {
         let from = self.events.with_untracked(|all| all.len());
         self.events.update(|all| {
             let all = Arc::make_mut(all);
-            grow_log(all, new.len());
-            all.extend(new);
+            if all.is_empty() && new.capacity() >= new.len() + store::ROOM_AFTER_START {
+                // A device's first events (an import, a pull into an empty
+                // device), checked into a list with room to spare, become
+                // its log as they are: no second block of their size.
+                *all = new;
+            } else {
+                grow_log(all, new.len());
+                all.extend(new);
+            }
         });
         self.events.with_untracked(|all| {
             if settings_may_change {
