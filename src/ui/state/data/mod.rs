@@ -1042,10 +1042,11 @@ impl Data {
 /// Makes room in the log for `more` events. A `Vec` doubles when full: for
 /// a log of 190,000 events, one more note would move it into a block of
 /// 85 MB of wasm memory, never given back. The log grows by an eighth
-/// instead (or by what comes, when more), which keeps appends cheap.
+/// instead, or by what comes and a day's work more (an import's events,
+/// then the notes after it, without moving the log again).
 fn grow_log(log: &mut Vec<Event>, more: usize) {
     if log.capacity() - log.len() < more {
-        log.reserve_exact(more.max(log.len() / 8));
+        log.reserve_exact((more + store::ROOM_AFTER_START).max(log.len() / 8));
     }
 }
 

@@ -114,8 +114,7 @@ impl Splitter {
             let from = at;
             if matches!(self.state, State::Value | State::Event) {
                 at = self.through_value(bytes, at)?;
-            } else {
-                self.step(bytes[at])?;
+            } else if self.step(bytes[at])? {
                 at += 1;
             }
             self.position += at - from;
@@ -125,30 +124,62 @@ impl Splitter {
 
     /// Follows a value from `at` until it ends or the bytes do; returns
     /// where it stopped. Most of a file is text inside strings: that is
-    /// skipped to the next quote or backslash at once, not byte by byte.
+    /// skipped to the next quote or backslash at once; outside strings only
+    /// the nesting is followed, and what was read is kept in one copy.
     fn through_value(&mut self, bytes: &[u8], mut at: usize) -> Result<usize, Unsplittable> {
         let event = self.state == State::Event;
+        let from = at;
         while at < bytes.len() {
-            if self.in_string && !self.escaped {
-                let rest = &bytes[at..];
-                let plain = memchr::memchr2(b'"', b'\\', rest).unwrap_or(rest.len());
-                self.keep_value(event, &rest[..plain]);
-                at += plain;
-                if at == bytes.len() {
-                    break;
+            if self.in_string {
+                if self.escaped {
+                    self.escaped = false;
+                    at += 1;
+                    continue;
                 }
+                match memchr::memchr2(b'"', b'\\', &bytes[at..]) {
+                    None => at = bytes.len(),
+                    Some(plain) => {
+                        at += plain;
+                        if bytes[at] == b'\\' {
+                            self.escaped = true;
+                        } else {
+                            self.in_string = false;
+                        }
+                        at += 1;
+                    }
+                }
+                continue;
             }
             let byte = bytes[at];
+            match byte {
+                b'"' => {
+                    self.in_string = true;
+                    self.filled = true;
+                }
+                b'{' | b'[' => {
+                    self.depth += 1;
+                    self.filled = true;
+                }
+                b'}' | b']' | b',' if self.depth == 0 => {
+                    self.keep_value(event, &bytes[from..at]);
+                    // A value that ends before it began (`[1,,2]`, `"a":,`).
+                    if !self.filled {
+                        return Err(Unsplittable);
+                    }
+                    if event {
+                        self.end_event(byte)?;
+                    } else {
+                        self.end_value(byte)?;
+                    }
+                    return Ok(at + 1);
+                }
+                b'}' | b']' => self.depth -= 1,
+                b' ' | b'\t' | b'\n' | b'\r' => {}
+                _ => self.filled = true,
+            }
             at += 1;
-            if event {
-                self.in_event(byte)?;
-            } else {
-                self.in_value(byte)?;
-            }
-            if !matches!(self.state, State::Value | State::Event) {
-                break;
-            }
         }
+        self.keep_value(event, &bytes[from..at]);
         Ok(at)
     }
 
@@ -160,7 +191,9 @@ impl Splitter {
         }
     }
 
-    fn step(&mut self, byte: u8) -> Result<(), Unsplittable> {
+    /// Follows one byte outside any member's value; whether it was taken
+    /// (the first byte of a value is left to `through_value`).
+    fn step(&mut self, byte: u8) -> Result<bool, Unsplittable> {
         let blank = matches!(byte, b' ' | b'\t' | b'\n' | b'\r');
         match self.state {
             State::Start | State::End if blank => {}
@@ -188,7 +221,7 @@ impl Splitter {
                     self.escaped = true;
                 } else if byte == b'"' {
                     self.state = State::AfterKey;
-                    return Ok(());
+                    return Ok(true);
                 }
                 self.key.push(byte);
             }
@@ -209,52 +242,45 @@ impl Splitter {
                 self.keep_top(&key);
                 self.keep_top(b"\":");
                 self.key = key;
-                self.state = State::Value;
-                self.depth = 0;
-                self.filled = false;
-                return self.in_value(byte);
+                self.begin_value(State::Value);
+                return Ok(false);
             }
-            State::Value => return self.in_value(byte),
             State::AfterValue if byte == b',' => self.state = State::BeforeKey,
             State::AfterValue if byte == b'}' => self.close(),
             State::BeforeEvent if byte == b']' && self.events == 0 => {
                 self.state = State::AfterValue;
             }
             State::BeforeEvent => {
-                self.state = State::Event;
-                self.depth = 0;
-                self.filled = false;
-                return self.in_event(byte);
+                self.begin_value(State::Event);
+                return Ok(false);
             }
-            State::Event => return self.in_event(byte),
+            _ => return Err(Unsplittable),
+        }
+        Ok(true)
+    }
+
+    fn begin_value(&mut self, state: State) {
+        self.state = state;
+        self.depth = 0;
+        self.filled = false;
+    }
+
+    /// A member's value ended with `byte`.
+    fn end_value(&mut self, byte: u8) -> Result<(), Unsplittable> {
+        match byte {
+            b',' => self.state = State::BeforeKey,
+            b'}' => self.close(),
             _ => return Err(Unsplittable),
         }
         Ok(())
     }
 
-    /// A byte of a member's value (kept with the top level).
-    fn in_value(&mut self, byte: u8) -> Result<(), Unsplittable> {
-        match self.scan(byte) {
-            Scan::Inside => self.keep_top(&[byte]),
-            Scan::EndedBy(b',') => self.state = State::BeforeKey,
-            Scan::EndedBy(b'}') => self.close(),
-            Scan::EndedBy(_) => return Err(Unsplittable),
-        }
-        Ok(())
-    }
-
-    /// A byte of an event.
-    fn in_event(&mut self, byte: u8) -> Result<(), Unsplittable> {
-        match self.scan(byte) {
-            Scan::Inside => {
-                if let Some(event) = &mut self.event {
-                    event.push(byte);
-                }
-                return Ok(());
-            }
-            Scan::EndedBy(b',') => self.state = State::BeforeEvent,
-            Scan::EndedBy(b']') => self.state = State::AfterValue,
-            Scan::EndedBy(_) => return Err(Unsplittable),
+    /// An event ended with `byte`.
+    fn end_event(&mut self, byte: u8) -> Result<(), Unsplittable> {
+        match byte {
+            b',' => self.state = State::BeforeEvent,
+            b']' => self.state = State::AfterValue,
+            _ => return Err(Unsplittable),
         }
         self.events += 1;
         if let Some(event) = &mut self.event {
@@ -264,40 +290,6 @@ impl Splitter {
             self.found.push(text);
         }
         Ok(())
-    }
-
-    /// Follows one byte of a value: strings, nesting, and the comma or
-    /// bracket outside it that ends it.
-    fn scan(&mut self, byte: u8) -> Scan {
-        let scanned = self.scan_byte(byte);
-        match scanned {
-            Scan::Inside if !matches!(byte, b' ' | b'\t' | b'\n' | b'\r') => self.filled = true,
-            // A value that ends before it began (`[1,,2]`, `"a":,`).
-            Scan::EndedBy(_) if !self.filled => return Scan::EndedBy(0),
-            _ => {}
-        }
-        scanned
-    }
-
-    fn scan_byte(&mut self, byte: u8) -> Scan {
-        if self.in_string {
-            if self.escaped {
-                self.escaped = false;
-            } else if byte == b'\\' {
-                self.escaped = true;
-            } else if byte == b'"' {
-                self.in_string = false;
-            }
-            return Scan::Inside;
-        }
-        match byte {
-            b'"' => self.in_string = true,
-            b'{' | b'[' => self.depth += 1,
-            b'}' | b']' | b',' if self.depth == 0 => return Scan::EndedBy(byte),
-            b'}' | b']' => self.depth -= 1,
-            _ => {}
-        }
-        Scan::Inside
     }
 
     fn close(&mut self) {
@@ -324,11 +316,6 @@ impl Splitter {
         let top = String::from_utf8(self.top.unwrap_or_default()).map_err(|_| Unsplittable)?;
         Ok((top, self.events))
     }
-}
-
-enum Scan {
-    Inside,
-    EndedBy(u8),
 }
 
 /// A validation of a file whose top level (without the events) is `top`, as
