@@ -177,11 +177,20 @@ impl TextPieces {
 
 impl Drop for TextPieces {
     fn drop(&mut self) {
-        // Stops unpacking a file left half-way.
+        // Stops unpacking a file left half-way (a stream that failed
+        // refuses to be cancelled: said to no one).
         if let Source::Unpacking(reader) = &self.source {
-            let _ = reader.cancel();
+            quietly(reader.cancel());
         }
     }
+}
+
+/// Lets a promise settle unwatched, its failure included (no "uncaught"
+/// error in the console for a stream given up on).
+fn quietly(promise: js_sys::Promise) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let _ = JsFuture::from(promise).await;
+    });
 }
 
 /// `bytes` as they are, or unpacked when they are gzip (what a protected
@@ -271,14 +280,20 @@ pub async fn gzip_pieces(
     let response = web_sys::Response::new_with_opt_readable_stream(Some(&deflate.readable()))
         .map_err(failed)?;
     let packed = response.blob().map_err(failed)?;
-    while let Some(piece) = next() {
-        // One piece in the compressor at a time, and the page answers
-        // between pieces.
-        JsFuture::from(writer.write_with_chunk(&piece))
-            .await
-            .map_err(failed)?;
+    let written = async {
+        while let Some(piece) = next() {
+            // One piece in the compressor at a time, and the page answers
+            // between pieces.
+            JsFuture::from(writer.write_with_chunk(&piece)).await?;
+        }
+        JsFuture::from(writer.close()).await
+    };
+    if let Err(e) = written.await {
+        // Nothing left waiting on a stream that failed.
+        quietly(writer.abort());
+        quietly(packed);
+        return Err(failed(e));
     }
-    JsFuture::from(writer.close()).await.map_err(failed)?;
     let packed: web_sys::Blob = JsFuture::from(packed)
         .await
         .map_err(failed)?

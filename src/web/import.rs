@@ -199,11 +199,13 @@ async fn check_streamed(
         }
     }
     let (top, total) = top.finish().map_err(|_| Streamed::ReadWhole)?;
+    drop(pieces);
     drop(read);
     let _validate = Phase::start("import: validate");
     // Refused here, the file is read whole: it names where in the file.
     let validation = start_split(&top, Utc::now()).map_err(|_| Streamed::ReadWhole)?;
-    let mut validation = with_held(validation, view);
+    // The import keeps only what the device does not hold.
+    let mut validation = with_held(validation, view).leaving_held_out();
     // Room for a day's work too: into an empty device, the checked events
     // become its log as they are (see `Data::append_events`).
     validation.expect(total + store::ROOM_AFTER_START);
@@ -236,7 +238,9 @@ async fn check_streamed(
             if !ended && waiting <= SLICE {
                 break;
             }
-            let done = validation.step(SLICE)?;
+            // A refused event is found again in the whole text, whose
+            // message can say where (a line and column, not only its number).
+            let done = validation.step(SLICE).map_err(|_| Streamed::ReadWhole)?;
             helper.send(&validation.take_checksum_part());
             progress.checked(Progress {
                 checked: done.checked,
@@ -326,7 +330,7 @@ async fn check_bytes(
 /// A validation of `text` that takes the events in `held` as they are and
 /// checks the file's signatures against what the device holds (`view`).
 fn begin<'a>(text: &'a str, view: &'a HeldView<'a>) -> Result<Validation<'a>, BundleError> {
-    Ok(with_held(Validation::start(text, Utc::now())?, view))
+    Ok(with_held(Validation::start(text, Utc::now())?, view).leaving_held_out())
 }
 
 /// The validation told what the device holds.

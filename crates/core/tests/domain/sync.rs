@@ -579,11 +579,12 @@ proptest! {
 }
 
 /// Validating against the events a device holds takes those events from it
-/// (by content id), checks them with the rest and gives the bundle without
-/// them; a held id with other content in the file is still refused, and so
-/// is a held event's sequence number reused by another event of the file.
+/// (by content id) and gives the same bundle, or, when asked, the bundle
+/// without them (they are checked with the rest all the same); a held id
+/// with other content in the file is still refused, and so is a held
+/// event's sequence number reused by another event of the file.
 #[test]
-fn validation_knowing_held_events_gives_the_bundle_of_the_others() {
+fn validation_knowing_held_events_gives_the_same_bundle_or_the_others() {
     use gridcare_core::domain::bundle::Validation;
     use std::cell::Cell;
     let b = bundle("tab-A");
@@ -597,11 +598,18 @@ fn validation_knowing_held_events_gives_the_bundle_of_the_others() {
     };
     let mut v = Validation::start(&text, now()).unwrap().knowing(lookup);
     while !v.step(7).unwrap().is_done() {}
-    let mut expected = Bundle::parse(&text, now()).unwrap();
-    expected.events.retain(|e| !held.contains(e));
-    assert!(!expected.events.is_empty());
-    assert_eq!(v.finish().unwrap(), expected);
+    let whole = Bundle::parse(&text, now()).unwrap();
+    assert_eq!(v.finish().unwrap(), whole);
     assert_eq!(taken.get(), held.len());
+    let mut v = Validation::start(&text, now())
+        .unwrap()
+        .knowing(|id| held.iter().find(|e| e.id == id))
+        .leaving_held_out();
+    while !v.step(7).unwrap().is_done() {}
+    let mut others = whole;
+    others.events.retain(|e| !held.contains(e));
+    assert!(!others.events.is_empty());
+    assert_eq!(v.finish().unwrap(), others);
 
     // A held event and another event of the file under its (device, seq).
     let (seq, device) = (held[0].seq, held[0].device.clone());
@@ -611,7 +619,8 @@ fn validation_knowing_held_events_gives_the_bundle_of_the_others() {
     });
     let mut v = Validation::start(&reused, now())
         .unwrap()
-        .knowing(|id| held.iter().find(|e| e.id == id));
+        .knowing(|id| held.iter().find(|e| e.id == id))
+        .leaving_held_out();
     let refused = loop {
         match v.step(100) {
             Err(e) => break e,

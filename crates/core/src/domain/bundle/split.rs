@@ -39,6 +39,8 @@ pub struct Splitter {
     found: Vec<String>,
     /// Bytes followed so far.
     position: usize,
+    /// Bytes of a byte-order mark read at the start.
+    marked: usize,
     events: usize,
     seen_events: bool,
 }
@@ -87,6 +89,7 @@ impl Splitter {
             event: events.then(Vec::new),
             found: Vec::new(),
             position: 0,
+            marked: 0,
             events: 0,
             seen_events: false,
         }
@@ -197,9 +200,13 @@ impl Splitter {
         let blank = matches!(byte, b' ' | b'\t' | b'\n' | b'\r');
         match self.state {
             State::Start | State::End if blank => {}
-            // A byte-order mark, where a file may begin with one.
-            State::Start if MARK.get(self.position) == Some(&byte) => {}
-            State::Start if byte == b'{' => {
+            // A byte-order mark, where a file may begin with one: whole.
+            State::Start
+                if self.marked == self.position && MARK.get(self.position) == Some(&byte) =>
+            {
+                self.marked += 1;
+            }
+            State::Start if byte == b'{' && (self.marked == 0 || self.marked == MARK.len()) => {
                 self.keep_top(b"{");
                 self.state = State::BeforeKey;
             }
@@ -286,7 +293,8 @@ impl Splitter {
         if let Some(event) = &mut self.event {
             let text = std::mem::take(event);
             let mut text = String::from_utf8(text).map_err(|_| Unsplittable)?;
-            text.truncate(text.trim_end().len());
+            // JSON's white space only: anything else there is not JSON.
+            text.truncate(text.trim_end_matches([' ', '\t', '\n', '\r']).len());
             self.found.push(text);
         }
         Ok(())

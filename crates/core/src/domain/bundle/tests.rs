@@ -313,6 +313,20 @@ fn a_file_that_cannot_be_split_is_said_to_be_so() {
     ] {
         assert!(split_in_pieces(&bad, 4).is_err(), "{bad}");
     }
+    // A byte-order mark cut short, or after white space.
+    for start in [&b"\xEF{"[..], b"\xEF\xBB{", b" \xEF\xBB\xBF{", b"\xBB\xBF{"] {
+        let bytes = [start, &one.as_bytes()[1..]].concat();
+        let mut s = split::Splitter::for_top_level();
+        let split = s.feed(&bytes).and_then(|()| s.finish().map(|_| ()));
+        assert!(split.is_err(), "{:?}", &bytes[..4]);
+    }
+    // White space JSON does not know stays with the event, whose reading
+    // then refuses it.
+    for odd in ['\u{c}', '\u{3000}', '\u{a0}'] {
+        let text = one.replace("}]", &format!("}}{odd}]"));
+        let (_, _, texts) = split_in_pieces(&text, 4).unwrap();
+        assert!(texts[0].ends_with(odd), "{odd:?}");
+    }
     let mut rng = crate::domain::demo::Rng::new(7);
     for _ in 0..2_000 {
         let mut bytes = one.clone().into_bytes();

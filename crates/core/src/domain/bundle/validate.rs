@@ -64,6 +64,8 @@ pub struct Validation<'a> {
     known: Option<HeldEvents<'a>>,
     /// What the device holds, for the trust checks (see `holding`).
     held: Option<Box<dyn Held + 'a>>,
+    /// Whether the bundle leaves out the events taken from `known`.
+    leave_held_out: bool,
     /// The new events whose ids are left to the caller (`ids_elsewhere`):
     /// where each is in the checksum's bytes, and how many in all.
     id_spans: Option<Vec<u32>>,
@@ -181,6 +183,7 @@ impl<'a> Validation<'a> {
             canonical: Vec::new(),
             known: None,
             held: None,
+            leave_held_out: false,
             id_spans: None,
             ids_left_to_caller: 0,
         }
@@ -195,12 +198,21 @@ impl<'a> Validation<'a> {
 
     /// Lets the validation take events the device already holds from
     /// `known` (an id to the held event): an event in the file whose content
-    /// hashes to its id is that same event, so it is not read again, nor
-    /// copied: it is checked with the others (sequences, signatures) and
-    /// left out of the bundle, which holds what the device does not. Its
-    /// bytes still count towards the checksum.
+    /// hashes to its id is that same event, so it is not read again, and
+    /// is lent rather than copied while the file is checked. Its bytes
+    /// still count towards the checksum.
     pub fn knowing(mut self, known: impl Fn(&str) -> Option<&'a Event> + 'a) -> Self {
         self.known = Some(Box::new(known));
+        self
+    }
+
+    /// The bundle leaves out the events taken from `known` (checked with
+    /// the others: sequences, signatures), for a caller that keeps only
+    /// what the device does not hold (a chosen file's import). A group
+    /// pulled from a server keeps them: its documents are judged by where
+    /// each of their events lies in the bundle.
+    pub fn leaving_held_out(mut self) -> Self {
+        self.leave_held_out = true;
         self
     }
 
@@ -472,15 +484,17 @@ impl<'a> Validation<'a> {
                 .get("anonymised")
                 .and_then(Value::as_bool)
                 .unwrap_or(false),
-            // What the device holds stays out: it has it.
-            events: self
-                .events
-                .into_iter()
-                .filter_map(|event| match event {
-                    Cow::Owned(event) => Some(event),
-                    Cow::Borrowed(_) => None,
-                })
-                .collect(),
+            events: if self.leave_held_out {
+                self.events
+                    .into_iter()
+                    .filter_map(|event| match event {
+                        Cow::Owned(event) => Some(event),
+                        Cow::Borrowed(_) => None,
+                    })
+                    .collect()
+            } else {
+                self.events.into_iter().map(Cow::into_owned).collect()
+            },
             attachments,
             chains,
             checksum,
