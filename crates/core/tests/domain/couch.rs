@@ -520,3 +520,49 @@ fn texts_handed_over_and_texts_lent_are_checked_alike() {
     let with_events = head.replacen('{', r#"{"events":[],"#, 1);
     assert!(Validation::start_parts(&with_events, Vec::<String>::new(), now()).is_err());
 }
+
+/// A pull into a device that holds some of a group's events already (a
+/// file brought them, or another device relayed them): the check lends
+/// those from the log, as the app's pull does, and the group is still
+/// taken whole, every document in its place, by the careful check and by
+/// the check as it comes. (A check that left held events out of the
+/// bundle refused the documents that held them.)
+#[test]
+fn a_group_partly_held_already_is_taken_whole() {
+    let events = six_events();
+    let kept = signed(&events);
+    let docs = pushed(&[&events[..3], &events[3..]], &events, &kept);
+    let held = &events[1..4];
+
+    let mut group = GroupFile::new(now());
+    for doc in docs.clone() {
+        group.add(doc);
+    }
+    let taken = group.check_with(|parts| {
+        let mut v = Validation::start_parts(&parts.head, parts.events, now())?
+            .assembled()
+            .holding(NothingHeld)
+            .knowing(|id| held.iter().find(|e| e.id == id));
+        while !v.step(2)?.is_done() {}
+        v.finish()
+    });
+    assert_eq!(seqs(&taken.expect("taken")), vec![1, 2, 3, 4, 5, 6]);
+    let refused = group.take_refused();
+    assert!(refused.is_empty(), "{refused:?}");
+
+    let mut plain = PlainGroup::new(now());
+    let mut v = Validation::start_parts(&plain.head(), Vec::<String>::new(), now())
+        .unwrap()
+        .assembled()
+        .holding(NothingHeld)
+        .knowing(|id| held.iter().find(|e| e.id == id));
+    for doc in docs {
+        v.add_events(plain.accept(doc).expect("a plain group"))
+            .unwrap();
+    }
+    while !v.step(2).unwrap().is_done() {}
+    v.set_chains(plain.chains());
+    let bundle = v.finish().unwrap();
+    assert!(plain.holds_places(&bundle));
+    assert_eq!(seqs(&bundle), vec![1, 2, 3, 4, 5, 6]);
+}
