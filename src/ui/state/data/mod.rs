@@ -971,6 +971,7 @@ impl Data {
             Outgoing::anonymised(anonymise(select(&log, &filter)), &device.id, now)
         } else {
             let chosen = select(&log, &filter);
+            let count = chosen.len();
             // Photos travel with their events (not in anonymised files: they may show people).
             let attachments = self.attachments_of(&chosen).await;
             let _chains = Phase::start("export: signed chains");
@@ -982,6 +983,7 @@ impl Data {
             Outgoing::signed(
                 log.clone(),
                 filter.clone(),
+                count,
                 &device.id,
                 now,
                 attachments,

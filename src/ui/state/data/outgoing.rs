@@ -26,16 +26,16 @@ pub struct Outgoing {
 }
 
 impl Outgoing {
-    /// A signed file of what `filter` chooses from `log`.
+    /// A signed file of the `count` events `filter` chooses from `log`.
     pub fn signed(
         log: Arc<Vec<Event>>,
         filter: ExportFilter,
+        count: usize,
         device: &str,
         at: DateTime<Utc>,
         attachments: BTreeMap<String, Attachment>,
         chains: BTreeMap<String, Vec<ChainRecord>>,
     ) -> Outgoing {
-        let count = select(&log, &filter).len();
         Outgoing {
             events: log,
             filter,

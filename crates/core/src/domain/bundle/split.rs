@@ -95,11 +95,6 @@ impl Splitter {
         }
     }
 
-    /// How many events so far.
-    pub fn events(&self) -> usize {
-        self.events
-    }
-
     /// Whether the events list has closed: nothing after it is an event.
     pub fn past_events(&self) -> bool {
         self.seen_events && !matches!(self.state, State::BeforeEvent | State::Event)

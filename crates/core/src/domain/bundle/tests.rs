@@ -98,14 +98,17 @@ fn an_id_is_compared_with_a_digest_as_its_lowercase_hex() {
     assert!(!is_id_of(&Sha256::digest(b"gridcarE"), &id));
 }
 
+/// A sealed file of no events, as the app writes one.
+fn empty_file(at: DateTime<Utc>) -> String {
+    Bundle::new("tab-A", at, Vec::new(), BTreeMap::new()).to_json()
+}
+
 /// The one-pass top level: "events" must be a list, whatever else it is
 /// is refused by name; a document that is not an object is not a bundle.
 #[test]
 fn the_top_level_is_read_in_one_pass_and_events_must_be_a_list() {
     let now = Utc.with_ymd_and_hms(2026, 11, 23, 0, 0, 0).unwrap();
-    let mut bundle = Bundle::new("tab-A", now, Vec::new(), BTreeMap::new());
-    bundle.seal();
-    let good = bundle.to_json();
+    let good = empty_file(now);
     assert_eq!(Validation::start(&good, now).unwrap().progress().total, 0);
     for not_a_list in ["{\"a\":[1,{}]}", "\"x\"", "7", "-7", "0.5", "true", "null"] {
         let text = good.replace("\"events\":[]", &format!("\"events\":{not_a_list}"));
@@ -291,10 +294,7 @@ fn a_file_split_as_it_arrives_gives_the_parts_of_a_whole_reading() {
 /// names the problem.) Nothing panics on any byte.
 #[test]
 fn a_file_that_cannot_be_split_is_said_to_be_so() {
-    let now = Utc.with_ymd_and_hms(2026, 11, 23, 0, 0, 0).unwrap();
-    let mut bundle = Bundle::new("tab-A", now, Vec::new(), BTreeMap::new());
-    bundle.seal();
-    let empty = bundle.to_json();
+    let empty = empty_file(Utc.with_ymd_and_hms(2026, 11, 23, 0, 0, 0).unwrap());
     let one = empty.replace("\"events\":[]", "\"events\":[{\"a\":\"]\"}]");
     assert!(split_in_pieces(&one, 3).is_ok());
     for cut in 0..one.len() {

@@ -55,18 +55,7 @@ impl<'a> FileText<'a> {
         attachments: BTreeMap<String, Attachment>,
         chains: BTreeMap<String, Vec<ChainRecord>>,
     ) -> FileText<'a> {
-        let header = Bundle {
-            format: FORMAT.to_string(),
-            version: VERSION,
-            exported_at,
-            device: device.to_string(),
-            anonymised: false,
-            events: Vec::new(),
-            attachments,
-            chains,
-            checksum: String::new(),
-        };
-        FileText::of(header, events)
+        FileText::of(header(device, exported_at, attachments, chains), events)
     }
 
     /// An anonymised file of these (already masked) events: unsigned, no
@@ -76,14 +65,7 @@ impl<'a> FileText<'a> {
         exported_at: DateTime<Utc>,
         events: Vec<&'a Event>,
     ) -> FileText<'a> {
-        let mut header = FileText::new(
-            device,
-            exported_at,
-            Vec::new(),
-            BTreeMap::new(),
-            BTreeMap::new(),
-        )
-        .header;
+        let mut header = header(device, exported_at, BTreeMap::new(), BTreeMap::new());
         header.anonymised = true;
         FileText::of(header, events)
     }
@@ -153,6 +135,26 @@ impl<'a> FileText<'a> {
             Stage::Done => return None,
         }
         Some(&self.piece)
+    }
+}
+
+/// A file's members other than its events (and its checksum, not known yet).
+fn header(
+    device: &str,
+    exported_at: DateTime<Utc>,
+    attachments: BTreeMap<String, Attachment>,
+    chains: BTreeMap<String, Vec<ChainRecord>>,
+) -> Bundle {
+    Bundle {
+        format: FORMAT.to_string(),
+        version: VERSION,
+        exported_at,
+        device: device.to_string(),
+        anonymised: false,
+        events: Vec::new(),
+        attachments,
+        chains,
+        checksum: String::new(),
     }
 }
 
