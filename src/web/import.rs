@@ -18,10 +18,10 @@ use crate::domain::bundle::sealed::{looks_sealed, Sealed as SealedFile, SealedPr
 use crate::domain::bundle::split::{start_split, Splitter};
 use crate::domain::bundle::{Bundle, BundleError, ChecksumPart, Held, Progress, Validation};
 use crate::domain::event::Event;
+use crate::domain::log::Log;
 use crate::web::digest::Sha256Parts;
 use crate::web::files::{self, FileError, TextPieces, UnpackError};
 use crate::web::id_worker::IdWorker;
-use crate::web::store;
 use crate::web::tasks;
 use crate::web::trace::{self, Phase};
 use crate::web::vault::{self, VaultError};
@@ -82,7 +82,11 @@ pub struct HeldView<'a> {
 }
 
 impl<'a> HeldView<'a> {
-    pub fn new(held: &'a [Event], trusted: &'a Trusted) -> HeldView<'a> {
+    pub fn is_empty(&self) -> bool {
+        self.by_id.is_empty()
+    }
+
+    pub fn new(held: &'a Log, trusted: &'a Trusted) -> HeldView<'a> {
         HeldView {
             trusted,
             by_seq: held
@@ -117,7 +121,7 @@ impl Held for &HeldView<'_> {
 /// (`trusted`).
 pub async fn check_file(
     file: &web_sys::File,
-    held: &[Event],
+    held: &Log,
     trusted: &Trusted,
     progress: &impl CheckProgress,
 ) -> Result<Bundle, CheckError> {
@@ -206,9 +210,15 @@ async fn check_streamed(
     let validation = start_split(&top, Utc::now()).map_err(|_| Streamed::ReadWhole)?;
     // The import keeps only what the device does not hold.
     let mut validation = with_held(validation, view).leaving_held_out();
-    // Room for a day's work too: into an empty device, the checked events
-    // become its log as they are (see `Data::append_events`).
-    validation.expect(total + store::ROOM_AFTER_START);
+    // Into an empty device, the checked events become a block of its log
+    // as they are, with room for a day's work (see `Log::append`). A device
+    // that holds events does not know how many are new: the list grows by
+    // what the share read so far foretells.
+    if view.is_empty() {
+        validation.expect(total + Log::ROOM);
+    } else {
+        validation.listing(total);
+    }
     if !helper.ready().await {
         return Err(Streamed::ReadWhole);
     }
@@ -241,7 +251,9 @@ async fn check_streamed(
             // A refused event is found again in the whole text, whose
             // message can say where (a line and column, not only its number).
             let done = validation.step(SLICE).map_err(|_| Streamed::ReadWhole)?;
-            helper.send(&validation.take_checksum_part());
+            let part = validation.take_checksum_part();
+            helper.send(&part);
+            validation.give_back(part);
             progress.checked(Progress {
                 checked: done.checked,
                 total,
@@ -275,7 +287,7 @@ async fn check_streamed(
 pub async fn check_sealed(
     sealed: &SealedFile,
     passphrase: &str,
-    held: &[Event],
+    held: &Log,
     trusted: &Trusted,
     progress: &impl CheckProgress,
 ) -> Result<Bundle, CheckError> {
@@ -311,7 +323,7 @@ async fn check_bytes(
     if let Some(helper) = helper {
         if helper.ready().await {
             let mut validation = validation.ids_elsewhere();
-            step_all(&mut validation, progress, |part| helper.send(&part)).await?;
+            step_all(&mut validation, progress, |part| helper.send(part)).await?;
             let waiting = Phase::start("import: wait for the helper worker");
             let reported = helper.finish().await;
             drop(waiting);
@@ -369,11 +381,13 @@ async fn check_here(
 async fn step_all(
     validation: &mut Validation<'_>,
     progress: &impl CheckProgress,
-    mut hand_over: impl FnMut(ChecksumPart),
+    mut hand_over: impl FnMut(&ChecksumPart),
 ) -> Result<(), CheckError> {
     loop {
         let done = validation.step(SLICE)?;
-        hand_over(validation.take_checksum_part());
+        let part = validation.take_checksum_part();
+        hand_over(&part);
+        validation.give_back(part);
         progress.checked(done);
         tasks::yield_to_browser().await;
         if progress.cancelled() {
@@ -392,11 +406,9 @@ async fn step_all(
 pub async fn check_assembled(
     head: &str,
     events: Vec<&str>,
-    held: &[Event],
+    held: &Log,
     trusted: &Trusted,
 ) -> Result<Bundle, BundleError> {
-    // First, so that its list of checked events takes the room the log
-    // just left (see `Replication::make_room`).
     let validation = Validation::start_parts(head, events, Utc::now())?;
     let view = HeldView::new(held, trusted);
     let mut validation = with_held(validation, &view).assembled();

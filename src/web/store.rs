@@ -26,6 +26,7 @@
 use crate::domain::device::Device;
 use crate::domain::event::Event;
 use crate::domain::lock::PinRecord;
+use crate::domain::log::Log;
 use crate::domain::personal;
 use crate::domain::segment;
 use crate::domain::trust::ChainRecord;
@@ -37,11 +38,6 @@ use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use wasm_bindgen::{JsCast, JsValue};
-
-/// Events the log has room for beyond what it holds when the device starts:
-/// more than a device records in a day (about 0.9 MB of wasm memory), so
-/// that saving an action does not move the log.
-pub const ROOM_AFTER_START: usize = 4_096;
 
 pub const DB_NAME: &str = "gridcare";
 /// Schema versions: 1 = segments, meta, attachments; 2 = adds the export history.
@@ -156,7 +152,7 @@ impl Drop for Store {
 /// The log as stored: events, with personal data masked where it was
 /// sealed, and the sealed personal data.
 pub struct StoredLog {
-    pub events: Vec<Event>,
+    pub events: Log,
     pub sealed: Vec<Sealed>,
     /// Some segment holds personal data unsealed (written before sealing).
     pub plain_personal: bool,
@@ -244,17 +240,21 @@ impl Store {
 
     /// The segments to write for `events`: personal data masked and sealed
     /// where a sealer is set. `extra` sealed data rides on the first one.
-    async fn segment_values(
+    async fn segment_values<'e>(
         &self,
-        events: &[Event],
+        events: impl IntoIterator<Item = &'e Event>,
         extra: Vec<Sealed>,
     ) -> Result<Vec<JsValue>, StoreError> {
         let sealer = self.sealer.borrow().clone();
         let mut extra = Some(extra).filter(|e| !e.is_empty());
+        let mut events = events.into_iter();
+        let chunks = std::iter::from_fn(|| {
+            let chunk: Vec<&Event> = events.by_ref().take(SEGMENT_SIZE).collect();
+            (!chunk.is_empty()).then_some(chunk)
+        });
         let Some(sealer) = sealer else {
-            return events
-                .chunks(SEGMENT_SIZE)
-                .map(|chunk| sealed_segment(chunk, &extra.take().unwrap_or_default()))
+            return chunks
+                .map(|chunk| sealed_segment(&chunk, &extra.take().unwrap_or_default()))
                 .collect();
         };
         // Mask every segment first, then seal their personal data all at
@@ -263,8 +263,8 @@ impl Store {
         // Each masked copy is encoded at once and dropped: no second copy
         // of the whole log lives while the seals are made.
         let mut masked: Vec<(JsValue, Vec<u8>)> = Vec::new();
-        for chunk in events.chunks(SEGMENT_SIZE) {
-            let mut plain = chunk.to_vec();
+        for chunk in chunks {
+            let mut plain: Vec<Event> = chunk.into_iter().cloned().collect();
             let data = personal::redact(&mut plain);
             let json = if data.is_empty() {
                 Vec::new()
@@ -298,7 +298,7 @@ impl Store {
     /// Every stored event, in storage order (fold order is the fold's
     /// business), personal data masked where it is sealed.
     pub async fn load_events(&self) -> Result<Vec<Event>, StoreError> {
-        Ok(self.load_log().await?.events)
+        Ok(self.load_log().await?.events.iter().cloned().collect())
     }
 
     /// The stored log: events and sealed personal data.
@@ -319,7 +319,7 @@ impl Store {
                         store.get_all(Some(Query::KeyRange(range)), None)
                     })
                     .collect::<Result<Vec<_>, _>>()?;
-                let mut segments = Vec::with_capacity(keys.len());
+                let mut log = Log::new();
                 let mut sealed = Vec::new();
                 let mut plain_personal = false;
                 let mut decode = None;
@@ -334,26 +334,22 @@ impl Store {
                         // Checked only where nothing is sealed: older segments.
                         plain_personal |= seals.is_empty() && personal::holds_personal(&events);
                         sealed.extend(seals);
-                        segments.push(events);
+                        // Each segment a block of the log: never one list
+                        // of every event, which would be a second copy
+                        // while the segments are put together.
+                        log.append(events);
                     }
                 }
-                // The room needed and a day's work more: growing by doubling
-                // would briefly hold the list up to three times, and even the
-                // first note after a start moved the whole list (70 MB at
-                // 280,000 events) into a new block. Wasm memory never shrinks.
-                let held: usize = segments.iter().map(Vec::len).sum();
-                let mut events = Vec::with_capacity(held + ROOM_AFTER_START);
-                for segment in segments {
-                    events.extend(segment);
-                }
                 Ok(StoredLog {
-                    events,
+                    events: log,
                     sealed,
                     plain_personal,
                 })
             }
             Backend::LocalStorage => Ok(StoredLog {
-                events: LocalStorage::get(FALLBACK_EVENTS).unwrap_or_default(),
+                events: Log::from(
+                    LocalStorage::get::<Vec<Event>>(FALLBACK_EVENTS).unwrap_or_default(),
+                ),
                 sealed: Vec::new(),
                 plain_personal: false,
             }),
@@ -641,7 +637,7 @@ struct StoredAttachment {
 
 /// A segment with sealed personal data: `{events: bytes, sealed: "[…]"}`;
 /// without any, the bytes alone, as before sealing.
-fn sealed_segment(events: &[Event], sealed: &[Sealed]) -> Result<JsValue, StoreError> {
+fn sealed_segment(events: &[&Event], sealed: &[Sealed]) -> Result<JsValue, StoreError> {
     with_sealed(encode_segment(events)?, sealed)
 }
 
@@ -660,7 +656,7 @@ fn with_sealed(bytes: JsValue, sealed: &[Sealed]) -> Result<JsValue, StoreError>
 /// A segment as stored: the events in `domain::segment`'s binary layout.
 /// Bytes go into and out of wasm as one copy, where text would be converted
 /// to and from the browser's UTF-16 strings each way.
-fn encode_segment(events: &[Event]) -> Result<JsValue, StoreError> {
+fn encode_segment<E: std::borrow::Borrow<Event>>(events: &[E]) -> Result<JsValue, StoreError> {
     Ok(js_sys::Uint8Array::from(segment::encode(events).as_slice()).into())
 }
 

@@ -4,7 +4,7 @@
 //! device or merged from others) change, so every device applies the same rules.
 
 pub use crate::domain::engine::Engine;
-use crate::domain::event::Event;
+use crate::domain::log::Log;
 use crate::domain::trust::roster::Authority;
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -16,7 +16,7 @@ pub struct EngineCell(pub RwSignal<Arc<Engine>>);
 impl EngineCell {
     /// Rebuilds the engine if the settings events among `events` changed,
     /// or `authority` now counts other ones.
-    pub fn follow(self, events: &[Event], authority: &Authority) {
+    pub fn follow(self, events: &Log, authority: &Authority) {
         if self.0.with_untracked(|e| e.is_stale_for(events, authority)) {
             self.0.set(Arc::new(Engine::from_events(events, authority)));
         }

@@ -424,15 +424,6 @@ impl Replication {
             }
             // One entry per event held: gone before a group is fetched.
             drop(held);
-            // Room in the log for every group listed, before any is
-            // fetched: made now, it lies below what the fetches and checks
-            // hold, instead of on top of them.
-            let listed = wanted
-                .values()
-                .flat_map(|(_, ids)| ids.iter().filter_map(|id| DocRange::parse(id)))
-                .map(|r| (r.to + 1).saturating_sub(r.from) as usize)
-                .sum();
-            self.make_room(listed);
             for (range, ids) in wanted.values() {
                 self.take_group(remote, range, ids, announce).await?;
             }
@@ -593,9 +584,7 @@ impl Replication {
         else {
             return Ok(None);
         };
-        // The log's room first, then the list of checked events, which
-        // can take the room the log leaves (see `make_room`).
-        self.make_room(expected);
+        // The list of checked events becomes a block of the log as it is.
         validation.expect(expected);
         trusted = self.data.trusted();
         held = self.data.events.get_untracked();
@@ -657,14 +646,9 @@ impl Replication {
     /// fault is named and left out and the rest checked again, and second
     /// versions are told from the genuine ones (`GroupFile::judge`).
     async fn check_with_care(self, group: &mut GroupFile) -> Option<Bundle> {
-        let mut room_made = false;
         while !group.is_empty() {
             let trusted = self.data.trusted();
             let parts = group.parts();
-            if !room_made {
-                self.make_room(parts.events.len());
-                room_made = true;
-            }
             let held = self.data.events.get_untracked();
             let checked = import::check_assembled(&parts.head, parts.events, &held, &trusted).await;
             match group.judge(checked) {
@@ -674,14 +658,6 @@ impl Replication {
             }
         }
         None
-    }
-
-    /// The log's room for `events` more (see `Data::make_room`). Made
-    /// before a group's events are checked (the checks first make their
-    /// list of checked events), the log's old room, freed then, can hold
-    /// that list, and the log need not grow once the events are taken.
-    fn make_room(self, events: usize) {
-        self.data.make_room(events);
     }
 
     /// The checkpoint kept here, if the server's `_local` copy agrees with

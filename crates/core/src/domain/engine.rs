@@ -63,8 +63,12 @@ impl Engine {
 
     /// Whether `events` hold other settings events than this engine was built
     /// from, or `authority` now counts other ones (then it must be rebuilt).
-    pub fn is_stale_for(&self, events: &[Event], authority: &Authority) -> bool {
-        let ours = events.iter().filter(|e| is_settings(e));
+    pub fn is_stale_for<'a>(
+        &self,
+        events: impl IntoIterator<Item = &'a Event>,
+        authority: &Authority,
+    ) -> bool {
+        let ours = events.into_iter().filter(|e| is_settings(e));
         Engine::fingerprint_of(ours, authority) != self.fingerprint
     }
 

@@ -21,10 +21,13 @@ pub struct ExportFilter {
 
 /// The events an export with this filter holds, whole tickets for the ticket
 /// filters (a ticket's later events travel with it).
-pub fn select<'a>(events: &'a [Event], filter: &ExportFilter) -> Vec<&'a Event> {
+pub fn select<'a>(
+    events: impl IntoIterator<Item = &'a Event> + Clone,
+    filter: &ExportFilter,
+) -> Vec<&'a Event> {
     let mut wanted: Option<HashSet<&str>> = None;
     if filter.from.is_some() || filter.to.is_some() || filter.station.is_some() {
-        let tickets = events.iter().filter_map(|e| match &e.body {
+        let tickets = events.clone().into_iter().filter_map(|e| match &e.body {
             EventBody::Created { station, .. } => {
                 let day = china_date(e.at);
                 let in_range =
@@ -40,7 +43,7 @@ pub fn select<'a>(events: &'a [Event], filter: &ExportFilter) -> Vec<&'a Event> 
         wanted = Some(tickets.collect());
     }
     events
-        .iter()
+        .into_iter()
         .filter(|e| {
             // Rules, calendar and incidents are shared by every device: never filtered out.
             crate::domain::settings::is_settings(e)

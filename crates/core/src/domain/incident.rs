@@ -54,9 +54,12 @@ pub fn is_incident_stream(ticket: &str) -> bool {
 /// Every incident, newest first, folded from events in any order. Only what
 /// `authority` counts is folded: a declaration, notice or end signed by a
 /// device that is no supervisor here never reaches a kiosk's banner.
-pub fn incidents(events: &[Event], authority: &Authority) -> Vec<Incident> {
+pub fn incidents<'a>(
+    events: impl IntoIterator<Item = &'a Event>,
+    authority: &Authority,
+) -> Vec<Incident> {
     let mut ordered: Vec<&Event> = events
-        .iter()
+        .into_iter()
         .filter(|e| {
             (is_incident_stream(&e.ticket) && authority.counts(e).is_ok())
                 || matches!(e.body, EventBody::IncidentLinked { .. })

@@ -67,7 +67,7 @@ pub fn redact(events: &mut [Event]) -> PersonalData {
 /// many events were restored. Only the kinds of
 /// event that carry personal data are looked up: at start-up this runs over
 /// every event of the log.
-pub fn restore(events: &mut [Event], data: &PersonalData) -> usize {
+pub fn restore<'a>(events: impl IntoIterator<Item = &'a mut Event>, data: &PersonalData) -> usize {
     if data.is_empty() {
         return 0;
     }

@@ -27,12 +27,12 @@ const ID_TEXT: u8 = 1;
 const ID_PREFIX: &str = "sha256:";
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
-pub fn encode(events: &[Event]) -> Vec<u8> {
+pub fn encode<E: std::borrow::Borrow<Event>>(events: &[E]) -> Vec<u8> {
     let mut out = Vec::with_capacity(events.len() * 256);
     out.extend_from_slice(MAGIC);
     put_varint(&mut out, events.len() as u64);
     for event in events {
-        put_event(&mut out, event);
+        put_event(&mut out, event.borrow());
     }
     out
 }

@@ -169,11 +169,15 @@ pub struct Carried {
 /// The settings changes among `new` (events new to this device), in their
 /// order; one applies when `authority` counts its writer and it validates
 /// once folded with what the device holds (`held`).
-pub fn carried<'a>(held: &'a [Event], new: &[&'a Event], authority: &Authority) -> Vec<Carried> {
+pub fn carried<'a>(
+    held: impl IntoIterator<Item = &'a Event>,
+    new: &[&'a Event],
+    authority: &Authority,
+) -> Vec<Carried> {
     if !new.iter().any(|e| is_settings(e)) {
         return Vec::new();
     }
-    let rejected: Vec<String> = settings(held.iter().chain(new.iter().copied()), authority)
+    let rejected: Vec<String> = settings(held.into_iter().chain(new.iter().copied()), authority)
         .rejected
         .into_iter()
         .map(|r| r.event)

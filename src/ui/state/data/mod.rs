@@ -18,7 +18,7 @@ use crate::domain::device::Device;
 use crate::domain::event::{Channel, Contact, Event, EventBody};
 use crate::domain::export::{anonymise, select, ExportFilter};
 use crate::domain::facts::Facts;
-use crate::domain::log::TicketIndex;
+use crate::domain::log::{Log, TicketIndex};
 use crate::domain::settings::{carried, Carried};
 use crate::domain::ticket::{fold_each, TicketState};
 use crate::domain::trust::records::{absorb, for_export};
@@ -85,7 +85,7 @@ pub struct Data {
     store: StoredValue<Option<Rc<Store>>, LocalStorage>,
     /// The rules engine in force; follows the settings events.
     engine: EngineCell,
-    pub events: RwSignal<Arc<Vec<Event>>>,
+    pub events: RwSignal<Log>,
     /// Where each ticket's events are in `events` (kept in step with it).
     index: StoredValue<TicketIndex, LocalStorage>,
     pub tickets: RwSignal<Tickets>,
@@ -200,7 +200,7 @@ impl Data {
         let data = Data {
             store: StoredValue::new_local(None),
             engine,
-            events: RwSignal::new(Arc::new(Vec::new())),
+            events: RwSignal::new(Log::new()),
             index: StoredValue::new_local(TicketIndex::default()),
             tickets,
             complaints: RwSignal::new(Complaints::default()),
@@ -264,7 +264,7 @@ impl Data {
             Err(e) => {
                 self.save.set(SaveState::Failed(e.to_string()));
                 store::StoredLog {
-                    events: Vec::new(),
+                    events: Log::new(),
                     sealed: Vec::new(),
                     plain_personal: false,
                 }
@@ -340,7 +340,7 @@ impl Data {
     /// Shows `events`; the rules engine is rebuilt only when settings events
     /// may have changed (start-up, or a write that carried one), not on every
     /// saved action.
-    fn set_events(self, events: Vec<Event>, settings_may_change: bool) {
+    fn set_events(self, events: Log, settings_may_change: bool) {
         let _fold = Phase::start("start: index and fold every ticket");
         self.judge_authority(&events);
         if settings_may_change {
@@ -351,7 +351,7 @@ impl Data {
         self.complaints.set(Complaints::of(tickets.values()));
         self.tickets.set(Arc::new(tickets));
         self.index.set_value(index);
-        self.events.set(Arc::new(events));
+        self.events.set(events);
     }
 
     /// Shows newly saved events: appended in place (the list is not copied
@@ -362,18 +362,9 @@ impl Data {
             return;
         }
         let from = self.events.with_untracked(|all| all.len());
-        self.events.update(|all| {
-            let all = Arc::make_mut(all);
-            if all.is_empty() && new.capacity() >= new.len() + store::ROOM_AFTER_START {
-                // A device's first events (an import, a pull into an empty
-                // device), checked into a list with room to spare, become
-                // its log as they are: no second block of their size.
-                *all = new;
-            } else {
-                grow_log(all, new.len());
-                all.extend(new);
-            }
-        });
+        // A large list (an import's, a pull's) becomes a block of the log
+        // as it is: nothing is copied, and the log never moves.
+        self.events.update(|all| all.append(new));
         self.events.with_untracked(|all| {
             if settings_may_change {
                 self.judge_authority(all);
@@ -410,17 +401,6 @@ impl Data {
                     changed
                 });
             });
-        });
-    }
-
-    /// Room in the log for `more` events, made now (see
-    /// `Replication::make_room`); only when nothing else holds the log,
-    /// which would then be copied whole.
-    pub fn make_room(self, more: usize) {
-        self.events.update_untracked(|all| {
-            if let Some(all) = Arc::get_mut(all) {
-                grow_log(all, more);
-            }
         });
     }
 
@@ -926,12 +906,9 @@ impl Data {
             let (own, team) = self.own_and_team();
             let arrivals = self.events.with_untracked(|all| {
                 self.tickets.with_untracked(|tickets| {
-                    arrivals(
-                        all.get(from..).unwrap_or_default(),
-                        &own,
-                        team.as_deref(),
-                        |id| tickets.get(id),
-                    )
+                    arrivals(all.iter_from(from), &own, team.as_deref(), |id| {
+                        tickets.get(id)
+                    })
                 })
             });
             if !arrivals.is_empty() {
@@ -1041,17 +1018,6 @@ impl Data {
     }
 }
 
-/// Makes room in the log for `more` events. A `Vec` doubles when full: for
-/// a log of 190,000 events, one more note would move it into a block of
-/// 85 MB of wasm memory, never given back. The log grows by an eighth
-/// instead, or by what comes and a day's work more (an import's events,
-/// then the notes after it, without moving the log again).
-fn grow_log(log: &mut Vec<Event>, more: usize) {
-    if log.capacity() - log.len() < more {
-        log.reserve_exact((more + store::ROOM_AFTER_START).max(log.len() / 8));
-    }
-}
-
 /// Who vouches for a device's events.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Signer {
@@ -1076,7 +1042,7 @@ impl Signer {
 }
 
 /// A device's own events among `events`.
-fn own_events(events: &[Event], device: &str) -> Vec<Event> {
+fn own_events(events: &Log, device: &str) -> Vec<Event> {
     events
         .iter()
         .filter(|e| e.device == device)

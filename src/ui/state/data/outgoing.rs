@@ -1,20 +1,20 @@
 //! A sync file about to be written: the log's events it holds, borrowed
-//! rather than copied (the log is an `Arc` that no save changes in place
+//! rather than copied (a save never changes a block of the log in place
 //! while it is shared), and what travels beside them. `FileText` then
 //! writes it a piece at a time.
 
 use crate::domain::bundle::{file_name, Attachment, FileText};
 use crate::domain::event::Event;
 use crate::domain::export::{select, ExportFilter};
+use crate::domain::log::Log;
 use crate::domain::trust::ChainRecord;
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 pub struct Outgoing {
     /// The log as it was when the export began, or masked copies of the
     /// chosen events for an anonymised file.
-    events: Arc<Vec<Event>>,
+    events: Log,
     /// Which of `events` the file holds (all of them when anonymised).
     filter: ExportFilter,
     count: usize,
@@ -28,7 +28,7 @@ pub struct Outgoing {
 impl Outgoing {
     /// A signed file of the `count` events `filter` chooses from `log`.
     pub fn signed(
-        log: Arc<Vec<Event>>,
+        log: Log,
         filter: ExportFilter,
         count: usize,
         device: &str,
@@ -52,7 +52,7 @@ impl Outgoing {
     pub fn anonymised(masked: Vec<Event>, device: &str, at: DateTime<Utc>) -> Outgoing {
         Outgoing {
             count: masked.len(),
-            events: Arc::new(masked),
+            events: Log::from(masked),
             filter: ExportFilter::default(),
             device: device.to_string(),
             at,

@@ -8,7 +8,7 @@ impl Data {
     /// Opens (or makes) the device's vault: from now on personal data is
     /// sealed as it is written; without a passphrase it is opened at once,
     /// with one the device starts locked, the sealed data kept for `unlock`.
-    pub(super) async fn open_vault(self, store: &Store, sealed: Vec<Sealed>, events: &mut [Event]) {
+    pub(super) async fn open_vault(self, store: &Store, sealed: Vec<Sealed>, events: &mut Log) {
         if store.is_fallback() {
             self.vault
                 .set(VaultState::Unavailable("localStorage".into()));
@@ -55,7 +55,7 @@ impl Data {
         match opened {
             Ok((opener, data)) => {
                 let _restoring = Phase::start("start: open customers' data: restore");
-                crate::domain::personal::restore(events, &data);
+                crate::domain::personal::restore(events.iter_mut(), &data);
                 store.set_opener(opener);
                 self.vault.set(VaultState::Unprotected);
             }
@@ -78,8 +78,12 @@ impl Data {
         let data = vault::open_personal(&opener, &sealed)
             .await
             .map_err(|e| StoreError::Damaged(e.to_string()))?;
-        let mut events = self.events.get_untracked().as_ref().clone();
-        crate::domain::personal::restore(&mut events, &data);
+        // Restored in place: only a block an export holds is copied.
+        let mut events = self
+            .events
+            .try_update_untracked(std::mem::take)
+            .unwrap_or_default();
+        crate::domain::personal::restore(events.iter_mut(), &data);
         store.set_opener(opener);
         self.sealed.set_value(Vec::new());
         self.set_events(events, false);

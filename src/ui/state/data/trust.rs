@@ -27,7 +27,7 @@ impl Data {
 
     /// Folds who may govern here: the shipped roots and those this device
     /// adopted, the roster among `events`, and the keys it verified.
-    pub(super) fn judge_authority(self, events: &[Event]) {
+    pub(super) fn judge_authority(self, events: &Log) {
         let Some(device) = self.device.get_untracked() else {
             return;
         };
@@ -42,7 +42,7 @@ impl Data {
     /// trust on first use included.
     pub(super) fn authority_after(
         self,
-        held: &[Event],
+        held: &Log,
         new: &[&Event],
         chains: &BTreeMap<String, Vec<ChainRecord>>,
     ) -> Authority {

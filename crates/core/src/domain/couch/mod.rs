@@ -254,9 +254,9 @@ impl Coverage {
 /// every event this device holds and the chain records it keeps. Each
 /// device's events are grouped by the signed record that covers them and
 /// cut into documents of at most [`CHUNK`] consecutive events.
-pub fn documents_for(
+pub fn documents_for<'a>(
     to_send: &[Event],
-    held: &[Event],
+    held: impl IntoIterator<Item = &'a Event> + Clone,
     kept: &BTreeMap<String, Vec<ChainRecord>>,
 ) -> Vec<EventDoc> {
     let records = for_export(to_send, held, kept);

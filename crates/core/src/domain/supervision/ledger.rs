@@ -105,9 +105,9 @@ impl LedgerRow {
 }
 
 /// The ledger of every ticket, newest first.
-pub fn ledger(
+pub fn ledger<'a>(
     tickets: &BTreeMap<String, TicketState>,
-    events: &[Event],
+    events: impl IntoIterator<Item = &'a Event>,
     table: &RuleTable,
     calendar: &Calendar,
     now: DateTime<Utc>,

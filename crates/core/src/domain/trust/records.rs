@@ -64,9 +64,9 @@ pub fn absorb(kept: &mut Vec<ChainRecord>, incoming: &[ChainRecord]) {
 /// them, starting at the first one it covers and listing by id the events
 /// in its range that the file leaves out. Devices without records travel
 /// unsigned.
-pub fn for_export<'a>(
+pub fn for_export<'a, 'h>(
     chosen: impl IntoIterator<Item = &'a Event>,
-    held: &[Event],
+    held: impl IntoIterator<Item = &'h Event> + Clone,
     kept: &BTreeMap<String, Vec<ChainRecord>>,
 ) -> BTreeMap<String, Vec<ChainRecord>> {
     let mut chosen_by_device: BTreeMap<&str, BTreeSet<u64>> = BTreeMap::new();
@@ -82,7 +82,8 @@ pub fn for_export<'a>(
             continue;
         };
         let ids: FxHashMap<u64, &str> = held
-            .iter()
+            .clone()
+            .into_iter()
             .filter(|e| e.device == device)
             .map(|e| (e.seq, e.id.as_str()))
             .collect();

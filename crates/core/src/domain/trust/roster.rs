@@ -341,14 +341,19 @@ impl Authority {
     /// line reading files): the shipped roots, or, where the build ships
     /// none, the first supervisor that enrolled itself with the key its
     /// log is signed with (trust on first use; say so to the user).
-    pub fn for_reader(events: &[Event], chains: &BTreeMap<String, Vec<ChainRecord>>) -> Authority {
+    pub fn for_reader<'a>(
+        events: impl IntoIterator<Item = &'a Event> + Clone,
+        chains: &BTreeMap<String, Vec<ChainRecord>>,
+    ) -> Authority {
         let keys: BTreeMap<String, String> = chains
             .iter()
             .filter_map(|(device, records)| Some((device.clone(), records.first()?.key.clone())))
             .collect();
         let mut roots = shipped_roots();
         if roots.is_empty() {
-            roots.extend(self_enrolled_supervisor(events, |d| keys.get(d).cloned()));
+            roots.extend(self_enrolled_supervisor(events.clone(), |d| {
+                keys.get(d).cloned()
+            }));
         }
         Authority::new(&roots, events, keys, None)
     }
