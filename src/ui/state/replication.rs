@@ -584,7 +584,9 @@ impl Replication {
         else {
             return Ok(None);
         };
-        // The list of checked events becomes a block of the log as it is.
+        // Room for the group at once. When the device holds none of it (a
+        // pull into an empty device), the list of checked events becomes a
+        // block of the log as it is.
         validation.expect(expected);
         trusted = self.data.trusted();
         held = self.data.events.get_untracked();

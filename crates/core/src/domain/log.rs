@@ -120,11 +120,17 @@ impl Log {
     }
 }
 
+/// A list becomes the log's one block as it is.
 impl From<Vec<Event>> for Log {
     fn from(events: Vec<Event>) -> Log {
-        let mut log = Log::new();
-        log.append(events);
-        log
+        if events.is_empty() {
+            return Log::new();
+        }
+        Log {
+            len: events.len(),
+            starts: vec![0],
+            blocks: vec![Arc::new(events)],
+        }
     }
 }
 

@@ -682,6 +682,16 @@ fn the_events_read_beside_held_ones_are_listed_without_doubling() {
             others.len(),
             others.capacity()
         );
+        // Kept in (a pulled group): the held events copied into a list
+        // sized once.
+        let mut v = Validation::start(&text, now())
+            .unwrap()
+            .knowing(|id| held.get(id).copied());
+        v.listing(b.events.len());
+        while !v.step(100).unwrap().is_done() {}
+        let all = v.finish().unwrap().events;
+        assert_eq!(all, b.events);
+        assert_eq!(all.capacity(), all.len());
     }
 }
 

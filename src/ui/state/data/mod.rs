@@ -354,8 +354,9 @@ impl Data {
         self.events.set(events);
     }
 
-    /// Shows newly saved events: appended in place (the list is not copied
-    /// when nothing else holds it) and only the tickets they touch refolded.
+    /// Shows newly saved events: appended to the log (into its last block
+    /// when nothing else holds it, or as a block of their own; nothing held
+    /// is copied) and only the tickets they touch refolded.
     fn append_events(self, new: Vec<Event>, settings_may_change: bool, folded: Option<Folded>) {
         if new.is_empty() {
             // Only the device's counters changed (an export): nothing to redraw.

@@ -173,9 +173,17 @@ impl<'a> Validation<'a> {
         let listed = self.listed.max(self.raw_events.len());
         let checked = self.order.len().max(1);
         let left = listed.saturating_sub(checked);
-        let foretold = read + (read * left / checked) + read / 16 + 64;
+        // In 64 bits: `read * left` passes 2^32 on wasm32 at 131,072
+        // events. The share is at most `left`, since `read <= checked`.
+        let share = (read as u64 * left as u64 / checked as u64) as usize;
+        let foretold = read + share + read / 16 + 64;
         let at_least = read + read / 2;
-        let room = foretold.max(at_least).min(read + left + 1);
+        let mut room = foretold.max(at_least);
+        if self.listed > 0 {
+            // No more than the file lists (events still arriving, when it
+            // is not known how many, are not counted in `left`).
+            room = room.min(read + left + 1);
+        }
         self.read.reserve_exact(room - read);
     }
 
@@ -203,8 +211,7 @@ impl<'a> Validation<'a> {
     }
 
     fn of(header: Map<String, Value>, raw_events: Vec<Cow<'a, str>>, now: DateTime<Utc>) -> Self {
-        // The largest block first, before smaller ones can take the space
-        // a caller may have freed for it.
+        // One pointer per event, sized at once.
         let order = Vec::with_capacity(raw_events.len());
         // Canonical form: keys in order; "events" is streamed into the hash as it is checked.
         let (head, tail) = canonical_around_events(&header);
@@ -347,10 +354,13 @@ impl<'a> Validation<'a> {
     /// The events checked so far, held and read, in the file's order.
     fn in_order(&self) -> Vec<&Event> {
         let mut read = self.read.iter();
-        self.order
-            .iter()
-            .map_while(|slot| slot.or_else(|| read.next()))
-            .collect()
+        let mut events = Vec::with_capacity(self.order.len());
+        events.extend(
+            self.order
+                .iter()
+                .map_while(|slot| slot.or_else(|| read.next())),
+        );
+        events
     }
 
     pub fn progress(&self) -> Progress {
@@ -561,14 +571,20 @@ impl<'a> Validation<'a> {
                 .get("anonymised")
                 .and_then(Value::as_bool)
                 .unwrap_or(false),
-            events: if self.leave_held_out {
+            // Nothing held, or held left out: the list read, as it is (into
+            // an empty device, it becomes a block of the log). Otherwise a
+            // list sized once, the held events copied into their places.
+            events: if self.leave_held_out || self.read.len() == self.order.len() {
                 self.read
             } else {
                 let mut read = self.read.into_iter();
-                self.order
-                    .into_iter()
-                    .map_while(|slot| slot.cloned().or_else(|| read.next()))
-                    .collect()
+                let mut events = Vec::with_capacity(self.order.len());
+                events.extend(
+                    self.order
+                        .into_iter()
+                        .map_while(|slot| slot.cloned().or_else(|| read.next())),
+                );
+                events
             },
             attachments,
             chains,
