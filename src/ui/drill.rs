@@ -5,7 +5,7 @@
 use crate::domain::drill::{mark, resolution_rules, scenarios, Answer, Score};
 use crate::domain::labels::grade_key;
 use crate::i18n::{Key, Label, Lang, Term};
-use crate::ui::state::engine::use_engine;
+use crate::ui::state::engine::{use_engine, ModelReady};
 use crate::ui::state::use_i18n;
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
@@ -46,9 +46,18 @@ pub fn DrillPage() -> impl IntoView {
     let trainee = RwSignal::new(String::new());
     let scores = RwSignal::new(Vec::<Score>::new());
     let history = RwSignal::new(past_results());
+    // The n-gram model arrives after the first screen. The answers
+    // expected are what the intake decides, so they are worked out again
+    // once it is in place (rules alone can differ from it); the texts,
+    // from the seed, stay.
+    let model = use_context::<ModelReady>();
+    let model_ready = move || model.is_none_or(|m| m.0.get());
     let round = {
         let engine = engine.clone();
-        Memo::new(move |_| scenarios(&engine.classifier, seed.get(), ROUND))
+        Memo::new(move |_| {
+            model_ready();
+            scenarios(&engine.classifier, seed.get(), ROUND)
+        })
     };
     let (kind, category, grade, clock, template) = (
         RwSignal::new(String::new()),
@@ -136,7 +145,9 @@ pub fn DrillPage() -> impl IntoView {
     let answered = move || scores.with(Vec::len) > step.get();
     let finished = move || scores.with(Vec::len) == ROUND;
     view! {
-        <h1>{i18n.t(Key::Drill)}</h1>
+        <h1 data-testid="drill-title" data-model=move || model_ready().to_string()>
+            {i18n.t(Key::Drill)}
+        </h1>
         <p class="meta">{i18n.t(Key::DrillIntro)}</p>
         <label>
             {i18n.t(Key::Trainee)} " "
