@@ -50,7 +50,7 @@ const ATTACHMENTS: &str = "attachments";
 const EXPORTS: &str = "exports";
 /// Events per segment written by an import or a compaction.
 pub const SEGMENT_SIZE: usize = 1_000;
-/// Segments asked for in one request at start-up (see `load_events`).
+/// Segments asked for in one request at start-up (see `load_log`).
 const READ_BATCH: usize = 4;
 /// The device's key pair (a `CryptoKeyPair`, kept as it is) in `meta`.
 const DEVICE_KEYS: &str = "device-keys";

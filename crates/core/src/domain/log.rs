@@ -77,7 +77,8 @@ impl Log {
     }
 
     /// The blocks in order (each a list the allocator gave at once).
-    pub fn blocks(&self) -> impl Iterator<Item = &[Event]> {
+    #[cfg(test)]
+    fn blocks(&self) -> impl Iterator<Item = &[Event]> {
         self.blocks.iter().map(|block| block.as_slice())
     }
 
