@@ -7,7 +7,7 @@
 
 pub use gridcare_core::i18n::{Bilingual, Lang, Term, Text};
 
-gridcare_core::translations! {
+gridcare_core::text_constants! {
     /// A visible string of the screens.
     Key {
     AppName => "电力客户服务工单", "Power customer service tickets";

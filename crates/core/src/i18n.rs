@@ -86,6 +86,60 @@ pub trait Text: Copy {
     }
 }
 
+/// Declares a table of texts as constants: `$name::Key` is a value that
+/// holds its own two texts, so a module carries the texts of the keys it
+/// names and nothing else. An enum (see [`translations!`]) is looked up
+/// through one function over the whole table, which every module that
+/// shows any key then carries whole: 50 KB in the kiosk's home, which shows
+/// twenty. The texts are complete at compile time the same way.
+#[macro_export]
+macro_rules! text_constants {
+    ($(#[$meta:meta])* $name:ident { $($key:ident => $zh:literal, $en:literal;)* }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct $name {
+            name: &'static str,
+            zh: &'static str,
+            en: &'static str,
+        }
+
+        #[allow(non_upper_case_globals)]
+        impl $name {
+            $(pub const $key: $name = $name { name: stringify!($key), zh: $zh, en: $en };)*
+
+            /// Every key (for tests: a module that names it carries every text).
+            pub const ALL: &'static [$name] = &[$($name::$key),*];
+
+            /// The text in `lang` (the trait's method, callable without importing it).
+            pub fn text(self, lang: $crate::i18n::Lang) -> &'static str {
+                lang.pick(self.zh, self.en)
+            }
+
+            /// The text with its `{name}`s filled (see [`Text::fill`]).
+            pub fn fill(
+                self,
+                lang: $crate::i18n::Lang,
+                values: &[(&str, &dyn std::fmt::Display)],
+            ) -> String {
+                $crate::i18n::Text::fill(self, lang, values)
+            }
+        }
+
+        /// The key's name, as an enum's would print.
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.name)
+            }
+        }
+
+        impl $crate::i18n::Text for $name {
+            fn text(self, lang: $crate::i18n::Lang) -> &'static str {
+                lang.pick(self.zh, self.en)
+            }
+        }
+    };
+}
+
 /// Declares a translation table: an enum of keys, each with a Chinese and an
 /// English text; a key without both does not compile, so no screen can be
 /// half-translated.

@@ -116,17 +116,31 @@ pub fn StaffExit() -> impl IntoView {
         message.set(Message::None);
         set_pin.dispatch_local(entered);
     };
-    let staff = move |_| match has_pin.get() {
+    let staff = move || match has_pin.get() {
         Some(false) => {
             message.set(Message::None);
             open.set(true);
         }
         _ => to_staff_screens(),
     };
+    // Staff tapped "工作人员" on the home module, which cannot tell whether
+    // a PIN is set: answer once this page knows.
+    if super::handover::staff_asked() {
+        Effect::new(move |answered: Option<bool>| {
+            if answered == Some(true) {
+                return true;
+            }
+            let known = has_pin.get().is_some();
+            if known {
+                staff();
+            }
+            known
+        });
+    }
 
     view! {
         <div class="staff-exit no-print">
-            <button type="button" class="quiet" on:click=staff>
+            <button type="button" class="quiet" on:click=move |_| staff()>
                 {i18n.t(Key::StaffExit)}
             </button>
             <form
@@ -180,6 +194,21 @@ pub fn StaffExit() -> impl IntoView {
                     </button>
                 </div>
             </form>
+        </div>
+    }
+}
+
+/// "工作人员" on the kiosk's home module: whether this device has a PIN yet
+/// is kept in IndexedDB, which the home does not open (the store would
+/// double its size), so the whole kiosk answers the tap.
+#[component]
+pub fn StaffExitToWholeKiosk() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="staff-exit no-print">
+            <button type="button" class="quiet" on:click=move |_| super::handover::go_staff()>
+                {i18n.t(Key::StaffExit)}
+            </button>
         </div>
     }
 }

@@ -110,7 +110,7 @@ pub fn KioskHomePage() -> impl IntoView {
     view! {
         <div class="kiosk">
             <KioskHome notices=notices on_choose=handover::go />
-            <guard::StaffExit />
+            <guard::StaffExitToWholeKiosk />
         </div>
         <p class="sr-only">{i18n.t(Key::Kiosk)}</p>
     }
