@@ -39,6 +39,7 @@ fn part_key(part: &str) -> Label {
 
 #[component]
 pub fn DrillPage() -> impl IntoView {
+    crate::ui::state::engine::want_model();
     let i18n = use_i18n();
     let engine = use_engine();
     let seed = RwSignal::new((js_sys::Math::random() * 1e9) as u64);

@@ -103,6 +103,8 @@ pub fn App() -> impl IntoView {
 pub fn KioskApp() -> impl IntoView {
     provide_i18n();
     let engine = engine::provide_engine();
+    // Every kiosk screen but the home classifies what customers type.
+    engine.1.want();
     // The kiosk seals what customers type without the staff passphrase.
     let data = data::Data::provide(engine);
     data.allow_writes_while_locked();

@@ -1,6 +1,8 @@
-//! The n-gram model beside the rules (`data/model.json.gz`, 236 KB) is not
+//! The n-gram model beside the rules (`data/model.json.gz`, 405 KB) is not
 //! built into the browser's modules: it is fetched beside them from
-//! `/model.json.gz` once the first screen is up, and installed once. The
+//! `/model.json.gz` when a screen first classifies (the kiosk at once; the
+//! staff screens when a ticket is taken or opened, the rules page or the
+//! drill opens: not before a crew's queue), and installed once. The
 //! service worker precaches it with every other file of the build, so it
 //! is there offline too. Until it is installed, and wherever it cannot be
 //! had, the rules decide alone, and each decision says what decided it (no
@@ -36,18 +38,24 @@ async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
 }
 
 /// Fetches and installs the model; `Ok(true)` once it is in place (at once
-/// when it already was).
-pub async fn load() -> Result<bool, String> {
-    if shipped_model_ready() {
-        return Ok(true);
+/// when it already was). The fetch counts as under way from the call, not
+/// from the future's first poll, so that [`settled`] waits for it at once.
+pub fn load() -> impl std::future::Future<Output = Result<bool, String>> {
+    let here = shipped_model_ready();
+    if !here {
+        LOADING.set(true);
     }
-    LOADING.set(true);
-    let installed = match fetch_bytes(MODEL_URL).await {
-        Ok(bytes) => install_shipped_model(&bytes).map(|_| true),
-        Err(e) => Err(e),
-    };
-    LOADING.set(false);
-    installed
+    async move {
+        if here {
+            return Ok(true);
+        }
+        let installed = match fetch_bytes(MODEL_URL).await {
+            Ok(bytes) => install_shipped_model(&bytes).map(|_| true),
+            Err(e) => Err(e),
+        };
+        LOADING.set(false);
+        installed
+    }
 }
 
 /// Whether the model is being fetched now.

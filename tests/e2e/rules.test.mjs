@@ -142,3 +142,24 @@ test('the n-gram model arrives beside the app, and the try-out consults it', asy
   assert.deepEqual(page.problems, []);
   await context.close();
 });
+
+test('a crew\'s queue comes without the n-gram model; taking a ticket fetches it', async () => {
+  // Service workers blocked: only what the page itself asks for counts (a
+  // service worker precaches every file after the first visit anyway).
+  const context = await browser.newContext({ serviceWorkers: 'block' });
+  const page = await openPage(context);
+  const asked = [];
+  page.on('request', (r) => { if (new URL(r.url()).pathname === '/model.json.gz') asked.push(r.url()); });
+  await page.goto(server.url + '/crew');
+  await appReady(page);
+  await page.waitForSelector('[data-testid="demo-offer"], [data-testid="queue"]');
+  await page.waitForTimeout(1_000);
+  assert.deepEqual(asked, [], 'the queue does not need the model');
+  const model = page.waitForResponse((r) => new URL(r.url()).pathname === '/model.json.gz');
+  await page.click('a[href="/crew/new"]');
+  await page.waitForSelector('[data-testid="new-ticket"]');
+  assert.equal((await model).status(), 200);
+  assert.equal(asked.length, 1, 'fetched once');
+  assert.deepEqual(page.problems, []);
+  await context.close();
+});

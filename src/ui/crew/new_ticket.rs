@@ -111,6 +111,7 @@ pub fn provide_draft() {
 
 #[component]
 pub fn NewTicketPage() -> impl IntoView {
+    crate::ui::state::engine::want_model();
     let i18n = use_i18n();
     let data = use_data();
     let engine = use_engine();

@@ -18,6 +18,7 @@ mod editor;
 
 #[component]
 pub fn RulesPage() -> impl IntoView {
+    crate::ui::state::engine::want_model();
     let i18n = use_i18n();
     let engine = use_engine();
     let table = engine.table();

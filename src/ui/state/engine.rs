@@ -10,8 +10,10 @@ use leptos::prelude::*;
 use std::sync::Arc;
 
 /// The current engine; replaced (not mutated) when the settings change.
+/// Beside it, the n-gram model's arrival: what records a classification
+/// asks for it first.
 #[derive(Clone, Copy)]
-pub struct EngineCell(pub RwSignal<Arc<Engine>>);
+pub struct EngineCell(pub RwSignal<Arc<Engine>>, pub ModelReady);
 
 impl EngineCell {
     /// Rebuilds the engine if the settings events among `events` changed,
@@ -26,23 +28,44 @@ impl EngineCell {
 /// Whether the n-gram model is in place (`web::model`): what classifies
 /// live reads it, so that it classifies again when the model arrives.
 #[derive(Clone, Copy)]
-pub struct ModelReady(pub RwSignal<bool>);
+pub struct ModelReady(pub RwSignal<bool>, StoredValue<bool>);
 
-/// Builds the engine from the shipped data and shares it as context, and
-/// fetches the n-gram model beside it.
-pub fn provide_engine() -> EngineCell {
-    let cell = EngineCell(RwSignal::new(Arc::new(Engine::shipped())));
-    provide_context(cell);
-    let ready = ModelReady(RwSignal::new(crate::domain::classify::shipped_model_ready()));
-    provide_context(ready);
-    leptos::task::spawn_local(async move {
-        match crate::web::model::load().await {
-            Ok(installed) => ready.0.set(installed),
-            // The rules decide alone; the console says why, for support.
-            Err(e) => leptos::logging::warn!("the n-gram model was not loaded: {e}"),
+impl ModelReady {
+    /// Starts fetching the model unless it is here or on its way. A crew's
+    /// queue does not need it: 405 KB off the first visit of `/crew`.
+    pub fn want(self) {
+        if self.1.get_value() {
+            return;
         }
-    });
+        self.1.set_value(true);
+        let ready = self.0;
+        let load = crate::web::model::load();
+        leptos::task::spawn_local(async move {
+            match load.await {
+                Ok(installed) => ready.set(installed),
+                // The rules decide alone; the console says why, for support.
+                Err(e) => leptos::logging::warn!("the n-gram model was not loaded: {e}"),
+            }
+        });
+    }
+}
+
+/// Builds the engine from the shipped data and shares it as context, with
+/// the n-gram model's arrival ([`want_model`] fetches it).
+pub fn provide_engine() -> EngineCell {
+    let here = crate::domain::classify::shipped_model_ready();
+    let model = ModelReady(RwSignal::new(here), StoredValue::new(here));
+    let cell = EngineCell(RwSignal::new(Arc::new(Engine::shipped())), model);
+    provide_context(cell);
+    provide_context(model);
     cell
+}
+
+/// Fetches the n-gram model if this screen is the first to classify.
+pub fn want_model() {
+    if let Some(model) = use_context::<ModelReady>() {
+        model.want();
+    }
 }
 
 /// Tracks the model's arrival (for a memo that classifies).

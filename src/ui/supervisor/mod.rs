@@ -69,6 +69,7 @@ pub struct Desk {
 
 #[component]
 pub fn SupervisorPage() -> impl IntoView {
+    crate::ui::state::engine::want_model();
     let i18n = use_i18n();
     let data = use_data();
     let engine = use_engine();

@@ -27,6 +27,7 @@ use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn TicketPage() -> impl IntoView {
+    crate::ui::state::engine::want_model();
     let i18n = use_i18n();
     let data = use_data();
     let params = use_params_map();

@@ -604,6 +604,7 @@ impl Data {
     pub async fn new_ticket(self, intake: Intake) -> Result<String, StoreError> {
         // A ticket taken in the first moments is classified with the model
         // too, as it will be on every screen later.
+        self.engine.1.want();
         crate::web::model::settled(5_000).await;
         let Some(mut device) = self.device.get_untracked() else {
             return Err(StoreError::NotReady);
@@ -661,6 +662,9 @@ impl Data {
         let Some(mut device) = self.device.get_untracked() else {
             return Err(StoreError::NotReady);
         };
+        // The demo's tickets are classified as the intake would.
+        self.engine.1.want();
+        crate::web::model::settled(5_000).await;
         let engine = self.engine.0.get_untracked();
         let options = DemoOptions {
             tickets: DEMO_TICKETS,
