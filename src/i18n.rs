@@ -361,6 +361,7 @@ gridcare_core::text_constants! {
     ConflictOnly => "只看冲突", "Conflicts only";
     ExportCsv => "导出 CSV", "Export CSV";
     ExportXlsx => "导出 Excel", "Export Excel";
+    WritingWorkbook => "正在生成 Excel…", "Writing the workbook…";
     Print => "打印", "Print";
     SortLabel => "排序", "Sort";
     SortNewest => "受理时间（新→旧）", "Received (newest first)";

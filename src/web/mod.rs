@@ -26,3 +26,5 @@ pub mod tabs;
 pub mod tasks;
 pub mod trace;
 pub mod vault;
+pub mod worker;
+pub mod xlsx_worker;

@@ -50,7 +50,11 @@ pub fn load() -> impl std::future::Future<Output = Result<bool, String>> {
             return Ok(true);
         }
         let installed = match fetch_bytes(MODEL_URL).await {
-            Ok(bytes) => install_shipped_model(&bytes).map(|_| true),
+            // Un-gzipped by the browser (a server may have done it already).
+            Ok(bytes) => match crate::web::files::unpacked(bytes).await {
+                Ok(json) => install_shipped_model(&json).map(|_| true),
+                Err(e) => Err(e.to_string()),
+            },
             Err(e) => Err(e),
         };
         LOADING.set(false);

@@ -3,7 +3,7 @@
 
 use super::Desk;
 use crate::domain::labels::{area_key, grade_key, status_key, AREAS, STATUSES};
-use crate::domain::supervision::export::{sheet, to_csv, to_xlsx, Cell, Columns};
+use crate::domain::supervision::export::{sheet, to_csv, Cell, Columns, WorkbookOrder};
 use crate::domain::supervision::ledger::LedgerFilter;
 use crate::domain::supervision::LedgerRow;
 use crate::i18n::{Key, Label, Term};
@@ -192,6 +192,9 @@ pub fn LedgerView(desk: Desk) -> impl IntoView {
         })
     });
     let export_failed = RwSignal::new(None::<files::FileError>);
+    // The workbook is written on a worker that loads first: seconds for a
+    // county's month, so the button says so and is not pressed twice.
+    let writing = RwSignal::new(false);
     let export = move |xlsx: bool| {
         let table = engine.table().clone();
         let lang = lang.get_untracked();
@@ -207,7 +210,14 @@ pub fn LedgerView(desk: Desk) -> impl IntoView {
         leptos::task::spawn_local(async move {
             let name = format!("gridcare-ledger-{month}");
             let offered = if xlsx {
-                match to_xlsx(&sheet, &month) {
+                let order = WorkbookOrder {
+                    title: month.clone(),
+                    sheet,
+                };
+                writing.set(true);
+                let written = crate::web::xlsx_worker::workbook(&order).await;
+                writing.set(false);
+                match written {
                     Ok(bytes) => {
                         files::offer_file(
                             &format!("{name}.xlsx"),
@@ -288,7 +298,17 @@ pub fn LedgerView(desk: Desk) -> impl IntoView {
                     move |_| export(false)
                 }>{i18n.t(Key::ExportCsv)}</button>
                 " "
-                <button type="button" on:click=move |_| export(true)>{i18n.t(Key::ExportXlsx)}</button>
+                <button
+                    type="button"
+                    data-testid="export-xlsx"
+                    disabled=move || writing.get()
+                    aria-busy=move || writing.get().to_string()
+                    on:click=move |_| export(true)
+                >
+                    {move || {
+                        if writing.get() { i18n.t(Key::WritingWorkbook)() } else { i18n.t(Key::ExportXlsx)() }
+                    }}
+                </button>
                 {move || export_failed.get().map(|e| view! { <span class="error" role="alert">{e.message(lang.get())}</span> })}
             </p>
             <ColumnPicker columns=columns picked=picked />

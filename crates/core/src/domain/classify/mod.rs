@@ -265,11 +265,11 @@ fn shipped_model() -> Option<&'static ModelScorers> {
 }
 
 /// Installs the shipped model where the build does not carry it (the
-/// browser fetches `model.json.gz` beside its modules). Until then the
-/// rules decide alone, and their decisions say so. `Ok(false)`: one was
-/// already in place.
-pub fn install_shipped_model(gzip: &[u8]) -> Result<bool, String> {
-    let model = Model::from_gzip(gzip)?;
+/// browser fetches `model.json.gz` beside its modules and undoes the gzip
+/// itself: `json` is the model's JSON). Until then the rules decide alone,
+/// and their decisions say so. `Ok(false)`: one was already in place.
+pub fn install_shipped_model(json: &[u8]) -> Result<bool, String> {
+    let model = Model::from_json(json)?;
     Ok(SHIPPED_MODEL.set(ModelScorers::new(&model)).is_ok())
 }
 

@@ -8,9 +8,10 @@ use crate::domain::rules::RuleTable;
 use crate::domain::time::china;
 use crate::i18n::{Lang, Term};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
+use serde::{Deserialize, Serialize};
 
 /// One cell of the ledger.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Cell {
     Text(String),
     Number(f64),
@@ -41,6 +42,7 @@ impl Cell {
 }
 
 /// The header row and the cells of every row, in the user's language.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Sheet {
     pub headers: Vec<String>,
     pub widths: Vec<f64>,
@@ -231,6 +233,15 @@ pub fn to_csv(sheet: &Sheet) -> String {
     out
 }
 
+/// What the browser's workbook writer (a helper worker of its own, so that
+/// the staff screens' module does not carry the XLSX writer) is asked to
+/// write: the sheet and its tab's title.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WorkbookOrder {
+    pub title: String,
+    pub sheet: Sheet,
+}
+
 /// An .xlsx workbook: a bold header row, frozen under the header and the
 /// ticket-number column, with column widths and an autofilter.
 pub fn to_xlsx(sheet: &Sheet, title: &str) -> Result<Vec<u8>, XlsxError> {
@@ -300,5 +311,36 @@ mod tests {
         assert!(csv.contains("A-1,\"说\"\"停电\"\",很久\"\r\n"));
         assert!(csv.contains("A-2,\"'=HYPERLINK(\"\"x\"\")\"\r\n"));
         assert!(csv.ends_with("2.5,\r\n"));
+    }
+
+    #[test]
+    fn a_workbook_order_reaches_the_writer_as_it_left() {
+        // The browser sends the sheet to its workbook writer as JSON text.
+        let moment = chrono::NaiveDate::from_ymd_opt(2026, 11, 30)
+            .and_then(|d| d.and_hms_opt(23, 59, 7))
+            .expect("a real moment");
+        let order = WorkbookOrder {
+            title: "2026-11".into(),
+            sheet: Sheet {
+                headers: vec!["工单号".into(), "受理时间".into(), "时长".into()],
+                widths: vec![18.0, 16.5, 8.0],
+                rows: vec![
+                    vec![
+                        Cell::text("A-1"),
+                        Cell::Time(moment),
+                        Cell::Number(0.1 + 0.2),
+                    ],
+                    vec![
+                        Cell::Empty,
+                        Cell::text("\"引号\"\n换行"),
+                        Cell::Number(-1e300),
+                    ],
+                ],
+            },
+        };
+        let text = serde_json::to_string(&order).expect("an order writes");
+        let read: WorkbookOrder = serde_json::from_str(&text).expect("an order reads");
+        assert_eq!(read, order);
+        assert!(to_xlsx(&read.sheet, &read.title).is_ok());
     }
 }
