@@ -53,8 +53,10 @@ function record(section, name, values, unit, command, budget) {
   log(`  ${name}: ${fmt[unit](s.median)}${range}`);
   return s.median;
 }
-/** A budget: the median must be at most `limit`, in the row's unit. */
-const atMost = (limit, text) => ({ ok: (v) => v <= limit, text });
+/** A budget: the median must be at most `limit`, in the row's unit. #23
+ * asks for each goal met with a margin: a median within 10 % of its limit
+ * is reported so. */
+const atMost = (limit, text) => ({ ok: (v) => v <= limit, close: (v) => v > 0.9 * limit, text });
 
 // ---- bundles ------------------------------------------------------------
 const fileA = join(work, 'a.json');
@@ -183,7 +185,7 @@ log('first visit');
     await context.close();
   }
   for (const k of ['html', 'js', 'wasm', 'css']) record('First visit', `transfer, ${k} (gzip)`, bytes[k], 'kb', 'DevTools Network: encoded bytes on /kiosk, cache off');
-  record('First visit', 'transfer, total (gzip)', bytes.total, 'kb', 'same', atMost(350_000, '≤ 350 KB'));
+  record('First visit', 'transfer, total (gzip)', bytes.total, 'kb', 'same', atMost(150_000, '≤ 150 KB, #23'));
   record('First visit', 'kiosk home usable, first visit (cache off)', cold, 'ms', 'navigation start → kiosk tiles drawn');
   record('First visit', 'kiosk home usable, service worker cache warm', warm, 'ms', 'same, repeat visits', atMost(400, '≤ 400 ms'));
   record('First visit', 'first tap on the kiosk → form drawn, service worker cache warm', warmTap, 'ms', 'click on a tile → #kiosk-phone present (the whole kiosk from the cache)');
@@ -202,7 +204,7 @@ log('first visit');
     staff.push(sum);
     await context.close();
   }
-  record('First visit', 'staff screens (/crew), every request (gzip)', staff, 'kb', 'DevTools Network: encoded bytes on /crew, cache off');
+  record('First visit', 'staff screens (/crew), every request (gzip)', staff, 'kb', 'DevTools Network: encoded bytes on /crew, cache off', atMost(600_000, '≤ 600 KB, #23'));
   // The kiosk's home is a small module of its own; the first tap loads the
   // whole kiosk. What that tap costs on a first visit, before the service
   // worker has it:
@@ -511,16 +513,16 @@ for (let run = 0; run < RUNS; run++) {
 }
 const q = `${TICKETS.toLocaleString('en')} tickets`;
 const imp = record('Sync', `validate + preview, into an empty store`, app.validateEmpty, 'ms', 'import page: file chosen → preview shown');
-const impE = record('Sync', `import-merge into an empty store (validate, checksum, merge, saved)`, app.importEmpty, 'ms', 'file chosen → "saved"', atMost(3 * importFloor.batched, `≤ 3× batched floor (${fmt.ms(3 * importFloor.batched)})`));
+const impE = record('Sync', `import-merge into an empty store (validate, checksum, merge, saved)`, app.importEmpty, 'ms', 'file chosen → "saved"', atMost(1.5 * importFloor.batched, `≤ 1.5× batched floor (${fmt.ms(1.5 * importFloor.batched)}), #23`));
 record('Sync', `validate + preview, into a store holding most of it`, app.validateFull, 'ms', 'second device\'s file, same tickets');
 const impF = record('Sync', `import-merge into a store holding most of it`, app.importFull, 'ms', 'file chosen → "saved"', atMost(3 * importFloor.batched, `≤ 3× batched floor`));
-const exp = record('Sync', 'export all (bundle built, gzip-compressed, downloaded)', app.exportAll, 'ms', 'button → download complete', atMost(2 * exportFloor.batched, `≤ 2× floor parse + read (${fmt.ms(2 * exportFloor.batched)})`));
+const exp = record('Sync', 'export all (bundle built, gzip-compressed, downloaded)', app.exportAll, 'ms', 'button → download complete', atMost(1.5 * exportFloor.batched, `≤ 1.5× floor parse + read (${fmt.ms(1.5 * exportFloor.batched)}), #23`));
 // The store holds both devices' events by now: more than one device's file.
 record('Sync', `exported file, gzip: the whole store, both devices' events (${(app.exportText[0] / 1e6).toFixed(1)} MB of text)`, app.exportBytes, 'mb', 'size of the download');
 // The goal's file: one device's 50,000 tickets, compressed by zlib at its
 // default level, as the browser's CompressionStream does.
-record('Sync', `one device's file of ${q}, gzip (${bundleMb.toFixed(1)} MB of text)`, [gzipSync(readFileSync(fileA)).length], 'mb', 'zlib.gzipSync (default level) of the file the CLI wrote', atMost(15e6, '≤ 15 MB'));
-const cold = record('Store', `cold start until the crew queue is drawn, ${q}`, app.cold, 'ms', 'reload /crew: navigation start → first queue row', atMost(3 * readFloor.batched, `≤ 3× batched read-back (${fmt.ms(3 * readFloor.batched)})`));
+record('Sync', `one device's file of ${q}, gzip (${bundleMb.toFixed(1)} MB of text)`, [gzipSync(readFileSync(fileA)).length], 'mb', 'zlib.gzipSync (default level) of the file the CLI wrote', atMost(15e6, '≤ 15 MB, #23'));
+const cold = record('Store', `cold start until the crew queue is drawn, ${q}`, app.cold, 'ms', 'reload /crew: navigation start → first queue row', atMost(1.5 * readFloor.batched, `≤ 1.5× batched read-back (${fmt.ms(1.5 * readFloor.batched)}), #23`));
 record('Store', 'queue filter (grade), input → DOM updated', app.filter, 'ms', 'change event → next task, layout forced', atMost(50, '≤ 50 ms'));
 record('Store', 'queue search, input → DOM updated', app.search, 'ms', 'input event → next task, layout forced', atMost(50, '≤ 50 ms'));
 record('Store', 'open a ticket from the queue', app.open, 'ms', 'click → ticket page drawn');
@@ -530,8 +532,8 @@ record('Memory', `wasm memory with ${q} loaded`, app.wasmLoaded, 'mb', 'WebAssem
 const loaded = stats(app.heapLoaded).median + stats(app.wasmLoaded).median;
 record('Memory', `JS heap + wasm memory with ${q} loaded`, [loaded], 'mb', 'sum of the two medians', atMost(300e6, '≤ 300 MB'));
 record('Memory', 'peak JS heap during import and export', app.heapPeak, 'mb', 'sampled every 100 ms while importing and exporting');
-record('Memory', 'wasm memory at the end of the two imports', app.wasmImport, 'mb', 'wasm memory never shrinks: its size is the peak', atMost(300e6, '≤ 300 MB'));
-record('Memory', 'wasm memory at the end of the export (after a reload)', app.wasmExport, 'mb', 'same', atMost(300e6, '≤ 300 MB'));
+record('Memory', 'wasm memory at the end of the two imports', app.wasmImport, 'mb', 'wasm memory never shrinks: its size is the peak', atMost(300e6, '≤ 300 MB, #23'));
+record('Memory', 'wasm memory at the end of the export (after a reload)', app.wasmExport, 'mb', 'same', atMost(300e6, '≤ 300 MB, #23'));
 
 // What signatures and encryption cost, measured in this run: the signed
 // file against its unsigned copy (import, and natively), and the phases in
@@ -590,7 +592,8 @@ const lines = [
 for (const r of rows) {
   const f = fmt[r.unit];
   const range = r.n > 1 ? `${f(r.min)} – ${f(r.max)}` : '';
-  const budget = r.budget ? `${r.budget.ok(r.median) ? 'met' : '**missed**'} (${r.budget.text})` : '';
+  const verdict = (b, v) => (!b.ok(v) ? '**missed**' : b.close(v) ? 'met, within 10 %' : 'met');
+  const budget = r.budget ? `${verdict(r.budget, r.median)} (${r.budget.text})` : '';
   lines.push(`| ${r.section} | ${r.name} | ${f(r.median)} | ${range} | ${budget} | ${r.command} |`);
 }
 lines.push('', '## What signatures and encryption cost, in this run', '', '| figure | value | against |', '|---|---|---|');
