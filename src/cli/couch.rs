@@ -428,7 +428,7 @@ fn take_group(values: Vec<Value>, taken: &mut Taken, now: DateTime<Utc>) -> Vec<
             absorb(taken.chains.entry(device.clone()).or_default(), records);
         }
         for e in bundle.events {
-            taken.events.insert((e.device.clone(), e.seq), e);
+            taken.events.insert((e.device.to_string(), e.seq), e);
         }
     }
     let refused = group.take_refused();

@@ -507,7 +507,7 @@ impl Replication {
     fn held_seqs(self) -> FxHashSet<(String, u64)> {
         self.data
             .events
-            .with_untracked(|all| all.iter().map(|e| (e.device.clone(), e.seq)).collect())
+            .with_untracked(|all| all.iter().map(|e| (e.device.to_string(), e.seq)).collect())
     }
 
     /// Fetches the group `range` belongs to a page of documents at a time,

@@ -9,6 +9,7 @@
 //! not know of each other can be told apart from a later settlement.
 
 use crate::domain::facts::Facts;
+use crate::domain::shared_str::SharedStr;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -494,12 +495,12 @@ pub struct Event {
     /// `sha256:<hex>` of the canonical JSON of every other field.
     pub id: String,
     pub ticket: String,
-    pub device: String,
+    pub device: SharedStr,
     pub seq: u64,
     #[serde(with = "crate::domain::time::utc_json")]
     pub at: DateTime<Utc>,
     pub hlc: Hlc,
-    pub author: String,
+    pub author: SharedStr,
     /// The ticket's latest events this device knew when it wrote this one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub parents: Vec<String>,
@@ -524,11 +525,11 @@ impl NewEvent {
         let mut event = Event {
             id: String::new(),
             ticket: self.ticket,
-            device: self.device,
+            device: SharedStr::interned(&self.device),
             seq: self.seq,
             at: self.at,
             hlc: self.hlc,
-            author: self.author,
+            author: SharedStr::interned(&self.author),
             parents: self.parents,
             body: self.body,
         };

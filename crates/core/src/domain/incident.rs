@@ -84,7 +84,7 @@ pub fn incidents<'a>(
                         cause: cause.clone(),
                         expected_restoration: *expected_restoration,
                         declared_at: e.at,
-                        declared_by: e.author.clone(),
+                        declared_by: e.author.to_string(),
                         notices: vec![],
                         ended: None,
                         tickets: BTreeSet::new(),
@@ -96,7 +96,7 @@ pub fn incidents<'a>(
                 if let Some(i) = found.get_mut(&e.ticket) {
                     i.notices.push(Notice {
                         at: e.at,
-                        author: e.author.clone(),
+                        author: e.author.to_string(),
                         text: text.clone(),
                     });
                     i.heads = vec![e.id.clone()];

@@ -13,6 +13,7 @@
 //! of bundle-format events) are still read.
 
 use crate::domain::event::{Event, EventBody, Hlc, TaggedOutside};
+use crate::domain::shared_str::SharedStr;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
@@ -190,11 +191,14 @@ impl<'a> Reader<'a> {
     }
 
     fn string(&mut self) -> Result<String, SegmentError> {
+        self.text().map(str::to_owned)
+    }
+
+    /// A length-prefixed UTF-8 text, borrowed from the segment.
+    fn text(&mut self) -> Result<&'a str, SegmentError> {
         let length = self.length()?;
         let bytes = self.take(length)?;
-        std::str::from_utf8(bytes)
-            .map(str::to_owned)
-            .map_err(|_| SegmentError::NotUtf8 { at: self.at })
+        std::str::from_utf8(bytes).map_err(|_| SegmentError::NotUtf8 { at: self.at })
     }
 
     fn id(&mut self) -> Result<String, SegmentError> {
@@ -221,7 +225,7 @@ impl<'a> Reader<'a> {
     fn event(&mut self) -> Result<Event, SegmentError> {
         let id = self.id()?;
         let ticket = self.string()?;
-        let device = self.string()?;
+        let device = SharedStr::interned(self.text()?);
         let seq = self.varint()?;
         let seconds = self.signed()?;
         let nanos = self.small()?;
@@ -231,7 +235,7 @@ impl<'a> Reader<'a> {
             ms: self.signed()?,
             n: self.small()?,
         };
-        let author = self.string()?;
+        let author = SharedStr::interned(self.text()?);
         let parent_count = self.length()?;
         // Each parent takes at least 33 bytes: a damaged count cannot ask for
         // more room than the segment could fill.
@@ -291,12 +295,12 @@ struct SegmentIn {
 struct EventIn {
     id: String,
     ticket: String,
-    device: String,
+    device: SharedStr,
     seq: u64,
     #[serde(with = "crate::domain::time::utc_json")]
     at: DateTime<Utc>,
     hlc: Hlc,
-    author: String,
+    author: SharedStr,
     #[serde(default)]
     parents: Vec<String>,
     body: EventBody,

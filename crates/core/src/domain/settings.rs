@@ -94,7 +94,7 @@ pub fn settings<'a>(
                     s.publications.push(Publication {
                         version: table.version.clone(),
                         at: e.at,
-                        author: e.author.clone(),
+                        author: e.author.to_string(),
                         reason: reason.clone(),
                         event: e.id.clone(),
                     });

@@ -528,7 +528,7 @@ fn segments_round_trip_in_every_encoding() {
         ms: i64::MIN,
         n: u32::MAX,
     };
-    odd.author = String::new();
+    odd.author = "".into();
     odd.ticket = "工单-🌩".into();
     assert_eq!(segment::decode(&segment::encode(&events)).unwrap(), events);
 

@@ -258,7 +258,7 @@ fn every_kind_of_forgery_is_refused_naming_device_and_event() {
         keys: knows_a.keys.clone(),
         events: events
             .iter()
-            .map(|e| ((e.device.clone(), e.seq), e.clone()))
+            .map(|e| ((e.device.to_string(), e.seq), e.clone()))
             .collect(),
         ..Holding::default()
     };

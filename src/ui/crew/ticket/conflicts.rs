@@ -75,9 +75,9 @@ pub fn ConflictChoices(
                         }
                     };
                     let who = if e.author.trim().is_empty() {
-                        e.device.clone()
+                        e.device.to_string()
                     } else {
-                        e.author.clone()
+                        e.author.to_string()
                     };
                     let settled = match &e.body {
                         EventBody::Classified { kind, category, subcategory, grade, .. } => {
@@ -110,7 +110,7 @@ pub fn ConflictChoices(
                             " · "
                             {i18n.t(Key::RecordedBy)}
                             " "
-                            <span class="who" title=e.device.clone()>
+                            <span class="who" title=e.device.to_string()>
                                 {who}
                             </span>
                             " "

@@ -43,7 +43,7 @@ pub fn Timeline(events: Memo<Vec<Event>>) -> impl IntoView {
                                     " "
                                     <strong>{i18n.t(event_key(&e.body))}</strong>
                                     " · "
-                                    {e.author.clone()}
+                                    {e.author.to_string()}
                                     {mark(&e.device)
                                         .map(|(key, state)| {
                                             view! {

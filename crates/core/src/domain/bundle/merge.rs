@@ -76,7 +76,7 @@ pub fn merge_bundles(bundles: Vec<Bundle>) -> Result<Bundle, MergeError> {
                 if other != e.id {
                     return Err(MergeError::SequenceReused {
                         file,
-                        device: e.device.clone(),
+                        device: e.device.to_string(),
                         seq: e.seq,
                     });
                 }

@@ -1080,7 +1080,7 @@ pub(super) fn check_sequences<E: Borrow<Event>>(events: &[E]) -> Result<(), Bund
         if let Some(other) = seen.insert((e.device.as_str(), e.seq), e.id.as_str()) {
             if other != e.id {
                 return Err(BundleError::SequenceReused {
-                    device: e.device.clone(),
+                    device: e.device.to_string(),
                     seq: e.seq,
                     ticket: e.ticket.clone(),
                     kind: e.body.type_name(),

@@ -226,7 +226,7 @@ pub fn row(
         cause_class: t.resolution.as_ref().map(|r| r.cause_class),
         handler: resolution
             .or(events.last())
-            .map(|e| e.author.clone())
+            .map(|e| e.author.to_string())
             .filter(|a| !a.is_empty()),
         team: t.team.clone(),
         station: t.station.clone(),
@@ -256,7 +256,7 @@ pub fn row(
 }
 
 fn devices_of(events: &[&Event]) -> Vec<String> {
-    let mut devices: Vec<String> = events.iter().map(|e| e.device.clone()).collect();
+    let mut devices: Vec<String> = events.iter().map(|e| e.device.to_string()).collect();
     devices.sort_unstable();
     devices.dedup();
     devices

@@ -145,7 +145,7 @@ impl Roster {
             if !roster.may_govern_at(&event.device, signer.as_deref(), Some(event.at)) {
                 roster.refused.push(Refused {
                     event: event.id.clone(),
-                    device: event.device.clone(),
+                    device: event.device.to_string(),
                 });
                 continue;
             }
@@ -329,7 +329,7 @@ impl Authority {
             return Ok(());
         }
         Err(NotGoverning::NotSupervisor {
-            device: e.device.clone(),
+            device: e.device.to_string(),
         })
     }
 
