@@ -411,7 +411,12 @@ pub async fn open_personal(
     let opened = futures::future::join_all(sealed.iter().map(|blob| opener.open(blob))).await;
     drop(decrypting);
     let _reading = crate::web::trace::Phase::start("start: open customers' data: read");
-    let mut all = crate::domain::personal::PersonalData::new();
+    let mut opened = opened.into_iter();
+    // The first part is the map the others join (no copy of the largest).
+    let mut all: crate::domain::personal::PersonalData = match opened.next() {
+        Some(bytes) => serde_json::from_slice(&bytes?).map_err(|_| VaultError::Damaged)?,
+        None => return Ok(Default::default()),
+    };
     for bytes in opened {
         let part: crate::domain::personal::PersonalData =
             serde_json::from_slice(&bytes?).map_err(|_| VaultError::Damaged)?;

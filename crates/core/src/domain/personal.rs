@@ -12,8 +12,8 @@
 
 use crate::domain::event::{Contact, Event, EventBody};
 use crate::domain::export::{mask_name, mask_phone};
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// What one event holds that is personal.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -24,8 +24,10 @@ pub struct Personal {
     pub signer: Option<String>,
 }
 
-/// Personal data by event id.
-pub type PersonalData = BTreeMap<String, Personal>;
+/// Personal data by event id. A hash map: a start puts 50,000 customers'
+/// contacts back, and a sorted map's string comparisons down its depth were
+/// most of that (the sealed blobs need no order: each is opened whole).
+pub type PersonalData = FxHashMap<String, Personal>;
 
 fn masked(contact: &Contact) -> Contact {
     Contact {
@@ -42,7 +44,7 @@ fn is_masked(contact: &Contact) -> bool {
 /// Takes the personal fields out of `events`, leaving masked forms, and
 /// returns them by event id (empty when there was nothing personal).
 pub fn redact(events: &mut [Event]) -> PersonalData {
-    let mut out = PersonalData::new();
+    let mut out = PersonalData::default();
     for event in events {
         match &mut event.body {
             EventBody::Created { contact, .. }
@@ -79,20 +81,20 @@ pub fn restore<'a>(events: impl IntoIterator<Item = &'a mut Event>, data: &Perso
         ) {
             continue;
         }
-        // Copied, not moved: a log may hold an event twice.
-        let Some(personal) = data.get(&event.id).cloned() else {
+        let Some(personal) = data.get(event.id.as_str()) else {
             continue;
         };
+        // Copied, not moved: a log may hold an event twice.
         match &mut event.body {
             EventBody::Created { contact, .. } => {
-                if let Some(full) = personal.contact {
-                    *contact = full;
+                if let Some(full) = &personal.contact {
+                    contact.clone_from(full);
                     restored += 1;
                 }
             }
             EventBody::SignatureAttached { signer, .. } => {
-                if let Some(full) = personal.signer {
-                    *signer = full;
+                if let Some(full) = &personal.signer {
+                    signer.clone_from(full);
                     restored += 1;
                 }
             }
@@ -163,7 +165,11 @@ mod tests {
                 }
             }
         }
-        assert_eq!(redact(&mut events), PersonalData::new(), "nothing twice");
+        assert_eq!(
+            redact(&mut events),
+            PersonalData::default(),
+            "nothing twice"
+        );
         restore(&mut events, &sealed);
         assert_eq!(events, original);
         assert!(!any_masked(&events));
