@@ -1,8 +1,9 @@
 //! Languages and the words of the domain. The core prints a few words itself
 //! (statuses, clock states, causes, the ledger's columns): they are [`Term`]s
-//! here. The screens' own words live with the screens (`gridcare::i18n::Key`),
-//! declared with the same [`translations!`] macro, so both tables are complete
-//! at compile time in both languages.
+//! here, an enum ([`translations!`]). The screens' own words live with the
+//! screens (`gridcare::i18n::Key`), declared as constants
+//! ([`text_constants!`]) so each module carries only the texts it names.
+//! Both tables are complete at compile time in both languages.
 
 use serde::{Deserialize, Serialize};
 

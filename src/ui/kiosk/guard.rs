@@ -81,6 +81,7 @@ pub fn StaffExit() -> impl IntoView {
         !matches!(store.pin_record().await, Ok(None))
     });
     let to_staff_screens = || {
+        super::handover::staff_answered();
         // The kiosk is its own module: the staff screens load anew, locked.
         let _ = window().location().assign("/");
     };
@@ -100,6 +101,7 @@ pub fn StaffExit() -> impl IntoView {
         }
     });
     let close = move || {
+        super::handover::staff_answered();
         open.set(false);
         pin.set(String::new());
         repeat.set(String::new());
@@ -124,7 +126,8 @@ pub fn StaffExit() -> impl IntoView {
         _ => to_staff_screens(),
     };
     // Staff tapped "工作人员" on the home module, which cannot tell whether
-    // a PIN is set: answer once this page knows.
+    // a PIN is set: answer once this page knows (again, if the screens were
+    // drawn anew before the dialog was closed).
     if super::handover::staff_asked() {
         Effect::new(move |answered: Option<bool>| {
             if answered == Some(true) {

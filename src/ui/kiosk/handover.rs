@@ -44,10 +44,16 @@ fn hand_over(code: &str) {
     }
 }
 
-/// Whether staff tapped "工作人员" on the home before this page loaded; true
-/// once (after [`take`]).
+/// Whether staff tapped "工作人员" on the home before this page loaded, and
+/// it is not answered yet. It outlasts the kiosk's screens, which are
+/// drawn again when synced rules arrive: the tap must not be lost to that.
 pub fn staff_asked() -> bool {
-    STAFF_ASKED.replace(false)
+    STAFF_ASKED.get()
+}
+
+/// Staff's tap is answered: the PIN dialog was closed, or they went on.
+pub fn staff_answered() {
+    STAFF_ASKED.set(false);
 }
 
 /// The choice handed over, once.

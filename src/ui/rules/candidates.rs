@@ -22,6 +22,7 @@ pub fn CandidateKeywords() -> impl IntoView {
     let groups = {
         let engine = engine.clone();
         Memo::new(move |_| {
+            crate::ui::state::engine::track_model();
             data.tickets
                 .with(|t| candidates(t.values(), &engine.classifier))
         })

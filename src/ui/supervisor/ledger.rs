@@ -226,7 +226,11 @@ pub fn LedgerView(desk: Desk) -> impl IntoView {
                         )
                         .await
                     }
-                    Err(e) => Err(files::FileError::NotOffered(e.to_string())),
+                    Err(e) => {
+                        // The person sees that it failed; support reads why.
+                        leptos::logging::warn!("no workbook: {e}");
+                        Err(files::FileError::NotOffered(e.to_string()))
+                    }
                 }
             } else {
                 files::offer_file(

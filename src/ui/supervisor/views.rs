@@ -657,6 +657,7 @@ pub fn TopicsView(desk: Desk) -> impl IntoView {
     let i18n = use_i18n();
     let engine = use_engine();
     let topics = Memo::new(move |_| {
+        crate::ui::state::engine::track_model();
         desk.rows.with(|rows| {
             hot_topics(
                 rows,

@@ -66,6 +66,9 @@ writeFileSync(join(staging, '_headers'), [
   // older model from the HTTP cache.
   '/model.json.gz',
   '  Cache-Control: no-cache',
+  // Nor do the helper workers' (Trunk names them by their binary): halves
+  // of two builds would never say "ready".
+  ...files.filter((name) => /^gridcare-[a-z-]*worker[^/]*$/.test(name)).flatMap((name) => [`/${name}`, '  Cache-Control: no-cache']),
   ...shells.slice(1).flatMap((name) => [`/${name}`, '  Cache-Control: no-cache']),
   '',
 ].join('\n'));

@@ -21,9 +21,11 @@ use std::sync::Arc;
 #[serde(transparent)]
 pub struct SharedStr(Arc<str>);
 
-/// At most this many distinct strings are kept for sharing; past it, each
-/// new one is its own, so a hostile file cannot grow the set without bound.
+/// At most this many distinct strings, of at most `SHARE_LONGEST` bytes, are
+/// kept for sharing (256 KB in all); past either, each is its own, so a
+/// hostile file cannot make the set hold much.
 const SHARE_AT_MOST: usize = 4096;
+const SHARE_LONGEST: usize = 64;
 
 thread_local! {
     /// The strings read so far, for [`SharedStr::interned`].
@@ -38,6 +40,9 @@ impl SharedStr {
     /// `text`, shared with every equal string read before it on this
     /// thread: one allocation per distinct text instead of one per value.
     pub fn interned(text: &str) -> SharedStr {
+        if text.len() > SHARE_LONGEST {
+            return SharedStr(text.into());
+        }
         READ.with(|read| {
             let mut read = read.borrow_mut();
             if let Some(known) = read.get(text) {
@@ -179,6 +184,11 @@ mod tests {
         let d: SharedStr = serde_json::from_str("\"tab-\\u0041\"").expect("a string reads");
         assert!(std::sync::Arc::ptr_eq(&a.0, &d.0));
         assert!(serde_json::from_str::<SharedStr>("7").is_err());
+        // A long text is its own: the set stays small whatever is read.
+        let long = "x".repeat(65);
+        let e = SharedStr::interned(&long);
+        assert!(!std::sync::Arc::ptr_eq(&e.0, &SharedStr::interned(&long).0));
+        assert_eq!(e, SharedStr::interned(&long));
     }
 
     #[test]

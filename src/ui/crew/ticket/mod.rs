@@ -45,10 +45,19 @@ pub fn TicketPage() -> impl IntoView {
                 {i18n.t(Key::BackToQueue)}
             </A>
         </p>
-        {move || match ticket.get() {
-            None if data.loaded() => view! { <p>{i18n.t(Key::NotFound)}</p> }.into_any(),
-            None => view! { <p role="status">{i18n.t(Key::LoadingData)}</p> }.into_any(),
-            Some(t) => view! { <TicketView t=t events=events draft=draft /> }.into_any(),
+        {move || {
+            crate::ui::state::engine::track_model();
+            match ticket.get() {
+                None if data.loaded() => {
+                    // Drawn again once the n-gram model arrives: the reading it
+                    // overrules decides whether a site visit is due, and which
+                    // steps are offered.
+                    view! { <p>{i18n.t(Key::NotFound)}</p> }
+                        .into_any()
+                }
+                None => view! { <p role="status">{i18n.t(Key::LoadingData)}</p> }.into_any(),
+                Some(t) => view! { <TicketView t=t events=events draft=draft /> }.into_any(),
+            }
         }}
     }
 }

@@ -659,12 +659,13 @@ impl Data {
 
     /// Demo tickets for a first look (the same base tickets on every device).
     pub async fn load_demo(self) -> Result<(), StoreError> {
+        // The demo's tickets are classified as the intake would. Waited
+        // for first: the device's state is read after it, as it stands.
+        self.engine.1.want();
+        crate::web::model::settled(5_000).await;
         let Some(mut device) = self.device.get_untracked() else {
             return Err(StoreError::NotReady);
         };
-        // The demo's tickets are classified as the intake would.
-        self.engine.1.want();
-        crate::web::model::settled(5_000).await;
         let engine = self.engine.0.get_untracked();
         let options = DemoOptions {
             tickets: DEMO_TICKETS,
