@@ -87,6 +87,30 @@ pub trait Text: Copy {
     }
 }
 
+/// The [`Text`] trait's methods on a table's type itself, so a screen
+/// calls them without importing the trait (both table macros use it).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! text_methods {
+    ($name:ident) => {
+        impl $name {
+            /// The text in `lang` (the trait's method, callable without importing it).
+            pub fn text(self, lang: $crate::i18n::Lang) -> &'static str {
+                $crate::i18n::Text::text(self, lang)
+            }
+
+            /// The text with its `{name}`s filled (see [`Text::fill`]).
+            pub fn fill(
+                self,
+                lang: $crate::i18n::Lang,
+                values: &[(&str, &dyn std::fmt::Display)],
+            ) -> String {
+                $crate::i18n::Text::fill(self, lang, values)
+            }
+        }
+    };
+}
+
 /// Declares a table of texts as constants: `$name::Key` is a value that
 /// holds its own two texts, so a module carries the texts of the keys it
 /// names and nothing else. An enum (see [`translations!`]) is looked up
@@ -110,21 +134,9 @@ macro_rules! text_constants {
 
             /// Every key (for tests: a module that names it carries every text).
             pub const ALL: &'static [$name] = &[$($name::$key),*];
-
-            /// The text in `lang` (the trait's method, callable without importing it).
-            pub fn text(self, lang: $crate::i18n::Lang) -> &'static str {
-                lang.pick(self.zh, self.en)
-            }
-
-            /// The text with its `{name}`s filled (see [`Text::fill`]).
-            pub fn fill(
-                self,
-                lang: $crate::i18n::Lang,
-                values: &[(&str, &dyn std::fmt::Display)],
-            ) -> String {
-                $crate::i18n::Text::fill(self, lang, values)
-            }
         }
+
+        $crate::text_methods!($name);
 
         /// The key's name, as an enum's would print.
         impl std::fmt::Debug for $name {
@@ -163,21 +175,7 @@ macro_rules! translations {
             }
         }
 
-        impl $name {
-            /// The text in `lang` (the trait's method, callable without importing it).
-            pub fn text(self, lang: $crate::i18n::Lang) -> &'static str {
-                $crate::i18n::Text::text(self, lang)
-            }
-
-            /// The text with its `{name}`s filled (see [`Text::fill`]).
-            pub fn fill(
-                self,
-                lang: $crate::i18n::Lang,
-                values: &[(&str, &dyn std::fmt::Display)],
-            ) -> String {
-                $crate::i18n::Text::fill(self, lang, values)
-            }
-        }
+        $crate::text_methods!($name);
     };
 }
 
