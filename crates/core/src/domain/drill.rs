@@ -101,13 +101,14 @@ pub fn expected_resolution(table: &RuleTable, c: &Classification) -> Option<Stri
         .map(|r| r.words.id.to_string())
 }
 
-/// The rule of the classification that decided `what` (`kind=`, `grade=`, a
-/// subcategory), with its clause.
+/// The rule of the classification that decided `what` (`kind=`, `grade=`,
+/// `subcategory=`), with its clause: the last one, as a later decision (the
+/// n-gram model's, a kind's fixed subcategory) overrules an earlier one.
 fn deciding(c: &Classification, prefix: &str) -> (String, String) {
     c.rules
         .iter()
         .rev()
-        .find(|r| r.decided.starts_with(prefix) || r.id.starts_with(prefix))
+        .find(|r| r.decided.starts_with(prefix))
         .map(|r| (r.id.to_string(), r.source.to_string()))
         .unwrap_or_else(|| ("-".into(), "-".into()))
 }
@@ -128,7 +129,7 @@ pub fn mark(s: &Scenario, a: &Answer, table: &RuleTable, templates: &Templates) 
         rule,
         source,
     });
-    let (rule, source) = deciding(c, "sub.");
+    let (rule, source) = deciding(c, "subcategory=");
     marks.push(Mark {
         part: "category".into(),
         correct: a.category == c.category,

@@ -109,3 +109,30 @@ fn a_round_never_asks_the_same_problem_twice() {
         assert_eq!(problems.len(), 10, "seed {seed}");
     }
 }
+
+/// Whoever decided a part, the rules or the n-gram model beside them, the
+/// mark names that decider and the clause of the standard defining the answer.
+#[test]
+fn every_mark_names_its_decider_and_a_clause_even_where_the_model_decided() {
+    let table = RuleTable::shipped();
+    let classifier = Classifier::new(table.clone());
+    let templates = Templates::shipped();
+    let (mut by_model, mut marks) = (0, 0);
+    for seed in 0..300 {
+        for s in scenarios(&classifier, seed, 5) {
+            let score = mark(&s, &Answer::default(), &table, &templates);
+            for (part, model_rule) in [("kind", "model.kind"), ("category", "model.subcategory")] {
+                let m = score.marks.iter().find(|m| m.part == part).unwrap();
+                marks += 1;
+                assert!(m.source.contains(" §"), "{part} of {}: {m:?}", s.text);
+                if s.expected.rules.iter().any(|r| r.id == model_rule) {
+                    by_model += 1;
+                    assert_eq!(m.rule, model_rule, "{part} of {}", s.text);
+                    assert!(m.source.contains("n-gram"), "{m:?}");
+                }
+            }
+        }
+    }
+    // The property is only tested if the model decided some of them.
+    assert!(by_model > 0, "the model decided none of {marks} parts");
+}

@@ -544,9 +544,11 @@ impl Classifier {
             (i != kind_index).then_some((i, reading, m))
         });
         if let Some((i, reading, m)) = model_kind {
+            // The model chose; the clause is the one defining what it chose.
+            let source = by_model(&self.table.kinds[i].source, &m.source);
             rules.push(fired_now(
                 &m.kind_rule,
-                &m.source,
+                &source,
                 format!(
                     "kind={} (not {})",
                     reading.label, self.table.kinds[kind_index].code
@@ -592,9 +594,10 @@ impl Classifier {
         let chosen = match self.model_topic(kind, &grams, rules_topic) {
             Some((s, reading, m)) => {
                 let rules_said = rules_topic.map_or("-", |r| self.sub_at(r).1.code.as_str());
+                let source = by_model(&self.decided.subcategory[s].source, &m.source);
                 rules.push(fired_now(
                     &m.subcategory_rule,
-                    &m.source,
+                    &source,
                     format!("subcategory={} (not {rules_said})", reading.label).into(),
                     reading.evidence.into_iter().map(SharedStr::from).collect(),
                 ));
@@ -1145,6 +1148,12 @@ fn fired(decision: &Arc<Decision>, matched: Vec<SharedStr>) -> FiredRule {
         decision: decision.clone(),
         matched,
     }
+}
+
+/// The source of a decision the n-gram model made: the clause defining what
+/// it chose, then the model itself (a model is evidence, not a standard).
+fn by_model(clause: &str, model: &str) -> SharedStr {
+    format!("{clause} · {model}").into()
 }
 
 /// A decision made for this text: one not in `Decisions` (see there).
