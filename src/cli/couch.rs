@@ -395,7 +395,7 @@ impl Held for &Taken {
     fn id_at(&self, device: &str, seq: u64) -> Option<String> {
         self.events
             .get(&(device.to_string(), seq))
-            .map(|e| e.id.clone())
+            .map(|e| e.id.to_string())
     }
     fn at_of(&self, device: &str, seq: u64) -> Option<DateTime<Utc>> {
         self.events.get(&(device.to_string(), seq)).map(|e| e.at)

@@ -109,7 +109,7 @@ impl Held for &HeldView<'_> {
         self.trusted.revoked.get(device).copied()
     }
     fn id_at(&self, device: &str, seq: u64) -> Option<String> {
-        self.by_seq.get(&(device, seq)).map(|e| e.id.clone())
+        self.by_seq.get(&(device, seq)).map(|e| e.id.to_string())
     }
     fn at_of(&self, device: &str, seq: u64) -> Option<DateTime<Utc>> {
         self.by_seq.get(&(device, seq)).map(|e| e.at)

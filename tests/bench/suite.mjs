@@ -40,7 +40,7 @@ function stats(values) {
 const fmt = {
   ms: (v) => (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(v < 10 ? 1 : 0)} ms`),
   kb: (v) => `${(v / 1000).toFixed(1)} KB`,
-  mb: (v) => `${(v / 1e6).toFixed(0)} MB`,
+  mb: (v) => `${(v / 1e6).toFixed(1)} MB`,
   rate: (v) => `${Math.round(v).toLocaleString('en')}/s`,
   ratio: (v) => `${v.toFixed(2)}×`,
 };

@@ -493,7 +493,7 @@ fn seal_in_time_order(drafts: Vec<Draft>) -> Vec<Event> {
             body: d.body.clone(),
         }
         .seal();
-        ids[i] = Some(event.id.clone());
+        ids[i] = Some(event.id.to_string());
         events.push(event);
     }
     events

@@ -168,7 +168,7 @@ mod tests {
         assert_eq!(device.numbering.prefix, "0A1B");
         let now = Utc.with_ymd_and_hms(2026, 11, 22, 8, 0, 0).unwrap();
         let a = device.mint("t1", "王工", vec![], note(), now);
-        let b = device.mint("t1", "王工", vec![a.id.clone()], note(), now);
+        let b = device.mint("t1", "王工", vec![a.id.to_string()], note(), now);
         assert_eq!((a.seq, b.seq), (1, 2));
         assert!(b.hlc > a.hlc, "same millisecond: the counter moves");
         assert_eq!(a.id, a.content_id());

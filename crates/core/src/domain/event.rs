@@ -493,7 +493,7 @@ impl EventBody {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Event {
     /// `sha256:<hex>` of the canonical JSON of every other field.
-    pub id: String,
+    pub id: SharedStr,
     pub ticket: String,
     pub device: SharedStr,
     pub seq: u64,
@@ -503,7 +503,7 @@ pub struct Event {
     pub author: SharedStr,
     /// The ticket's latest events this device knew when it wrote this one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub parents: Vec<String>,
+    pub parents: Vec<SharedStr>,
     #[serde(flatten)]
     pub body: EventBody,
 }
@@ -523,14 +523,14 @@ pub struct NewEvent {
 impl NewEvent {
     pub fn seal(self) -> Event {
         let mut event = Event {
-            id: String::new(),
+            id: SharedStr::default(),
             ticket: self.ticket,
             device: SharedStr::interned(&self.device),
             seq: self.seq,
             at: self.at,
             hlc: self.hlc,
             author: SharedStr::interned(&self.author),
-            parents: self.parents,
+            parents: self.parents.into_iter().map(SharedStr::from).collect(),
             body: self.body,
         };
         event.id = event.content_id();
@@ -540,12 +540,12 @@ impl NewEvent {
 
 impl Event {
     /// The id this event's content implies.
-    pub fn content_id(&self) -> String {
+    pub fn content_id(&self) -> SharedStr {
         let mut value = serde_json::to_value(self).expect("events always serialise");
         if let Value::Object(map) = &mut value {
             map.remove("id");
         }
-        sha256_id(canonical(&value).as_bytes())
+        sha256_id(canonical(&value).as_bytes()).into()
     }
 
     /// The order every device folds events in: causal (HLC), then device, then id.

@@ -3,6 +3,7 @@
 //! anonymised (phone numbers, names and addresses masked) for statistics.
 
 use crate::domain::event::{Event, EventBody};
+use crate::domain::shared_str::SharedStr;
 use crate::domain::time::china_date;
 use chrono::NaiveDate;
 use std::collections::{HashMap, HashSet};
@@ -90,7 +91,7 @@ pub fn mask_name(name: &str) -> String {
 /// Such events describe the same tickets but are not mergeable with the
 /// originals: the bundle is marked `anonymised`.
 pub fn anonymise<'a>(events: impl IntoIterator<Item = &'a Event>) -> Vec<Event> {
-    let mut renamed: HashMap<String, String> = HashMap::new();
+    let mut renamed: HashMap<SharedStr, SharedStr> = HashMap::new();
     let mut ordered: Vec<&Event> = events.into_iter().collect();
     ordered.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
     ordered

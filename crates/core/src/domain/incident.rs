@@ -88,7 +88,7 @@ pub fn incidents<'a>(
                         notices: vec![],
                         ended: None,
                         tickets: BTreeSet::new(),
-                        heads: vec![e.id.clone()],
+                        heads: vec![e.id.to_string()],
                     },
                 );
             }
@@ -99,13 +99,13 @@ pub fn incidents<'a>(
                         author: e.author.to_string(),
                         text: text.clone(),
                     });
-                    i.heads = vec![e.id.clone()];
+                    i.heads = vec![e.id.to_string()];
                 }
             }
             EventBody::IncidentEnded => {
                 if let Some(i) = found.get_mut(&e.ticket) {
                     i.ended.get_or_insert(e.at);
-                    i.heads = vec![e.id.clone()];
+                    i.heads = vec![e.id.to_string()];
                 }
             }
             EventBody::IncidentLinked { incident } => {

@@ -52,12 +52,12 @@ pub fn redact(events: &mut [Event]) -> PersonalData {
             {
                 let kept = masked(contact);
                 let full = std::mem::replace(contact, kept);
-                out.entry(event.id.clone()).or_default().contact = Some(full);
+                out.entry(event.id.to_string()).or_default().contact = Some(full);
             }
             EventBody::SignatureAttached { signer, .. } if !signer.is_empty() => {
                 let kept = mask_name(signer);
                 let full = std::mem::replace(signer, kept);
-                out.entry(event.id.clone()).or_default().signer = Some(full);
+                out.entry(event.id.to_string()).or_default().signer = Some(full);
             }
             _ => {}
         }

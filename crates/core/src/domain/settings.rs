@@ -66,13 +66,13 @@ pub fn settings<'a>(
     let mut ours: Vec<&Event> = events.into_iter().filter(|e| is_settings(e)).collect();
     ours.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
     ours.dedup_by(|a, b| a.id == b.id);
-    let fingerprint = ours.iter().map(|e| e.id.clone()).collect();
+    let fingerprint = ours.iter().map(|e| e.id.to_string()).collect();
     let mut refused = vec![];
     ours.retain(|e| match authority.counts(e) {
         Ok(()) => true,
         Err(NotGoverning::NotSupervisor { device }) => {
             refused.push(Rejected {
-                event: e.id.clone(),
+                event: e.id.to_string(),
                 why: Why::NotSupervisor { device },
             });
             false
@@ -96,26 +96,26 @@ pub fn settings<'a>(
                         at: e.at,
                         author: e.author.to_string(),
                         reason: reason.clone(),
-                        event: e.id.clone(),
+                        event: e.id.to_string(),
                     });
                     s.table = table;
                 }
                 Err(problems) => s.rejected.push(Rejected {
-                    event: e.id.clone(),
+                    event: e.id.to_string(),
                     why: Why::Invalid(problems.to_string()),
                 }),
             },
             EventBody::TariffPublished { tariff, .. } => match TariffTable::from_json(tariff) {
                 Ok(t) => s.tariff = t,
                 Err(why) => s.rejected.push(Rejected {
-                    event: e.id.clone(),
+                    event: e.id.to_string(),
                     why: Why::Invalid(why.to_string()),
                 }),
             },
             EventBody::CalendarYearSet { year } => match s.calendar.import_holiday_cn(year) {
                 Ok(_) => s.calendar_changes += 1,
                 Err(why) => s.rejected.push(Rejected {
-                    event: e.id.clone(),
+                    event: e.id.to_string(),
                     why: Why::Invalid(why.to_string()),
                 }),
             },
@@ -206,7 +206,7 @@ pub fn carried<'a>(
             };
             Some(Carried {
                 change,
-                applies: authority.counts(e).is_ok() && !rejected.contains(&e.id),
+                applies: authority.counts(e).is_ok() && !rejected.iter().any(|r| *r == e.id),
             })
         })
         .collect()

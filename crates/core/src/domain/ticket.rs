@@ -10,6 +10,7 @@
 use crate::domain::clock::{ClockEvent, ClockInput, TimedEvent};
 use crate::domain::event::{CauseClass, Channel, Contact, Event, EventBody};
 use crate::domain::facts::Facts;
+use crate::domain::shared_str::SharedStr;
 use chrono::{DateTime, Utc};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -47,7 +48,8 @@ pub struct CurrentClassification {
     pub rule_table_version: Option<String>,
     /// A person overrode the engine; the reason is in the event.
     pub overridden: bool,
-    pub event: String,
+    /// The id of the event that decided it, shared with that event.
+    pub event: SharedStr,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -56,7 +58,8 @@ pub struct Resolution {
     pub cause: String,
     pub solution: String,
     pub improvement: String,
-    pub event: String,
+    /// The id of the event that resolved it, shared with that event.
+    pub event: SharedStr,
 }
 
 /// Concurrent edits of one aspect of a ticket that disagree.

@@ -41,7 +41,7 @@ fn ticket(
     let classified = device.mint(
         &id,
         "王工",
-        vec![created.id.clone()],
+        vec![created.id.to_string()],
         EventBody::classified(c),
         at,
     );
@@ -55,7 +55,7 @@ fn ticket(
             grade: Some(3),
             reason: "坐席更正".into(),
         };
-        let parent = events[1].id.clone();
+        let parent = events[1].id.to_string();
         events.push(device.mint(&id, "王工", vec![parent], body, at));
     }
     events

@@ -48,7 +48,7 @@ fn ticket(id: &str, received: DateTime<Utc>, kind: &str, phone: &str) -> TicketS
             n: 1,
         },
         author: "坐席".into(),
-        parents: vec![created.id.clone()],
+        parents: vec![created.id.to_string()],
         body: EventBody::Classified {
             kind: kind.into(),
             category: "supply_quality".into(),

@@ -187,7 +187,7 @@ fn a_ticket_resumes_where_the_wait_began() {
                 body,
             }
             .seal();
-            parents = vec![e.id.clone()];
+            parents = vec![e.id.to_string()];
             events.push(e);
         }
         fold_all(&events).remove("t").unwrap().status

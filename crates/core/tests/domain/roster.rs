@@ -95,7 +95,7 @@ fn declare(by: &mut Device, minutes: i64) -> Vec<Event> {
     let notice = by.mint(
         &stream,
         "主任",
-        vec![declared.id.clone()],
+        vec![declared.id.to_string()],
         EventBody::IncidentNotice {
             text: format!("{} 的通知：停电补偿请扫码", by.id),
         },

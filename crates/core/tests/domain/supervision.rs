@@ -396,7 +396,7 @@ fn the_ledger_is_built_from_events_and_filters() {
             body,
         }
         .seal();
-        parents = vec![e.id.clone()];
+        parents = vec![e.id.to_string()];
         events.push(e);
     };
     push(

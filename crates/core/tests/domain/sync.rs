@@ -461,7 +461,7 @@ fn resolve(ticket: &str, device: &str, parents: Vec<String>, cause: &str, ms: i6
 fn two_devices_resolving_differently_is_a_conflict_until_someone_settles_it() {
     let base: Vec<Event> = demo(1, 9, "nobody").into_iter().take(2).collect();
     let ticket = base[0].ticket.clone();
-    let head = base[1].id.clone();
+    let head = base[1].id.to_string();
     let a = resolve(&ticket, "tab-A", vec![head.clone()], "变压器过载", 10);
     let b = resolve(&ticket, "tab-B", vec![head.clone()], "线路老化", 20);
     let all: Vec<Event> = merge_events([
@@ -521,7 +521,7 @@ fn segments_round_trip_in_every_encoding() {
     let made_id = events[1].id.clone();
     let odd = &mut events[0];
     odd.id = "SHA256:ABC".into();
-    odd.parents = vec!["sha256:".to_string() + &"F".repeat(64), made_id];
+    odd.parents = vec![("sha256:".to_string() + &"F".repeat(64)).into(), made_id];
     odd.at = Utc.timestamp_opt(-86_400 * 400, 123_456_789).unwrap();
     odd.seq = u64::MAX;
     odd.hlc = Hlc {
@@ -537,6 +537,46 @@ fn segments_round_trip_in_every_encoding() {
     assert_eq!(segment::decode(&segment_2(&events)).unwrap(), events);
     assert!(segment::decode(b"{\"format\":\"segment-9\",\"events\":[]}").is_err());
     assert!(segment::decode(b"[{\"id\":1}]").is_err());
+}
+
+/// An event read from a segment or a sync file holds its parents as the
+/// very ids of the events just before it that they name (one allocation, not
+/// two): the memory a large log costs. Equal values are not enough here, so
+/// the test compares addresses.
+#[test]
+fn a_parent_read_beside_its_event_shares_that_events_id() {
+    use gridcare_core::domain::segment;
+    fn shared_parents(events: &[Event]) -> usize {
+        let mut shared = 0;
+        for (index, event) in events.iter().enumerate() {
+            let recent = &events[index.saturating_sub(8)..index];
+            for parent in &event.parents {
+                if let Some(named) = recent.iter().find(|e| e.id == *parent) {
+                    assert_eq!(
+                        parent.as_str().as_ptr(),
+                        named.id.as_str().as_ptr(),
+                        "parent {parent} of {} is a copy",
+                        event.id
+                    );
+                    shared += 1;
+                }
+            }
+        }
+        shared
+    }
+    let b = bundle("tab-A");
+    let with_parents = b.events.iter().filter(|e| !e.parents.is_empty()).count();
+    assert!(with_parents > 10);
+    let decoded = segment::decode(&segment::encode(&b.events)).unwrap();
+    assert_eq!(decoded, b.events);
+    assert_eq!(shared_parents(&decoded), with_parents);
+    let parsed = Bundle::parse(&b.to_json(), now()).unwrap();
+    assert_eq!(parsed, b);
+    assert_eq!(shared_parents(&parsed.events), with_parents);
+    // Written some other way (pretty-printed), the file reads the same.
+    let pretty = serde_json::to_string_pretty(&json_of(&b)).unwrap();
+    let parsed = Bundle::parse(&pretty, now()).unwrap();
+    assert_eq!(shared_parents(&parsed.events), with_parents);
 }
 
 /// A segment as the version of 2026-11-23 wrote it: JSON with the body nested.
@@ -844,7 +884,7 @@ fn state_events(events: &[Event], ticket: &str) -> usize {
 }
 
 fn ids(events: &[Event]) -> Vec<String> {
-    events.iter().map(|e| e.id.clone()).collect()
+    events.iter().map(|e| e.id.to_string()).collect()
 }
 
 proptest! {
@@ -862,7 +902,7 @@ proptest! {
         prop_assert_eq!(ids(&ab_c), ids(&merge_events([a.as_slice(), &bc])));
         prop_assert_eq!(ids(&merge_events([ab.as_slice(), &ab])), ids(&ab));
         prop_assert_eq!(ids(&merge_events([ab.as_slice(), a])), ids(&ab));
-        let union: HashSet<String> = a.iter().chain(&b).map(|e| e.id.clone()).collect();
+        let union: HashSet<String> = a.iter().chain(&b).map(|e| e.id.to_string()).collect();
         prop_assert_eq!(ab.len(), union.len());
     }
 

@@ -45,21 +45,21 @@ fn tablet_events(device: &mut Device) -> Vec<Event> {
     let responded = device.mint(
         "t-1",
         "王工·抢修一班",
-        vec![created.id.clone()],
+        vec![created.id.to_string()],
         EventBody::Responded { note: None },
         at(20),
     );
     let arrived = device.mint(
         "t-1",
         "王工·抢修一班",
-        vec![responded.id.clone()],
+        vec![responded.id.to_string()],
         EventBody::Arrived { note: None },
         at(130),
     );
     let note = device.mint(
         "t-1",
         "王工·抢修一班",
-        vec![arrived.id.clone()],
+        vec![arrived.id.to_string()],
         EventBody::Note {
             text: "更换空开".into(),
         },
@@ -102,7 +102,7 @@ impl Held for &Holding {
     fn id_at(&self, device: &str, seq: u64) -> Option<String> {
         self.events
             .get(&(device.to_string(), seq))
-            .map(|e| e.id.clone())
+            .map(|e| e.id.to_string())
     }
     fn at_of(&self, device: &str, seq: u64) -> Option<DateTime<Utc>> {
         self.events.get(&(device.to_string(), seq)).map(|e| e.at)
@@ -322,7 +322,7 @@ fn with_arrival_of_another_device(minutes: i64) -> String {
     let arrived = other.mint(
         "t-1",
         "李工",
-        vec![events[0].id.clone()],
+        vec![events[0].id.to_string()],
         EventBody::Arrived { note: None },
         at(minutes),
     );
@@ -382,7 +382,10 @@ fn a_filtered_export_lists_what_it_leaves_out_and_still_checks() {
     let record = &bundle.chains[device][0];
     // Only the arrival and the note travel: 1 and 2 are left out by id.
     let mut partial = record.clone();
-    partial.omitted = events[..2].iter().map(|e| (e.seq, e.id.clone())).collect();
+    partial.omitted = events[..2]
+        .iter()
+        .map(|e| (e.seq, e.id.to_string()))
+        .collect();
     let kept: Vec<Event> = events[2..].to_vec();
     let file = Bundle::new(device, now(), kept, BTreeMap::new()).with_chains(BTreeMap::from([(
         device.to_string(),
@@ -398,7 +401,7 @@ fn a_filtered_export_lists_what_it_leaves_out_and_still_checks() {
         .with_chains(BTreeMap::from([(device.to_string(), vec![suffix])]));
     check(&file.to_json(), &Holding::default()).expect("a suffix checks");
     // A wrong id in the list of what is left out breaks the chain.
-    partial.omitted.insert(1, events[3].id.clone());
+    partial.omitted.insert(1, events[3].id.to_string());
     let file = Bundle::new(device, now(), events[2..].to_vec(), BTreeMap::new())
         .with_chains(BTreeMap::from([(device.to_string(), vec![partial])]));
     assert!(matches!(

@@ -105,7 +105,7 @@ pub fn ConflictChoices(
                     // Who recorded it: the person, with the device's id for staff who
                     // need to tell two tablets apart.
                     view! {
-                        <li data-conflict-event=e.id.clone()>
+                        <li data-conflict-event=e.id.to_string()>
                             <span>{i18n.t(event_key(&e.body))} ": " {summary}</span>
                             " · "
                             {i18n.t(Key::RecordedBy)}

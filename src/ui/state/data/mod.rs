@@ -593,7 +593,7 @@ impl Data {
                 .cloned()
                 .unwrap_or_else(|| heads_of(&ticket));
             let event = device.mint(&ticket, author, parents, body, now);
-            heads.insert(ticket, vec![event.id.clone()]);
+            heads.insert(ticket, vec![event.id.to_string()]);
             events.push(event);
         }
         self.commit(events, device).await
@@ -640,10 +640,10 @@ impl Data {
             },
             vec![],
         );
-        let classified = seal(EventBody::classified(c), vec![created.id.clone()]);
+        let classified = seal(EventBody::classified(c), vec![created.id.to_string()]);
         let mut events = vec![created, classified];
         if let Some(fix) = intake.correction {
-            let parent = events[1].id.clone();
+            let parent = events[1].id.to_string();
             let body = EventBody::Reclassified {
                 kind: fix.kind,
                 category: fix.category,

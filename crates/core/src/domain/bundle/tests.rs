@@ -38,7 +38,7 @@ fn the_canonical_form_from_text_equals_the_one_from_a_tree() {
         e.body = EventBody::Note {
             text: text.to_string(),
         };
-        e.parents = vec![format!("p{i}"), "q".into()];
+        e.parents = vec![format!("p{i}").into(), "q".into()];
         e.id = e.content_id();
         events.push(e);
     }

@@ -164,7 +164,7 @@ pub fn check<E: Borrow<Event>>(
                         .verify(device, |seq| {
                             by_seq
                                 .get(&seq)
-                                .map(|e| e.id.clone())
+                                .map(|e| e.id.to_string())
                                 .or_else(|| held.id_at(device, seq))
                         })
                         .map_err(|reason| {

@@ -10,6 +10,7 @@ use super::{
     Attachment, Bundle, BundleError, FORMAT, MAX_ATTACHMENT_BYTES, MAX_TEXT_CHARS, VERSION,
 };
 use crate::domain::event::{canonical, sha256_id, Event, EVENT_TYPES};
+use crate::domain::segment::PARENTS_LOOKED_BACK;
 use crate::domain::trust::ChainRecord;
 use base64::Engine as _;
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -363,6 +364,26 @@ impl<'a> Validation<'a> {
         events
     }
 
+    /// Points each parent of `event` at the id of the event it names when
+    /// that event is among the few checked just before it (a ticket's events
+    /// lie together in a file): the parent then costs a pointer, not a
+    /// string of its own.
+    fn share_parents(&self, event: &mut Event) {
+        for parent in &mut event.parents {
+            let mut read = self.read.iter().rev();
+            let named = self
+                .order
+                .iter()
+                .rev()
+                .take(PARENTS_LOOKED_BACK)
+                .filter_map(|slot| slot.or_else(|| read.next()))
+                .find(|e| e.id == *parent);
+            if let Some(named) = named {
+                *parent = named.id.clone();
+            }
+        }
+    }
+
     pub fn progress(&self) -> Progress {
         Progress {
             checked: self.order.len(),
@@ -391,6 +412,7 @@ impl<'a> Validation<'a> {
                     // in room for four; the log keeps every event, so no
                     // room to spare.
                     event.parents.shrink_to_fit();
+                    self.share_parents(&mut event);
                     self.order.push(None);
                     self.room_to_read();
                     self.read.push(event);

@@ -144,7 +144,7 @@ impl Roster {
             let signer = key_of(&event.device);
             if !roster.may_govern_at(&event.device, signer.as_deref(), Some(event.at)) {
                 roster.refused.push(Refused {
-                    event: event.id.clone(),
+                    event: event.id.to_string(),
                     device: event.device.to_string(),
                 });
                 continue;
@@ -165,7 +165,7 @@ impl Roster {
                             station: station.clone(),
                             role: *role,
                             revoked: None,
-                            event: event.id.clone(),
+                            event: event.id.to_string(),
                         },
                     );
                 }
