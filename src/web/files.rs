@@ -265,40 +265,139 @@ async fn unpacked_size_hint(blob: &web_sys::Blob) -> Option<usize> {
 /// About how much of a file's text is handed to the compressor at a time.
 pub const PIECE: usize = 1 << 20;
 
-/// A file given a piece at a time (`next`, until `None`), compressed by the
-/// browser as the pieces arrive (`CompressionStream`), as a blob ready to
-/// offer: neither the text nor the compressed file is ever in wasm memory
-/// whole, and the text is never whole anywhere.
-pub async fn gzip_pieces(
-    mut next: impl FnMut() -> Option<js_sys::Uint8Array>,
-    mime: &str,
-) -> Result<web_sys::Blob, FileError> {
-    let failed = |e: JsValue| FileError::NotOffered(js_text(e));
-    let deflate = CompressionStream::new("gzip").map_err(failed)?;
-    let writer = deflate.writable().get_writer().map_err(failed)?;
-    // Read as it is written: the compressed bytes gather in a blob.
-    let response = web_sys::Response::new_with_opt_readable_stream(Some(&deflate.readable()))
-        .map_err(failed)?;
-    let packed = response.blob().map_err(failed)?;
-    let written = async {
-        while let Some(piece) = next() {
-            // One piece in the compressor at a time, and the page answers
-            // between pieces.
-            JsFuture::from(writer.write_with_chunk(&piece)).await?;
+/// The export's compressor on a thread of its own (copied into the build
+/// by index.html's `copy-dir` of src/web/static).
+const GZIP_WORKER: &str = "/static/gzip_worker.js";
+
+/// The mark left (User Timing) when an export is compressed on the page's
+/// thread because no worker answered.
+pub const COMPRESSED_WITHOUT_WORKER: &str = "export: compressed without the worker";
+
+/// Pieces handed to the worker and not yet compressed, at most: enough
+/// that it never waits for this thread, few enough to hold little (they
+/// live in the worker, not in wasm memory).
+const PIECES_IN_FLIGHT: usize = 4;
+
+/// How long a piece may take the worker before the export is given up (a
+/// megabyte takes it tens of milliseconds).
+const WORKER_PATIENCE_MS: i32 = 30_000;
+
+/// A file compressed by the browser (`CompressionStream('gzip')`) a piece
+/// at a time as it is written: neither the text nor the compressed file is
+/// ever in wasm memory whole, and the text is never whole anywhere. Where a
+/// worker starts (`static/gzip_worker.js`) it compresses while this thread
+/// writes the next pieces, so an export's writing and compressing overlap
+/// on two cores instead of adding up.
+pub struct Gzip(Compressor);
+
+enum Compressor {
+    Worker {
+        helper: super::worker::Helper,
+        in_flight: usize,
+    },
+    Here {
+        writer: web_sys::WritableStreamDefaultWriter,
+        /// The compressed bytes gathering in a blob as they are read.
+        packed: Option<js_sys::Promise>,
+    },
+}
+
+impl Gzip {
+    /// A compressor on a worker's thread where one answers, else on this
+    /// one (marked `COMPRESSED_WITHOUT_WORKER`).
+    pub async fn start() -> Result<Gzip, FileError> {
+        if let Some(helper) = super::worker::Helper::start(GZIP_WORKER) {
+            if helper.ready().await {
+                return Ok(Gzip(Compressor::Worker {
+                    helper,
+                    in_flight: 0,
+                }));
+            }
         }
-        JsFuture::from(writer.close()).await
-    };
-    if let Err(e) = written.await {
-        // Nothing left waiting on a stream that failed.
-        quietly(writer.abort());
-        quietly(packed);
-        return Err(failed(e));
+        super::trace::mark(COMPRESSED_WITHOUT_WORKER);
+        let failed = |e: JsValue| FileError::NotOffered(js_text(e));
+        let deflate = CompressionStream::new("gzip").map_err(failed)?;
+        let writer = deflate.writable().get_writer().map_err(failed)?;
+        let response = web_sys::Response::new_with_opt_readable_stream(Some(&deflate.readable()))
+            .map_err(failed)?;
+        let packed = response.blob().map_err(failed)?;
+        Ok(Gzip(Compressor::Here {
+            writer,
+            packed: Some(packed),
+        }))
     }
-    let packed: web_sys::Blob = JsFuture::from(packed)
-        .await
-        .map_err(failed)?
-        .unchecked_into();
-    typed(&packed, mime).map_err(failed)
+
+    /// Hands over the next piece (moved, not copied, to a worker); returns
+    /// once the compressor can take another, so the page answers between
+    /// pieces.
+    pub async fn write(&mut self, piece: js_sys::Uint8Array) -> Result<(), FileError> {
+        match &mut self.0 {
+            Compressor::Worker { helper, in_flight } => {
+                let buffer = piece.buffer();
+                helper.post(&buffer, &js_sys::Array::of1(&buffer));
+                *in_flight += 1;
+                while *in_flight >= PIECES_IN_FLIGHT {
+                    match helper.next_reply(WORKER_PATIENCE_MS).await {
+                        Some(reply) if reply.as_string().as_deref() == Some("taken") => {
+                            *in_flight -= 1;
+                        }
+                        other => return Err(stopped(other)),
+                    }
+                }
+                Ok(())
+            }
+            Compressor::Here { writer, .. } => JsFuture::from(writer.write_with_chunk(&piece))
+                .await
+                .map(|_| ())
+                .map_err(|e| FileError::NotOffered(js_text(e))),
+        }
+    }
+
+    /// The compressed file, of type `mime`, once every piece is in.
+    pub async fn finish(mut self, mime: &str) -> Result<web_sys::Blob, FileError> {
+        let packed = match &mut self.0 {
+            Compressor::Worker { helper, .. } => {
+                helper.post(&JsValue::NULL, &js_sys::Array::new());
+                loop {
+                    match helper.next_reply(WORKER_PATIENCE_MS).await {
+                        Some(reply) if reply.as_string().as_deref() == Some("taken") => continue,
+                        Some(reply) if reply.is_instance_of::<web_sys::Blob>() => {
+                            break reply.unchecked_into::<web_sys::Blob>();
+                        }
+                        other => return Err(stopped(other)),
+                    }
+                }
+            }
+            Compressor::Here { writer, packed } => {
+                let failed = |e: JsValue| FileError::NotOffered(js_text(e));
+                JsFuture::from(writer.close()).await.map_err(failed)?;
+                let packed = packed.take().expect("finished once");
+                JsFuture::from(packed)
+                    .await
+                    .map_err(failed)?
+                    .unchecked_into()
+            }
+        };
+        typed(&packed, mime).map_err(|e| FileError::NotOffered(js_text(e)))
+    }
+}
+
+impl Drop for Compressor {
+    /// A compressor given up on (a failure on the way) leaves nothing
+    /// waiting on its stream; a worker stops with its helper.
+    fn drop(&mut self) {
+        if let Compressor::Here { writer, packed } = self {
+            if let Some(packed) = packed.take() {
+                quietly(writer.abort());
+                quietly(packed);
+            }
+        }
+    }
+}
+
+/// Why the worker's answer was not the one awaited.
+fn stopped(reply: Option<JsValue>) -> FileError {
+    FileError::NotOffered(reply.map_or_else(|| "the compressor stopped".into(), js_text))
 }
 
 /// `blob` with this type (a response's blob has none; the share sheet and

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { root, startServer, launchBrowser, openPage, appReady, controlledByServiceWorker, screenshot } from './harness.mjs';
@@ -59,7 +59,7 @@ test('offline, a sync file is checked with the helper worker from the cache and 
   const work = mkdtempSync(join(tmpdir(), 'gridcare-offline-'));
   const file = join(work, 'tab-Q.json');
   execFileSync(join(root, 'target', 'debug', 'gridcare'), ['demo', '--tickets', '3', '--seed', '4', '--device', 'tab-Q', '-o', file]);
-  const context = await browser.newContext();
+  const context = await browser.newContext({ acceptDownloads: true });
   const page = await openPage(context);
   const workers = [];
   page.on('worker', (worker) => workers.push(new URL(worker.url()).pathname));
@@ -79,6 +79,14 @@ test('offline, a sync file is checked with the helper worker from the cache and 
   assert.ok(workers.includes('/gridcare-id-worker_loader.js'), `workers: ${workers}`);
   const fallbacks = await page.evaluate(() => performance.getEntriesByName('import: checked without the helper worker', 'mark').length);
   assert.equal(fallbacks, 0, 'the helper worker ran offline');
+  // Exported offline too, compressed by its worker from the cache.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出全部数据' }).click()]);
+  const exported = join(work, 'exported.json.gz');
+  await download.saveAs(exported);
+  assert.deepEqual([...readFileSync(exported).subarray(0, 2)], [0x1f, 0x8b], 'gzip-compressed');
+  assert.ok(workers.includes('/static/gzip_worker.js'), `workers: ${workers}`);
+  const alone = await page.evaluate(() => performance.getEntriesByName('export: compressed without the worker', 'mark').length);
+  assert.equal(alone, 0, 'the compressing worker ran offline');
   await context.setOffline(false);
   assert.deepEqual(page.problems.filter((p) => !/ERR_INTERNET_DISCONNECTED/.test(p)), []);
   await context.close();

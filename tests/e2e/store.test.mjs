@@ -119,6 +119,7 @@ test('bad files are refused with a message and change nothing', async () => {
 
 const WITHOUT_HELPER = 'import: checked without the helper worker';
 const READ_WHOLE = 'import: read whole';
+const COMPRESSED_WITHOUT_WORKER = 'export: compressed without the worker';
 const marks = (page, name) => page.evaluate((n) => performance.getEntriesByName(n, 'mark').map((m) => m.name), name);
 
 test('without the helper worker a file is checked all the same: a good one taken, a changed one refused', async () => {
@@ -236,7 +237,11 @@ test('exports: only what has not left the device, and anonymised files for stati
     await download.saveAs(path);
     return path;
   };
+  const workers = [];
+  page.on('worker', (worker) => workers.push(new URL(worker.url()).pathname));
   await exportAs('everything.json');
+  assert.ok(workers.includes('/static/gzip_worker.js'), `workers: ${workers}`);
+  assert.deepEqual(await marks(page, COMPRESSED_WITHOUT_WORKER), [], 'compressed on the worker');
   await page.waitForFunction(() => document.querySelector('[data-testid="unexported"]')?.innerText === '0');
   // One action, then an export of only what is new.
   await page.getByRole('button', { name: '记录首次响应' }).first().click();
@@ -257,6 +262,21 @@ test('exports: only what has not left the device, and anonymised files for stati
   assert.doesNotMatch(text, /"phone":"1\d{10}"/);
   await importFile(page, anonymous);
   assert.match(await page.locator('[data-testid="import-error"]').innerText(), /匿名统计文件/);
+  await context.close();
+});
+
+test('without the compressing worker an export is compressed all the same', async () => {
+  const context = await browser.newContext({ acceptDownloads: true });
+  await context.route('**/static/gzip_worker.js', (route) => route.fulfill({ status: 404, body: '' }));
+  const page = await openPage(context);
+  await crewWithDemo(page, server.url);
+  await saved(page);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出全部数据' }).click()]);
+  const path = join(work, 'compressed-alone.json.gz');
+  await download.saveAs(path);
+  assert.deepEqual([...readFileSync(path).subarray(0, 2)], [0x1f, 0x8b], 'gzip-compressed');
+  assert.match(gridcare('validate', path), /[1-9]\d* events, [1-9]\d* tickets/);
+  assert.deepEqual(await marks(page, COMPRESSED_WITHOUT_WORKER), [COMPRESSED_WITHOUT_WORKER]);
   await context.close();
 });
 

@@ -125,15 +125,18 @@ pub fn SyncPanel() -> impl IntoView {
                 .map_err(|e| e.message(lang))?;
             let name = outgoing.file_name();
             let writing = Phase::start("export: write the file");
-            // Written a piece at a time and compressed by the browser as the
-            // pieces arrive: the text is never whole, and a fifth of it is kept.
+            // Written a piece at a time and compressed as the pieces arrive,
+            // by a worker where one starts: the text is never whole, and a
+            // fifth of it is kept.
+            let mut gzip = files::Gzip::start().await.map_err(|e| e.message(lang))?;
+            let said = |e: files::FileError| e.message(lang);
             let mut text = outgoing.text();
-            let packed = files::gzip_pieces(
-                || text.next_piece(files::PIECE).map(js_sys::Uint8Array::from),
-                GZIP_MIME,
-            )
-            .await
-            .map_err(|e| e.message(lang))?;
+            while let Some(piece) = text.next_piece(files::PIECE) {
+                gzip.write(js_sys::Uint8Array::from(piece))
+                    .await
+                    .map_err(said)?;
+            }
+            let packed = gzip.finish(GZIP_MIME).await.map_err(said)?;
             drop(writing);
             match protect {
                 None => files::offer_blob(&compressed_name(&name), &packed, GZIP_MIME).await,
