@@ -338,9 +338,7 @@ impl Gzip {
                 *in_flight += 1;
                 while *in_flight >= PIECES_IN_FLIGHT {
                     match helper.next_reply(WORKER_PATIENCE_MS).await {
-                        Some(reply) if reply.as_string().as_deref() == Some("taken") => {
-                            *in_flight -= 1;
-                        }
+                        Some(reply) if taken(&reply) => *in_flight -= 1,
                         other => return Err(stopped(other)),
                     }
                 }
@@ -360,7 +358,7 @@ impl Gzip {
                 helper.post(&JsValue::NULL, &js_sys::Array::new());
                 loop {
                     match helper.next_reply(WORKER_PATIENCE_MS).await {
-                        Some(reply) if reply.as_string().as_deref() == Some("taken") => continue,
+                        Some(reply) if taken(&reply) => continue,
                         Some(reply) if reply.is_instance_of::<web_sys::Blob>() => {
                             break reply.unchecked_into::<web_sys::Blob>();
                         }
@@ -393,6 +391,11 @@ impl Drop for Compressor {
             }
         }
     }
+}
+
+/// Whether the worker's reply says it compressed a piece.
+fn taken(reply: &JsValue) -> bool {
+    reply.as_string().as_deref() == Some("taken")
 }
 
 /// Why the worker's answer was not the one awaited.

@@ -301,12 +301,18 @@ fn recent(before: &[Event]) -> &[Event] {
 /// `id`, shared with the id of one of `recent` if equal: a parent then
 /// costs a pointer instead of a 71-byte string of its own (about 16 MB for
 /// a log of 280,000 events).
-pub fn share_id(id: &str, recent: &[Event]) -> SharedStr {
+fn share_id(id: &str, recent: &[Event]) -> SharedStr {
+    named_among(id, recent.iter().rev()).map_or_else(|| SharedStr::from(id), SharedStr::clone)
+}
+
+/// The id of the first of `recent` (latest first) whose id is `id`, to be
+/// shared rather than copied. Segments and sync files both read parents
+/// this way.
+pub fn named_among<'e>(id: &str, recent: impl Iterator<Item = &'e Event>) -> Option<&'e SharedStr> {
     recent
-        .iter()
-        .rev()
-        .find(|e| e.id.as_str() == id)
-        .map_or_else(|| SharedStr::from(id), |e| e.id.clone())
+        .take(PARENTS_LOOKED_BACK)
+        .map(|e| &e.id)
+        .find(|named| named.as_str() == id)
 }
 
 #[derive(Deserialize)]

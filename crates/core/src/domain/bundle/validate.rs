@@ -10,7 +10,7 @@ use super::{
     Attachment, Bundle, BundleError, FORMAT, MAX_ATTACHMENT_BYTES, MAX_TEXT_CHARS, VERSION,
 };
 use crate::domain::event::{canonical, sha256_id, Event, EVENT_TYPES};
-use crate::domain::segment::PARENTS_LOOKED_BACK;
+use crate::domain::segment::named_among;
 use crate::domain::trust::ChainRecord;
 use base64::Engine as _;
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -371,15 +371,13 @@ impl<'a> Validation<'a> {
     fn share_parents(&self, event: &mut Event) {
         for parent in &mut event.parents {
             let mut read = self.read.iter().rev();
-            let named = self
+            let latest_first = self
                 .order
                 .iter()
                 .rev()
-                .take(PARENTS_LOOKED_BACK)
-                .filter_map(|slot| slot.or_else(|| read.next()))
-                .find(|e| e.id == *parent);
-            if let Some(named) = named {
-                *parent = named.id.clone();
+                .filter_map(|slot| slot.or_else(|| read.next()));
+            if let Some(named) = named_among(parent, latest_first) {
+                *parent = named.clone();
             }
         }
     }
