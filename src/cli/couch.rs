@@ -7,8 +7,8 @@ use super::sync::{merge_failure, write};
 use super::Failure;
 use crate::domain::bundle::{merge_bundles, Bundle, Held, Validation};
 use crate::domain::couch::{
-    documents_for, AttachmentDoc, Coverage, DocRange, EventDoc, GroupFile, Refusal as CouchRefusal,
-    ATTACHMENT_TYPE, DESIGN, MAX_CONFLICTS,
+    documents_of, plan_documents, AttachmentDoc, Coverage, DocRange, EventDoc, GroupFile,
+    Refusal as CouchRefusal, ATTACHMENT_TYPE, DESIGN, MAX_CONFLICTS,
 };
 use crate::domain::event::Event;
 use crate::domain::trust::records::absorb;
@@ -22,8 +22,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-/// Documents per `_bulk_docs` request.
-const BATCH_DOCS: usize = 100;
+/// Documents per `_bulk_docs` request: up to 20,000 events, about 10 MB
+/// of text, each batch written out just before it is sent.
+const BATCH_DOCS: usize = 20;
 /// Rows per `_changes` or `_all_docs` page.
 const PAGE: usize = 2000;
 
@@ -332,12 +333,13 @@ pub fn push(args: PushArgs) -> Result<ExitCode, Failure> {
     for id in &ids {
         coverage.add_doc_id(id);
     }
-    let (there, to_send): (Vec<Event>, Vec<Event>) = bundle
+    let (there, to_send): (Vec<&Event>, Vec<&Event>) = bundle
         .events
         .iter()
-        .cloned()
         .partition(|e| coverage.covers(&e.device, e.seq));
-    let docs = documents_for(&to_send, &bundle.events, &bundle.chains);
+    // Planned whole, written out a batch at a time: never every event's
+    // text at once.
+    let plans = plan_documents(&to_send, &bundle.events, &bundle.chains);
     let held_ids: BTreeSet<&str> = ids.iter().map(String::as_str).collect();
     let attachments: Vec<AttachmentDoc> = bundle
         .attachments
@@ -345,10 +347,8 @@ pub fn push(args: PushArgs) -> Result<ExitCode, Failure> {
         .map(|(hash, a)| AttachmentDoc::new(hash, &a.mime, &a.data))
         .filter(|a| !held_ids.contains(a.id.as_str()))
         .collect();
-    let mut values: Vec<Value> = docs.iter().map(EventDoc::to_value).collect();
-    values.extend(attachments.iter().map(AttachmentDoc::to_value));
     let mut written = 0;
-    for batch in values.chunks(BATCH_DOCS) {
+    let mut send = |batch: &[Value]| -> Result<(), Failure> {
         let answer = db.expect_ok(
             "POST",
             "_bulk_docs",
@@ -365,16 +365,30 @@ pub fn push(args: PushArgs) -> Result<ExitCode, Failure> {
             }
         }
         written += batch.len();
+        Ok(())
+    };
+    for batch in plans.chunks(BATCH_DOCS) {
+        let docs = documents_of(batch, to_send.iter().copied())
+            .expect("every planned event is one of those to send");
+        send(&docs.iter().map(EventDoc::to_value).collect::<Vec<_>>())?;
+    }
+    for batch in attachments.chunks(BATCH_DOCS) {
+        send(
+            &batch
+                .iter()
+                .map(AttachmentDoc::to_value)
+                .collect::<Vec<_>>(),
+        )?;
     }
     println!(
         "{}: sent {} events in {} documents and {} attachments; {} events were there already",
         db.url,
         to_send.len(),
-        docs.len(),
+        plans.len(),
         attachments.len(),
         there.len()
     );
-    debug_assert_eq!(written, docs.len() + attachments.len());
+    debug_assert_eq!(written, plans.len() + attachments.len());
     Ok(ExitCode::SUCCESS)
 }
 

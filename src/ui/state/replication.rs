@@ -14,8 +14,8 @@
 use super::data::Data;
 use crate::domain::bundle::{Bundle, Validation};
 use crate::domain::couch::{
-    documents_for, replication_id, Checkpoint, Coverage, DocRange, EventDoc, GroupFile, PlainGroup,
-    Refusal, Verdict,
+    documents_of, plan_documents, replication_id, Checkpoint, Coverage, DocPlan, DocRange,
+    EventDoc, GroupFile, PlainGroup, Refusal, Verdict,
 };
 use crate::domain::event::Event;
 use crate::web::couch::{self, CouchError, Remote, SyncTarget};
@@ -30,8 +30,10 @@ use std::collections::BTreeMap;
 
 /// `_changes` rows per page.
 const PAGE: usize = 500;
-/// Documents per `_bulk_docs` request.
-const PUSH_BATCH: usize = 50;
+/// Documents per `_bulk_docs` request: up to 10,000 events, about 5 MB of
+/// text, made just before they are sent. (At 50, each request's texts, its
+/// JSON tree and its body took some 100 MB of the tab's memory at once.)
+const PUSH_BATCH: usize = 10;
 /// Documents per request when a group is fetched: about 4,000 events,
 /// 2 to 3 MB, checked before the next page comes (a page of ten took a
 /// 12 MB buffer, kept while the group was checked).
@@ -451,22 +453,33 @@ impl Replication {
         let Some((_, kept)) = self.data.sync_material() else {
             return Ok(checkpoint.pulled_since);
         };
-        let docs: Vec<EventDoc> = self.data.events.with_untracked(|all| {
-            let to_send: Vec<Event> = all
+        // The plan of every document is small; each batch's documents are
+        // made from the log just before they are sent (the log only grows
+        // meanwhile), so no copy of the events, nor all their texts at once,
+        // is ever held.
+        let plans: Vec<DocPlan> = self.data.events.with_untracked(|all| {
+            let to_send: Vec<&Event> = all
                 .iter()
                 .filter(|e| {
                     !checkpoint.coverage.covers(&e.device, e.seq)
                         && (e.device == device
                             || !elsewhere.iter().any(|c| c.covers(&e.device, e.seq)))
                 })
-                .cloned()
                 .collect();
-            documents_for(&to_send, all, &kept)
+            plan_documents(&to_send, all, &kept)
         });
-        let waiting: usize = docs.iter().map(|d| d.events.len()).sum();
+        let waiting: usize = plans.iter().map(DocPlan::events).sum();
         self.status.update(|s| s.waiting = waiting);
-        for batch in docs.chunks(PUSH_BATCH) {
-            let values: Vec<Value> = batch.iter().map(EventDoc::to_value).collect();
+        for batch in plans.chunks(PUSH_BATCH) {
+            let docs = self
+                .data
+                .events
+                .with_untracked(|all| documents_of(batch, all))
+                .ok_or_else(|| CouchError::Server {
+                    status: 0,
+                    reason: "events to send are no longer in the log".into(),
+                })?;
+            let values: Vec<Value> = docs.iter().map(EventDoc::to_value).collect();
             let revs: Vec<(String, String)> = values
                 .iter()
                 .map(|v| {
@@ -490,9 +503,11 @@ impl Replication {
                     });
                 }
             }
-            let sent: usize = batch.iter().map(|d| d.events.len()).sum();
-            for doc in batch {
-                checkpoint.coverage.add(&doc.device, doc.from, doc.to);
+            drop(docs);
+            let sent: usize = batch.iter().map(DocPlan::events).sum();
+            for plan in batch {
+                let range = &plan.range;
+                checkpoint.coverage.add(&range.device, range.from, range.to);
             }
             self.status.update(|s| {
                 s.pushed += sent;

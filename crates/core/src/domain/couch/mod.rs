@@ -259,25 +259,53 @@ pub fn documents_for<'a>(
     held: impl IntoIterator<Item = &'a Event> + Clone,
     kept: &BTreeMap<String, Vec<ChainRecord>>,
 ) -> Vec<EventDoc> {
-    let records = for_export(to_send, held, kept);
-    let mut by_device: BTreeMap<&str, Vec<&Event>> = BTreeMap::new();
-    for e in to_send {
-        by_device.entry(e.device.as_str()).or_default().push(e);
+    let to_send: Vec<&Event> = to_send.iter().collect();
+    let plans = plan_documents(&to_send, held, kept);
+    documents_of(&plans, to_send).expect("every planned event is one of those to send")
+}
+
+/// One document to send, before its events are written out: which of a
+/// device's events it carries and the record that signs them. A device's
+/// whole log is planned at once (a few bytes per document); the documents
+/// themselves, about 0.5 MB each, are made a batch at a time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DocPlan {
+    pub range: DocRange,
+    pub chain: Option<ChainRecord>,
+}
+
+impl DocPlan {
+    /// How many events the document carries (a run of consecutive ones).
+    pub fn events(&self) -> usize {
+        (self.range.to - self.range.from + 1) as usize
     }
-    let mut docs = Vec::new();
-    for (device, mut events) in by_device {
-        events.sort_by_key(|e| e.seq);
-        events.dedup_by_key(|e| e.seq);
+}
+
+/// The documents [`documents_for`] would make, as plans.
+pub fn plan_documents<'a>(
+    to_send: &[&Event],
+    held: impl IntoIterator<Item = &'a Event> + Clone,
+    kept: &BTreeMap<String, Vec<ChainRecord>>,
+) -> Vec<DocPlan> {
+    let records = for_export(to_send.iter().copied(), held, kept);
+    let mut by_device: BTreeMap<&str, Vec<u64>> = BTreeMap::new();
+    for e in to_send {
+        by_device.entry(e.device.as_str()).or_default().push(e.seq);
+    }
+    let mut plans = Vec::new();
+    for (device, mut seqs) in by_device {
+        seqs.sort_unstable();
+        seqs.dedup();
         let device_records = records.get(device).map(Vec::as_slice).unwrap_or(&[]);
         // A device that signs: its events go up only under a record that
         // covers them, or every reader that knows its key would refuse them
         // as unsigned, and the server would seem to hold them already.
         let signs = kept.get(device).is_some_and(|r| !r.is_empty());
         // Events of one group: covered by the same record (or by none).
-        let mut groups: BTreeMap<Option<usize>, Vec<&Event>> = BTreeMap::new();
-        for e in events {
-            let record = device_records.iter().position(|r| r.covers(e.seq));
-            groups.entry(record).or_default().push(e);
+        let mut groups: BTreeMap<Option<usize>, Vec<u64>> = BTreeMap::new();
+        for seq in seqs {
+            let record = device_records.iter().position(|r| r.covers(seq));
+            groups.entry(record).or_default().push(seq);
         }
         for (record, group) in groups {
             if record.is_none() && signs {
@@ -286,44 +314,80 @@ pub fn documents_for<'a>(
             let chain = record.map(|i| device_records[i].clone());
             let signed = chain.as_ref().map_or(0, |r| r.seq);
             // Consecutive runs, each cut into chunks.
-            let mut run: Vec<&Event> = Vec::new();
-            let mut flush = |run: &mut Vec<&Event>| {
-                for chunk in run.chunks(CHUNK) {
-                    let (from, to) = (chunk[0].seq, chunk[chunk.len() - 1].seq);
-                    let range = DocRange {
-                        device: device.to_string(),
-                        signed,
-                        from,
-                        to,
-                    };
-                    docs.push(EventDoc {
-                        id: range.doc_id(),
-                        rev: None,
-                        kind: EVENTS_TYPE.into(),
-                        layout: LAYOUT,
-                        device: device.to_string(),
-                        signed,
-                        from,
-                        to,
-                        events: chunk
-                            .iter()
-                            .map(|e| serde_json::to_string(e).expect("an event serialises"))
-                            .collect(),
+            let mut run_start = 0;
+            for i in 1..=group.len() {
+                if i < group.len() && group[i - 1] + 1 == group[i] {
+                    continue;
+                }
+                for chunk in group[run_start..i].chunks(CHUNK) {
+                    plans.push(DocPlan {
+                        range: DocRange {
+                            device: device.to_string(),
+                            signed,
+                            from: chunk[0],
+                            to: chunk[chunk.len() - 1],
+                        },
                         chain: chain.clone(),
                     });
                 }
-                run.clear();
-            };
-            for e in group {
-                if run.last().is_some_and(|last| last.seq + 1 != e.seq) {
-                    flush(&mut run);
-                }
-                run.push(e);
+                run_start = i;
             }
-            flush(&mut run);
         }
     }
-    docs
+    plans
+}
+
+/// The documents of `plans`, their events found among `held` (each looked
+/// at once; the first of two with one sequence number is taken). `None`
+/// when an event a plan names is not among them.
+pub fn documents_of<'a>(
+    plans: &[DocPlan],
+    held: impl IntoIterator<Item = &'a Event>,
+) -> Option<Vec<EventDoc>> {
+    // Each device's plans by their first event, for a binary search.
+    let mut by_device: BTreeMap<&str, Vec<(u64, usize)>> = BTreeMap::new();
+    for (i, plan) in plans.iter().enumerate() {
+        by_device
+            .entry(plan.range.device.as_str())
+            .or_default()
+            .push((plan.range.from, i));
+    }
+    for starts in by_device.values_mut() {
+        starts.sort_unstable();
+    }
+    let mut texts: Vec<Vec<Option<String>>> =
+        plans.iter().map(|p| vec![None; p.events()]).collect();
+    for e in held {
+        let Some(starts) = by_device.get(e.device.as_str()) else {
+            continue;
+        };
+        let Some(&(from, i)) = starts[..starts.partition_point(|&(from, _)| from <= e.seq)].last()
+        else {
+            continue;
+        };
+        if let Some(slot @ None) = texts[i].get_mut((e.seq - from) as usize) {
+            *slot = Some(serde_json::to_string(e).expect("an event serialises"));
+        }
+    }
+    plans
+        .iter()
+        .zip(texts)
+        .map(|(plan, texts)| {
+            let range = &plan.range;
+            Some(EventDoc {
+                id: range.doc_id(),
+                rev: None,
+                kind: EVENTS_TYPE.into(),
+                layout: LAYOUT,
+                device: range.device.clone(),
+                signed: range.signed,
+                from: range.from,
+                to: range.to,
+                events: texts.into_iter().collect::<Option<Vec<String>>>()?,
+                chain: plan.chain.clone(),
+            })
+        })
+        .collect()
 }
 
 /// Why a document from the server was not taken, before the checks of a
@@ -491,6 +555,62 @@ mod tests {
             docs.iter().map(|d| d.events.len()).sum::<usize>(),
             mine.len()
         );
+    }
+
+    #[test]
+    fn documents_made_a_batch_at_a_time_from_the_whole_log_are_the_same() {
+        use crate::domain::classify::Classifier;
+        use crate::domain::demo::{demo_chains, demo_events, DemoOptions};
+        use crate::domain::rules::RuleTable;
+        let options = |device, seed| DemoOptions {
+            tickets: 4,
+            seed,
+            device,
+            anchor: chrono::Utc::now(),
+        };
+        let classifier = Classifier::new(RuleTable::shipped());
+        let mut events = demo_events(&classifier, &options("tab-a", 1));
+        events.extend(demo_events(&classifier, &options("tab-b", 2)));
+        let kept = demo_chains(&events);
+        // Everything but one event of tab-a: its run is cut in two there.
+        let gap = events.iter().find(|e| e.device == "tab-a" && e.seq == 3);
+        let to_send: Vec<Event> = events.iter().filter(|e| Some(*e) != gap).cloned().collect();
+        let whole = documents_for(&to_send, &events, &kept);
+        let refs: Vec<&Event> = to_send.iter().collect();
+        let plans = plan_documents(&refs, &events, &kept);
+        assert_eq!(plans.len(), whole.len());
+        assert!(
+            whole.len() >= 3,
+            "two devices, one run cut: {}",
+            whole.len()
+        );
+        let mut batched = Vec::new();
+        for batch in plans.chunks(2) {
+            // The whole log, which holds the event left out too.
+            batched.extend(documents_of(batch, &events).unwrap());
+        }
+        assert_eq!(batched, whole);
+        for doc in &whole {
+            let seqs: Vec<u64> = doc
+                .events
+                .iter()
+                .map(|t| serde_json::from_str::<Event>(t).unwrap())
+                .inspect(|e| assert_eq!(e.device, doc.device.as_str()))
+                .map(|e| e.seq)
+                .collect();
+            assert_eq!(seqs, (doc.from..=doc.to).collect::<Vec<_>>());
+            assert_ne!((doc.device.as_str(), doc.from), ("tab-a", 3));
+        }
+        assert_eq!(
+            plans.iter().map(DocPlan::events).sum::<usize>(),
+            to_send.len()
+        );
+        // A log that lacks an event a plan names makes no documents.
+        let without: Vec<&Event> = events
+            .iter()
+            .filter(|e| !(e.device == "tab-b" && e.seq == 2))
+            .collect();
+        assert_eq!(documents_of(&plans, without), None);
     }
 
     #[test]
