@@ -128,9 +128,12 @@ test('two tablets and an empty third converge through the server; conflicts flag
 test('a wrong password is said in words, and nothing is kept of it', async () => {
   const t = await tablet(null);
   await logIn(t.page, 'not-the-password');
+  // A device that never logged in has no session that could have ended:
+  // the only words are about the password.
   const error = t.page.locator('[data-testid="sync-error"]');
   await error.waitFor();
   assert.match(await error.innerText(), /用户名或密码不对/);
+  assert.doesNotMatch(await error.innerText(), /登录已过期/);
   const stored = await t.page.evaluate(() => JSON.stringify(localStorage));
   assert.ok(!stored.includes('not-the-password'), 'the password is not in localStorage');
   await t.context.close();

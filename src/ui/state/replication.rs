@@ -281,8 +281,10 @@ impl Replication {
     /// Reads what is kept of the sync, and asks the server whether a
     /// session is still open.
     async fn restore(self) {
+        let mut synced_before = false;
         if let Some(store) = self.data.store() {
             if let Ok(Some(kept)) = store.sync_state::<SyncRecord>().await {
+                synced_before = true;
                 self.status.update(|s| {
                     s.target = kept.target.clone();
                     s.last_synced = kept.last_synced;
@@ -298,9 +300,10 @@ impl Replication {
                 // The browser ended the session (a restart clears session
                 // cookies): ask for the password again, and say so.
                 // Unless a login typed meanwhile has already said more (a
-                // wrong password must not read as "session ended").
+                // wrong password must not read as "session ended"), or
+                // this device never logged in: nothing has ended then.
                 Ok(None) => self.status.update(|s| {
-                    if !s.session && s.last_error.is_none() {
+                    if synced_before && !s.session && s.last_error.is_none() {
                         s.last_error = Some(CouchError::NeedLogin)
                     }
                 }),
