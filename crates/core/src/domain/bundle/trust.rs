@@ -10,7 +10,7 @@ use crate::domain::event::Event;
 use crate::domain::trust::chain::{ChainError, ChainRecord};
 use chrono::{DateTime, Utc};
 use rustc_hash::FxHashMap;
-use std::borrow::Borrow;
+use std::borrow::{Borrow, Cow};
 use std::collections::BTreeMap;
 
 /// What the receiving device holds, for checking a file against it.
@@ -76,13 +76,12 @@ pub fn check<E: Borrow<Event>>(
             .or_default()
             .push(event);
     }
-    let at_of_id: FxHashMap<&str, DateTime<Utc>> = events
-        .iter()
-        .map(|e| {
-            let e: &Event = e.borrow();
-            (e.id.as_str(), e.at)
-        })
-        .collect();
+    let mut at_of_id: FxHashMap<&str, DateTime<Utc>> =
+        FxHashMap::with_capacity_and_hasher(events.len(), Default::default());
+    at_of_id.extend(events.iter().map(|e| {
+        let e: &Event = e.borrow();
+        (e.id.as_str(), e.at)
+    }));
     let tolerance = chrono::Duration::minutes(CLOCK_TOLERANCE_MINUTES);
     let mut verdicts = BTreeMap::new();
     for (device, mut mine) in by_device {
@@ -102,15 +101,19 @@ pub fn check<E: Borrow<Event>>(
                 }
             }
         }
+        // The file's event `seq` of this device: `mine` is in sequence
+        // order (a copy of an event, if any, is the same event).
+        let at_seq = |seq: u64| {
+            mine.binary_search_by_key(&seq, |e| e.seq)
+                .ok()
+                .map(|i| mine[i])
+        };
         // Time never runs back along a device's own chain.
-        let by_seq: FxHashMap<u64, &Event> = mine.iter().map(|e| (e.seq, *e)).collect();
         for e in &mine {
-            let before = e.seq.checked_sub(1).and_then(|s| {
-                by_seq
-                    .get(&s)
-                    .map(|p| p.at)
-                    .or_else(|| held.at_of(device, s))
-            });
+            let before = e
+                .seq
+                .checked_sub(1)
+                .and_then(|s| at_seq(s).map(|p| p.at).or_else(|| held.at_of(device, s)));
             // Nor before what it builds on, beyond clocks' honest disagreement.
             let parent_later = e.parents.iter().any(|p| {
                 at_of_id
@@ -162,10 +165,9 @@ pub fn check<E: Borrow<Event>>(
                     }
                     record
                         .verify(device, |seq| {
-                            by_seq
-                                .get(&seq)
-                                .map(|e| e.id.to_string())
-                                .or_else(|| held.id_at(device, seq))
+                            at_seq(seq)
+                                .map(|e| Cow::Borrowed(e.id.as_str()))
+                                .or_else(|| held.id_at(device, seq).map(Cow::Owned))
                         })
                         .map_err(|reason| {
                             let e = mine

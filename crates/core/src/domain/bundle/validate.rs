@@ -1094,7 +1094,8 @@ pub(super) fn unknown_field(
 }
 
 pub(super) fn check_sequences<E: Borrow<Event>>(events: &[E]) -> Result<(), BundleError> {
-    let mut seen: FxHashMap<(&str, u64), &str> = FxHashMap::default();
+    let mut seen: FxHashMap<(&str, u64), &str> =
+        FxHashMap::with_capacity_and_hasher(events.len(), Default::default());
     for e in events {
         let e: &Event = e.borrow();
         if let Some(other) = seen.insert((e.device.as_str(), e.seq), e.id.as_str()) {

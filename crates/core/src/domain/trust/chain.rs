@@ -18,6 +18,7 @@ use crate::domain::event::Event;
 use ed25519_dalek::{Signature, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// Names the scheme inside every hash and signed message, so that no other
@@ -148,10 +149,10 @@ impl ChainRecord {
     /// Checks the chain of `device` from `from` to `seq`: every sequence
     /// number has an id (`id_of` for those in the file, `omitted` for the
     /// rest), they fold to `head`, and `signature` signs it with `key`.
-    pub fn verify(
-        &self,
+    pub fn verify<'a>(
+        &'a self,
         device: &str,
-        id_of: impl Fn(u64) -> Option<String>,
+        id_of: impl Fn(u64) -> Option<Cow<'a, str>>,
     ) -> Result<(), ChainError> {
         use base64::Engine as _;
         let key = self.verifying_key()?;
@@ -169,7 +170,7 @@ impl ChainRecord {
         };
         for seq in self.from..=self.seq {
             let id = id_of(seq)
-                .or_else(|| self.omitted.get(&seq).cloned())
+                .or_else(|| self.omitted.get(&seq).map(|id| Cow::Borrowed(id.as_str())))
                 .ok_or(ChainError::Gap { seq })?;
             hash = hash.next(seq, &id).ok_or(ChainError::BadId)?;
         }
