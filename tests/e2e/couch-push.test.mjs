@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { root, startServer, startCouch, launchBrowser, openPage, appReady, saved } from './harness.mjs';
+import { root, startServer, startCouch, launchBrowser, openPage, appReady, importFile } from './harness.mjs';
 
 let server, browser, couch, work;
 before(async () => {
@@ -44,11 +44,7 @@ test('a log of many documents goes up a batch at a time, every event once', asyn
   const page = await openPage(context);
   await page.goto(server.url + '/crew');
   await appReady(page);
-  await page.setInputFiles('[data-testid="import-file"]', file);
-  await page.waitForSelector('[data-testid="import-preview"]');
-  await page.getByRole('button', { name: '确认导入' }).click();
-  await page.waitForSelector('[data-testid="import-done"]');
-  await saved(page);
+  await importFile(page, file);
   const posts = [];
   page.on('request', (r) => {
     if (r.method() === 'POST' && r.url().endsWith('/_bulk_docs')) posts.push(JSON.parse(r.postData()).docs.length);

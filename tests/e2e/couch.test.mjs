@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { root, startServer, startCouch, launchBrowser, openPage, appReady, saved, screenshot, queueRows, queueRow } from './harness.mjs';
+import { root, startServer, startCouch, launchBrowser, openPage, appReady, saved, screenshot, queueRows, queueRow, importFile } from './harness.mjs';
 
 let server, browser, couch, work;
 before(async () => {
@@ -27,14 +27,6 @@ after(async () => {
 });
 
 const gridcare = (...args) => execFileSync(join(root, 'target', 'debug', 'gridcare'), args, { encoding: 'utf8' });
-
-async function importFile(page, path) {
-  await page.setInputFiles('[data-testid="import-file"]', path);
-  await page.waitForSelector('[data-testid="import-preview"]');
-  await page.getByRole('button', { name: '确认导入' }).click();
-  await page.waitForSelector('[data-testid="import-done"]');
-  await saved(page);
-}
 
 async function logIn(page, password = 'demo') {
   await page.fill('[data-testid="sync-password"]', password);

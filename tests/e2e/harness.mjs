@@ -134,6 +134,16 @@ export async function saved(page) {
 }
 
 /** Opens the crew screen on an empty device and loads the demo tickets. */
+/** Imports a sync file through the import area: chosen, previewed,
+ * confirmed, and saved. */
+export async function importFile(page, path) {
+  await page.setInputFiles('[data-testid="import-file"]', path);
+  await page.waitForSelector('[data-testid="import-preview"]');
+  await page.getByRole('button', { name: '确认导入' }).click();
+  await page.waitForSelector('[data-testid="import-done"]');
+  await saved(page);
+}
+
 export async function crewWithDemo(page, url) {
   await page.goto(url + '/crew');
   await appReady(page);

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import JSZip from 'jszip';
-import { root, startServer, launchBrowser, openPage, appReady, saved, screenshot } from './harness.mjs';
+import { root, startServer, launchBrowser, openPage, appReady, screenshot, importFile } from './harness.mjs';
 
 let server, browser, work;
 before(async () => {
@@ -20,14 +20,6 @@ before(async () => {
 after(async () => { await browser?.close(); server?.stop(); rmSync(work, { recursive: true, force: true }); });
 
 const gridcare = (...args) => execFileSync(join(root, 'target', 'debug', 'gridcare'), args, { encoding: 'utf8' });
-
-async function importFile(page, path) {
-  await page.setInputFiles('[data-testid="import-file"]', path);
-  await page.waitForSelector('[data-testid="import-preview"]');
-  await page.getByRole('button', { name: '确认导入' }).click();
-  await page.waitForSelector('[data-testid="import-done"]');
-  await saved(page);
-}
 
 /** The cells of the first worksheet of an .xlsx file, as rows of strings. */
 async function readXlsx(path) {
