@@ -303,6 +303,21 @@ impl Store {
 
     /// The stored log: events and sealed personal data.
     pub async fn load_log(&self) -> Result<StoredLog, StoreError> {
+        let mut sealed = Vec::new();
+        let mut log = self
+            .load_log_passing_seals(|seals| sealed.extend(seals))
+            .await?;
+        log.sealed = sealed;
+        Ok(log)
+    }
+
+    /// The stored log, each segment's sealed personal data handed to
+    /// `seals` as soon as the segment is decoded (start-up opens them while
+    /// the rest is still read and decoded); `sealed` is left empty.
+    pub async fn load_log_passing_seals(
+        &self,
+        mut seals: impl FnMut(Vec<Sealed>),
+    ) -> Result<StoredLog, StoreError> {
         match &self.backend {
             Backend::IndexedDb(db) => {
                 let mut read = Some(Phase::start("start: read the first segments (IndexedDB)"));
@@ -320,7 +335,6 @@ impl Store {
                     })
                     .collect::<Result<Vec<_>, _>>()?;
                 let mut log = Log::new();
-                let mut sealed = Vec::new();
                 let mut plain_personal = false;
                 let mut decode = None;
                 for batch in batches {
@@ -330,10 +344,12 @@ impl Store {
                         Phase::start("start: decode the segments (the rest read meanwhile)")
                     });
                     for record in records {
-                        let (events, seals) = decode_segment(record)?;
+                        let (events, sealed) = decode_segment(record)?;
                         // Checked only where nothing is sealed: older segments.
-                        plain_personal |= seals.is_empty() && personal::holds_personal(&events);
-                        sealed.extend(seals);
+                        plain_personal |= sealed.is_empty() && personal::holds_personal(&events);
+                        if !sealed.is_empty() {
+                            seals(sealed);
+                        }
                         // Each segment a block of the log: never one list
                         // of every event, which would be a second copy
                         // while the segments are put together.
@@ -342,7 +358,7 @@ impl Store {
                 }
                 Ok(StoredLog {
                     events: log,
-                    sealed,
+                    sealed: Vec::new(),
                     plain_personal,
                 })
             }

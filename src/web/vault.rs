@@ -21,8 +21,10 @@ use crate::domain::lock::PIN_ITERATIONS;
 use crate::web::pin::{pbkdf2, random_bytes, PinError};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
+use futures::channel::oneshot;
 use js_sys::{Array, ArrayBuffer, Object, Reflect, Uint8Array};
 use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{CryptoKey, SubtleCrypto};
@@ -423,4 +425,71 @@ pub async fn open_personal(
         all.extend(part);
     }
     Ok(all)
+}
+
+/// One blob being opened: its bytes once Web Crypto is done.
+type Opening = oneshot::Receiver<Result<Vec<u8>, VaultError>>;
+
+/// Opens sealed blobs as the store reads them: each goes to Web Crypto as
+/// soon as both it and the opener are there, so decrypting runs on the
+/// browser's crypto threads while the page still decodes the rest of the
+/// log, instead of after it (start-up, `Data::read_store`).
+#[derive(Default)]
+pub struct OpenAsRead {
+    opener: RefCell<Option<Opener>>,
+    /// Read before the opener was known, or never opened (a locked vault).
+    waiting: RefCell<Vec<Sealed>>,
+    opening: RefCell<Vec<Opening>>,
+}
+
+impl OpenAsRead {
+    /// Blobs just read: opened now if the opener is known, else kept.
+    pub fn take(&self, blobs: Vec<Sealed>) {
+        match &*self.opener.borrow() {
+            Some(opener) => blobs.into_iter().for_each(|b| self.start(opener, b)),
+            None => self.waiting.borrow_mut().extend(blobs),
+        }
+    }
+
+    /// The opener is known: what waited is opened now, the rest as read.
+    pub fn open_with(&self, opener: Opener) {
+        for blob in std::mem::take(&mut *self.waiting.borrow_mut()) {
+            self.start(&opener, blob);
+        }
+        *self.opener.borrow_mut() = Some(opener);
+    }
+
+    fn start(&self, opener: &Opener, blob: Sealed) {
+        let (done, opened) = oneshot::channel();
+        let opener = opener.clone();
+        // A task of its own: Web Crypto starts at the page's next pause
+        // (between two batches of segments), not when the decoding ends.
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = done.send(opener.open(&blob).await);
+        });
+        self.opening.borrow_mut().push(opened);
+    }
+
+    /// The blobs never opened: a locked vault keeps them for `unlock`.
+    pub fn unopened(self) -> Vec<Sealed> {
+        self.waiting.into_inner()
+    }
+
+    /// Every blob's personal data, once the log is read and the opener was
+    /// given.
+    pub async fn finish(self) -> Result<crate::domain::personal::PersonalData, VaultError> {
+        let mut all = crate::domain::personal::PersonalData::default();
+        for opened in self.opening.into_inner() {
+            let bytes = opened.await.map_err(|_| VaultError::Damaged)??;
+            let mut part: crate::domain::personal::PersonalData =
+                serde_json::from_slice(&bytes).map_err(|_| VaultError::Damaged)?;
+            // The larger map takes the smaller one's entries: the largest
+            // part is never copied.
+            if part.len() > all.len() {
+                std::mem::swap(&mut all, &mut part);
+            }
+            all.extend(part);
+        }
+        Ok(all)
+    }
 }

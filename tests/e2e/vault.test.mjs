@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { root, startServer, openPage, appReady, saved, launchKillable, screenshot, removeWhenFree } from './harness.mjs';
+import { root, startServer, openPage, appReady, saved, launchKillable, screenshot, removeWhenFree, importFile } from './harness.mjs';
 
 let server, work;
 before(async () => {
@@ -125,4 +125,33 @@ test('customers\' data is sealed on disk, hidden until the passphrase, and locks
   await page.clock.runFor(40_000);
   await page.waitForSelector('[data-testid="vault-locked"]');
   await chrome.kill();
+});
+
+test('without a passphrase, every customer\'s data comes back whole after a restart, however many segments hold it', async () => {
+  // 2,000 tickets: eight segments, read in two batches, so the sealed data
+  // of the later ones is opened while the earlier are decoded.
+  const file = join(work, 'many.json');
+  gridcare('demo', '--tickets', '2000', '--seed', '11', '--device', 'tab-M', '-o', file);
+  const created = JSON.parse(readFileSync(file, 'utf8')).events.filter((e) => e.type === 'created' && e.contact?.phone);
+  const checked = [created[0], created[Math.floor(created.length / 2)], created.at(-1)];
+
+  const chrome = await launchKillable(join(work, 'profile-many'));
+  const page = await openPage(chrome.context);
+  await page.goto(server.url + '/crew');
+  await appReady(page);
+  await page.waitForSelector('[data-testid="vault-unprotected"]');
+  await importFile(page, file);
+  await chrome.kill();
+
+  const again = await launchKillable(join(work, 'profile-many'));
+  const reopened = await openPage(again.context);
+  for (const event of checked) {
+    await reopened.goto(`${server.url}/crew/t/${encodeURIComponent(event.ticket)}`);
+    await appReady(reopened);
+    await reopened.waitForSelector('[data-testid="vault-unprotected"]');
+    const phone = await reopened.innerText('[data-testid="ticket-phone"]');
+    assert.ok(phone.includes(event.contact.phone), `${event.ticket}: ${phone}`);
+  }
+  assert.deepEqual(reopened.problems, []);
+  await again.kill();
 });

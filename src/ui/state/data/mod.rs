@@ -30,7 +30,7 @@ use crate::ui::state::engine::EngineCell;
 use crate::web::keys::DeviceKeys;
 use crate::web::store::{self, ExportRecord, Store, StoreError};
 use crate::web::trace::Phase;
-use crate::web::vault::{self, Sealed, VaultRecord};
+use crate::web::vault::{self, OpenAsRead, Opener, Sealed, VaultRecord};
 use chrono::Utc;
 use leptos::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -259,7 +259,15 @@ impl Data {
         let store = Rc::new(Store::open(store::DB_NAME).await);
         self.fallback.set(store.is_fallback());
         let read = Phase::start("start: read and decode the events");
-        let log = match store.load_log().await {
+        // The vault's keys are read and each segment's sealed data opened
+        // while the segments are still read and decoded.
+        let opening = OpenAsRead::default();
+        let (log, vault_at_start) = futures::future::join(
+            store.load_log_passing_seals(|seals| opening.take(seals)),
+            self.prepare_vault(&store, &opening),
+        )
+        .await;
+        let log = match log {
             Ok(log) => log,
             Err(e) => {
                 self.save.set(SaveState::Failed(e.to_string()));
@@ -272,9 +280,11 @@ impl Data {
         };
         drop(read);
         let mut events = log.events;
-        let opening = Phase::start("start: open customers' data");
-        self.open_vault(&store, log.sealed, &mut events).await;
-        drop(opening);
+        // What opening customers' data adds after the log is read.
+        let finishing = Phase::start("start: open customers' data");
+        self.finish_vault(&store, vault_at_start, opening, &mut events)
+            .await;
+        drop(finishing);
         let mut device = match store.device().await {
             Ok(Some(device)) => device,
             _ => {

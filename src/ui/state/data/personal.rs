@@ -4,15 +4,24 @@
 
 use super::*;
 
+/// What start-up learnt of the vault while the log was read.
+pub(super) enum VaultAtStart {
+    /// No vault (localStorage, no Web Crypto, a damaged record): why, and
+    /// the record if there is one.
+    Unavailable(String, Option<VaultRecord>),
+    /// Kept under a passphrase: the device starts locked.
+    Locked(VaultRecord),
+    /// Kept open: personal data is opened as it is read.
+    Open(VaultRecord, Opener),
+}
+
 impl Data {
-    /// Opens (or makes) the device's vault: from now on personal data is
-    /// sealed as it is written; without a passphrase it is opened at once,
-    /// with one the device starts locked, the sealed data kept for `unlock`.
-    pub(super) async fn open_vault(self, store: &Store, sealed: Vec<Sealed>, events: &mut Log) {
+    /// Reads (or makes) the device's vault and its keys, beside the log's
+    /// reading: with the opener known, `opening` opens each segment's
+    /// sealed data as it is read. Nothing is shown until `finish_vault`.
+    pub(super) async fn prepare_vault(self, store: &Store, opening: &OpenAsRead) -> VaultAtStart {
         if store.is_fallback() {
-            self.vault
-                .set(VaultState::Unavailable("localStorage".into()));
-            return;
+            return VaultAtStart::Unavailable("localStorage".into(), None);
         }
         let record = match store.vault().await {
             Ok(Some(record)) => Ok(record),
@@ -28,40 +37,58 @@ impl Data {
         };
         let record = match record {
             Ok(record) => record,
-            Err(why) => {
-                self.vault.set(VaultState::Unavailable(why));
-                return;
-            }
+            Err(why) => return VaultAtStart::Unavailable(why, None),
         };
         match record.sealer().await {
             Ok(sealer) => store.set_sealer(sealer),
-            Err(e) => {
-                self.vault.set(VaultState::Unavailable(e.to_string()));
-                return;
-            }
+            Err(e) => return VaultAtStart::Unavailable(e.to_string(), None),
         }
-        let opened = match record.open_without_passphrase().await {
-            Ok(Some(opener)) => vault::open_personal(&opener, &sealed)
-                .await
-                .map(|data| (opener, data)),
-            Ok(None) => {
-                self.sealed.set_value(sealed);
-                self.vault_record.set_value(Some(record));
+        match record.open_without_passphrase().await {
+            Ok(Some(opener)) => {
+                opening.open_with(opener.clone());
+                VaultAtStart::Open(record, opener)
+            }
+            Ok(None) => VaultAtStart::Locked(record),
+            Err(e) => VaultAtStart::Unavailable(e.to_string(), Some(record)),
+        }
+    }
+
+    /// Once the log is read: puts customers' data back into `events` (a
+    /// vault without passphrase), or keeps it sealed for `unlock` (one
+    /// with), and says which.
+    pub(super) async fn finish_vault(
+        self,
+        store: &Store,
+        at_start: VaultAtStart,
+        opening: OpenAsRead,
+        events: &mut Log,
+    ) {
+        let record = match at_start {
+            VaultAtStart::Unavailable(why, record) => {
+                self.vault.set(VaultState::Unavailable(why));
+                record
+            }
+            VaultAtStart::Locked(record) => {
+                self.sealed.set_value(opening.unopened());
                 self.vault.set(VaultState::Locked);
-                return;
+                Some(record)
             }
-            Err(e) => Err(e),
+            VaultAtStart::Open(record, opener) => {
+                match opening.finish().await {
+                    Ok(data) => {
+                        let _restoring = Phase::start("start: open customers' data: restore");
+                        crate::domain::personal::restore(events.iter_mut(), &data);
+                        store.set_opener(opener);
+                        self.vault.set(VaultState::Unprotected);
+                    }
+                    Err(e) => self.vault.set(VaultState::Unavailable(e.to_string())),
+                }
+                Some(record)
+            }
         };
-        match opened {
-            Ok((opener, data)) => {
-                let _restoring = Phase::start("start: open customers' data: restore");
-                crate::domain::personal::restore(events.iter_mut(), &data);
-                store.set_opener(opener);
-                self.vault.set(VaultState::Unprotected);
-            }
-            Err(e) => self.vault.set(VaultState::Unavailable(e.to_string())),
+        if record.is_some() {
+            self.vault_record.set_value(record);
         }
-        self.vault_record.set_value(Some(record));
     }
 
     /// Opens customers' data with the device's passphrase, for this session.
