@@ -325,9 +325,11 @@ impl Store {
                 let store = tx.object_store(SEGMENTS)?;
                 let keys = store.get_all_keys(None, None)?.await?;
                 // Every batch is asked for at once: IndexedDB reads the later
-                // ones while the first are decoded.
-                let batches = keys
-                    .chunks(READ_BATCH)
+                // ones while the first are decoded. The first is one segment,
+                // so that decoding starts as soon as one is read.
+                let (first, rest) = keys.split_at(keys.len().min(1));
+                let batches = std::iter::once(first)
+                    .chain(rest.chunks(READ_BATCH))
                     .filter_map(|keys| Some((keys.first()?, keys.last()?)))
                     .map(|(first, last)| {
                         let range = KeyRange::bound(first, last, None, None)?;
