@@ -413,15 +413,22 @@ pub async fn open_personal(
     let opened = futures::future::join_all(sealed.iter().map(|blob| opener.open(blob))).await;
     drop(decrypting);
     let _reading = crate::web::trace::Phase::start("start: open customers' data: read");
-    let mut opened = opened.into_iter();
-    // The first part is the map the others join (no copy of the largest).
-    let mut all: crate::domain::personal::PersonalData = match opened.next() {
-        Some(bytes) => serde_json::from_slice(&bytes?).map_err(|_| VaultError::Damaged)?,
-        None => return Ok(Default::default()),
-    };
+    read_personal(opened)
+}
+
+/// The personal data of every opened blob, in one map.
+fn read_personal(
+    opened: impl IntoIterator<Item = Result<Vec<u8>, VaultError>>,
+) -> Result<crate::domain::personal::PersonalData, VaultError> {
+    let mut all = crate::domain::personal::PersonalData::default();
     for bytes in opened {
-        let part: crate::domain::personal::PersonalData =
+        let mut part: crate::domain::personal::PersonalData =
             serde_json::from_slice(&bytes?).map_err(|_| VaultError::Damaged)?;
+        // The larger map takes the smaller one's entries: the largest part
+        // is never copied.
+        if part.len() > all.len() {
+            std::mem::swap(&mut all, &mut part);
+        }
         all.extend(part);
     }
     Ok(all)
@@ -478,18 +485,12 @@ impl OpenAsRead {
     /// Every blob's personal data, once the log is read and the opener was
     /// given.
     pub async fn finish(self) -> Result<crate::domain::personal::PersonalData, VaultError> {
-        let mut all = crate::domain::personal::PersonalData::default();
-        for opened in self.opening.into_inner() {
-            let bytes = opened.await.map_err(|_| VaultError::Damaged)??;
-            let mut part: crate::domain::personal::PersonalData =
-                serde_json::from_slice(&bytes).map_err(|_| VaultError::Damaged)?;
-            // The larger map takes the smaller one's entries: the largest
-            // part is never copied.
-            if part.len() > all.len() {
-                std::mem::swap(&mut all, &mut part);
-            }
-            all.extend(part);
-        }
-        Ok(all)
+        let opened = futures::future::join_all(self.opening.into_inner()).await;
+        // A task that never sent (it was dropped) opened nothing.
+        read_personal(
+            opened
+                .into_iter()
+                .map(|sent| sent.unwrap_or(Err(VaultError::Damaged))),
+        )
     }
 }

@@ -264,7 +264,7 @@ impl Data {
         let opening = OpenAsRead::default();
         let (log, vault_at_start) = futures::future::join(
             store.load_log_passing_seals(|seals| opening.take(seals)),
-            self.prepare_vault(&store, &opening),
+            personal::prepare_vault(&store, &opening),
         )
         .await;
         let log = match log {

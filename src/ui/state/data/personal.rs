@@ -15,44 +15,44 @@ pub(super) enum VaultAtStart {
     Open(VaultRecord, Opener),
 }
 
-impl Data {
-    /// Reads (or makes) the device's vault and its keys, beside the log's
-    /// reading: with the opener known, `opening` opens each segment's
-    /// sealed data as it is read. Nothing is shown until `finish_vault`.
-    pub(super) async fn prepare_vault(self, store: &Store, opening: &OpenAsRead) -> VaultAtStart {
-        if store.is_fallback() {
-            return VaultAtStart::Unavailable("localStorage".into(), None);
-        }
-        let record = match store.vault().await {
-            Ok(Some(record)) => Ok(record),
-            Ok(None) => match vault::create().await {
-                Ok((record, _, _)) => store
-                    .save_vault(&record)
-                    .await
-                    .map(|()| record)
-                    .map_err(|e| e.to_string()),
-                Err(e) => Err(e.to_string()),
-            },
-            Err(e) => Err(e.to_string()),
-        };
-        let record = match record {
-            Ok(record) => record,
-            Err(why) => return VaultAtStart::Unavailable(why, None),
-        };
-        match record.sealer().await {
-            Ok(sealer) => store.set_sealer(sealer),
-            Err(e) => return VaultAtStart::Unavailable(e.to_string(), None),
-        }
-        match record.open_without_passphrase().await {
-            Ok(Some(opener)) => {
-                opening.open_with(opener.clone());
-                VaultAtStart::Open(record, opener)
-            }
-            Ok(None) => VaultAtStart::Locked(record),
-            Err(e) => VaultAtStart::Unavailable(e.to_string(), Some(record)),
-        }
+/// Reads (or makes) the device's vault and its keys, beside the log's
+/// reading: with the opener known, `opening` opens each segment's
+/// sealed data as it is read. Nothing is shown until `finish_vault`.
+pub(super) async fn prepare_vault(store: &Store, opening: &OpenAsRead) -> VaultAtStart {
+    if store.is_fallback() {
+        return VaultAtStart::Unavailable("localStorage".into(), None);
     }
+    let record = match store.vault().await {
+        Ok(Some(record)) => Ok(record),
+        Ok(None) => match vault::create().await {
+            Ok((record, _, _)) => store
+                .save_vault(&record)
+                .await
+                .map(|()| record)
+                .map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        },
+        Err(e) => Err(e.to_string()),
+    };
+    let record = match record {
+        Ok(record) => record,
+        Err(why) => return VaultAtStart::Unavailable(why, None),
+    };
+    match record.sealer().await {
+        Ok(sealer) => store.set_sealer(sealer),
+        Err(e) => return VaultAtStart::Unavailable(e.to_string(), None),
+    }
+    match record.open_without_passphrase().await {
+        Ok(Some(opener)) => {
+            opening.open_with(opener.clone());
+            VaultAtStart::Open(record, opener)
+        }
+        Ok(None) => VaultAtStart::Locked(record),
+        Err(e) => VaultAtStart::Unavailable(e.to_string(), Some(record)),
+    }
+}
 
+impl Data {
     /// Once the log is read: puts customers' data back into `events` (a
     /// vault without passphrase), or keeps it sealed for `unlock` (one
     /// with), and says which.
