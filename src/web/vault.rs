@@ -409,10 +409,10 @@ pub async fn open_personal(
 ) -> Result<crate::domain::personal::PersonalData, VaultError> {
     // Every blob at once: Web Crypto opens them side by side (one after
     // another, 190 blobs of a 50,000-ticket log took about 0.4 s).
-    let decrypting = crate::web::trace::Phase::start("start: open customers' data: decrypt");
+    let decrypting = crate::web::trace::Phase::start("unlock: open customers' data: decrypt");
     let opened = futures::future::join_all(sealed.iter().map(|blob| opener.open(blob))).await;
     drop(decrypting);
-    let _reading = crate::web::trace::Phase::start("start: open customers' data: read");
+    let _reading = crate::web::trace::Phase::start("unlock: open customers' data: read");
     read_personal(opened)
 }
 
