@@ -78,6 +78,7 @@ gridcare_core::text_constants! {
     Recurring => "循环", "recurring";
     Paused => "等待客户时暂停", "paused while waiting on the customer";
     LoadingData => "正在读取本机数据…", "Reading this device's data…";
+    QueueAsSaved => "先显示上次打开时的待办工单；正在读取全部工单，读完后可筛选、搜索和处理。", "These are the tickets as you last saw them; every ticket is still being read. Filters, search and actions work once it is done.";
     Saving => "正在保存…", "Saving…";
     Saved => "已保存到本机", "Saved on this device";
     SaveFailed => "保存失败，刚才的操作未生效：", "Not saved; the last action did not take effect:";

@@ -33,9 +33,11 @@ use crate::domain::trust::ChainRecord;
 use crate::web::trace::Phase;
 use crate::web::vault::{Opener, Sealed, Sealer, VaultRecord};
 use gloo_storage::{LocalStorage, Storage};
-use idb::{Database, DatabaseEvent, Factory, KeyRange, ObjectStoreParams, Query, TransactionMode};
+use idb::{
+    Database, DatabaseEvent, Factory, KeyRange, ObjectStoreParams, Query, Request, TransactionMode,
+};
 use serde::{Deserialize, Serialize};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -60,6 +62,9 @@ const CHAINS: &str = "chains";
 const PIN_RECORD: &str = "kiosk-pin";
 /// The meta key of the device's vault (`web::vault::VaultRecord`).
 const VAULT: &str = "vault";
+/// What a screen saved beside the log to show at the next start before the
+/// log is decoded (the queue's first rows), with the log's mark then.
+const BESIDE_LOG: &str = "shown-beside-log";
 const FALLBACK_EVENTS: &str = "gridcare.fallback.events";
 const FALLBACK_DEVICE: &str = "gridcare.fallback.device";
 
@@ -131,6 +136,9 @@ pub enum Backend {
 
 pub struct Store {
     backend: Backend,
+    /// Where the stored log stands as this store last read or wrote it:
+    /// what the page holds, since every write goes through here.
+    mark: Cell<Option<LogMark>>,
     /// Seals personal data as it is written (none: written as it is).
     sealer: RefCell<Option<Sealer>>,
     /// Opens sealed photos (none while the device is locked).
@@ -149,6 +157,35 @@ impl Drop for Store {
     }
 }
 
+/// Where the stored log stands: how many segments, and the key of the last.
+/// Keys come from IndexedDB's key generator, which only goes up (`clear`
+/// does not reset it; an aborted write rolls it back, but then nothing was
+/// written), and segments are only added or cleared, never rewritten in
+/// place: any write to the log changes the mark. Every write also deletes
+/// what was saved beside the log, in its own transaction; the mark still
+/// guards against writers that do not (a tab of an older build).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LogMark {
+    segments: u32,
+    last: f64,
+}
+
+impl LogMark {
+    fn of_keys(keys: &[JsValue]) -> LogMark {
+        LogMark {
+            segments: keys.len() as u32,
+            last: keys.last().and_then(JsValue::as_f64).unwrap_or(0.0),
+        }
+    }
+}
+
+/// What is kept under `BESIDE_LOG`.
+#[derive(Serialize, Deserialize)]
+struct BesideLog {
+    mark: LogMark,
+    body: String,
+}
+
 /// The log as stored: events, with personal data masked where it was
 /// sealed, and the sealed personal data.
 pub struct StoredLog {
@@ -164,6 +201,7 @@ impl Store {
         match open_indexed_db(name).await {
             Ok(db) => Store {
                 backend: Backend::IndexedDb(db),
+                mark: Cell::new(None),
                 sealer: RefCell::new(None),
                 opener: RefCell::new(None),
             },
@@ -175,6 +213,7 @@ impl Store {
     pub fn in_local_storage() -> Store {
         Store {
             backend: Backend::LocalStorage,
+            mark: Cell::new(None),
             sealer: RefCell::new(None),
             opener: RefCell::new(None),
         }
@@ -305,7 +344,7 @@ impl Store {
     pub async fn load_log(&self) -> Result<StoredLog, StoreError> {
         let mut sealed = Vec::new();
         let mut log = self
-            .load_log_passing_seals(|seals| sealed.extend(seals))
+            .load_log_passing_seals(|seals| sealed.extend(seals), |_| ())
             .await?;
         log.sealed = sealed;
         Ok(log)
@@ -313,17 +352,29 @@ impl Store {
 
     /// The stored log, each segment's sealed personal data handed to
     /// `seals` as soon as the segment is decoded (start-up opens them while
-    /// the rest is still read and decoded); `sealed` is left empty.
+    /// the rest is still read and decoded); `sealed` is left empty. What was
+    /// saved beside the log ([`Store::save_beside_log`]) is handed to
+    /// `beside` before any segment is decoded, and only if the log is still
+    /// as it was when that was saved.
     pub async fn load_log_passing_seals(
         &self,
         mut seals: impl FnMut(Vec<Sealed>),
+        beside: impl FnOnce(String),
     ) -> Result<StoredLog, StoreError> {
         match &self.backend {
             Backend::IndexedDb(db) => {
                 let mut read = Some(Phase::start("start: read the first segments (IndexedDB)"));
-                let tx = db.transaction(&[SEGMENTS], TransactionMode::ReadOnly)?;
+                // One transaction: the saved record and the keys it is
+                // checked against are read as one state of the store.
+                let tx = db.transaction(&[SEGMENTS, META], TransactionMode::ReadOnly)?;
                 let store = tx.object_store(SEGMENTS)?;
-                let keys = store.get_all_keys(None, None)?.await?;
+                let keys = store.get_all_keys(None, None)?;
+                let saved = tx.object_store(META)?.get(JsValue::from_str(BESIDE_LOG))?;
+                // Known only once the whole log is read: a read that fails
+                // half-way leaves the page without the log the mark names.
+                self.mark.set(None);
+                let keys = keys.await?;
+                let mark = LogMark::of_keys(&keys);
                 // Every batch is asked for at once: IndexedDB reads the later
                 // ones while the first are decoded. The first is one segment,
                 // so that decoding starts as soon as one is read.
@@ -336,6 +387,14 @@ impl Store {
                         store.get_all(Some(Query::KeyRange(range)), None)
                     })
                     .collect::<Result<Vec<_>, _>>()?;
+                // Asked for with the keys: answered before the first segment.
+                let saved = saved.await?.and_then(|v| v.as_string());
+                if let Some(saved) = saved.and_then(|s| serde_json::from_str::<BesideLog>(&s).ok())
+                {
+                    if saved.mark == mark {
+                        beside(saved.body);
+                    }
+                }
                 let mut log = Log::new();
                 let mut plain_personal = false;
                 let mut decode = None;
@@ -358,6 +417,7 @@ impl Store {
                         log.append(events);
                     }
                 }
+                self.mark.set(Some(mark));
                 Ok(StoredLog {
                     events: log,
                     sealed: Vec::new(),
@@ -388,17 +448,33 @@ impl Store {
                 let values = self.segment_values(events, Vec::new()).await?;
                 let tx = db.transaction(&[SEGMENTS, META], TransactionMode::ReadWrite)?;
                 let segments = tx.object_store(SEGMENTS)?;
+                let mut last = None;
                 for value in &values {
-                    segments.add(value, None)?;
+                    last = Some(segments.add(value, None)?);
                 }
                 let meta = tx.object_store(META)?;
                 put_device(&meta, device)?;
+                // What was saved beside the log is of the log before this
+                // write (the mark says so too; this also covers a write of
+                // chains alone, which changes no segment).
+                meta.delete(JsValue::from_str(BESIDE_LOG))?;
                 if let Some(chains) = chains {
                     let json = serde_json::to_string(chains)
                         .map_err(|e| StoreError::Failed(e.to_string()))?;
                     meta.put(&JsValue::from_str(&json), Some(&JsValue::from_str(CHAINS)))?;
                 }
-                finish(tx).await
+                finish(tx).await?;
+                // Written: a key that cannot be read back only forgets the mark.
+                let last = last.map(|r| r.result().ok().and_then(|k| k.as_f64()));
+                self.mark.set(match (self.mark.get(), last) {
+                    (Some(mark), None) => Some(mark),
+                    (Some(mark), Some(Some(last))) => Some(LogMark {
+                        segments: mark.segments + values.len() as u32,
+                        last,
+                    }),
+                    _ => None,
+                });
+                Ok(())
             }
             Backend::LocalStorage => {
                 let mut all: Vec<Event> = LocalStorage::get(FALLBACK_EVENTS).unwrap_or_default();
@@ -530,15 +606,64 @@ impl Store {
         let Backend::IndexedDb(db) = &self.backend else {
             return Ok(());
         };
+        let shown = self.mark.get();
         let log = self.load_log().await?;
+        if self.mark.get() != shown {
+            // Written to since the page read it (another writer): what the
+            // page shows is not this log. Left as it is, and no mark.
+            self.mark.set(None);
+            return Ok(());
+        }
         let values = self.segment_values(&log.events, log.sealed).await?;
-        let tx = db.transaction(&[SEGMENTS], TransactionMode::ReadWrite)?;
+        let tx = db.transaction(&[SEGMENTS, META], TransactionMode::ReadWrite)?;
         let segments = tx.object_store(SEGMENTS)?;
         segments.clear()?;
+        let mut last = None;
         for value in &values {
-            segments.add(value, None)?;
+            last = Some(segments.add(value, None)?);
         }
-        finish(tx).await
+        tx.object_store(META)?
+            .delete(JsValue::from_str(BESIDE_LOG))?;
+        finish(tx).await?;
+        let last = match last {
+            Some(r) => r.result().ok().and_then(|k| k.as_f64()),
+            None => Some(0.0),
+        };
+        self.mark.set(last.map(|last| LogMark {
+            segments: values.len() as u32,
+            last,
+        }));
+        Ok(())
+    }
+
+    /// Where the stored log stands as this store last read or wrote it (none
+    /// before it was read, and in localStorage).
+    pub fn mark(&self) -> Option<LogMark> {
+        self.mark.get()
+    }
+
+    /// Saves `body` to be handed over at the next start before the log is
+    /// decoded, if the stored log still stands at `mark` (checked in the
+    /// same transaction: a write from elsewhere since then, and it is not
+    /// saved). Returns whether it was saved.
+    pub async fn save_beside_log(&self, mark: LogMark, body: String) -> Result<bool, StoreError> {
+        let Backend::IndexedDb(db) = &self.backend else {
+            return Ok(false);
+        };
+        let json = serde_json::to_string(&BesideLog { mark, body })
+            .map_err(|e| StoreError::Failed(e.to_string()))?;
+        let tx = db.transaction(&[SEGMENTS, META], TransactionMode::ReadWrite)?;
+        let keys = tx.object_store(SEGMENTS)?.get_all_keys(None, None)?.await?;
+        if LogMark::of_keys(&keys) != mark {
+            tx.abort()?;
+            return Ok(false);
+        }
+        tx.object_store(META)?.put(
+            &JsValue::from_str(&json),
+            Some(&JsValue::from_str(BESIDE_LOG)),
+        )?;
+        finish(tx).await?;
+        Ok(true)
     }
 
     /// Remembers an export (schema version 2).

@@ -130,7 +130,10 @@ function watchScript(selectors) {
 }
 const WATCHED = [
   ['kiosk', '.kiosk-tiles button'],
-  ['queue', '[data-testid="queue"] tbody tr[aria-rowindex]'],
+  // The first queue row, as saved beside the log or drawn from it.
+  ['queue', '[data-testid="queue"] tbody tr[aria-rowindex], [data-testid="saved-queue"] tbody tr[aria-rowindex]'],
+  // The queue drawn from the log: filters, search and actions work.
+  ['queue-live', '[data-testid="queue"] tbody tr[aria-rowindex]'],
 ];
 async function browser(profile) {
   const context = await chromium.launchPersistentContext(profile, {
@@ -357,7 +360,7 @@ function notePhases(step, sums) {
 
 // ---- the app with 50,000 tickets ---------------------------------------------
 log('the app with the store full');
-const app = { importUnsigned: [], validateUnsigned: [], validateEmpty: [], importEmpty: [], validateFull: [], importFull: [], cold: [], filter: [], search: [], open: [], action: [], exportAll: [], exportBytes: [], exportText: [], heapLoaded: [], wasmLoaded: [], heapPeak: [], wasmImport: [], wasmExport: [] };
+const app = { coldLive: [], importUnsigned: [], validateUnsigned: [], validateEmpty: [], importEmpty: [], validateFull: [], importFull: [], cold: [], filter: [], search: [], open: [], action: [], exportAll: [], exportBytes: [], exportText: [], heapLoaded: [], wasmLoaded: [], heapPeak: [], wasmImport: [], wasmExport: [] };
 for (let run = 0; run < RUNS; run++) {
   const { context, page } = await browser(join(work, `app-${run}`));
   const cdp = await context.newCDPSession(page);
@@ -419,9 +422,28 @@ for (let run = 0; run < RUNS; run++) {
   app.wasmImport.push(await wasmNow());
   sampling(false);
 
-  // Cold start: a new page load with the full store.
+  // Cold start: a new page load with the full store, once the queue has
+  // saved its first rows beside the log (it does when drawn), as after any
+  // day's work.
+  await page.waitForFunction(() => new Promise((ok) => {
+    const open = indexedDB.open('gridcare');
+    open.onerror = () => ok(false);
+    open.onsuccess = () => {
+      const db = open.result;
+      const tx = db.transaction(['segments', 'meta']);
+      const keys = tx.objectStore('segments').getAllKeys();
+      const saved = tx.objectStore('meta').get('shown-beside-log');
+      tx.oncomplete = () => {
+        db.close();
+        const mark = saved.result && JSON.parse(saved.result).mark;
+        ok(!!mark && mark.segments === keys.result.length && mark.last === keys.result.at(-1));
+      };
+      tx.onerror = () => ok(false);
+    };
+  }), null, { timeout: 60_000, polling: 200 });
   await page.reload();
   app.cold.push(await mark(page, 'queue'));
+  app.coldLive.push(await mark(page, 'queue-live'));
   await page.waitForTimeout(500);
   notePhases('cold start', await takePhases(page));
   // Live memory: what the garbage collector cannot free.
@@ -523,6 +545,7 @@ record('Sync', `exported file, gzip: the whole store, both devices' events (${(a
 // default level, as the browser's CompressionStream does.
 record('Sync', `one device's file of ${q}, gzip (${bundleMb.toFixed(1)} MB of text)`, [gzipSync(readFileSync(fileA)).length], 'mb', 'zlib.gzipSync (default level) of the file the CLI wrote', atMost(15e6, '≤ 15 MB, #23'));
 const cold = record('Store', `cold start until the crew queue is drawn, ${q}`, app.cold, 'ms', 'reload /crew: navigation start → first queue row', atMost(1.5 * readFloor.batched, `≤ 1.5× batched read-back (${fmt.ms(1.5 * readFloor.batched)}), #23`));
+const coldLive = record('Store', `cold start until the queue is drawn from the log (filters, search, actions), ${q}`, app.coldLive, 'ms', 'reload /crew: navigation start → first row of the queue read from the log', atMost(1.5 * readFloor.batched, `≤ 1.5× batched read-back (${fmt.ms(1.5 * readFloor.batched)}), as #23 asks of the first row`));
 record('Store', 'queue filter (grade), input → DOM updated', app.filter, 'ms', 'change event → next task, layout forced', atMost(50, '≤ 50 ms'));
 record('Store', 'queue search, input → DOM updated', app.search, 'ms', 'input event → next task, layout forced', atMost(50, '≤ 50 ms'));
 record('Store', 'open a ticket from the queue', app.open, 'ms', 'click → ticket page drawn');
@@ -547,12 +570,14 @@ record('Memory', 'wasm memory at the end of the export (after a reload)', app.wa
   const phase = (name) => stats(phases.get(name) ?? [0]).median;
   const sealing = phase('import into an empty store: save: mask and seal customers\' data');
   const opening = phase('cold start: start: open customers\' data');
-  const coldMedian = stats(app.cold).median;
+  // Opening customers' data delays the queue drawn from the log (the
+  // saved rows come before it): measured against that.
+  const coldMedian = stats(app.coldLive).median;
   trustRows.push(
     ['signatures: import into an empty store, signed vs unsigned', `${share(signedImport, unsignedImport)} more`, `${fmt.ms(signedImport)} vs ${fmt.ms(unsignedImport)}; budget ≤ 10 %`],
     ['signatures: validate natively, signed vs unsigned', `${share(...trustCost.native)} more`, `${fmt.ms(trustCost.native[0])} vs ${fmt.ms(trustCost.native[1])}`],
     ['encryption: masking and sealing customers\' data during the import', fmt.ms(sealing), `${((sealing / (signedImport - sealing)) * 100).toFixed(1)} % on top of the rest of the import`],
-    ['encryption: opening customers\' data at cold start', fmt.ms(opening), `${((opening / (coldMedian - opening)) * 100).toFixed(1)} % on top of the rest of the cold start; budget ≤ 15 %`],
+    ['encryption: opening customers\' data at cold start', fmt.ms(opening), `${((opening / (coldMedian - opening)) * 100).toFixed(1)} % on top of the rest of the cold start (queue from the log); budget ≤ 15 %`],
   );
   for (const [name, value, note] of trustRows) log(`  ${name}: ${value} (${note})`);
 }
@@ -570,6 +595,7 @@ ratio('validate + preview (vs parse)', imp, { naive: floorOf('parse'), batched: 
 ratio('import-merge, empty store (vs parse + write)', impE, importFloor);
 ratio('import-merge, full store (vs parse + write)', impF, importFloor);
 ratio('cold start (vs read-back)', cold, readFloor);
+ratio('cold start, queue from the log (vs read-back)', coldLive, readFloor);
 ratio('export (vs parse + read-back)', exp, exportFloor);
 
 // ---- live sync through CouchDB, against PouchDB (tests/bench/couch.mjs) ------

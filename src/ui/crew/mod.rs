@@ -7,10 +7,11 @@
 
 mod identity;
 pub mod new_ticket;
+mod saved_queue;
 pub mod ticket;
 
 use crate::domain::care::CareFlags;
-use crate::domain::clock::{next_due, ClockState, TimedEvent};
+use crate::domain::clock::{live_clock_at, next_due, ClockState, TimedEvent};
 use crate::domain::labels::status_key;
 use crate::domain::search::Search;
 use crate::domain::ticket::{clock_events, Status, TicketState};
@@ -27,19 +28,32 @@ use identity::IdentityForm;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use rustc_hash::{FxHashMap, FxHashSet};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-/// The deadline a row is sorted by: the live clock due first.
-#[derive(Clone, PartialEq)]
+/// The deadline a row is sorted by: the live clock due first, as read at
+/// `read` (a row is kept for minutes, or saved for the next start: it is
+/// carried to the present with `live_clock_at`).
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 struct NextDue {
     due: DateTime<Utc>,
     state: ClockState,
+    /// When a running clock turns due soon.
+    soon: Option<DateTime<Utc>>,
+    read: DateTime<Utc>,
     /// The clock's name (one copy for every row, see `Names`).
     clock: Arc<Bilingual>,
 }
 
-#[derive(Clone, PartialEq)]
+impl NextDue {
+    /// The deadline and the clock's state at `now`.
+    fn at(&self, now: DateTime<Utc>) -> (DateTime<Utc>, ClockState) {
+        live_clock_at(self.due, self.state, self.soon, self.read, now)
+    }
+}
+
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 struct Row {
     id: String,
     number: String,
@@ -154,7 +168,20 @@ pub fn CrewPage() -> impl IntoView {
     let scroll = ScrollWindow::new().follow(scroller, rows);
     let visible = move || all_rows.with(|all| rows.with(|r| scroll.window_of(r, all)));
     let padding = move |above: bool| rows.with(|r| scroll.padding(r.len(), above));
-    let loading = move || !data.loaded();
+    // What the next start shows before the log is read: saved whenever the
+    // rows change (one small record; not when the log moved meanwhile).
+    let stated_flags = move |id: &str| {
+        data.tickets
+            .with_untracked(|all| all.get(id).map(CareFlags::stated).unwrap_or_default())
+    };
+    Effect::new(move |_| {
+        all_rows.track();
+        // Also once this tab becomes the one that writes.
+        data.tab.track();
+        untrack(|| all_rows.with(|rows| saved_queue::save(data, rows, stated_flags)));
+    });
+    let saved = move || data.beside_log.get().filter(|_| !data.loaded());
+    let loading = move || !data.loaded() && saved().is_none();
     let empty = move || data.loaded() && data.tickets.with(|t| t.is_empty());
     view! {
         // The title, who I am and the page's actions share a line: the queue gets the height.
@@ -170,6 +197,7 @@ pub fn CrewPage() -> impl IntoView {
         <Show when=loading>
             <p role="status">{i18n.t(Key::LoadingData)}</p>
         </Show>
+        {move || saved().map(|body| view! { <saved_queue::SavedQueueTable body now/> })}
         <Show when=empty>
             <crate::ui::widgets::DemoOffer/>
         </Show>
@@ -196,7 +224,7 @@ pub fn CrewPage() -> impl IntoView {
             </Show>
             <div class="queue-scroll" node_ref=scroller tabindex="0" aria-label=i18n.t(Key::Tickets)
                 on:scroll=move |_| if let Some(el) = scroller.get_untracked() { scroll.measure(&el) }>
-                <table class="queue" data-testid="queue" aria-rowcount=move || rows.with(Vec::len) + 1>
+                <table class="queue" data-testid="queue" data-state="live" aria-rowcount=move || rows.with(Vec::len) + 1>
                     <crate::ui::widgets::TableHead keys=crate::labels![Term::TicketNumber, Term::Kind, Term::Grade, Term::Status, Key::NextDeadline, Key::Content, Key::Actions]/>
                     <tbody>
                         <tr class="spacer" aria-hidden="true" style:height=move || padding(true)></tr>
@@ -205,7 +233,7 @@ pub fn CrewPage() -> impl IntoView {
                             key=move |(at, r)| (*at, r.id.clone(), r.status, r.conflict, r.next.as_ref().map(|n| (n.due, n.state)), flags_of(&r.id))
                             let:((at, r))
                         >
-                            <QueueRow flags=flags_of(&r.id) r=r position=at now=now/>
+                            <QueueRow flags=flags_of(&r.id) r=r position=at now=now live=true/>
                         </For>
                         <tr class="spacer" aria-hidden="true" style:height=move || padding(false)></tr>
                     </tbody>
@@ -325,12 +353,12 @@ fn row(
         .unwrap_or_default();
     let next = if t.is_open() {
         let timed = timed_events();
-        next_due(table, &engine.calendar, &t.clock_input(&timed), now).map(|(due, state, rule)| {
-            NextDue {
-                due,
-                state,
-                clock: names.of(&rule.words.zh, &rule.words.en),
-            }
+        next_due(table, &engine.calendar, &t.clock_input(&timed), now).map(|next| NextDue {
+            due: next.due,
+            state: next.state,
+            soon: next.soon,
+            read: now,
+            clock: names.of(&next.rule.words.zh, &next.rule.words.en),
         })
     } else {
         None
@@ -365,6 +393,8 @@ fn QueueRow(
     position: usize,
     now: RwSignal<DateTime<Utc>>,
     flags: CareFlags,
+    /// Drawn from the log (not as saved): its actions work.
+    live: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let kind = r.kind.clone();
@@ -396,42 +426,38 @@ fn QueueRow(
             <td data-field="status">{i18n.t(status_key(r.status))}</td>
             <td data-field="next">
                 {match next {
-                    Some(NextDue { due, state, clock }) => {
+                    Some(next) => {
+                        let clock = next.clock.clone();
+                        let at = Memo::new(move |_| next.at(now.get()));
+                        // Carried to the present: due soon and overdue come
+                        // on time, a paused clock's deadline moves on.
                         view! {
                             <span class="line">
                                 <span class=move || {
-                                    let state = if now.get() > due && state != ClockState::Paused {
-                                        ClockState::Overdue
-                                    } else {
-                                        state
-                                    };
-                                    format!("clock {}", clock_class(state))
-                                }>
-                                    {move || {
-                                        let state = if now.get() > due
-                                            && state != ClockState::Paused
-                                        {
-                                            ClockState::Overdue
-                                        } else {
-                                            state
-                                        };
-                                        i18n.t(clock_key(state))()
-                                    }}
-                                </span>
+                                    format!("clock {}", clock_class(at.get().1))
+                                }>{move || i18n.t(clock_key(at.get().1))()}</span>
                                 " "
                                 <span class="countdown" data-testid="countdown">
                                     {move || deadline_in_words(
-                                        (due - now.get()).num_seconds(),
+                                        (at.get().0 - now.get()).num_seconds(),
                                         i18n.lang.get(),
                                     )}
                                 </span>
                             </span>
                             <span class="line meta">
                                 {move || clock.pick(i18n.lang.get()).to_string()} " "
-                                <time datetime=due
-                                    .to_rfc3339()>
-                                    {due.with_timezone(&china()).format("%m-%d %H:%M").to_string()}
-                                </time>
+                                {move || {
+                                    let due = at.get().0;
+                                    view! {
+                                        <time datetime=due
+                                            .to_rfc3339()>
+                                            {due
+                                                .with_timezone(&china())
+                                                .format("%m-%d %H:%M")
+                                                .to_string()}
+                                        </time>
+                                    }
+                                }}
                             </span>
                         }
                             .into_any()
@@ -443,7 +469,7 @@ fn QueueRow(
             </td>
             <td class="text">{r.text.clone()}</td>
             <td>
-                {(r.status == Status::Received)
+                {(live && r.status == Status::Received)
                     .then(|| {
                         let id = r.id.clone();
                         view! { <RespondButton ticket=id /> }

@@ -144,7 +144,9 @@ impl Complaints {
 }
 
 /// What a ticket's flags are, for a queue row or the ticket page.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct CareFlags {
     pub repeat_complainant: bool,
     pub special_group: bool,
@@ -154,6 +156,15 @@ impl CareFlags {
     pub fn of(t: &TicketState, complaints: &Complaints) -> CareFlags {
         CareFlags {
             repeat_complainant: t.facts.repeat_complainant == Some(true) || complaints.is_repeat(t),
+            special_group: t.facts.special_group == Some(true),
+        }
+    }
+
+    /// The flags the ticket's own facts state (not a repeat found by the
+    /// customer's phone number among the other tickets).
+    pub fn stated(t: &TicketState) -> CareFlags {
+        CareFlags {
+            repeat_complainant: t.facts.repeat_complainant == Some(true),
             special_group: t.facts.special_group == Some(true),
         }
     }

@@ -275,15 +275,57 @@ pub fn next_due<'t>(
     calendar: &Calendar,
     ticket: &ClockInput,
     now: DateTime<Utc>,
-) -> Option<(DateTime<Utc>, ClockState, &'t ClockRule)> {
+) -> Option<NextDue<'t>> {
     let timeline = Timeline::new(ticket, table.satisfaction_threshold.percent);
     table
         .clocks
         .iter()
         .map(|rule| (reading(table, calendar, ticket, &timeline, rule, now), rule))
         .filter(|(r, _)| r.state.is_live())
-        .filter_map(|(r, rule)| r.due.map(|due| (due, r.state, rule)))
-        .min_by_key(|(due, _, _)| *due)
+        .filter_map(|(r, rule)| {
+            r.due.map(|due| NextDue {
+                due,
+                state: r.state,
+                soon: r.soon,
+                rule,
+            })
+        })
+        .min_by_key(|next| next.due)
+}
+
+/// A ticket's live clock due first, as of when it was read.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct NextDue<'t> {
+    pub due: DateTime<Utc>,
+    pub state: ClockState,
+    /// When a running clock turns "due soon" (none for a paused one).
+    pub soon: Option<DateTime<Utc>>,
+    pub rule: &'t ClockRule,
+}
+
+/// A live clock read at `read`, as it stands at `now` with no event between:
+/// a running clock turns due soon, then overdue, at instants known when it
+/// was read; a paused clock's deadline moves on with the time it stays
+/// paused. A queue shows rows read minutes (or, saved, days) ago this way
+/// without reading every ticket's clocks again.
+pub fn live_clock_at(
+    due: DateTime<Utc>,
+    state: ClockState,
+    soon: Option<DateTime<Utc>>,
+    read: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> (DateTime<Utc>, ClockState) {
+    if state == ClockState::Paused {
+        return (due + (now - read).max(Duration::zero()), state);
+    }
+    let state = if now > due {
+        ClockState::Overdue
+    } else if soon.is_some_and(|soon| now >= soon) {
+        ClockState::DueSoon
+    } else {
+        state
+    };
+    (due, state)
 }
 
 /// What one clock rule gives for one ticket (a `ClockStatus` without the
@@ -296,6 +338,8 @@ struct Reading {
     paused_seconds: i64,
     late_cycles: u32,
     missing_calendar_years: Vec<i32>,
+    /// When a running clock turns due soon.
+    soon: Option<DateTime<Utc>>,
 }
 
 fn reading(
@@ -314,6 +358,7 @@ fn reading(
         paused_seconds: 0,
         late_cycles: 0,
         missing_calendar_years: Vec::new(),
+        soon: None,
     };
     let subject = Subject {
         kind: ticket.kind,
@@ -390,6 +435,9 @@ fn reading(
             None => {
                 let span = (base_due - start).num_seconds().max(1) as f64;
                 let elapsed = (now - start - paused).num_seconds() as f64;
+                // The first whole second at which `elapsed` reaches the share.
+                let soon_after = (table.due_soon_ratio * span).ceil() as i64;
+                status.soon = Some(start + paused + Duration::seconds(soon_after));
                 status.state = if elapsed >= table.due_soon_ratio * span {
                     ClockState::DueSoon
                 } else {

@@ -612,7 +612,7 @@ fn next_due_is_the_first_deadline_of_the_live_clocks() {
                 .filter_map(|c| c.due.map(|due| (due, c.state, c.words.id.clone())))
                 .min_by_key(|c| c.0);
             let found = next_due(&table, &calendar, &input, now)
-                .map(|(due, state, rule)| (due, state, rule.words.id.clone()));
+                .map(|next| (next.due, next.state, next.rule.words.id.clone()));
             compared += usize::from(found.is_some());
             assert_eq!(found, expected, "{} at {now}", ticket.id);
         }
@@ -705,4 +705,111 @@ fn every_milestone_reads_back_from_its_code_and_nothing_else_does() {
     for code in ["", "Received", "teleported", "resolved ", "dispatched_or"] {
         assert_eq!(Milestone::from_code(code), None, "{code:?}");
     }
+}
+
+/// A live clock read once and carried forward with `live_clock_at` says what
+/// reading it again would: the same deadline (moved on while paused) and the
+/// same state, for every demo ticket, read at several moments and carried
+/// to later ones (due soon and overdue reached in between).
+#[test]
+fn a_clock_read_earlier_and_carried_forward_matches_a_new_reading() {
+    use chrono::{Duration, TimeZone};
+    use gridcare_core::domain::classify::Classifier;
+    use gridcare_core::domain::clock::{live_clock_at, next_due};
+    use gridcare_core::domain::demo::{demo_events, DemoOptions};
+    use gridcare_core::domain::ticket::{clock_events, fold_all};
+    let table = RuleTable::shipped();
+    let calendar = Calendar::shipped();
+    let anchor = Utc.with_ymd_and_hms(2026, 11, 20, 0, 0, 0).unwrap();
+    let events = demo_events(
+        &Classifier::new(table.clone()),
+        &DemoOptions {
+            tickets: 300,
+            seed: 33,
+            device: "tab-A",
+            anchor,
+        },
+    );
+    // The demo's tickets are mostly settled by the times read here, so
+    // tickets still running (each grade) and one waiting on its customer
+    // (clocks paused) are added by hand.
+    let answered = [
+        ev("2026-11-20T08:20:00+08:00", ClockEvent::Responded),
+        ev("2026-11-20T08:30:00+08:00", ClockEvent::RecordsPulled),
+    ];
+    let mut by_hand: Vec<Ticket> = (1..=3)
+        .map(|grade| {
+            let mut t = Ticket::complaint("2026-11-20T08:00:00+08:00", "tariff_dispute", grade);
+            t.events.extend(answered.iter().cloned());
+            t
+        })
+        .collect();
+    by_hand[2]
+        .events
+        .push(ev("2026-11-20T12:00:00+08:00", ClockEvent::PendingCustomer));
+    let by_hand = by_hand.iter().enumerate().map(|(n, t)| {
+        let input = ClockInput {
+            received: at(t.received),
+            kind: t.kind,
+            category: t.category,
+            subcategory: t.subcategory,
+            grade: t.grade,
+            facts: &t.facts,
+            events: &t.events,
+        };
+        (["grade 1", "grade 2", "waiting"][n], input)
+    });
+    let folded = fold_all(&events);
+    let demo = folded.values().map(|ticket| {
+        let own: Vec<_> = events.iter().filter(|e| e.ticket == ticket.id).collect();
+        (ticket.id.clone(), clock_events(&own))
+    });
+    let demo: Vec<_> = demo.collect();
+    let inputs = demo
+        .iter()
+        .map(|(id, timed)| (id.as_str(), folded[id].clock_input(timed)))
+        .chain(by_hand);
+    let (mut compared, mut changed, mut paused, mut turned_soon) = (0, 0, 0, 0);
+    for (id, input) in inputs {
+        let last_event = input.events.iter().map(|e| e.at).max();
+        for read in (0..16).map(|h| anchor + Duration::hours(h * 6)) {
+            // Carried forward only from a reading with nothing after it.
+            if input.received > read || last_event.is_some_and(|at| at >= read) {
+                continue;
+            }
+            let Some(earlier) = next_due(&table, &calendar, &input, read) else {
+                continue;
+            };
+            for later in [1, 7, 29, 70, 5 * 60, 13 * 60, 24 * 60, 9 * 24 * 60] {
+                let now = read + Duration::minutes(later) + Duration::milliseconds(250);
+                let Some(again) = next_due(&table, &calendar, &input, now) else {
+                    continue;
+                };
+                // A paused clock's deadline moves on, so another clock may
+                // come first: only the same clock is compared.
+                if again.rule.words.id != earlier.rule.words.id {
+                    continue;
+                }
+                let carried = live_clock_at(earlier.due, earlier.state, earlier.soon, read, now);
+                assert_eq!(
+                    carried,
+                    (again.due, again.state),
+                    "{id} read at {read}, carried to {now}"
+                );
+                compared += 1;
+                changed += usize::from(again.state != earlier.state);
+                paused += usize::from(again.state == ClockState::Paused);
+                turned_soon += usize::from(
+                    earlier.state == ClockState::Running && again.state == ClockState::DueSoon,
+                );
+            }
+        }
+    }
+    assert!(compared > 1000, "compared: {compared}");
+    assert!(changed > 20, "states that changed on the way: {changed}");
+    assert!(paused > 0, "paused clocks carried: {paused}");
+    assert!(
+        turned_soon > 0,
+        "running clocks that turned due soon: {turned_soon}"
+    );
 }

@@ -109,6 +109,10 @@ pub struct Data {
     /// Tickets sync brought that the crew must hear of (urgent, or sent to
     /// its team), until dismissed.
     pub arrived: RwSignal<Vec<Arrival>>,
+    /// What a screen saved beside the log (the queue's first rows), handed
+    /// over at start-up before the log is decoded, and only while the log is
+    /// as it was when saved; dropped once the log is shown.
+    pub beside_log: RwSignal<Option<Arc<str>>>,
     /// Whether customers' data is sealed, and shown.
     pub vault: RwSignal<VaultState>,
     vault_record: StoredValue<Option<VaultRecord>, LocalStorage>,
@@ -212,6 +216,7 @@ impl Data {
             unsigned: RwSignal::new(None),
             arrived: RwSignal::new(Vec::new()),
             authority: RwSignal::new(Arc::new(Authority::default())),
+            beside_log: RwSignal::new(None),
             vault: RwSignal::new(VaultState::Loading),
             vault_record: StoredValue::new_local(None),
             sealed: StoredValue::new_local(Vec::new()),
@@ -263,7 +268,10 @@ impl Data {
         // while the segments are still read and decoded.
         let opening = OpenAsRead::default();
         let (log, vault_at_start) = futures::future::join(
-            store.load_log_passing_seals(|seals| opening.take(seals)),
+            store.load_log_passing_seals(
+                |seals| opening.take(seals),
+                |saved| self.beside_log.set(Some(saved.into())),
+            ),
             personal::prepare_vault(&store, &opening),
         )
         .await;
@@ -341,6 +349,7 @@ impl Data {
         self.store.set_value(Some(store));
         self.device.set(Some(device));
         self.set_events(events, true);
+        self.beside_log.set(None);
         if self.save.get_untracked() == SaveState::Loading {
             self.save.set(SaveState::Saved);
         }
