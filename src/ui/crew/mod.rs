@@ -225,7 +225,7 @@ pub fn CrewPage() -> impl IntoView {
             <div class="queue-scroll" node_ref=scroller tabindex="0" aria-label=i18n.t(Key::Tickets)
                 on:scroll=move |_| if let Some(el) = scroller.get_untracked() { scroll.measure(&el) }>
                 <table class="queue" data-testid="queue" data-state="live" aria-rowcount=move || rows.with(Vec::len) + 1>
-                    <crate::ui::widgets::TableHead keys=crate::labels![Term::TicketNumber, Term::Kind, Term::Grade, Term::Status, Key::NextDeadline, Key::Content, Key::Actions]/>
+                    <QueueHead/>
                     <tbody>
                         <tr class="spacer" aria-hidden="true" style:height=move || padding(true)></tr>
                         <For
@@ -241,6 +241,16 @@ pub fn CrewPage() -> impl IntoView {
             </div>
         </Show>
         <SyncPanel/>
+    }
+}
+
+/// The queue's column heads: the saved rows' table and the live one alike.
+#[component]
+fn QueueHead() -> impl IntoView {
+    view! {
+        <crate::ui::widgets::TableHead keys=crate::labels![
+            Term::TicketNumber, Term::Kind, Term::Grade, Term::Status, Key::NextDeadline, Key::Content, Key::Actions
+        ] />
     }
 }
 

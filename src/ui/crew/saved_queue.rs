@@ -14,7 +14,7 @@
 
 use super::{QueueRow, Row};
 use crate::domain::care::CareFlags;
-use crate::i18n::{Key, Term};
+use crate::i18n::Key;
 use crate::ui::state::data::Data;
 use crate::ui::state::use_i18n;
 use chrono::{DateTime, Utc};
@@ -98,8 +98,7 @@ pub(super) fn SavedQueueTable(body: Arc<str>, now: RwSignal<DateTime<Utc>>) -> i
     // In the order of their deadlines now: a paused clock's moved on.
     let mut rows = saved.rows;
     let now_at = now.get_untracked();
-    rows.sort_by_key(|(r, _)| r.next.as_ref().map(|n| n.at(now_at).0));
-    rows.sort_by_key(|(r, _)| r.next.is_none());
+    rows.sort_by_key(|(r, _)| (r.next.is_none(), r.next.as_ref().map(|n| n.at(now_at).0)));
     let rows = rows
         .into_iter()
         .enumerate()
@@ -119,9 +118,7 @@ pub(super) fn SavedQueueTable(body: Arc<str>, now: RwSignal<DateTime<Utc>>) -> i
                 aria-busy="true"
                 aria-rowcount=saved.shown + 1
             >
-                <crate::ui::widgets::TableHead keys=crate::labels![
-                    Term::TicketNumber, Term::Kind, Term::Grade, Term::Status, Key::NextDeadline, Key::Content, Key::Actions
-                ] />
+                <super::QueueHead />
                 <tbody>{rows}</tbody>
             </table>
         </div>

@@ -49,8 +49,8 @@ impl Ticket {
         }
     }
 
-    fn clocks_with(&self, table: &RuleTable, now: &str) -> Vec<ClockStatus> {
-        let input = ClockInput {
+    fn input(&self) -> ClockInput<'_> {
+        ClockInput {
             received: at(self.received),
             kind: self.kind,
             category: self.category,
@@ -58,8 +58,11 @@ impl Ticket {
             grade: self.grade,
             facts: &self.facts,
             events: &self.events,
-        };
-        clocks(table, &Calendar::shipped(), &input, at(now))
+        }
+    }
+
+    fn clocks_with(&self, table: &RuleTable, now: &str) -> Vec<ClockStatus> {
+        clocks(table, &Calendar::shipped(), &self.input(), at(now))
     }
 
     fn clock(&self, id: &str, now: &str) -> ClockStatus {
@@ -574,27 +577,34 @@ fn a_pause_after_a_delay_notice_moves_the_new_arrival_deadline_too() {
     assert_ne!(c.state, ClockState::Overdue);
 }
 
+/// 300 demo tickets of one device, anchored at 2026-11-20 00:00 UTC.
+fn demo_of_300(seed: u64) -> (DateTime<Utc>, Vec<gridcare_core::domain::event::Event>) {
+    use chrono::TimeZone;
+    use gridcare_core::domain::classify::Classifier;
+    use gridcare_core::domain::demo::{demo_events, DemoOptions};
+    let anchor = Utc.with_ymd_and_hms(2026, 11, 20, 0, 0, 0).unwrap();
+    let options = DemoOptions {
+        tickets: 300,
+        seed,
+        device: "tab-A",
+        anchor,
+    };
+    (
+        anchor,
+        demo_events(&Classifier::new(RuleTable::shipped()), &options),
+    )
+}
+
 /// The queue's `next_due` is the live clock due first among all of them, for
 /// every demo ticket at several moments (open, paused, overdue, closed alike).
 #[test]
 fn next_due_is_the_first_deadline_of_the_live_clocks() {
-    use chrono::{Duration, TimeZone};
-    use gridcare_core::domain::classify::Classifier;
+    use chrono::Duration;
     use gridcare_core::domain::clock::next_due;
-    use gridcare_core::domain::demo::{demo_events, DemoOptions};
     use gridcare_core::domain::ticket::{clock_events, fold_all};
     let table = RuleTable::shipped();
     let calendar = Calendar::shipped();
-    let anchor = Utc.with_ymd_and_hms(2026, 11, 20, 0, 0, 0).unwrap();
-    let events = demo_events(
-        &Classifier::new(table.clone()),
-        &DemoOptions {
-            tickets: 300,
-            seed: 21,
-            device: "tab-A",
-            anchor,
-        },
-    );
+    let (anchor, events) = demo_of_300(21);
     let mut compared = 0;
     for ticket in fold_all(&events).values() {
         let own: Vec<_> = events.iter().filter(|e| e.ticket == ticket.id).collect();
@@ -713,23 +723,12 @@ fn every_milestone_reads_back_from_its_code_and_nothing_else_does() {
 /// to later ones (due soon and overdue reached in between).
 #[test]
 fn a_clock_read_earlier_and_carried_forward_matches_a_new_reading() {
-    use chrono::{Duration, TimeZone};
-    use gridcare_core::domain::classify::Classifier;
+    use chrono::Duration;
     use gridcare_core::domain::clock::{live_clock_at, next_due};
-    use gridcare_core::domain::demo::{demo_events, DemoOptions};
     use gridcare_core::domain::ticket::{clock_events, fold_all};
     let table = RuleTable::shipped();
     let calendar = Calendar::shipped();
-    let anchor = Utc.with_ymd_and_hms(2026, 11, 20, 0, 0, 0).unwrap();
-    let events = demo_events(
-        &Classifier::new(table.clone()),
-        &DemoOptions {
-            tickets: 300,
-            seed: 33,
-            device: "tab-A",
-            anchor,
-        },
-    );
+    let (anchor, events) = demo_of_300(33);
     // The demo's tickets are mostly settled by the times read here, so
     // tickets still running (each grade) and one waiting on its customer
     // (clocks paused) are added by hand.
@@ -747,18 +746,9 @@ fn a_clock_read_earlier_and_carried_forward_matches_a_new_reading() {
     by_hand[2]
         .events
         .push(ev("2026-11-20T12:00:00+08:00", ClockEvent::PendingCustomer));
-    let by_hand = by_hand.iter().enumerate().map(|(n, t)| {
-        let input = ClockInput {
-            received: at(t.received),
-            kind: t.kind,
-            category: t.category,
-            subcategory: t.subcategory,
-            grade: t.grade,
-            facts: &t.facts,
-            events: &t.events,
-        };
-        (["grade 1", "grade 2", "waiting"][n], input)
-    });
+    let by_hand = ["grade 1", "grade 2", "waiting"]
+        .into_iter()
+        .zip(by_hand.iter().map(Ticket::input));
     let folded = fold_all(&events);
     let demo = folded.values().map(|ticket| {
         let own: Vec<_> = events.iter().filter(|e| e.ticket == ticket.id).collect();
