@@ -113,6 +113,7 @@ gridcare_core::text_constants! {
     ExportOptions => "导出选项", "Export options";
     OnlyUnexported => "只导出本机尚未导出的记录", "Only this device's records not exported yet";
     Anonymise => "匿名导出（手机号、姓名、地址打码，仅供统计）", "Anonymised (phones, names and addresses masked; for statistics)";
+    ForOlderDevices => "给尚未更新的设备（旧格式，文件约大四分之一）", "For devices not yet updated (the older format; the file is about a quarter larger)";
     FromDate => "受理日期从", "Received from";
     ToDate => "到", "to";
     FollowDatabases => "同时关注的数据库（主管）", "Also follow (supervisors)";

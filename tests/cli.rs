@@ -475,21 +475,50 @@ fn validate_and_merge_refuse_damaged_files_without_panicking() {
     );
     assert!(o.status.success());
     let text = std::fs::read_to_string(&good).unwrap();
+    assert!(text.contains("\"version\":3") && !text.contains("{\"id\""));
+    // The same events in the format older apps read: each with its id.
+    let older = dir.join("older.json");
+    let o = gridcare(
+        &[
+            "merge",
+            good.to_str().unwrap(),
+            "--file-version",
+            "2",
+            "-o",
+            older.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text_2 = std::fs::read_to_string(&older).unwrap();
+    assert!(text_2.contains("\"version\":2") && text_2.contains("{\"id\":\"sha256:"));
+    assert!(gridcare(&["validate", older.to_str().unwrap()], "")
+        .status
+        .success());
+    let cut = |text: &str| {
+        let mut at = text.len() / 3;
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        text[..at].to_string()
+    };
     let cases = [
+        ("truncated.json", cut(&text), "not valid JSON"),
         (
-            "truncated.json",
-            text[..text.len() / 3].to_string(),
-            "not valid JSON",
-        ),
-        (
+            // No id to compare: the one derived is another, so is the checksum.
             "tampered.json",
             text.replacen("客户反映", "客户声称", 1),
+            "checksum does not match",
+        ),
+        (
+            "tampered-2.json",
+            text_2.replacen("客户反映", "客户声称", 1),
             "does not match its id",
         ),
         ("empty.json", String::new(), "empty"),
         (
             "future.json",
-            text.replacen("\"version\":2", "\"version\":9", 1),
+            text.replacen("\"version\":3", "\"version\":9", 1),
             "newer version",
         ),
     ];

@@ -4,7 +4,7 @@
 use super::sealed::read_bundle;
 use super::Failure;
 use crate::domain::bundle::gzip::gzip;
-use crate::domain::bundle::{merge_bundles, Bundle, MergeError};
+use crate::domain::bundle::{merge_bundles, Bundle, MergeError, VERSION};
 use crate::domain::classify::Classifier;
 use crate::domain::demo::{demo_chains, demo_events, DemoOptions};
 use crate::domain::rules::RuleTable;
@@ -44,6 +44,10 @@ pub struct MergeArgs {
     /// Write here instead of standard output (gzip-compressed when the name ends in .gz).
     #[arg(short, long)]
     output: Option<PathBuf>,
+    /// The file format to write: 3 (ids derived on reading), or 2 (each
+    /// event with its id) for devices whose app is older than format 3.
+    #[arg(long, default_value_t = VERSION, value_parser = clap::value_parser!(u64).range(2..=VERSION))]
+    file_version: u64,
 }
 
 #[derive(Args)]
@@ -124,7 +128,11 @@ pub fn merge(args: MergeArgs) -> Result<ExitCode, Failure> {
         .iter()
         .map(|p| read_bundle(p))
         .collect::<Result<Vec<_>, _>>()?;
-    let merged = merge_bundles(bundles).map_err(|e| merge_failure(&args.files, e))?;
+    let mut merged = merge_bundles(bundles).map_err(|e| merge_failure(&args.files, e))?;
+    if merged.version != args.file_version {
+        merged.version = args.file_version;
+        merged.seal();
+    }
     write(args.output.as_ref(), &merged.to_json())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -31,7 +31,9 @@ const cli = join(root, 'target', 'release', 'gridcare');
 const work = mkdtempSync(join(tmpdir(), 'gridcare-couch-bench-'));
 const file = join(work, 'a.json');
 execFileSync(cli, ['demo', '--tickets', String(TICKETS), '--seed', '5', '--device', 'tab-A', '-o', file]);
-const events = JSON.parse(readFileSync(file, 'utf8')).events;
+// Each with its id (a file of format 3 leaves them out): the floor's
+// documents are named by them.
+const events = harness.eventsWithIds(file, cli);
 log(`${TICKETS} tickets, ${events.length} events`);
 const rows = [];
 const row = (name, value, note = '') => { rows.push([name, value, note]); log(`  ${name}: ${value} ${note}`); };

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { root, startServer, startCouch, launchBrowser, openPage, appReady, importFile } from './harness.mjs';
+import { root, startServer, startCouch, launchBrowser, openPage, appReady, importFile, eventsWithIds } from './harness.mjs';
 
 let server, browser, couch, work;
 before(async () => {
@@ -36,7 +36,7 @@ test('a log of many documents goes up a batch at a time, every event once', asyn
   }
   const file = join(work, 'all.json');
   writeFileSync(file, gridcare('merge', ...parts));
-  const sent = JSON.parse(readFileSync(file, 'utf8')).events;
+  const sent = eventsWithIds(file);
   const devices = new Set(sent.map((e) => e.device));
   assert.equal(devices.size, 24);
 

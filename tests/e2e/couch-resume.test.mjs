@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { root, startServer, startCouch, launchKillable, openPage, appReady, queueRows, removeWhenFree } from './harness.mjs';
+import { root, startServer, startCouch, launchKillable, openPage, appReady, queueRows, removeWhenFree, eventsWithIds } from './harness.mjs';
 
 let server, couch, work;
 before(async () => {
@@ -45,7 +45,7 @@ test('a browser killed in the middle of a pull resumes from its checkpoint; noth
     const file = join(work, `crew-${i}.json`);
     gridcare('demo', '--tickets', '40', '--seed', String(100 + i), '--device', `crew-${i}`, '-o', file);
     gridcare('push', file, '--to', couch.db, '--user', 'admin');
-    for (const e of JSON.parse(execFileSync('cat', [file], { encoding: 'utf8' })).events) {
+    for (const e of eventsWithIds(file)) {
       expected.add(e.id);
       if (e.type === 'created') numbers.add(e.number);
     }

@@ -2,7 +2,9 @@
 // 127.0.0.1 with the same server the Run command uses, and drives Debian's
 // Chromium through playwright-core (which never downloads a browser).
 import { after } from 'node:test';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { dirname, join, resolve } from 'node:path';
@@ -21,6 +23,46 @@ export function exportedText(path) {
   return (gzip ? gunzipSync(bytes) : bytes).toString('utf8');
 }
 mkdirSync(artifacts, { recursive: true });
+
+// As docs/bundle.md defines them: canonical JSON (keys sorted, no white
+// space) and the SHA-256 ids and checksums over it. A forger has these too.
+export const canonical = (v) => (Array.isArray(v)
+  ? `[${v.map(canonical).join(',')}]`
+  : v && typeof v === 'object'
+    ? `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`
+    : JSON.stringify(v));
+export const sha256 = (text) => 'sha256:' + createHash('sha256').update(text).digest('hex');
+// An event's id: the hash of everything else it says. A file of version 3
+// leaves ids out; a reader derives them so. Exact only for events whose
+// numbers JavaScript writes back as the file has them: JSON.parse reads
+// an outage's `19.0` hours as 19 (see `eventsWithIds` for every event).
+export const eventId = ({ id, ...rest }) => sha256(canonical(rest));
+
+// A sync file's events, each with its id, as gridcare derives them: the file
+// rewritten in format 2 by the command line (`merge --file-version 2`).
+export function eventsWithIds(path, cli = join(root, 'target', 'debug', 'gridcare')) {
+  const text = execFileSync(cli, ['merge', path, '--file-version', '2'], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  return JSON.parse(text).events;
+}
+
+// The sync file's JSON Schema (docs/bundle.schema.json), compiled once:
+// `validate(file)` says whether a parsed file follows it, `errors()` why not.
+let compiledSchema;
+export function bundleSchema() {
+  if (!compiledSchema) {
+    const require = createRequire(import.meta.url);
+    const Ajv2020 = require('ajv/dist/2020').default;
+    const addFormats = require('ajv-formats');
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    addFormats(ajv);
+    const check = ajv.compile(JSON.parse(readFileSync(join(root, 'docs', 'bundle.schema.json'), 'utf8')));
+    compiledSchema = {
+      validate: (file) => check(file),
+      errors: () => (check.errors ?? []).map((e) => `${e.instancePath} ${e.message}`).slice(0, 5).join('; '),
+    };
+  }
+  return compiledSchema;
+}
 
 export const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',

@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { root, startServer, launchBrowser, launchKillable, openPage, appReady, saved, crewWithDemo, screenshot, queueRows, queueRow, exportedText, removeWhenFree } from './harness.mjs';
+import { root, startServer, launchBrowser, launchKillable, openPage, appReady, saved, crewWithDemo, screenshot, queueRows, queueRow, exportedText, removeWhenFree, eventsWithIds } from './harness.mjs';
 
 let server, browser, work;
 before(async () => {
@@ -71,9 +71,13 @@ test('bad files are refused with a message and change nothing', async () => {
   const good = join(work, 'good.json');
   gridcare('demo', '--tickets', '5', '--seed', '3', '--device', 'tab-Z', '-o', good);
   const text = readFileSync(good, 'utf8');
+  // The same events in format 2, whose events carry their ids.
+  const text2 = gridcare('merge', good, '--file-version', '2');
   const files = {
     'truncated.json': [text.slice(0, text.length / 2), /不是有效的 JSON/],
-    'tampered.json': [text.replace('客户反映', '客户声称'), /内容与其编号不符/],
+    // Format 3 derives ids from content: a change shows in the checksum.
+    'tampered.json': [text.replace('客户反映', '客户声称'), /校验和不符/],
+    'tampered-2.json': [text2.replace('客户反映', '客户声称'), /内容与其编号不符/],
     'other.json': ['{"format": "something-else"}', /不是 gridcare 同步文件/],
     'future.json': [text.replace(/"version":\d+/, '"version":7'), /请先更新本应用/],
     'cut.json.gz': [gzipSync(text).subarray(0, Math.floor(gzipSync(text).length / 2)), /压缩文件已损坏或不完整/],
@@ -127,12 +131,16 @@ test('without the helper worker a file is checked all the same: a good one taken
   gridcare('demo', '--tickets', '4', '--seed', '8', '--device', 'tab-Y', '-o', good);
   const tampered = join(work, 'alone-tampered.json');
   writeFileSync(tampered, readFileSync(good, 'utf8').replace('客户反映', '客户声称'));
+  const tampered2 = join(work, 'alone-tampered-2.json');
+  writeFileSync(tampered2, gridcare('merge', good, '--file-version', '2').replace('客户反映', '客户声称'));
   const context = await browser.newContext();
   await context.route('**/gridcare-id-worker_loader.js', (route) => route.fulfill({ status: 404, body: '' }));
   const page = await openPage(context);
   await crewWithDemo(page, server.url);
   await saved(page);
   await importFile(page, tampered);
+  assert.match(await page.locator('[data-testid="import-error"]').innerText(), /校验和不符/);
+  await importFile(page, tampered2);
   assert.match(await page.locator('[data-testid="import-error"]').innerText(), /内容与其编号不符/);
   await importFile(page, good);
   assert.equal(await page.locator('[data-testid="import-preview"] [data-field="tickets"]').innerText(), '4');
@@ -140,7 +148,7 @@ test('without the helper worker a file is checked all the same: a good one taken
   await page.waitForSelector('[data-testid="import-done"]');
   await saved(page);
   assert.equal((await queueRows(page)).length, 64);
-  assert.equal((await marks(page, WITHOUT_HELPER)).length, 2, 'both files checked on the page itself');
+  assert.equal((await marks(page, WITHOUT_HELPER)).length, 3, 'every file checked on the page itself');
   await context.close();
 });
 
@@ -239,7 +247,10 @@ test('exports: only what has not left the device, and anonymised files for stati
   };
   const workers = [];
   page.on('worker', (worker) => workers.push(new URL(worker.url()).pathname));
-  await exportAs('everything.json');
+  const everything = JSON.parse(exportedText(await exportAs('everything.json')));
+  // File format 3: no event carries its id (each is the hash of the rest).
+  assert.equal(everything.version, 3);
+  assert.ok(everything.events.length > 0 && everything.events.every((e) => !('id' in e)));
   assert.ok(workers.includes('/static/gzip_worker.js'), `workers: ${workers}`);
   assert.deepEqual(await marks(page, COMPRESSED_WITHOUT_WORKER), [], 'compressed on the worker');
   await page.waitForFunction(() => document.querySelector('[data-testid="unexported"]')?.innerText === '0');
@@ -262,6 +273,33 @@ test('exports: only what has not left the device, and anonymised files for stati
   assert.doesNotMatch(text, /"phone":"1\d{10}"/);
   await importFile(page, anonymous);
   assert.match(await page.locator('[data-testid="import-error"]').innerText(), /匿名统计文件/);
+
+  // For a device whose app is older: format 2, each event with its id,
+  // which a fresh device takes whole (its ids checked on the helper worker).
+  await page.getByLabel('匿名导出（手机号、姓名、地址打码，仅供统计）').uncheck();
+  await page.getByLabel('给尚未更新的设备（旧格式，文件约大四分之一）').check();
+  const olderPath = await exportAs('older.json');
+  const older = JSON.parse(exportedText(olderPath));
+  assert.equal(older.version, 2);
+  assert.equal(older.events.length, everything.events.length + 1);
+  // The same ids the command line derives from the format-3 export, and
+  // the action's event besides.
+  const derived = new Set(eventsWithIds(join(work, 'everything.json')).map((e) => e.id));
+  assert.deepEqual(older.events.filter((e) => !derived.has(e.id)).map((e) => e.type), ['responded']);
+  assert.match(gridcare('validate', olderPath), /[1-9]\d* events, [1-9]\d* tickets/);
+  const fresh = await browser.newContext();
+  const other = await openPage(fresh);
+  await other.goto(server.url + '/crew');
+  await appReady(other);
+  await importFile(other, olderPath);
+  assert.equal(await other.locator('[data-field="new"]').innerText(), String(older.events.length));
+  await other.getByRole('button', { name: '确认导入' }).click();
+  await other.waitForSelector('[data-testid="import-done"]');
+  await saved(other);
+  await page.goto(server.url + '/crew');
+  await appReady(page);
+  assert.deepEqual(await queueRows(other), await queueRows(page));
+  await fresh.close();
   await context.close();
 });
 

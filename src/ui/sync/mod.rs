@@ -7,7 +7,7 @@ pub use server::status_words;
 
 use crate::domain::bundle::gzip::compressed_name;
 use crate::domain::bundle::sealed::{sealed_name, Sealed as SealedFile, SealedProblem};
-use crate::domain::bundle::{Bundle, BundleError, Progress};
+use crate::domain::bundle::{Bundle, BundleError, Progress, VERSION};
 use crate::domain::export::ExportFilter;
 use crate::i18n::{Key, Term};
 use crate::ui::state::data::{use_data, ImportPreview};
@@ -103,6 +103,9 @@ pub fn SyncPanel() -> impl IntoView {
 
     let only_unexported = RwSignal::new(false);
     let anonymised = RwSignal::new(false);
+    // Version 2 of the file format writes each event's id, which apps
+    // older than version 3 need.
+    let for_older_devices = RwSignal::new(false);
     let from = RwSignal::new(String::new());
     let to = RwSignal::new(String::new());
     let station = RwSignal::new(String::new());
@@ -112,6 +115,11 @@ pub fn SyncPanel() -> impl IntoView {
     // download it; a failure is said, not dropped.
     let export_file = Action::new_local(move |(filter, anonymised): &(ExportFilter, bool)| {
         let (filter, anonymised) = (filter.clone(), *anonymised);
+        let version = if for_older_devices.get_untracked() {
+            2
+        } else {
+            VERSION
+        };
         async move {
             let lang = i18n.lang.get_untracked();
             let protect = chosen_passphrase(
@@ -130,7 +138,7 @@ pub fn SyncPanel() -> impl IntoView {
             // fifth of it is kept.
             let mut gzip = files::Gzip::start().await.map_err(|e| e.message(lang))?;
             let said = |e: files::FileError| e.message(lang);
-            let mut text = outgoing.text();
+            let mut text = outgoing.text(version);
             while let Some(piece) = text.next_piece(files::PIECE) {
                 gzip.write(js_sys::Uint8Array::from(piece))
                     .await
@@ -313,6 +321,15 @@ pub fn SyncPanel() -> impl IntoView {
                         on:change=move |ev| anonymised.set(event_target_checked(&ev))
                     />
                     {i18n.t(Key::Anonymise)}
+                </label>
+                <label class="check">
+                    <input
+                        type="checkbox"
+                        data-testid="for-older-devices"
+                        prop:checked=move || for_older_devices.get()
+                        on:change=move |ev| for_older_devices.set(event_target_checked(&ev))
+                    />
+                    {i18n.t(Key::ForOlderDevices)}
                 </label>
                 <div class="row">
                     <label>

@@ -51,6 +51,22 @@ fn json_of(b: &Bundle) -> Value {
     serde_json::to_value(b).unwrap()
 }
 
+/// The first half of `text`, cut at a character's boundary.
+fn half(text: &str) -> &str {
+    let mut at = text.len() / 2;
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    &text[..at]
+}
+
+/// The same file written as version 2 writes it: each event with its id.
+fn as_version_2(mut b: Bundle) -> Bundle {
+    b.version = 2;
+    b.seal();
+    b
+}
+
 fn refused(text: &str) -> BundleError {
     Bundle::parse(text, now()).expect_err("the file must be refused")
 }
@@ -100,10 +116,12 @@ fn a_file_lists_events_ticket_by_ticket_and_reads_the_same_in_any_order() {
         merge_events([b.events.as_slice()])
     );
     assert_eq!(fold_all(&read.events), fold_all(&b.events));
-    // What the order is for: each parent's id is written within gzip's
-    // 32 KB window before the event naming it, so it compresses to a
-    // reference (a 50,000-ticket file: 14.0 MB instead of 16.1 MB).
-    let text = b.to_json();
+    // What the order is for, in a file of version 2: each parent's id is
+    // written within gzip's 32 KB window before the event naming it, so it
+    // compresses to a reference (a 50,000-ticket file: 14.0 MB instead of
+    // 16.1 MB). Version 3 writes no ids; the order still lets a reader find
+    // a parent among the few events read just before.
+    let text = as_version_2(b.clone()).to_json();
     let mut written_at = BTreeMap::new();
     let mut from = 0;
     for e in &b.events {
@@ -191,17 +209,24 @@ fn the_bad_file_corpus_is_refused_each_with_a_message_in_both_languages() {
         edit(&mut v);
         v.to_string()
     };
+    // A file of version 2, whose events carry their ids.
+    let good_2 = json_of(&as_version_2(bundle("tab-A")));
+    let with_2 = |edit: &dyn Fn(&mut Value)| {
+        let mut v = good_2.clone();
+        edit(&mut v);
+        v.to_string()
+    };
     let cases: Vec<(&str, BundleError)> = vec![
         ("empty", refused("")),
         ("not JSON", refused("hello, world")),
-        ("truncated", refused(&text[..text.len() / 2])),
+        ("truncated", refused(half(&text))),
         (
             "wrong format tag",
             refused(&with(&|v| v["format"] = json!("other-app"))),
         ),
         (
             "future version",
-            refused(&with(&|v| v["version"] = json!(3))),
+            refused(&with(&|v| v["version"] = json!(4))),
         ),
         (
             "version of the wrong type",
@@ -247,23 +272,36 @@ fn the_bad_file_corpus_is_refused_each_with_a_message_in_both_languages() {
                 v.as_object_mut().unwrap().remove("checksum");
             })),
         ),
+        (
+            "changed text, version 2",
+            refused(&with_2(&|v| v["events"][0]["text"] = json!("改过的内容"))),
+        ),
+        (
+            "an id left out, version 2",
+            refused(&with_2(&|v| {
+                v["events"][1].as_object_mut().unwrap().remove("id");
+            })),
+        ),
     ];
     let expected_kinds = [
         matches!(cases[0].1, BundleError::Empty),
         matches!(cases[1].1, BundleError::NotJson { .. }),
         matches!(cases[2].1, BundleError::NotJson { .. }),
         matches!(cases[3].1, BundleError::WrongFormat { .. }),
-        matches!(cases[4].1, BundleError::NewerVersion { found: 3 }),
+        matches!(cases[4].1, BundleError::NewerVersion { found: 4 }),
         matches!(cases[5].1, BundleError::BadField { .. }),
         matches!(cases[6].1, BundleError::BadField { .. }),
         matches!(cases[7].1, BundleError::BadEvent { index: 0, .. }),
         matches!(cases[8].1, BundleError::BadEvent { index: 0, .. }),
         matches!(cases[9].1, BundleError::UnknownField { index: 1, .. }),
         matches!(cases[10].1, BundleError::IdMismatch { index: 2 }),
-        matches!(cases[11].1, BundleError::IdMismatch { index: 0 }),
+        // No id to mismatch: the id derived is another, and so is the checksum.
+        matches!(cases[11].1, BundleError::ChecksumMismatch),
         matches!(cases[12].1, BundleError::BadEvent { index: 0, .. }),
         matches!(cases[13].1, BundleError::ChecksumMismatch),
         matches!(cases[14].1, BundleError::BadField { .. }),
+        matches!(cases[15].1, BundleError::IdMismatch { index: 0 }),
+        matches!(cases[16].1, BundleError::BadEvent { index: 1, .. }),
     ];
     for ((name, err), ok) in cases.iter().zip(expected_kinds) {
         assert!(ok, "{name}: unexpected {err:?}");
@@ -676,21 +714,41 @@ fn validation_knowing_held_events_gives_the_same_bundle_or_the_others() {
         "{refused:?}"
     );
 
-    // The held event's id on changed content: not taken, and refused.
-    let mut changed = json_of(&b);
-    changed["events"][0]["author"] = json!("别人");
-    let changed = changed.to_string();
-    let mut v = Validation::start(&changed, now())
-        .unwrap()
-        .knowing(|id| held.iter().find(|e| e.id == id));
-    let refused = loop {
-        match v.step(100) {
-            Err(e) => break e,
-            Ok(p) if p.is_done() => panic!("a changed event was accepted"),
-            Ok(_) => {}
+    // A held event's content changed: not taken, and refused: by the id it
+    // still claims (version 2), or by the checksum, the id derived from the
+    // changed content being another (version 3).
+    for (b, expected) in [
+        (
+            as_version_2(b.clone()),
+            BundleError::IdMismatch { index: 0 },
+        ),
+        (b.clone(), BundleError::ChecksumMismatch),
+    ] {
+        let mut changed = json_of(&b);
+        changed["events"][0]["author"] = json!("别人");
+        let changed = changed.to_string();
+        let taken = std::cell::RefCell::new(std::collections::BTreeSet::new());
+        let mut v = Validation::start(&changed, now()).unwrap().knowing(|id| {
+            let found = held.iter().find(|e| e.id == id);
+            if let Some(e) = found {
+                taken.borrow_mut().insert(e.id.clone());
+            }
+            found
+        });
+        let refused = loop {
+            match v.step(100) {
+                Err(e) => break e,
+                Ok(p) if p.is_done() => break v.finish().unwrap_err(),
+                Ok(_) => {}
+            }
+        };
+        assert_eq!(refused, expected, "version {}", b.version);
+        if b.version == 3 {
+            let taken = taken.borrow();
+            assert_eq!(taken.len(), held.len() - 1);
+            assert!(!taken.contains(&held[0].id), "the changed one not taken");
         }
-    };
-    assert_eq!(refused, BundleError::IdMismatch { index: 0 });
+    }
 }
 
 /// A file whose events the device partly holds: the list of those read is
@@ -736,11 +794,20 @@ fn the_events_read_beside_held_ones_are_listed_without_doubling() {
 }
 
 /// A file written by this app, changed in place (same layout, other words):
-/// the event is read the quick way and still refused by its id, and the same
-/// change in a pretty-printed copy is refused the same way.
+/// the event is read the quick way and still refused, by its id in a file
+/// of version 2, by the checksum in one of version 3 (whose ids are derived
+/// from what the events say); the same change in a pretty-printed copy is
+/// refused the same way.
 #[test]
 fn an_event_changed_in_the_apps_own_layout_is_refused_by_its_id() {
     let b = bundle("tab-A");
+    let changed = b.to_json().replacen("城", "乡", 1);
+    assert_ne!(changed, b.to_json());
+    assert_eq!(
+        Bundle::parse(&changed, now()).unwrap_err(),
+        BundleError::ChecksumMismatch
+    );
+    let b = as_version_2(b);
     let text = b.to_json();
     let first_text = b
         .events
@@ -804,7 +871,13 @@ fn validated_with_ids_elsewhere(text: &str, report: bool) -> (Result<Bundle, Bun
 /// first such, by index), and ids nobody reported as checked refuse the file.
 #[test]
 fn ids_checked_elsewhere_give_the_same_bundle_and_refuse_the_same_changes() {
+    // Version 3 leaves no id to check: each is derived here.
     let b = bundle("tab-A");
+    let (result, checked) = validated_with_ids_elsewhere(&b.to_json(), true);
+    assert_eq!(result.unwrap(), b);
+    assert_eq!(checked, 0);
+
+    let b = as_version_2(b);
     let text = b.to_json();
     let (result, checked) = validated_with_ids_elsewhere(&text, true);
     assert_eq!(result.unwrap(), b);
@@ -1318,7 +1391,7 @@ fn a_file_read_as_a_stream_is_refused_for_what_its_text_is_refused() {
         ("an event changed", changed),
         ("another format", wrong_format.to_string()),
         ("no events", no_events.to_string()),
-        ("cut short", text[..text.len() / 2].to_string()),
+        ("cut short", half(&text).to_string()),
         ("not an object", "[1, 2]".to_string()),
         ("empty", String::new()),
         ("only white space", " \n\t ".to_string()),

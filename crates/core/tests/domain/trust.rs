@@ -140,7 +140,7 @@ fn forged(
 #[test]
 fn a_genuine_signed_file_checks_and_says_who_signed() {
     let (bundle, _) = genuine();
-    assert_eq!(bundle.version, 2);
+    assert_eq!(bundle.version, gridcare_core::domain::bundle::VERSION);
     let back = check(&bundle.to_json(), &Holding::default()).expect("genuine");
     assert_eq!(back.events, bundle.events);
     assert_eq!(back.chains, bundle.chains);

@@ -72,11 +72,12 @@ impl Outgoing {
         file_name(&self.device, self.at)
     }
 
-    /// The file's text, to be written a piece at a time. The photos and
-    /// chain records move into it: a file is written once.
-    pub fn text(&mut self) -> FileText<'_> {
+    /// The file's text in the file format `version`, to be written a piece
+    /// at a time. The photos and chain records move into it: a file is
+    /// written once.
+    pub fn text(&mut self, version: u64) -> FileText<'_> {
         let chosen = select(&self.events, &self.filter);
-        if self.anonymised {
+        let text = if self.anonymised {
             FileText::anonymised(&self.device, self.at, chosen)
         } else {
             FileText::new(
@@ -86,6 +87,7 @@ impl Outgoing {
                 std::mem::take(&mut self.attachments),
                 std::mem::take(&mut self.chains),
             )
-        }
+        };
+        text.written_as(version)
     }
 }

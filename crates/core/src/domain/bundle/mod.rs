@@ -2,15 +2,17 @@
 //! share sheet, e-mail) and that other systems can read without this code.
 //!
 //! ```json
-//! {"format": "gridcare-bundle", "version": 1, "exported_at": "...", "device": "...",
-//!  "events": [{"id", "ticket", "device", "seq", "at", "hlc", "author", "type", ...}],
+//! {"format": "gridcare-bundle", "version": 3, "exported_at": "...", "device": "...",
+//!  "events": [{"ticket", "device", "seq", "at", "hlc", "author", "type", ...}],
 //!  "attachments": {"sha256:...": {"mime": "image/jpeg", "data": "<base64>"}},
 //!  "checksum": "sha256:..."}
 //! ```
 //! The checksum is SHA-256 of the canonical JSON (sorted keys, no white space)
 //! of everything but the checksum, so a pretty-printed or BOM-prefixed copy of
 //! a valid file still validates while a changed, dropped or added event does
-//! not. Each event's id is checked against its content too. A file is
+//! not. An event's id is the SHA-256 of its content: a file of version 3
+//! leaves it out and the reader derives it; older files carry it, and it is
+//! checked against the content. A file is
 //! validated whole before anything is merged: it is accepted, or refused with
 //! one message that says what is wrong and where.
 //!
@@ -59,7 +61,7 @@ use crate::domain::event::Event;
 use crate::domain::trust::ChainRecord;
 use checksum::close_checksum;
 use chrono::{DateTime, Utc};
-use scan::write;
+use scan::write_event;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -67,8 +69,17 @@ use write::{canonical_parts, hash_written};
 
 pub const FORMAT: &str = "gridcare-bundle";
 /// 2 adds the devices' signed chains (`chains`); files of version 1 are
-/// still read, their events unsigned.
-pub const VERSION: u64 = 2;
+/// still read, their events unsigned. 3 leaves each event's id out (it is
+/// the SHA-256 of the rest, so a reader derives it): a fifth of the text
+/// and of the compressed file, which the ids' random hex made. A file of
+/// version 3 may still carry ids (a group pulled from a sync server does);
+/// each is then checked against the event's content.
+pub const VERSION: u64 = 3;
+
+/// Whether a file of `version` writes its events' ids.
+pub(crate) fn ids_written(version: u64) -> bool {
+    version < 3
+}
 /// Longest free text in one field of an event, in characters.
 pub const MAX_TEXT_CHARS: usize = 5_000;
 /// Largest attachment (photo, signature) after base64 decoding.
@@ -81,22 +92,80 @@ pub struct Attachment {
     pub data: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// A sync file. Written as its version writes it (`Serialize` below): up to
+/// version 2 with each event's id, from version 3 without.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Bundle {
     pub format: String,
     pub version: u64,
     pub exported_at: DateTime<Utc>,
     pub device: String,
     /// Phone numbers and addresses masked: for statistics, not for merging.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub anonymised: bool,
     pub events: Vec<Event>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub attachments: BTreeMap<String, Attachment>,
     /// Each signing device's chain records, covering its events in the file.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub chains: BTreeMap<String, Vec<ChainRecord>>,
     pub checksum: String,
+}
+
+impl Serialize for Bundle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        /// The members in `Bundle`'s order, the events as the version
+        /// writes them.
+        #[derive(Serialize)]
+        struct Members<'b> {
+            format: &'b str,
+            version: u64,
+            #[serde(serialize_with = "at")]
+            exported_at: &'b DateTime<Utc>,
+            device: &'b str,
+            #[serde(skip_serializing_if = "std::ops::Not::not")]
+            anonymised: bool,
+            events: Events<'b>,
+            #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+            attachments: &'b BTreeMap<String, Attachment>,
+            #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+            chains: &'b BTreeMap<String, Vec<ChainRecord>>,
+            checksum: &'b str,
+        }
+        struct Events<'b> {
+            events: &'b [Event],
+            with_ids: bool,
+        }
+        impl Serialize for Events<'_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeSeq;
+                let mut list = serializer.serialize_seq(Some(self.events.len()))?;
+                for event in self.events {
+                    if self.with_ids {
+                        list.serialize_element(event)?;
+                    } else {
+                        list.serialize_element(&scan::WithoutId(event))?;
+                    }
+                }
+                list.end()
+            }
+        }
+        fn at<S: serde::Serializer>(at: &&DateTime<Utc>, serializer: S) -> Result<S::Ok, S::Error> {
+            at.serialize(serializer)
+        }
+        Members {
+            format: &self.format,
+            version: self.version,
+            exported_at: &self.exported_at,
+            device: &self.device,
+            anonymised: self.anonymised,
+            events: Events {
+                events: &self.events,
+                with_ids: ids_written(self.version),
+            },
+            attachments: &self.attachments,
+            chains: &self.chains,
+            checksum: &self.checksum,
+        }
+        .serialize(serializer)
+    }
 }
 
 impl Bundle {
@@ -148,8 +217,8 @@ impl Bundle {
             // The event as this app writes it, sorted by the text scanner
             // (no JSON tree, and no id hashed that is known already).
             text.clear();
-            write(&mut text, event);
-            hash_written(&mut hasher, &text, event, &mut canonical);
+            write_event(&mut text, event, ids_written(self.version));
+            hash_written(&mut hasher, &text, &mut canonical);
         }
         self.checksum = close_checksum(hasher, &tail);
     }

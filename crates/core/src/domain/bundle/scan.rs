@@ -4,6 +4,7 @@
 
 use super::checksum::Sink;
 use crate::domain::event::Event;
+use crate::domain::shared_str::SharedStr;
 use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -52,9 +53,10 @@ pub(super) fn hash_canonical(
 /// keys sorted at every level, every other value copied as written (which is
 /// canonical only for text this app wrote; the caller checks that). Returns
 /// where the top-level `"id"` member (with one comma) is in `out`, so the id
-/// can be hashed without it, and the id. `None` for anything unusual
-/// (whitespace, escaped keys, no plain id), which then goes through a JSON
-/// tree instead.
+/// can be hashed without it, and the id, if the text has one (a file of
+/// version 3 leaves ids out). `None` for anything unusual (whitespace,
+/// escaped keys, an id that is not plain text), which then goes through a
+/// JSON tree instead.
 pub(super) fn own_canonical<'t>(text: &'t str, out: &mut Vec<u8>) -> Option<OwnForm<'t>> {
     let scanner = Scanner {
         text: text.as_bytes(),
@@ -88,19 +90,14 @@ pub(super) fn own_canonical<'t>(text: &'t str, out: &mut Vec<u8>) -> Option<OwnF
         }
     }
     out.push(b'}');
-    let (id_range, id) = id?;
-    Some(OwnForm {
-        id_range,
-        id,
-        members,
-    })
+    Some(OwnForm { id, members })
 }
 
 /// An event's text in this app's own layout, as `own_canonical` found it.
 pub(super) struct OwnForm<'t> {
-    /// Where the `"id"` member is in the canonical form (with one comma).
-    pub(super) id_range: std::ops::Range<usize>,
-    pub(super) id: &'t str,
+    /// Where the `"id"` member is in the canonical form (with one comma),
+    /// and the id; `None` where the text leaves its id out.
+    pub(super) id: Option<(std::ops::Range<usize>, &'t str)>,
     /// The text's top-level members, sorted by key.
     pub(super) members: Vec<Member>,
 }
@@ -109,7 +106,13 @@ pub(super) struct OwnForm<'t> {
 /// store's nested layout (`segment::decode_event`), which serde reads without
 /// buffering every field of the flattened body first. `None` if it does not
 /// read; the caller then checks that the event writes back to exactly `text`.
-pub(super) fn read_own_form(text: &str, members: &[Member], buffer: &mut Vec<u8>) -> Option<Event> {
+/// `derived_id` is the id of a text that leaves it out.
+pub(super) fn read_own_form(
+    text: &str,
+    members: &[Member],
+    derived_id: Option<&str>,
+    buffer: &mut Vec<u8>,
+) -> Option<Event> {
     const HEADER: [&[u8]; 8] = [
         b"author", b"at", b"device", b"hlc", b"id", b"parents", b"seq", b"ticket",
     ];
@@ -123,6 +126,12 @@ pub(super) fn read_own_form(text: &str, members: &[Member], buffer: &mut Vec<u8>
     };
     buffer.clear();
     buffer.push(b'{');
+    if let Some(id) = derived_id {
+        // A derived id is `sha256:` and hex: nothing to escape.
+        buffer.extend_from_slice(b"\"id\":\"");
+        buffer.extend_from_slice(id.as_bytes());
+        buffer.extend_from_slice(b"\",");
+    }
     for m in members.iter().filter(is_header) {
         put(buffer, m);
         buffer.push(b',');
@@ -313,4 +322,56 @@ pub(super) fn writes_exactly<T: Serialize>(value: &T, expected: &[u8]) -> bool {
 /// Appends compact JSON (the canonical form: serde_json's maps keep keys sorted).
 pub(super) fn write<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
     serde_json::to_writer(out, value).expect("JSON values always serialise");
+}
+
+/// Appends an event as a file of this version writes it: with its id (up
+/// to version 2) or without (see [`super::ids_written`]).
+pub(super) fn write_event(out: &mut Vec<u8>, event: &Event, with_id: bool) {
+    if with_id {
+        write(out, event);
+    } else {
+        write(out, &WithoutId(event));
+    }
+}
+
+/// An event written without its id, every other member as [`Event`] writes
+/// it and in the same order, so that the text is the event's own text less
+/// its first member.
+pub(super) struct WithoutId<'e>(pub(super) &'e Event);
+
+impl Serialize for WithoutId<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn at<S: serde::Serializer>(
+            at: &&chrono::DateTime<chrono::Utc>,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::domain::time::utc_json::serialize(at, serializer)
+        }
+        #[derive(Serialize)]
+        struct Members<'e> {
+            ticket: &'e str,
+            device: &'e SharedStr,
+            seq: u64,
+            #[serde(serialize_with = "at")]
+            at: &'e chrono::DateTime<chrono::Utc>,
+            hlc: &'e crate::domain::event::Hlc,
+            author: &'e SharedStr,
+            #[serde(skip_serializing_if = "<[SharedStr]>::is_empty")]
+            parents: &'e [SharedStr],
+            #[serde(flatten)]
+            body: &'e crate::domain::event::EventBody,
+        }
+        let event = self.0;
+        Members {
+            ticket: &event.ticket,
+            device: &event.device,
+            seq: event.seq,
+            at: &event.at,
+            hlc: &event.hlc,
+            author: &event.author,
+            parents: &event.parents,
+            body: &event.body,
+        }
+        .serialize(serializer)
+    }
 }

@@ -4,7 +4,9 @@ use super::checksum::{
     claimed_id, close_checksum, close_events, id_hashes_to, is_id_of, Checksum, Sink, CLOSED,
 };
 use super::error::{AttachmentProblem, EventProblem, Expected};
-use super::scan::{hash_canonical, own_canonical, read_own_form, write, writes_exactly, OwnForm};
+use super::scan::{
+    hash_canonical, own_canonical, read_own_form, write, writes_exactly, OwnForm, WithoutId,
+};
 use super::trust::{Held, NothingHeld};
 use super::{
     Attachment, Bundle, BundleError, FORMAT, MAX_ATTACHMENT_BYTES, MAX_TEXT_CHARS, VERSION,
@@ -76,6 +78,9 @@ pub struct Validation<'a> {
     /// where each is in the checksum's bytes, and how many in all.
     id_spans: Option<Vec<u32>>,
     ids_left_to_caller: usize,
+    /// Whether the file's events may leave their ids out (version 3 on),
+    /// each then derived from the event's content.
+    ids_may_be_left_out: bool,
 }
 
 impl<'a> Validation<'a> {
@@ -220,7 +225,6 @@ impl<'a> Validation<'a> {
         hasher.update(head.as_bytes());
         Validation {
             now,
-            header,
             order,
             read: Vec::new(),
             listed: 0,
@@ -234,6 +238,11 @@ impl<'a> Validation<'a> {
             leave_held_out: false,
             id_spans: None,
             ids_left_to_caller: 0,
+            ids_may_be_left_out: header
+                .get("version")
+                .and_then(Value::as_u64)
+                .is_some_and(|version| !super::ids_written(version)),
+            header,
         }
     }
 
@@ -289,7 +298,9 @@ impl<'a> Validation<'a> {
     }
 
     /// Leaves the checksum and the ids of new events written in this app's
-    /// own layout to the caller (all but a few of a file's events): the
+    /// own layout to the caller (all but a few of a file's events, in files
+    /// of version 2; a file of version 3 has no ids to check, and those it
+    /// leaves out are derived here): the
     /// checksum as `checksum_elsewhere`, and for each such id where its event
     /// is in the checksum's bytes (`ChecksumPart::id_spans`), to be checked
     /// with `IdsChecked::check` and reported to `finish_elsewhere`. (A
@@ -429,33 +440,44 @@ impl<'a> Validation<'a> {
         index: usize,
         text: &str,
     ) -> Result<Option<Cow<'a, Event>>, BundleError> {
-        let Some(OwnForm {
-            id_range,
-            id,
-            members,
-        }) = own_canonical(text, &mut self.canonical)
-        else {
+        let Some(OwnForm { id, members }) = own_canonical(text, &mut self.canonical) else {
             return Ok(None);
         };
-        let held = self.known.as_ref().and_then(|known| known(id));
+        // An id left out is the hash of the rest, which is all there is.
+        let derived =
+            (id.is_none() && self.ids_may_be_left_out).then(|| sha256_id(&self.canonical));
+        let named = match (&id, &derived) {
+            (Some((_, id)), _) => *id,
+            (None, Some(derived)) => derived.as_str(),
+            // No id where the file's version wants one: the tree names the fault.
+            (None, None) => return Ok(None),
+        };
+        let held = self.known.as_ref().and_then(|known| known(named));
         let is_held = held.is_some();
         let event = match held {
             Some(event) => Cow::Borrowed(event),
-            None => match read_own_form(text, &members, &mut self.scratch) {
+            None => match read_own_form(text, &members, derived.as_deref(), &mut self.scratch) {
                 Some(event) => Cow::Owned(event),
                 None => return Ok(None),
             },
         };
         // Only if the text is exactly how this app writes this event are its
         // values in canonical form and nothing in it unknown.
-        if !writes_exactly(&event, text.as_bytes()) {
+        let exactly = match id {
+            Some(_) => writes_exactly(&*event, text.as_bytes()),
+            None => writes_exactly(&WithoutId(&event), text.as_bytes()),
+        };
+        if !exactly {
             return Ok(None);
         }
-        // A held event written out the same is that event: its id is known good.
+        // A held event written out the same is that event: its id is known
+        // good. A derived id is good by its making.
         if !is_held {
-            let left = self.leave_id_to_caller(index, &id_range);
-            if !left && !id_hashes_to(&self.canonical, id_range) {
-                return Err(BundleError::IdMismatch { index });
+            if let Some((id_range, _)) = id {
+                let left = self.leave_id_to_caller(index, &id_range);
+                if !left && !id_hashes_to(&self.canonical, id_range) {
+                    return Err(BundleError::IdMismatch { index });
+                }
             }
             check_limits(index, &event, self.now)?;
         }
@@ -497,7 +519,14 @@ impl<'a> Validation<'a> {
             index,
             problem: EventProblem::NumberOutOfRange,
         })?;
+        let mut raw = raw;
         let id_of_raw = hash_canonical(&raw, &mut self.checksum, &mut self.scratch);
+        // An id left out is the one derived, read as if the event named it.
+        if let (Value::Object(map), Some(derived)) = (&mut raw, &id_of_raw) {
+            if self.ids_may_be_left_out && !map.contains_key("id") {
+                map.insert("id".into(), Value::String(derived.clone()));
+            }
+        }
         let held = match (&self.known, raw.get("id").and_then(Value::as_str)) {
             (Some(known), Some(id)) if id_of_raw.as_deref() == Some(id) => known(id),
             _ => None,

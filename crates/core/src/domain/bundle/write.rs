@@ -8,9 +8,9 @@
 //! all of which are known before the first event is written.
 
 use super::checksum::close_checksum;
-use super::scan::{hash_canonical, own_canonical, write};
+use super::scan::{hash_canonical, own_canonical, write_event};
 use super::validate::canonical_around_events;
-use super::{sort_for_file, Attachment, Bundle, FORMAT, VERSION};
+use super::{ids_written, sort_for_file, Attachment, Bundle, FORMAT, VERSION};
 use crate::domain::event::Event;
 use crate::domain::trust::ChainRecord;
 use chrono::{DateTime, Utc};
@@ -86,6 +86,21 @@ impl<'a> FileText<'a> {
         }
     }
 
+    /// The file as a reader of `version` expects it: version 2 writes each
+    /// event's id, for devices whose app is older than version 3. Before
+    /// the first piece only.
+    pub fn written_as(mut self, version: u64) -> FileText<'a> {
+        assert!(
+            self.stage == Stage::Head,
+            "a file's version is chosen before it is written"
+        );
+        self.header.version = version;
+        let (head, tail) = canonical_parts(&self.header);
+        self.hasher = Sha256::new_with_prefix(head);
+        self.tail = tail;
+        self
+    }
+
     /// How many events the file holds.
     pub fn events(&self) -> usize {
         self.events.len()
@@ -115,8 +130,9 @@ impl<'a> FileText<'a> {
                         self.hasher.update(b",");
                     }
                     self.text.clear();
-                    write(&mut self.text, event);
-                    hash_written(&mut self.hasher, &self.text, event, &mut self.canonical);
+                    let with_id = ids_written(self.header.version);
+                    write_event(&mut self.text, event, with_id);
+                    hash_written(&mut self.hasher, &self.text, &mut self.canonical);
                     self.piece.extend_from_slice(&self.text);
                     self.written += 1;
                 }
@@ -176,17 +192,20 @@ pub(super) fn canonical_parts(header: &Bundle) -> (String, String) {
     canonical_around_events(&map)
 }
 
-/// Feeds the checksum the canonical form of `event`, written as `text`:
-/// built from the text by the scanner, or through a JSON tree where the
-/// scanner declines.
-pub(super) fn hash_written(hasher: &mut Sha256, text: &[u8], event: &Event, scratch: &mut Vec<u8>) {
+/// Feeds the checksum the canonical form of `event`, written as `text`
+/// (with its id or without): built from the text by the scanner, or through
+/// a JSON tree where the scanner declines.
+pub(super) fn hash_written(hasher: &mut Sha256, text: &[u8], scratch: &mut Vec<u8>) {
     let own = std::str::from_utf8(text)
         .ok()
         .and_then(|t| own_canonical(t, scratch));
-    if own.is_some() {
-        hasher.update(&*scratch);
-    } else {
-        let value = serde_json::to_value(event).expect("an event always serialises");
-        hash_canonical(&value, hasher, scratch);
+    match own {
+        Some(_) => hasher.update(&*scratch),
+        None => {
+            // Read back from the text, so that the tree has the id or not as
+            // the text has.
+            let value: Value = serde_json::from_slice(text).expect("an event's text reads back");
+            hash_canonical(&value, hasher, scratch);
+        }
     }
 }
