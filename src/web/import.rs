@@ -349,6 +349,7 @@ fn begin<'a>(text: &'a str, view: &'a HeldView<'a>) -> Result<Validation<'a>, Bu
 pub fn with_held<'a>(validation: Validation<'a>, view: &'a HeldView<'a>) -> Validation<'a> {
     validation
         .knowing(|id| view.by_id.get(id).copied())
+        .knowing_where(|device, seq| view.by_seq.get(&(device, seq)).copied())
         .holding(view)
 }
 

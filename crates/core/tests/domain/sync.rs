@@ -1132,7 +1132,7 @@ mod export {
 }
 
 /// Recomputes the ids and checksum of a file edited as JSON, as a forger
-/// with the documented format would.
+/// with the documented format would (writing ids, which format 3 allows).
 fn resealed_json(mut value: Value) -> String {
     for event in value["events"].as_array_mut().unwrap() {
         let mut without = event.clone();
@@ -1341,6 +1341,21 @@ fn a_file_written_in_pieces_is_the_text_of_the_whole_bundle() {
     }
     let whole = Bundle::parse(&signed.to_json(), now()).unwrap();
     assert_eq!(whole.events.len(), events.len());
+    // Written as format 2, for apps not yet updated: the same as a bundle
+    // of format 2, each event with its id.
+    let (written, _) = joined(
+        FileText::new(
+            "tab-A",
+            anchor(),
+            shuffled.clone(),
+            attachments.clone(),
+            chains.clone(),
+        )
+        .written_as(2),
+        700,
+    );
+    assert_eq!(written, as_version_2(signed.clone()).to_json());
+    assert!(written.contains("{\"id\":\"sha256:"));
 
     let masked = anonymise(&events);
     let mut anonymised = Bundle::new("tab-A", anchor(), masked.clone(), BTreeMap::new());
@@ -1436,4 +1451,170 @@ fn folding_ticket_by_ticket_gives_the_states_folding_all_gives() {
     });
     assert!(all.len() >= 40);
     assert_eq!(one_by_one, all);
+}
+
+/// The checksum of a file edited as JSON, recomputed as docs/bundle.md
+/// defines it; its events left as they are.
+fn checksum_resealed(mut value: Value) -> String {
+    value.as_object_mut().unwrap().remove("checksum");
+    let checksum = sha256_id(gridcare_core::domain::event::canonical(&value).as_bytes());
+    value["checksum"] = json!(checksum);
+    serde_json::to_string(&value).unwrap()
+}
+
+/// A file of format 3 rewritten by another tool, harmlessly (an empty
+/// member added, a whole number of hours written without its `.0`), reads
+/// as the same events with the same ids: each id is that of what was
+/// understood, as a file that carries ids names it.
+#[test]
+fn a_format_3_file_rewritten_harmlessly_reads_as_the_same_events() {
+    // Enough tickets for outages of whole hours.
+    let b = Bundle::new("tab-A", anchor(), demo(300, 7, "tab-A"), BTreeMap::new());
+    let mut value = json_of(&b);
+    let first = b.events.iter().position(|e| e.parents.is_empty()).unwrap();
+    value["events"][first]["parents"] = json!([]);
+    let whole_hours = b
+        .events
+        .iter()
+        .position(|e| match &e.body {
+            EventBody::Classified { facts, .. } => {
+                facts.outage_hours.is_some_and(|h| h.fract() == 0.0)
+            }
+            _ => false,
+        })
+        .expect("the demo has an outage of whole hours");
+    let hours = value["events"][whole_hours]["facts"]["outage_hours"]
+        .as_f64()
+        .unwrap();
+    value["events"][whole_hours]["facts"]["outage_hours"] = json!(hours as u64);
+    let text = checksum_resealed(value);
+    assert!(text.contains(&format!("\"outage_hours\":{}", hours as u64)));
+    let read = Bundle::parse(&text, now()).unwrap();
+    assert_eq!(read.events, b.events);
+}
+
+/// A file of format 3 may carry ids for some events and not for others, in
+/// the app's own layout: those carried are checked (here or, left to a
+/// helper worker, there), the others derived.
+#[test]
+fn a_format_3_file_may_carry_some_ids_each_checked() {
+    let b = bundle("tab-A");
+    let with_ids = as_version_2(b.clone()).to_json();
+    let mut text = with_ids.replacen("\"version\":2", "\"version\":3", 1);
+    // Every other event's id left out.
+    for e in b.events.iter().step_by(2) {
+        text = text.replacen(&format!("{{\"id\":\"{}\",", e.id), "{", 1);
+    }
+    let reseal = |text: &str| {
+        let value: Value = serde_json::from_str(text).unwrap();
+        let old = value["checksum"].as_str().unwrap().to_string();
+        let new = checksum_resealed(value.clone());
+        let new: Value = serde_json::from_str(&new).unwrap();
+        text.replacen(&old, new["checksum"].as_str().unwrap(), 1)
+    };
+    let mixed = reseal(&text);
+    assert_eq!(Bundle::parse(&mixed, now()).unwrap().events, b.events);
+    let (result, checked) = validated_with_ids_elsewhere(&mixed, true);
+    assert_eq!(result.unwrap().events, b.events);
+    assert_eq!(
+        checked,
+        b.events.len() / 2,
+        "the ids carried, on the worker"
+    );
+
+    // One carried id wrong: refused by it, here and on the worker.
+    let wrong = &b.events[1];
+    let bad = reseal(&mixed.replacen(
+        &format!("{{\"id\":\"{}\",", wrong.id),
+        &format!("{{\"id\":\"{}\",", sha256_id(b"another")),
+        1,
+    ));
+    assert_eq!(
+        Bundle::parse(&bad, now()).unwrap_err(),
+        BundleError::IdMismatch { index: 1 }
+    );
+    let (result, _) = validated_with_ids_elsewhere(&bad, true);
+    assert_eq!(result.unwrap_err(), BundleError::IdMismatch { index: 1 });
+}
+
+/// A held event changed in a file of format 3 written in the app's own
+/// layout (read the quick way): not taken for the held one, refused by the
+/// checksum.
+#[test]
+fn a_held_event_changed_in_the_apps_layout_is_not_taken() {
+    use gridcare_core::domain::bundle::Validation;
+    let b = bundle("tab-A");
+    let target = b
+        .events
+        .iter()
+        .position(|e| matches!(&e.body, EventBody::Created { .. }))
+        .unwrap();
+    let EventBody::Created { text: words, .. } = &b.events[target].body else {
+        unreachable!()
+    };
+    let quoted = serde_json::to_string(words).unwrap();
+    let target = b
+        .events
+        .iter()
+        .position(|e| serde_json::to_string(e).unwrap().contains(&quoted))
+        .unwrap();
+    let changed = b.to_json().replacen(&quoted, "\"改过的内容\"", 1);
+    let taken = std::cell::RefCell::new(Vec::new());
+    let mut v = Validation::start(&changed, now()).unwrap().knowing(|id| {
+        let found = b.events.iter().find(|e| e.id == id);
+        if let Some(e) = found {
+            taken.borrow_mut().push(e.id.clone());
+        }
+        found
+    });
+    while !v.step(100).unwrap().is_done() {}
+    assert_eq!(v.finish().unwrap_err(), BundleError::ChecksumMismatch);
+    let taken = taken.borrow();
+    assert_eq!(taken.len(), b.events.len() - 1);
+    assert!(!taken.contains(&b.events[target].id));
+}
+
+/// In a file of format 3, a held event is found where the device holds it,
+/// by device and sequence number, and taken when the file writes exactly
+/// that event (no id to derive); a file with one of them changed is refused.
+#[test]
+fn held_events_of_a_format_3_file_are_found_by_device_and_sequence() {
+    use gridcare_core::domain::bundle::Validation;
+    let b = bundle("tab-A");
+    let text = b.to_json();
+    let held: Vec<&Event> = b.events.iter().step_by(3).collect();
+    let at = |device: &str, seq: u64| {
+        held.iter()
+            .find(|e| e.device == device && e.seq == seq)
+            .copied()
+    };
+    let found = std::cell::Cell::new(0);
+    let mut v = Validation::start(&text, now())
+        .unwrap()
+        .knowing_where(|device, seq| {
+            let held = at(device, seq);
+            found.set(found.get() + usize::from(held.is_some()));
+            held
+        })
+        .leaving_held_out();
+    while !v.step(9).unwrap().is_done() {}
+    let others = v.finish().unwrap().events;
+    assert_eq!(found.get(), held.len());
+    let mut expected = b.events.clone();
+    expected.retain(|e| !held.contains(&e));
+    assert_eq!(others, expected, "the held events left out, the rest read");
+
+    // The first held event's words changed: whatever the device holds, the
+    // checksum covers what the file says, and refuses it.
+    let EventBody::Created { text: words, .. } = &held[0].body else {
+        panic!("the first event held is a ticket's creation");
+    };
+    let quoted = serde_json::to_string(words).unwrap();
+    let changed = text.replacen(&quoted, "\"改过的内容\"", 1);
+    let mut v = Validation::start(&changed, now())
+        .unwrap()
+        .knowing_where(at)
+        .leaving_held_out();
+    while !v.step(9).unwrap().is_done() {}
+    assert_eq!(v.finish().unwrap_err(), BundleError::ChecksumMismatch);
 }

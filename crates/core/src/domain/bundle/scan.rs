@@ -154,6 +154,27 @@ pub(super) struct Member {
     value: std::ops::Range<usize>,
 }
 
+/// The device and sequence number an event in the app's own layout names
+/// (`members` as `own_canonical` found them); `None` for a device written
+/// with escapes or a sequence number that is not a plain whole number.
+pub(super) fn device_and_seq<'t>(text: &'t str, members: &[Member]) -> Option<(&'t str, u64)> {
+    let value = |key: &[u8]| {
+        let at = members
+            .binary_search_by(|m| text.as_bytes()[m.key.clone()].cmp(key))
+            .ok()?;
+        text.get(members[at].value.clone())
+    };
+    let device = value(b"device")?.strip_prefix('"')?.strip_suffix('"')?;
+    if device.contains('\\') {
+        return None;
+    }
+    let seq = value(b"seq")?;
+    if !seq.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((device, seq.parse().ok()?))
+}
+
 /// Reads compact JSON text that is already known to be valid (each event is
 /// parsed once before) by its bytes alone: this runs for every event of every
 /// file imported, and a JSON parser building maps was a sixth of validation.
@@ -361,16 +382,27 @@ impl Serialize for WithoutId<'_> {
             #[serde(flatten)]
             body: &'e crate::domain::event::EventBody,
         }
-        let event = self.0;
+        // Taken apart whole: a member added to `Event` must be placed here.
+        let Event {
+            id: _,
+            ticket,
+            device,
+            seq,
+            at,
+            hlc,
+            author,
+            parents,
+            body,
+        } = self.0;
         Members {
-            ticket: &event.ticket,
-            device: &event.device,
-            seq: event.seq,
-            at: &event.at,
-            hlc: &event.hlc,
-            author: &event.author,
-            parents: &event.parents,
-            body: &event.body,
+            ticket,
+            device,
+            seq: *seq,
+            at,
+            hlc,
+            author,
+            parents,
+            body,
         }
         .serialize(serializer)
     }

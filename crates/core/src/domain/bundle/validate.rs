@@ -5,7 +5,8 @@ use super::checksum::{
 };
 use super::error::{AttachmentProblem, EventProblem, Expected};
 use super::scan::{
-    hash_canonical, own_canonical, read_own_form, write, writes_exactly, OwnForm, WithoutId,
+    device_and_seq, hash_canonical, own_canonical, read_own_form, write, writes_exactly, Member,
+    OwnForm, WithoutId,
 };
 use super::trust::{Held, NothingHeld};
 use super::{
@@ -41,6 +42,9 @@ impl Progress {
 /// Looks up an event the device holds by its id.
 pub(super) type HeldEvents<'a> = Box<dyn Fn(&str) -> Option<&'a Event> + 'a>;
 
+/// Looks up an event the device holds by its device and sequence number.
+pub(super) type HeldAt<'a> = Box<dyn Fn(&str, u64) -> Option<&'a Event> + 'a>;
+
 /// A validation done a slice at a time, so that a page can show progress,
 /// stay responsive and offer to cancel between slices. The checksum is hashed
 /// as the events are checked, in the same canonical form as `Bundle::seal`.
@@ -70,6 +74,8 @@ pub struct Validation<'a> {
     canonical: Vec<u8>,
     /// Events the device already holds, by id (see `knowing`).
     known: Option<HeldEvents<'a>>,
+    /// The same, by device and sequence number (see `knowing_where`).
+    known_at: Option<HeldAt<'a>>,
     /// What the device holds, for the trust checks (see `holding`).
     held: Option<Box<dyn Held + 'a>>,
     /// Whether the bundle leaves out the events taken from `known`.
@@ -234,6 +240,7 @@ impl<'a> Validation<'a> {
             scratch: Vec::new(),
             canonical: Vec::new(),
             known: None,
+            known_at: None,
             held: None,
             leave_held_out: false,
             id_spans: None,
@@ -260,6 +267,15 @@ impl<'a> Validation<'a> {
     /// still count towards the checksum.
     pub fn knowing(mut self, known: impl Fn(&str) -> Option<&'a Event> + 'a) -> Self {
         self.known = Some(Box::new(known));
+        self
+    }
+
+    /// As `knowing`, for events that leave their id out (format 3): the
+    /// event the device holds at a `(device, seq)`. An event of the file
+    /// written exactly as the held one writes without its id is that event,
+    /// so its id need not be derived (a hash of every event held, else).
+    pub fn knowing_where(mut self, known_at: impl Fn(&str, u64) -> Option<&'a Event> + 'a) -> Self {
+        self.known_at = Some(Box::new(known_at));
         self
     }
 
@@ -443,6 +459,12 @@ impl<'a> Validation<'a> {
         let Some(OwnForm { id, members }) = own_canonical(text, &mut self.canonical) else {
             return Ok(None);
         };
+        if id.is_none() && self.ids_may_be_left_out {
+            if let Some(held) = self.held_where(text, &members) {
+                self.checksum.feed(&self.canonical);
+                return Ok(Some(Cow::Borrowed(held)));
+            }
+        }
         // An id left out is the hash of the rest, which is all there is.
         let derived =
             (id.is_none() && self.ids_may_be_left_out).then(|| sha256_id(&self.canonical));
@@ -485,6 +507,14 @@ impl<'a> Validation<'a> {
         Ok(Some(event))
     }
 
+    /// The held event at the `(device, seq)` an event's text names, if the
+    /// text is exactly that event written without its id.
+    fn held_where(&self, text: &str, members: &[Member]) -> Option<&'a Event> {
+        let known_at = self.known_at.as_ref()?;
+        let (device, seq) = device_and_seq(text, members)?;
+        known_at(device, seq).filter(|held| writes_exactly(&WithoutId(held), text.as_bytes()))
+    }
+
     /// Notes where the current event's id is in the checksum's bytes, if ids
     /// are left to the caller (`ids_elsewhere`); whether it was.
     fn leave_id_to_caller(&mut self, index: usize, id_range: &std::ops::Range<usize>) -> bool {
@@ -521,10 +551,15 @@ impl<'a> Validation<'a> {
         })?;
         let mut raw = raw;
         let id_of_raw = hash_canonical(&raw, &mut self.checksum, &mut self.scratch);
-        // An id left out is the one derived, read as if the event named it.
-        if let (Value::Object(map), Some(derived)) = (&mut raw, &id_of_raw) {
+        // An id left out is read as if the event named the one derived from
+        // its text; `parse_event` derives it from what it understood where
+        // the two differ (an empty member, `19` for `19.0`), as a file that
+        // carries ids names the id of what its writer understood.
+        let mut derived = false;
+        if let (Value::Object(map), Some(id)) = (&mut raw, &id_of_raw) {
             if self.ids_may_be_left_out && !map.contains_key("id") {
-                map.insert("id".into(), Value::String(derived.clone()));
+                map.insert("id".into(), Value::String(id.clone()));
+                derived = true;
             }
         }
         let held = match (&self.known, raw.get("id").and_then(Value::as_str)) {
@@ -533,8 +568,14 @@ impl<'a> Validation<'a> {
         };
         match held {
             Some(event) => Ok(Cow::Borrowed(event)),
-            None => parse_event(index, text, &raw, id_of_raw, &mut self.scratch, self.now)
-                .map(Cow::Owned),
+            None => {
+                let id = if derived {
+                    Id::Derived
+                } else {
+                    Id::Written(id_of_raw)
+                };
+                parse_event(index, text, &raw, id, &mut self.scratch, self.now).map(Cow::Owned)
+            }
         }
     }
     /// The last checks (sequence numbers, attachments, checksum) and the bundle.
@@ -848,18 +889,27 @@ impl IdsChecked {
     }
 }
 
-/// Reads one event. `id_of_raw` is the content id of the event as written
-/// (from `hash_canonical`).
+/// How an event read through its JSON tree comes by its id.
+pub(super) enum Id {
+    /// The file names it; the content id of the event as written (from
+    /// `hash_canonical`) is given to check it against.
+    Written(Option<String>),
+    /// The file leaves it out (format 3): the tree holds the one derived
+    /// from the text, and the event gets the id of what was understood.
+    Derived,
+}
+
+/// Reads one event.
 pub(super) fn parse_event(
     index: usize,
     text: &str,
     raw: &Value,
-    id_of_raw: Option<String>,
+    id: Id,
     scratch: &mut Vec<u8>,
     now: DateTime<Utc>,
 ) -> Result<Event, BundleError> {
     // Deserialised straight from the event's own tree.
-    let event = Event::deserialize(raw).map_err(|_| BundleError::BadEvent {
+    let mut event = Event::deserialize(raw).map_err(|_| BundleError::BadEvent {
         index,
         problem: event_problem(raw),
     })?;
@@ -872,9 +922,12 @@ pub(super) fn parse_event(
     };
     if understood_all {
         // Nothing unknown and nothing lost: the id of what was written is the
-        // id of what was understood, already computed.
-        if id_of_raw.as_deref() != Some(event.id.as_str()) {
-            return Err(BundleError::IdMismatch { index });
+        // id of what was understood, already computed (and, derived, the
+        // id the tree was given).
+        if let Id::Written(id_of_raw) = id {
+            if id_of_raw.as_deref() != Some(event.id.as_str()) {
+                return Err(BundleError::IdMismatch { index });
+            }
         }
     } else {
         // serde cannot refuse unknown fields next to `flatten`, so compare with what it understood.
@@ -888,8 +941,13 @@ pub(super) fn parse_event(
             }
         }
         understood.remove("id");
-        if event.id != sha256_id(canonical(&Value::Object(understood)).as_bytes()) {
-            return Err(BundleError::IdMismatch { index });
+        let content_id = sha256_id(canonical(&Value::Object(understood)).as_bytes());
+        match id {
+            Id::Derived => event.id = content_id.into(),
+            Id::Written(_) if event.id != content_id => {
+                return Err(BundleError::IdMismatch { index })
+            }
+            Id::Written(_) => {}
         }
     }
     check_limits(index, &event, now)?;

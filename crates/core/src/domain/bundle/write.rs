@@ -94,6 +94,11 @@ impl<'a> FileText<'a> {
             self.stage == Stage::Head,
             "a file's version is chosen before it is written"
         );
+        // Version 1 has no chains; a version past this app's, no reader.
+        assert!(
+            (2..=VERSION).contains(&version),
+            "no file of version {version} is written"
+        );
         self.header.version = version;
         let (head, tail) = canonical_parts(&self.header);
         self.hasher = Sha256::new_with_prefix(head);

@@ -550,7 +550,10 @@ impl PlainGroup {
     }
 }
 
-/// A file's top level but the events, with these chain records.
+/// A file's top level but the events, with these chain records. Of this
+/// app's version: the documents' events carry their ids, which a file of
+/// version 3 may (each is checked); one whose writer left its id out has
+/// it derived, and is bound to its content all the same.
 fn head<T: serde::Serialize>(now: DateTime<Utc>, chains: &T) -> String {
     serde_json::json!({
         "format": FORMAT,
