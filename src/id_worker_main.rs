@@ -2,13 +2,15 @@
 //! worker, `gridcare-id-worker_loader.js`): it hashes what the import's
 //! validation leaves to it, while the page goes on reading events. Per
 //! slice of events it gets the canonical bytes and where the ids of new
-//! events are in them (`bundle::ChecksumPart`); it checks those ids and
-//! hashes every byte for the file's checksum. Small on purpose: it links
+//! events are in them (`bundle::ChecksumPart`); it checks those ids,
+//! derives those a file of format 3 leaves out, and hashes every byte for
+//! the file's checksum. Small on purpose: it links
 //! only the domain crate, not the app.
 //!
 //! Messages in: `[Uint8Array bytes, Uint32Array id_spans]` per slice, then
 //! `"finish"`. Out: `"ready"` once listening, then after `"finish"`
-//! `[checksum, ids_checked, first_wrong_id or null]`.
+//! `[checksum, ids_checked, first_wrong_id or null, Uint8Array derived ids]`
+//! (32 bytes of digest each).
 
 #[cfg(target_arch = "wasm32")]
 mod worker {
@@ -37,10 +39,11 @@ mod worker {
                 Some(index) => JsValue::from_f64(index as f64),
                 None => JsValue::NULL,
             };
-            Array::of3(
+            Array::of4(
                 &JsValue::from_str(&checksum),
                 &JsValue::from_f64(self.ids.checked as f64),
                 &first_wrong,
+                &Uint8Array::from(self.ids.derived.as_slice()),
             )
         }
     }

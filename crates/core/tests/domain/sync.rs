@@ -615,6 +615,14 @@ fn a_parent_read_beside_its_event_shares_that_events_id() {
     let pretty = serde_json::to_string_pretty(&json_of(&b)).unwrap();
     let parsed = Bundle::parse(&pretty, now()).unwrap();
     assert_eq!(shared_parents(&parsed.events), with_parents);
+    // Ids derived on another core (the import page's worker): shared once
+    // they come back, and those of format 2 as they are read.
+    for text in [b.to_json(), as_version_2(b.clone()).to_json()] {
+        let (parsed, _) = validated_with_ids_elsewhere(&text, true);
+        let parsed = parsed.unwrap();
+        assert_eq!(parsed.events, b.events);
+        assert_eq!(shared_parents(&parsed.events), with_parents);
+    }
 }
 
 /// A segment as the version of 2026-11-23 wrote it: JSON with the body nested.
@@ -871,11 +879,17 @@ fn validated_with_ids_elsewhere(text: &str, report: bool) -> (Result<Bundle, Bun
 /// first such, by index), and ids nobody reported as checked refuse the file.
 #[test]
 fn ids_checked_elsewhere_give_the_same_bundle_and_refuse_the_same_changes() {
-    // Version 3 leaves no id to check: each is derived here.
+    // Version 3 leaves no id to check: each is derived by the caller, and
+    // ids it does not give refuse the file.
     let b = bundle("tab-A");
     let (result, checked) = validated_with_ids_elsewhere(&b.to_json(), true);
     assert_eq!(result.unwrap(), b);
     assert_eq!(checked, 0);
+    let (result, _) = validated_with_ids_elsewhere(&b.to_json(), false);
+    assert!(matches!(
+        result.unwrap_err(),
+        BundleError::IdsUnchecked { .. }
+    ));
 
     let b = as_version_2(b);
     let text = b.to_json();

@@ -84,6 +84,9 @@ pub struct Validation<'a> {
     /// where each is in the checksum's bytes, and how many in all.
     id_spans: Option<Vec<u32>>,
     ids_left_to_caller: usize,
+    /// Where in `read` the events are whose ids the caller derives (format
+    /// 3 with `ids_elsewhere`), in the order it gets them.
+    ids_to_come: Vec<usize>,
     /// Whether the file's events may leave their ids out (version 3 on),
     /// each then derived from the event's content.
     ids_may_be_left_out: bool,
@@ -245,6 +248,7 @@ impl<'a> Validation<'a> {
             leave_held_out: false,
             id_spans: None,
             ids_left_to_caller: 0,
+            ids_to_come: Vec::new(),
             ids_may_be_left_out: header
                 .get("version")
                 .and_then(Value::as_u64)
@@ -465,20 +469,30 @@ impl<'a> Validation<'a> {
                 return Ok(Some(Cow::Borrowed(held)));
             }
         }
-        // An id left out is the hash of the rest, which is all there is.
-        let derived =
-            (id.is_none() && self.ids_may_be_left_out).then(|| sha256_id(&self.canonical));
+        // An id left out is the hash of the rest, which is all there is:
+        // derived by the caller where ids are left to it (on another core,
+        // the event's id a placeholder until `finish_elsewhere`), here else.
+        let left_out = id.is_none() && self.ids_may_be_left_out;
+        let derive_later = left_out && self.id_spans.is_some();
+        let derived = (left_out && !derive_later).then(|| sha256_id(&self.canonical));
         let named = match (&id, &derived) {
-            (Some((_, id)), _) => *id,
-            (None, Some(derived)) => derived.as_str(),
+            (Some((_, id)), _) => Some(*id),
+            (None, Some(derived)) => Some(derived.as_str()),
+            (None, None) if derive_later => None,
             // No id where the file's version wants one: the tree names the fault.
             (None, None) => return Ok(None),
         };
-        let held = self.known.as_ref().and_then(|known| known(named));
+        let held = named.and_then(|id| self.known.as_ref().and_then(|known| known(id)));
         let is_held = held.is_some();
+        let placeholder = derive_later.then_some("");
         let event = match held {
             Some(event) => Cow::Borrowed(event),
-            None => match read_own_form(text, &members, derived.as_deref(), &mut self.scratch) {
+            None => match read_own_form(
+                text,
+                &members,
+                derived.as_deref().or(placeholder),
+                &mut self.scratch,
+            ) {
                 Some(event) => Cow::Owned(event),
                 None => return Ok(None),
             },
@@ -494,12 +508,25 @@ impl<'a> Validation<'a> {
         }
         // A held event written out the same is that event: its id is known
         // good. A derived id is good by its making.
+        let mut event = event;
         if !is_held {
-            if let Some((id_range, _)) = id {
-                let left = self.leave_id_to_caller(index, &id_range);
-                if !left && !id_hashes_to(&self.canonical, id_range) {
-                    return Err(BundleError::IdMismatch { index });
+            match id {
+                Some((id_range, _)) => {
+                    let left = self.leave_id_to_caller(index, &id_range);
+                    if !left && !id_hashes_to(&self.canonical, id_range) {
+                        return Err(BundleError::IdMismatch { index });
+                    }
                 }
+                None if derive_later => {
+                    let end = self.canonical.len();
+                    if self.leave_id_to_caller(index, &(end..end)) {
+                        // The event goes next into `read`.
+                        self.ids_to_come.push(self.read.len());
+                    } else {
+                        event.to_mut().id = sha256_id(&self.canonical).into();
+                    }
+                }
+                None => {}
             }
             check_limits(index, &event, self.now)?;
         }
@@ -516,7 +543,9 @@ impl<'a> Validation<'a> {
     }
 
     /// Notes where the current event's id is in the checksum's bytes, if ids
-    /// are left to the caller (`ids_elsewhere`); whether it was.
+    /// are left to the caller (`ids_elsewhere`); whether it was. An empty
+    /// range at the end of the event's canonical form: an id it leaves out,
+    /// for the caller to derive.
     fn leave_id_to_caller(&mut self, index: usize, id_range: &std::ops::Range<usize>) -> bool {
         let (Some(spans), Checksum::Collected { bytes, .. }) = (&mut self.id_spans, &self.checksum)
         else {
@@ -536,7 +565,9 @@ impl<'a> Validation<'a> {
             return false;
         };
         spans.extend_from_slice(&[a, b, c, d, e]);
-        self.ids_left_to_caller += 1;
+        if !id_range.is_empty() {
+            self.ids_left_to_caller += 1;
+        }
         true
     }
 
@@ -578,6 +609,35 @@ impl<'a> Validation<'a> {
             }
         }
     }
+    /// Gives the events whose ids the caller derived (format 3, with
+    /// `ids_elsewhere`) those ids, 32 bytes of digest each in the order their
+    /// spans were given, then shares their parents' ids as `step` does for
+    /// ids known as the events are read.
+    fn take_derived_ids(&mut self, digests: &[u8]) -> Result<(), BundleError> {
+        if self.ids_to_come.is_empty() && digests.is_empty() {
+            return Ok(());
+        }
+        let given = digests.len() / 32;
+        if !digests.len().is_multiple_of(32) || given != self.ids_to_come.len() {
+            return Err(BundleError::IdsUnchecked {
+                left: self.ids_to_come.len().saturating_sub(given).max(1),
+            });
+        }
+        for (&at, digest) in self.ids_to_come.iter().zip(digests.chunks_exact(32)) {
+            self.read[at].id = id_of_digest(digest).into();
+        }
+        // Each parent named among the few events read just before it.
+        for at in 0..self.read.len() {
+            let (before, rest) = self.read.split_at_mut(at);
+            for parent in &mut rest[0].parents {
+                if let Some(named) = named_among(parent, before.iter().rev()) {
+                    *parent = named.clone();
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The last checks (sequence numbers, attachments, checksum) and the bundle.
     pub fn finish(self) -> Result<Bundle, BundleError> {
         self.finish_with(None)
@@ -607,6 +667,7 @@ impl<'a> Validation<'a> {
                 left: self.ids_left_to_caller.saturating_sub(ids.checked),
             });
         }
+        self.take_derived_ids(&ids.derived)?;
         let attachments = parse_attachments(self.header.get("attachments"))?;
         let chains: BTreeMap<String, Vec<ChainRecord>> = match self.header.get("chains") {
             None => BTreeMap::new(),
@@ -853,22 +914,33 @@ pub struct ChecksumPart {
     pub id_spans: Vec<u32>,
 }
 
-/// What the caller found checking the ids left to it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// What the caller found checking the ids left to it, and the ids it
+/// derived for events that leave theirs out.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct IdsChecked {
     /// How many ids were checked.
     pub checked: usize,
     /// The index of the first event whose id is not the hash of its content.
     pub first_wrong: Option<usize>,
+    /// The SHA-256 of each event that leaves its id out, 32 bytes each, in
+    /// the order of their spans.
+    pub derived: Vec<u8>,
 }
 
 impl IdsChecked {
     /// Checks the ids of one `ChecksumPart` and adds them to the tally.
     pub fn check(&mut self, bytes: &[u8], id_spans: &[u32]) {
         for span in id_spans.chunks_exact(5) {
-            self.checked += 1;
             let index = span[0] as usize;
             let range = |from: u32, to: u32| bytes.get(from as usize..to as usize);
+            // No id in the span: one to derive from the whole event.
+            if span[2] == span[3] && span[3] == span[4] {
+                if let Some(event) = range(span[1], span[4]) {
+                    self.derived.extend_from_slice(&Sha256::digest(event));
+                }
+                continue;
+            }
+            self.checked += 1;
             let good = match (
                 range(span[1], span[2]),
                 range(span[2], span[3]),
@@ -897,6 +969,18 @@ pub(super) enum Id {
     /// The file leaves it out (format 3): the tree holds the one derived
     /// from the text, and the event gets the id of what was understood.
     Derived,
+}
+
+/// `sha256:` and the lowercase hex of a digest: an event's id.
+fn id_of_digest(digest: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut id = String::with_capacity(7 + 2 * digest.len());
+    id.push_str("sha256:");
+    for byte in digest {
+        id.push(char::from(HEX[usize::from(byte >> 4)]));
+        id.push(char::from(HEX[usize::from(byte & 15)]));
+    }
+    id
 }
 
 /// Reads one event.
