@@ -1632,3 +1632,73 @@ fn held_events_of_a_format_3_file_are_found_by_device_and_sequence() {
     while !v.step(9).unwrap().is_done() {}
     assert_eq!(v.finish().unwrap_err(), BundleError::ChecksumMismatch);
 }
+
+/// As the import page validates a file of format 3: events the device holds
+/// taken where they are held, the ids of the others derived on a helper
+/// (here, in the test), then given back. Held and new events interleave, so
+/// each derived id must go to its own event: the bundle is that of a
+/// validation here, with the held events left out or kept in. Digests too
+/// few, too many or cut short refuse the file.
+#[test]
+fn ids_derived_elsewhere_go_to_their_events_among_held_ones() {
+    use gridcare_core::domain::bundle::{IdsChecked, Validation};
+    use gridcare_core::domain::demo::demo_chains;
+    // Signed, as the app's files are: a derived id must fold into its
+    // device's chain.
+    let events = demo(20, 3, "tab-A");
+    let chains = demo_chains(&events);
+    let b = Bundle::new("tab-A", anchor(), events, BTreeMap::new()).with_chains(chains);
+    assert!(!b.chains.is_empty());
+    let text = b.to_json();
+    let held: Vec<&Event> = b.events.iter().step_by(3).collect();
+    let at = |device: &str, seq: u64| {
+        held.iter()
+            .find(|e| e.device == device && e.seq == seq)
+            .copied()
+    };
+    let validated = |leave_out: bool, tamper: &dyn Fn(&mut IdsChecked)| {
+        let mut v = Validation::start(&text, now())
+            .unwrap()
+            .knowing(|id| held.iter().find(|e| e.id == id).copied())
+            .knowing_where(at);
+        if leave_out {
+            v = v.leaving_held_out();
+        }
+        let mut v = v.ids_elsewhere();
+        let (mut bytes, mut ids) = (Vec::new(), IdsChecked::default());
+        loop {
+            let done = v.step(5).unwrap().is_done();
+            let part = v.take_checksum_part();
+            ids.check(&part.bytes, &part.id_spans);
+            bytes.extend(&part.bytes);
+            if done {
+                break;
+            }
+        }
+        assert_eq!(ids.derived.len(), 32 * (b.events.len() - held.len()));
+        tamper(&mut ids);
+        v.finish_elsewhere(Some(sha256_id(&bytes)), ids)
+    };
+    let mut others = b.events.clone();
+    others.retain(|e| !held.contains(&e));
+    assert_eq!(validated(true, &|_| {}).unwrap().events, others);
+    assert_eq!(validated(false, &|_| {}).unwrap().events, b.events);
+    for tamper in [
+        (|ids: &mut IdsChecked| ids.derived.truncate(ids.derived.len() - 32))
+            as fn(&mut IdsChecked),
+        |ids| ids.derived.extend_from_slice(&[0; 32]),
+        |ids| ids.derived.truncate(ids.derived.len() - 1),
+        |ids| ids.derived.clear(),
+    ] {
+        assert!(matches!(
+            validated(true, &tamper).unwrap_err(),
+            BundleError::IdsUnchecked { .. }
+        ));
+    }
+    // One digest changed: that event's id is another, which its device's
+    // signed chain does not fold to.
+    assert!(matches!(
+        validated(true, &|ids| ids.derived[0] ^= 1).unwrap_err(),
+        BundleError::ChainBroken { .. }
+    ));
+}

@@ -14,6 +14,7 @@ use super::{
 };
 use crate::domain::event::{canonical, sha256_id, Event, EVENT_TYPES};
 use crate::domain::segment::named_among;
+use crate::domain::shared_str::SharedStr;
 use crate::domain::trust::ChainRecord;
 use base64::Engine as _;
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -318,9 +319,10 @@ impl<'a> Validation<'a> {
     }
 
     /// Leaves the checksum and the ids of new events written in this app's
-    /// own layout to the caller (all but a few of a file's events, in files
-    /// of version 2; a file of version 3 has no ids to check, and those it
-    /// leaves out are derived here): the
+    /// own layout to the caller (all but a few of a file's events): ids a
+    /// file carries to be checked, and those a file of version 3 leaves out
+    /// to be derived (each such event's span has an empty id range, and
+    /// `IdsChecked::derived` brings the digests back): the
     /// checksum as `checksum_elsewhere`, and for each such id where its event
     /// is in the checksum's bytes (`ChecksumPart::id_spans`), to be checked
     /// with `IdsChecked::check` and reported to `finish_elsewhere`. (A
@@ -482,6 +484,9 @@ impl<'a> Validation<'a> {
             // No id where the file's version wants one: the tree names the fault.
             (None, None) => return Ok(None),
         };
+        // An id derived later is not looked up: a held event is found by
+        // `held_where` above, or read as new and left out by the caller's
+        // set union (a device written with escapes, a held fork).
         let held = named.and_then(|id| self.known.as_ref().and_then(|known| known(id)));
         let is_held = held.is_some();
         let placeholder = derive_later.then_some("");
@@ -613,21 +618,26 @@ impl<'a> Validation<'a> {
     /// `ids_elsewhere`) those ids, 32 bytes of digest each in the order their
     /// spans were given, then shares their parents' ids as `step` does for
     /// ids known as the events are read.
-    fn take_derived_ids(&mut self, digests: &[u8]) -> Result<(), BundleError> {
-        if self.ids_to_come.is_empty() && digests.is_empty() {
+    fn take_derived_ids(&mut self, digests: Vec<u8>) -> Result<(), BundleError> {
+        let to_come = std::mem::take(&mut self.ids_to_come);
+        if to_come.is_empty() && digests.is_empty() {
             return Ok(());
         }
         let given = digests.len() / 32;
-        if !digests.len().is_multiple_of(32) || given != self.ids_to_come.len() {
+        if !digests.len().is_multiple_of(32) || given != to_come.len() {
             return Err(BundleError::IdsUnchecked {
-                left: self.ids_to_come.len().saturating_sub(given).max(1),
+                left: to_come.len().abs_diff(given).max(1),
             });
         }
-        for (&at, digest) in self.ids_to_come.iter().zip(digests.chunks_exact(32)) {
-            self.read[at].id = id_of_digest(digest).into();
-        }
-        // Each parent named among the few events read just before it.
+        // One pass, in the file's order: an event's id filled in, then its
+        // parents shared with the events read just before (whose ids are
+        // in by then), so each parent's copy is freed before the next id is
+        // made, and the digests go before the checks that follow.
+        let mut ids = to_come.iter().zip(digests.chunks_exact(32)).peekable();
         for at in 0..self.read.len() {
+            if let Some((_, digest)) = ids.next_if(|(&next, _)| next == at) {
+                self.read[at].id = id_of_digest(digest);
+            }
             let (before, rest) = self.read.split_at_mut(at);
             for parent in &mut rest[0].parents {
                 if let Some(named) = named_among(parent, before.iter().rev()) {
@@ -667,7 +677,7 @@ impl<'a> Validation<'a> {
                 left: self.ids_left_to_caller.saturating_sub(ids.checked),
             });
         }
-        self.take_derived_ids(&ids.derived)?;
+        self.take_derived_ids(ids.derived)?;
         let attachments = parse_attachments(self.header.get("attachments"))?;
         let chains: BTreeMap<String, Vec<ChainRecord>> = match self.header.get("chains") {
             None => BTreeMap::new(),
@@ -907,7 +917,8 @@ pub(super) fn canonical_around_events(header: &Map<String, Value>) -> (String, S
 /// the ids left to the caller are (see `Validation::ids_elsewhere`): five
 /// numbers for each, the event's index and the offsets of the start of its
 /// canonical form, of its `"id"` member (with one comma), of the end of that
-/// member and of the end of the event.
+/// member and of the end of the event. An event that leaves its id out has
+/// the last three equal: its id is the SHA-256 of its whole span.
 #[derive(Debug, Default)]
 pub struct ChecksumPart {
     pub bytes: Vec<u8>,
@@ -923,7 +934,8 @@ pub struct IdsChecked {
     /// The index of the first event whose id is not the hash of its content.
     pub first_wrong: Option<usize>,
     /// The SHA-256 of each event that leaves its id out, 32 bytes each, in
-    /// the order of their spans.
+    /// the order of their spans (a span outside its bytes adds none, and
+    /// the count then falls short, which refuses the file).
     pub derived: Vec<u8>,
 }
 
@@ -971,16 +983,17 @@ pub(super) enum Id {
     Derived,
 }
 
-/// `sha256:` and the lowercase hex of a digest: an event's id.
-fn id_of_digest(digest: &[u8]) -> String {
+/// `sha256:` and the lowercase hex of a SHA-256 digest: an event's id,
+/// written once into its shared text.
+fn id_of_digest(digest: &[u8]) -> SharedStr {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut id = String::with_capacity(7 + 2 * digest.len());
-    id.push_str("sha256:");
-    for byte in digest {
-        id.push(char::from(HEX[usize::from(byte >> 4)]));
-        id.push(char::from(HEX[usize::from(byte & 15)]));
+    let mut id = [0u8; 7 + 64];
+    id[..7].copy_from_slice(b"sha256:");
+    for (i, byte) in digest.iter().take(32).enumerate() {
+        id[7 + 2 * i] = HEX[usize::from(byte >> 4)];
+        id[8 + 2 * i] = HEX[usize::from(byte & 15)];
     }
-    id
+    SharedStr::from(std::str::from_utf8(&id).expect("hex digits are ASCII"))
 }
 
 /// Reads one event.
