@@ -10,7 +10,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
@@ -69,15 +68,11 @@ const eventCount = Number(execFileSync(cli, ['validate', fileA], { encoding: 'ut
 // both in the same run says what checking the signatures costs.
 const fileU = join(work, 'a-unsigned.json');
 {
-  const canonical = (v) => (Array.isArray(v)
-    ? `[${v.map(canonical).join(',')}]`
-    : v && typeof v === 'object'
-      ? `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`
-      : JSON.stringify(v));
+  const { canonical, sha256 } = harness;
   const bundle = JSON.parse(readFileSync(fileA, 'utf8'));
   delete bundle.chains;
   delete bundle.checksum;
-  bundle.checksum = 'sha256:' + createHash('sha256').update(canonical(bundle)).digest('hex');
+  bundle.checksum = sha256(canonical(bundle));
   writeFileSync(fileU, JSON.stringify(bundle));
   execFileSync(cli, ['validate', fileU]);
 }

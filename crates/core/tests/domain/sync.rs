@@ -51,6 +51,26 @@ fn json_of(b: &Bundle) -> Value {
     serde_json::to_value(b).unwrap()
 }
 
+/// The words of the file's first ticket, as JSON text, and the index of the
+/// first event whose JSON holds them (the one a `replacen` of them changes).
+fn first_words(b: &Bundle) -> (usize, String) {
+    let words = b
+        .events
+        .iter()
+        .find_map(|e| match &e.body {
+            EventBody::Created { text, .. } => Some(text),
+            _ => None,
+        })
+        .expect("a ticket's creation");
+    let quoted = serde_json::to_string(words).unwrap();
+    let first = b
+        .events
+        .iter()
+        .position(|e| serde_json::to_string(e).unwrap().contains(&quoted))
+        .unwrap();
+    (first, quoted)
+}
+
 /// The first half of `text`, cut at a character's boundary.
 fn half(text: &str) -> &str {
     let mut at = text.len() / 2;
@@ -817,21 +837,7 @@ fn an_event_changed_in_the_apps_own_layout_is_refused_by_its_id() {
     );
     let b = as_version_2(b);
     let text = b.to_json();
-    let first_text = b
-        .events
-        .iter()
-        .position(|e| matches!(&e.body, EventBody::Created { .. }))
-        .unwrap();
-    let EventBody::Created { text: words, .. } = &b.events[first_text].body else {
-        unreachable!()
-    };
-    let quoted = serde_json::to_string(words).unwrap();
-    // The first event whose JSON holds those words is the one changed.
-    let first_text = b
-        .events
-        .iter()
-        .position(|e| serde_json::to_string(e).unwrap().contains(&quoted))
-        .unwrap();
+    let (first_text, quoted) = first_words(&b);
     let changed = text.replacen(&quoted, "\"改过的内容\"", 1);
     assert_eq!(
         Bundle::parse(&changed, now()).unwrap_err(),
@@ -1558,20 +1564,7 @@ fn a_format_3_file_may_carry_some_ids_each_checked() {
 fn a_held_event_changed_in_the_apps_layout_is_not_taken() {
     use gridcare_core::domain::bundle::Validation;
     let b = bundle("tab-A");
-    let target = b
-        .events
-        .iter()
-        .position(|e| matches!(&e.body, EventBody::Created { .. }))
-        .unwrap();
-    let EventBody::Created { text: words, .. } = &b.events[target].body else {
-        unreachable!()
-    };
-    let quoted = serde_json::to_string(words).unwrap();
-    let target = b
-        .events
-        .iter()
-        .position(|e| serde_json::to_string(e).unwrap().contains(&quoted))
-        .unwrap();
+    let (target, quoted) = first_words(&b);
     let changed = b.to_json().replacen(&quoted, "\"改过的内容\"", 1);
     let taken = std::cell::RefCell::new(Vec::new());
     let mut v = Validation::start(&changed, now()).unwrap().knowing(|id| {

@@ -1,6 +1,7 @@
 //! Where a file's canonical bytes go while it is checked, and the checks of
 //! ids hashed elsewhere (a page's helper worker).
 
+use crate::domain::shared_str::SharedStr;
 use sha2::{Digest, Sha256};
 
 /// The id in an `"id":"…"` member written by `own_canonical` (with a comma
@@ -28,10 +29,23 @@ pub(super) fn close_checksum(mut hasher: Sha256, tail: &str) -> String {
     format!("sha256:{:x}", hasher.finalize())
 }
 
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// `sha256:` and the lowercase hex of a SHA-256 digest: an event's id,
+/// written once into its shared text (no `format!`: once per event derived).
+pub(super) fn id_of_digest(digest: &[u8]) -> SharedStr {
+    let mut id = [0u8; 7 + 64];
+    id[..7].copy_from_slice(b"sha256:");
+    for (i, byte) in digest.iter().take(32).enumerate() {
+        id[7 + 2 * i] = HEX[usize::from(byte >> 4)];
+        id[8 + 2 * i] = HEX[usize::from(byte & 15)];
+    }
+    SharedStr::from(std::str::from_utf8(&id).expect("hex digits are ASCII"))
+}
+
 /// Whether `id` is `sha256:` and the lowercase hex of `digest` (compared
 /// without formatting a string: once per event imported).
 pub(super) fn is_id_of(digest: &[u8], id: &str) -> bool {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     let Some(hex) = id.as_bytes().strip_prefix(b"sha256:") else {
         return false;
     };

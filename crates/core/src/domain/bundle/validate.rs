@@ -1,7 +1,8 @@
 //! Validating a file a slice of events at a time.
 
 use super::checksum::{
-    claimed_id, close_checksum, close_events, id_hashes_to, is_id_of, Checksum, Sink, CLOSED,
+    claimed_id, close_checksum, close_events, id_hashes_to, id_of_digest, is_id_of, Checksum, Sink,
+    CLOSED,
 };
 use super::error::{AttachmentProblem, EventProblem, Expected};
 use super::scan::{
@@ -14,7 +15,6 @@ use super::{
 };
 use crate::domain::event::{canonical, sha256_id, Event, EVENT_TYPES};
 use crate::domain::segment::named_among;
-use crate::domain::shared_str::SharedStr;
 use crate::domain::trust::ChainRecord;
 use base64::Engine as _;
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -981,19 +981,6 @@ pub(super) enum Id {
     /// The file leaves it out (format 3): the tree holds the one derived
     /// from the text, and the event gets the id of what was understood.
     Derived,
-}
-
-/// `sha256:` and the lowercase hex of a SHA-256 digest: an event's id,
-/// written once into its shared text.
-fn id_of_digest(digest: &[u8]) -> SharedStr {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut id = [0u8; 7 + 64];
-    id[..7].copy_from_slice(b"sha256:");
-    for (i, byte) in digest.iter().take(32).enumerate() {
-        id[7 + 2 * i] = HEX[usize::from(byte >> 4)];
-        id[8 + 2 * i] = HEX[usize::from(byte & 15)];
-    }
-    SharedStr::from(std::str::from_utf8(&id).expect("hex digits are ASCII"))
 }
 
 /// Reads one event.
