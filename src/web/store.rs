@@ -68,6 +68,19 @@ const BESIDE_LOG: &str = "shown-beside-log";
 const FALLBACK_EVENTS: &str = "gridcare.fallback.events";
 const FALLBACK_DEVICE: &str = "gridcare.fallback.device";
 
+/// The events kept in `localStorage` where IndexedDB is unavailable, as JSON
+/// values: an append keeps every one, even one this build cannot read (an
+/// event type from a newer version), where reading them as events first
+/// would have dropped them all. Text that is not a list refuses the write
+/// rather than being replaced.
+fn fallback_values() -> Result<Vec<serde_json::Value>, StoreError> {
+    match LocalStorage::get(FALLBACK_EVENTS) {
+        Ok(values) => Ok(values),
+        Err(gloo_storage::errors::StorageError::KeyNotFound(_)) => Ok(Vec::new()),
+        Err(e) => Err(StoreError::Damaged(e.to_string())),
+    }
+}
+
 /// Why the store could not do what was asked. The browser's own words are
 /// kept as the detail (for support); a person sees [`StoreError::message`].
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -426,7 +439,10 @@ impl Store {
             }
             Backend::LocalStorage => Ok(StoredLog {
                 events: Log::from(
-                    LocalStorage::get::<Vec<Event>>(FALLBACK_EVENTS).unwrap_or_default(),
+                    fallback_values()?
+                        .iter()
+                        .filter_map(|value| Event::deserialize(value).ok())
+                        .collect::<Vec<_>>(),
                 ),
                 sealed: Vec::new(),
                 plain_personal: false,
@@ -477,8 +493,13 @@ impl Store {
                 Ok(())
             }
             Backend::LocalStorage => {
-                let mut all: Vec<Event> = LocalStorage::get(FALLBACK_EVENTS).unwrap_or_default();
-                all.extend_from_slice(events);
+                let mut all = fallback_values()?;
+                for event in events {
+                    all.push(
+                        serde_json::to_value(event)
+                            .map_err(|e| StoreError::Failed(e.to_string()))?,
+                    );
+                }
                 LocalStorage::set(FALLBACK_EVENTS, &all).map_err(|_| StoreError::QuotaExceeded)?;
                 LocalStorage::set(FALLBACK_DEVICE, device).map_err(|_| StoreError::QuotaExceeded)
             }

@@ -43,6 +43,42 @@ test('an empty store offers demo data, which survives a reload', async () => {
   await context.close();
 });
 
+test('where IndexedDB cannot open, tickets are kept in localStorage and survive a reload', async () => {
+  const context = await browser.newContext();
+  // As in a browser that refuses IndexedDB (some private modes, some policies).
+  await context.addInitScript(() => {
+    indexedDB.open = () => { throw new DOMException('refused for the test', 'SecurityError'); };
+    // An event this build cannot read (from a newer version, say): kept, never dropped.
+    if (localStorage.getItem('gridcare.fallback.events') === null) {
+      localStorage.setItem('gridcare.fallback.events', JSON.stringify([{ type: 'from_a_newer_version', ticket: 'X-1' }]));
+    }
+  });
+  const page = await openPage(context);
+  await crewWithDemo(page, server.url);
+  await saved(page);
+  await page.waitForSelector('text=IndexedDB');
+  const rows = await queueRows(page);
+  assert.equal(rows.length, 60);
+  const kept = await page.evaluate(() => JSON.parse(localStorage.getItem('gridcare.fallback.events') ?? '[]').length);
+  assert.ok(kept >= 60, `the events are in localStorage (${kept})`);
+  // One action more, written to the same place.
+  const button = page.getByRole('button', { name: '记录首次响应' });
+  const row = page.locator('[data-testid="queue"] tbody tr[data-ticket]', { has: button }).first();
+  const number = await row.getAttribute('data-ticket');
+  await row.getByRole('button', { name: '记录首次响应' }).click();
+  await saved(page);
+  await page.reload();
+  await appReady(page);
+  await page.waitForSelector('[data-testid="queue"]');
+  const status = (await queueRow(page, number)).locator('[data-field="status"]');
+  assert.equal(await status.innerText(), '已响应', 'the action read back from localStorage');
+  assert.equal((await queueRows(page)).length, 60, 'every ticket read back');
+  const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('gridcare.fallback.events')));
+  assert.equal(stored.length, kept + 1);
+  assert.equal(stored.filter((e) => e.type === 'from_a_newer_version').length, 1, 'the unreadable event is still there');
+  await context.close();
+});
+
 test('an action shown as saved survives killing the browser', async () => {
   const profile = mkdtempSync(join(work, 'profile-'));
   let chrome = await launchKillable(profile);

@@ -3,6 +3,7 @@
 
 use super::Desk;
 use crate::domain::labels::{area_key, grade_key, status_key, AREAS, STATUSES};
+use crate::domain::lean_sort;
 use crate::domain::supervision::export::{sheet, to_csv, Cell, Columns, WorkbookOrder};
 use crate::domain::supervision::ledger::LedgerFilter;
 use crate::domain::supervision::LedgerRow;
@@ -33,15 +34,15 @@ const SORTS: [(Sort, Key, &str); 4] = [
 /// Sorts (index, row) pairs by the row; unknown values go last either way.
 fn sort(rows: &mut [(usize, &LedgerRow)], by: Sort) {
     match by {
-        Sort::Newest => rows.sort_by_key(|r| std::cmp::Reverse(r.1.received)),
-        Sort::Oldest => rows.sort_by_key(|r| r.1.received),
-        Sort::Handling => rows.sort_by(|a, b| {
+        Sort::Newest => lean_sort::sort_by_key(rows, |r| std::cmp::Reverse(r.1.received)),
+        Sort::Oldest => lean_sort::sort_by_key(rows, |r| r.1.received),
+        Sort::Handling => lean_sort::sort_by(rows, |a, b| {
             let hours = |r: &LedgerRow| r.handling_hours.unwrap_or(-1.0);
             hours(b.1).total_cmp(&hours(a.1))
         }),
-        Sort::Satisfaction => {
-            rows.sort_by_key(|r| r.1.satisfaction.map(u16::from).unwrap_or(u16::MAX))
-        }
+        Sort::Satisfaction => lean_sort::sort_by_key(rows, |r| {
+            r.1.satisfaction.map(u16::from).unwrap_or(u16::MAX)
+        }),
     }
 }
 

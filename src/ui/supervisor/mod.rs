@@ -9,6 +9,7 @@ mod ledger;
 mod roster;
 mod views;
 
+use crate::domain::lean_sort;
 use crate::domain::supervision::ledger::mark_strangers;
 use crate::domain::supervision::tally::MonthTally;
 use crate::domain::supervision::{ledger as build_ledger, parse_month, LedgerRow};
@@ -90,7 +91,7 @@ pub fn SupervisorPage() -> impl IntoView {
     });
     let months = Memo::new(move |_| {
         let mut months: Vec<String> = rows.with(|r| r.iter().map(|r| r.month.clone()).collect());
-        months.sort();
+        lean_sort::sort(&mut months);
         months.dedup();
         months.reverse();
         months

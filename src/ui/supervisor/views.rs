@@ -6,6 +6,7 @@ use super::charts::{Bar, BarChart, LineChart, StackedBars};
 use super::Desk;
 use crate::domain::export::mask_phone;
 use crate::domain::labels::{area_key, status_key, AREAS};
+use crate::domain::lean_sort;
 use crate::domain::supervision::audit::{audit_sample, Finding};
 use crate::domain::supervision::parse_month;
 use crate::domain::supervision::report::{
@@ -367,7 +368,7 @@ fn ticket_table(desk: Desk, numbers: Vec<String>, lang: Lang, testid: &'static s
                 })
                 .collect()
         });
-    listed.sort_by(|a, b| b.2.cmp(&a.2).then(a.1.cmp(&b.1)));
+    lean_sort::sort_by(&mut listed, |a, b| b.2.cmp(&a.2).then(a.1.cmp(&b.1)));
     listed.truncate(LISTED);
     view! {
         <table class="figures ticket-table" data-testid=testid>

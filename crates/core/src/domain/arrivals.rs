@@ -6,6 +6,7 @@
 //! nothing, and a ticket this device made urgent itself says nothing either.
 
 use crate::domain::event::{Event, EventBody};
+use crate::domain::lean_sort;
 use crate::domain::ticket::TicketState;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -74,7 +75,7 @@ pub fn arrivals<'a>(
                 Why::Urgent => t.classification.as_ref().and_then(|c| c.grade) == Some(1),
                 Why::ToMyTeam => t.team.as_deref().map(str::trim) == team,
             });
-            why.sort();
+            lean_sort::sort(&mut why);
             (!why.is_empty()).then(|| Arrival {
                 ticket: t.id.clone(),
                 number: t.number.clone(),
@@ -83,6 +84,6 @@ pub fn arrivals<'a>(
             })
         })
         .collect();
-    out.sort_by(|a, b| a.number.cmp(&b.number));
+    lean_sort::sort_by(&mut out, |a, b| a.number.cmp(&b.number));
     out
 }

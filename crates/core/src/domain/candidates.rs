@@ -9,6 +9,7 @@
 
 use crate::domain::classify::Classifier;
 use crate::domain::facts::Facts;
+use crate::domain::lean_sort;
 use crate::domain::rules::{Keyword, RuleTable};
 use crate::domain::settings::next_version;
 use crate::domain::ticket::TicketState;
@@ -97,7 +98,7 @@ pub fn candidates<'a>(
                     examples: numbers.iter().take(3).cloned().collect(),
                 })
                 .collect();
-            words.sort_by(|a, b| {
+            lean_sort::sort_by(&mut words, |a, b| {
                 b.count
                     .cmp(&a.count)
                     .then(b.word.chars().count().cmp(&a.word.chars().count()))
@@ -112,7 +113,7 @@ pub fn candidates<'a>(
         })
         .filter(|g| !g.words.is_empty())
         .collect();
-    groups.sort_by_key(|g| std::cmp::Reverse(g.corrected_tickets));
+    lean_sort::sort_by_key(&mut groups, |g| std::cmp::Reverse(g.corrected_tickets));
     groups
 }
 

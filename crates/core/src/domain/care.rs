@@ -11,6 +11,7 @@
 //!   hand or read from the text.
 
 use crate::domain::facts::Facts;
+use crate::domain::lean_sort;
 use crate::domain::ticket::TicketState;
 use chrono::{DateTime, Duration, Utc};
 use std::collections::HashMap;
@@ -57,7 +58,7 @@ impl Complaints {
             }
         }
         for list in by_phone.values_mut() {
-            list.sort();
+            lean_sort::sort(list);
         }
         Complaints { by_phone }
     }

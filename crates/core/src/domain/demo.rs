@@ -14,6 +14,7 @@ use crate::domain::classify::Classifier;
 use crate::domain::event::{CauseClass, Channel, Contact, Event, EventBody, Hlc, NewEvent};
 use crate::domain::facts::Facts;
 use crate::domain::time::china;
+use crate::domain::{event::sort_by_seq, lean_sort};
 use chrono::{DateTime, Duration, Utc};
 
 const PLACES: [&str; 8] = [
@@ -470,7 +471,7 @@ struct Draft {
 /// runs back along a device's chain) and seals them, parents first.
 fn seal_in_time_order(drafts: Vec<Draft>) -> Vec<Event> {
     let mut order: Vec<usize> = (0..drafts.len()).collect();
-    order.sort_by_key(|&i| (drafts[i].at, drafts[i].n, i));
+    lean_sort::sort_by_key(&mut order, |&i| (drafts[i].at, drafts[i].n, i));
     let mut seqs: std::collections::BTreeMap<&str, u64> = Default::default();
     let mut ids: Vec<Option<String>> = vec![None; drafts.len()];
     let mut events = Vec::with_capacity(drafts.len());
@@ -511,7 +512,7 @@ pub fn demo_chains(
     by_device
         .into_iter()
         .filter_map(|(device, mut mine)| {
-            mine.sort_by_key(|e| e.seq);
+            sort_by_seq(&mut mine);
             let (seq, head) = crate::domain::trust::chain::fold_chain(device, mine)?;
             let key = crate::domain::trust::DeviceKey::demo(device);
             Some((device.to_string(), vec![key.sign_chain(device, seq, head)]))

@@ -14,6 +14,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+use std::borrow::Borrow;
 
 /// A hybrid logical clock reading: wall-clock milliseconds, then a counter for
 /// events within the same millisecond (or while the wall clock lags).
@@ -552,6 +553,18 @@ impl Event {
     pub fn order_key(&self) -> (Hlc, &str, u64, &str) {
         (self.hlc, self.device.as_str(), self.seq, self.id.as_str())
     }
+}
+
+/// Sorts events into the order every device folds them in. Every caller
+/// shares this function, so the module carries one copy of the sort per
+/// shape (`Event`, `&Event`) rather than one per call.
+pub fn sort_in_fold_order<E: Borrow<Event>>(events: &mut [E]) {
+    events.sort_by(|a, b| a.borrow().order_key().cmp(&b.borrow().order_key()));
+}
+
+/// Sorts one device's events by their sequence number (one copy, as above).
+pub fn sort_by_seq<E: Borrow<Event>>(events: &mut [E]) {
+    events.sort_by_key(|e| e.borrow().seq);
 }
 
 /// Canonical JSON: object keys sorted, no white space. Two documents with the

@@ -2,7 +2,7 @@
 //! exported yet, or the tickets of a date range or station; optionally
 //! anonymised (phone numbers, names and addresses masked) for statistics.
 
-use crate::domain::event::{Event, EventBody};
+use crate::domain::event::{sort_in_fold_order, Event, EventBody};
 use crate::domain::shared_str::SharedStr;
 use crate::domain::time::china_date;
 use chrono::NaiveDate;
@@ -93,7 +93,7 @@ pub fn mask_name(name: &str) -> String {
 pub fn anonymise<'a>(events: impl IntoIterator<Item = &'a Event>) -> Vec<Event> {
     let mut renamed: HashMap<SharedStr, SharedStr> = HashMap::new();
     let mut ordered: Vec<&Event> = events.into_iter().collect();
-    ordered.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+    sort_in_fold_order(&mut ordered);
     ordered
         .into_iter()
         .map(|e| {

@@ -3,6 +3,7 @@
 //! they type (003 §五 asks to answer frequent questions before they become
 //! complaints). "This solved it" is recorded as a self-service consultation.
 
+use crate::domain::lean_sort;
 use crate::domain::normalise::Normaliser;
 use aho_corasick::AhoCorasick;
 use serde::{Deserialize, Serialize};
@@ -97,7 +98,7 @@ impl Faq {
             .filter(|(_, s)| *s > 0)
             .map(|(i, s)| (s, i))
             .collect();
-        ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        lean_sort::sort_by(&mut ranked, |a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         ranked
             .into_iter()
             .take(most)

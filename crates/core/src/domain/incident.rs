@@ -7,6 +7,7 @@
 
 use crate::domain::event::{Event, EventBody};
 use crate::domain::trust::roster::Authority;
+use crate::domain::{event::sort_in_fold_order, lean_sort};
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -65,7 +66,7 @@ pub fn incidents<'a>(
                 || matches!(e.body, EventBody::IncidentLinked { .. })
         })
         .collect();
-    ordered.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+    sort_in_fold_order(&mut ordered);
     ordered.dedup_by(|a, b| a.id == b.id);
     let mut found: BTreeMap<String, Incident> = BTreeMap::new();
     let mut links: Vec<(String, String)> = vec![];
@@ -121,7 +122,7 @@ pub fn incidents<'a>(
         }
     }
     let mut out: Vec<Incident> = found.into_values().collect();
-    out.sort_by_key(|i| std::cmp::Reverse(i.declared_at));
+    lean_sort::sort_by_key(&mut out, |i| std::cmp::Reverse(i.declared_at));
     out
 }
 

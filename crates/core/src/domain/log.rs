@@ -12,7 +12,7 @@
 //! the browser; refolding the one ticket a crew member just touched takes
 //! microseconds.
 
-use crate::domain::event::Event;
+use crate::domain::event::{sort_in_fold_order, Event};
 use crate::domain::ticket::{fold, in_order, TicketState};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::BTreeMap;
@@ -252,7 +252,7 @@ impl TicketIndex {
             .get(ticket)
             .map(|positions| positions.iter().map(|&p| &events[p]).collect())
             .unwrap_or_default();
-        mine.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+        sort_in_fold_order(&mut mine);
         mine.dedup_by(|a, b| a.id == b.id);
         mine
     }

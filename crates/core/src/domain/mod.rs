@@ -21,6 +21,7 @@ pub mod faq;
 pub mod incident;
 pub mod intake;
 pub mod labels;
+pub mod lean_sort;
 pub mod lifecycle;
 pub mod lock;
 pub mod log;

@@ -6,7 +6,7 @@
 //! skipped, never half-applied.
 
 use crate::domain::calendar::Calendar;
-use crate::domain::event::{Event, EventBody};
+use crate::domain::event::{sort_in_fold_order, Event, EventBody};
 use crate::domain::rules::RuleTable;
 use crate::domain::tariff::TariffTable;
 use crate::domain::trust::roster::{Authority, NotGoverning};
@@ -64,7 +64,7 @@ pub fn settings<'a>(
     authority: &Authority,
 ) -> Settings {
     let mut ours: Vec<&Event> = events.into_iter().filter(|e| is_settings(e)).collect();
-    ours.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+    sort_in_fold_order(&mut ours);
     ours.dedup_by(|a, b| a.id == b.id);
     let fingerprint = ours.iter().map(|e| e.id.to_string()).collect();
     let mut refused = vec![];

@@ -8,7 +8,7 @@
 //! reach both) settles it.
 
 use crate::domain::clock::{ClockEvent, ClockInput, TimedEvent};
-use crate::domain::event::{CauseClass, Channel, Contact, Event, EventBody};
+use crate::domain::event::{sort_in_fold_order, CauseClass, Channel, Contact, Event, EventBody};
 use crate::domain::facts::Facts;
 use crate::domain::shared_str::SharedStr;
 use chrono::{DateTime, Utc};
@@ -182,7 +182,7 @@ pub fn for_each_ticket(events: &[Event], mut visit: impl FnMut(TicketState)) {
 /// Folds one ticket's events (any order; duplicates by id are ignored).
 pub fn fold(events: &[&Event]) -> Option<TicketState> {
     let mut events: Vec<&Event> = events.to_vec();
-    events.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+    sort_in_fold_order(&mut events);
     events.dedup_by(|a, b| a.id == b.id);
     let created = events
         .iter()

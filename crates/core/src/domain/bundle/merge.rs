@@ -3,6 +3,7 @@
 use super::Bundle;
 use crate::domain::event::Event;
 use crate::domain::trust::ChainRecord;
+use crate::domain::{event::sort_in_fold_order, lean_sort};
 use chrono::Utc;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::borrow::Borrow;
@@ -11,7 +12,7 @@ use std::collections::BTreeMap;
 /// Events in canonical order (by `hlc`, then device, seq and id), each
 /// once: the order every device folds a ticket's events in.
 pub fn sort_canonical(events: &mut Vec<Event>) {
-    events.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+    sort_in_fold_order(events);
     events.dedup_by(|a, b| a.id == b.id);
 }
 
@@ -114,7 +115,7 @@ pub fn merge_bundles(bundles: Vec<Bundle>) -> Result<Bundle, MergeError> {
         }
     }
     for list in chains.values_mut() {
-        list.sort_by_key(|r| (r.from, r.seq));
+        lean_sort::sort_by_key(list, |r| (r.from, r.seq));
     }
     let mut events: Vec<Event> = Vec::new();
     let mut attachments = BTreeMap::new();

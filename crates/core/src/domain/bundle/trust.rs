@@ -6,7 +6,7 @@
 //! See `domain::trust::chain` for the chain itself.
 
 use super::BundleError;
-use crate::domain::event::Event;
+use crate::domain::event::{sort_by_seq, Event};
 use crate::domain::trust::chain::{ChainError, ChainRecord};
 use chrono::{DateTime, Utc};
 use rustc_hash::FxHashMap;
@@ -85,7 +85,7 @@ pub fn check<E: Borrow<Event>>(
     let tolerance = chrono::Duration::minutes(CLOCK_TOLERANCE_MINUTES);
     let mut verdicts = BTreeMap::new();
     for (device, mut mine) in by_device {
-        mine.sort_by_key(|e| e.seq);
+        sort_by_seq(&mut mine);
         let name = |e: &Event| (e.ticket.clone(), e.body.type_name());
         // A second version of an event this device holds: never both.
         for e in &mine {

@@ -32,6 +32,7 @@
 use super::{DocProblem, DocRange, EventDoc, Refusal, EVENTS_TYPE, LAYOUT};
 use crate::domain::bundle::{Bundle, BundleError, FORMAT, VERSION};
 use crate::domain::event::Event;
+use crate::domain::lean_sort;
 use crate::domain::trust::ChainRecord;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::value::RawValue;
@@ -155,8 +156,7 @@ impl GroupFile {
     /// Sorts the documents and places their events, once.
     fn place(&mut self) {
         if !self.built {
-            self.pieces
-                .sort_by_key(|p| (p.doc.from, p.doc.to, p.serial));
+            lean_sort::sort_by_key(&mut self.pieces, |p| (p.doc.from, p.doc.to, p.serial));
             self.build();
             self.built = true;
         }
@@ -263,8 +263,7 @@ impl GroupFile {
                 piece.first = piece.doc.from;
             }
             self.pieces.append(&mut self.aside);
-            self.pieces
-                .sort_by_key(|p| (p.doc.from, p.doc.to, p.serial));
+            lean_sort::sort_by_key(&mut self.pieces, |p| (p.doc.from, p.doc.to, p.serial));
         }
         let next = loop {
             match self.trials.pop() {
@@ -427,7 +426,7 @@ impl GroupFile {
             }
         }
         for list in chains.values_mut() {
-            list.sort_by_key(|r| (r.from, r.seq));
+            lean_sort::sort_by_key(list, |r| (r.from, r.seq));
         }
         head(self.now, &chains)
     }
@@ -530,7 +529,7 @@ impl PlainGroup {
     pub fn chains(&self) -> Value {
         let mut chains = self.chains.clone();
         for list in chains.values_mut() {
-            list.sort_by_key(|r| (r.from, r.seq));
+            lean_sort::sort_by_key(list, |r| (r.from, r.seq));
         }
         serde_json::to_value(chains).unwrap_or_default()
     }

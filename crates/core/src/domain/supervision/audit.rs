@@ -4,6 +4,7 @@
 
 use super::ledger::LedgerRow;
 use crate::domain::clock::ClockState;
+use crate::domain::lean_sort;
 use crate::domain::ticket::Status;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -78,7 +79,7 @@ pub fn candidate(r: &LedgerRow, month: &str) -> Drawn {
 
 /// The lowest ranks among `candidates`, one in ten of `population`.
 pub fn draw(mut candidates: Vec<Drawn>, population: u32) -> Vec<Drawn> {
-    candidates.sort_by(|a, b| a.rank.cmp(&b.rank));
+    lean_sort::sort_by(&mut candidates, |a, b| a.rank.cmp(&b.rank));
     candidates.truncate(sample_size(population as usize));
     candidates
 }

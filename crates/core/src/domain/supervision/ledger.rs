@@ -9,6 +9,7 @@ use crate::domain::facts::Area;
 use crate::domain::rules::RuleTable;
 use crate::domain::ticket::{clock_events, fold, Status, TicketState};
 use crate::domain::time::china;
+use crate::domain::{event::sort_in_fold_order, lean_sort};
 use chrono::{DateTime, NaiveDate, Utc};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
@@ -120,11 +121,11 @@ pub fn ledger<'a>(
         .values()
         .map(|t| {
             let mut own = by_ticket.remove(t.id.as_str()).unwrap_or_default();
-            own.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+            sort_in_fold_order(&mut own);
             row(t, &own, table, calendar, now)
         })
         .collect();
-    rows.sort_by(ledger_order);
+    lean_sort::sort_by(&mut rows, ledger_order);
     rows
 }
 
@@ -164,7 +165,7 @@ pub fn ledger_of_events(
             .iter()
             .filter_map(|&i| events[i as usize].as_ref())
             .collect();
-        own.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+        sort_in_fold_order(&mut own);
         if let Some(state) = fold(&own) {
             rows.push(row(&state, &own, table, calendar, now));
         }
@@ -172,7 +173,7 @@ pub fn ledger_of_events(
             events[i as usize] = None;
         }
     }
-    rows.sort_by(ledger_order);
+    lean_sort::sort_by(&mut rows, ledger_order);
     rows
 }
 

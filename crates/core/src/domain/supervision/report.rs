@@ -8,6 +8,7 @@ use super::ledger::LedgerRow;
 use super::tally::{trend_months, Counts, MonthTally};
 use crate::domain::classify::Classifier;
 use crate::domain::clock::ClockState;
+use crate::domain::lean_sort;
 use crate::domain::rules::RuleTable;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -91,7 +92,9 @@ fn counts(map: &Counts) -> Vec<Count> {
             share: f64::from(count) / f64::from(total.max(1)),
         })
         .collect();
-    out.sort_by(|a, b| b.count.cmp(&a.count).then(a.key.cmp(&b.key)));
+    lean_sort::sort_by(&mut out, |a, b| {
+        b.count.cmp(&a.count).then(a.key.cmp(&b.key))
+    });
     out
 }
 
@@ -354,7 +357,7 @@ impl MonthTally {
                 tickets: tickets.clone(),
             })
             .collect();
-        out.sort_by(|a, b| {
+        lean_sort::sort_by(&mut out, |a, b| {
             b.tickets
                 .len()
                 .cmp(&a.tickets.len())
@@ -381,7 +384,9 @@ impl MonthTally {
             .cloned()
             .collect();
         let mut black: Vec<TeamRecord> = all.into_iter().filter(|t| t.complaints > 0).collect();
-        black.sort_by(|a, b| b.complaints.cmp(&a.complaints).then(a.team.cmp(&b.team)));
+        lean_sort::sort_by(&mut black, |a, b| {
+            b.complaints.cmp(&a.complaints).then(a.team.cmp(&b.team))
+        });
         black.truncate(3);
         TeamLists { red, black }
     }

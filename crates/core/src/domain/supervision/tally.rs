@@ -24,6 +24,7 @@ use super::previous_month;
 use super::report::UNKNOWN;
 use crate::domain::classify::Classifier;
 use crate::domain::clock::ClockState;
+use crate::domain::lean_sort;
 use crate::domain::rules::HighFrequency as HighFrequencyRule;
 use crate::domain::rules::RuleTable;
 use crate::domain::shared_str::SharedStr;
@@ -268,7 +269,7 @@ impl MonthTally {
                 .filter(|f| f.id.starts_with("sub."))
                 .flat_map(|f| f.matched)
                 .collect();
-            terms.sort();
+            lean_sort::sort(&mut terms);
             terms.dedup();
             let counts = self
                 .hot_terms
@@ -342,7 +343,7 @@ impl MonthTally {
         for (phone, numbers) in other.complainants {
             let mine = self.complainants.entry(phone).or_default();
             mine.extend(numbers);
-            mine.sort();
+            lean_sort::sort(mine);
         }
         for (team, t) in other.teams {
             let mine = self.teams.entry(team).or_default();

@@ -4,6 +4,7 @@
 
 use super::chain::{fold_chain, ChainHash, ChainRecord};
 use crate::domain::event::Event;
+use crate::domain::{event::sort_by_seq, lean_sort};
 use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -18,7 +19,7 @@ pub fn extend(
     all_own: impl FnOnce() -> Vec<Event>,
 ) -> Option<(u64, ChainHash)> {
     let mut mine: Vec<&Event> = new.iter().copied().filter(|e| e.device == device).collect();
-    mine.sort_by_key(|e| e.seq);
+    sort_by_seq(&mut mine);
     match last {
         Some(record) if record.from == 1 => {
             let mut hash = ChainHash::parse(&record.head)?;
@@ -36,7 +37,7 @@ pub fn extend(
             let mut own = all_own();
             own.retain(|e| e.device == device);
             own.extend(mine.into_iter().cloned());
-            own.sort_by_key(|e| e.seq);
+            sort_by_seq(&mut own);
             own.dedup_by(|a, b| a.id == b.id);
             fold_chain(device, own.iter())
         }
@@ -56,7 +57,7 @@ pub fn absorb(kept: &mut Vec<ChainRecord>, incoming: &[ChainRecord]) {
     };
     let all = kept.clone();
     kept.retain(|a| !all.iter().any(|b| covered(a, b)));
-    kept.sort_by_key(|r| (r.from, r.seq));
+    lean_sort::sort_by_key(kept, |r| (r.from, r.seq));
 }
 
 /// The chain records a file carrying `chosen` needs: for every device of

@@ -13,7 +13,7 @@
 //! tariffs) and incident notices, so nothing a stranger writes changes a
 //! deadline or reaches a kiosk's banner.
 
-use crate::domain::event::{Event, EventBody};
+use crate::domain::event::{sort_in_fold_order, Event, EventBody};
 use crate::domain::incident::is_incident_stream;
 use crate::domain::settings::is_settings;
 use crate::domain::trust::keys::DeviceKey;
@@ -134,7 +134,7 @@ impl Roster {
             .into_iter()
             .filter(|e| e.ticket == ROSTER_STREAM)
             .collect();
-        ours.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+        sort_in_fold_order(&mut ours);
         ours.dedup_by(|a, b| a.id == b.id);
         let mut roster = Roster {
             roots: roots.to_vec(),
@@ -264,7 +264,7 @@ pub fn self_enrolled_supervisor<'a>(
         .into_iter()
         .filter(|e| e.ticket == ROSTER_STREAM)
         .collect();
-    ours.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+    sort_in_fold_order(&mut ours);
     ours.into_iter().find_map(|e| match &e.body {
         EventBody::DeviceEnrolled {
             subject: device,
