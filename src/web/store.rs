@@ -68,17 +68,30 @@ const BESIDE_LOG: &str = "shown-beside-log";
 const FALLBACK_EVENTS: &str = "gridcare.fallback.events";
 const FALLBACK_DEVICE: &str = "gridcare.fallback.device";
 
-/// The events kept in `localStorage` where IndexedDB is unavailable, as JSON
-/// values: an append keeps every one, even one this build cannot read (an
-/// event type from a newer version), where reading them as events first
-/// would have dropped them all. Text that is not a list refuses the write
-/// rather than being replaced.
-fn fallback_values() -> Result<Vec<serde_json::Value>, StoreError> {
-    match LocalStorage::get(FALLBACK_EVENTS) {
-        Ok(values) => Ok(values),
-        Err(gloo_storage::errors::StorageError::KeyNotFound(_)) => Ok(Vec::new()),
-        Err(e) => Err(StoreError::Damaged(e.to_string())),
+/// The events kept in `localStorage` where IndexedDB is unavailable, each as
+/// the text it was written as: an append keeps every one byte for byte, even
+/// one this build cannot read (an event type from a newer version), where
+/// reading them as events first dropped them all. Text that is not a list is
+/// set aside under a key of its own (for support to recover) and the device
+/// starts again, rather than refusing every later write; where even that
+/// cannot be written (storage full), it stays and writes are refused.
+fn fallback_events() -> Result<Vec<Box<serde_json::value::RawValue>>, StoreError> {
+    let storage = LocalStorage::raw();
+    let Ok(Some(text)) = storage.get_item(FALLBACK_EVENTS) else {
+        return Ok(Vec::new());
+    };
+    if let Ok(events) = serde_json::from_str(&text) {
+        return Ok(events);
     }
+    let aside = format!(
+        "{FALLBACK_EVENTS}.damaged.{}",
+        chrono::Utc::now().timestamp_millis()
+    );
+    storage
+        .set_item(&aside, &text)
+        .map_err(|_| StoreError::Damaged(format!("{FALLBACK_EVENTS} is not a list")))?;
+    let _ = storage.remove_item(FALLBACK_EVENTS);
+    Ok(Vec::new())
 }
 
 /// Why the store could not do what was asked. The browser's own words are
@@ -439,9 +452,9 @@ impl Store {
             }
             Backend::LocalStorage => Ok(StoredLog {
                 events: Log::from(
-                    fallback_values()?
+                    fallback_events()?
                         .iter()
-                        .filter_map(|value| Event::deserialize(value).ok())
+                        .filter_map(|raw| serde_json::from_str::<Event>(raw.get()).ok())
                         .collect::<Vec<_>>(),
                 ),
                 sealed: Vec::new(),
@@ -493,10 +506,10 @@ impl Store {
                 Ok(())
             }
             Backend::LocalStorage => {
-                let mut all = fallback_values()?;
+                let mut all = fallback_events()?;
                 for event in events {
                     all.push(
-                        serde_json::to_value(event)
+                        serde_json::value::to_raw_value(event)
                             .map_err(|e| StoreError::Failed(e.to_string()))?,
                     );
                 }

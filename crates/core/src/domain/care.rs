@@ -11,7 +11,6 @@
 //!   hand or read from the text.
 
 use crate::domain::facts::Facts;
-use crate::domain::lean_sort;
 use crate::domain::ticket::TicketState;
 use chrono::{DateTime, Duration, Utc};
 use std::collections::HashMap;
@@ -57,8 +56,10 @@ impl Complaints {
                     .push((t.received, t.id.clone()));
             }
         }
+        // At every start and import, for every phone: the standard sort
+        // (equal entries are the same ticket at the same instant).
         for list in by_phone.values_mut() {
-            lean_sort::sort(list);
+            list.sort_unstable();
         }
         Complaints { by_phone }
     }

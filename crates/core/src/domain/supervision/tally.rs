@@ -269,7 +269,8 @@ impl MonthTally {
                 .filter(|f| f.id.starts_with("sub."))
                 .flat_map(|f| f.matched)
                 .collect();
-            lean_sort::sort(&mut terms);
+            // Once per complaint: the standard sort (equal terms are the same text).
+            terms.sort_unstable();
             terms.dedup();
             let counts = self
                 .hot_terms
