@@ -1581,6 +1581,14 @@ fn a_held_event_changed_in_the_apps_layout_is_not_taken() {
     assert!(!taken.contains(&b.events[target].id));
 }
 
+/// The held event a device keeps at `(device, seq)`, as the import's
+/// `knowing_where` asks for it.
+fn held_at<'e>(held: &[&'e Event], device: &str, seq: u64) -> Option<&'e Event> {
+    held.iter()
+        .find(|e| e.device == device && e.seq == seq)
+        .copied()
+}
+
 /// In a file of format 3, a held event is found where the device holds it,
 /// by device and sequence number, and taken when the file writes exactly
 /// that event (no id to derive); a file with one of them changed is refused.
@@ -1590,11 +1598,7 @@ fn held_events_of_a_format_3_file_are_found_by_device_and_sequence() {
     let b = bundle("tab-A");
     let text = b.to_json();
     let held: Vec<&Event> = b.events.iter().step_by(3).collect();
-    let at = |device: &str, seq: u64| {
-        held.iter()
-            .find(|e| e.device == device && e.seq == seq)
-            .copied()
-    };
+    let at = |device: &str, seq: u64| held_at(&held, device, seq);
     let found = std::cell::Cell::new(0);
     let mut v = Validation::start(&text, now())
         .unwrap()
@@ -1644,11 +1648,7 @@ fn ids_derived_elsewhere_go_to_their_events_among_held_ones() {
     assert!(!b.chains.is_empty());
     let text = b.to_json();
     let held: Vec<&Event> = b.events.iter().step_by(3).collect();
-    let at = |device: &str, seq: u64| {
-        held.iter()
-            .find(|e| e.device == device && e.seq == seq)
-            .copied()
-    };
+    let at = |device: &str, seq: u64| held_at(&held, device, seq);
     let validated = |leave_out: bool, tamper: &dyn Fn(&mut IdsChecked)| {
         let mut v = Validation::start(&text, now())
             .unwrap()
