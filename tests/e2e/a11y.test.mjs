@@ -165,3 +165,50 @@ for (const [orientation, viewport] of Object.entries(KIOSKS)) {
     await context.close();
   });
 }
+
+// A phone held upright (390 × 844, touch): a crew member's own phone, or a
+// customer's look at the kiosk's pages. Nothing hides past the right edge of
+// the queue, and every choice of a kiosk form can be brought clear of the
+// floating staff button (the button stays; the page makes room below it).
+test('on a phone held upright the queue reads whole and no kiosk choice sits under the staff button', async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const page = await openPage(context);
+  await crewWithDemo(page, server.url);
+  await page.waitForSelector('[data-testid="queue"] tbody tr[data-ticket] button');
+  const queue = await page.evaluate(() => {
+    const box = document.querySelector('.queue-scroll');
+    const edge = box.getBoundingClientRect().right;
+    const rows = [...box.querySelectorAll('tbody tr[data-ticket]')].slice(0, 5);
+    // Number, grade, deadline and the action of each row lie inside the box.
+    const cut = rows.flatMap((r) => [...r.querySelectorAll('td')]
+      .filter((td) => td.offsetParent && td.getBoundingClientRect().right > edge + 1)
+      .map((td) => `${r.dataset.ticket}: ${td.textContent.trim().slice(0, 20)}`));
+    return { overflow: box.scrollWidth - box.clientWidth, page: document.documentElement.scrollWidth - window.innerWidth, cut, rows: rows.length };
+  });
+  assert.ok(queue.rows >= 5, JSON.stringify(queue));
+  assert.ok(queue.overflow <= 1 && queue.page <= 1, JSON.stringify(queue));
+  assert.deepEqual(queue.cut, []);
+  await screenshot(page, 'phone-crew-queue');
+
+  await page.goto(server.url + '/kiosk');
+  await page.tap('[data-tile="voltage"]');
+  await page.waitForSelector('#kiosk-phone');
+  const staff = page.locator('.staff-exit');
+  assert.ok(await staff.isVisible(), 'the staff button is there to be avoided');
+  const hidden = [];
+  for (const choice of await page.locator('.kiosk-form button').all()) {
+    if (!(await choice.isVisible())) continue;
+    await choice.evaluate((b) => b.scrollIntoView({ block: 'center' }));
+    // Any overlap hides part of a choice from a finger, not only its centre.
+    const covered = await choice.evaluate((b) => {
+      const r = b.getBoundingClientRect();
+      const s = document.querySelector('.staff-exit').getBoundingClientRect();
+      const overlap = r.left < s.right && s.left < r.right && r.top < s.bottom && s.top < r.bottom;
+      return overlap ? b.textContent.trim() : null;
+    });
+    if (covered) hidden.push(covered);
+  }
+  await screenshot(page, 'phone-kiosk-form-end');
+  assert.deepEqual(hidden, []);
+  await context.close();
+});
