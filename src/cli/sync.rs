@@ -4,7 +4,7 @@
 use super::sealed::read_bundle;
 use super::Failure;
 use crate::domain::bundle::gzip::gzip;
-use crate::domain::bundle::{merge_bundles, Bundle, MergeError, VERSION};
+use crate::domain::bundle::{merge_bundles, Bundle, MergeError, OLDEST_WRITTEN_VERSION, VERSION};
 use crate::domain::classify::Classifier;
 use crate::domain::demo::{demo_chains, demo_events, DemoOptions};
 use crate::domain::rules::RuleTable;
@@ -46,7 +46,7 @@ pub struct MergeArgs {
     output: Option<PathBuf>,
     /// The file format to write: 3 (ids derived on reading), or 2 (each
     /// event with its id) for devices whose app is older than format 3.
-    #[arg(long, default_value_t = VERSION, value_parser = clap::value_parser!(u64).range(2..=VERSION))]
+    #[arg(long, default_value_t = VERSION, value_parser = clap::value_parser!(u64).range(OLDEST_WRITTEN_VERSION..=VERSION))]
     file_version: u64,
 }
 

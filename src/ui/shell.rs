@@ -211,6 +211,30 @@ fn SaveIndicator() -> impl IntoView {
             </span>
         </Show>
         {move || {
+            data.fallback_notes
+                .get()
+                .map(|notes| {
+                    let aside = notes
+                        .set_aside
+                        .map(|key| i18n.t(Key::FallbackSetAside)().replace("{key}", &key));
+                    let unreadable = (notes.unreadable > 0)
+                        .then(|| {
+                            i18n
+                                .t(Key::FallbackUnreadable)()
+                                .replace("{n}", &notes.unreadable.to_string())
+                        });
+                    view! {
+                        <span class="warning" role="alert" data-testid="fallback-notes">
+                            {[aside, unreadable]
+                                .into_iter()
+                                .flatten()
+                                .collect::<Vec<_>>()
+                                .join(" ")}
+                        </span>
+                    }
+                })
+        }}
+        {move || {
             data.unsigned
                 .get()
                 .map(|why| {

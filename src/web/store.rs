@@ -73,25 +73,39 @@ const FALLBACK_DEVICE: &str = "gridcare.fallback.device";
 /// one this build cannot read (an event type from a newer version), where
 /// reading them as events first dropped them all. Text that is not a list is
 /// set aside under a key of its own (for support to recover) and the device
-/// starts again, rather than refusing every later write; where even that
-/// cannot be written (storage full), it stays and writes are refused.
-fn fallback_events() -> Result<Vec<Box<serde_json::value::RawValue>>, StoreError> {
+/// starts again, rather than refusing every later write; the key is returned
+/// so the person is told. A read that fails is an error, never an empty log:
+/// the next append would write over every event kept.
+fn fallback_events() -> Result<(Vec<Box<serde_json::value::RawValue>>, Option<String>), StoreError>
+{
     let storage = LocalStorage::raw();
-    let Ok(Some(text)) = storage.get_item(FALLBACK_EVENTS) else {
-        return Ok(Vec::new());
+    let text = match storage.get_item(FALLBACK_EVENTS) {
+        Ok(Some(text)) => text,
+        Ok(None) => return Ok((Vec::new(), None)),
+        Err(e) => return Err(StoreError::Failed(format!("{e:?}"))),
     };
     if let Ok(events) = serde_json::from_str(&text) {
-        return Ok(events);
+        return Ok((events, None));
     }
     let aside = format!(
         "{FALLBACK_EVENTS}.damaged.{}",
         chrono::Utc::now().timestamp_millis()
     );
-    storage
-        .set_item(&aside, &text)
-        .map_err(|_| StoreError::Damaged(format!("{FALLBACK_EVENTS} is not a list")))?;
+    // Copied, then the original removed. Where a second whole copy does not
+    // fit (storage nearly full) it is moved instead, into the room it frees;
+    // should even that fail, the text goes back where it fitted before and
+    // writes are refused (storage full).
+    if storage.set_item(&aside, &text).is_err() {
+        storage
+            .remove_item(FALLBACK_EVENTS)
+            .map_err(|e| StoreError::Failed(format!("{e:?}")))?;
+        if storage.set_item(&aside, &text).is_err() {
+            let _ = storage.set_item(FALLBACK_EVENTS, &text);
+            return Err(StoreError::QuotaExceeded);
+        }
+    }
     let _ = storage.remove_item(FALLBACK_EVENTS);
-    Ok(Vec::new())
+    Ok((Vec::new(), Some(aside)))
 }
 
 /// Why the store could not do what was asked. The browser's own words are
@@ -219,6 +233,18 @@ pub struct StoredLog {
     pub sealed: Vec<Sealed>,
     /// Some segment holds personal data unsealed (written before sealing).
     pub plain_personal: bool,
+    /// What the person must hear of the `localStorage` fallback's records.
+    pub fallback_notes: Option<FallbackNotes>,
+}
+
+/// What reading the `localStorage` fallback's records found, beyond events.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FallbackNotes {
+    /// The key the damaged records were moved to, for support to recover.
+    pub set_aside: Option<String>,
+    /// Records kept as written that this version cannot show (a newer
+    /// version's event types).
+    pub unreadable: usize,
 }
 
 impl Store {
@@ -448,18 +474,26 @@ impl Store {
                     events: log,
                     sealed: Vec::new(),
                     plain_personal,
+                    fallback_notes: None,
                 })
             }
-            Backend::LocalStorage => Ok(StoredLog {
-                events: Log::from(
-                    fallback_events()?
-                        .iter()
-                        .filter_map(|raw| serde_json::from_str::<Event>(raw.get()).ok())
-                        .collect::<Vec<_>>(),
-                ),
-                sealed: Vec::new(),
-                plain_personal: false,
-            }),
+            Backend::LocalStorage => {
+                let (kept, set_aside) = fallback_events()?;
+                let events: Vec<Event> = kept
+                    .iter()
+                    .filter_map(|raw| serde_json::from_str::<Event>(raw.get()).ok())
+                    .collect();
+                let notes = FallbackNotes {
+                    set_aside,
+                    unreadable: kept.len() - events.len(),
+                };
+                Ok(StoredLog {
+                    events: Log::from(events),
+                    sealed: Vec::new(),
+                    plain_personal: false,
+                    fallback_notes: (notes != FallbackNotes::default()).then_some(notes),
+                })
+            }
         }
     }
 
@@ -506,7 +540,7 @@ impl Store {
                 Ok(())
             }
             Backend::LocalStorage => {
-                let mut all = fallback_events()?;
+                let (mut all, _) = fallback_events()?;
                 for event in events {
                     all.push(
                         serde_json::value::to_raw_value(event)

@@ -52,6 +52,10 @@ test('the kiosk home is its own small module; the first tap loads the whole kios
   // once erased view types (`erase_components`) shrank the staff screens'
   // rendering code more than the kiosk's.
   assert.ok(size(wasm[1]) < mainBytes * 0.72, `whole kiosk ${size(wasm[1])} B, main app ${mainBytes} B`);
+  // And a ceiling on the staff module, which notices the build losing
+  // `erase_components` (a RUSTFLAGS variable replaces .cargo/config.toml's
+  // flags without a word): 4.01 MB with it, 4.42 MB without.
+  assert.ok(mainBytes < 4_200_000, `staff module ${mainBytes} B: built without erase_components?`);
   assert.match(await page.locator('.kiosk').innerText(), /电压/);
   assert.equal(await page.locator('.app-header nav').count(), 0);
   // Handed over once: a reload of the whole kiosk starts at its home.

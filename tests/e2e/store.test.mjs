@@ -73,9 +73,13 @@ test('where IndexedDB cannot open, tickets are kept in localStorage and survive 
   const status = (await queueRow(page, number)).locator('[data-field="status"]');
   assert.equal(await status.innerText(), '已响应', 'the action read back from localStorage');
   assert.equal((await queueRows(page)).length, 60, 'every ticket read back');
-  const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('gridcare.fallback.events')));
+  const text = await page.evaluate(() => localStorage.getItem('gridcare.fallback.events'));
+  const stored = JSON.parse(text);
   assert.ok(stored.length > kept, `the action's events appended (${kept} → ${stored.length})`);
-  assert.equal(stored.filter((e) => e.type === 'from_a_newer_version').length, 1, 'the unreadable event is still there');
+  // Byte for byte as it was written (keys in its own order), not re-encoded.
+  assert.ok(text.startsWith('[{"type":"from_a_newer_version","ticket":"X-1"},'), text.slice(0, 80));
+  // And the person is told that one record waits for a newer version.
+  assert.match(await page.locator('[data-testid="fallback-notes"]').innerText(), /有 1 条记录来自更新的版本/);
   await context.close();
 });
 
@@ -96,6 +100,57 @@ test('where IndexedDB cannot open, damaged stored text is set aside, not lost or
     .map((k) => localStorage.getItem(k)));
   assert.deepEqual(kept, ['[{"ticket":"t-1", cut off'], 'the damaged text kept under a key of its own');
   assert.equal((await queueRows(page)).length, 60, 'the device works again');
+  // Told where the records went, in the person's words.
+  const key = await page.evaluate(() => Object.keys(localStorage).find((k) => k.includes('.damaged.')));
+  const notice = await page.locator('[data-testid="fallback-notes"]').innerText();
+  assert.ok(notice.includes('已损坏') && notice.includes(key), notice);
+  // The new records are a list again, and read back after a reload.
+  const count = await page.evaluate(() => JSON.parse(localStorage.getItem('gridcare.fallback.events')).length);
+  assert.ok(count > 0, `${count} events written after the damaged text`);
+  await page.reload();
+  await appReady(page);
+  await page.waitForSelector('[data-testid="queue"]');
+  assert.equal((await queueRows(page)).length, 60, 'read back after a reload');
+  assert.equal(await page.locator('[data-testid="fallback-notes"]').count(), 0, 'nothing set aside this time');
+  await context.close();
+});
+
+test('where storage has no room for a second copy, damaged text is moved aside whole', async () => {
+  const context = await browser.newContext();
+  const damaged = '[{"ticket":"t-1", cut off' + 'x'.repeat(200_000);
+  await context.addInitScript((damaged) => {
+    indexedDB.open = () => { throw new DOMException('refused for the test', 'SecurityError'); };
+    // A small quota: the damaged text fits once, never twice.
+    const limit = 300_000;
+    const realSet = Storage.prototype.setItem;
+    Storage.prototype.setItem = function (key, value) {
+      if (this === localStorage) {
+        let used = 0;
+        for (let i = 0; i < this.length; i++) {
+          const k = this.key(i);
+          if (k !== key) used += k.length + this.getItem(k).length;
+        }
+        if (used + key.length + String(value).length > limit) throw new DOMException('full for the test', 'QuotaExceededError');
+      }
+      return realSet.call(this, key, value);
+    };
+    if (!sessionStorage.getItem('seeded')) {
+      sessionStorage.setItem('seeded', '1');
+      realSet.call(localStorage, 'gridcare.fallback.events', damaged);
+    }
+  }, damaged);
+  const page = await openPage(context);
+  await page.goto(server.url + '/crew');
+  await appReady(page);
+  await page.waitForSelector('[data-testid="fallback-notes"]');
+  const kept = await page.evaluate(() => Object.keys(localStorage)
+    .filter((k) => k.startsWith('gridcare.fallback.events.damaged.'))
+    .map((k) => localStorage.getItem(k)));
+  assert.equal(kept.length, 1, 'one copy, under a key of its own');
+  assert.ok(kept[0] === damaged, 'the damaged text whole');
+  // Moved, not copied: where it was, at most the new (short) list of events.
+  const now = await page.evaluate(() => localStorage.getItem('gridcare.fallback.events'));
+  assert.ok(now === null || Array.isArray(JSON.parse(now)), `left where it was: ${now?.slice(0, 40)}`);
   await context.close();
 });
 

@@ -7,7 +7,7 @@ pub use server::status_words;
 
 use crate::domain::bundle::gzip::compressed_name;
 use crate::domain::bundle::sealed::{sealed_name, Sealed as SealedFile, SealedProblem};
-use crate::domain::bundle::{Bundle, BundleError, Progress, VERSION};
+use crate::domain::bundle::{Bundle, BundleError, Progress, OLDEST_WRITTEN_VERSION, VERSION};
 use crate::domain::export::ExportFilter;
 use crate::i18n::{Key, Term};
 use crate::ui::state::data::{use_data, ImportPreview};
@@ -116,7 +116,7 @@ pub fn SyncPanel() -> impl IntoView {
     let export_file = Action::new_local(move |(filter, anonymised): &(ExportFilter, bool)| {
         let (filter, anonymised) = (filter.clone(), *anonymised);
         let version = if for_older_devices.get_untracked() {
-            2
+            OLDEST_WRITTEN_VERSION
         } else {
             VERSION
         };

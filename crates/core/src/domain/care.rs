@@ -56,7 +56,7 @@ impl Complaints {
                     .push((t.received, t.id.clone()));
             }
         }
-        // At every start and import, for every phone: the standard sort
+        // At every start and import, for every phone: std's unstable sort
         // (equal entries are the same ticket at the same instant).
         for list in by_phone.values_mut() {
             list.sort_unstable();

@@ -98,6 +98,8 @@ pub struct Data {
     pub save: RwSignal<SaveState>,
     /// IndexedDB is unavailable and localStorage is used instead.
     pub fallback: RwSignal<bool>,
+    /// What reading the fallback's records found (set aside, unreadable).
+    pub fallback_notes: RwSignal<Option<store::FallbackNotes>>,
     /// The device's key pair (none where the browser cannot sign).
     keys: StoredValue<Option<DeviceKeys>, LocalStorage>,
     /// Other devices' chain records, as checked files brought them.
@@ -211,6 +213,7 @@ impl Data {
             device: RwSignal::new(None),
             save: RwSignal::new(SaveState::Loading),
             fallback: RwSignal::new(false),
+            fallback_notes: RwSignal::new(None),
             keys: StoredValue::new_local(None),
             chains: StoredValue::new_local(BTreeMap::new()),
             unsigned: RwSignal::new(None),
@@ -283,10 +286,12 @@ impl Data {
                     events: Log::new(),
                     sealed: Vec::new(),
                     plain_personal: false,
+                    fallback_notes: None,
                 }
             }
         };
         drop(read);
+        self.fallback_notes.set(log.fallback_notes);
         let mut events = log.events;
         // What opening customers' data adds after the log is read.
         let finishing = Phase::start("start: open customers' data");

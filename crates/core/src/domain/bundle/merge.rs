@@ -1,9 +1,9 @@
 //! The canonical order of events and the set union of files.
 
 use super::Bundle;
+use crate::domain::event::sort_in_fold_order;
 use crate::domain::event::Event;
 use crate::domain::trust::ChainRecord;
-use crate::domain::{event::sort_in_fold_order, lean_sort};
 use chrono::Utc;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::borrow::Borrow;
@@ -115,7 +115,7 @@ pub fn merge_bundles(bundles: Vec<Bundle>) -> Result<Bundle, MergeError> {
         }
     }
     for list in chains.values_mut() {
-        lean_sort::sort_by_key(list, |r| (r.from, r.seq));
+        crate::domain::trust::sort_chain_records(list);
     }
     let mut events: Vec<Event> = Vec::new();
     let mut attachments = BTreeMap::new();

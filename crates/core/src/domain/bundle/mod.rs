@@ -75,6 +75,9 @@ pub const FORMAT: &str = "gridcare-bundle";
 /// version 3 may still carry ids (a group pulled from a sync server does);
 /// each is then checked against the event's content.
 pub const VERSION: u64 = 3;
+/// The oldest format this version still writes, for devices not yet
+/// updated: version 2, each event with its id.
+pub const OLDEST_WRITTEN_VERSION: u64 = 2;
 
 /// Whether a file of `version` writes its events' ids.
 pub(crate) fn ids_written(version: u64) -> bool {

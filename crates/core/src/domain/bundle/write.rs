@@ -197,7 +197,7 @@ pub(super) fn canonical_parts(header: &Bundle) -> (String, String) {
     canonical_around_events(&map)
 }
 
-/// Feeds the checksum the canonical form of `event`, written as `text`
+/// Feeds the checksum the canonical form of the event written as `text`
 /// (with its id or without): built from the text by the scanner, or through
 /// a JSON tree where the scanner declines.
 pub(super) fn hash_written(hasher: &mut Sha256, text: &[u8], scratch: &mut Vec<u8>) {

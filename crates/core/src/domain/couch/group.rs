@@ -426,7 +426,7 @@ impl GroupFile {
             }
         }
         for list in chains.values_mut() {
-            lean_sort::sort_by_key(list, |r| (r.from, r.seq));
+            crate::domain::trust::sort_chain_records(list);
         }
         head(self.now, &chains)
     }
@@ -529,7 +529,7 @@ impl PlainGroup {
     pub fn chains(&self) -> Value {
         let mut chains = self.chains.clone();
         for list in chains.values_mut() {
-            lean_sort::sort_by_key(list, |r| (r.from, r.seq));
+            crate::domain::trust::sort_chain_records(list);
         }
         serde_json::to_value(chains).unwrap_or_default()
     }

@@ -117,6 +117,15 @@ fn one() -> u64 {
     1
 }
 
+/// The order a device's chain records are kept, sent and compared in: by
+/// where each starts, then where it ends.
+pub fn sort_chain_records<R: std::borrow::Borrow<ChainRecord>>(records: &mut [R]) {
+    crate::domain::lean_sort::sort_by_key(records, |r| {
+        let r: &ChainRecord = r.borrow();
+        (r.from, r.seq)
+    });
+}
+
 /// Why a chain does not check.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ChainError {

@@ -7,5 +7,5 @@ pub mod keys;
 pub mod records;
 pub mod roster;
 
-pub use chain::{ChainError, ChainHash, ChainRecord};
+pub use chain::{sort_chain_records, ChainError, ChainHash, ChainRecord};
 pub use keys::{fingerprint, DeviceKey};

@@ -3,8 +3,8 @@
 //! for an export, the records that cover exactly the events it carries.
 
 use super::chain::{fold_chain, ChainHash, ChainRecord};
+use crate::domain::event::sort_by_seq;
 use crate::domain::event::Event;
-use crate::domain::{event::sort_by_seq, lean_sort};
 use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -57,7 +57,7 @@ pub fn absorb(kept: &mut Vec<ChainRecord>, incoming: &[ChainRecord]) {
     };
     let all = kept.clone();
     kept.retain(|a| !all.iter().any(|b| covered(a, b)));
-    lean_sort::sort_by_key(kept, |r| (r.from, r.seq));
+    crate::domain::trust::sort_chain_records(kept);
 }
 
 /// The chain records a file carrying `chosen` needs: for every device of
