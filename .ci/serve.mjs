@@ -1,6 +1,7 @@
 // Serves the release bundle (dist/) as static files on 127.0.0.1, the way any
 // static host would: the headers from dist/_headers, index.html for the app's
-// routes (/kiosk, /crew, ...), gzip when the browser asks for it.
+// routes (/kiosk, /crew, ...), the build's Brotli copy (name.br) when the
+// browser accepts br, else gzip when it asks for it.
 //   node .ci/serve.mjs [dist] [port]      (port 0 picks a free one)
 // With COUCH_URL set (http://127.0.0.1:5984), /couchdb/... is passed to that
 // CouchDB-protocol server: the app and its sync server share one origin, as
@@ -77,7 +78,15 @@ const server = createServer((req, res) => {
     if (rule.path === '/*' || rule.path === path) for (const [k, v] of rule.headers) headers[k] = v;
   }
   let body = readFileSync(file);
-  if (COMPRESSIBLE.has(extname(file)) && /\bgzip\b/.test(req.headers['accept-encoding'] || '')) {
+  const accepts = req.headers['accept-encoding'] || '';
+  // Only a copy written after the file (a file replaced by hand keeps none).
+  const brotli = `${file}.br`;
+  const fresh = existsSync(brotli) && statSync(brotli).mtimeMs >= statSync(file).mtimeMs;
+  if (COMPRESSIBLE.has(extname(file)) && /\bbr\b/.test(accepts) && fresh) {
+    body = readFileSync(brotli);
+    headers['Content-Encoding'] = 'br';
+    headers['Vary'] = 'Accept-Encoding';
+  } else if (COMPRESSIBLE.has(extname(file)) && /\bgzip\b/.test(accepts)) {
     const key = `${file}:${statSync(file).mtimeMs}`;
     if (!gzipCache.has(key)) gzipCache.set(key, gzipSync(body, { level: 9 }));
     body = gzipCache.get(key);

@@ -84,3 +84,36 @@ test('the manifest makes the app installable with icons that load', async () => 
   assert.ok(manifest.icons.some((i) => i.sizes === '512x512' && i.type === 'image/png'));
   await context.close();
 });
+
+// The build writes a Brotli copy beside each text and wasm file; the page's
+// own requests (the browser accepts br) get it, and it is the same bytes.
+test('modules travel as the build\'s Brotli copies, the same bytes once decoded', async () => {
+  const { brotliDecompressSync } = await import('node:zlib');
+  const { readFileSync, readdirSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const dist = join(import.meta.dirname, '..', '..', 'dist');
+  const context = await browser.newContext();
+  const page = await openPage(context);
+  const served = [];
+  page.on('response', async (r) => {
+    if (/\.(wasm|js|css)$/.test(new URL(r.url()).pathname)) served.push([new URL(r.url()).pathname, (await r.allHeaders())['content-encoding']]);
+  });
+  await page.goto(server.url + '/crew');
+  await appReady(page);
+  const wasm = served.find(([p]) => p.endsWith('.wasm'));
+  assert.ok(wasm, JSON.stringify(served));
+  assert.ok(served.every(([, enc]) => enc === 'br'), JSON.stringify(served));
+  // What was sent decodes to the file built (the page ran it; here, byte for byte).
+  const answer = await fetch(server.url + wasm[0], { headers: { 'accept-encoding': 'br' } });
+  assert.equal(answer.headers.get('content-encoding'), 'br');
+  assert.ok(Buffer.from(await answer.arrayBuffer()).equals(readFileSync(join(dist, wasm[0]))), 'fetch decodes br to the built module');
+  assert.ok(brotliDecompressSync(readFileSync(join(dist, `${wasm[0]}.br`))).equals(readFileSync(join(dist, wasm[0]))));
+  // A client without br still gets gzip, and the service worker never caches a .br copy.
+  const gz = await fetch(server.url + wasm[0], { headers: { 'accept-encoding': 'gzip' } });
+  assert.equal(gz.headers.get('content-encoding'), 'gzip');
+  const sw = readFileSync(join(dist, 'sw.js'), 'utf8');
+  assert.ok(!/\.br"/.test(sw), 'no .br file in the precache list');
+  assert.ok(readdirSync(dist).some((f) => f.endsWith('.wasm.br')));
+  assert.deepEqual(page.problems, []);
+  await context.close();
+});
