@@ -37,7 +37,22 @@ function loadHeaders() {
   }
   return rules;
 }
-const headerRules = loadHeaders();
+// Read again whenever a build rewrites it: its CSP names the inline
+// scripts by hash, and a stale one leaves a rebuilt app a blank page.
+let headerRules = loadHeaders();
+let headersRead = headersStamp();
+function headersStamp() {
+  const file = join(root, '_headers');
+  return existsSync(file) ? statSync(file).mtimeMs : 0;
+}
+function currentHeaderRules() {
+  const stamp = headersStamp();
+  if (stamp !== headersRead) {
+    headerRules = loadHeaders();
+    headersRead = stamp;
+  }
+  return headerRules;
+}
 const gzipCache = new Map();
 
 const couch = process.env.COUCH_URL ? new URL(process.env.COUCH_URL) : null;
@@ -74,7 +89,7 @@ const server = createServer((req, res) => {
     file = join(root, path);
   }
   const headers = { 'Content-Type': TYPES[extname(file)] || 'application/octet-stream' };
-  for (const rule of headerRules) {
+  for (const rule of currentHeaderRules()) {
     if (rule.path === '/*' || rule.path === path) for (const [k, v] of rule.headers) headers[k] = v;
   }
   let body = readFileSync(file);

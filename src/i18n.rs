@@ -183,6 +183,7 @@ gridcare_core::text_constants! {
     KeyToDigits => "下一项：手机号后四位", "Next: phone's last four";
     KeyToNumber => "改工单号", "Back to the number";
     Search => "查询", "Look up";
+    LookupNumberHint => "字母和“-”可以不输：热线工单输入其中的数字即可。", "Letters and hyphens may be left out: for a hotline ticket, its digits are enough.";
     LookupNotFound => "没有找到匹配的工单，请核对工单号和手机号后四位。", "No matching ticket; please check the number and the last four digits.";
     LookupWait => "尝试次数过多，请稍候再试（秒）：", "Too many attempts; please wait (seconds):";
     TicketStatus => "工单进度", "Ticket progress";

@@ -189,6 +189,33 @@ test('on a phone held upright the queue reads whole and no kiosk choice sits und
   assert.ok(queue.overflow <= 1 && queue.page <= 1, JSON.stringify(queue));
   assert.deepEqual(queue.cut, []);
   await screenshot(page, 'phone-crew-queue');
+  // The header keeps to two short lines (it took 232 px, wrapped in three).
+  const header = await page.locator('.app-header').evaluate((h) => h.getBoundingClientRect().height);
+  assert.ok(header <= 120, `header ${header} px tall`);
+  // A tap anywhere on a card opens its ticket, not only on its number.
+  const card = page.locator('[data-testid="queue"] tbody tr[data-ticket]').first();
+  const number = await card.getAttribute('data-ticket');
+  // (Tapped where the status is drawn: Playwright's own tap on the cell
+  // refuses, seeing the link over it, which is the point.)
+  const cell = card.locator('[data-field="status"]');
+  await cell.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+  const box = await cell.boundingBox();
+  await page.touchscreen.tap(box.x + box.width / 2, box.y + box.height / 2);
+  await page.waitForURL(/\/crew\/t\//);
+  await page.waitForSelector('[data-testid="timeline"]');
+  assert.match(await page.locator('main').innerText(), new RegExp(number));
+  // /crew/new: the live classification never sits over the complaint being
+  // typed (on a tablet it sticks to the bottom; a phone is too short).
+  await page.goto(server.url + '/crew/new');
+  await page.fill('#nt-text', '家里电压不稳，冰箱烧坏了，要求赔偿');
+  await page.waitForSelector('.live-classification [data-field="grade"]');
+  await page.locator('#nt-text').evaluate((el) => el.scrollIntoView({ block: 'end' }));
+  const overlap = await page.evaluate(() => {
+    const a = document.querySelector('#nt-text').getBoundingClientRect();
+    const b = document.querySelector('.live-classification').getBoundingClientRect();
+    return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  });
+  assert.equal(overlap, false, 'the classification covers the text being typed');
 
   await page.goto(server.url + '/kiosk');
   await page.tap('[data-tile="voltage"]');

@@ -109,7 +109,14 @@ test('a hotline ticket is classified live; facts by hand win; a correction needs
   await page.goto(server.url + '/crew');
   await appReady(page);
   await page.getByRole('link', { name: '新建工单（热线 / 来访）' }).click();
+  // Nothing typed: both fields say what they need; each message goes once
+  // its field is right, as it is typed.
+  await page.getByRole('button', { name: '建立工单' }).click();
+  assert.match(await page.locator('[data-error-for="text"]').innerText(), /请填写/);
+  assert.match(await page.locator('[data-error-for="phone"]').innerText(), /手机号/);
   await page.fill('#nt-text', '路边电线掉落，小孩差点触电，我们这里停电了，投诉');
+  assert.equal(await page.locator('[data-error-for="text"]').count(), 0);
+  assert.equal(await page.locator('[data-error-for="phone"]').count(), 1, 'the phone is still wrong');
   await page.waitForFunction(() => document.querySelector('.live-classification [data-field="grade"]')?.dataset.code === '1');
   // The rule by its name, in the user's words; its id only as an attribute.
   assert.match(await page.locator('.live-classification .rules-fired tr[data-rule="fact.safety_hazard"]').innerText(), /危及人身安全/);
@@ -117,6 +124,7 @@ test('a hotline ticket is classified live; facts by hand win; a correction needs
   await page.selectOption('[name="safety_hazard"]', 'no');
   await page.waitForFunction(() => document.querySelector('.live-classification [data-field="grade"]')?.dataset.code === '3');
   await page.fill('#nt-phone', '13512345678');
+  assert.equal(await page.locator('[data-error-for="phone"]').count(), 0);
   // Correcting the grade without a reason is refused, and nothing is saved.
   await page.selectOption('[name="grade"]', '2');
   await page.getByRole('button', { name: '建立工单' }).click();

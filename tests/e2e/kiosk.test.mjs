@@ -200,6 +200,11 @@ test('a wrong phone is refused next to the field and nothing is saved', async ()
   assert.match(await error.innerText(), /请输入正确的手机号/);
   assert.equal(await page.getAttribute('#kiosk-phone', 'aria-invalid'), 'true');
   assert.equal(await page.locator('[data-testid="receipt"]').count(), 0);
+  // Corrected, the message goes as it is typed, before any new tap on 提交.
+  await page.fill('#kiosk-phone', '13812345678');
+  await error.waitFor({ state: 'detached' });
+  assert.equal(await page.getAttribute('#kiosk-phone', 'aria-invalid'), 'false');
+  assert.equal(await page.locator('[data-testid="receipt"]').count(), 0);
   await page.goto(server.url + '/crew');
   await page.waitForSelector('[data-testid="demo-offer"]');
   await context.close();
@@ -224,6 +229,8 @@ test('look-up shows only the one ticket, and only with the right digits', async 
   assert.match(found, /工单进度: 已受理/);
   assert.match(found, /139\*\*\*\*5678/, 'the phone is masked');
   assert.doesNotMatch(found, /13912345678/);
+  // Its digits alone, as a hotline ticket's (HL-…) are typed on the keypad.
+  assert.match(await lookUp(number.replace(/\D/g, ''), '5678'), /工单进度: 已受理/);
   const wrongDigits = await lookUp(number, '1111');
   const unknown = await lookUp('XXXX-20261123-0009', '5678');
   const sameMessage = /没有找到匹配的工单/;

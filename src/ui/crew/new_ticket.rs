@@ -191,18 +191,25 @@ pub fn NewTicketPage() -> impl IntoView {
         move || !kind.get().is_empty() || !subcategory.get().is_empty() || !grade.get().is_empty();
 
     let engine_for_submit = engine.clone();
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    // What is wrong with the form now. A submit shows it; each message then
+    // stays only while its field is still wrong, so a corrected field loses
+    // its message as it is typed, not at the next submit.
+    let problems = move || {
         let mut found = Vec::new();
-        if text.get_untracked().trim().is_empty() {
+        if text.get().trim().is_empty() {
             found.push(("text", Key::TextRequired));
         }
-        if !valid_phone(&phone.get_untracked()) {
+        if !valid_phone(&phone.get()) {
             found.push(("phone", Key::PhoneInvalid));
         }
-        if corrected() && reason.get_untracked().trim().is_empty() {
+        if corrected() && reason.get().trim().is_empty() {
             found.push(("reason", Key::Required));
         }
+        found
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let found = untrack(problems);
         if !found.is_empty() {
             return errors.set(found);
         }
@@ -265,10 +272,10 @@ pub fn NewTicketPage() -> impl IntoView {
     };
     let error_for = move |field: &'static str| {
         move || {
-            errors
-                .get()
+            let shown = errors.with(|e| e.iter().any(|(f, _)| *f == field));
+            problems()
                 .into_iter()
-                .find(|(f, _)| *f == field)
+                .find(|(f, _)| shown && *f == field)
                 .map(|(_, k)| {
                     view! {
                         <p class="error" role="alert" data-error-for=field>

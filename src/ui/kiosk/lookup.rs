@@ -6,7 +6,7 @@ use super::Screen;
 use crate::domain::export::mask_phone;
 use crate::domain::intake::phone_matches;
 use crate::domain::labels::{event_key, status_key};
-use crate::domain::lock::{normalise_ticket_number, LookupThrottle};
+use crate::domain::lock::{normalise_ticket_number, ticket_number_matches, LookupThrottle};
 use crate::domain::time::china;
 use crate::i18n::{Key, Term};
 use crate::ui::state::data::use_data;
@@ -50,6 +50,16 @@ pub fn Lookup(screen: RwSignal<Screen>) -> impl IntoView {
     let last_four = RwSignal::new(String::new());
     let result = RwSignal::new(None::<Result<Found, Option<u64>>>);
     let typing = RwSignal::new(Field::Number);
+    // The answer appears below the keypad, out of sight on a small screen:
+    // brought into view as it comes.
+    let answer = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if result.with(Option::is_some) {
+            if let Some(el) = answer.get_untracked() {
+                el.scroll_into_view();
+            }
+        }
+    });
 
     let search = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -64,7 +74,7 @@ pub fn Lookup(screen: RwSignal<Screen>) -> impl IntoView {
             tickets
                 .values()
                 .find(|t| {
-                    normalise_ticket_number(&t.number) == wanted
+                    ticket_number_matches(&t.number, &wanted)
                         && phone_matches(t.contact.phone.as_deref(), &digits)
                 })
                 .cloned()
@@ -111,11 +121,13 @@ pub fn Lookup(screen: RwSignal<Screen>) -> impl IntoView {
             <input
                 id="lookup-number"
                 autocomplete="off"
+                aria-describedby="lookup-number-hint"
                 class:typing=move || typing.get() == Field::Number
                 prop:value=move || number.get()
                 on:focus=move |_| typing.set(Field::Number)
                 on:input=move |ev| number.set(event_target_value(&ev))
             />
+            <small id="lookup-number-hint">{i18n.t(Key::LookupNumberHint)}</small>
             <label for="lookup-digits">{i18n.t(Key::LastFour)}</label>
             <input
                 id="lookup-digits"
@@ -138,56 +150,58 @@ pub fn Lookup(screen: RwSignal<Screen>) -> impl IntoView {
                 </button>
             </div>
         </form>
-        {move || {
-            result
-                .get()
-                .map(|r| match r {
-                    Ok(found) => {
-                        view! {
-                            <section class="lookup-result" data-testid="lookup-result">
-                                <h2>
-                                    {i18n.t(Key::TicketStatus)} ": "
-                                    <span data-testid="lookup-status">
-                                        {i18n.t(status_key(found.status))}
-                                    </span>
-                                </h2>
-                                <p>
-                                    <code>{found.number}</code>
-                                    " · "
-                                    {found.phone}
+        <div node_ref=answer>
+            {move || {
+                result
+                    .get()
+                    .map(|r| match r {
+                        Ok(found) => {
+                            view! {
+                                <section class="lookup-result" data-testid="lookup-result">
+                                    <h2>
+                                        {i18n.t(Key::TicketStatus)} ": "
+                                        <span data-testid="lookup-status">
+                                            {i18n.t(status_key(found.status))}
+                                        </span>
+                                    </h2>
+                                    <p>
+                                        <code>{found.number}</code>
+                                        " · "
+                                        {found.phone}
+                                    </p>
+                                    <h3>{i18n.t(Key::Timeline)}</h3>
+                                    <ol>
+                                        {found
+                                            .timeline
+                                            .into_iter()
+                                            .map(|(at, key)| view! { <li>{at} " " {i18n.t(key)}</li> })
+                                            .collect_view()}
+                                    </ol>
+                                </section>
+                            }
+                                .into_any()
+                        }
+                        Err(None) => {
+                            view! {
+                                <p class="error" role="alert" data-testid="lookup-none">
+                                    {i18n.t(Key::LookupNotFound)}
                                 </p>
-                                <h3>{i18n.t(Key::Timeline)}</h3>
-                                <ol>
-                                    {found
-                                        .timeline
-                                        .into_iter()
-                                        .map(|(at, key)| view! { <li>{at} " " {i18n.t(key)}</li> })
-                                        .collect_view()}
-                                </ol>
-                            </section>
+                            }
+                                .into_any()
                         }
-                            .into_any()
-                    }
-                    Err(None) => {
-                        view! {
-                            <p class="error" role="alert" data-testid="lookup-none">
-                                {i18n.t(Key::LookupNotFound)}
-                            </p>
+                        Err(Some(wait)) => {
+                            view! {
+                                <p class="error" role="alert" data-testid="lookup-wait">
+                                    {i18n.t(Key::LookupWait)}
+                                    " "
+                                    {wait}
+                                </p>
+                            }
+                                .into_any()
                         }
-                            .into_any()
-                    }
-                    Err(Some(wait)) => {
-                        view! {
-                            <p class="error" role="alert" data-testid="lookup-wait">
-                                {i18n.t(Key::LookupWait)}
-                                " "
-                                {wait}
-                            </p>
-                        }
-                            .into_any()
-                    }
-                })
-        }}
+                    })
+            }}
+        </div>
     }
 }
 

@@ -146,6 +146,29 @@ pub fn normalise_ticket_number(text: &str) -> String {
         .collect()
 }
 
+/// Whether `number` is the ticket a customer typed as `typed` (already
+/// normalised): the whole number in any case, or its digits alone. The
+/// kiosk's keypad has digits and the letters of its own numbers (A–F); a
+/// ticket taken on the 95598 hotline (`HL-20261204-00004`) is then found by
+/// `2026120400004`. The look-up still needs the phone's last four digits.
+pub fn ticket_number_matches(number: &str, typed: &str) -> bool {
+    if typed.is_empty() {
+        return false;
+    }
+    let mut whole = number
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase());
+    if whole.clone().eq(typed.chars()) {
+        return true;
+    }
+    typed.chars().all(|c| c.is_ascii_digit())
+        && whole
+            .by_ref()
+            .filter(char::is_ascii_digit)
+            .eq(typed.chars())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -215,5 +238,33 @@ mod tests {
             normalise_ticket_number(" gs01 20261122-0003 "),
             normalise_ticket_number("GS01-20261122-0003")
         );
+    }
+
+    #[test]
+    fn a_number_is_found_whole_or_by_its_digits_alone() {
+        let typed = |t: &str| normalise_ticket_number(t);
+        assert!(ticket_number_matches(
+            "HL-20261204-00004",
+            &typed("hl2026120400004")
+        ));
+        assert!(ticket_number_matches(
+            "HL-20261204-00004",
+            &typed("2026120400004")
+        ));
+        assert!(ticket_number_matches(
+            "512A-20261204-0001",
+            &typed("512202612040001")
+        ));
+        // Not a part of it, not another number, not nothing.
+        assert!(!ticket_number_matches("HL-20261204-00004", &typed("00004")));
+        assert!(!ticket_number_matches(
+            "HL-20261204-00004",
+            &typed("2026120400005")
+        ));
+        assert!(!ticket_number_matches(
+            "HL-20261204-00004",
+            &typed("GS2026120400004")
+        ));
+        assert!(!ticket_number_matches("HL-20261204-00004", ""));
     }
 }
