@@ -155,6 +155,7 @@ gridcare_core::text_constants! {
     KioskWelcome => "您好！请选择您要反映的问题", "Hello! What would you like to tell us about?";
     LookUpMyTicket => "查询我的工单", "Look up my ticket";
     Description => "补充说明（可不填）", "In your own words (optional)";
+    CharactersLeft => "还可以输入 {n} 个字", "{n} characters left";
     Phone => "联系电话", "Contact phone";
     PhoneHint => "手机号或固定电话，例如 13812345678 或 0768-2345678", "Mobile or landline, e.g. 13812345678 or 0768-2345678";
     PhoneInvalid => "请输入正确的手机号（11位）或固定电话（区号+号码）。", "Please enter a valid mobile (11 digits) or landline (area code + number).";

@@ -193,6 +193,10 @@ test('a danger answer makes it grade 1: the customer sees it escalated', async (
 test('a wrong phone is refused next to the field and nothing is saved', async () => {
   const { context, page } = await kiosk();
   await page.click('[data-tile="billing"]');
+  // The description's limit is told before it is reached, never silently.
+  assert.equal(await page.locator('#kiosk-description-left').innerText(), '');
+  await page.fill('#kiosk-description', '电费'.repeat(225));
+  assert.match(await page.locator('#kiosk-description-left').innerText(), /还可以输入 50 个字/);
   await page.fill('#kiosk-phone', '12345');
   await page.getByRole('button', { name: '提交' }).click();
   const error = page.locator('#kiosk-phone-error');

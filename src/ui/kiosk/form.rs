@@ -17,6 +17,12 @@ const AREAS: [(Option<Area>, Label); 5] = [
     (Some(Area::Remote), Label::Domain(Term::AreaRemote)),
 ];
 
+/// The longest description a customer may type (as the browser counts
+/// it, in UTF-16 units: one per Chinese character).
+const DESCRIPTION_MAX: usize = 500;
+/// From how many left the count is shown.
+const DESCRIPTION_WARN_AT: usize = 100;
+
 #[component]
 pub fn ComplaintForm(tile: Tile, screen: RwSignal<Screen>) -> impl IntoView {
     let i18n = use_i18n();
@@ -148,10 +154,21 @@ pub fn ComplaintForm(tile: Tile, screen: RwSignal<Screen>) -> impl IntoView {
             <label for="kiosk-description">{i18n.t(Key::Description)}</label>
             <textarea
                 id="kiosk-description"
-                maxlength="500"
+                maxlength=DESCRIPTION_MAX.to_string()
+                aria-describedby="kiosk-description-left"
                 prop:value=move || description.get()
                 on:input=move |ev| description.set(event_target_value(&ev))
             ></textarea>
+            // The box stops taking text at its limit: said before it does,
+            // so nothing typed seems to vanish.
+            <small id="kiosk-description-left" aria-live="polite">
+                {move || {
+                    let left = DESCRIPTION_MAX
+                        .saturating_sub(description.with(|d| d.encode_utf16().count()));
+                    (left <= DESCRIPTION_WARN_AT)
+                        .then(|| i18n.t(Key::CharactersLeft)().replace("{n}", &left.to_string()))
+                }}
+            </small>
             <label for="kiosk-phone">{i18n.t(Key::Phone)}</label>
             <input
                 id="kiosk-phone"
