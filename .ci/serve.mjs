@@ -20,7 +20,7 @@ const TYPES = {
   '.webmanifest': 'application/manifest+json; charset=utf-8', '.svg': 'image/svg+xml',
   '.png': 'image/png', '.ico': 'image/x-icon', '.txt': 'text/plain; charset=utf-8',
 };
-const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.wasm', '.json', '.webmanifest', '.svg']);
+const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.wasm', '.json', '.webmanifest', '.svg', '.txt']);
 
 // dist/_headers: "/path" lines, then indented "Name: value" lines ("/*" = every path).
 function loadHeaders() {

@@ -85,7 +85,7 @@ gridcare_core::text_constants! {
     QuotaFull => "本机存储已满：已保存的数据不会丢失，请先导出再清理。", "This device's storage is full: what was saved is kept; export, then free space.";
     FallbackWarning => "此浏览器无法使用 IndexedDB，数据暂存在 localStorage，容量有限，请尽快导出。", "IndexedDB is unavailable: data is kept in localStorage, which is small; export soon.";
     FallbackSetAside => "本机保存的记录已损坏，无法读取：已原样另存为 {key}，请联系技术支持恢复；本机从空记录重新开始。", "The records kept on this device were damaged and cannot be read: they were set aside unchanged as {key} for support to recover, and this device started again empty.";
-    FallbackUnreadable => "有 {n} 条记录来自更新的版本，本版本无法显示；已原样保留，请更新本应用。", "{n} records come from a newer version and cannot be shown here; they are kept unchanged. Please update the app.";
+    FallbackUnreadable => "有 {n} 条记录本版本无法读取（可能来自更新的版本），已原样保留；请更新本应用或联系技术支持。", "Records this version cannot read (perhaps from a newer version): {n}, kept unchanged. Update the app or contact support.";
     Sync => "数据同步", "Sync";
     ExportAll => "导出全部数据", "Export all data";
     ImportFile => "导入同步文件", "Import a sync file";

@@ -74,7 +74,8 @@ const FALLBACK_DEVICE: &str = "gridcare.fallback.device";
 /// reading them as events first dropped them all. Text that is not a list is
 /// set aside under a key of its own (for support to recover) and the device
 /// starts again, rather than refusing every later write; the key is returned
-/// so the person is told. A read that fails is an error, never an empty log:
+/// so the person is told (at start-up; an append that finds text damaged
+/// since says so in the console). A read that fails is an error, never an empty log:
 /// the next append would write over every event kept.
 fn fallback_events() -> Result<(Vec<Box<serde_json::value::RawValue>>, Option<String>), StoreError>
 {
@@ -100,12 +101,25 @@ fn fallback_events() -> Result<(Vec<Box<serde_json::value::RawValue>>, Option<St
             .remove_item(FALLBACK_EVENTS)
             .map_err(|e| StoreError::Failed(format!("{e:?}")))?;
         if storage.set_item(&aside, &text).is_err() {
-            let _ = storage.set_item(FALLBACK_EVENTS, &text);
+            if storage.set_item(FALLBACK_EVENTS, &text).is_err() {
+                // Nowhere left to keep it: the console is the last copy.
+                console_error("gridcare: damaged records, not stored:", &text);
+                return Err(StoreError::Failed(
+                    "damaged records could not be set aside or put back; their text is in the console log".into(),
+                ));
+            }
             return Err(StoreError::QuotaExceeded);
         }
     }
     let _ = storage.remove_item(FALLBACK_EVENTS);
     Ok((Vec::new(), Some(aside)))
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// `console.error`, for what support must find when no screen can say it.
+    #[wasm_bindgen(js_namespace = console, js_name = error)]
+    fn console_error(message: &str, detail: &str);
 }
 
 /// Why the store could not do what was asked. The browser's own words are
@@ -540,7 +554,10 @@ impl Store {
                 Ok(())
             }
             Backend::LocalStorage => {
-                let (mut all, _) = fallback_events()?;
+                let (mut all, set_aside) = fallback_events()?;
+                if let Some(key) = set_aside {
+                    console_error("gridcare: damaged records set aside as", &key);
+                }
                 for event in events {
                     all.push(
                         serde_json::value::to_raw_value(event)

@@ -300,6 +300,9 @@ test('a ticket being typed survives a visit to another page and a change of the 
 test('the ticket page leads with its deadline and next step; leaping over steps asks why', async () => {
   const context = await browser.newContext();
   const page = await openPage(context);
+  // In working hours: at night (China time) the first response's clock
+  // waits for the morning, and arriving on site comes due first.
+  await page.clock.install({ time: new Date('2026-11-25T02:00:00Z') }); // Wednesday 10:00 China time
   await page.goto(server.url + '/crew');
   await appReady(page);
   await page.fill('[data-testid="identity"] [name="name"]', '李师傅');

@@ -79,7 +79,7 @@ test('where IndexedDB cannot open, tickets are kept in localStorage and survive 
   // Byte for byte as it was written (keys in its own order), not re-encoded.
   assert.ok(text.startsWith('[{"type":"from_a_newer_version","ticket":"X-1"},'), text.slice(0, 80));
   // And the person is told that one record waits for a newer version.
-  assert.match(await page.locator('[data-testid="fallback-notes"]').innerText(), /有 1 条记录来自更新的版本/);
+  assert.match(await page.locator('[data-testid="fallback-notes"]').innerText(), /有 1 条记录本版本无法读取/);
   await context.close();
 });
 

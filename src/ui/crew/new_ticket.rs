@@ -207,6 +207,14 @@ pub fn NewTicketPage() -> impl IntoView {
         }
         found
     };
+    // A field put right is forgotten: its message does not come back while
+    // it is edited again, only at the next submit.
+    Effect::new(move |_| {
+        let now = problems();
+        if errors.with_untracked(|e| e.iter().any(|(f, _)| !now.iter().any(|(g, _)| g == f))) {
+            errors.update(|e| e.retain(|(f, _)| now.iter().any(|(g, _)| g == f)));
+        }
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let found = untrack(problems);

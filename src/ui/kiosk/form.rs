@@ -50,7 +50,13 @@ pub fn ComplaintForm(tile: Tile, screen: RwSignal<Screen>) -> impl IntoView {
             .map(|e| e.message(i18n.lang.get()))
     };
     let (zh, en) = tile.label();
-    // Told at "submit", and gone as soon as the number typed is right.
+    // Told at "submit", and gone for good as soon as the number typed is
+    // right (told again only at the next "submit").
+    Effect::new(move |_| {
+        if valid_phone(&phone.get()) {
+            phone_error.set(false);
+        }
+    });
     let phone_wrong = move || phone_error.get() && !valid_phone(&phone.get());
 
     let submit = move |ev: leptos::ev::SubmitEvent| {

@@ -6,7 +6,7 @@ use super::Screen;
 use crate::domain::export::mask_phone;
 use crate::domain::intake::phone_matches;
 use crate::domain::labels::{event_key, status_key};
-use crate::domain::lock::{normalise_ticket_number, ticket_number_matches, LookupThrottle};
+use crate::domain::lock::{lookup_key, normalise_ticket_number, ticket_named, LookupThrottle};
 use crate::domain::time::china;
 use crate::i18n::{Key, Term};
 use crate::ui::state::data::use_data;
@@ -64,24 +64,23 @@ pub fn Lookup(screen: RwSignal<Screen>) -> impl IntoView {
     let search = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let wanted = normalise_ticket_number(&number.get_untracked());
+        let counted = lookup_key(&wanted);
         let mut counts = throttle();
-        if let Some(wait) = counts.wait_ms(&wanted, now_ms()) {
+        if let Some(wait) = counts.wait_ms(&counted, now_ms()) {
             result.set(Some(Err(Some((wait as u64).div_ceil(1000)))));
             return;
         }
         let digits = last_four.get_untracked();
         let found = data.tickets.with_untracked(|tickets| {
-            tickets
+            let theirs = tickets
                 .values()
-                .find(|t| {
-                    ticket_number_matches(&t.number, &wanted)
-                        && phone_matches(t.contact.phone.as_deref(), &digits)
-                })
-                .cloned()
+                .filter(|t| phone_matches(t.contact.phone.as_deref(), &digits))
+                .map(|t| (t.number.as_str(), t));
+            ticket_named(&wanted, theirs).cloned()
         });
         match found {
             Some(t) => {
-                counts.succeeded(&wanted);
+                counts.succeeded(&counted);
                 let _ = LocalStorage::set(FAILURES_KEY, &counts);
                 let timeline = untrack(|| data.events_of(&t.id))
                     .iter()
@@ -107,7 +106,7 @@ pub fn Lookup(screen: RwSignal<Screen>) -> impl IntoView {
                 })));
             }
             None => {
-                counts.failed(&wanted, now_ms());
+                counts.failed(&counted, now_ms());
                 let _ = LocalStorage::set(FAILURES_KEY, &counts);
                 result.set(Some(Err(None)));
             }

@@ -83,7 +83,8 @@ writeFileSync(join(staging, '_headers'), [
 console.log(`gridcare: build ${buildId}, ${files.length} files precached, ${scriptHashes.length} inline script(s) hashed`);
 
 // Quality 11 with a window the size of the largest module: about 12 s for
-// the staff module, the files compressed two at a time (libuv's pool).
+// the staff module, the files compressed side by side on libuv's thread
+// pool (four threads; the machine's cores set the pace).
 const compress = promisify(brotliCompress);
 const compressible = [...files, 'sw.js'].filter((name) => COMPRESSIBLE.test(name));
 let before = 0, after = 0;

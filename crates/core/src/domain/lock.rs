@@ -169,6 +169,35 @@ pub fn ticket_number_matches(number: &str, typed: &str) -> bool {
             .eq(typed.chars())
 }
 
+/// The one ticket that `typed` (normalised) names among `tickets` (each
+/// number with what it stands for): the whole number first; by its digits
+/// alone only when a single ticket has them, since different prefixes may
+/// share their digits (`1A2B-…` and `12AB-…`).
+pub fn ticket_named<'n, T>(
+    typed: &str,
+    tickets: impl IntoIterator<Item = (&'n str, T)>,
+) -> Option<T> {
+    let mut by_digits = None;
+    let mut several = false;
+    for (number, ticket) in tickets {
+        if !ticket_number_matches(number, typed) {
+            continue;
+        }
+        if normalise_ticket_number(number) == typed {
+            return Some(ticket);
+        }
+        several |= by_digits.is_some();
+        by_digits = Some(ticket);
+    }
+    by_digits.filter(|_| !several)
+}
+
+/// What look-up failures are counted under: the digits of what was typed,
+/// so a number typed whole and by its digits alone share one allowance.
+pub fn lookup_key(typed: &str) -> String {
+    typed.chars().filter(char::is_ascii_digit).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -266,5 +295,28 @@ mod tests {
             &typed("GS2026120400004")
         ));
         assert!(!ticket_number_matches("HL-20261204-00004", ""));
+    }
+
+    #[test]
+    fn digits_alone_name_a_ticket_only_when_no_other_has_them() {
+        let tickets = [
+            ("1A2B-20261204-0001", 1),
+            ("12AB-20261204-0001", 2),
+            ("HL-20261204-00004", 3),
+        ];
+        let named = |t: &str| {
+            ticket_named(
+                &normalise_ticket_number(t),
+                tickets.iter().map(|(n, i)| (*n, *i)),
+            )
+        };
+        assert_eq!(named("2026120400004"), Some(3));
+        assert_eq!(named("12AB202612040001"), Some(2), "the whole number wins");
+        assert_eq!(
+            named("12202612040001"),
+            None,
+            "two tickets share these digits"
+        );
+        assert_eq!(lookup_key("HL2026120400004"), lookup_key("2026120400004"));
     }
 }

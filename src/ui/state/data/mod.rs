@@ -291,7 +291,11 @@ impl Data {
             }
         };
         drop(read);
-        self.fallback_notes.set(log.fallback_notes);
+        // Kept once told: a later read (a tab handing over) finds nothing
+        // new to set aside, and the notice must not vanish with it.
+        if log.fallback_notes.is_some() {
+            self.fallback_notes.set(log.fallback_notes);
+        }
         let mut events = log.events;
         // What opening customers' data adds after the log is read.
         let finishing = Phase::start("start: open customers' data");
