@@ -191,9 +191,8 @@ pub fn NewTicketPage() -> impl IntoView {
         move || !kind.get().is_empty() || !subcategory.get().is_empty() || !grade.get().is_empty();
 
     let engine_for_submit = engine.clone();
-    // What is wrong with the form now. A submit shows it; each message then
-    // stays only while its field is still wrong, so a corrected field loses
-    // its message as it is typed, not at the next submit.
+    // What is wrong with the form now: a submit shows it, and a corrected
+    // field loses its message as it is typed (below), not at the next submit.
     let problems = move || {
         let mut found = Vec::new();
         if text.get().trim().is_empty() {
@@ -280,10 +279,10 @@ pub fn NewTicketPage() -> impl IntoView {
     };
     let error_for = move |field: &'static str| {
         move || {
-            let shown = errors.with(|e| e.iter().any(|(f, _)| *f == field));
-            problems()
+            errors
+                .get()
                 .into_iter()
-                .find(|(f, _)| shown && *f == field)
+                .find(|(f, _)| *f == field)
                 .map(|(_, k)| {
                     view! {
                         <p class="error" role="alert" data-error-for=field>

@@ -57,7 +57,6 @@ pub fn ComplaintForm(tile: Tile, screen: RwSignal<Screen>) -> impl IntoView {
             phone_error.set(false);
         }
     });
-    let phone_wrong = move || phone_error.get() && !valid_phone(&phone.get());
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -183,12 +182,12 @@ pub fn ComplaintForm(tile: Tile, screen: RwSignal<Screen>) -> impl IntoView {
                 autocomplete="off"
                 required
                 aria-describedby="kiosk-phone-hint kiosk-phone-error"
-                aria-invalid=move || phone_wrong().to_string()
+                aria-invalid=move || phone_error.get().to_string()
                 prop:value=move || phone.get()
                 on:input=move |ev| phone.set(event_target_value(&ev))
             />
             <small id="kiosk-phone-hint">{i18n.t(Key::PhoneHint)}</small>
-            <Show when=phone_wrong>
+            <Show when=move || phone_error.get()>
                 <p id="kiosk-phone-error" class="error" role="alert">
                     {i18n.t(Key::PhoneInvalid)}
                 </p>
