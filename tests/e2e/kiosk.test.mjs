@@ -177,6 +177,34 @@ test('the receipt is read aloud in Chinese where the kiosk has a Chinese voice, 
   await context.close();
 });
 
+// A slow tablet still reading its log when the customer taps "提交": the
+// page waits for the read instead of telling a customer "保存失败".
+function slowStart(delayMs) {
+  const locks = navigator.locks;
+  const request = locks.request.bind(locks);
+  locks.request = (...args) => new Promise((resolve, reject) => {
+    setTimeout(() => {
+      window.__storeClaimedAt = performance.now();
+      request(...args).then(resolve, reject);
+    }, delayMs);
+  });
+}
+
+test('a complaint submitted while the kiosk still reads its data is saved once the read ends', async () => {
+  const { context, page } = await kiosk({ init: [slowStart, 4_000] });
+  await page.click('[data-tile="outage"]');
+  await page.fill('#kiosk-phone', '13812345678');
+  const tappedAt = await page.evaluate(() => performance.now());
+  await page.getByRole('button', { name: '提交' }).click();
+  await page.waitForSelector('[data-testid="receipt"]', { timeout: 20_000 });
+  const claimedAt = await page.evaluate(() => window.__storeClaimedAt);
+  assert.ok(claimedAt > tappedAt, `submitted at ${tappedAt} ms, the store was read after ${claimedAt} ms`);
+  assert.match(await page.locator('[data-testid="receipt-number"]').innerText(), /^[0-9A-F]{4}-\d{8}-0001$/);
+  assert.equal(await page.locator('.kiosk [role="alert"]').count(), 0);
+  assert.deepEqual(page.problems, []);
+  await context.close();
+});
+
 test('a danger answer makes it grade 1: the customer sees it escalated', async () => {
   const { context, page } = await kiosk();
   await fileComplaint(page, 'outage', '0768-2345678', { danger: '有' });

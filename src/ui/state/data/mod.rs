@@ -32,6 +32,7 @@ use crate::web::store::{self, ExportRecord, Store, StoreError};
 use crate::web::trace::Phase;
 use crate::web::vault::{self, OpenAsRead, Opener, Sealed, VaultRecord};
 use chrono::Utc;
+use futures::channel::oneshot;
 use leptos::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::BTreeMap;
@@ -44,6 +45,9 @@ pub const DEMO_SEED: u64 = 2026;
 pub const DEMO_TICKETS: usize = 60;
 /// Compaction runs at start-up once there are this many segments more than needed.
 const COMPACT_AFTER_EXTRA_SEGMENTS: u32 = 200;
+/// How long an action waits for the store to be read before it is told
+/// the data is still loading (50,000 tickets read in about 1.5 s).
+const STORE_PATIENCE_MS: i32 = 20_000;
 
 /// What a person entered for a new ticket.
 #[derive(Clone)]
@@ -83,6 +87,8 @@ pub type Tickets = Arc<BTreeMap<String, TicketState>>;
 #[derive(Clone, Copy)]
 pub struct Data {
     store: StoredValue<Option<Rc<Store>>, LocalStorage>,
+    /// Actions taken while the store is still being read, woken once it is.
+    waiting_for_store: StoredValue<Vec<oneshot::Sender<()>>, LocalStorage>,
     /// The rules engine in force; follows the settings events.
     engine: EngineCell,
     pub events: RwSignal<Log>,
@@ -205,6 +211,7 @@ impl Data {
         let tickets: RwSignal<Tickets> = RwSignal::new(Arc::new(BTreeMap::new()));
         let data = Data {
             store: StoredValue::new_local(None),
+            waiting_for_store: StoredValue::new_local(Vec::new()),
             engine,
             events: RwSignal::new(Log::new()),
             index: StoredValue::new_local(TicketIndex::default()),
@@ -358,6 +365,13 @@ impl Data {
         self.store.set_value(Some(store));
         self.device.set(Some(device));
         self.set_events(events, true);
+        for waiting in self
+            .waiting_for_store
+            .try_update_value(std::mem::take)
+            .unwrap_or_default()
+        {
+            let _ = waiting.send(());
+        }
         self.beside_log.set(None);
         if self.save.get_untracked() == SaveState::Loading {
             self.save.set(SaveState::Saved);
@@ -444,6 +458,21 @@ impl Data {
             self.index
                 .with_value(|index| f(&index.events_of(all, ticket)))
         })
+    }
+
+    /// This device's record once the store has been read. An action taken
+    /// in the first moments (a kiosk's customer taps "提交" while a slow
+    /// tablet still reads its log) waits for the read rather than failing;
+    /// a read that hangs (IndexedDB blocked by an older tab) is told after
+    /// `STORE_PATIENCE_MS`.
+    async fn loaded_device(self) -> Result<Device, StoreError> {
+        if self.device.get_untracked().is_none() {
+            let (woken, wait) = oneshot::channel();
+            self.waiting_for_store.update_value(|all| all.push(woken));
+            let patience = Box::pin(crate::web::tasks::sleep(STORE_PATIENCE_MS));
+            let _ = futures::future::select(wait, patience).await;
+        }
+        self.device.get_untracked().ok_or(StoreError::NotReady)
     }
 
     pub fn loaded(self) -> bool {
@@ -602,9 +631,7 @@ impl Data {
         author: &str,
         items: Vec<(String, EventBody)>,
     ) -> Result<(), StoreError> {
-        let Some(mut device) = self.device.get_untracked() else {
-            return Err(StoreError::NotReady);
-        };
+        let mut device = self.loaded_device().await?;
         let now = Utc::now();
         // Borrowed, not held: a copy of the map kept across the write below
         // would make the refold after it copy all tickets.
@@ -634,9 +661,7 @@ impl Data {
         // too, as it will be on every screen later.
         self.engine.1.want();
         crate::web::model::settled(5_000).await;
-        let Some(mut device) = self.device.get_untracked() else {
-            return Err(StoreError::NotReady);
-        };
+        let mut device = self.loaded_device().await?;
         let now = Utc::now();
         let number = device.numbering.next(now);
         let ticket = format!("{}-{}", device.id, number);
@@ -691,9 +716,7 @@ impl Data {
         // for first: the device's state is read after it, as it stands.
         self.engine.1.want();
         crate::web::model::settled(5_000).await;
-        let Some(mut device) = self.device.get_untracked() else {
-            return Err(StoreError::NotReady);
-        };
+        let mut device = self.loaded_device().await?;
         let engine = self.engine.0.get_untracked();
         let options = DemoOptions {
             tickets: DEMO_TICKETS,
@@ -795,9 +818,7 @@ impl Data {
 
     /// Adds a bundle's new events in one transaction: all of them or none.
     pub async fn import(self, preview: ImportPreview) -> Result<usize, StoreError> {
-        let Some(mut device) = self.device.get_untracked() else {
-            return Err(StoreError::NotReady);
-        };
+        let mut device = self.loaded_device().await?;
         if !self.writes() {
             return Err(StoreError::OtherTab);
         }
@@ -920,9 +941,7 @@ impl Data {
     /// once the events are written, one at a time. Folding a large group's
     /// tickets aside held a second copy of most tickets at once.
     pub async fn take_checked(self, bundle: Bundle, announce: bool) -> Result<usize, StoreError> {
-        let Some(mut device) = self.device.get_untracked() else {
-            return Err(StoreError::NotReady);
-        };
+        let mut device = self.loaded_device().await?;
         if !self.writes() {
             return Err(StoreError::OtherTab);
         }
@@ -961,9 +980,7 @@ impl Data {
         filter: ExportFilter,
         anonymised: bool,
     ) -> Result<Outgoing, StoreError> {
-        let Some(mut device) = self.device.get_untracked() else {
-            return Err(StoreError::NotReady);
-        };
+        let mut device = self.loaded_device().await?;
         // A locked device holds customers' data masked: nothing to export.
         if self.vault.get_untracked() == VaultState::Locked {
             return Err(StoreError::Locked);
@@ -1031,9 +1048,7 @@ impl Data {
         self,
         crew: crate::domain::device::CrewIdentity,
     ) -> Result<(), StoreError> {
-        let Some(mut device) = self.device.get_untracked() else {
-            return Err(StoreError::NotReady);
-        };
+        let mut device = self.loaded_device().await?;
         device.crew = Some(crew);
         self.commit(Vec::new(), device).await
     }
