@@ -166,7 +166,7 @@ gridcare_core::text_constants! {
     ReceiptTitle => "已受理，这是您的回执", "Received: here is your receipt";
     ReceiptNumber => "工单号", "Ticket number";
     ClassifiedAs => "分类", "Classified as";
-    Because => "处理依据", "Grounds";
+    Because => "查看定级和时限的依据", "See how the grade and deadlines were set";
     ReceivedAt => "受理时间", "Received";
     ReturnsHomeIn => "{n} 秒后返回首页，您的信息不会留在屏幕上", "Back to the start in {n} s; your details will not stay on screen";
     StayLonger => "再看一会", "Stay a little longer";

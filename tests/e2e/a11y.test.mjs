@@ -77,6 +77,12 @@ for (const [orientation, viewport] of Object.entries(VIEWPORTS)) {
       problems.push(...(await page.evaluate(audit)).map((p) => `${name}: ${p}`));
       await screenshot(page, `tablet-${orientation}-${name}`);
     }
+    // The ledger scrolls sideways; its header stays one line ("处理时长（小时）"
+    // wrapped to four lines, 109 px, in portrait), so rows stay in view.
+    await page.goto(server.url + '/supervisor');
+    await page.waitForSelector('.ledger-table tbody a');
+    const header = await page.locator('.ledger-table thead tr').evaluate((r) => r.getBoundingClientRect().height);
+    if (header > 50) problems.push(`ledger: header ${Math.round(header)} px tall`);
     await page.goto(server.url + '/kiosk');
     await page.click('[data-tile="outage"]');
     problems.push(...(await page.evaluate(audit)).map((p) => `kiosk form: ${p}`));
@@ -237,5 +243,25 @@ test('on a phone held upright the queue reads whole and no kiosk choice sits und
   }
   await screenshot(page, 'phone-kiosk-form-end');
   assert.deepEqual(hidden, []);
+  // The look-up's answer lies below its keypad, off a phone's screen: it is
+  // brought into view when it comes, whole, with the page not scrolled past it.
+  await page.fill('#kiosk-phone', '13812345678');
+  await page.getByRole('button', { name: '提交' }).click();
+  const ticket = await page.locator('[data-testid="receipt-number"]').innerText();
+  await page.getByRole('button', { name: '完成' }).click();
+  await page.tap('[data-tile="lookup"]');
+  await page.fill('#lookup-number', ticket);
+  await page.fill('#lookup-digits', '5678');
+  await page.locator('#lookup-digits').press('Enter');
+  const result = page.locator('[data-testid="lookup-result"]');
+  await result.waitFor();
+  await page.waitForTimeout(500);
+  const seen = await result.evaluate((r) => {
+    const box = r.getBoundingClientRect();
+    const bar = document.querySelector('.status-bar').getBoundingClientRect();
+    return { top: Math.round(box.top), bottom: Math.round(box.bottom), floor: Math.round(Math.min(bar.top, innerHeight)), y: scrollY, max: document.documentElement.scrollHeight - innerHeight, sp: getComputedStyle(document.documentElement).scrollPaddingBottom, h: innerHeight };
+  });
+  await screenshot(page, 'phone-kiosk-lookup-answer');
+  assert.ok(seen.top >= 0 && seen.bottom <= seen.floor + 1, `answer ${JSON.stringify(seen)}`);
   await context.close();
 });

@@ -51,12 +51,15 @@ pub fn Lookup(screen: RwSignal<Screen>) -> impl IntoView {
     let result = RwSignal::new(None::<Result<Found, Option<u64>>>);
     let typing = RwSignal::new(Field::Number);
     // The answer appears below the keypad, out of sight on a small screen:
-    // brought into view as it comes.
+    // brought into view as it comes, only as far as needed, so the number
+    // just typed stays in view above it where the screen has room.
     let answer = NodeRef::<leptos::html::Div>::new();
     Effect::new(move |_| {
         if result.with(Option::is_some) {
             if let Some(el) = answer.get_untracked() {
-                el.scroll_into_view();
+                let nearest = web_sys::ScrollIntoViewOptions::new();
+                nearest.set_block(web_sys::ScrollLogicalPosition::Nearest);
+                el.scroll_into_view_with_scroll_into_view_options(&nearest);
             }
         }
     });
