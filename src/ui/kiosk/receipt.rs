@@ -181,7 +181,9 @@ pub fn Receipt(ticket: String, screen: RwSignal<Screen>) -> impl IntoView {
             </dl>
             // For the curious: which rules decided, with their clause.
             <details class="grounds">
-                <summary>{i18n.t(Key::Because)}</summary>
+                <summary>
+                    <span>{i18n.t(Key::Because)}</span>
+                </summary>
                 <ul>
                     {why
                         .into_iter()
