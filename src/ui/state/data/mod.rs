@@ -33,6 +33,7 @@ use crate::web::trace::Phase;
 use crate::web::vault::{self, OpenAsRead, Opener, Sealed, VaultRecord};
 use chrono::Utc;
 use futures::channel::oneshot;
+use futures::lock::{Mutex, OwnedMutexGuard};
 use leptos::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::BTreeMap;
@@ -48,6 +49,9 @@ const COMPACT_AFTER_EXTRA_SEGMENTS: u32 = 200;
 /// How long an action waits for the store to be read before it is told
 /// the data is still loading (50,000 tickets read in about 1.5 s).
 const STORE_PATIENCE_MS: i32 = 20_000;
+
+/// An action's turn to mint and save (see `Data::loaded_device`).
+type Turn = OwnedMutexGuard<()>;
 
 /// What a person entered for a new ticket.
 #[derive(Clone)]
@@ -89,6 +93,10 @@ pub struct Data {
     store: StoredValue<Option<Rc<Store>>, LocalStorage>,
     /// Actions taken while the store is still being read, woken once it is.
     waiting_for_store: StoredValue<Vec<oneshot::Sender<()>>, LocalStorage>,
+    /// One action at a time mints from the device's counters and saves:
+    /// two that read the same counters would give two events one sequence
+    /// number (a forked signed chain) and two tickets one number.
+    turns: StoredValue<Arc<Mutex<()>>, LocalStorage>,
     /// The rules engine in force; follows the settings events.
     engine: EngineCell,
     pub events: RwSignal<Log>,
@@ -212,6 +220,7 @@ impl Data {
         let data = Data {
             store: StoredValue::new_local(None),
             waiting_for_store: StoredValue::new_local(Vec::new()),
+            turns: StoredValue::new_local(Arc::new(Mutex::new(()))),
             engine,
             events: RwSignal::new(Log::new()),
             index: StoredValue::new_local(TicketIndex::default()),
@@ -460,19 +469,24 @@ impl Data {
         })
     }
 
-    /// This device's record once the store has been read. An action taken
-    /// in the first moments (a kiosk's customer taps "提交" while a slow
-    /// tablet still reads its log) waits for the read rather than failing;
-    /// a read that hangs (IndexedDB blocked by an older tab) is told after
+    /// This device's record once the store has been read, with this
+    /// action's turn: held until the action has saved, so the next one
+    /// mints from the counters this one left. An action taken in the first
+    /// moments (a kiosk's customer taps "提交" while a slow tablet still
+    /// reads its log) waits for the read rather than failing; a read that
+    /// hangs (IndexedDB blocked by an older tab) is told after
     /// `STORE_PATIENCE_MS`.
-    async fn loaded_device(self) -> Result<Device, StoreError> {
+    pub(super) async fn loaded_device(self) -> Result<(Turn, Device), StoreError> {
         if self.device.get_untracked().is_none() {
             let (woken, wait) = oneshot::channel();
             self.waiting_for_store.update_value(|all| all.push(woken));
             let patience = Box::pin(crate::web::tasks::sleep(STORE_PATIENCE_MS));
             let _ = futures::future::select(wait, patience).await;
         }
-        self.device.get_untracked().ok_or(StoreError::NotReady)
+        let turn = self.turns.get_value().lock_owned().await;
+        // Read after the turn is ours: the previous action's saved counters.
+        let device = self.device.get_untracked().ok_or(StoreError::NotReady)?;
+        Ok((turn, device))
     }
 
     pub fn loaded(self) -> bool {
@@ -631,7 +645,7 @@ impl Data {
         author: &str,
         items: Vec<(String, EventBody)>,
     ) -> Result<(), StoreError> {
-        let mut device = self.loaded_device().await?;
+        let (_turn, mut device) = self.loaded_device().await?;
         let now = Utc::now();
         // Borrowed, not held: a copy of the map kept across the write below
         // would make the refold after it copy all tickets.
@@ -661,7 +675,7 @@ impl Data {
         // too, as it will be on every screen later.
         self.engine.1.want();
         crate::web::model::settled(5_000).await;
-        let mut device = self.loaded_device().await?;
+        let (_turn, mut device) = self.loaded_device().await?;
         let now = Utc::now();
         let number = device.numbering.next(now);
         let ticket = format!("{}-{}", device.id, number);
@@ -716,7 +730,7 @@ impl Data {
         // for first: the device's state is read after it, as it stands.
         self.engine.1.want();
         crate::web::model::settled(5_000).await;
-        let mut device = self.loaded_device().await?;
+        let (_turn, mut device) = self.loaded_device().await?;
         let engine = self.engine.0.get_untracked();
         let options = DemoOptions {
             tickets: DEMO_TICKETS,
@@ -818,7 +832,7 @@ impl Data {
 
     /// Adds a bundle's new events in one transaction: all of them or none.
     pub async fn import(self, preview: ImportPreview) -> Result<usize, StoreError> {
-        let mut device = self.loaded_device().await?;
+        let (_turn, mut device) = self.loaded_device().await?;
         if !self.writes() {
             return Err(StoreError::OtherTab);
         }
@@ -941,7 +955,7 @@ impl Data {
     /// once the events are written, one at a time. Folding a large group's
     /// tickets aside held a second copy of most tickets at once.
     pub async fn take_checked(self, bundle: Bundle, announce: bool) -> Result<usize, StoreError> {
-        let mut device = self.loaded_device().await?;
+        let (_turn, mut device) = self.loaded_device().await?;
         if !self.writes() {
             return Err(StoreError::OtherTab);
         }
@@ -980,7 +994,7 @@ impl Data {
         filter: ExportFilter,
         anonymised: bool,
     ) -> Result<Outgoing, StoreError> {
-        let mut device = self.loaded_device().await?;
+        let (_turn, mut device) = self.loaded_device().await?;
         // A locked device holds customers' data masked: nothing to export.
         if self.vault.get_untracked() == VaultState::Locked {
             return Err(StoreError::Locked);
@@ -1048,7 +1062,7 @@ impl Data {
         self,
         crew: crate::domain::device::CrewIdentity,
     ) -> Result<(), StoreError> {
-        let mut device = self.loaded_device().await?;
+        let (_turn, mut device) = self.loaded_device().await?;
         device.crew = Some(crew);
         self.commit(Vec::new(), device).await
     }

@@ -102,7 +102,8 @@ impl Data {
     /// it enrols itself, and other devices that take its file trust it on
     /// first use (or a utility lists its key in `data/trust.json`).
     pub async fn become_root(self, name: String, station: String) -> Result<(), StoreError> {
-        let (Some(mut device), Some(key)) = (self.device.get_untracked(), self.own_key()) else {
+        let (_turn, mut device) = self.loaded_device().await?;
+        let Some(key) = self.own_key() else {
             return Err(StoreError::NotReady);
         };
         if !device.roots.contains(&key) {
