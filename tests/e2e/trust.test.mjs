@@ -9,7 +9,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { root, startServer, launchBrowser, openPage, appReady, saved, screenshot, exportedText, canonical, sha256, eventId, bundleSchema } from './harness.mjs';
+import { root, startServer, launchBrowser, openPage, appReady, saved, screenshot, crewWithDemo, exportedText, canonical, sha256, eventId, bundleSchema } from './harness.mjs';
 
 let server, browser, work;
 before(async () => {
@@ -176,6 +176,38 @@ test('a kiosk shows outage notices only from a supervisor it trusts; forged and 
   await supervisor.close();
   await stranger.close();
   await kioskContext.close();
+});
+
+// Three taps saved at once (the kiosk's submit woken with others at the end
+// of the start-up read is the same case): each action mints from the
+// counters the one before it saved, so no number is used twice and the
+// device's signed chain has no fork.
+test('actions saved at once take turns: each sequence number once, the chain whole', async () => {
+  const context = await browser.newContext({ acceptDownloads: true });
+  const page = await openPage(context);
+  await crewWithDemo(page, server.url);
+  await saved(page);
+  const respond = '[data-testid="queue"] tbody tr[data-ticket] td button';
+  await page.locator(respond).nth(2).waitFor();
+  const before = await page.locator(respond).count();
+  // In one task: all three start before the first has saved.
+  await page.evaluate((sel) => { for (const b of [...document.querySelectorAll(sel)].slice(0, 3)) b.click(); }, respond);
+  await page.waitForFunction(([sel, n]) => document.querySelectorAll(sel).length <= n - 3, [respond, before]);
+  await saved(page);
+  const file = await exportAll(page, 'turns.json');
+  const bundle = JSON.parse(exportedText(file));
+  const seqs = new Map();
+  for (const e of bundle.events) {
+    const key = `${e.device}#${e.seq}`;
+    seqs.set(key, (seqs.get(key) ?? 0) + 1);
+  }
+  const twice = [...seqs].filter(([, n]) => n > 1).map(([k]) => k);
+  assert.ok(seqs.size > 0 && [...seqs.keys()].every((k) => !k.includes('undefined')), 'events name their device and number');
+  assert.deepEqual(twice, [], 'a device\'s sequence number used twice');
+  const checked = gridcare('validate', file);
+  assert.match(checked, /valid|有效/i, checked);
+  assert.deepEqual(page.problems, []);
+  await context.close();
 });
 
 test('an export under a passphrase holds no customer data in the clear and opens only with it, in the app and the CLI', async () => {
