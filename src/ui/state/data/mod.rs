@@ -469,20 +469,25 @@ impl Data {
         })
     }
 
-    /// This device's record once the store has been read, with this
-    /// action's turn: held until the action has saved, so the next one
-    /// mints from the counters this one left. An action taken in the first
-    /// moments (a kiosk's customer taps "提交" while a slow tablet still
-    /// reads its log) waits for the read rather than failing; a read that
+    /// Returns once the start-up read has ended. An action taken in the
+    /// first moments (a kiosk's customer taps "提交" while a slow tablet
+    /// still reads its log) waits for it rather than failing; a read that
     /// hangs (IndexedDB blocked by an older tab) is told after
-    /// `STORE_PATIENCE_MS`.
-    pub(super) async fn loaded_device(self) -> Result<(Turn, Device), StoreError> {
+    /// `STORE_PATIENCE_MS`, by the caller finding nothing loaded.
+    pub(super) async fn store_read(self) {
         if self.device.get_untracked().is_none() {
             let (woken, wait) = oneshot::channel();
             self.waiting_for_store.update_value(|all| all.push(woken));
             let patience = Box::pin(crate::web::tasks::sleep(STORE_PATIENCE_MS));
             let _ = futures::future::select(wait, patience).await;
         }
+    }
+
+    /// This device's record once the store has been read, with this
+    /// action's turn: held until the action has saved, so the next one
+    /// mints from the counters this one left.
+    pub(super) async fn loaded_device(self) -> Result<(Turn, Device), StoreError> {
+        self.store_read().await;
         let turn = self.turns.get_value().lock_owned().await;
         // Read after the turn is ours: the previous action's saved counters.
         let device = self.device.get_untracked().ok_or(StoreError::NotReady)?;

@@ -94,7 +94,7 @@ impl Data {
     /// Opens customers' data with the device's passphrase, for this session.
     pub async fn unlock(self, passphrase: &str) -> Result<(), StoreError> {
         // The form shows before the start-up read has ended: wait for it.
-        drop(self.loaded_device().await?);
+        self.store_read().await;
         let (Some(record), Some(store)) = (self.vault_record.get_value(), self.store.get_value())
         else {
             return Err(StoreError::NotReady);
@@ -122,7 +122,7 @@ impl Data {
 
     /// Sets (or changes) the passphrase that keeps the vault's key.
     pub async fn set_passphrase(self, current: &str, new: &str) -> Result<(), StoreError> {
-        drop(self.loaded_device().await?);
+        self.store_read().await;
         if !self.writes() {
             return Err(StoreError::OtherTab);
         }
