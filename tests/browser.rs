@@ -508,3 +508,39 @@ async fn the_n_gram_model_installs_from_its_file() {
     // Installed once: a second copy changes nothing.
     assert_eq!(install_shipped_model(&json), Ok(false));
 }
+
+/// An export's gzip is several members, each saying its length in its
+/// header (`domain::bundle::gzip`); the browser's `DecompressionStream`
+/// reads one member only, so the page unpacks them one at a time: the whole
+/// text, in order. A member cut short is a damaged file, not a shorter one.
+#[wasm_bindgen_test]
+async fn members_that_say_their_length_unpack_whole_in_the_browser() {
+    use gridcare::domain::bundle::gzip::{gzip, sized_member_header};
+    use gridcare::domain::bundle::BundleError;
+    let text: Vec<u8> = (0..3000)
+        .flat_map(|i| format!("{{\"n\":{i},\"word\":\"成员{}\"}},", i % 7).into_bytes())
+        .collect();
+    let mut file = Vec::new();
+    let mut starts = Vec::new();
+    for stretch in text.chunks(20_000) {
+        let member = gzip(stretch);
+        starts.push(file.len());
+        file.extend(sized_member_header(&member[..10], member.len() as u64).unwrap());
+        file.extend_from_slice(&member[10..]);
+    }
+    assert!(starts.len() >= 3, "{} members", starts.len());
+    let unpacked = gridcare::web::files::unpacked(file.clone())
+        .await
+        .expect("every member unpacks");
+    assert_eq!(unpacked, text);
+    let cut = file[..starts[1] + 40].to_vec();
+    assert_eq!(
+        gridcare::web::files::unpacked(cut).await,
+        Err(BundleError::CompressedDamaged)
+    );
+    // A file of one stream, as other writers make it, still reads.
+    assert_eq!(
+        gridcare::web::files::unpacked(gzip(&text)).await.unwrap(),
+        text
+    );
+}

@@ -3,7 +3,9 @@
 //! with `CompressionStream`, and handing it to the share sheet where the
 //! device has one, or downloading it otherwise.
 
-use crate::domain::bundle::gzip::{looks_gzip, MAX_UNPACKED_BYTES};
+use crate::domain::bundle::gzip::{
+    looks_gzip, member_size, sized_member_header, MAX_UNPACKED_BYTES, MEMBER_HEAD_BYTES,
+};
 use crate::domain::bundle::BundleError;
 use crate::i18n::{Key, Lang};
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -103,7 +105,7 @@ enum Source {
     /// round trip to the browser).
     Plain { file: web_sys::Blob, at: f64 },
     /// A compressed file, unpacked by the browser as it streams.
-    Unpacking(web_sys::ReadableStreamDefaultReader),
+    Unpacking(Unpacker),
 }
 
 /// The bytes of a plain file read at a time.
@@ -115,12 +117,7 @@ impl TextPieces {
         let head = file.slice_with_i32_and_i32(0, 3).map_err(unreadable)?;
         let head = bytes_of(&head).await.map_err(UnpackError::Unreadable)?;
         let source = if looks_gzip(&head) {
-            let inflate = DecompressionStream::new("gzip").map_err(unreadable)?;
-            let pair = web_sys::ReadableWritablePair::new(&inflate.readable(), &inflate.writable());
-            let stream = file.stream().pipe_through(&pair);
-            Source::Unpacking(
-                web_sys::ReadableStreamDefaultReader::new(&stream).map_err(unreadable)?,
-            )
+            Source::Unpacking(Unpacker::open(file).await?)
         } else {
             Source::Plain {
                 file: file.clone().into(),
@@ -152,18 +149,12 @@ impl TextPieces {
                     .map_err(unreadable)?;
                 js_sys::Uint8Array::new(&buffer)
             }
-            Source::Unpacking(reader) => {
-                let chunk: web_sys::ReadableStreamReadResult = JsFuture::from(reader.read())
-                    .await
-                    .map_err(|_| UnpackError::Refused(BundleError::CompressedDamaged))?
-                    .unchecked_into();
-                if chunk.get_done() == Some(true) {
+            Source::Unpacking(unpacker) => {
+                let Some(bytes) = unpacker.next().await.map_err(UnpackError::Refused)? else {
                     return Ok(None);
-                }
-                let bytes: js_sys::Uint8Array = chunk.get_value().unchecked_into();
+                };
                 self.read += u64::from(bytes.length());
                 if self.read > MAX_UNPACKED_BYTES {
-                    let _ = reader.cancel();
                     return Err(UnpackError::Refused(BundleError::CompressedTooLarge));
                 }
                 bytes
@@ -175,14 +166,111 @@ impl TextPieces {
     }
 }
 
-impl Drop for TextPieces {
+/// A gzip file unpacked by the browser (`DecompressionStream`), a member at
+/// a time where its members say their lengths (the app's own exports, see
+/// `domain::bundle::gzip`: the browser's reader takes one member only),
+/// else as one stream.
+struct Unpacker {
+    file: web_sys::Blob,
+    /// Where each member not yet begun starts and ends, in order.
+    members: std::collections::VecDeque<(f64, f64)>,
+    /// The member being unpacked.
+    reader: Option<web_sys::ReadableStreamDefaultReader>,
+}
+
+impl Unpacker {
+    async fn open(file: &web_sys::Blob) -> Result<Unpacker, UnpackError> {
+        Ok(Unpacker {
+            file: file.clone(),
+            members: members_of(file).await?.into(),
+            reader: None,
+        })
+    }
+
+    /// The next bytes of text, `None` after the last member. A member that
+    /// fails to unpack (cut short, a changed byte caught by its CRC, bytes
+    /// after the end of a stream) makes the file damaged.
+    async fn next(&mut self) -> Result<Option<js_sys::Uint8Array>, BundleError> {
+        let damaged = |_| BundleError::CompressedDamaged;
+        loop {
+            let reader = match &self.reader {
+                Some(reader) => reader,
+                None => {
+                    let Some((start, end)) = self.members.pop_front() else {
+                        return Ok(None);
+                    };
+                    let member = self
+                        .file
+                        .slice_with_f64_and_f64(start, end)
+                        .map_err(damaged)?;
+                    let inflate = DecompressionStream::new("gzip").map_err(damaged)?;
+                    let pair = web_sys::ReadableWritablePair::new(
+                        &inflate.readable(),
+                        &inflate.writable(),
+                    );
+                    let stream = member.stream().pipe_through(&pair);
+                    self.reader.insert(
+                        web_sys::ReadableStreamDefaultReader::new(&stream).map_err(damaged)?,
+                    )
+                }
+            };
+            let chunk: web_sys::ReadableStreamReadResult = JsFuture::from(reader.read())
+                .await
+                .map_err(damaged)?
+                .unchecked_into();
+            if chunk.get_done() == Some(true) {
+                self.reader = None;
+                continue;
+            }
+            return Ok(Some(chunk.get_value().unchecked_into()));
+        }
+    }
+}
+
+impl Drop for Unpacker {
     fn drop(&mut self) {
         // Stops unpacking a file left half-way (a stream that failed
         // refuses to be cancelled: said to no one).
-        if let Source::Unpacking(reader) = &self.source {
+        if let Some(reader) = &self.reader {
             quietly(reader.cancel());
         }
     }
+}
+
+/// The most members a file may have: the app writes one per 4 MB of text,
+/// and a file made of millions of tiny ones would keep the page reading
+/// headers for minutes.
+const MAX_MEMBERS: usize = 16_384;
+
+/// Where each gzip member of `file` starts and ends: the members whose
+/// headers give their lengths one by one, then the rest as one stream. A
+/// length past the end of the file is a file cut short.
+async fn members_of(file: &web_sys::Blob) -> Result<Vec<(f64, f64)>, UnpackError> {
+    let size = file.size();
+    let mut members = Vec::new();
+    let mut at = 0.0;
+    while at < size {
+        if members.len() == MAX_MEMBERS {
+            return Err(UnpackError::Refused(BundleError::CompressedDamaged));
+        }
+        let head_end = (at + MEMBER_HEAD_BYTES as f64).min(size);
+        let head = file
+            .slice_with_f64_and_f64(at, head_end)
+            .map_err(|e| UnpackError::Unreadable(FileError::Unreadable(js_text(e))))?;
+        let head = bytes_of(&head).await.map_err(UnpackError::Unreadable)?;
+        match member_size(&head) {
+            Some(length) if at + length as f64 <= size => {
+                members.push((at, at + length as f64));
+                at += length as f64;
+            }
+            Some(_) => return Err(UnpackError::Refused(BundleError::CompressedDamaged)),
+            None => {
+                members.push((at, size));
+                break;
+            }
+        }
+    }
+    Ok(members)
 }
 
 /// Lets a promise settle unwatched, its failure included (no "uncaught"
@@ -212,53 +300,51 @@ pub async fn bytes_of(blob: &web_sys::Blob) -> Result<Vec<u8>, FileError> {
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
-/// A gzip blob unpacked through `DecompressionStream`, chunk by chunk, and
-/// refused once past what any sync file holds. A stream that fails (cut
-/// short, a changed byte caught by the CRC) is a damaged file.
+/// A gzip blob unpacked through `DecompressionStream`, chunk by chunk (a
+/// member at a time, see `Unpacker`), and refused once past what any sync
+/// file holds. A stream that fails (cut short, a changed byte caught by the
+/// CRC) is a damaged file.
 async fn gunzip(blob: &web_sys::Blob) -> Result<Vec<u8>, BundleError> {
-    let damaged = |_| BundleError::CompressedDamaged;
-    let inflate = DecompressionStream::new("gzip").map_err(damaged)?;
-    let pair = web_sys::ReadableWritablePair::new(&inflate.readable(), &inflate.writable());
-    let reader = web_sys::ReadableStreamDefaultReader::new(&blob.stream().pipe_through(&pair))
-        .map_err(damaged)?;
+    let mut unpacker = Unpacker::open(blob).await.map_err(|e| match e {
+        UnpackError::Refused(e) => e,
+        UnpackError::Unreadable(_) => BundleError::CompressedDamaged,
+    })?;
     let mut unpacked = Vec::new();
-    // Room for the whole text at once, where the trailer says its size:
+    // Room for the whole text at once, where the trailers say its size:
     // growing by doubling would hold up to twice the text while it copies.
-    if let Some(size) = unpacked_size_hint(blob).await {
+    if let Some(size) = unpacked_size_hint(blob, &unpacker.members).await {
         let _ = unpacked.try_reserve_exact(size);
     }
-    loop {
-        let chunk: web_sys::ReadableStreamReadResult = JsFuture::from(reader.read())
-            .await
-            .map_err(damaged)?
-            .unchecked_into();
-        if chunk.get_done() == Some(true) {
-            return Ok(unpacked);
-        }
-        let bytes: js_sys::Uint8Array = chunk.get_value().unchecked_into();
+    while let Some(bytes) = unpacker.next().await? {
         if (unpacked.len() + bytes.length() as usize) as u64 > MAX_UNPACKED_BYTES {
-            let _ = reader.cancel();
             return Err(BundleError::CompressedTooLarge);
         }
         let at = unpacked.len();
         unpacked.resize(at + bytes.length() as usize, 0);
         bytes.copy_to(&mut unpacked[at..]);
     }
+    Ok(unpacked)
 }
 
-/// The text's size as a gzip file's trailer gives it (ISIZE, RFC 1952: the
-/// last four bytes, little-endian, the size of its last member modulo
-/// 2^32). Only a hint: trusted up to 16 times the file's size, which no
-/// sync file reaches (they pack about 5 to 1), so a file that lies about
-/// it cannot make the page reserve much.
-async fn unpacked_size_hint(blob: &web_sys::Blob) -> Option<usize> {
+/// The text's size as the trailers of a gzip file's members give it
+/// (ISIZE, RFC 1952: each member's last four bytes, little-endian, its
+/// size modulo 2^32). Only a hint: trusted up to 16 times the file's size,
+/// which no sync file reaches (they pack about 5 to 1), so a file that lies
+/// about it cannot make the page reserve much.
+async fn unpacked_size_hint(
+    blob: &web_sys::Blob,
+    members: &std::collections::VecDeque<(f64, f64)>,
+) -> Option<usize> {
     let packed = blob.size();
-    if packed < 18.0 {
-        return None;
+    let mut size = 0.0;
+    for &(start, end) in members {
+        if end - start < 18.0 {
+            return None;
+        }
+        let tail = blob.slice_with_f64_and_f64(end - 4.0, end).ok()?;
+        let tail: [u8; 4] = bytes_of(&tail).await.ok()?.try_into().ok()?;
+        size += f64::from(u32::from_le_bytes(tail));
     }
-    let tail = blob.slice_with_f64_and_f64(packed - 4.0, packed).ok()?;
-    let tail: [u8; 4] = bytes_of(&tail).await.ok()?.try_into().ok()?;
-    let size = f64::from(u32::from_le_bytes(tail));
     (size <= packed * 16.0 && size <= MAX_UNPACKED_BYTES as f64).then_some(size as usize)
 }
 
@@ -273,7 +359,19 @@ const GZIP_WORKER: &str = "/static/gzip_worker.js";
 /// thread because no worker answered.
 pub const COMPRESSED_WITHOUT_WORKER: &str = "export: compressed without the worker";
 
-/// Pieces handed to the worker and not yet compressed, at most: enough
+/// Compressors at work at once: the browser's gzip is the slowest part of
+/// an export, and a tablet has at least two cores (the page's thread, which
+/// writes the text, takes what they leave).
+const WORKERS: usize = 2;
+
+/// The text of one gzip member: each goes to the next worker in turn, so
+/// the workers compress neighbouring stretches at once. Small enough that
+/// neither waits long for the other at the end; large enough that starting
+/// each member afresh costs little (a member is about 0.1 % larger for
+/// not seeing the text before it).
+const MEMBER_BYTES: usize = 4 * PIECE;
+
+/// Pieces handed to one worker and not yet compressed, at most: enough
 /// that it never waits for this thread, few enough to hold little (they
 /// live in the worker, not in wasm memory).
 const PIECES_IN_FLIGHT: usize = 4;
@@ -284,17 +382,15 @@ const WORKER_PATIENCE_MS: i32 = 30_000;
 
 /// A file compressed by the browser (`CompressionStream('gzip')`) a piece
 /// at a time as it is written: neither the text nor the compressed file is
-/// ever in wasm memory whole, and the text is never whole anywhere. Where a
-/// worker starts (`static/gzip_worker.js`) it compresses while this thread
-/// writes the next pieces, so an export's writing and compressing overlap
-/// on two cores instead of adding up.
+/// ever in wasm memory whole, and the text is never whole anywhere. Where
+/// workers start (`static/gzip_worker.js`) they compress while this thread
+/// writes the next pieces, two stretches at once, each stretch a gzip
+/// member whose header says its length (`domain::bundle::gzip`), so an
+/// export's writing and compressing overlap instead of adding up.
 pub struct Gzip(Compressor);
 
 enum Compressor {
-    Worker {
-        helper: super::worker::Helper,
-        in_flight: usize,
-    },
+    Workers(Members),
     Here {
         writer: web_sys::WritableStreamDefaultWriter,
         /// The compressed bytes gathering in a blob as they are read.
@@ -302,17 +398,148 @@ enum Compressor {
     },
 }
 
+/// The members of a file being compressed by workers.
+struct Members {
+    workers: Vec<GzipWorker>,
+    /// The member being written (its worker: this modulo the workers).
+    current: usize,
+    /// The text handed over for it so far.
+    written: usize,
+    /// Each member once its worker has compressed it, in the file's order.
+    packed: Vec<Option<web_sys::Blob>>,
+    /// Whether the whole file is one member: for an app older than
+    /// members of known length (it reads one gzip stream only).
+    one_member: bool,
+    /// Buffers the workers gave back with the members they finished, for the
+    /// next pieces: a new megabyte buffer for each piece cost the page's
+    /// thread more than copying into it (70–90 ms against 8–14 ms per
+    /// 95 MB in a probe).
+    spare: Vec<js_sys::ArrayBuffer>,
+}
+
+struct GzipWorker {
+    helper: super::worker::Helper,
+    in_flight: usize,
+    /// The members this worker was told to finish and has not handed back.
+    owed: usize,
+}
+
+impl GzipWorker {
+    /// Takes the worker's next reply: a piece taken, a member finished, or
+    /// a finished member's buffer given back (kept in `spare`).
+    async fn hear(
+        &mut self,
+        packed: &mut [Option<web_sys::Blob>],
+        spare: &mut Vec<js_sys::ArrayBuffer>,
+    ) -> Result<(), FileError> {
+        match self.helper.next_reply(WORKER_PATIENCE_MS).await {
+            Some(reply) if reply.as_string().as_deref() == Some("taken") => {
+                self.in_flight = self.in_flight.saturating_sub(1);
+                Ok(())
+            }
+            Some(reply) if reply.is_instance_of::<js_sys::ArrayBuffer>() => {
+                spare.push(reply.unchecked_into());
+                Ok(())
+            }
+            Some(reply) if reply.is_object() => {
+                let field = |name: &str| js_sys::Reflect::get(&reply, &JsValue::from_str(name));
+                let member = field("member").ok().and_then(|m| m.as_f64());
+                let blob = field("packed")
+                    .ok()
+                    .filter(|b| b.is_instance_of::<web_sys::Blob>());
+                let slot = member.and_then(|m| packed.get_mut(m as usize));
+                match (slot, blob) {
+                    (Some(slot @ None), Some(blob)) if self.owed > 0 => {
+                        *slot = Some(blob.unchecked_into());
+                        self.owed -= 1;
+                        Ok(())
+                    }
+                    _ => Err(stopped(Some(reply))),
+                }
+            }
+            other => Err(stopped(other)),
+        }
+    }
+}
+
+impl Members {
+    /// `piece` copied into a buffer the workers gave back where one is
+    /// large enough, else into a new one.
+    fn copied(&mut self, piece: &[u8]) -> js_sys::Uint8Array {
+        let length = piece.len() as u32;
+        let buffer = match self.spare.pop() {
+            Some(buffer) if buffer.byte_length() >= length => buffer,
+            _ => js_sys::ArrayBuffer::new(length.max((PIECE + PIECE / 4) as u32)),
+        };
+        let view = js_sys::Uint8Array::new_with_byte_offset_and_length(&buffer, 0, length);
+        view.copy_from(piece);
+        view
+    }
+
+    /// Ends the current member: its worker compresses what it has and
+    /// hands the member back.
+    fn cut(&mut self) {
+        let count = self.workers.len();
+        let worker = &mut self.workers[self.current % count];
+        let number = JsValue::from_f64(self.current as f64);
+        worker.helper.post(&number, &js_sys::Array::new());
+        worker.owed += 1;
+        self.packed.push(None);
+        self.current += 1;
+        self.written = 0;
+    }
+
+    /// The file: each member's header rewritten to say its length (none
+    /// rewritten when the file is one member for an older app).
+    async fn joined(&self, mime: &str) -> Result<web_sys::Blob, FileError> {
+        let refused = |e: JsValue| FileError::NotOffered(js_text(e));
+        let parts = js_sys::Array::new();
+        for member in &self.packed {
+            let member = member.as_ref().ok_or_else(|| stopped(None))?;
+            if self.one_member {
+                parts.push(member);
+                continue;
+            }
+            let head = bytes_of(&member.slice_with_i32_and_i32(0, 10).map_err(refused)?).await?;
+            let header = sized_member_header(&head, member.size() as u64)
+                .ok_or_else(|| FileError::NotOffered("not a gzip member".into()))?;
+            parts.push(&js_sys::Uint8Array::from(header.as_slice()));
+            parts.push(&member.slice_with_i32(10).map_err(refused)?.into());
+        }
+        let options = web_sys::BlobPropertyBag::new();
+        options.set_type(mime);
+        web_sys::Blob::new_with_blob_sequence_and_options(&parts, &options).map_err(refused)
+    }
+}
+
 impl Gzip {
-    /// A compressor on a worker's thread where one answers, else on this
-    /// one (marked `COMPRESSED_WITHOUT_WORKER`).
-    pub async fn start() -> Result<Gzip, FileError> {
-        if let Some(helper) = super::worker::Helper::start(GZIP_WORKER) {
+    /// Compressors on workers' threads where any answer, else one on this
+    /// thread (marked `COMPRESSED_WITHOUT_WORKER`). `one_member` makes the
+    /// file a single gzip stream, which apps older than members of known
+    /// length can read (compressed by one worker at a time).
+    pub async fn start(one_member: bool) -> Result<Gzip, FileError> {
+        let mut workers = Vec::new();
+        let starting: Vec<_> = (0..if one_member { 1 } else { WORKERS })
+            .filter_map(|_| super::worker::Helper::start(GZIP_WORKER))
+            .collect();
+        for helper in starting {
             if helper.ready().await {
-                return Ok(Gzip(Compressor::Worker {
+                workers.push(GzipWorker {
                     helper,
                     in_flight: 0,
-                }));
+                    owed: 0,
+                });
             }
+        }
+        if !workers.is_empty() {
+            return Ok(Gzip(Compressor::Workers(Members {
+                workers,
+                current: 0,
+                written: 0,
+                packed: Vec::new(),
+                one_member,
+                spare: Vec::new(),
+            })));
         }
         super::trace::mark(COMPRESSED_WITHOUT_WORKER);
         let failed = |e: JsValue| FileError::NotOffered(js_text(e));
@@ -327,44 +554,51 @@ impl Gzip {
         }))
     }
 
-    /// Hands over the next piece (moved, not copied, to a worker); returns
-    /// once the compressor can take another, so the page answers between
-    /// pieces.
-    pub async fn write(&mut self, piece: js_sys::Uint8Array) -> Result<(), FileError> {
+    /// Hands over the next piece (copied out of wasm memory once, then
+    /// moved to a worker); returns once the compressor can take another,
+    /// so the page answers between pieces.
+    pub async fn write(&mut self, piece: &[u8]) -> Result<(), FileError> {
         match &mut self.0 {
-            Compressor::Worker { helper, in_flight } => {
-                let buffer = piece.buffer();
-                helper.post(&buffer, &js_sys::Array::of1(&buffer));
-                *in_flight += 1;
-                while *in_flight >= PIECES_IN_FLIGHT {
-                    match helper.next_reply(WORKER_PATIENCE_MS).await {
-                        Some(reply) if taken(&reply) => *in_flight -= 1,
-                        other => return Err(stopped(other)),
-                    }
+            Compressor::Workers(members) => {
+                let view = members.copied(piece);
+                let count = members.workers.len();
+                let worker = &mut members.workers[members.current % count];
+                worker
+                    .helper
+                    .post(&view, &js_sys::Array::of1(&view.buffer()));
+                worker.in_flight += 1;
+                while worker.in_flight >= PIECES_IN_FLIGHT {
+                    worker.hear(&mut members.packed, &mut members.spare).await?;
+                }
+                members.written += piece.len();
+                if !members.one_member && members.written >= MEMBER_BYTES {
+                    members.cut();
                 }
                 Ok(())
             }
-            Compressor::Here { writer, .. } => JsFuture::from(writer.write_with_chunk(&piece))
-                .await
-                .map(|_| ())
-                .map_err(|e| FileError::NotOffered(js_text(e))),
+            Compressor::Here { writer, .. } => {
+                JsFuture::from(writer.write_with_chunk(&js_sys::Uint8Array::from(piece)))
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| FileError::NotOffered(js_text(e)))
+            }
         }
     }
 
     /// The compressed file, of type `mime`, once every piece is in.
     pub async fn finish(mut self, mime: &str) -> Result<web_sys::Blob, FileError> {
         let packed = match &mut self.0 {
-            Compressor::Worker { helper, .. } => {
-                helper.post(&JsValue::NULL, &js_sys::Array::new());
-                loop {
-                    match helper.next_reply(WORKER_PATIENCE_MS).await {
-                        Some(reply) if taken(&reply) => continue,
-                        Some(reply) if reply.is_instance_of::<web_sys::Blob>() => {
-                            break reply.unchecked_into::<web_sys::Blob>();
-                        }
-                        other => return Err(stopped(other)),
+            Compressor::Workers(members) => {
+                // The last member, or the only one of an empty text.
+                if members.written > 0 || members.packed.is_empty() {
+                    members.cut();
+                }
+                for worker in &mut members.workers {
+                    while worker.owed > 0 {
+                        worker.hear(&mut members.packed, &mut members.spare).await?;
                     }
                 }
+                return members.joined(mime).await;
             }
             Compressor::Here { writer, packed } => {
                 let failed = |e: JsValue| FileError::NotOffered(js_text(e));
@@ -382,7 +616,7 @@ impl Gzip {
 
 impl Drop for Compressor {
     /// A compressor given up on (a failure on the way) leaves nothing
-    /// waiting on its stream; a worker stops with its helper.
+    /// waiting on its stream; workers stop with their helpers.
     fn drop(&mut self) {
         if let Compressor::Here { writer, packed } = self {
             if let Some(packed) = packed.take() {
@@ -391,11 +625,6 @@ impl Drop for Compressor {
             }
         }
     }
-}
-
-/// Whether the worker's reply says it compressed a piece.
-fn taken(reply: &JsValue) -> bool {
-    reply.as_string().as_deref() == Some("taken")
 }
 
 /// Why the worker's answer was not the one awaited.

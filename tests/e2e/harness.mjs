@@ -22,6 +22,30 @@ export function exportedText(path) {
   const gzip = bytes[0] === 0x1f && bytes[1] === 0x8b;
   return (gzip ? gunzipSync(bytes) : bytes).toString('utf8');
 }
+
+/**
+ * The gzip members of an exported file, walked by the lengths their headers
+ * carry (RFC 1952 FEXTRA, subfield "GC", 8 bytes little-endian: the whole
+ * member), as docs/bundle.md describes them: [{ at, length }], and `rest`,
+ * the bytes after the last member that gave its length (0 when they all did).
+ */
+export function gzipMembers(bytes) {
+  const members = [];
+  let at = 0;
+  while (at < bytes.length && bytes[at] === 0x1f && bytes[at + 1] === 0x8b && bytes[at + 3] & 0x04) {
+    const xlen = bytes.readUInt16LE(at + 10);
+    let length = null;
+    for (let f = at + 12; f + 4 <= at + 12 + xlen; f += 4 + bytes.readUInt16LE(f + 2)) {
+      if (bytes[f] === 0x47 && bytes[f + 1] === 0x43 && bytes.readUInt16LE(f + 2) === 8) {
+        length = Number(bytes.readBigUInt64LE(f + 4));
+      }
+    }
+    if (length === null) break;
+    members.push({ at, length });
+    at += length;
+  }
+  return { members, rest: bytes.length - at };
+}
 mkdirSync(artifacts, { recursive: true });
 
 // As docs/bundle.md defines them: canonical JSON (keys sorted, no white

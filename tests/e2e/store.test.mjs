@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { root, startServer, launchBrowser, launchKillable, openPage, appReady, saved, crewWithDemo, screenshot, queueRows, queueRow, exportedText, removeWhenFree, eventsWithIds } from './harness.mjs';
+import { root, startServer, launchBrowser, launchKillable, openPage, appReady, saved, crewWithDemo, screenshot, queueRows, queueRow, exportedText, removeWhenFree, eventsWithIds, gzipMembers } from './harness.mjs';
 
 let server, browser, work;
 before(async () => {
@@ -390,6 +390,9 @@ test('exports: only what has not left the device, and anonymised files for stati
   await page.getByLabel('匿名导出（手机号、姓名、地址打码，仅供统计）').uncheck();
   await page.getByLabel('给尚未更新的设备（旧格式，文件约大四分之一）').check();
   const olderPath = await exportAs('older.json');
+  // One gzip stream, which an app older than members of known length reads.
+  const olderBytes = readFileSync(olderPath);
+  assert.deepEqual(gzipMembers(olderBytes), { members: [], rest: olderBytes.length });
   const older = JSON.parse(exportedText(olderPath));
   assert.equal(older.version, 2);
   assert.equal(older.events.length, everything.events.length + 1);
@@ -479,6 +482,83 @@ test('a large file shows progress, the page stays usable, and cancelling changes
   await page.waitForFunction(() => document.querySelector('[data-testid="shown-count"]')?.innerText === '1');
   assert.equal(await page.locator('tr[aria-rowindex="2"]').getAttribute('data-ticket'), last);
   await screenshot(page, 'crew-queue-12000');
+  await context.close();
+});
+
+test('a large export is compressed in members that say their length, and reads back, plain and protected', async () => {
+  const big = join(work, 'members.json');
+  gridcare('demo', '--tickets', '12000', '--seed', '7', '--device', 'tab-M', '-o', big);
+  const context = await browser.newContext({ acceptDownloads: true });
+  const page = await openPage(context);
+  await page.goto(server.url + '/crew');
+  await appReady(page);
+  await page.waitForSelector('[data-testid="demo-offer"]');
+  await importFile(page, big);
+  await page.getByRole('button', { name: '确认导入' }).click();
+  await page.waitForSelector('[data-testid="import-done"]', { timeout: 60_000 });
+  await saved(page);
+  const exportAs = async (name) => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出全部数据' }).click()]);
+    const path = join(work, name);
+    await download.saveAs(path);
+    return path;
+  };
+  const workers = [];
+  page.on('worker', (worker) => workers.push(new URL(worker.url()).pathname));
+  const packedPath = await exportAs('members-export.json.gz');
+  const packed = readFileSync(packedPath);
+  // About 17 MB of text: several members, one after another to the last byte.
+  const { members, rest } = gzipMembers(packed);
+  assert.equal(rest, 0, 'every member gives its length');
+  assert.ok(members.length >= 3, `${members.length} members`);
+  assert.equal(workers.filter((w) => w === '/static/gzip_worker.js').length, 2, `workers: ${workers}`);
+  // Standard gzip all the same: Node and the command line read every member.
+  const exported = JSON.parse(exportedText(packedPath));
+  assert.equal(exported.events.length, JSON.parse(readFileSync(big, 'utf8')).events.length);
+  assert.match(gridcare('validate', packedPath), /12000 tickets/);
+  assert.ok(packed.length * 4 < Buffer.byteLength(exportedText(packedPath)), 'a quarter of the text or less');
+  // The members come back in the file's order whichever finishes first (a
+  // short last member often closes before a long one on the same worker).
+  const eventCount = exported.events.length;
+  for (let again = 0; again < 4; again++) {
+    const text = exportedText(await exportAs(`members-again-${again}.json.gz`));
+    assert.equal(JSON.parse(text).events.length, eventCount, `export ${again + 2}`);
+  }
+
+  // Under a passphrase too: compressed, then sealed.
+  const secret = '导出口令-1357';
+  await page.click('.export-options summary');
+  await page.fill('[data-testid="export-passphrase-first"]', secret);
+  await page.fill('[data-testid="export-passphrase-again"]', secret);
+  const sealedPath = await exportAs('members-export.sealed.json');
+
+  // Another device reads both back whole.
+  for (const path of [packedPath, sealedPath]) {
+    const fresh = await browser.newContext();
+    const other = await openPage(fresh);
+    await other.goto(server.url + '/crew');
+    await appReady(other);
+    await other.waitForSelector('[data-testid="demo-offer"]');
+    await other.setInputFiles('[data-testid="import-file"]', path);
+    if (path === sealedPath) {
+      await other.waitForSelector('[data-testid="import-passphrase"]', { timeout: 60_000 });
+      await other.fill('[data-testid="import-passphrase-input"]', secret);
+      await other.getByRole('button', { name: '打开文件' }).click();
+    }
+    await other.waitForSelector('[data-testid="import-preview"]', { timeout: 60_000 });
+    assert.equal(await other.locator('[data-field="tickets"]').innerText(), '12000', path);
+    await other.getByRole('button', { name: '确认导入' }).click();
+    await other.waitForSelector('[data-testid="import-done"]', { timeout: 60_000 });
+    await other.uncheck('[data-testid="open-only"]');
+    await other.waitForFunction(() => document.querySelector('[data-testid="shown-count"]')?.innerText === '12000');
+    await fresh.close();
+  }
+
+  // A member cut short is a damaged file, not a shorter one.
+  const cut = join(work, 'members-cut.json.gz');
+  writeFileSync(cut, packed.subarray(0, members[1].at + 100));
+  await importFile(page, cut);
+  assert.match(await page.locator('[data-testid="import-error"]').innerText(), /损坏|不完整/);
   await context.close();
 });
 

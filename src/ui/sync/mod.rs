@@ -134,15 +134,16 @@ pub fn SyncPanel() -> impl IntoView {
             let name = outgoing.file_name();
             let writing = Phase::start("export: write the file");
             // Written a piece at a time and compressed as the pieces arrive,
-            // by a worker where one starts: the text is never whole, and a
-            // fifth of it is kept.
-            let mut gzip = files::Gzip::start().await.map_err(|e| e.message(lang))?;
+            // by workers where they start: the text is never whole, and a
+            // fifth of it is kept. A file for older apps is one gzip stream.
+            let one_member = version == OLDEST_WRITTEN_VERSION;
+            let mut gzip = files::Gzip::start(one_member)
+                .await
+                .map_err(|e| e.message(lang))?;
             let said = |e: files::FileError| e.message(lang);
             let mut text = outgoing.text(version);
             while let Some(piece) = text.next_piece(files::PIECE) {
-                gzip.write(js_sys::Uint8Array::from(piece))
-                    .await
-                    .map_err(said)?;
+                gzip.write(piece).await.map_err(said)?;
             }
             let packed = gzip.finish(GZIP_MIME).await.map_err(said)?;
             drop(writing);

@@ -1,15 +1,18 @@
-// The export's compressor, on a thread of its own (src/web/files.rs,
-// `Gzip`): the page writes the next piece of the file's text
-// while this worker compresses the ones before, so on two cores the two
-// halves of an export overlap instead of adding up.
+// One of the export's compressors, on a thread of its own (src/web/files.rs,
+// `Gzip`): the page writes the next pieces of the file's text while two of
+// these compress the stretches before, each stretch a gzip member of its
+// own, so on two cores writing and compressing overlap instead of adding up.
 //
-// In:  each piece as an ArrayBuffer (moved, not copied), then null.
-// Out: "ready" once listening; "taken" as each piece is compressed; at the
-//      end the compressed file as a Blob; { error } if compressing fails.
+// In:  each piece of the current member as a Uint8Array (its buffer moved,
+//      not copied); the member's number at its end.
+// Out: "ready" once listening; "taken" as each piece is written;
+//      { member, packed } (its number, the compressed member as a Blob)
+//      after each end, then its pieces' buffers, moved back for the page
+//      to fill again; { error } if compressing fails. Members may finish
+//      out of order (a short one closes sooner), hence their numbers. The
+//      page stops the worker when the file is done.
 'use strict';
-const deflate = new CompressionStream('gzip');
-const writer = deflate.writable.getWriter();
-const packed = new Response(deflate.readable).blob();
+let member = null;
 let failed = false;
 
 function fail(e) {
@@ -18,16 +21,30 @@ function fail(e) {
   postMessage({ error: String(e) });
 }
 
+function startMember() {
+  const deflate = new CompressionStream('gzip');
+  return {
+    writer: deflate.writable.getWriter(),
+    packed: new Response(deflate.readable).blob(),
+    buffers: [],
+  };
+}
+
 onmessage = async ({ data }) => {
   if (failed) return;
   try {
-    if (data === null) {
-      await writer.close();
-      postMessage(await packed);
-      close();
+    if (typeof data === 'number') {
+      const done = member ?? startMember();
+      member = null;
+      await done.writer.close();
+      postMessage({ member: data, packed: await done.packed });
+      // Only once the stream is closed is it certainly done with them.
+      for (const buffer of done.buffers) postMessage(buffer, [buffer]);
     } else {
+      member ??= startMember();
       // Writes queue in the order they arrive, even while one is pending.
-      await writer.write(new Uint8Array(data));
+      member.buffers.push(data.buffer);
+      await member.writer.write(data);
       postMessage('taken');
     }
   } catch (e) {

@@ -5,6 +5,16 @@
 //! The browser compresses with its own `CompressionStream('gzip')` and
 //! undoes it with `DecompressionStream`; these functions are the command
 //! line's and the tests' (flate2, the crate that already reads the model).
+//!
+//! **Sized members.** An export is compressed by two workers at once, each
+//! a stretch of the text, so the file is several gzip members one after
+//! another (RFC 1952 §2.2: `gzip -d`, Node's zlib and flate2's
+//! `MultiGzDecoder` read them as one text). The browser's
+//! `DecompressionStream` reads only one member, so each member's header
+//! carries its own length in an extra field (FEXTRA, §2.3.1.1; subfield
+//! `GC`, 8 bytes, little-endian: the whole member, header to trailer), and
+//! the page unpacks the members one at a time, as BGZF files are read. A
+//! file without the field is one stream, as before.
 
 use super::BundleError;
 use std::io::{Read, Write};
@@ -52,6 +62,63 @@ pub fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     encoder.write_all(bytes).expect("writing to memory");
     encoder.finish().expect("writing to memory")
+}
+
+/// The extra-field subfield that carries a member's length (RFC 1952
+/// §2.3.1.1: two letters of the writer's choosing, not registered).
+const SIZE_SUBFIELD: [u8; 2] = *b"GC";
+
+/// The bytes a member's header grows by when its length is written in:
+/// XLEN (2), the subfield's id and length (4), the length itself (8).
+pub const SIZE_FIELD_BYTES: usize = 14;
+
+/// The bytes of a member's start [`member_size`] needs to read.
+pub const MEMBER_HEAD_BYTES: usize = 10 + SIZE_FIELD_BYTES;
+
+/// The header of a gzip member of `packed_len` bytes (the member as a
+/// compressor wrote it, `head` its first ten bytes, with no optional fields)
+/// rewritten to carry the member's length: the new header, to be followed
+/// by the member's bytes after its first ten. `None` for a header that is
+/// not plain gzip without flags (nothing this app writes).
+pub fn sized_member_header(head: &[u8], packed_len: u64) -> Option<Vec<u8>> {
+    const FEXTRA: u8 = 0x04;
+    if head.len() < 10 || !looks_gzip(head) || head[3] != 0 || packed_len < 18 {
+        return None;
+    }
+    let total = packed_len + SIZE_FIELD_BYTES as u64;
+    let mut header = Vec::with_capacity(10 + SIZE_FIELD_BYTES);
+    header.extend_from_slice(&head[..3]);
+    header.push(FEXTRA);
+    header.extend_from_slice(&head[4..10]);
+    header.extend_from_slice(&12u16.to_le_bytes());
+    header.extend_from_slice(&SIZE_SUBFIELD);
+    header.extend_from_slice(&8u16.to_le_bytes());
+    header.extend_from_slice(&total.to_le_bytes());
+    Some(header)
+}
+
+/// The length of the gzip member that starts with `head` (at least its
+/// first [`MEMBER_HEAD_BYTES`]), where its header carries one
+/// ([`sized_member_header`]); `None` for a member that does not say (a
+/// file of one stream, from another writer or an older version).
+pub fn member_size(head: &[u8]) -> Option<u64> {
+    const FEXTRA: u8 = 0x04;
+    if !looks_gzip(head) || head.get(3)? & FEXTRA == 0 {
+        return None;
+    }
+    let extra_len = usize::from(u16::from_le_bytes([*head.get(10)?, *head.get(11)?]));
+    let mut extra = head.get(12..12 + extra_len)?;
+    while extra.len() >= 4 {
+        let len = usize::from(u16::from_le_bytes([extra[2], extra[3]]));
+        let data = extra.get(4..4 + len)?;
+        if extra[..2] == SIZE_SUBFIELD && len == 8 {
+            let size = u64::from_le_bytes(data.try_into().ok()?);
+            // No member is shorter than its own header and trailer.
+            return (size >= (12 + extra_len + 8) as u64).then_some(size);
+        }
+        extra = &extra[4 + len..];
+    }
+    None
 }
 
 /// The name of a compressed copy of the file `name` (`x.json` → `x.json.gz`).
@@ -114,6 +181,57 @@ mod tests {
             gunzip_within(&bomb, (1 << 20) + 1).map(|b| b.len()),
             Ok((1 << 20) + 1)
         );
+    }
+
+    /// `text` compressed as the export does: stretches of `stretch` bytes,
+    /// each a member of its own whose header says its length.
+    fn sized_members(text: &[u8], stretch: usize) -> Vec<u8> {
+        let mut file = Vec::new();
+        for part in text.chunks(stretch) {
+            let member = gzip(part);
+            let header = sized_member_header(&member[..10], member.len() as u64).unwrap();
+            file.extend(header);
+            file.extend_from_slice(&member[10..]);
+        }
+        file
+    }
+
+    #[test]
+    fn members_that_say_their_length_read_as_one_text() {
+        let text = br#"{"format":"gridcare-bundle","n":12345}"#.repeat(500);
+        let file = sized_members(&text, 4000);
+        assert_eq!(gunzip(&file).unwrap(), text, "every member, in order");
+        // Walking from member to member by the lengths their headers give
+        // ends exactly at the end of the file, each member whole.
+        let (mut at, mut members) = (0usize, Vec::new());
+        while at < file.len() {
+            let size = member_size(&file[at..at + MEMBER_HEAD_BYTES]).unwrap() as usize;
+            members.extend(gunzip(&file[at..at + size]).unwrap());
+            at += size;
+        }
+        assert_eq!(at, file.len());
+        assert_eq!(members, text);
+        assert_eq!(text.chunks(4000).count(), 5);
+    }
+
+    #[test]
+    fn a_member_without_its_length_is_one_stream() {
+        let plain = gzip(b"{}");
+        assert_eq!(member_size(&plain), None);
+        assert_eq!(member_size(b"{\"a\":1}"), None);
+        // Another writer's extra field, without ours.
+        let mut other = plain[..10].to_vec();
+        other[3] = 0x04;
+        other.extend_from_slice(&[6, 0, b'A', b'P', 2, 0, 1, 2]);
+        assert_eq!(member_size(&other), None);
+        // A length shorter than the header itself is no length.
+        let mut short = sized_member_header(&plain[..10], plain.len() as u64).unwrap();
+        short[16..24].copy_from_slice(&3u64.to_le_bytes());
+        assert_eq!(member_size(&short), None);
+        // A header with flags of its own is left as it is.
+        let mut named = plain[..10].to_vec();
+        named[3] = 0x08;
+        assert_eq!(sized_member_header(&named, 100), None);
     }
 
     #[test]
