@@ -538,6 +538,13 @@ async fn members_that_say_their_length_unpack_whole_in_the_browser() {
         gridcare::web::files::unpacked(cut).await,
         Err(BundleError::CompressedDamaged)
     );
+    // Bytes after the last member are no member: damaged too.
+    let mut trailing = file.clone();
+    trailing.extend_from_slice(b"not gzip");
+    assert_eq!(
+        gridcare::web::files::unpacked(trailing).await,
+        Err(BundleError::CompressedDamaged)
+    );
     // A file of one stream, as other writers make it, still reads.
     assert_eq!(
         gridcare::web::files::unpacked(gzip(&text)).await.unwrap(),

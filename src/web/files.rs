@@ -237,10 +237,10 @@ impl Drop for Unpacker {
     }
 }
 
-/// The most members a file may have: the app writes one per 4 MB of text,
-/// and a file made of millions of tiny ones would keep the page reading
-/// headers for minutes.
-const MAX_MEMBERS: usize = 16_384;
+/// The most members a file may have: the app writes one per 4 MB of text
+/// (256 for the largest file it reads), and a file of many tiny ones
+/// would keep the page reading headers for minutes.
+const MAX_MEMBERS: usize = 1_024;
 
 /// Where each gzip member of `file` starts and ends: the members whose
 /// headers give their lengths one by one, then the rest as one stream. A
@@ -355,6 +355,10 @@ pub const PIECE: usize = 1 << 20;
 /// by index.html's `copy-dir` of src/web/static).
 const GZIP_WORKER: &str = "/static/gzip_worker.js";
 
+/// What the worker says once listening: a worker cached from a version
+/// with other messages says something else, and is not used.
+const GZIP_WORKER_READY: &str = "ready:members";
+
 /// The mark left (User Timing) when an export is compressed on the page's
 /// thread because no worker answered.
 pub const COMPRESSED_WITHOUT_WORKER: &str = "export: compressed without the worker";
@@ -410,7 +414,7 @@ struct Members {
     /// Whether the whole file is one member: for an app older than
     /// members of known length (it reads one gzip stream only).
     one_member: bool,
-    /// Buffers the workers gave back with the members they finished, for the
+    /// Buffers the workers gave back with the pieces they took, for the
     /// next pieces: a new megabyte buffer for each piece cost the page's
     /// thread more than copying into it (70–90 ms against 8–14 ms per
     /// 95 MB in a probe).
@@ -425,19 +429,16 @@ struct GzipWorker {
 }
 
 impl GzipWorker {
-    /// Takes the worker's next reply: a piece taken, a member finished, or
-    /// a finished member's buffer given back (kept in `spare`).
+    /// Takes the worker's next reply: a piece taken (its buffer given back,
+    /// kept in `spare`), or a member finished.
     async fn hear(
         &mut self,
         packed: &mut [Option<web_sys::Blob>],
         spare: &mut Vec<js_sys::ArrayBuffer>,
     ) -> Result<(), FileError> {
         match self.helper.next_reply(WORKER_PATIENCE_MS).await {
-            Some(reply) if reply.as_string().as_deref() == Some("taken") => {
-                self.in_flight = self.in_flight.saturating_sub(1);
-                Ok(())
-            }
             Some(reply) if reply.is_instance_of::<js_sys::ArrayBuffer>() => {
+                self.in_flight = self.in_flight.saturating_sub(1);
                 spare.push(reply.unchecked_into());
                 Ok(())
             }
@@ -523,7 +524,7 @@ impl Gzip {
             .filter_map(|_| super::worker::Helper::start(GZIP_WORKER))
             .collect();
         for helper in starting {
-            if helper.ready().await {
+            if helper.ready_as(GZIP_WORKER_READY).await {
                 workers.push(GzipWorker {
                     helper,
                     in_flight: 0,

@@ -116,11 +116,18 @@ impl Helper {
     /// Whether the worker is up and listening (it loads in tens of
     /// milliseconds; a few seconds without it and the page goes on alone).
     pub async fn ready(&self) -> bool {
+        self.ready_as("ready").await
+    }
+
+    /// Whether the worker is up and says `word`: a worker whose messages
+    /// changed says another word, so that a page and a worker of different
+    /// versions (one of them cached) do not talk past each other.
+    pub async fn ready_as(&self, word: &str) -> bool {
         self.next_reply(5_000)
             .await
             .and_then(|r| r.as_string())
             .as_deref()
-            == Some("ready")
+            == Some(word)
     }
 
     /// Posts `message`, moving the buffers in `transfer` into the worker

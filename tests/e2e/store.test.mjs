@@ -554,6 +554,20 @@ test('a large export is compressed in members that say their length, and reads b
     await fresh.close();
   }
 
+  // For devices not yet updated: one gzip stream, which the browser's
+  // DecompressionStream (all such a device reads with) takes whole.
+  await page.fill('[data-testid="export-passphrase-first"]', '');
+  await page.fill('[data-testid="export-passphrase-again"]', '');
+  await page.getByLabel('给尚未更新的设备（旧格式，文件约大四分之一）').check();
+  const olderBytes = readFileSync(await exportAs('members-older.json.gz'));
+  assert.deepEqual(gzipMembers(olderBytes), { members: [], rest: olderBytes.length });
+  const readAsOneStream = await page.evaluate(async (b64) => {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const text = await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).text();
+    return JSON.parse(text).events.length;
+  }, olderBytes.toString('base64'));
+  assert.equal(readAsOneStream, eventCount);
+
   // A member cut short is a damaged file, not a shorter one.
   const cut = join(work, 'members-cut.json.gz');
   writeFileSync(cut, packed.subarray(0, members[1].at + 100));

@@ -5,12 +5,14 @@
 //
 // In:  each piece of the current member as a Uint8Array (its buffer moved,
 //      not copied); the member's number at its end.
-// Out: "ready" once listening; "taken" as each piece is written;
-//      { member, packed } (its number, the compressed member as a Blob)
-//      after each end, then its pieces' buffers, moved back for the page
-//      to fill again; { error } if compressing fails. Members may finish
-//      out of order (a short one closes sooner), hence their numbers. The
-//      page stops the worker when the file is done.
+// Out: "ready:members" once listening (a page that expects this worker's
+//      earlier messages, or a worker of them cached for this page, is then
+//      told apart); each piece's buffer, moved back once the piece is
+//      written, for the page to fill again; { member, packed } (its number,
+//      the compressed member as a Blob) after each end; { error } if
+//      compressing fails. Members may finish out of order (a short one
+//      closes sooner), hence their numbers. The page stops the worker when
+//      the file is done.
 'use strict';
 let member = null;
 let failed = false;
@@ -26,7 +28,6 @@ function startMember() {
   return {
     writer: deflate.writable.getWriter(),
     packed: new Response(deflate.readable).blob(),
-    buffers: [],
   };
 }
 
@@ -38,17 +39,18 @@ onmessage = async ({ data }) => {
       member = null;
       await done.writer.close();
       postMessage({ member: data, packed: await done.packed });
-      // Only once the stream is closed is it certainly done with them.
-      for (const buffer of done.buffers) postMessage(buffer, [buffer]);
     } else {
       member ??= startMember();
       // Writes queue in the order they arrive, even while one is pending.
-      member.buffers.push(data.buffer);
+      // A write settles once the stream has taken the piece's bytes
+      // (Compression Streams: the transform has run), so its buffer can go
+      // back; holding them to the member's end would hold the whole text
+      // of a one-member file.
       await member.writer.write(data);
-      postMessage('taken');
+      postMessage(data.buffer, [data.buffer]);
     }
   } catch (e) {
     fail(e);
   }
 };
-postMessage('ready');
+postMessage('ready:members');
