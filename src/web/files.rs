@@ -371,8 +371,9 @@ const WORKERS: usize = 2;
 /// The text of one gzip member: each goes to the next worker in turn, so
 /// the workers compress neighbouring stretches at once. Small enough that
 /// neither waits long for the other at the end; large enough that starting
-/// each member afresh costs little (a member is about 0.1 % larger for
-/// not seeing the text before it).
+/// each member afresh costs little (members that do not see the text
+/// before them made the whole store's file 0.6 % larger: 17.6 MB, not
+/// 17.5).
 const MEMBER_BYTES: usize = 4 * PIECE;
 
 /// Pieces handed to one worker and not yet compressed, at most: enough
