@@ -76,19 +76,29 @@ pub const SIZE_FIELD_BYTES: usize = 14;
 pub const MEMBER_HEAD_BYTES: usize = 10 + SIZE_FIELD_BYTES;
 
 /// The header of a gzip member of `packed_len` bytes (the member as a
-/// compressor wrote it, `head` its first ten bytes, with no optional fields)
-/// rewritten to carry the member's length: the new header, to be followed
-/// by the member's bytes after its first ten. `None` for a header that is
-/// not plain gzip without flags (nothing this app writes).
+/// compressor wrote it, `head` its first ten bytes) rewritten to carry the
+/// member's length: the new header, to be followed by the member's bytes
+/// after its first ten. The extra field comes first of the optional
+/// fields (RFC 1952 §2.3), so a name or comment the compressor wrote
+/// follows it unchanged. `None` for a header that already has an extra
+/// field, or a header CRC the new bytes would break (browsers write
+/// neither).
 pub fn sized_member_header(head: &[u8], packed_len: u64) -> Option<Vec<u8>> {
+    const FHCRC: u8 = 0x02;
     const FEXTRA: u8 = 0x04;
-    if head.len() < 10 || !looks_gzip(head) || head[3] != 0 || packed_len < 18 {
+    // Bits 5 to 7 are reserved: a reader must refuse them.
+    const RESERVED: u8 = 0xe0;
+    if head.len() < 10 || !looks_gzip(head) || packed_len < 18 {
+        return None;
+    }
+    let flags = head[3];
+    if flags & (FHCRC | FEXTRA | RESERVED) != 0 {
         return None;
     }
     let total = packed_len + SIZE_FIELD_BYTES as u64;
     let mut header = Vec::with_capacity(10 + SIZE_FIELD_BYTES);
     header.extend_from_slice(&head[..3]);
-    header.push(FEXTRA);
+    header.push(flags | FEXTRA);
     header.extend_from_slice(&head[4..10]);
     header.extend_from_slice(&12u16.to_le_bytes());
     header.extend_from_slice(&SIZE_SUBFIELD);
@@ -228,10 +238,29 @@ mod tests {
         let mut short = sized_member_header(&plain[..10], plain.len() as u64).unwrap();
         short[16..24].copy_from_slice(&3u64.to_le_bytes());
         assert_eq!(member_size(&short), None);
-        // A header with flags of its own is left as it is.
-        let mut named = plain[..10].to_vec();
-        named[3] = 0x08;
-        assert_eq!(sized_member_header(&named, 100), None);
+        // A header that has an extra field, or a CRC of itself, is left
+        // as it is.
+        let mut own = plain[..10].to_vec();
+        for flag in [0x02, 0x04, 0x20] {
+            own[3] = flag;
+            assert_eq!(sized_member_header(&own, 100), None, "{flag:#x}");
+        }
+    }
+
+    #[test]
+    fn a_member_with_a_file_name_keeps_it_after_its_length() {
+        let text = b"{\"n\":1}";
+        let mut named = flate2::GzBuilder::new()
+            .filename("export.json")
+            .write(Vec::new(), flate2::Compression::default());
+        named.write_all(text).unwrap();
+        let named = named.finish().unwrap();
+        assert_eq!(named[3], 0x08, "FNAME");
+        let mut file = sized_member_header(&named[..10], named.len() as u64).unwrap();
+        file.extend_from_slice(&named[10..]);
+        assert_eq!(file[3], 0x0c, "FNAME and FEXTRA");
+        assert_eq!(member_size(&file), Some(file.len() as u64));
+        assert_eq!(gunzip(&file).unwrap(), text);
     }
 
     #[test]
