@@ -26,6 +26,14 @@ async function importFile(page, path) {
   await page.waitForSelector('[data-testid="import-preview"], [data-testid="import-error"]');
 }
 
+/** Taps "导出全部数据" and saves the download in the work folder as `name`; its path. */
+async function exportAll(page, name) {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出全部数据' }).click()]);
+  const path = join(work, name);
+  await download.saveAs(path);
+  return path;
+}
+
 test('an empty store offers demo data, which survives a reload', async () => {
   const context = await browser.newContext();
   const page = await openPage(context);
@@ -350,12 +358,7 @@ test('exports: only what has not left the device, and anonymised files for stati
   const context = await browser.newContext({ acceptDownloads: true });
   const page = await openPage(context);
   await crewWithDemo(page, server.url);
-  const exportAs = async (name) => {
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出全部数据' }).click()]);
-    const path = join(work, name);
-    await download.saveAs(path);
-    return path;
-  };
+  const exportAs = (name) => exportAll(page, name);
   const workers = [];
   page.on('worker', (worker) => workers.push(new URL(worker.url()).pathname));
   const everything = JSON.parse(exportedText(await exportAs('everything.json')));
@@ -497,12 +500,7 @@ test('a large export is compressed in members that say their length, and reads b
   await page.getByRole('button', { name: '确认导入' }).click();
   await page.waitForSelector('[data-testid="import-done"]', { timeout: 60_000 });
   await saved(page);
-  const exportAs = async (name) => {
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出全部数据' }).click()]);
-    const path = join(work, name);
-    await download.saveAs(path);
-    return path;
-  };
+  const exportAs = (name) => exportAll(page, name);
   const workers = [];
   page.on('worker', (worker) => workers.push(new URL(worker.url()).pathname));
   const packedPath = await exportAs('members-export.json.gz');
