@@ -57,40 +57,186 @@ pub(super) fn hash_canonical(
 /// version 3 leaves ids out). `None` for anything unusual (whitespace,
 /// escaped keys, an id that is not plain text), which then goes through a
 /// JSON tree instead.
-pub(super) fn own_canonical<'t>(text: &'t str, out: &mut Vec<u8>) -> Option<OwnForm<'t>> {
-    let scanner = Scanner {
-        text: text.as_bytes(),
-    };
-    let members = scanner.members(0..text.len())?;
-    out.clear();
-    out.push(b'{');
+pub(super) fn own_canonical<'t>(text: &'t [u8], out: &mut Vec<u8>) -> Option<OwnForm<'t>> {
+    let scanner = Scanner { text };
+    let mut members = Vec::with_capacity(16);
+    scanner.members(0..text.len(), &mut members)?;
+    let count = members.len();
     let mut id = None;
-    for (i, member) in members.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
+    out.clear();
+    scanner.emit_object(&members, out, &mut Vec::new(), |i, member, out, at| {
+        if &text[member.key.clone()] != b"id" {
+            return Some(());
         }
-        let start = out.len();
-        scanner.emit_member(member, out)?;
-        if &scanner.text[member.key.clone()] == b"id" {
-            let plain = text[member.value.clone()]
-                .strip_prefix('"')?
-                .strip_suffix('"')?;
-            if plain.contains('\\') {
-                return None;
-            }
-            // With the comma before it, or the one after it when it comes first.
-            let range = if i > 0 {
-                start - 1..out.len()
-            } else if members.len() > 1 {
-                start..out.len() + 1
-            } else {
-                start..out.len()
-            };
-            id = Some((range, plain));
+        let plain = text[member.value.clone()]
+            .strip_prefix(b"\"")?
+            .strip_suffix(b"\"")?;
+        // The only text taken out: the rest is hashed as bytes.
+        let plain = std::str::from_utf8(plain).ok()?;
+        if plain.contains('\\') {
+            return None;
         }
-    }
-    out.push(b'}');
+        // With the comma before it, or the one after it when it comes first.
+        let range = if i > 0 {
+            at - 1..out.len()
+        } else if count > 1 {
+            at..out.len() + 1
+        } else {
+            at..out.len()
+        };
+        id = Some((range, plain));
+        Some(())
+    })?;
     Some(OwnForm { id, members })
+}
+
+/// Appends an event to `out` as [`write_event`] writes it and puts its
+/// canonical form in `canonical`, without reading the text back: the
+/// writer notes where each top-level member starts and ends as it writes
+/// it, so only nested objects are scanned. Scanning the whole text again
+/// was a quarter of an export's time on the page. `None` (with the event
+/// written all the same) where a key would need escapes; the caller then
+/// scans the text.
+pub(super) fn write_event_canonical(
+    out: &mut Vec<u8>,
+    event: &Event,
+    with_id: bool,
+    canonical: &mut Vec<u8>,
+    work: &mut CanonicalWork,
+) -> Option<()> {
+    let start = out.len();
+    let at = std::cell::Cell::new(0);
+    let members = &mut work.members;
+    members.clear();
+    let mut writer = Counting {
+        out: &mut *out,
+        start,
+        at: &at,
+    };
+    let recording = Recording {
+        depth: 0,
+        at: &at,
+        members: &mut *members,
+        key: 0..0,
+        value_start: 0,
+    };
+    let mut serializer = serde_json::Serializer::with_formatter(&mut writer, recording);
+    let written = if with_id {
+        event.serialize(&mut serializer)
+    } else {
+        WithoutId(event).serialize(&mut serializer)
+    };
+    written.expect("an event always serialises");
+    let text = &out[start..];
+    for member in members.iter_mut() {
+        if text[member.key.clone()].contains(&b'\\') {
+            return None;
+        }
+        member.rank = Member::rank_of(&text[member.key.clone()]);
+    }
+    sort_members(members, text);
+    canonical.clear();
+    Scanner { text }.emit_object(members, canonical, &mut work.spare, |_, _, _, _| Some(()))
+}
+
+/// Lists kept from one event to the next by [`write_event_canonical`].
+#[derive(Default)]
+pub(super) struct CanonicalWork {
+    members: Vec<Member>,
+    spare: Vec<Vec<Member>>,
+}
+
+/// A writer that keeps count of what it appended since `start`, for
+/// [`Recording`] to read.
+struct Counting<'o, 'c> {
+    out: &'o mut Vec<u8>,
+    start: usize,
+    at: &'c std::cell::Cell<usize>,
+}
+
+impl std::io::Write for Counting<'_, '_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.write_all(bytes)?;
+        Ok(bytes.len())
+    }
+    fn write_all(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.out.extend_from_slice(bytes);
+        self.at.set(self.out.len() - self.start);
+        Ok(())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// serde_json's compact layout (the trait's defaults, written out where a
+/// method also records), noting where each member of the outermost object
+/// is: its key without the quotes and its value.
+struct Recording<'c, 'm> {
+    depth: usize,
+    at: &'c std::cell::Cell<usize>,
+    members: &'m mut Vec<Member>,
+    key: std::ops::Range<usize>,
+    value_start: usize,
+}
+
+impl serde_json::ser::Formatter for Recording<'_, '_> {
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.depth += 1;
+        writer.write_all(b"{")
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.depth -= 1;
+        writer.write_all(b"}")
+    }
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.depth += 1;
+        writer.write_all(b"[")
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.depth -= 1;
+        writer.write_all(b"]")
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        if !first {
+            writer.write_all(b",")?;
+        }
+        if self.depth == 1 {
+            // Past the opening quote, which comes next.
+            self.key.start = self.at.get() + 1;
+        }
+        Ok(())
+    }
+    fn end_object_key<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        if self.depth == 1 {
+            self.key.end = self.at.get() - 1;
+        }
+        Ok(())
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+    ) -> std::io::Result<()> {
+        writer.write_all(b":")?;
+        if self.depth == 1 {
+            self.value_start = self.at.get();
+        }
+        Ok(())
+    }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        if self.depth == 1 {
+            self.members.push(Member {
+                key: self.key.clone(),
+                value: self.value_start..self.at.get(),
+                rank: 0,
+            });
+        }
+        Ok(())
+    }
 }
 
 /// An event's text in this app's own layout, as `own_canonical` found it.
@@ -152,6 +298,45 @@ pub(super) fn read_own_form(
 pub(super) struct Member {
     key: std::ops::Range<usize>,
     value: std::ops::Range<usize>,
+    /// The key's first eight bytes as a big-endian number (zeros after a
+    /// shorter key): most keys differ there, so sorting seldom compares more.
+    /// A key holds no zero byte (control characters are escaped, and escaped
+    /// keys are refused), so a shorter key still sorts before its extensions.
+    rank: u64,
+}
+
+impl Member {
+    fn new(text: &[u8], key: std::ops::Range<usize>, value: std::ops::Range<usize>) -> Self {
+        let rank = Member::rank_of(&text[key.clone()]);
+        Member { key, value, rank }
+    }
+
+    fn rank_of(key: &[u8]) -> u64 {
+        let mut head = [0u8; 8];
+        let n = key.len().min(8);
+        head[..n].copy_from_slice(&key[..n]);
+        u64::from_be_bytes(head)
+    }
+
+    /// Whether this member's key sorts before `other`'s (as bytes).
+    fn before(&self, other: &Member, text: &[u8]) -> bool {
+        match self.rank.cmp(&other.rank) {
+            std::cmp::Ordering::Equal => text[self.key.clone()] < text[other.key.clone()],
+            order => order.is_lt(),
+        }
+    }
+}
+
+/// Sorts an object's members by key: an insertion sort, as an object has a
+/// dozen members or so and the ranks settle nearly every comparison.
+fn sort_members(members: &mut [Member], text: &[u8]) {
+    for i in 1..members.len() {
+        let mut j = i;
+        while j > 0 && members[j].before(&members[j - 1], text) {
+            members.swap(j, j - 1);
+            j -= 1;
+        }
+    }
 }
 
 /// The device and sequence number an event in the app's own layout names
@@ -184,30 +369,37 @@ pub(super) struct Scanner<'t> {
 }
 
 impl Scanner<'_> {
-    /// Just past the string starting at `at`.
+    /// Just past the string starting at `at`. The loop looks for the two
+    /// bytes that matter: most of an event is the text inside its strings.
     fn string_end(&self, at: usize) -> Option<usize> {
         if self.text.get(at)? != &b'"' {
             return None;
         }
         let mut i = at + 1;
         loop {
-            match self.text.get(i)? {
-                b'"' => return Some(i + 1),
-                b'\\' => i += 2,
-                _ => i += 1,
+            let stop = self
+                .text
+                .get(i..)?
+                .iter()
+                .position(|&b| b == b'"' || b == b'\\')?;
+            i += stop;
+            if self.text[i] == b'"' {
+                return Some(i + 1);
             }
+            i += 2;
         }
     }
 
     /// Just past the value starting at `at`.
     fn value_end(&self, at: usize) -> Option<usize> {
-        match self.text.get(at)? {
+        let text = self.text;
+        match text.get(at)? {
             b'"' => self.string_end(at),
             b'{' | b'[' => {
                 let mut depth = 0usize;
                 let mut i = at;
-                loop {
-                    match self.text.get(i)? {
+                while i < text.len() {
+                    match text[i] {
                         b'"' => {
                             i = self.string_end(i)?;
                             continue;
@@ -223,9 +415,10 @@ impl Scanner<'_> {
                     }
                     i += 1;
                 }
+                None
             }
             _ => {
-                let rest = &self.text[at..];
+                let rest = &text[at..];
                 let len = rest
                     .iter()
                     .position(|b| matches!(b, b',' | b'}' | b']'))
@@ -235,16 +428,17 @@ impl Scanner<'_> {
         }
     }
 
-    /// The members of the object that is exactly `range`, sorted by key.
-    fn members(&self, range: std::ops::Range<usize>) -> Option<Vec<Member>> {
+    /// Fills `members` with the members of the object that is exactly
+    /// `range`, sorted by key.
+    fn members(&self, range: std::ops::Range<usize>, members: &mut Vec<Member>) -> Option<()> {
         let text = self.text;
+        members.clear();
         if text.get(range.start)? != &b'{' || range.end < range.start + 2 {
             return None;
         }
-        let mut members = Vec::new();
         let mut at = range.start + 1;
         if text.get(at)? == &b'}' {
-            return (at + 1 == range.end).then_some(members);
+            return (at + 1 == range.end).then_some(());
         }
         loop {
             let key_end = self.string_end(at)?;
@@ -253,32 +447,34 @@ impl Scanner<'_> {
                 return None;
             }
             let value_end = self.value_end(key_end + 1)?;
-            members.push(Member {
-                key,
-                value: key_end + 1..value_end,
-            });
+            members.push(Member::new(text, key, key_end + 1..value_end));
             match text.get(value_end)? {
                 b',' => at = value_end + 1,
                 b'}' if value_end + 1 == range.end => break,
                 _ => return None,
             }
         }
-        members.sort_unstable_by(|a, b| text[a.key.clone()].cmp(&text[b.key.clone()]));
-        Some(members)
+        sort_members(members, text);
+        Some(())
     }
 
     /// Appends the canonical form of the value that is exactly `range`.
-    fn emit(&self, range: std::ops::Range<usize>, out: &mut Vec<u8>) -> Option<()> {
+    /// `spare` keeps member lists for nested objects, one per level, so
+    /// that an event's objects cost no allocation after the first.
+    fn emit(
+        &self,
+        range: std::ops::Range<usize>,
+        out: &mut Vec<u8>,
+        spare: &mut Vec<Vec<Member>>,
+    ) -> Option<()> {
         match self.text.get(range.start)? {
             b'{' => {
-                out.push(b'{');
-                for (i, member) in self.members(range)?.iter().enumerate() {
-                    if i > 0 {
-                        out.push(b',');
-                    }
-                    self.emit_member(member, out)?;
-                }
-                out.push(b'}');
+                let mut members = spare.pop().unwrap_or_default();
+                let done = self
+                    .members(range, &mut members)
+                    .and_then(|()| self.emit_object(&members, out, spare, |_, _, _, _| Some(())));
+                spare.push(members);
+                done?;
             }
             b'[' => {
                 out.push(b'[');
@@ -290,7 +486,7 @@ impl Scanner<'_> {
                 } else {
                     loop {
                         let end = self.value_end(at)?;
-                        self.emit(at..end, out)?;
+                        self.emit(at..end, out, spare)?;
                         match self.text.get(end)? {
                             b',' => {
                                 out.push(b',');
@@ -308,11 +504,38 @@ impl Scanner<'_> {
         Some(())
     }
 
-    fn emit_member(&self, member: &Member, out: &mut Vec<u8>) -> Option<()> {
+    /// Appends an object of these members (sorted), calling `each` after
+    /// each member with its place, `out`, and where the member starts in it.
+    fn emit_object(
+        &self,
+        members: &[Member],
+        out: &mut Vec<u8>,
+        spare: &mut Vec<Vec<Member>>,
+        mut each: impl FnMut(usize, &Member, &[u8], usize) -> Option<()>,
+    ) -> Option<()> {
+        out.push(b'{');
+        for (i, member) in members.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            let at = out.len();
+            self.emit_member(member, out, spare)?;
+            each(i, member, out, at)?;
+        }
+        out.push(b'}');
+        Some(())
+    }
+
+    fn emit_member(
+        &self,
+        member: &Member,
+        out: &mut Vec<u8>,
+        spare: &mut Vec<Vec<Member>>,
+    ) -> Option<()> {
         out.push(b'"');
         out.extend_from_slice(&self.text[member.key.clone()]);
         out.extend_from_slice(b"\":");
-        self.emit(member.value.clone(), out)
+        self.emit(member.value.clone(), out, spare)
     }
 }
 

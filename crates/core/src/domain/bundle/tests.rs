@@ -43,9 +43,11 @@ fn the_canonical_form_from_text_equals_the_one_from_a_tree() {
         events.push(e);
     }
     let mut out = Vec::new();
+    let mut work = CanonicalWork::default();
     for event in &events {
         let text = serde_json::to_string(event).unwrap();
-        let OwnForm { id, members } = own_canonical(&text, &mut out).expect("the app's own form");
+        let OwnForm { id, members } =
+            own_canonical(text.as_bytes(), &mut out).expect("the app's own form");
         let (range, id) = id.expect("an id written");
         let mut buffer = Vec::new();
         assert_eq!(
@@ -68,7 +70,8 @@ fn the_canonical_form_from_text_equals_the_one_from_a_tree() {
         let member = format!("\"id\":\"{}\",", event.id);
         assert_eq!(bare, text.replacen(&member, "", 1).into_bytes());
         let bare = String::from_utf8(bare).unwrap();
-        let OwnForm { id, members } = own_canonical(&bare, &mut out).expect("own form, no id");
+        let OwnForm { id, members } =
+            own_canonical(bare.as_bytes(), &mut out).expect("own form, no id");
         assert!(id.is_none());
         assert_eq!(out, without, "the canonical form less the id member");
         let derived = sha256_id(&out);
@@ -78,16 +81,28 @@ fn the_canonical_form_from_text_equals_the_one_from_a_tree() {
         );
         assert!(writes_exactly(&WithoutId(event), bare.as_bytes()));
         assert!(!writes_exactly(event, bare.as_bytes()));
+
+        // Noted while written, after what a piece already holds: the same
+        // text, and the same canonical form as scanned from it.
+        for (with_id, text) in [(false, &bare), (true, &text)] {
+            let mut piece = b"[{},".to_vec();
+            let mut noted = Vec::new();
+            write_event_canonical(&mut piece, event, with_id, &mut noted, &mut work)
+                .expect("plain keys");
+            assert_eq!(&piece[4..], text.as_bytes());
+            own_canonical(text.as_bytes(), &mut out).unwrap();
+            assert_eq!(noted, out);
+        }
     }
     assert!(events.len() > 100);
     // Not the app's compact form: left to the JSON tree.
     let pretty = serde_json::to_string_pretty(&events[0]).unwrap();
-    assert!(own_canonical(&pretty, &mut out).is_none());
+    assert!(own_canonical(pretty.as_bytes(), &mut out).is_none());
     let escaped_key =
         serde_json::to_string(&events[0])
             .unwrap()
             .replacen("\"ticket\"", "\"tick\\u0065t\"", 1);
-    assert!(own_canonical(&escaped_key, &mut out).is_none());
+    assert!(own_canonical(escaped_key.as_bytes(), &mut out).is_none());
     // Whatever valid JSON it meets, it answers without panicking.
     for text in [
         "{}",
@@ -98,8 +113,22 @@ fn the_canonical_form_from_text_equals_the_one_from_a_tree() {
         "{\"id\":1}",
         "{\"a\":{\"b\":[1,{\"c\":null}]}}",
     ] {
-        let _ = own_canonical(text, &mut out);
+        let _ = own_canonical(text.as_bytes(), &mut out);
     }
+}
+
+#[test]
+fn keys_alike_in_their_first_bytes_sort_as_the_tree_sorts_them() {
+    // Keys of eight bytes and more that differ only after them, a key that
+    // is another's beginning, and the same within nested objects and lists.
+    let text = concat!(
+        r#"{"abcdefghZ":1,"abcdefgh":{"classification_b":[{"y":1,"x":{"zz":0,"z":1}}],"#,
+        r#""classification_a":"\"{]"},"abcdefghA":[],"b":{},"a":null,"abcdefghAA":true}"#
+    );
+    let mut out = Vec::new();
+    own_canonical(text.as_bytes(), &mut out).expect("compact JSON with plain keys");
+    let tree = canonical(&serde_json::from_str(text).unwrap());
+    assert_eq!(String::from_utf8(out).unwrap(), tree);
 }
 
 #[test]

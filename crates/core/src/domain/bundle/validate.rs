@@ -462,7 +462,8 @@ impl<'a> Validation<'a> {
         index: usize,
         text: &str,
     ) -> Result<Option<Cow<'a, Event>>, BundleError> {
-        let Some(OwnForm { id, members }) = own_canonical(text, &mut self.canonical) else {
+        let Some(OwnForm { id, members }) = own_canonical(text.as_bytes(), &mut self.canonical)
+        else {
             return Ok(None);
         };
         if id.is_none() && self.ids_may_be_left_out {

@@ -8,7 +8,7 @@
 //! all of which are known before the first event is written.
 
 use super::checksum::close_checksum;
-use super::scan::{hash_canonical, own_canonical, write_event};
+use super::scan::{hash_canonical, own_canonical, write_event_canonical, CanonicalWork};
 use super::validate::canonical_around_events;
 use super::{ids_written, sort_for_file, Attachment, Bundle, FORMAT, VERSION};
 use crate::domain::event::Event;
@@ -32,8 +32,9 @@ pub struct FileText<'a> {
     /// The canonical keys after the events (`exported_at`, `format`, …).
     tail: String,
     piece: Vec<u8>,
-    text: Vec<u8>,
+    /// The current event's canonical form, and the lists noting it uses.
     canonical: Vec<u8>,
+    work: CanonicalWork,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -81,8 +82,8 @@ impl<'a> FileText<'a> {
             hasher: Sha256::new_with_prefix(head),
             tail,
             piece: Vec::new(),
-            text: Vec::new(),
             canonical: Vec::new(),
+            work: CanonicalWork::default(),
         }
     }
 
@@ -134,11 +135,26 @@ impl<'a> FileText<'a> {
                         self.piece.push(b',');
                         self.hasher.update(b",");
                     }
-                    self.text.clear();
+                    // Written straight into the piece, its canonical form
+                    // noted on the way (scanned from the text only where
+                    // the writer declines).
+                    let start = self.piece.len();
                     let with_id = ids_written(self.header.version);
-                    write_event(&mut self.text, event, with_id);
-                    hash_written(&mut self.hasher, &self.text, &mut self.canonical);
-                    self.piece.extend_from_slice(&self.text);
+                    let noted = write_event_canonical(
+                        &mut self.piece,
+                        event,
+                        with_id,
+                        &mut self.canonical,
+                        &mut self.work,
+                    );
+                    match noted {
+                        Some(()) => self.hasher.update(&self.canonical),
+                        None => hash_written(
+                            &mut self.hasher,
+                            &self.piece[start..],
+                            &mut self.canonical,
+                        ),
+                    }
                     self.written += 1;
                 }
                 if self.written == self.events.len() {
@@ -201,10 +217,7 @@ pub(super) fn canonical_parts(header: &Bundle) -> (String, String) {
 /// (with its id or without): built from the text by the scanner, or through
 /// a JSON tree where the scanner declines.
 pub(super) fn hash_written(hasher: &mut Sha256, text: &[u8], scratch: &mut Vec<u8>) {
-    let own = std::str::from_utf8(text)
-        .ok()
-        .and_then(|t| own_canonical(t, scratch));
-    match own {
+    match own_canonical(text, scratch) {
         Some(_) => hasher.update(&*scratch),
         None => {
             // Read back from the text, so that the tree has the id or not as
