@@ -127,19 +127,21 @@ pub fn SyncPanel() -> impl IntoView {
                 &passphrase_again.get_untracked(),
             )
             .map_err(|key| key.text(lang).to_string())?;
-            let mut outgoing = data
-                .export(filter, anonymised)
-                .await
-                .map_err(|e| e.message(lang))?;
-            let name = outgoing.file_name();
-            let writing = Phase::start("export: write the file");
             // Written a piece at a time and compressed as the pieces arrive,
             // by workers where they start: the text is never whole, and a
             // fifth of it is kept. A file for older apps is one gzip stream.
+            // The workers start while the export is chosen and recorded
+            // (they stop with `gzip` if that fails).
             let one_member = version == OLDEST_WRITTEN_VERSION;
-            let mut gzip = files::Gzip::start(one_member)
-                .await
-                .map_err(|e| e.message(lang))?;
+            let (exported, gzip) = futures::future::join(
+                data.export(filter, anonymised),
+                files::Gzip::start(one_member),
+            )
+            .await;
+            let mut outgoing = exported.map_err(|e| e.message(lang))?;
+            let mut gzip = gzip.map_err(|e| e.message(lang))?;
+            let name = outgoing.file_name();
+            let writing = Phase::start("export: write the file");
             let said = |e: files::FileError| e.message(lang);
             let mut text = outgoing.text(version);
             while let Some(piece) = text.next_piece(files::PIECE) {

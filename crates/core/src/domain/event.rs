@@ -580,7 +580,7 @@ pub fn sha256_id(bytes: &[u8]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use chrono::TimeZone;
 
@@ -612,7 +612,7 @@ mod tests {
     }
 
     /// One body of every kind, each field set where it may be left out.
-    fn every_body() -> Vec<EventBody> {
+    pub(crate) fn every_body() -> Vec<EventBody> {
         use crate::domain::facts::{Area, Facts};
         let at = Utc.with_ymd_and_hms(2026, 11, 22, 8, 0, 0).unwrap();
         let text = || "变压器\"过载\"\n".to_string();

@@ -1017,10 +1017,12 @@ impl Data {
             // anonymised file travels unsigned (and is never merged back).
             Outgoing::anonymised(anonymise(select(&log, &filter)), &device.id, now)
         } else {
+            let choosing = Phase::start("export: choose events and photos");
             let chosen = select(&log, &filter);
             let count = chosen.len();
             // Photos travel with their events (not in anonymised files: they may show people).
             let attachments = self.attachments_of(&chosen).await;
+            drop(choosing);
             let _chains = Phase::start("export: signed chains");
             let mut kept = self.chains.get_value();
             if let Some(own) = &device.chain {
@@ -1037,6 +1039,7 @@ impl Data {
                 chains,
             )
         };
+        let _recording = Phase::start("export: record it on the device");
         if let Some(store) = self.store.get_value() {
             let record = ExportRecord {
                 at: now.to_rfc3339(),

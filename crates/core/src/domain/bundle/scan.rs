@@ -92,11 +92,10 @@ pub(super) fn own_canonical<'t>(text: &'t [u8], out: &mut Vec<u8>) -> Option<Own
 
 /// Appends an event to `out` as [`write_event`] writes it and puts its
 /// canonical form in `canonical`, without reading the text back: the
-/// writer notes where each top-level member starts and ends as it writes
-/// it, so only nested objects are scanned. Scanning the whole text again
-/// was a quarter of an export's time on the page. `None` (with the event
-/// written all the same) where a key would need escapes; the caller then
-/// scans the text.
+/// writer notes where each object's members start and end as it writes
+/// them. Scanning the text again was a quarter of an export's time on the
+/// page. `None` (with the event written all the same) where a key would
+/// need escapes; the caller then scans the text.
 pub(super) fn write_event_canonical(
     out: &mut Vec<u8>,
     event: &Event,
@@ -104,46 +103,130 @@ pub(super) fn write_event_canonical(
     canonical: &mut Vec<u8>,
     work: &mut CanonicalWork,
 ) -> Option<()> {
+    if with_id {
+        write_canonical(out, event, canonical, work)
+    } else {
+        write_canonical(out, &WithoutId(event), canonical, work)
+    }
+}
+
+/// Appends `value` as compact JSON to `out` and puts its canonical form in
+/// `canonical`, as [`write_event_canonical`] does for an event.
+pub(super) fn write_canonical<T: Serialize + ?Sized>(
+    out: &mut Vec<u8>,
+    value: &T,
+    canonical: &mut Vec<u8>,
+    work: &mut CanonicalWork,
+) -> Option<()> {
     let start = out.len();
     let at = std::cell::Cell::new(0);
-    let members = &mut work.members;
-    members.clear();
     let mut writer = Counting {
         out: &mut *out,
         start,
         at: &at,
     };
-    let recording = Recording {
-        depth: 0,
-        at: &at,
-        members: &mut *members,
-        key: 0..0,
-        value_start: 0,
-    };
-    let mut serializer = serde_json::Serializer::with_formatter(&mut writer, recording);
-    let written = if with_id {
-        event.serialize(&mut serializer)
-    } else {
-        WithoutId(event).serialize(&mut serializer)
-    };
-    written.expect("an event always serialises");
+    work.used = 0;
+    work.open.clear();
+    let mut serializer = serde_json::Serializer::with_formatter(
+        &mut writer,
+        Recording {
+            at: &at,
+            work: &mut *work,
+        },
+    );
+    value
+        .serialize(&mut serializer)
+        .expect("JSON values always serialise");
     let text = &out[start..];
-    for member in members.iter_mut() {
-        if text[member.key.clone()].contains(&b'\\') {
-            return None;
+    let objects = &mut work.objects[..work.used];
+    for object in objects.iter_mut() {
+        for member in object.members.iter_mut() {
+            if text[member.key.clone()].contains(&b'\\') {
+                return None;
+            }
+            member.rank = Member::rank_of(&text[member.key.clone()]);
         }
-        member.rank = Member::rank_of(&text[member.key.clone()]);
+        sort_members(&mut object.members, text);
     }
-    sort_members(members, text);
     canonical.clear();
-    Scanner { text }.emit_object(members, canonical, &mut work.spare, |_, _, _, _| Some(()))
+    let noted = Noted { text, objects };
+    noted.emit(0..text.len(), canonical, &mut work.spare)
 }
 
 /// Lists kept from one event to the next by [`write_event_canonical`].
 #[derive(Default)]
 pub(super) struct CanonicalWork {
-    members: Vec<Member>,
+    /// The event's objects in the order they open; the first `used` are
+    /// this event's (the rest keep their room for the next).
+    objects: Vec<NotedObject>,
+    used: usize,
+    /// The objects open where the writer is, innermost last.
+    open: Vec<usize>,
     spare: Vec<Vec<Member>>,
+}
+
+/// An object as the writer wrote it: where it starts, and its members.
+#[derive(Default)]
+struct NotedObject {
+    start: usize,
+    members: Vec<Member>,
+    /// The member being written: its key, and where its value starts.
+    key: std::ops::Range<usize>,
+    value_start: usize,
+}
+
+/// An event's text with the objects noted while it was written.
+struct Noted<'t, 'o> {
+    text: &'t [u8],
+    objects: &'o [NotedObject],
+}
+
+impl Noted<'_, '_> {
+    /// Appends the canonical form of the value that is exactly `range`:
+    /// objects from their notes, lists of plain values as written, and a
+    /// list holding objects (no kind of event has one today) through the
+    /// scanner.
+    fn emit(
+        &self,
+        range: std::ops::Range<usize>,
+        out: &mut Vec<u8>,
+        spare: &mut Vec<Vec<Member>>,
+    ) -> Option<()> {
+        let text = self.text;
+        match text.get(range.start)? {
+            b'{' => {
+                let at = self
+                    .objects
+                    .binary_search_by_key(&range.start, |o| o.start)
+                    .ok()?;
+                out.push(b'{');
+                for (i, member) in self.objects[at].members.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    out.push(b'"');
+                    out.extend_from_slice(&text[member.key.clone()]);
+                    out.extend_from_slice(b"\":");
+                    self.emit(member.value.clone(), out, spare)?;
+                }
+                out.push(b'}');
+            }
+            b'[' => {
+                let first_after = self.objects.partition_point(|o| o.start < range.start);
+                let holds_object = self
+                    .objects
+                    .get(first_after)
+                    .is_some_and(|o| o.start < range.end);
+                if holds_object {
+                    Scanner { text }.emit(range, out, spare)?;
+                } else {
+                    out.extend_from_slice(&text[range]);
+                }
+            }
+            _ => out.extend_from_slice(&text[range]),
+        }
+        Some(())
+    }
 }
 
 /// A writer that keeps count of what it appended since `start`, for
@@ -170,31 +253,47 @@ impl std::io::Write for Counting<'_, '_> {
 }
 
 /// serde_json's compact layout (the trait's defaults, written out where a
-/// method also records), noting where each member of the outermost object
-/// is: its key without the quotes and its value.
-struct Recording<'c, 'm> {
-    depth: usize,
+/// method also records), noting each object's members as they are written:
+/// a key without its quotes, and a value.
+struct Recording<'c, 'w> {
     at: &'c std::cell::Cell<usize>,
-    members: &'m mut Vec<Member>,
-    key: std::ops::Range<usize>,
-    value_start: usize,
+    work: &'w mut CanonicalWork,
 }
+
+impl Recording<'_, '_> {
+    /// The innermost open object, if the innermost open value is one.
+    fn object(&mut self) -> Option<&mut NotedObject> {
+        let at = *self.work.open.last()?;
+        Some(&mut self.work.objects[at])
+    }
+}
+
+/// An open list, on the stack of open values.
+const LIST: usize = usize::MAX;
 
 impl serde_json::ser::Formatter for Recording<'_, '_> {
     fn begin_object<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
-        self.depth += 1;
+        let work = &mut *self.work;
+        if work.used == work.objects.len() {
+            work.objects.push(NotedObject::default());
+        }
+        let object = &mut work.objects[work.used];
+        object.start = self.at.get();
+        object.members.clear();
+        work.open.push(work.used);
+        work.used += 1;
         writer.write_all(b"{")
     }
     fn end_object<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
-        self.depth -= 1;
+        self.work.open.pop();
         writer.write_all(b"}")
     }
     fn begin_array<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
-        self.depth += 1;
+        self.work.open.push(LIST);
         writer.write_all(b"[")
     }
     fn end_array<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
-        self.depth -= 1;
+        self.work.open.pop();
         writer.write_all(b"]")
     }
     fn begin_object_key<W: ?Sized + std::io::Write>(
@@ -205,15 +304,17 @@ impl serde_json::ser::Formatter for Recording<'_, '_> {
         if !first {
             writer.write_all(b",")?;
         }
-        if self.depth == 1 {
+        let at = self.at.get();
+        if let Some(object) = self.object() {
             // Past the opening quote, which comes next.
-            self.key.start = self.at.get() + 1;
+            object.key.start = at + 1;
         }
         Ok(())
     }
     fn end_object_key<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
-        if self.depth == 1 {
-            self.key.end = self.at.get() - 1;
+        let at = self.at.get();
+        if let Some(object) = self.object() {
+            object.key.end = at - 1;
         }
         Ok(())
     }
@@ -222,18 +323,21 @@ impl serde_json::ser::Formatter for Recording<'_, '_> {
         writer: &mut W,
     ) -> std::io::Result<()> {
         writer.write_all(b":")?;
-        if self.depth == 1 {
-            self.value_start = self.at.get();
+        let at = self.at.get();
+        if let Some(object) = self.object() {
+            object.value_start = at;
         }
         Ok(())
     }
     fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
-        if self.depth == 1 {
-            self.members.push(Member {
-                key: self.key.clone(),
-                value: self.value_start..self.at.get(),
+        let at = self.at.get();
+        if let Some(object) = self.object() {
+            let member = Member {
+                key: object.key.clone(),
+                value: object.value_start..at,
                 rank: 0,
-            });
+            };
+            object.members.push(member);
         }
         Ok(())
     }

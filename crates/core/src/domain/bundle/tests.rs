@@ -117,6 +117,36 @@ fn the_canonical_form_from_text_equals_the_one_from_a_tree() {
     }
 }
 
+/// Every kind of event, each field set that may be left out: the canonical
+/// form noted while writing it is the one scanned from its text.
+#[test]
+fn every_kind_of_event_is_noted_as_the_scanner_reads_it() {
+    let template = demo_events(
+        &Classifier::new(RuleTable::shipped()),
+        &DemoOptions {
+            tickets: 1,
+            seed: 1,
+            device: "tab-A",
+            anchor: Utc.with_ymd_and_hms(2026, 11, 20, 0, 0, 0).unwrap(),
+        },
+    )
+    .remove(0);
+    let mut work = CanonicalWork::default();
+    let (mut noted, mut scanned) = (Vec::new(), Vec::new());
+    for body in crate::domain::event::tests::every_body() {
+        let mut event = template.clone();
+        event.body = body;
+        event.id = event.content_id();
+        for with_id in [false, true] {
+            let mut text = Vec::new();
+            write_event_canonical(&mut text, &event, with_id, &mut noted, &mut work)
+                .expect("plain keys");
+            own_canonical(&text, &mut scanned).expect("the app's own form");
+            assert_eq!(noted, scanned, "{}", event.body.type_name());
+        }
+    }
+}
+
 #[test]
 fn keys_alike_in_their_first_bytes_sort_as_the_tree_sorts_them() {
     // Keys of eight bytes and more that differ only after them, a key that
@@ -127,8 +157,15 @@ fn keys_alike_in_their_first_bytes_sort_as_the_tree_sorts_them() {
     );
     let mut out = Vec::new();
     own_canonical(text.as_bytes(), &mut out).expect("compact JSON with plain keys");
-    let tree = canonical(&serde_json::from_str(text).unwrap());
+    let value: serde_json::Value = serde_json::from_str(text).unwrap();
+    let tree = canonical(&value);
     assert_eq!(String::from_utf8(out).unwrap(), tree);
+    // Noted while written: the list holding objects goes to the scanner.
+    let mut written = Vec::new();
+    let (mut noted, mut work) = (Vec::new(), CanonicalWork::default());
+    let kept: serde_json::Map<String, serde_json::Value> = serde_json::from_str(text).unwrap();
+    write_canonical(&mut written, &kept, &mut noted, &mut work).expect("plain keys");
+    assert_eq!(String::from_utf8(noted).unwrap(), tree);
 }
 
 #[test]
