@@ -130,8 +130,11 @@ pub fn SyncPanel() -> impl IntoView {
             // Written a piece at a time and compressed as the pieces arrive,
             // by workers where they start: the text is never whole, and a
             // fifth of it is kept. A file for older apps is one gzip stream.
-            // The workers start while the export is chosen and recorded
-            // (they stop with `gzip` if that fails).
+            // The workers start while the export is chosen and recorded:
+            // their start-up is no longer inside "write the file". If the
+            // export fails, its error is said once they have answered
+            // (they stop with `gzip`); not cancelled midway, so an export
+            // is never half recorded.
             let one_member = version == OLDEST_WRITTEN_VERSION;
             let (exported, gzip) = futures::future::join(
                 data.export(filter, anonymised),

@@ -264,7 +264,8 @@ impl Recording<'_, '_> {
     /// The innermost open object, if the innermost open value is one.
     fn object(&mut self) -> Option<&mut NotedObject> {
         let at = *self.work.open.last()?;
-        Some(&mut self.work.objects[at])
+        // A list is `LIST`, past every object.
+        self.work.objects.get_mut(at)
     }
 }
 
@@ -404,8 +405,8 @@ pub(super) struct Member {
     value: std::ops::Range<usize>,
     /// The key's first eight bytes as a big-endian number (zeros after a
     /// shorter key): most keys differ there, so sorting seldom compares more.
-    /// A key holds no zero byte (control characters are escaped, and escaped
-    /// keys are refused), so a shorter key still sorts before its extensions.
+    /// Ranks order keys as their bytes do, except that a key and its
+    /// extension by zero bytes rank equal; equal ranks compare whole keys.
     rank: u64,
 }
 
@@ -431,9 +432,21 @@ impl Member {
     }
 }
 
-/// Sorts an object's members by key: an insertion sort, as an object has a
-/// dozen members or so and the ranks settle nearly every comparison.
+/// Sorts an object's members by key. An event's objects have a dozen
+/// members or so, which an insertion sort orders fastest (the ranks settle
+/// nearly every comparison); an imported file may hold an object of any
+/// size, so a larger one gets a sort that cannot take quadratic time. Both
+/// are stable, so repeated keys keep one order either way.
 fn sort_members(members: &mut [Member], text: &[u8]) {
+    const FEW: usize = 32;
+    if members.len() > FEW {
+        members.sort_by(|a, b| {
+            a.rank
+                .cmp(&b.rank)
+                .then_with(|| text[a.key.clone()].cmp(&text[b.key.clone()]))
+        });
+        return;
+    }
     for i in 1..members.len() {
         let mut j = i;
         while j > 0 && members[j].before(&members[j - 1], text) {

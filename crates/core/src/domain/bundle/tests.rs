@@ -168,6 +168,77 @@ fn keys_alike_in_their_first_bytes_sort_as_the_tree_sorts_them() {
     assert_eq!(String::from_utf8(noted).unwrap(), tree);
 }
 
+/// JSON written with its keys in the order given, at every level.
+enum Node {
+    Plain(serde_json::Value),
+    Object(Vec<(String, Node)>),
+    List(Vec<Node>),
+}
+
+impl serde::Serialize for Node {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match self {
+            Node::Plain(value) => value.serialize(serializer),
+            Node::Object(members) => {
+                let mut map = serializer.serialize_map(Some(members.len()))?;
+                for (key, value) in members {
+                    map.serialize_entry(key, value)?;
+                }
+                map.end()
+            }
+            Node::List(items) => {
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(item)?;
+                }
+                seq.end()
+            }
+        }
+    }
+}
+
+/// Keys written out of order at every level, non-ASCII keys, keys that are
+/// others' beginnings, and an object of 500 members in reverse order (past
+/// the insertion sort): noted while written and scanned from the text, the
+/// canonical form is the tree's.
+#[test]
+fn keys_out_of_order_at_every_level_are_sorted_as_the_tree_sorts_them() {
+    let plain = |v: serde_json::Value| Node::Plain(v);
+    let inner = Node::Object(vec![
+        ("é".into(), plain(1.into())),
+        ("z".into(), plain(2.into())),
+        ("zz".into(), plain("\"}".into())),
+        ("Z".into(), Node::Object(Vec::new())),
+        ("电费".into(), plain(3.into())),
+        ("abcdefgh".into(), plain(4.into())),
+        ("abcdefg".into(), plain(5.into())),
+    ]);
+    let many = Node::Object(
+        (0..500)
+            .rev()
+            .map(|i| (format!("member-{i:04}"), plain(i.into())))
+            .collect(),
+    );
+    let value = Node::Object(vec![
+        ("ticket".into(), plain("t-1".into())),
+        ("body".into(), inner),
+        (
+            "list".into(),
+            Node::List(vec![plain(1.into()), Node::List(Vec::new())]),
+        ),
+        ("at".into(), plain(serde_json::Value::Null)),
+        ("many".into(), many),
+    ]);
+    let (mut written, mut noted, mut work) = (Vec::new(), Vec::new(), CanonicalWork::default());
+    write_canonical(&mut written, &value, &mut noted, &mut work).expect("plain keys");
+    let tree = canonical(&serde_json::from_slice(&written).unwrap());
+    assert_eq!(String::from_utf8(noted).unwrap(), tree);
+    let mut scanned = Vec::new();
+    own_canonical(&written, &mut scanned).expect("compact JSON with plain keys");
+    assert_eq!(String::from_utf8(scanned).unwrap(), tree);
+}
+
 #[test]
 fn an_id_is_compared_with_a_digest_as_its_lowercase_hex() {
     let digest = Sha256::digest(b"gridcare");
