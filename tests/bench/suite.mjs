@@ -268,7 +268,12 @@ const floor = { parse: [], naiveWrite: [], batchedWrite: [], naiveRead: [], batc
     document.body.append(input);
   });
   await page.setInputFiles('#floor-file', fileA);
+  // Each run starts with the garbage collected: otherwise the previous
+  // run's lists (hundreds of MB) are collected during this run's parse,
+  // which swung the parse from 0.5 s to 1.9 s within one suite (12-05).
+  const floorCdp = await page.context().newCDPSession(page);
   for (let run = 0; run < RUNS; run++) {
+    await floorCdp.send('HeapProfiler.collectGarbage');
     const r = await page.evaluate(async (run) => {
       const done = (req) => new Promise((ok, fail) => { req.onsuccess = () => ok(req.result); req.onerror = () => fail(req.error); });
       const finished = (tx) => new Promise((ok, fail) => { tx.oncomplete = ok; tx.onerror = () => fail(tx.error); tx.onabort = () => fail(tx.error); });
