@@ -204,9 +204,7 @@ impl Noted<'_, '_> {
                     if i > 0 {
                         out.push(b',');
                     }
-                    out.push(b'"');
-                    out.extend_from_slice(&text[member.key.clone()]);
-                    out.extend_from_slice(b"\":");
+                    member.put_key(text, out);
                     self.emit(member.value.clone(), out, spare)?;
                 }
                 out.push(b'}');
@@ -370,9 +368,7 @@ pub(super) fn read_own_form(
     let text = text.as_bytes();
     let is_header = |m: &&Member| HEADER.contains(&&text[m.key.clone()]);
     let put = |buffer: &mut Vec<u8>, m: &Member| {
-        buffer.push(b'"');
-        buffer.extend_from_slice(&text[m.key.clone()]);
-        buffer.extend_from_slice(b"\":");
+        m.put_key(text, buffer);
         buffer.extend_from_slice(&text[m.value.clone()]);
     };
     buffer.clear();
@@ -421,6 +417,13 @@ impl Member {
         let n = key.len().min(8);
         head[..n].copy_from_slice(&key[..n]);
         u64::from_be_bytes(head)
+    }
+
+    /// Appends `"key":`, the key as the text has it.
+    fn put_key(&self, text: &[u8], out: &mut Vec<u8>) {
+        out.push(b'"');
+        out.extend_from_slice(&text[self.key.clone()]);
+        out.extend_from_slice(b"\":");
     }
 
     /// Whether this member's key sorts before `other`'s (as bytes).
@@ -649,9 +652,7 @@ impl Scanner<'_> {
         out: &mut Vec<u8>,
         spare: &mut Vec<Vec<Member>>,
     ) -> Option<()> {
-        out.push(b'"');
-        out.extend_from_slice(&self.text[member.key.clone()]);
-        out.extend_from_slice(b"\":");
+        member.put_key(self.text, out);
         self.emit(member.value.clone(), out, spare)
     }
 }

@@ -9,21 +9,26 @@ use crate::domain::event::{canonical, sha256_id};
 use crate::domain::rules::RuleTable;
 use chrono::TimeZone;
 
+/// The demo's events of `tickets` tickets from `seed`, by device "tab-A",
+/// received in the 30 days before 2026-11-20.
+fn demo_of(tickets: usize, seed: u64) -> Vec<Event> {
+    demo_events(
+        &Classifier::new(RuleTable::shipped()),
+        &DemoOptions {
+            tickets,
+            seed,
+            device: "tab-A",
+            anchor: Utc.with_ymd_and_hms(2026, 11, 20, 0, 0, 0).unwrap(),
+        },
+    )
+}
+
 /// The canonical form built from an event's text equals the one built
 /// through a JSON tree, for every event the demo writes (all kinds), and
 /// the id taken out of it is the event's.
 #[test]
 fn the_canonical_form_from_text_equals_the_one_from_a_tree() {
-    let classifier = Classifier::new(RuleTable::shipped());
-    let events = demo_events(
-        &classifier,
-        &DemoOptions {
-            tickets: 40,
-            seed: 11,
-            device: "tab-A",
-            anchor: Utc.with_ymd_and_hms(2026, 11, 20, 0, 0, 0).unwrap(),
-        },
-    );
+    let events = demo_of(40, 11);
     // And text that is hard to scan: quotes, backslashes, control
     // characters, brackets and braces inside strings, non-ASCII.
     let tricky = [
@@ -121,16 +126,7 @@ fn the_canonical_form_from_text_equals_the_one_from_a_tree() {
 /// form noted while writing it is the one scanned from its text.
 #[test]
 fn every_kind_of_event_is_noted_as_the_scanner_reads_it() {
-    let template = demo_events(
-        &Classifier::new(RuleTable::shipped()),
-        &DemoOptions {
-            tickets: 1,
-            seed: 1,
-            device: "tab-A",
-            anchor: Utc.with_ymd_and_hms(2026, 11, 20, 0, 0, 0).unwrap(),
-        },
-    )
-    .remove(0);
+    let template = demo_of(1, 1).remove(0);
     let mut work = CanonicalWork::default();
     let (mut noted, mut scanned) = (Vec::new(), Vec::new());
     for body in crate::domain::event::tests::every_body() {
@@ -291,16 +287,7 @@ fn the_top_level_is_read_in_one_pass_and_events_must_be_a_list() {
 /// property test).
 #[test]
 fn a_number_out_of_range_in_an_event_is_refused_not_a_panic() {
-    let classifier = Classifier::new(RuleTable::shipped());
-    let events = demo_events(
-        &classifier,
-        &DemoOptions {
-            tickets: 2,
-            seed: 3,
-            device: "tab-A",
-            anchor: Utc.with_ymd_and_hms(2026, 11, 20, 0, 0, 0).unwrap(),
-        },
-    );
+    let events = demo_of(2, 3);
     let now = Utc.with_ymd_and_hms(2026, 11, 21, 0, 0, 0).unwrap();
     let text = Bundle::new("tab-A", now, events, BTreeMap::new()).to_json();
     // Pretty-print the first event's hlc so it leaves the fast path, with
@@ -359,18 +346,9 @@ type SplitParts = (Map<String, Value>, usize, Vec<String>);
 /// brackets, braces, quotes and commas.
 #[test]
 fn a_file_split_as_it_arrives_gives_the_parts_of_a_whole_reading() {
-    let classifier = Classifier::new(RuleTable::shipped());
     let anchor = Utc.with_ymd_and_hms(2026, 11, 20, 0, 0, 0).unwrap();
     let now = Utc.with_ymd_and_hms(2026, 11, 23, 0, 0, 0).unwrap();
-    let mut events = demo_events(
-        &classifier,
-        &DemoOptions {
-            tickets: 12,
-            seed: 3,
-            device: "tab-A",
-            anchor,
-        },
-    );
+    let mut events = demo_of(12, 3);
     for (i, text) in [
         r#"他说"没电了"\ {括号} [方括号] , : "#,
         "}]},[{\"",
